@@ -1,0 +1,392 @@
+//! Every cryptographic operation of the core, on ring, behind a few hard-to-misuse calls:
+//! `seal`/`open` (AES-256-GCM bound to a place), `blind_index` (HMAC-SHA256),
+//! `derive_kek` (PBKDF2 + HKDF with the device secret), `wrap_key`/`unwrap_key`.
+//!
+//! Secrets live in [`SecretKey`], which cannot be printed or compared and is zeroed on drop.
+
+use std::fmt;
+use std::num::NonZeroU32;
+
+use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
+use ring::rand::{SecureRandom, SystemRandom};
+use ring::{hkdf, hmac, pbkdf2};
+
+use crate::error::{MigranError, Result};
+
+/// Version byte in front of every sealed value, so the format can evolve.
+const SEAL_FORMAT: u8 = 1;
+const TAG_LEN: usize = 16;
+pub(crate) const KEY_LEN: usize = 32;
+pub(crate) const SALT_LEN: usize = 16;
+
+/// 256 bits of secret material. No `Debug` value, no `PartialEq`, zeroed when dropped.
+pub struct SecretKey([u8; KEY_LEN]);
+
+impl SecretKey {
+    pub(crate) fn random() -> Result<Self> {
+        let mut bytes = [0u8; KEY_LEN];
+        fill_random(&mut bytes)?;
+        Ok(SecretKey(bytes))
+    }
+
+    pub(crate) fn from_slice(bytes: &[u8]) -> Option<Self> {
+        let array: [u8; KEY_LEN] = bytes.try_into().ok()?;
+        Some(SecretKey(array))
+    }
+
+    pub(crate) fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Drop for SecretKey {
+    fn drop(&mut self) {
+        for byte in self.0.iter_mut() {
+            // Volatile so that the compiler cannot drop the wipe of memory it sees as dead.
+            unsafe { std::ptr::write_volatile(byte, 0) };
+        }
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey(<redacted>)")
+    }
+}
+
+pub(crate) fn fill_random(out: &mut [u8]) -> Result<()> {
+    SystemRandom::new()
+        .fill(out)
+        .map_err(|_| MigranError::internal("the system random generator failed"))
+}
+
+/// Where a sealed value lives. Bound into the AEAD's additional data, so a ciphertext
+/// copied to another table, row or column no longer opens.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Place<'a> {
+    pub table: &'static str,
+    pub row: &'a str,
+    pub column: &'static str,
+}
+
+impl Place<'_> {
+    fn aad(&self) -> Vec<u8> {
+        let mut aad = Vec::with_capacity(16 + self.table.len() + self.row.len() + self.column.len());
+        aad.extend_from_slice(b"migran");
+        aad.push(SEAL_FORMAT);
+        for part in [self.table, self.row, self.column] {
+            aad.push(0);
+            aad.extend_from_slice(part.as_bytes());
+        }
+        aad
+    }
+}
+
+/// Seals `plaintext` under `key` for `place`: `format || nonce || ciphertext || tag`.
+fn seal_with(key: &LessSafeKey, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
+    let mut nonce_bytes = [0u8; NONCE_LEN];
+    fill_random(&mut nonce_bytes)?;
+    let mut out = Vec::with_capacity(1 + NONCE_LEN + plaintext.len() + TAG_LEN);
+    out.push(SEAL_FORMAT);
+    out.extend_from_slice(&nonce_bytes);
+    out.extend_from_slice(plaintext);
+    let mut body = out.split_off(1 + NONCE_LEN);
+    key.seal_in_place_append_tag(
+        Nonce::assume_unique_for_key(nonce_bytes),
+        Aad::from(aad),
+        &mut body,
+    )
+    .map_err(|_| MigranError::internal("sealing failed"))?;
+    out.extend_from_slice(&body);
+    Ok(out)
+}
+
+/// Opens a value sealed by [`seal_with`]; any alteration, or a different place, is `None`.
+fn open_with(key: &LessSafeKey, aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
+    if sealed.len() < 1 + NONCE_LEN + TAG_LEN || sealed[0] != SEAL_FORMAT {
+        return None;
+    }
+    let nonce = Nonce::try_assume_unique_for_key(&sealed[1..1 + NONCE_LEN]).ok()?;
+    let mut body = sealed[1 + NONCE_LEN..].to_vec();
+    let plain_len = key
+        .open_in_place(nonce, Aad::from(aad), &mut body)
+        .ok()?
+        .len();
+    body.truncate(plain_len);
+    Some(body)
+}
+
+fn aead_key(secret: &[u8]) -> Result<LessSafeKey> {
+    let unbound = UnboundKey::new(&AES_256_GCM, secret)
+        .map_err(|_| MigranError::internal("bad AEAD key length"))?;
+    Ok(LessSafeKey::new(unbound))
+}
+
+struct OutputLen(usize);
+
+impl hkdf::KeyType for OutputLen {
+    fn len(&self) -> usize {
+        self.0
+    }
+}
+
+/// HKDF-SHA256: one 256-bit key per purpose `label` from `input`, optionally salted.
+pub(crate) fn derive_subkey(input: &[u8], salt: &[u8], label: &str) -> Result<SecretKey> {
+    let info = [label.as_bytes()];
+    let mut out = [0u8; KEY_LEN];
+    hkdf::Salt::new(hkdf::HKDF_SHA256, salt)
+        .extract(input)
+        .expand(&info, OutputLen(KEY_LEN))
+        .and_then(|okm| okm.fill(&mut out))
+        .map_err(|_| MigranError::internal("key derivation failed"))?;
+    let key = SecretKey(out);
+    Ok(key)
+}
+
+/// The key-encryption key: PBKDF2-HMAC-SHA256 over the PIN, then HKDF mixing in the
+/// device secret, so that a copied vault file without the device cannot be brute-forced.
+pub(crate) fn derive_kek(
+    pin: &str,
+    salt: &[u8],
+    iterations: u32,
+    device_secret: Option<&[u8]>,
+) -> Result<SecretKey> {
+    let iterations = NonZeroU32::new(iterations)
+        .ok_or_else(|| MigranError::invalid("kdf_iterations", crate::error::InvalidReason::OutOfRange))?;
+    let mut stretched = SecretKey([0u8; KEY_LEN]);
+    pbkdf2::derive(
+        pbkdf2::PBKDF2_HMAC_SHA256,
+        iterations,
+        salt,
+        pin.as_bytes(),
+        &mut stretched.0,
+    );
+    derive_subkey(stretched.expose(), device_secret.unwrap_or(&[]), "migran/v1/kek")
+}
+
+/// Wraps (encrypts) a key under another, bound to `context` (the vault id).
+pub(crate) fn wrap_key(kek: &SecretKey, key: &SecretKey, context: &str) -> Result<Vec<u8>> {
+    seal_with(&aead_key(kek.expose())?, &wrap_aad(context), key.expose())
+}
+
+/// Unwraps a key; `None` when the KEK is wrong (a wrong PIN) or the blob was altered.
+pub(crate) fn unwrap_key(kek: &SecretKey, wrapped: &[u8], context: &str) -> Result<Option<SecretKey>> {
+    let key = aead_key(kek.expose())?;
+    Ok(open_with(&key, &wrap_aad(context), wrapped).and_then(|bytes| {
+        let key = SecretKey::from_slice(&bytes);
+        let mut bytes = bytes;
+        bytes.iter_mut().for_each(|b| *b = 0);
+        key
+    }))
+}
+
+fn wrap_aad(context: &str) -> Vec<u8> {
+    let mut aad = b"migran/v1/wrapped-key\0".to_vec();
+    aad.extend_from_slice(context.as_bytes());
+    aad
+}
+
+/// A short keyed fingerprint of the device secret, stored to tell "wrong device" apart
+/// from "wrong PIN" without revealing anything about the secret.
+pub(crate) fn device_check(device_secret: &[u8], vault_id: &str) -> Result<Vec<u8>> {
+    let key = derive_subkey(device_secret, vault_id.as_bytes(), "migran/v1/device-check")?;
+    Ok(key.expose()[..16].to_vec())
+}
+
+/// Constant-time equality for short tags.
+pub(crate) fn tags_equal(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The keys an unlocked vault holds, all derived from the data key (DEK).
+pub(crate) struct DataKeys {
+    seal: LessSafeKey,
+    blind: hmac::Key,
+}
+
+impl DataKeys {
+    pub(crate) fn from_dek(dek: &SecretKey) -> Result<Self> {
+        let seal_key = derive_subkey(dek.expose(), &[], "migran/v1/seal")?;
+        let blind_key = derive_subkey(dek.expose(), &[], "migran/v1/blind-index")?;
+        Ok(DataKeys {
+            seal: aead_key(seal_key.expose())?,
+            blind: hmac::Key::new(hmac::HMAC_SHA256, blind_key.expose()),
+        })
+    }
+
+    pub(crate) fn seal(&self, place: Place<'_>, plaintext: &[u8]) -> Result<Vec<u8>> {
+        seal_with(&self.seal, &place.aad(), plaintext)
+    }
+
+    /// Opens a sealed value; `Tampered` (naming only the record kind) when it was
+    /// altered or moved from another place.
+    pub(crate) fn open(&self, place: Place<'_>, sealed: &[u8], kind: &str) -> Result<Vec<u8>> {
+        open_with(&self.seal, &place.aad(), sealed).ok_or_else(|| MigranError::tampered(kind))
+    }
+
+    pub(crate) fn seal_json<T: serde::Serialize>(&self, place: Place<'_>, value: &T) -> Result<Vec<u8>> {
+        let mut plain = serde_json::to_vec(value).map_err(|_| MigranError::internal("encoding a record failed"))?;
+        let sealed = self.seal(place, &plain);
+        plain.iter_mut().for_each(|b| *b = 0);
+        sealed
+    }
+
+    pub(crate) fn open_json<T: serde::de::DeserializeOwned>(
+        &self,
+        place: Place<'_>,
+        sealed: &[u8],
+        kind: &str,
+    ) -> Result<T> {
+        let mut plain = self.open(place, sealed, kind)?;
+        let value = serde_json::from_slice(&plain).map_err(|_| MigranError::tampered(kind));
+        plain.iter_mut().for_each(|b| *b = 0);
+        value
+    }
+
+    /// Keyed fingerprint of a normalized value for exact-match lookups. `kind` separates
+    /// domains, so a NIK and a phone number with the same digits do not collide.
+    pub(crate) fn blind_index(&self, kind: &str, normalized: &str) -> Vec<u8> {
+        let mut ctx = hmac::Context::with_key(&self.blind);
+        ctx.update(kind.as_bytes());
+        ctx.update(&[0]);
+        ctx.update(normalized.as_bytes());
+        ctx.sign().as_ref().to_vec()
+    }
+}
+
+/// A key that needs only the device secret (no PIN): for what must work while the vault
+/// is locked, such as the emergency card.
+pub(crate) struct DeviceKey {
+    seal: LessSafeKey,
+}
+
+impl DeviceKey {
+    pub(crate) fn from_device_secret(device_secret: &[u8], purpose: &str) -> Result<Self> {
+        let key = derive_subkey(device_secret, &[], purpose)?;
+        Ok(DeviceKey {
+            seal: aead_key(key.expose())?,
+        })
+    }
+
+    pub(crate) fn seal(&self, place: Place<'_>, plaintext: &[u8]) -> Result<Vec<u8>> {
+        seal_with(&self.seal, &place.aad(), plaintext)
+    }
+
+    pub(crate) fn open(&self, place: Place<'_>, sealed: &[u8], kind: &str) -> Result<Vec<u8>> {
+        open_with(&self.seal, &place.aad(), sealed).ok_or_else(|| MigranError::tampered(kind))
+    }
+}
+
+/// Random identifier for a new row: 128 bits, hex. Not secret, but unguessable, and known
+/// before the insert so that the row's seal can be bound to it.
+pub(crate) fn new_row_id() -> Result<String> {
+    let mut bytes = [0u8; 16];
+    fill_random(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Picks PBKDF2 iterations that take about `target_millis` on this device, never fewer
+/// than [`MIN_KDF_ITERATIONS`]. Run once at vault creation on the phone itself.
+pub fn calibrate_kdf_iterations(target_millis: u32) -> Result<u32> {
+    const PROBE: u32 = 20_000;
+    let salt = [0u8; SALT_LEN];
+    let started = std::time::Instant::now();
+    let _ = derive_kek("000000", &salt, PROBE, None)?;
+    let per_iteration = started.elapsed().as_secs_f64() / f64::from(PROBE);
+    let wanted = if per_iteration > 0.0 {
+        (f64::from(target_millis) / 1000.0) / per_iteration
+    } else {
+        f64::from(MAX_KDF_ITERATIONS)
+    };
+    Ok((wanted as u64).clamp(u64::from(MIN_KDF_ITERATIONS), u64::from(MAX_KDF_ITERATIONS)) as u32)
+}
+
+/// OWASP's 2023 figure for PBKDF2-HMAC-SHA256: the default where the device allows it.
+pub const RECOMMENDED_KDF_ITERATIONS: u32 = 600_000;
+/// The floor the vault accepts. Low values exist for tests and very slow devices; the
+/// device secret, not the PIN's stretching, is what stops offline guessing of short PINs.
+pub const MIN_KDF_ITERATIONS: u32 = 10_000;
+pub const MAX_KDF_ITERATIONS: u32 = 10_000_000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> DataKeys {
+        DataKeys::from_dek(&SecretKey::random().unwrap()).unwrap()
+    }
+
+    const PLACE: Place<'static> = Place {
+        table: "persons",
+        row: "abc",
+        column: "data",
+    };
+
+    #[test]
+    fn sealed_value_opens_only_at_its_place() {
+        let keys = keys();
+        let sealed = keys.seal(PLACE, b"Siti Contoh").unwrap();
+        assert_eq!(keys.open(PLACE, &sealed, "person").unwrap(), b"Siti Contoh");
+        let other_row = Place { row: "abd", ..PLACE };
+        assert!(matches!(
+            keys.open(other_row, &sealed, "person"),
+            Err(MigranError::Tampered { .. })
+        ));
+        let other_column = Place { column: "name", ..PLACE };
+        assert!(keys.open(other_column, &sealed, "person").is_err());
+    }
+
+    #[test]
+    fn any_flipped_byte_is_detected() {
+        let keys = keys();
+        let sealed = keys.seal(PLACE, b"3201000000000001").unwrap();
+        for i in 0..sealed.len() {
+            let mut altered = sealed.clone();
+            altered[i] ^= 0x01;
+            assert!(keys.open(PLACE, &altered, "person").is_err(), "byte {i}");
+        }
+        assert!(keys.open(PLACE, &sealed[..5], "person").is_err());
+        assert!(keys.open(PLACE, &[], "person").is_err());
+    }
+
+    #[test]
+    fn two_seals_of_one_value_differ() {
+        let keys = keys();
+        assert_ne!(keys.seal(PLACE, b"x").unwrap(), keys.seal(PLACE, b"x").unwrap());
+    }
+
+    #[test]
+    fn wrapped_key_needs_the_same_pin_salt_and_device_secret() {
+        let salt = [7u8; SALT_LEN];
+        let device = [9u8; KEY_LEN];
+        let dek = SecretKey::random().unwrap();
+        let kek = derive_kek("123456", &salt, 10_000, Some(&device)).unwrap();
+        let wrapped = wrap_key(&kek, &dek, "vault-1").unwrap();
+        let same = derive_kek("123456", &salt, 10_000, Some(&device)).unwrap();
+        let opened = unwrap_key(&same, &wrapped, "vault-1").unwrap().unwrap();
+        assert_eq!(opened.expose(), dek.expose());
+        let wrong_pin = derive_kek("123457", &salt, 10_000, Some(&device)).unwrap();
+        assert!(unwrap_key(&wrong_pin, &wrapped, "vault-1").unwrap().is_none());
+        let no_device = derive_kek("123456", &salt, 10_000, None).unwrap();
+        assert!(unwrap_key(&no_device, &wrapped, "vault-1").unwrap().is_none());
+        assert!(unwrap_key(&same, &wrapped, "vault-2").unwrap().is_none());
+    }
+
+    #[test]
+    fn blind_index_separates_kinds_and_is_keyed() {
+        let a = keys();
+        let b = keys();
+        assert_eq!(a.blind_index("nik", "1"), a.blind_index("nik", "1"));
+        assert_ne!(a.blind_index("nik", "1"), a.blind_index("phone", "1"));
+        assert_ne!(a.blind_index("nik", "1"), b.blind_index("nik", "1"));
+    }
+
+    #[test]
+    fn secret_key_debug_reveals_nothing() {
+        let key = SecretKey::from_slice(&[0x41; KEY_LEN]).unwrap();
+        assert_eq!(format!("{key:?}"), "SecretKey(<redacted>)");
+    }
+}

@@ -1,0 +1,122 @@
+//! Bahasa Indonesia first, English second: the two languages of every text the core makes.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, uniffi::Enum)]
+pub enum Locale {
+    /// Bahasa Indonesia, the default.
+    #[default]
+    Id,
+    En,
+}
+
+impl Locale {
+    /// Picks a locale from a POSIX-style language tag (`en_US.UTF-8`, `id`, `en`).
+    /// Anything that is not English falls back to Indonesian.
+    pub fn from_tag(tag: &str) -> Locale {
+        if tag.to_ascii_lowercase().starts_with("en") {
+            Locale::En
+        } else {
+            Locale::Id
+        }
+    }
+}
+
+/// A text in both languages, as content packs and rules carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+pub struct LocalizedText {
+    pub id: String,
+    pub en: String,
+}
+
+impl LocalizedText {
+    pub fn new(id: &str, en: &str) -> Self {
+        LocalizedText {
+            id: id.to_string(),
+            en: en.to_string(),
+        }
+    }
+
+    pub fn get(&self, locale: Locale) -> &str {
+        match locale {
+            Locale::Id => &self.id,
+            Locale::En => &self.en,
+        }
+    }
+}
+
+/// The human name of a field named in an `Invalid` or `Duplicate` error.
+pub(crate) fn field_name(field: &str, locale: Locale) -> String {
+    let (id, en) = match field {
+        "pin" => ("PIN", "PIN"),
+        "new_pin" => ("PIN baru", "new PIN"),
+        "full_name" => ("nama lengkap", "full name"),
+        "nik" => ("NIK", "NIK (national identity number)"),
+        "birth_date" => ("tanggal lahir", "birth date"),
+        "phone" => ("nomor telepon", "phone number"),
+        "address" => ("alamat", "address"),
+        "village" => ("desa", "village"),
+        "relation" => ("hubungan", "relation"),
+        "name" => ("nama", "name"),
+        "destination_country" => ("negara tujuan", "destination country"),
+        "employer_name" => ("nama pemberi kerja", "employer name"),
+        "employer_address" => ("alamat pemberi kerja", "employer address"),
+        "agency_name" => ("nama P3MI", "placement agency (P3MI) name"),
+        "agency_licence" => ("nomor izin P3MI", "placement agency licence number"),
+        "departure_date" => ("tanggal berangkat", "departure date"),
+        "contract_end_date" => ("tanggal akhir kontrak", "contract end date"),
+        "number" => ("nomor dokumen", "document number"),
+        "passport" => ("nomor paspor", "passport number"),
+        "issued_on" => ("tanggal terbit", "issue date"),
+        "expires_on" => ("tanggal kedaluwarsa", "expiry date"),
+        "kdf_iterations" => ("jumlah iterasi KDF", "KDF iterations"),
+        "device_secret" => ("kunci perangkat", "device key"),
+        "limit" => ("jumlah per halaman", "page size"),
+        "query" => ("kata pencarian", "search text"),
+        "sector" => ("sektor", "sector"),
+        "note" => ("catatan", "note"),
+        other => (other, other),
+    };
+    match locale {
+        Locale::Id => id.to_string(),
+        Locale::En => en.to_string(),
+    }
+}
+
+/// The human name of a record kind named in `NotFound` or `Tampered`.
+pub(crate) fn record_kind(kind: &str, locale: Locale) -> String {
+    let (id, en) = match kind {
+        "person" => ("orang", "Person"),
+        "contact" => ("kontak keluarga", "Family contact"),
+        "journey" => ("perjalanan migrasi", "Migration journey"),
+        "document" => ("dokumen", "Document"),
+        "vault" => ("brankas", "Vault"),
+        other => (other, other),
+    };
+    match locale {
+        Locale::Id => id.to_string(),
+        Locale::En => en.to_string(),
+    }
+}
+
+pub(crate) fn invalid_reason(reason: crate::error::InvalidReason, locale: Locale) -> &'static str {
+    use crate::error::InvalidReason::*;
+    let (id, en) = match reason {
+        Empty => ("wajib diisi", "required"),
+        TooLong => ("terlalu panjang", "too long"),
+        TooShort => ("terlalu pendek", "too short"),
+        BadFormat => ("bentuknya tidak sesuai", "wrong format"),
+        BadDate => ("tanggal tidak sah", "not a valid date"),
+        UnknownCountry => (
+            "kode negara tidak dikenal (pakai kode ISO dua huruf, mis. MY)",
+            "unknown country code (use the two-letter ISO code, e.g. MY)",
+        ),
+        OutOfRange => ("di luar batas yang diizinkan", "out of the allowed range"),
+        BadCharacters => ("berisi karakter yang tidak diizinkan", "contains characters that are not allowed"),
+        Inconsistent => ("bertentangan dengan isian lain", "contradicts another field"),
+    };
+    match locale {
+        Locale::Id => id,
+        Locale::En => en,
+    }
+}

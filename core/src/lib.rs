@@ -1,0 +1,30 @@
+//! Migran Emas core: the encrypted vault, the records of migrant workers and their
+//! families, and every rule of the app. The Android and iOS apps and the `migran`
+//! command are thin front ends over this crate (through uniffi for the apps).
+//!
+//! Capabilities, one module each: [`vault`] (PIN, keys, lockout, wipe), [`people`]
+//! (persons, family contacts, journeys, identity documents). Beneath them: `crypto`
+//! (ring), `store` (SQLite), `validate`, `time`, [`i18n`] and [`error`].
+
+mod crypto;
+pub mod error;
+pub mod i18n;
+pub mod people;
+mod store;
+pub mod time;
+mod validate;
+pub mod vault;
+
+pub use crypto::{MAX_KDF_ITERATIONS, MIN_KDF_ITERATIONS, RECOMMENDED_KDF_ITERATIONS};
+pub use error::{error_message, InvalidReason, MigranError, Result};
+pub use i18n::{Locale, LocalizedText};
+pub use people::{
+    Contact, ContactInput, DocumentInput, DocumentKind, IdentityDocument, Journey, JourneyInput, Lookup,
+    PageRequest, Person, PersonInput, PersonPage, Phase, Relation, Sector, Sex, MAX_PAGE,
+};
+pub use store::configure as configure_connection;
+pub use time::{Clock, SystemClock};
+pub use validate::is_country_code;
+pub use vault::{calibrate_kdf_iterations, default_vault_settings, Vault, VaultSettings, VaultStatus};
+
+uniffi::setup_scaffolding!();

@@ -1,0 +1,170 @@
+//! The SQLite file under the vault: connection settings and schema migrations.
+//!
+//! Only sealed blobs, blind-index digests, random row ids, timestamps and flags are
+//! stored; no plaintext value of a person ever reaches SQLite, its WAL or its temp files.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{MigranError, Result};
+
+pub(crate) const DB_FILE: &str = "vault.db";
+
+/// Schema steps, applied in order; step `i` takes `user_version` from `i` to `i + 1`.
+/// A shipped step is never edited: a change is a new step at the end.
+const MIGRATIONS: &[&str] = &[
+    // 1: vault header, people and what hangs off them.
+    r#"
+    CREATE TABLE vault_header (
+        id               INTEGER PRIMARY KEY CHECK (id = 1),
+        vault_id         TEXT    NOT NULL,
+        created_at       TEXT    NOT NULL,
+        kdf_salt         BLOB    NOT NULL,
+        kdf_iterations   INTEGER NOT NULL,
+        wrapped_dek      BLOB    NOT NULL,
+        device_check     BLOB,
+        free_attempts    INTEGER NOT NULL,
+        erase_after      INTEGER,
+        failed_attempts  INTEGER NOT NULL DEFAULT 0,
+        last_failure_at  TEXT,
+        lockout_until    TEXT,
+        erased           INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE persons (
+        id          TEXT PRIMARY KEY,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        archived    INTEGER NOT NULL DEFAULT 0,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX persons_by_creation ON persons (archived, created_at, id);
+    CREATE TABLE contacts (
+        id          TEXT PRIMARY KEY,
+        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX contacts_by_person ON contacts (person_id, created_at);
+    CREATE TABLE journeys (
+        person_id   TEXT PRIMARY KEY REFERENCES persons (id) ON DELETE CASCADE,
+        updated_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE TABLE documents (
+        id          TEXT PRIMARY KEY,
+        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX documents_by_person ON documents (person_id, created_at);
+    -- Blind indexes: keyed digests of normalized NIK, phone and passport numbers.
+    -- owner_id is the row the value belongs to (the person, or the document).
+    CREATE TABLE lookups (
+        kind        TEXT NOT NULL,
+        digest      BLOB NOT NULL,
+        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        owner_id    TEXT NOT NULL
+    );
+    CREATE INDEX lookups_by_digest ON lookups (kind, digest);
+    CREATE INDEX lookups_by_owner ON lookups (owner_id);
+    "#,
+];
+
+/// The newest schema this build knows.
+pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+pub(crate) fn open(dir: &Path, create: bool) -> Result<Connection> {
+    let path = dir.join(DB_FILE);
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
+/// Settings every connection gets, for the vault and for the plaintext benchmark baseline.
+pub fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL: a committed write (an emergency alert, a visit) survives a power cut.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Freed pages are zeroed: an erased person's ciphertext does not linger in free pages.
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+/// Brings the schema to [`SCHEMA_VERSION`], each step in its own transaction.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: u32 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if current > SCHEMA_VERSION {
+        return Err(MigranError::UnsupportedVersion {
+            found: current,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (step, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", step as u32 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Moves everything from the WAL into the database and empties the WAL file, so that
+/// pages that held erased ciphertext do not survive in the log.
+pub(crate) fn checkpoint(conn: &Connection) -> Result<()> {
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(())
+}
+
+/// True when the file at `dir` looks like a vault (exists); used to refuse double creation.
+pub(crate) fn exists(dir: &Path) -> bool {
+    dir.join(DB_FILE).exists()
+}
+
+/// The side files SQLite keeps next to the database.
+pub(crate) fn files(dir: &Path) -> [std::path::PathBuf; 3] {
+    [
+        dir.join(DB_FILE),
+        dir.join(format!("{DB_FILE}-wal")),
+        dir.join(format!("{DB_FILE}-shm")),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrating_twice_is_a_no_op_and_reaches_the_newest_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open(dir.path(), true).unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let version: u32 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_not_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open(dir.path(), true).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        assert_eq!(
+            migrate(&mut conn),
+            Err(MigranError::UnsupportedVersion {
+                found: SCHEMA_VERSION + 1,
+                supported: SCHEMA_VERSION
+            })
+        );
+    }
+}

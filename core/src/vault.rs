@@ -1,0 +1,562 @@
+//! The vault: one encrypted SQLite file per device profile, opened with a PIN.
+//!
+//! Key hierarchy (docs/security.md): a random data key (DEK) seals every sensitive
+//! value; it is stored only wrapped by a key-encryption key (KEK) derived from the PIN
+//! (PBKDF2) mixed with an optional device secret (HKDF). Changing the PIN re-wraps the
+//! DEK. Failed unlocks are counted in the header *before* the PIN is checked, so killing
+//! the app mid-check does not reset the count.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use crate::crypto::{self, DataKeys, SecretKey};
+use crate::error::{InvalidReason, MigranError, Result};
+use crate::store;
+use crate::time::{instant_text, parse_instant, Clock, SystemClock};
+
+/// How a new vault protects itself. Stored in the vault header.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct VaultSettings {
+    /// PBKDF2-HMAC-SHA256 iterations; see [`crate::calibrate_kdf_iterations`].
+    pub kdf_iterations: u32,
+    /// Wrong PINs allowed before each further try has to wait (30 s, doubling, at most a day).
+    pub free_attempts: u32,
+    /// After this many wrong PINs in a row the data key is destroyed (crypto-erase).
+    /// `None`: never.
+    pub erase_after_failures: Option<u32>,
+}
+
+impl Default for VaultSettings {
+    fn default() -> Self {
+        VaultSettings {
+            kdf_iterations: crypto::RECOMMENDED_KDF_ITERATIONS,
+            free_attempts: 5,
+            erase_after_failures: None,
+        }
+    }
+}
+
+#[uniffi::export]
+pub fn default_vault_settings() -> VaultSettings {
+    VaultSettings::default()
+}
+
+/// Picks KDF iterations that take about `target_millis` on this device.
+#[uniffi::export]
+pub fn calibrate_kdf_iterations(target_millis: u32) -> Result<u32> {
+    crypto::calibrate_kdf_iterations(target_millis)
+}
+
+/// What the unlock screen needs to know, readable while locked.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct VaultStatus {
+    pub unlocked: bool,
+    pub failed_attempts: u32,
+    /// Seconds before the next PIN is accepted; 0 when none is pending.
+    pub retry_after_seconds: u64,
+    pub uses_device_secret: bool,
+    pub kdf_iterations: u32,
+    pub free_attempts: u32,
+    pub erase_after_failures: Option<u32>,
+}
+
+const BACKOFF_FIRST_SECONDS: i64 = 30;
+const BACKOFF_MAX_SECONDS: i64 = 24 * 60 * 60;
+const PIN_MIN_CHARS: usize = 4;
+const PIN_MAX_CHARS: usize = 128;
+const DEVICE_SECRET_MIN_BYTES: usize = 16;
+const DEVICE_SECRET_MAX_BYTES: usize = 1024;
+
+#[derive(uniffi::Object)]
+pub struct Vault {
+    dir: PathBuf,
+    device_secret: Option<Vec<u8>>,
+    clock: Arc<dyn Clock>,
+    state: Mutex<State>,
+}
+
+struct State {
+    /// `None` once the vault was wiped.
+    conn: Option<Connection>,
+    /// `Some` while unlocked.
+    keys: Option<DataKeys>,
+}
+
+/// What a capability module gets while the vault is unlocked: the connection (inside a
+/// transaction for writes), the data keys and the current time.
+pub(crate) struct Session<'a> {
+    pub conn: &'a Connection,
+    pub keys: &'a DataKeys,
+    pub now: DateTime<Utc>,
+}
+
+struct Header {
+    vault_id: String,
+    kdf_salt: Vec<u8>,
+    kdf_iterations: u32,
+    wrapped_dek: Vec<u8>,
+    device_check: Option<Vec<u8>>,
+    free_attempts: u32,
+    erase_after: Option<u32>,
+    failed_attempts: u32,
+    last_failure_at: Option<DateTime<Utc>>,
+    lockout_until: Option<DateTime<Utc>>,
+    erased: bool,
+}
+
+#[uniffi::export]
+impl Vault {
+    /// Creates a new vault in `dir` (made if missing) and returns it unlocked.
+    #[uniffi::constructor]
+    pub fn create(
+        dir: String,
+        pin: String,
+        device_secret: Option<Vec<u8>>,
+        settings: VaultSettings,
+    ) -> Result<Arc<Vault>> {
+        Self::create_with_clock(Path::new(&dir), &pin, device_secret, settings, Arc::new(SystemClock))
+    }
+
+    /// Opens an existing vault, locked.
+    #[uniffi::constructor]
+    pub fn open(dir: String, device_secret: Option<Vec<u8>>) -> Result<Arc<Vault>> {
+        Self::open_with_clock(Path::new(&dir), device_secret, Arc::new(SystemClock))
+    }
+
+    /// Unlocks with the PIN. Wrong PINs are counted; see [`VaultSettings`].
+    pub fn unlock(&self, pin: String) -> Result<()> {
+        let mut state = self.state();
+        let verified = self.verify_pin(connection(&state)?, &pin);
+        match verified {
+            Ok(dek) => {
+                state.keys = Some(DataKeys::from_dek(&dek)?);
+                Ok(())
+            }
+            Err(err) => {
+                if err == MigranError::Erased {
+                    state.keys = None;
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// Forgets the keys. Safe to call at any time, also when already locked.
+    pub fn lock(&self) {
+        self.state().keys = None;
+    }
+
+    pub fn is_unlocked(&self) -> bool {
+        self.state().keys.is_some()
+    }
+
+    pub fn status(&self) -> Result<VaultStatus> {
+        let state = self.state();
+        let conn = connection(&state)?;
+        let header = read_header(conn)?;
+        let now = self.clock.now();
+        Ok(VaultStatus {
+            unlocked: state.keys.is_some(),
+            failed_attempts: header.failed_attempts,
+            retry_after_seconds: header.lockout_until.map_or(0, |until| seconds_until(now, until)),
+            uses_device_secret: header.device_check.is_some(),
+            kdf_iterations: header.kdf_iterations,
+            free_attempts: header.free_attempts,
+            erase_after_failures: header.erase_after,
+        })
+    }
+
+    /// Replaces the PIN. The data key is only re-wrapped: nothing is re-encrypted.
+    /// A wrong `old_pin` counts as a failed attempt, as at unlock.
+    pub fn change_pin(&self, old_pin: String, new_pin: String) -> Result<()> {
+        validate_pin("new_pin", &new_pin)?;
+        let state = self.state();
+        let conn = connection(&state)?;
+        let dek = self.verify_pin(conn, &old_pin)?;
+        let header = read_header(conn)?;
+        let mut salt = [0u8; crypto::SALT_LEN];
+        crypto::fill_random(&mut salt)?;
+        let kek = crypto::derive_kek(&new_pin, &salt, header.kdf_iterations, self.device_secret.as_deref())?;
+        let wrapped = crypto::wrap_key(&kek, &dek, &header.vault_id)?;
+        conn.execute(
+            "UPDATE vault_header SET kdf_salt = ?1, wrapped_dek = ?2 WHERE id = 1",
+            params![salt.as_slice(), wrapped],
+        )?;
+        // The old wrapping must not survive in the WAL: it opens with the old PIN.
+        store::checkpoint(conn)?;
+        Ok(())
+    }
+
+    /// Quick wipe: destroys the data key first (so the data is unreadable even if the
+    /// file deletion is interrupted), then deletes the vault files.
+    pub fn wipe(&self) -> Result<()> {
+        let mut state = self.state();
+        state.keys = None;
+        if let Some(conn) = state.conn.take() {
+            crypto_erase(&conn)?;
+            drop(conn);
+        }
+        for file in store::files(&self.dir) {
+            match std::fs::remove_file(&file) {
+                Ok(()) => {}
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => return Err(err.into()),
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Vault {
+    /// As [`Vault::create`], with the time source given (tests inject a fixed clock).
+    pub fn create_with_clock(
+        dir: &Path,
+        pin: &str,
+        device_secret: Option<Vec<u8>>,
+        settings: VaultSettings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Arc<Vault>> {
+        validate_pin("pin", pin)?;
+        validate_settings(&settings)?;
+        if let Some(secret) = &device_secret {
+            validate_device_secret(secret)?;
+        }
+        std::fs::create_dir_all(dir)?;
+        restrict_to_owner(dir);
+        let mut conn = store::open(dir, true)?;
+        store::migrate(&mut conn)?;
+        if read_header_opt(&conn)?.is_some() {
+            return Err(MigranError::VaultExists);
+        }
+
+        let vault_id = crypto::new_row_id()?;
+        let dek = SecretKey::random()?;
+        let mut salt = [0u8; crypto::SALT_LEN];
+        crypto::fill_random(&mut salt)?;
+        let kek = crypto::derive_kek(pin, &salt, settings.kdf_iterations, device_secret.as_deref())?;
+        let wrapped = crypto::wrap_key(&kek, &dek, &vault_id)?;
+        let device_check = match &device_secret {
+            Some(secret) => Some(crypto::device_check(secret, &vault_id)?),
+            None => None,
+        };
+        conn.execute(
+            "INSERT INTO vault_header (id, vault_id, created_at, kdf_salt, kdf_iterations,
+                 wrapped_dek, device_check, free_attempts, erase_after)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                vault_id,
+                instant_text(clock.now()),
+                salt.as_slice(),
+                settings.kdf_iterations,
+                wrapped,
+                device_check,
+                settings.free_attempts,
+                settings.erase_after_failures,
+            ],
+        )?;
+        let vault = Vault {
+            dir: dir.to_path_buf(),
+            device_secret,
+            clock,
+            state: Mutex::new(State {
+                conn: Some(conn),
+                keys: Some(DataKeys::from_dek(&dek)?),
+            }),
+        };
+        Ok(Arc::new(vault))
+    }
+
+    /// As [`Vault::open`], with the time source given.
+    pub fn open_with_clock(dir: &Path, device_secret: Option<Vec<u8>>, clock: Arc<dyn Clock>) -> Result<Arc<Vault>> {
+        if !store::exists(dir) {
+            return Err(MigranError::NoVault);
+        }
+        let mut conn = store::open(dir, false)?;
+        store::migrate(&mut conn)?;
+        let header = read_header_opt(&conn)?.ok_or(MigranError::NoVault)?;
+        check_device_secret(&header, device_secret.as_deref())?;
+        Ok(Arc::new(Vault {
+            dir: dir.to_path_buf(),
+            device_secret,
+            clock,
+            state: Mutex::new(State { conn: Some(conn), keys: None }),
+        }))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub(crate) fn device_secret(&self) -> Option<&[u8]> {
+        self.device_secret.as_deref()
+    }
+
+    /// Runs `read` with the unlocked keys. Reads see one consistent snapshot.
+    pub(crate) fn read<T>(&self, read: impl FnOnce(&Session<'_>) -> Result<T>) -> Result<T> {
+        let mut guard = self.state();
+        let State { conn, keys } = &mut *guard;
+        let conn = conn.as_mut().ok_or(MigranError::Erased)?;
+        let keys = keys.as_ref().ok_or(MigranError::Locked)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let result = read(&Session {
+            conn: &tx,
+            keys,
+            now: self.clock.now(),
+        })?;
+        tx.finish()?;
+        Ok(result)
+    }
+
+    /// Runs `write` in one transaction: all of it is stored, or none of it.
+    pub(crate) fn write<T>(&self, write: impl FnOnce(&Session<'_>) -> Result<T>) -> Result<T> {
+        let mut guard = self.state();
+        let State { conn, keys } = &mut *guard;
+        let conn = conn.as_mut().ok_or(MigranError::Erased)?;
+        let keys = keys.as_ref().ok_or(MigranError::Locked)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let result = write(&Session {
+            conn: &tx,
+            keys,
+            now: self.clock.now(),
+        })?;
+        tx.commit()?;
+        Ok(result)
+    }
+
+    /// Runs `work` on the connection whether or not the vault is unlocked: for what must
+    /// work locked (the emergency button), which brings its own device-secret keys.
+    pub(crate) fn with_connection<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut guard = self.state();
+        let conn = guard.conn.as_mut().ok_or(MigranError::Erased)?;
+        work(conn)
+    }
+
+    /// Empties the WAL into the database file, e.g. after an erasure.
+    pub(crate) fn checkpoint(&self) -> Result<()> {
+        let guard = self.state();
+        store::checkpoint(connection(&guard)?)
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves consistent data behind (every write is a
+        // transaction), so a poisoned lock is taken over rather than propagated.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Checks a PIN against the header, counting a failure first, and returns the DEK.
+    fn verify_pin(&self, conn: &Connection, pin: &str) -> Result<SecretKey> {
+        validate_pin("pin", pin)?;
+        let header = read_header(conn)?;
+        if header.erased {
+            return Err(MigranError::Erased);
+        }
+        check_device_secret(&header, self.device_secret.as_deref())?;
+        let now = self.clock.now();
+        if let Some(until) = header.lockout_until {
+            if until > now {
+                return Err(MigranError::LockedOut {
+                    retry_after_seconds: seconds_until(now, until),
+                });
+            }
+        }
+        let clock_went_back = header.last_failure_at.is_some_and(|last| last > now);
+        if clock_went_back && header.failed_attempts >= header.free_attempts {
+            // Setting the clock back must not shorten a wait: it starts again from now.
+            let until = now + backoff(header.failed_attempts, header.free_attempts);
+            conn.execute(
+                "UPDATE vault_header SET lockout_until = ?1, last_failure_at = ?2 WHERE id = 1",
+                params![instant_text(until), instant_text(now)],
+            )?;
+            return Err(MigranError::LockedOut {
+                retry_after_seconds: seconds_until(now, until),
+            });
+        }
+
+        let failed = header.failed_attempts.saturating_add(1);
+        conn.execute(
+            "UPDATE vault_header SET failed_attempts = ?1, last_failure_at = ?2 WHERE id = 1",
+            params![failed, instant_text(now)],
+        )?;
+        let kek = crypto::derive_kek(pin, &header.kdf_salt, header.kdf_iterations, self.device_secret.as_deref())?;
+        if let Some(dek) = crypto::unwrap_key(&kek, &header.wrapped_dek, &header.vault_id)? {
+            conn.execute(
+                "UPDATE vault_header SET failed_attempts = 0, last_failure_at = NULL, lockout_until = NULL
+                 WHERE id = 1",
+                [],
+            )?;
+            return Ok(dek);
+        }
+
+        if header.erase_after.is_some_and(|limit| failed >= limit) {
+            crypto_erase(conn)?;
+            return Err(MigranError::Erased);
+        }
+        if failed >= header.free_attempts {
+            let until = now + backoff(failed, header.free_attempts);
+            conn.execute(
+                "UPDATE vault_header SET lockout_until = ?1 WHERE id = 1",
+                params![instant_text(until)],
+            )?;
+        }
+        let attempts_left = match header.erase_after {
+            Some(limit) => limit.saturating_sub(failed),
+            None => header.free_attempts.saturating_sub(failed),
+        };
+        Err(MigranError::WrongPin { attempts_left })
+    }
+}
+
+fn connection(state: &State) -> Result<&Connection> {
+    state.conn.as_ref().ok_or(MigranError::Erased)
+}
+
+/// The wait after `failed` wrong PINs: 30 s at the first over the free ones, doubling.
+fn backoff(failed: u32, free: u32) -> Duration {
+    let over = failed.saturating_sub(free).min(20);
+    Duration::seconds((BACKOFF_FIRST_SECONDS << over).min(BACKOFF_MAX_SECONDS))
+}
+
+fn seconds_until(now: DateTime<Utc>, until: DateTime<Utc>) -> u64 {
+    let millis = (until - now).num_milliseconds().max(0) as u64;
+    millis.div_ceil(1000)
+}
+
+/// Destroys the wrapped data key: without it no PIN opens the vault again.
+fn crypto_erase(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "UPDATE vault_header SET wrapped_dek = zeroblob(length(wrapped_dek)), erased = 1 WHERE id = 1",
+        [],
+    )?;
+    store::checkpoint(conn)
+}
+
+fn read_header(conn: &Connection) -> Result<Header> {
+    read_header_opt(conn)?.ok_or(MigranError::NoVault)
+}
+
+fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
+    let header = conn
+        .query_row(
+            "SELECT vault_id, kdf_salt, kdf_iterations, wrapped_dek, device_check, free_attempts,
+                    erase_after, failed_attempts, last_failure_at, lockout_until, erased
+             FROM vault_header WHERE id = 1",
+            [],
+            |row| {
+                Ok((
+                    Header {
+                        vault_id: row.get(0)?,
+                        kdf_salt: row.get(1)?,
+                        kdf_iterations: row.get(2)?,
+                        wrapped_dek: row.get(3)?,
+                        device_check: row.get(4)?,
+                        free_attempts: row.get(5)?,
+                        erase_after: row.get(6)?,
+                        failed_attempts: row.get(7)?,
+                        last_failure_at: None,
+                        lockout_until: None,
+                        erased: row.get(10)?,
+                    },
+                    row.get::<_, Option<String>>(8)?,
+                    row.get::<_, Option<String>>(9)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((mut header, last_failure, lockout)) = header else {
+        return Ok(None);
+    };
+    header.last_failure_at = last_failure.as_deref().map(parse_instant).transpose()?;
+    header.lockout_until = lockout.as_deref().map(parse_instant).transpose()?;
+    Ok(Some(header))
+}
+
+fn check_device_secret(header: &Header, given: Option<&[u8]>) -> Result<()> {
+    match (&header.device_check, given) {
+        (None, None) => Ok(()),
+        (Some(stored), Some(secret)) if crypto::tags_equal(stored, &crypto::device_check(secret, &header.vault_id)?) => {
+            Ok(())
+        }
+        _ => Err(MigranError::DeviceSecretMismatch),
+    }
+}
+
+fn validate_pin(field: &str, pin: &str) -> Result<()> {
+    let chars = pin.chars().count();
+    if pin.trim().is_empty() {
+        return Err(MigranError::invalid(field, InvalidReason::Empty));
+    }
+    if chars < PIN_MIN_CHARS {
+        return Err(MigranError::invalid(field, InvalidReason::TooShort));
+    }
+    if chars > PIN_MAX_CHARS {
+        return Err(MigranError::invalid(field, InvalidReason::TooLong));
+    }
+    if pin.chars().any(char::is_control) {
+        return Err(MigranError::invalid(field, InvalidReason::BadCharacters));
+    }
+    Ok(())
+}
+
+fn validate_settings(settings: &VaultSettings) -> Result<()> {
+    if !(crypto::MIN_KDF_ITERATIONS..=crypto::MAX_KDF_ITERATIONS).contains(&settings.kdf_iterations) {
+        return Err(MigranError::invalid("kdf_iterations", InvalidReason::OutOfRange));
+    }
+    if !(1..=100).contains(&settings.free_attempts) {
+        return Err(MigranError::invalid("free_attempts", InvalidReason::OutOfRange));
+    }
+    if settings.erase_after_failures.is_some_and(|n| !(3..=1000).contains(&n)) {
+        return Err(MigranError::invalid("erase_after_failures", InvalidReason::OutOfRange));
+    }
+    Ok(())
+}
+
+fn validate_device_secret(secret: &[u8]) -> Result<()> {
+    if secret.len() < DEVICE_SECRET_MIN_BYTES {
+        return Err(MigranError::invalid("device_secret", InvalidReason::TooShort));
+    }
+    if secret.len() > DEVICE_SECRET_MAX_BYTES {
+        return Err(MigranError::invalid("device_secret", InvalidReason::TooLong));
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn restrict_to_owner(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    // Best effort: on a phone the app's private directory is already private.
+    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+}
+
+#[cfg(not(unix))]
+fn restrict_to_owner(_dir: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff(5, 5), Duration::seconds(30));
+        assert_eq!(backoff(6, 5), Duration::seconds(60));
+        assert_eq!(backoff(7, 5), Duration::seconds(120));
+        assert_eq!(backoff(60, 5), Duration::seconds(BACKOFF_MAX_SECONDS));
+    }
+
+    #[test]
+    fn pins_are_checked_for_shape() {
+        assert!(validate_pin("pin", "123456").is_ok());
+        assert_eq!(validate_pin("pin", ""), Err(MigranError::invalid("pin", InvalidReason::Empty)));
+        assert_eq!(validate_pin("pin", "123"), Err(MigranError::invalid("pin", InvalidReason::TooShort)));
+        assert_eq!(
+            validate_pin("pin", "12\n3456"),
+            Err(MigranError::invalid("pin", InvalidReason::BadCharacters))
+        );
+    }
+}
