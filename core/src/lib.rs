@@ -28,3 +28,10 @@ pub use validate::is_country_code;
 pub use vault::{calibrate_kdf_iterations, default_vault_settings, Vault, VaultSettings, VaultStatus};
 
 uniffi::setup_scaffolding!();
+
+/// The core's version, for "about" screens and bug reports; also the cheapest call
+/// across the FFI, used to measure its round-trip cost.
+#[uniffi::export]
+pub fn core_version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
