@@ -108,17 +108,14 @@ fn open_with(key: &LessSafeKey, aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
     }
     let nonce = Nonce::try_assume_unique_for_key(&sealed[1..1 + NONCE_LEN]).ok()?;
     let mut body = sealed[1 + NONCE_LEN..].to_vec();
-    let plain_len = key
-        .open_in_place(nonce, Aad::from(aad), &mut body)
-        .ok()?
-        .len();
+    let plain_len = key.open_in_place(nonce, Aad::from(aad), &mut body).ok()?.len();
     body.truncate(plain_len);
     Some(body)
 }
 
 fn aead_key(secret: &[u8]) -> Result<LessSafeKey> {
-    let unbound = UnboundKey::new(&AES_256_GCM, secret)
-        .map_err(|_| MigranError::internal("bad AEAD key length"))?;
+    let unbound =
+        UnboundKey::new(&AES_256_GCM, secret).map_err(|_| MigranError::internal("bad AEAD key length"))?;
     Ok(LessSafeKey::new(unbound))
 }
 
@@ -228,7 +225,8 @@ impl DataKeys {
     }
 
     pub(crate) fn seal_json<T: serde::Serialize>(&self, place: Place<'_>, value: &T) -> Result<Vec<u8>> {
-        let mut plain = serde_json::to_vec(value).map_err(|_| MigranError::internal("encoding a record failed"))?;
+        let mut plain =
+            serde_json::to_vec(value).map_err(|_| MigranError::internal("encoding a record failed"))?;
         let sealed = self.seal(place, &plain);
         plain.iter_mut().for_each(|b| *b = 0);
         sealed
@@ -335,7 +333,10 @@ mod tests {
             keys.open(other_row, &sealed, "person"),
             Err(MigranError::Tampered { .. })
         ));
-        let other_column = Place { column: "name", ..PLACE };
+        let other_column = Place {
+            column: "name",
+            ..PLACE
+        };
         assert!(keys.open(other_column, &sealed, "person").is_err());
     }
 

@@ -113,14 +113,14 @@ impl MigranError {
         match self {
             MigranError::WrongPin { attempts_left } => {
                 if id {
-                    format!("PIN salah. Sisa {attempts_left} percobaan sebelum harus menunggu atau data dihapus.")
+                    format!(
+                        "PIN salah. Sisa {attempts_left} percobaan sebelum harus menunggu atau data dihapus."
+                    )
                 } else {
                     format!("Wrong PIN. {attempts_left} attempts left before a wait or erase.")
                 }
             }
-            MigranError::LockedOut {
-                retry_after_seconds,
-            } => {
+            MigranError::LockedOut { retry_after_seconds } => {
                 if id {
                     format!("Terlalu banyak PIN salah. Coba lagi dalam {retry_after_seconds} detik.")
                 } else {
@@ -147,11 +147,9 @@ impl MigranError {
                 "Belum ada brankas di sini. Buat dulu dengan 'init'.",
                 "There is no vault here yet. Create one with 'init'.",
             ),
-            MigranError::VaultExists => pick(
-                id,
-                "Sudah ada brankas di sini.",
-                "A vault already exists here.",
-            ),
+            MigranError::VaultExists => {
+                pick(id, "Sudah ada brankas di sini.", "A vault already exists here.")
+            }
             MigranError::NotFound { kind } => {
                 let what = crate::i18n::record_kind(kind, locale);
                 if id {
@@ -180,7 +178,9 @@ impl MigranError {
             MigranError::Tampered { kind } => {
                 let what = crate::i18n::record_kind(kind, locale);
                 if id {
-                    format!("Data {what} yang tersimpan telah diubah atau dipindahkan dan tidak dapat dibuka.")
+                    format!(
+                        "Data {what} yang tersimpan telah diubah atau dipindahkan dan tidak dapat dibuka."
+                    )
                 } else {
                     format!("Stored {what} data was altered or moved and cannot be opened.")
                 }

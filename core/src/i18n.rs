@@ -112,7 +112,10 @@ pub(crate) fn invalid_reason(reason: crate::error::InvalidReason, locale: Locale
             "unknown country code (use the two-letter ISO code, e.g. MY)",
         ),
         OutOfRange => ("di luar batas yang diizinkan", "out of the allowed range"),
-        BadCharacters => ("berisi karakter yang tidak diizinkan", "contains characters that are not allowed"),
+        BadCharacters => (
+            "berisi karakter yang tidak diizinkan",
+            "contains characters that are not allowed",
+        ),
         Inconsistent => ("bertentangan dengan isian lain", "contradicts another field"),
     };
     match locale {

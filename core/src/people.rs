@@ -332,7 +332,7 @@ impl Vault {
             )?;
             let mut statement = s.conn.prepare_cached(
                 "SELECT id, created_at, updated_at, archived, data FROM persons
-                 WHERE archived = 0 OR ?1 ORDER BY created_at, id LIMIT ?2 OFFSET ?3",
+                 WHERE archived = 0 OR ?1 ORDER BY created_at, rowid LIMIT ?2 OFFSET ?3",
             )?;
             let rows = statement.query_map(params![include_archived, page.limit, page.offset], raw_person)?;
             let mut items = Vec::new();
@@ -346,7 +346,9 @@ impl Vault {
                     Err(other) => return Err(other),
                 }
             }
-            let seen = page.offset.saturating_add((items.len() + unreadable_ids.len()) as u32);
+            let seen = page
+                .offset
+                .saturating_add((items.len() + unreadable_ids.len()) as u32);
             Ok(PersonPage {
                 items,
                 total,
@@ -393,7 +395,12 @@ impl Vault {
                     found.push(person);
                 }
             }
-            found.sort_by(|a, b| a.full_name.to_lowercase().cmp(&b.full_name.to_lowercase()).then(a.id.cmp(&b.id)));
+            found.sort_by(|a, b| {
+                a.full_name
+                    .to_lowercase()
+                    .cmp(&b.full_name.to_lowercase())
+                    .then(a.id.cmp(&b.id))
+            });
             found.truncate(limit as usize);
             Ok(found)
         })
@@ -403,8 +410,16 @@ impl Vault {
         let data = ContactData {
             name: validate::required_text("name", &input.name, validate::SHORT_TEXT_MAX)?,
             relation: input.relation,
-            phone: input.phone.as_deref().map(|p| validate::phone("phone", p)).transpose()?,
-            address: validate::optional_multiline("address", input.address.as_deref(), validate::LONG_TEXT_MAX)?,
+            phone: input
+                .phone
+                .as_deref()
+                .map(|p| validate::phone("phone", p))
+                .transpose()?,
+            address: validate::optional_multiline(
+                "address",
+                input.address.as_deref(),
+                validate::LONG_TEXT_MAX,
+            )?,
         };
         self.write(|s| {
             ensure_person(s, &person_id)?;
@@ -424,7 +439,9 @@ impl Vault {
 
     pub fn remove_contact(&self, contact_id: String) -> Result<()> {
         self.write(|s| {
-            let deleted = s.conn.execute("DELETE FROM contacts WHERE id = ?1", params![contact_id])?;
+            let deleted = s
+                .conn
+                .execute("DELETE FROM contacts WHERE id = ?1", params![contact_id])?;
             if deleted == 0 {
                 return Err(MigranError::not_found("contact"));
             }
@@ -479,11 +496,14 @@ impl Vault {
 
     pub fn remove_document(&self, document_id: String) -> Result<()> {
         self.write(|s| {
-            let deleted = s.conn.execute("DELETE FROM documents WHERE id = ?1", params![document_id])?;
+            let deleted = s
+                .conn
+                .execute("DELETE FROM documents WHERE id = ?1", params![document_id])?;
             if deleted == 0 {
                 return Err(MigranError::not_found("document"));
             }
-            s.conn.execute("DELETE FROM lookups WHERE owner_id = ?1", params![document_id])?;
+            s.conn
+                .execute("DELETE FROM lookups WHERE owner_id = ?1", params![document_id])?;
             Ok(())
         })?;
         self.checkpoint()
@@ -528,7 +548,9 @@ fn person_data(s: &Session<'_>, input: &PersonInput) -> Result<PersonData> {
 }
 
 fn journey_data(input: &JourneyInput) -> Result<JourneyData> {
-    let short = |field, value: &Option<String>| validate::optional_text(field, value.as_deref(), validate::SHORT_TEXT_MAX);
+    let short = |field, value: &Option<String>| {
+        validate::optional_text(field, value.as_deref(), validate::SHORT_TEXT_MAX)
+    };
     let date = |field, value: &Option<String>| -> Result<Option<NaiveDate>> {
         match value.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             None => Ok(None),
@@ -539,7 +561,10 @@ fn journey_data(input: &JourneyInput) -> Result<JourneyData> {
     let contract_end = date("contract_end_date", &input.contract_end_date)?;
     if let (Some(start), Some(end)) = (departure, contract_end) {
         if end <= start {
-            return Err(MigranError::invalid("contract_end_date", InvalidReason::Inconsistent));
+            return Err(MigranError::invalid(
+                "contract_end_date",
+                InvalidReason::Inconsistent,
+            ));
         }
     }
     Ok(JourneyData {
@@ -657,7 +682,13 @@ fn raw_person(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawPerson> {
 
 fn open_person(s: &Session<'_>, raw: RawPerson) -> Result<Person> {
     let data: PersonData = s.keys.open_json(place(PERSONS, &raw.id), &raw.data, "person")?;
-    Ok(person_from(raw.id, data, raw.archived, raw.created_at, raw.updated_at))
+    Ok(person_from(
+        raw.id,
+        data,
+        raw.archived,
+        raw.created_at,
+        raw.updated_at,
+    ))
 }
 
 pub(crate) fn load_person(s: &Session<'_>, id: &str) -> Result<Person> {
@@ -673,9 +704,9 @@ pub(crate) fn load_person(s: &Session<'_>, id: &str) -> Result<Person> {
 /// Every readable person, archived included; damaged rows are skipped (they surface in
 /// `list_persons` and `get_person`).
 pub(crate) fn all_persons(s: &Session<'_>) -> Result<Vec<Person>> {
-    let mut statement = s
-        .conn
-        .prepare_cached("SELECT id, created_at, updated_at, archived, data FROM persons ORDER BY created_at, id")?;
+    let mut statement = s.conn.prepare_cached(
+        "SELECT id, created_at, updated_at, archived, data FROM persons ORDER BY created_at, rowid",
+    )?;
     let rows = statement.query_map([], raw_person)?;
     let mut persons = Vec::new();
     for row in rows {
@@ -692,8 +723,10 @@ pub(crate) fn load_contacts(s: &Session<'_>, person_id: &str) -> Result<Vec<Cont
     ensure_person(s, person_id)?;
     let mut statement = s
         .conn
-        .prepare_cached("SELECT id, data FROM contacts WHERE person_id = ?1 ORDER BY created_at, id")?;
-    let rows = statement.query_map(params![person_id], |row| Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?)))?;
+        .prepare_cached("SELECT id, data FROM contacts WHERE person_id = ?1 ORDER BY created_at, rowid")?;
+    let rows = statement.query_map(params![person_id], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?))
+    })?;
     let mut contacts = Vec::new();
     for row in rows {
         let (id, sealed) = row?;
@@ -723,8 +756,10 @@ pub(crate) fn load_documents(s: &Session<'_>, person_id: &str) -> Result<Vec<Ide
     ensure_person(s, person_id)?;
     let mut statement = s
         .conn
-        .prepare_cached("SELECT id, data FROM documents WHERE person_id = ?1 ORDER BY created_at, id")?;
-    let rows = statement.query_map(params![person_id], |row| Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?)))?;
+        .prepare_cached("SELECT id, data FROM documents WHERE person_id = ?1 ORDER BY created_at, rowid")?;
+    let rows = statement.query_map(params![person_id], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?))
+    })?;
     let mut documents = Vec::new();
     for row in rows {
         let (id, sealed) = row?;
@@ -734,7 +769,13 @@ pub(crate) fn load_documents(s: &Session<'_>, person_id: &str) -> Result<Vec<Ide
     Ok(documents)
 }
 
-fn person_from(id: String, data: PersonData, archived: bool, created_at: String, updated_at: String) -> Person {
+fn person_from(
+    id: String,
+    data: PersonData,
+    archived: bool,
+    created_at: String,
+    updated_at: String,
+) -> Person {
     Person {
         id,
         full_name: data.full_name,

@@ -43,14 +43,18 @@ pub(crate) fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
         return Err(MigranError::invalid(field, InvalidReason::Empty));
     }
     let shaped = text.len() == 10
-        && text
-            .bytes()
-            .enumerate()
-            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     if !shaped {
         return Err(MigranError::invalid(field, InvalidReason::BadFormat));
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| MigranError::invalid(field, InvalidReason::BadDate))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| MigranError::invalid(field, InvalidReason::BadDate))
 }
 
 /// Parses a date that the core itself stored.

@@ -48,7 +48,10 @@ pub(crate) fn optional_multiline(field: &str, value: Option<&str>, max: usize) -
 /// NIK (Nomor Induk Kependudukan, the national identity number): exactly 16 digits.
 /// Spaces and dots people type for readability are dropped.
 pub(crate) fn nik(value: &str) -> Result<String> {
-    let digits: String = value.chars().filter(|c| !c.is_whitespace() && *c != '.').collect();
+    let digits: String = value
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '.')
+        .collect();
     if digits.is_empty() {
         return Err(MigranError::invalid("nik", InvalidReason::Empty));
     }
@@ -169,7 +172,9 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted, codes, "sorted and unique");
-        assert!(codes.iter().all(|c| c.len() == 2 && c.chars().all(|ch| ch.is_ascii_uppercase())));
+        assert!(codes
+            .iter()
+            .all(|c| c.len() == 2 && c.chars().all(|ch| ch.is_ascii_uppercase())));
     }
 
     #[test]
@@ -204,16 +209,25 @@ mod tests {
 
     #[test]
     fn texts_are_trimmed_and_bounded() {
-        assert_eq!(required_text("name", "  Siti Contoh ", 10).unwrap_err(), MigranError::invalid("name", InvalidReason::TooLong));
+        assert_eq!(
+            required_text("name", "  Siti Contoh ", 10).unwrap_err(),
+            MigranError::invalid("name", InvalidReason::TooLong)
+        );
         assert_eq!(required_text("name", " Siti ", 10).unwrap(), "Siti");
         assert_eq!(reason(required_text("name", " \t", 10)), InvalidReason::Empty);
-        assert_eq!(reason(required_text("name", "Si\u{0}ti", 10)), InvalidReason::BadCharacters);
+        assert_eq!(
+            reason(required_text("name", "Si\u{0}ti", 10)),
+            InvalidReason::BadCharacters
+        );
         assert_eq!(optional_text("name", Some("  "), 10).unwrap(), None);
     }
 
     #[test]
     fn document_numbers_are_canonical() {
         assert_eq!(document_number("number", "c 1234-567").unwrap(), "C1234567");
-        assert_eq!(reason(document_number("number", "C12#4")), InvalidReason::BadFormat);
+        assert_eq!(
+            reason(document_number("number", "C12#4")),
+            InvalidReason::BadFormat
+        );
     }
 }

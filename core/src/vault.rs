@@ -117,7 +117,13 @@ impl Vault {
         device_secret: Option<Vec<u8>>,
         settings: VaultSettings,
     ) -> Result<Arc<Vault>> {
-        Self::create_with_clock(Path::new(&dir), &pin, device_secret, settings, Arc::new(SystemClock))
+        Self::create_with_clock(
+            Path::new(&dir),
+            &pin,
+            device_secret,
+            settings,
+            Arc::new(SystemClock),
+        )
     }
 
     /// Opens an existing vault, locked.
@@ -179,7 +185,12 @@ impl Vault {
         let header = read_header(conn)?;
         let mut salt = [0u8; crypto::SALT_LEN];
         crypto::fill_random(&mut salt)?;
-        let kek = crypto::derive_kek(&new_pin, &salt, header.kdf_iterations, self.device_secret.as_deref())?;
+        let kek = crypto::derive_kek(
+            &new_pin,
+            &salt,
+            header.kdf_iterations,
+            self.device_secret.as_deref(),
+        )?;
         let wrapped = crypto::wrap_key(&kek, &dek, &header.vault_id)?;
         conn.execute(
             "UPDATE vault_header SET kdf_salt = ?1, wrapped_dek = ?2 WHERE id = 1",
@@ -270,7 +281,11 @@ impl Vault {
     }
 
     /// As [`Vault::open`], with the time source given.
-    pub fn open_with_clock(dir: &Path, device_secret: Option<Vec<u8>>, clock: Arc<dyn Clock>) -> Result<Arc<Vault>> {
+    pub fn open_with_clock(
+        dir: &Path,
+        device_secret: Option<Vec<u8>>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Arc<Vault>> {
         if !store::exists(dir) {
             return Err(MigranError::NoVault);
         }
@@ -282,7 +297,10 @@ impl Vault {
             dir: dir.to_path_buf(),
             device_secret,
             clock,
-            state: Mutex::new(State { conn: Some(conn), keys: None }),
+            state: Mutex::new(State {
+                conn: Some(conn),
+                keys: None,
+            }),
         }))
     }
 
@@ -384,7 +402,12 @@ impl Vault {
             "UPDATE vault_header SET failed_attempts = ?1, last_failure_at = ?2 WHERE id = 1",
             params![failed, instant_text(now)],
         )?;
-        let kek = crypto::derive_kek(pin, &header.kdf_salt, header.kdf_iterations, self.device_secret.as_deref())?;
+        let kek = crypto::derive_kek(
+            pin,
+            &header.kdf_salt,
+            header.kdf_iterations,
+            self.device_secret.as_deref(),
+        )?;
         if let Some(dek) = crypto::unwrap_key(&kek, &header.wrapped_dek, &header.vault_id)? {
             conn.execute(
                 "UPDATE vault_header SET failed_attempts = 0, last_failure_at = NULL, lockout_until = NULL
@@ -480,7 +503,9 @@ fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
 fn check_device_secret(header: &Header, given: Option<&[u8]>) -> Result<()> {
     match (&header.device_check, given) {
         (None, None) => Ok(()),
-        (Some(stored), Some(secret)) if crypto::tags_equal(stored, &crypto::device_check(secret, &header.vault_id)?) => {
+        (Some(stored), Some(secret))
+            if crypto::tags_equal(stored, &crypto::device_check(secret, &header.vault_id)?) =>
+        {
             Ok(())
         }
         _ => Err(MigranError::DeviceSecretMismatch),
@@ -511,8 +536,14 @@ fn validate_settings(settings: &VaultSettings) -> Result<()> {
     if !(1..=100).contains(&settings.free_attempts) {
         return Err(MigranError::invalid("free_attempts", InvalidReason::OutOfRange));
     }
-    if settings.erase_after_failures.is_some_and(|n| !(3..=1000).contains(&n)) {
-        return Err(MigranError::invalid("erase_after_failures", InvalidReason::OutOfRange));
+    if settings
+        .erase_after_failures
+        .is_some_and(|n| !(3..=1000).contains(&n))
+    {
+        return Err(MigranError::invalid(
+            "erase_after_failures",
+            InvalidReason::OutOfRange,
+        ));
     }
     Ok(())
 }
@@ -552,8 +583,14 @@ mod tests {
     #[test]
     fn pins_are_checked_for_shape() {
         assert!(validate_pin("pin", "123456").is_ok());
-        assert_eq!(validate_pin("pin", ""), Err(MigranError::invalid("pin", InvalidReason::Empty)));
-        assert_eq!(validate_pin("pin", "123"), Err(MigranError::invalid("pin", InvalidReason::TooShort)));
+        assert_eq!(
+            validate_pin("pin", ""),
+            Err(MigranError::invalid("pin", InvalidReason::Empty))
+        );
+        assert_eq!(
+            validate_pin("pin", "123"),
+            Err(MigranError::invalid("pin", InvalidReason::TooShort))
+        );
         assert_eq!(
             validate_pin("pin", "12\n3456"),
             Err(MigranError::invalid("pin", InvalidReason::BadCharacters))

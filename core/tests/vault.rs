@@ -1,0 +1,469 @@
+//! The vault's promises, through the public API: nothing in plaintext on disk, wrong PINs
+//! counted and slowed down, tampering detected, erasure real.
+
+mod support;
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use migran_core::{
+    ContactInput, DocumentInput, DocumentKind, JourneyInput, Lookup, MigranError, PageRequest, Phase,
+    Relation, Sector, Vault, VaultSettings,
+};
+use support::*;
+
+const FIRST_PAGE: PageRequest = PageRequest {
+    offset: 0,
+    limit: 100,
+};
+
+#[test]
+fn cadre_registers_a_family_and_no_value_reaches_the_files_in_plaintext() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let vault = new_vault(dir.path(), clock.clone());
+
+    let marker = "Zqxmarker";
+    let mut input = fake_person(&format!("Siti {marker} Contoh"), 1);
+    input.nik = "3201987654321098".to_string();
+    input.phone = Some("+6281299887766".to_string());
+    input.address = Some(format!("Jalan {marker} No. 5"));
+    let person = vault.add_person(input).unwrap();
+    vault
+        .add_contact(
+            person.id.clone(),
+            ContactInput {
+                name: format!("Ibu {marker}"),
+                relation: Relation::Parent,
+                phone: Some("081277665544".to_string()),
+                address: None,
+            },
+        )
+        .unwrap();
+    vault
+        .set_journey(
+            person.id.clone(),
+            JourneyInput {
+                phase: Some(Phase::PreDeparture),
+                destination_country: Some("TW".to_string()),
+                sector: Some(Sector::Manufacturing),
+                employer_name: Some(format!("PT {marker} Factory")),
+                agency_name: Some("PT Contoh Penempatan".to_string()),
+                agency_licence: Some("KEP-000/CONTOH".to_string()),
+                ..JourneyInput::default()
+            },
+        )
+        .unwrap();
+    vault
+        .add_document(
+            person.id.clone(),
+            DocumentInput {
+                kind: DocumentKind::Passport,
+                number: "X7654321".to_string(),
+                issued_on: Some("2025-01-02".to_string()),
+                expires_on: Some("2035-01-01".to_string()),
+            },
+        )
+        .unwrap();
+
+    let secrets = [
+        marker,
+        "3201987654321098",
+        "6281299887766",
+        "81277665544",
+        "X7654321",
+    ];
+    // While open: the WAL holds the fresh writes.
+    assert!(file_names(dir.path()).contains(&"vault.db-wal".to_string()));
+    for secret in secrets {
+        assert_eq!(
+            files_containing(dir.path(), secret),
+            Vec::<String>::new(),
+            "{secret} while open"
+        );
+    }
+    // The test can fail: the scan does find a value that is stored in the clear.
+    assert!(!files_containing(dir.path(), "vault_header").is_empty());
+
+    drop(vault);
+    for secret in secrets {
+        assert_eq!(
+            files_containing(dir.path(), secret),
+            Vec::<String>::new(),
+            "{secret} after close"
+        );
+    }
+    let vault = reopen(dir.path(), clock);
+    vault.unlock(PIN.to_string()).unwrap();
+    assert_eq!(
+        vault.get_person(person.id).unwrap().full_name,
+        format!("Siti {marker} Contoh")
+    );
+}
+
+#[test]
+fn wrong_pins_are_counted_then_slowed_down_and_the_right_pin_still_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let settings = VaultSettings {
+        free_attempts: 3,
+        ..fast_settings()
+    };
+    let vault =
+        Vault::create_with_clock(dir.path(), PIN, Some(device_secret()), settings, clock.clone()).unwrap();
+    let person = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    vault.lock();
+    assert_eq!(vault.get_person(person.id.clone()), Err(MigranError::Locked));
+
+    assert_eq!(
+        vault.unlock("111111".into()),
+        Err(MigranError::WrongPin { attempts_left: 2 })
+    );
+    assert_eq!(
+        vault.unlock("111112".into()),
+        Err(MigranError::WrongPin { attempts_left: 1 })
+    );
+    assert_eq!(
+        vault.unlock("111113".into()),
+        Err(MigranError::WrongPin { attempts_left: 0 })
+    );
+    // Now even the right PIN has to wait, and is not checked at all.
+    assert_eq!(
+        vault.unlock(PIN.into()),
+        Err(MigranError::LockedOut {
+            retry_after_seconds: 30
+        })
+    );
+    assert_eq!(vault.status().unwrap().retry_after_seconds, 30);
+    clock.advance(Duration::seconds(10));
+    assert_eq!(
+        vault.unlock(PIN.into()),
+        Err(MigranError::LockedOut {
+            retry_after_seconds: 20
+        })
+    );
+
+    // One more wrong PIN after the wait doubles it.
+    clock.advance(Duration::seconds(21));
+    assert_eq!(
+        vault.unlock("111114".into()),
+        Err(MigranError::WrongPin { attempts_left: 0 })
+    );
+    assert_eq!(vault.status().unwrap().retry_after_seconds, 60);
+    clock.advance(Duration::seconds(60));
+
+    vault.unlock(PIN.into()).unwrap();
+    assert_eq!(vault.get_person(person.id).unwrap().full_name, "Siti Contoh");
+    let status = vault.status().unwrap();
+    assert_eq!((status.failed_attempts, status.retry_after_seconds), (0, 0));
+}
+
+#[test]
+fn the_failure_count_survives_closing_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    drop(new_vault(dir.path(), clock.clone()));
+    let vault = reopen(dir.path(), clock.clone());
+    assert_eq!(
+        vault.unlock("000000".into()),
+        Err(MigranError::WrongPin { attempts_left: 4 })
+    );
+    drop(vault);
+    let vault = reopen(dir.path(), clock);
+    assert_eq!(
+        vault.unlock("000000".into()),
+        Err(MigranError::WrongPin { attempts_left: 3 })
+    );
+}
+
+#[test]
+fn setting_the_clock_back_does_not_shorten_a_wait() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let settings = VaultSettings {
+        free_attempts: 1,
+        ..fast_settings()
+    };
+    let vault =
+        Vault::create_with_clock(dir.path(), PIN, Some(device_secret()), settings, clock.clone()).unwrap();
+    vault.lock();
+    assert_eq!(
+        vault.unlock("000000".into()),
+        Err(MigranError::WrongPin { attempts_left: 0 })
+    );
+    clock.advance(Duration::days(-2));
+    assert!(matches!(
+        vault.unlock(PIN.into()),
+        Err(MigranError::LockedOut { .. })
+    ));
+}
+
+#[test]
+fn too_many_wrong_pins_crypto_erase_the_vault_when_the_owner_chose_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let settings = VaultSettings {
+        free_attempts: 10,
+        erase_after_failures: Some(3),
+        ..fast_settings()
+    };
+    let vault =
+        Vault::create_with_clock(dir.path(), PIN, Some(device_secret()), settings, clock.clone()).unwrap();
+    vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    vault.lock();
+    assert_eq!(
+        vault.unlock("000001".into()),
+        Err(MigranError::WrongPin { attempts_left: 2 })
+    );
+    assert_eq!(
+        vault.unlock("000002".into()),
+        Err(MigranError::WrongPin { attempts_left: 1 })
+    );
+    assert_eq!(vault.unlock("000003".into()), Err(MigranError::Erased));
+    assert_eq!(vault.unlock(PIN.into()), Err(MigranError::Erased));
+    drop(vault);
+    let vault = reopen(dir.path(), clock);
+    assert_eq!(vault.unlock(PIN.into()), Err(MigranError::Erased));
+}
+
+#[test]
+fn changing_the_pin_rewraps_the_key_and_keeps_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let vault = new_vault(dir.path(), clock.clone());
+    let person = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    assert_eq!(
+        vault.change_pin("999999".into(), "135790".into()),
+        Err(MigranError::WrongPin { attempts_left: 4 })
+    );
+    vault.change_pin(PIN.into(), "135790".into()).unwrap();
+    drop(vault);
+
+    let vault = reopen(dir.path(), clock);
+    assert_eq!(
+        vault.unlock(PIN.into()),
+        Err(MigranError::WrongPin { attempts_left: 4 })
+    );
+    vault.unlock("135790".into()).unwrap();
+    assert_eq!(vault.get_person(person.id).unwrap().nik, "3201000000000001");
+}
+
+#[test]
+fn the_device_secret_is_needed_to_open_the_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    drop(new_vault(dir.path(), clock.clone()));
+    assert_eq!(
+        Vault::open_with_clock(dir.path(), None, clock.clone()).err(),
+        Some(MigranError::DeviceSecretMismatch)
+    );
+    assert_eq!(
+        Vault::open_with_clock(dir.path(), Some(vec![1u8; 32]), clock.clone()).err(),
+        Some(MigranError::DeviceSecretMismatch)
+    );
+    let vault = reopen(dir.path(), clock);
+    vault.unlock(PIN.into()).unwrap();
+}
+
+#[test]
+fn a_vault_is_created_once_and_opened_only_where_it_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    assert_eq!(
+        Vault::open_with_clock(dir.path(), None, clock.clone()).err(),
+        Some(MigranError::NoVault)
+    );
+    drop(new_vault(dir.path(), clock.clone()));
+    assert_eq!(
+        Vault::create_with_clock(dir.path(), PIN, Some(device_secret()), fast_settings(), clock).err(),
+        Some(MigranError::VaultExists)
+    );
+}
+
+#[test]
+fn a_flipped_byte_in_a_ciphertext_is_reported_as_tampering_and_other_records_stay_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let vault = new_vault(dir.path(), clock);
+    let victim = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    let other = vault.add_person(fake_person("Budi Contoh", 2)).unwrap();
+
+    let raw = rusqlite::Connection::open(dir.path().join("vault.db")).unwrap();
+    let mut blob: Vec<u8> = raw
+        .query_row("SELECT data FROM persons WHERE id = ?1", [&victim.id], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    let middle = blob.len() / 2;
+    blob[middle] ^= 0x20;
+    raw.execute(
+        "UPDATE persons SET data = ?2 WHERE id = ?1",
+        rusqlite::params![victim.id, blob],
+    )
+    .unwrap();
+
+    assert_eq!(
+        vault.get_person(victim.id.clone()),
+        Err(MigranError::Tampered {
+            kind: "person".into()
+        })
+    );
+    assert_eq!(
+        vault.get_person(other.id.clone()).unwrap().full_name,
+        "Budi Contoh"
+    );
+    let page = vault.list_persons(FIRST_PAGE, false).unwrap();
+    assert_eq!(page.unreadable_ids, vec![victim.id]);
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(page.total, 2);
+}
+
+#[test]
+fn swapping_two_rows_ciphertexts_is_reported_as_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let vault = new_vault(dir.path(), clock);
+    let siti = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    let budi = vault.add_person(fake_person("Budi Contoh", 2)).unwrap();
+    let dewi = vault.add_person(fake_person("Dewi Contoh", 3)).unwrap();
+
+    let raw = rusqlite::Connection::open(dir.path().join("vault.db")).unwrap();
+    let blob_of = |id: &str| -> Vec<u8> {
+        raw.query_row("SELECT data FROM persons WHERE id = ?1", [id], |row| row.get(0))
+            .unwrap()
+    };
+    let (siti_blob, budi_blob) = (blob_of(&siti.id), blob_of(&budi.id));
+    raw.execute(
+        "UPDATE persons SET data = ?2 WHERE id = ?1",
+        rusqlite::params![siti.id, budi_blob],
+    )
+    .unwrap();
+    raw.execute(
+        "UPDATE persons SET data = ?2 WHERE id = ?1",
+        rusqlite::params![budi.id, siti_blob],
+    )
+    .unwrap();
+
+    for id in [&siti.id, &budi.id] {
+        assert!(matches!(
+            vault.get_person(id.clone()),
+            Err(MigranError::Tampered { .. })
+        ));
+    }
+    assert_eq!(vault.get_person(dewi.id).unwrap().full_name, "Dewi Contoh");
+    let found = vault.search_persons("contoh".into(), 10).unwrap();
+    assert_eq!(
+        found.iter().map(|p| p.full_name.as_str()).collect::<Vec<_>>(),
+        ["Dewi Contoh"]
+    );
+}
+
+#[test]
+fn an_erased_person_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let vault = new_vault(dir.path(), clock);
+    let person = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    vault
+        .add_document(
+            person.id.clone(),
+            DocumentInput {
+                kind: DocumentKind::Passport,
+                number: "C1234567".into(),
+                issued_on: None,
+                expires_on: None,
+            },
+        )
+        .unwrap();
+    vault.erase_person(person.id.clone()).unwrap();
+
+    assert_eq!(
+        vault.get_person(person.id.clone()),
+        Err(MigranError::NotFound {
+            kind: "person".into()
+        })
+    );
+    assert!(vault
+        .find_persons(Lookup::Nik {
+            nik: person.nik.clone()
+        })
+        .unwrap()
+        .is_empty());
+    assert!(vault
+        .find_persons(Lookup::Passport {
+            number: "C1234567".into()
+        })
+        .unwrap()
+        .is_empty());
+    // Not even a row id or an index digest survives in the files.
+    assert_eq!(files_containing(dir.path(), &person.id), Vec::<String>::new());
+    let raw = rusqlite::Connection::open(dir.path().join("vault.db")).unwrap();
+    let left: u32 = raw
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM lookups) + (SELECT COUNT(*) FROM documents)",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0);
+    assert_eq!(
+        vault.erase_person(person.id),
+        Err(MigranError::NotFound {
+            kind: "person".into()
+        })
+    );
+}
+
+#[test]
+fn quick_wipe_removes_the_vault_and_the_handle_stops_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let vault: Arc<Vault> = new_vault(dir.path(), clock.clone());
+    vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    vault.wipe().unwrap();
+    assert!(file_names(dir.path())
+        .iter()
+        .all(|name| !name.starts_with("vault.db")));
+    assert_eq!(
+        vault.list_persons(FIRST_PAGE, false).err(),
+        Some(MigranError::Erased)
+    );
+    assert_eq!(vault.unlock(PIN.into()), Err(MigranError::Erased));
+    assert_eq!(
+        Vault::open_with_clock(dir.path(), Some(device_secret()), clock).err(),
+        Some(MigranError::NoVault)
+    );
+}
+
+#[test]
+fn bad_settings_and_pins_are_refused_with_the_field_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let weak = VaultSettings {
+        kdf_iterations: 10,
+        ..VaultSettings::default()
+    };
+    let error = Vault::create_with_clock(dir.path(), PIN, None, weak, clock.clone()).err();
+    assert!(matches!(error, Some(MigranError::Invalid { ref field, .. }) if field == "kdf_iterations"));
+    let error = Vault::create_with_clock(dir.path(), "12", None, fast_settings(), clock.clone()).err();
+    assert!(matches!(error, Some(MigranError::Invalid { ref field, .. }) if field == "pin"));
+    let error = Vault::create_with_clock(dir.path(), PIN, Some(vec![1, 2, 3]), fast_settings(), clock).err();
+    assert!(matches!(error, Some(MigranError::Invalid { ref field, .. }) if field == "device_secret"));
+}
+
+#[test]
+fn a_vault_without_device_secret_works_with_the_pin_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let vault = Vault::create_with_clock(dir.path(), PIN, None, fast_settings(), clock.clone()).unwrap();
+    vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    drop(vault);
+    assert_eq!(
+        Vault::open_with_clock(dir.path(), Some(device_secret()), clock.clone()).err(),
+        Some(MigranError::DeviceSecretMismatch)
+    );
+    let vault = Vault::open_with_clock(dir.path(), None, clock).unwrap();
+    assert!(!vault.status().unwrap().uses_device_secret);
+    vault.unlock(PIN.into()).unwrap();
+    assert_eq!(vault.list_persons(FIRST_PAGE, false).unwrap().total, 1);
+}
