@@ -47,6 +47,16 @@ impl LocalizedText {
 
 /// The human name of a field named in an `Invalid` or `Duplicate` error.
 pub(crate) fn field_name(field: &str, locale: Locale) -> String {
+    // A field in a batch is named with its row: "3.nik".
+    if let Some((row, inner)) = field.split_once('.') {
+        if row.chars().all(|c| c.is_ascii_digit()) {
+            let inner = field_name(inner, locale);
+            return match locale {
+                Locale::Id => format!("baris {row}: {inner}"),
+                Locale::En => format!("row {row}: {inner}"),
+            };
+        }
+    }
     let (id, en) = match field {
         "pin" => ("PIN", "PIN"),
         "new_pin" => ("PIN baru", "new PIN"),

@@ -254,18 +254,29 @@ const DATA: &str = "data";
 #[uniffi::export]
 impl Vault {
     pub fn add_person(&self, input: PersonInput) -> Result<Person> {
+        self.write(|s| insert_person(s, &input))
+    }
+
+    /// Registers many persons at once (an import from a spreadsheet or another device):
+    /// all of them, or none when one is refused. The refused field is named with its
+    /// row, counted from 1: `"3.nik"`.
+    pub fn import_persons(&self, inputs: Vec<PersonInput>) -> Result<Vec<Person>> {
         self.write(|s| {
-            let data = person_data(s, &input)?;
-            let id = new_row_id()?;
-            ensure_unique_nik(s, &data.nik, None)?;
-            let now = instant_text(s.now);
-            let sealed = s.keys.seal_json(place(PERSONS, &id), &data)?;
-            s.conn.execute(
-                "INSERT INTO persons (id, created_at, updated_at, archived, data) VALUES (?1, ?2, ?2, 0, ?3)",
-                params![id, now, sealed],
-            )?;
-            index_person(s, &id, &data)?;
-            Ok(person_from(id, data, false, now.clone(), now))
+            let mut added = Vec::with_capacity(inputs.len());
+            for (index, input) in inputs.iter().enumerate() {
+                let person = insert_person(s, input).map_err(|err| match err {
+                    MigranError::Invalid { field, reason } => MigranError::Invalid {
+                        field: format!("{}.{field}", index + 1),
+                        reason,
+                    },
+                    MigranError::Duplicate { field } => MigranError::Duplicate {
+                        field: format!("{}.{field}", index + 1),
+                    },
+                    other => other,
+                })?;
+                added.push(person);
+            }
+            Ok(added)
         })
     }
 
@@ -518,6 +529,21 @@ fn place<'a>(table: &'static str, row: &'a str) -> Place<'a> {
     }
 }
 
+fn insert_person(s: &Session<'_>, input: &PersonInput) -> Result<Person> {
+    let data = person_data(s, input)?;
+    let id = new_row_id()?;
+    ensure_unique_nik(s, &data.nik, None)?;
+    let now = instant_text(s.now);
+    let sealed = s.keys.seal_json(place(PERSONS, &id), &data)?;
+    s.conn
+        .prepare_cached(
+            "INSERT INTO persons (id, created_at, updated_at, archived, data) VALUES (?1, ?2, ?2, 0, ?3)",
+        )?
+        .execute(params![id, now, sealed])?;
+    index_person(s, &id, &data)?;
+    Ok(person_from(id, data, false, now.clone(), now))
+}
+
 fn check_page(page: &PageRequest) -> Result<()> {
     if page.limit == 0 || page.limit > MAX_PAGE {
         return Err(MigranError::invalid("limit", InvalidReason::OutOfRange));
@@ -619,11 +645,8 @@ fn ensure_unique_nik(s: &Session<'_>, nik: &str, except: Option<&str>) -> Result
     let digest = s.keys.blind_index(NIK, nik);
     let holder: Option<String> = s
         .conn
-        .query_row(
-            "SELECT person_id FROM lookups WHERE kind = ?1 AND digest = ?2 LIMIT 1",
-            params![NIK, digest],
-            |row| row.get(0),
-        )
+        .prepare_cached("SELECT person_id FROM lookups WHERE kind = ?1 AND digest = ?2 LIMIT 1")?
+        .query_row(params![NIK, digest], |row| row.get(0))
         .optional()?;
     match holder {
         Some(holder) if Some(holder.as_str()) != except => Err(MigranError::Duplicate {
@@ -642,10 +665,14 @@ fn index_person(s: &Session<'_>, id: &str, data: &PersonData) -> Result<()> {
 }
 
 fn add_lookup(s: &Session<'_>, kind: &str, normalized: &str, person_id: &str, owner_id: &str) -> Result<()> {
-    s.conn.execute(
-        "INSERT INTO lookups (kind, digest, person_id, owner_id) VALUES (?1, ?2, ?3, ?4)",
-        params![kind, s.keys.blind_index(kind, normalized), person_id, owner_id],
-    )?;
+    s.conn
+        .prepare_cached("INSERT INTO lookups (kind, digest, person_id, owner_id) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![
+            kind,
+            s.keys.blind_index(kind, normalized),
+            person_id,
+            owner_id
+        ])?;
     Ok(())
 }
 

@@ -515,3 +515,46 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_import_is_all_or_nothing_and_names_the_refused_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));
+    let mut batch: Vec<_> = (1..=5)
+        .map(|n| fake_person(&format!("Warga Contoh {n}"), n))
+        .collect();
+    batch[2].nik = "12".into();
+    let error = vault.import_persons(batch.clone()).unwrap_err();
+    assert_eq!(
+        error,
+        MigranError::Invalid {
+            field: "3.nik".into(),
+            reason: InvalidReason::TooShort
+        }
+    );
+    assert!(error.message(migran_core::Locale::En).contains("row 3: NIK"));
+    assert_eq!(
+        vault
+            .list_persons(PageRequest { offset: 0, limit: 10 }, true)
+            .unwrap()
+            .total,
+        0
+    );
+
+    batch[2].nik = batch[0].nik.clone();
+    assert_eq!(
+        vault.import_persons(batch.clone()).unwrap_err(),
+        MigranError::Duplicate {
+            field: "3.nik".into()
+        }
+    );
+    batch[2] = fake_person("Warga Contoh 3", 3);
+    assert_eq!(vault.import_persons(batch).unwrap().len(), 5);
+    assert_eq!(
+        vault
+            .list_persons(PageRequest { offset: 0, limit: 10 }, true)
+            .unwrap()
+            .total,
+        5
+    );
+}
