@@ -295,10 +295,10 @@ impl Vault {
                 "UPDATE persons SET data = ?2, updated_at = ?3 WHERE id = ?1",
                 params![id, sealed, now],
             )?;
-            s.conn.execute(
-                "DELETE FROM lookups WHERE owner_id = ?1 AND kind IN (?2, ?3)",
-                params![id, NIK, PHONE],
-            )?;
+            remove_lookup(s, NIK, &existing.nik, &id)?;
+            if let Some(phone) = &existing.phone {
+                remove_lookup(s, PHONE, phone, &id)?;
+            }
             index_person(s, &id, &data)?;
             Ok(person_from(id, data, existing.archived, existing.created_at, now))
         })
@@ -379,12 +379,18 @@ impl Vault {
         self.read(|s| {
             let digest = s.keys.blind_index(kind, &normalized);
             let mut statement = s.conn.prepare_cached(
-                "SELECT DISTINCT person_id FROM lookups WHERE kind = ?1 AND digest = ?2 ORDER BY person_id",
+                "SELECT p.id, p.created_at, p.updated_at, p.archived, p.data
+                 FROM lookups l JOIN persons p ON p.id = l.person_id
+                 WHERE l.kind = ?1 AND l.digest = ?2",
             )?;
-            let ids = statement
-                .query_map(params![kind, digest], |row| row.get::<_, String>(0))?
+            // Almost always one row: de-duplicate and order here rather than with SQL
+            // temp B-trees, which cost more than the lookup itself.
+            let mut raws = statement
+                .query_map(params![kind, digest], raw_person)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            ids.iter().map(|id| load_person(s, id)).collect()
+            raws.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
+            raws.dedup_by(|a, b| a.id == b.id);
+            raws.into_iter().map(|raw| open_person(s, raw)).collect()
         })
     }
 
@@ -673,6 +679,13 @@ fn add_lookup(s: &Session<'_>, kind: &str, normalized: &str, person_id: &str, ow
             person_id,
             owner_id
         ])?;
+    Ok(())
+}
+
+fn remove_lookup(s: &Session<'_>, kind: &str, normalized: &str, owner_id: &str) -> Result<()> {
+    s.conn
+        .prepare_cached("DELETE FROM lookups WHERE kind = ?1 AND digest = ?2 AND owner_id = ?3")?
+        .execute(params![kind, s.keys.blind_index(kind, normalized), owner_id])?;
     Ok(())
 }
 

@@ -38,7 +38,8 @@ const MIGRATIONS: &[&str] = &[
         archived    INTEGER NOT NULL DEFAULT 0,
         data        BLOB NOT NULL
     );
-    CREATE INDEX persons_by_creation ON persons (archived, created_at, id);
+    -- Listing order: registration time, then rowid (appended to every index entry).
+    CREATE INDEX persons_by_creation ON persons (created_at);
     CREATE TABLE contacts (
         id          TEXT PRIMARY KEY,
         person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
@@ -59,15 +60,15 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX documents_by_person ON documents (person_id, created_at);
     -- Blind indexes: keyed digests of normalized NIK, phone and passport numbers.
-    -- owner_id is the row the value belongs to (the person, or the document).
+    -- owner_id is the row the value belongs to (the person, or the document). One
+    -- B-tree (WITHOUT ROWID) instead of a table plus an index: half the writes per entry.
     CREATE TABLE lookups (
         kind        TEXT NOT NULL,
         digest      BLOB NOT NULL,
+        owner_id    TEXT NOT NULL,
         person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
-        owner_id    TEXT NOT NULL
-    );
-    CREATE INDEX lookups_by_digest ON lookups (kind, digest);
-    CREATE INDEX lookups_by_owner ON lookups (owner_id);
+        PRIMARY KEY (kind, digest, owner_id)
+    ) WITHOUT ROWID;
     "#,
 ];
 
@@ -88,6 +89,8 @@ pub(crate) fn open(dir: &Path, create: bool) -> Result<Connection> {
 /// Settings every connection gets, for the vault and for the plaintext benchmark baseline.
 pub fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Every capability prepares its statements once; rusqlite's default cache holds 16.
+    conn.set_prepared_statement_cache_capacity(128);
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // FULL: a committed write (an emergency alert, a visit) survives a power cut.
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -95,6 +98,9 @@ pub fn configure(conn: &Connection) -> Result<()> {
     // Freed pages are zeroed: an erased person's ciphertext does not linger in free pages.
     conn.pragma_update(None, "secure_delete", "ON")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // 8 MiB of page cache (SQLite's default is 2 MiB): blind-index digests are random, so
+    // their B-tree is written all over; a village register of 10,000 fits in cache.
+    conn.pragma_update(None, "cache_size", -8192)?;
     Ok(())
 }
 
