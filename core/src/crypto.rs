@@ -18,6 +18,7 @@ const SEAL_FORMAT: u8 = 1;
 const TAG_LEN: usize = 16;
 pub(crate) const KEY_LEN: usize = 32;
 pub(crate) const SALT_LEN: usize = 16;
+const BLIND_INDEX_LEN: usize = 16;
 
 /// 256 bits of secret material. No `Debug` value, no `PartialEq`, zeroed when dropped.
 pub struct SecretKey([u8; KEY_LEN]);
@@ -246,12 +247,14 @@ impl DataKeys {
 
     /// Keyed fingerprint of a normalized value for exact-match lookups. `kind` separates
     /// domains, so a NIK and a phone number with the same digits do not collide.
+    /// Truncated to 128 bits: ample against accidental collisions among a village's
+    /// records, and a smaller index to search and write.
     pub(crate) fn blind_index(&self, kind: &str, normalized: &str) -> Vec<u8> {
         let mut ctx = hmac::Context::with_key(&self.blind);
         ctx.update(kind.as_bytes());
         ctx.update(&[0]);
         ctx.update(normalized.as_bytes());
-        ctx.sign().as_ref().to_vec()
+        ctx.sign().as_ref()[..BLIND_INDEX_LEN].to_vec()
     }
 }
 
@@ -289,7 +292,17 @@ pub(crate) fn new_row_id() -> Result<String> {
     let mut bytes = [0u8; 16];
     bytes[..6].copy_from_slice(&millis.to_be_bytes()[2..]);
     fill_random(&mut bytes[6..])?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex(&bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        text.push(DIGITS[usize::from(byte >> 4)] as char);
+        text.push(DIGITS[usize::from(byte & 0x0f)] as char);
+    }
+    text
 }
 
 /// Picks PBKDF2 iterations that take about `target_millis` on this device, never fewer
@@ -389,6 +402,17 @@ mod tests {
         assert_eq!(a.blind_index("nik", "1"), a.blind_index("nik", "1"));
         assert_ne!(a.blind_index("nik", "1"), a.blind_index("phone", "1"));
         assert_ne!(a.blind_index("nik", "1"), b.blind_index("nik", "1"));
+    }
+
+    #[test]
+    fn row_ids_are_hex_time_ordered_and_unique() {
+        let first = new_row_id().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let second = new_row_id().unwrap();
+        assert_eq!(first.len(), 32);
+        assert!(first.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert!(first < second);
+        assert_eq!(hex(&[0x00, 0xab, 0x0f]), "00ab0f");
     }
 
     #[test]
