@@ -50,7 +50,7 @@ fn plain_with(dir: &std::path::Path, n: u32) -> Connection {
              birth_date TEXT NOT NULL, sex TEXT NOT NULL, phone TEXT, address TEXT, village TEXT NOT NULL);
          CREATE UNIQUE INDEX persons_by_nik ON persons (nik);
          CREATE INDEX persons_by_phone ON persons (phone);
-         CREATE INDEX persons_by_creation ON persons (archived, created_at, id);",
+         CREATE INDEX persons_by_creation ON persons (created_at);",
     )
     .unwrap();
     plain_insert(&conn, 0, n);
