@@ -1,1 +1,77 @@
-fn main() {}
+//! `migran`: the village officer's command-line front end to the Migran Emas core.
+//!
+//! Exit codes: 0 ok, 1 other failure, 2 usage, 3 wrong PIN / locked out / erased /
+//! wrong device, 4 not found, 5 invalid input.
+
+mod args;
+mod commands;
+mod demo;
+mod i18n;
+mod output;
+mod secrets;
+
+use std::process::ExitCode;
+
+use migran_core::MigranError;
+
+use crate::args::Args;
+use crate::i18n::{locale, t};
+
+pub enum CliError {
+    /// The words of the command are wrong: exit 2 and a hint.
+    Usage(String),
+    /// The core refused: the exit code follows the error's kind.
+    Core(MigranError),
+    /// Anything else (a terminal or file problem), named without values.
+    Other(String),
+}
+
+impl From<MigranError> for CliError {
+    fn from(err: MigranError) -> Self {
+        CliError::Core(err)
+    }
+}
+
+impl CliError {
+    fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) => 2,
+            CliError::Core(err) => match err {
+                MigranError::WrongPin { .. }
+                | MigranError::LockedOut { .. }
+                | MigranError::Erased
+                | MigranError::DeviceSecretMismatch => 3,
+                MigranError::NotFound { .. } | MigranError::NoVault => 4,
+                MigranError::Invalid { .. } | MigranError::Duplicate { .. } => 5,
+                _ => 1,
+            },
+            CliError::Other(_) => 1,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            CliError::Usage(detail) => t(
+                format!("Perintah tidak lengkap atau salah: {detail}. Lihat 'migran help'."),
+                format!("Wrong or incomplete command: {detail}. See 'migran help'."),
+            )
+            .get()
+            .to_string(),
+            CliError::Core(err) => err.message(locale()),
+            CliError::Other(what) => t(format!("Gagal: {what}."), format!("Failed: {what}."))
+                .get()
+                .to_string(),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let outcome = Args::parse(std::env::args_os()).and_then(|args| commands::run(&args));
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("migran: {}", err.describe());
+            ExitCode::from(err.exit_code())
+        }
+    }
+}

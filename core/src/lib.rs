@@ -25,7 +25,9 @@ pub use people::{
 pub use store::configure as configure_connection;
 pub use time::{Clock, SystemClock};
 pub use validate::is_country_code;
-pub use vault::{calibrate_kdf_iterations, default_vault_settings, Vault, VaultSettings, VaultStatus};
+pub use vault::{
+    calibrate_kdf_iterations, default_vault_settings, new_device_secret, Vault, VaultSettings, VaultStatus,
+};
 
 uniffi::setup_scaffolding!();
 

@@ -44,6 +44,15 @@ pub fn default_vault_settings() -> VaultSettings {
     VaultSettings::default()
 }
 
+/// 32 random bytes for a new device secret, for a platform that stores its own (the CLI's
+/// 0600 file, an iOS Keychain item). Android apps may use a Keystore-derived secret.
+#[uniffi::export]
+pub fn new_device_secret() -> Result<Vec<u8>> {
+    let mut secret = vec![0u8; crypto::KEY_LEN];
+    crypto::fill_random(&mut secret)?;
+    Ok(secret)
+}
+
 /// Picks KDF iterations that take about `target_millis` on this device.
 #[uniffi::export]
 pub fn calibrate_kdf_iterations(target_millis: u32) -> Result<u32> {

@@ -1,0 +1,638 @@
+//! One function per command. Each opens the vault it needs (locked or unlocked), calls
+//! the core, and prints a table or JSON.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use migran_core::{
+    ContactInput, DocumentInput, DocumentKind, InvalidReason, JourneyInput, Lookup, MigranError, PageRequest,
+    PersonInput, Phase, Relation, Sector, Sex, SystemClock, Vault, VaultSettings,
+};
+use serde_json::json;
+
+use crate::args::{utf8, Args};
+use crate::i18n::t;
+use crate::output::{self, print_json};
+use crate::secrets;
+use crate::CliError;
+
+pub fn run(args: &Args) -> Result<(), CliError> {
+    let first = args.words.first().map(|w| utf8(w, "command")).transpose()?;
+    let second = args.words.get(1).map(|w| utf8(w, "command")).transpose()?;
+    match (first.as_deref(), second.as_deref()) {
+        (None, _) | (Some("help"), _) => {
+            print_help();
+            Ok(())
+        }
+        _ if args.flag("help") => {
+            print_help();
+            Ok(())
+        }
+        (Some("demo"), _) => crate::demo::run(),
+        (Some("init"), _) => init(args),
+        (Some("status"), _) => status(args),
+        (Some("unlock-check"), _) => unlock_check(args),
+        (Some("change-pin"), _) => change_pin(args),
+        (Some("wipe"), _) => wipe(args),
+        (Some("person"), Some("add")) => person_add(args),
+        (Some("person"), Some("list")) => person_list(args),
+        (Some("person"), Some("show")) => person_show(args),
+        (Some("person"), Some("find")) => person_find(args),
+        (Some("person"), Some("search")) => person_search(args),
+        (Some("person"), Some("archive")) => person_archive(args),
+        (Some("person"), Some("erase")) => person_erase(args),
+        (Some("contact"), Some("add")) => contact_add(args),
+        (Some("journey"), Some("set")) => journey_set(args),
+        (Some("document"), Some("add")) => document_add(args),
+        (Some(command), sub) => Err(CliError::Usage(format!(
+            "unknown command '{command}{}'",
+            sub.map(|s| format!(" {s}")).unwrap_or_default()
+        ))),
+    }
+}
+
+fn vault_dir(args: &Args) -> Result<PathBuf, CliError> {
+    let dir = args
+        .vault
+        .clone()
+        .or_else(|| std::env::var_os("MIGRAN_VAULT"))
+        .ok_or_else(|| CliError::Usage("--vault DIR is required".to_string()))?;
+    Ok(PathBuf::from(dir))
+}
+
+fn open_locked(args: &Args) -> Result<Arc<Vault>, CliError> {
+    let dir = vault_dir(args)?;
+    let secret = secrets::read_device_secret(&dir)?;
+    Ok(Vault::open_with_clock(&dir, secret, Arc::new(SystemClock))?)
+}
+
+fn open_unlocked(args: &Args) -> Result<Arc<Vault>, CliError> {
+    let vault = open_locked(args)?;
+    let pin = secrets::read_pin("MIGRAN_PIN", &t("PIN: ", "PIN: "))?;
+    vault.unlock(pin)?;
+    Ok(vault)
+}
+
+fn say(id: impl Into<String>, en: impl Into<String>) {
+    println!("{}", t(id, en).get());
+}
+
+fn init(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["kdf-iterations", "free-attempts", "erase-after"])?;
+    let dir = vault_dir(args)?;
+    let defaults = VaultSettings::default();
+    let settings = VaultSettings {
+        kdf_iterations: args
+            .number("kdf-iterations", "kdf_iterations")?
+            .unwrap_or(defaults.kdf_iterations),
+        free_attempts: args
+            .number("free-attempts", "free_attempts")?
+            .unwrap_or(defaults.free_attempts),
+        erase_after_failures: args.number("erase-after", "erase_after_failures")?,
+    };
+    if dir.join("vault.db").exists() {
+        return Err(MigranError::VaultExists.into());
+    }
+    let pin = secrets::read_pin("MIGRAN_PIN", &t("PIN baru: ", "New PIN: "))?;
+    if std::env::var_os("MIGRAN_PIN").is_none() {
+        let again = secrets::read_pin("MIGRAN_PIN", &t("Ulangi PIN: ", "Repeat PIN: "))?;
+        if again != pin {
+            return Err(CliError::Usage("the two PINs differ".to_string()));
+        }
+    }
+    let secret = secrets::create_device_secret(&dir)?;
+    let created = Vault::create_with_clock(&dir, &pin, Some(secret), settings, Arc::new(SystemClock));
+    if let Err(err) = created {
+        // A vault that was not made must not leave a stray key file behind.
+        secrets::remove_device_secret(&dir);
+        return Err(err.into());
+    }
+    say(
+        format!(
+            "Brankas dibuat di {}. Kunci perangkat: {}/{}",
+            dir.display(),
+            dir.display(),
+            secrets::DEVICE_SECRET_FILE
+        ),
+        format!(
+            "Vault created in {}. Device key: {}/{}",
+            dir.display(),
+            dir.display(),
+            secrets::DEVICE_SECRET_FILE
+        ),
+    );
+    Ok(())
+}
+
+fn status(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    let status = open_locked(args)?.status()?;
+    if args.json {
+        print_json(&json!({
+            "failed_attempts": status.failed_attempts,
+            "retry_after_seconds": status.retry_after_seconds,
+            "uses_device_secret": status.uses_device_secret,
+            "kdf_iterations": status.kdf_iterations,
+            "free_attempts": status.free_attempts,
+            "erase_after_failures": status.erase_after_failures,
+        }));
+        return Ok(());
+    }
+    say(
+        format!("PIN salah berturut-turut: {}", status.failed_attempts),
+        format!("Wrong PINs in a row: {}", status.failed_attempts),
+    );
+    say(
+        format!("Harus menunggu: {} detik", status.retry_after_seconds),
+        format!("Wait before next try: {} seconds", status.retry_after_seconds),
+    );
+    say(
+        format!("Iterasi KDF: {}", status.kdf_iterations),
+        format!("KDF iterations: {}", status.kdf_iterations),
+    );
+    let erase = status
+        .erase_after_failures
+        .map_or("-".to_string(), |n| n.to_string());
+    say(
+        format!("Hapus otomatis setelah PIN salah: {erase}"),
+        format!("Erase after wrong PINs: {erase}"),
+    );
+    Ok(())
+}
+
+fn unlock_check(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    open_unlocked(args)?;
+    say(
+        "PIN benar; brankas dapat dibuka.",
+        "PIN correct; the vault opens.",
+    );
+    Ok(())
+}
+
+fn change_pin(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    let vault = open_locked(args)?;
+    let old = secrets::read_pin("MIGRAN_PIN", &t("PIN lama: ", "Old PIN: "))?;
+    let new = secrets::read_pin("MIGRAN_NEW_PIN", &t("PIN baru: ", "New PIN: "))?;
+    if std::env::var_os("MIGRAN_NEW_PIN").is_none() {
+        let again = secrets::read_pin("MIGRAN_NEW_PIN", &t("Ulangi PIN baru: ", "Repeat new PIN: "))?;
+        if again != new {
+            return Err(CliError::Usage("the two PINs differ".to_string()));
+        }
+    }
+    vault.change_pin(old, new)?;
+    say("PIN diganti.", "PIN changed.");
+    Ok(())
+}
+
+fn confirmed(args: &Args, question: &crate::i18n::Text) -> Result<bool, CliError> {
+    if args.flag("yes") {
+        return Ok(true);
+    }
+    eprint!("{} ", question.get());
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|_| CliError::Other("stdin".to_string()))?;
+    Ok(matches!(
+        answer.trim().to_lowercase().as_str(),
+        "y" | "ya" | "yes"
+    ))
+}
+
+fn wipe(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["yes"])?;
+    let dir = vault_dir(args)?;
+    let vault = open_locked(args)?;
+    if !confirmed(
+        args,
+        &t(
+            "Hapus SELURUH brankas tanpa bisa dipulihkan? (ya/tidak)",
+            "Erase the WHOLE vault, beyond recovery? (yes/no)",
+        ),
+    )? {
+        say("Dibatalkan.", "Cancelled.");
+        return Ok(());
+    }
+    vault.wipe()?;
+    secrets::remove_device_secret(&dir);
+    say("Brankas dihapus.", "Vault erased.");
+    Ok(())
+}
+
+fn choice<T: Copy>(field: &str, value: &str, options: &[(&[&str], T)]) -> Result<T, CliError> {
+    let wanted = value.trim().to_lowercase().replace(['_', ' '], "-");
+    options
+        .iter()
+        .find(|(names, _)| names.contains(&wanted.as_str()))
+        .map(|(_, value)| *value)
+        .ok_or_else(|| {
+            CliError::Core(MigranError::Invalid {
+                field: field.to_string(),
+                reason: InvalidReason::BadFormat,
+            })
+        })
+}
+
+fn sex(value: &str) -> Result<Sex, CliError> {
+    choice(
+        "sex",
+        value,
+        &[
+            (&["f", "p", "female", "perempuan"], Sex::Female),
+            (&["m", "l", "male", "laki-laki"], Sex::Male),
+        ],
+    )
+}
+
+fn person_input(args: &Args) -> Result<PersonInput, CliError> {
+    Ok(PersonInput {
+        full_name: args.required("name", "full_name")?,
+        nik: args.required("nik", "nik")?,
+        birth_date: args.required("birth-date", "birth_date")?,
+        sex: sex(&args.required("sex", "sex")?)?,
+        phone: args.text("phone", "phone")?,
+        address: args.text("address", "address")?,
+        village: args.required("village", "village")?,
+    })
+}
+
+fn person_add(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["name", "nik", "birth-date", "sex", "phone", "address", "village"])?;
+    let input = person_input(args)?;
+    let person = open_unlocked(args)?.add_person(input)?;
+    if args.json {
+        print_json(&output::person_json(&person));
+    } else {
+        say(
+            format!("Tercatat: {}", person.id),
+            format!("Registered: {}", person.id),
+        );
+    }
+    Ok(())
+}
+
+fn person_list(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["offset", "limit", "all"])?;
+    let page = PageRequest {
+        offset: args.number("offset", "offset")?.unwrap_or(0),
+        limit: args.number("limit", "limit")?.unwrap_or(50),
+    };
+    let result = open_unlocked(args)?.list_persons(page, args.flag("all"))?;
+    if args.json {
+        print_json(&output::page_json(&result));
+        return Ok(());
+    }
+    output::print_persons(&result.items);
+    let shown = result.items.len() as u32;
+    say(
+        format!("{shown} dari {} orang (mulai {}).", result.total, page.offset),
+        format!("{shown} of {} persons (from {}).", result.total, page.offset),
+    );
+    if let Some(next) = result.next_offset {
+        say(
+            format!("Halaman berikut: --offset {next}"),
+            format!("Next page: --offset {next}"),
+        );
+    }
+    if !result.unreadable_ids.is_empty() {
+        say(
+            format!(
+                "PERINGATAN: data rusak atau diubah: {}",
+                result.unreadable_ids.join(", ")
+            ),
+            format!(
+                "WARNING: damaged or altered records: {}",
+                result.unreadable_ids.join(", ")
+            ),
+        );
+    }
+    Ok(())
+}
+
+fn person_show(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    let id = args.word(2, "id")?;
+    let vault = open_unlocked(args)?;
+    let person = vault.get_person(id.clone())?;
+    let contacts = vault.list_contacts(id.clone())?;
+    let journey = vault.get_journey(id.clone())?;
+    let documents = vault.list_documents(id)?;
+    if args.json {
+        print_json(&output::detail_json(
+            &person,
+            &contacts,
+            journey.as_ref(),
+            &documents,
+        ));
+    } else {
+        output::print_detail(&person, &contacts, journey.as_ref(), &documents);
+    }
+    Ok(())
+}
+
+fn person_find(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["nik", "phone", "passport"])?;
+    let lookup = if let Some(nik) = args.text("nik", "nik")? {
+        Lookup::Nik { nik }
+    } else if let Some(phone) = args.text("phone", "phone")? {
+        Lookup::Phone { phone }
+    } else if let Some(number) = args.text("passport", "passport")? {
+        Lookup::Passport { number }
+    } else {
+        return Err(CliError::Usage("give --nik, --phone or --passport".to_string()));
+    };
+    let found = open_unlocked(args)?.find_persons(lookup)?;
+    if args.json {
+        print_json(&serde_json::Value::Array(
+            found.iter().map(output::person_json).collect(),
+        ));
+        return Ok(());
+    }
+    if found.is_empty() {
+        return Err(MigranError::NotFound {
+            kind: "person".to_string(),
+        }
+        .into());
+    }
+    output::print_persons(&found);
+    Ok(())
+}
+
+fn person_search(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["limit"])?;
+    let words: Vec<String> = args.words[2..]
+        .iter()
+        .map(|w| utf8(w, "query"))
+        .collect::<Result<_, _>>()?;
+    if words.is_empty() {
+        return Err(CliError::Usage("missing NAME".to_string()));
+    }
+    let limit = args.number("limit", "limit")?.unwrap_or(50);
+    let found = open_unlocked(args)?.search_persons(words.join(" "), limit)?;
+    if args.json {
+        print_json(&serde_json::Value::Array(
+            found.iter().map(output::person_json).collect(),
+        ));
+    } else {
+        output::print_persons(&found);
+    }
+    Ok(())
+}
+
+fn person_archive(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["undo"])?;
+    let id = args.word(2, "id")?;
+    let person = open_unlocked(args)?.set_person_archived(id, !args.flag("undo"))?;
+    if person.archived {
+        say("Diarsipkan.", "Archived.");
+    } else {
+        say("Dikembalikan dari arsip.", "Restored from the archive.");
+    }
+    Ok(())
+}
+
+fn person_erase(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["yes"])?;
+    let id = args.word(2, "id")?;
+    let vault = open_unlocked(args)?;
+    vault.get_person(id.clone())?;
+    if !confirmed(
+        args,
+        &t(
+            "Hapus orang ini dan semua datanya untuk selamanya? (ya/tidak)",
+            "Erase this person and all their data for good? (yes/no)",
+        ),
+    )? {
+        say("Dibatalkan.", "Cancelled.");
+        return Ok(());
+    }
+    vault.erase_person(id)?;
+    say("Data orang ini telah dihapus.", "The person's data was erased.");
+    Ok(())
+}
+
+fn contact_add(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["name", "relation", "phone", "address"])?;
+    let person_id = args.word(2, "person")?;
+    let relation = choice(
+        "relation",
+        &args.required("relation", "relation")?,
+        &[
+            (&["spouse", "suami", "istri", "pasangan"], Relation::Spouse),
+            (
+                &["parent", "ayah", "ibu", "orang-tua", "orangtua"],
+                Relation::Parent,
+            ),
+            (&["child", "anak"], Relation::Child),
+            (&["sibling", "saudara", "kakak", "adik"], Relation::Sibling),
+            (&["guardian", "wali"], Relation::Guardian),
+            (
+                &["relative", "other-relative", "kerabat"],
+                Relation::OtherRelative,
+            ),
+            (&["other", "lainnya"], Relation::Other),
+        ],
+    )?;
+    let input = ContactInput {
+        name: args.required("name", "name")?,
+        relation,
+        phone: args.text("phone", "phone")?,
+        address: args.text("address", "address")?,
+    };
+    let contact = open_unlocked(args)?.add_contact(person_id, input)?;
+    say(
+        format!("Kontak dicatat: {}", contact.id),
+        format!("Contact saved: {}", contact.id),
+    );
+    Ok(())
+}
+
+fn journey_set(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[
+        "phase",
+        "country",
+        "sector",
+        "employer",
+        "employer-address",
+        "agency",
+        "agency-licence",
+        "departure",
+        "contract-end",
+    ])?;
+    let person_id = args.word(2, "person")?;
+    let phase = args
+        .text("phase", "phase")?
+        .map(|value| {
+            choice(
+                "phase",
+                &value,
+                &[
+                    (&["prospective", "calon", "minat"], Phase::Prospective),
+                    (
+                        &["pre-departure", "pra-penempatan", "persiapan"],
+                        Phase::PreDeparture,
+                    ),
+                    (&["abroad", "bekerja", "luar-negeri"], Phase::Abroad),
+                    (&["returned", "purna", "pulang"], Phase::Returned),
+                ],
+            )
+        })
+        .transpose()?;
+    let sector = args
+        .text("sector", "sector")?
+        .map(|value| {
+            choice(
+                "sector",
+                &value,
+                &[
+                    (
+                        &["domestic-work", "domestic", "rumah-tangga", "prt"],
+                        Sector::DomesticWork,
+                    ),
+                    (&["caregiving", "caregiver", "perawat-lansia"], Sector::Caregiving),
+                    (&["manufacturing", "factory", "pabrik"], Sector::Manufacturing),
+                    (&["construction", "konstruksi"], Sector::Construction),
+                    (
+                        &["agriculture", "plantation", "perkebunan", "pertanian"],
+                        Sector::Agriculture,
+                    ),
+                    (&["fishing", "perikanan", "abk"], Sector::Fishing),
+                    (&["hospitality", "hotel", "perhotelan"], Sector::Hospitality),
+                    (&["other", "lainnya"], Sector::Other),
+                ],
+            )
+        })
+        .transpose()?;
+    let input = JourneyInput {
+        phase,
+        destination_country: args.text("country", "destination_country")?,
+        sector,
+        employer_name: args.text("employer", "employer_name")?,
+        employer_address: args.text("employer-address", "employer_address")?,
+        agency_name: args.text("agency", "agency_name")?,
+        agency_licence: args.text("agency-licence", "agency_licence")?,
+        departure_date: args.text("departure", "departure_date")?,
+        contract_end_date: args.text("contract-end", "contract_end_date")?,
+    };
+    let journey = open_unlocked(args)?.set_journey(person_id, input)?;
+    if args.json {
+        print_json(&serde_json::to_value(&journey).unwrap_or_default());
+    } else {
+        say("Perjalanan migrasi disimpan.", "Migration journey saved.");
+    }
+    Ok(())
+}
+
+fn document_add(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["kind", "number", "issued", "expires"])?;
+    let person_id = args.word(2, "person")?;
+    let kind = choice(
+        "kind",
+        &args.required("kind", "kind")?,
+        &[
+            (&["ktp"], DocumentKind::Ktp),
+            (&["kk", "family-card", "kartu-keluarga"], DocumentKind::FamilyCard),
+            (
+                &["birth-certificate", "akta-lahir"],
+                DocumentKind::BirthCertificate,
+            ),
+            (
+                &["marriage-certificate", "buku-nikah"],
+                DocumentKind::MarriageCertificate,
+            ),
+            (&["passport", "paspor"], DocumentKind::Passport),
+            (&["work-visa", "visa-kerja"], DocumentKind::WorkVisa),
+            (
+                &["health-certificate", "surat-sehat"],
+                DocumentKind::HealthCertificate,
+            ),
+            (
+                &["competency-certificate", "sertifikat-kompetensi"],
+                DocumentKind::CompetencyCertificate,
+            ),
+            (
+                &["placement-agreement", "perjanjian-penempatan"],
+                DocumentKind::PlacementAgreement,
+            ),
+            (
+                &["work-agreement", "perjanjian-kerja"],
+                DocumentKind::WorkAgreement,
+            ),
+            (&["social-security", "bpjs"], DocumentKind::SocialSecurityCard),
+            (&["other", "lainnya"], DocumentKind::Other),
+        ],
+    )?;
+    let input = DocumentInput {
+        kind,
+        number: args.required("number", "number")?,
+        issued_on: args.text("issued", "issued_on")?,
+        expires_on: args.text("expires", "expires_on")?,
+    };
+    let document = open_unlocked(args)?.add_document(person_id, input)?;
+    say(
+        format!("Dokumen dicatat: {}", document.id),
+        format!("Document saved: {}", document.id),
+    );
+    Ok(())
+}
+
+fn print_help() {
+    let text = t(HELP_ID, HELP_EN);
+    println!("{}", text.get());
+}
+
+const HELP_ID: &str = "migran: catatan pekerja migran desa yang terenkripsi (Desa Migran Emas)
+
+Pemakaian: migran --vault FOLDER PERINTAH [pilihan] [--json]
+PIN dibaca dari MIGRAN_PIN atau ditanyakan tanpa ditampilkan; tidak pernah dari argumen.
+
+Perintah:
+  demo                              jalankan contoh singkat di folder sementara
+  init [--kdf-iterations N] [--free-attempts N] [--erase-after N]
+  status                            status kunci (tanpa PIN)
+  unlock-check                      periksa PIN
+  change-pin                        ganti PIN (PIN baru dari MIGRAN_NEW_PIN atau ditanyakan)
+  person add --name --nik --birth-date YYYY-MM-DD --sex F|M --village [--phone] [--address]
+  person list [--offset N] [--limit N] [--all]
+  person show ID
+  person find --nik N | --phone N | --passport N
+  person search NAMA [--limit N]
+  person archive ID [--undo]
+  person erase ID [--yes]
+  contact add ORANG --name --relation R [--phone] [--address]
+  journey set ORANG --phase P [--country KODE] [--sector S] [--employer] [--employer-address]
+              [--agency] [--agency-licence] [--departure TGL] [--contract-end TGL]
+  document add ORANG --kind K --number N [--issued TGL] [--expires TGL]
+  wipe [--yes]                      hapus seluruh brankas
+
+Kode keluar: 0 berhasil, 2 perintah salah, 3 PIN salah/terkunci, 4 tidak ditemukan,
+5 isian tidak sah, 1 lainnya. Bahasa: MIGRAN_LANG=en untuk bahasa Inggris.";
+
+const HELP_EN: &str = "migran: the village's encrypted register of migrant workers (Desa Migran Emas)
+
+Usage: migran --vault DIR COMMAND [options] [--json]
+The PIN is read from MIGRAN_PIN or asked without echo; never from an argument.
+
+Commands:
+  demo                              run a short scenario in a temporary folder
+  init [--kdf-iterations N] [--free-attempts N] [--erase-after N]
+  status                            lock status (no PIN needed)
+  unlock-check                      check the PIN
+  change-pin                        change the PIN (new PIN from MIGRAN_NEW_PIN or asked)
+  person add --name --nik --birth-date YYYY-MM-DD --sex F|M --village [--phone] [--address]
+  person list [--offset N] [--limit N] [--all]
+  person show ID
+  person find --nik N | --phone N | --passport N
+  person search NAME [--limit N]
+  person archive ID [--undo]
+  person erase ID [--yes]
+  contact add PERSON --name --relation R [--phone] [--address]
+  journey set PERSON --phase P [--country CODE] [--sector S] [--employer] [--employer-address]
+              [--agency] [--agency-licence] [--departure DATE] [--contract-end DATE]
+  document add PERSON --kind K --number N [--issued DATE] [--expires DATE]
+  wipe [--yes]                      erase the whole vault
+
+Exit codes: 0 ok, 2 usage, 3 wrong PIN/locked out, 4 not found, 5 invalid input,
+1 other. Language: MIGRAN_LANG=en for English.";

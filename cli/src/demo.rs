@@ -1,0 +1,249 @@
+//! `migran demo`: a short, realistic scenario on a fresh vault in a temporary folder,
+//! told step by step. All people in it are made up.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use migran_core::{
+    ContactInput, DocumentInput, DocumentKind, JourneyInput, Lookup, PageRequest, PersonInput, Phase,
+    Relation, Sector, Sex, SystemClock, Vault, VaultSettings,
+};
+
+use crate::i18n::{locale, t};
+use crate::output;
+use crate::CliError;
+
+const DEMO_PIN: &str = "135790";
+
+fn step(number: u32, id: &str, en: &str) {
+    println!();
+    println!("[{number}] {}", t(id, en).get());
+}
+
+fn fake(name: &str, nik: &str, sex: Sex, phone: &str) -> PersonInput {
+    PersonInput {
+        full_name: name.to_string(),
+        nik: nik.to_string(),
+        birth_date: "1999-08-17".to_string(),
+        sex,
+        phone: Some(phone.to_string()),
+        address: Some("Dusun Contoh RT 001 RW 002".to_string()),
+        village: "Desa Contoh".to_string(),
+    }
+}
+
+pub fn run() -> Result<(), CliError> {
+    let folder = tempfile::tempdir().map_err(|_| CliError::Other("temporary folder".to_string()))?;
+    let dir = folder.path().join("vault");
+    println!(
+        "{}",
+        t(
+            "Contoh Migran Emas: semua orang di sini rekaan.",
+            "Migran Emas demo: everyone here is made up."
+        )
+        .get()
+    );
+
+    step(
+        1,
+        "Membuat brankas terenkripsi dengan PIN dan kunci perangkat.",
+        "Creating an encrypted vault with a PIN and a device key.",
+    );
+    let settings = VaultSettings {
+        kdf_iterations: 100_000,
+        ..VaultSettings::default()
+    };
+    let secret = migran_core::new_device_secret()?;
+    let vault = Vault::create_with_clock(
+        &dir,
+        DEMO_PIN,
+        Some(secret.clone()),
+        settings,
+        Arc::new(SystemClock),
+    )?;
+    println!("    {} {}", t("Folder:", "Folder:").get(), dir.display());
+
+    step(
+        2,
+        "Kader mendaftarkan tiga warga.",
+        "A cadre registers three villagers.",
+    );
+    let siti = vault.add_person(fake(
+        "Siti Contoh",
+        "3201000000000001",
+        Sex::Female,
+        "081200000001",
+    ))?;
+    let budi = vault.add_person(fake("Budi Contoh", "3201000000000002", Sex::Male, "081200000002"))?;
+    vault.add_person(fake(
+        "Dewi Contoh",
+        "3201000000000003",
+        Sex::Female,
+        "081200000003",
+    ))?;
+    let page = vault.list_persons(PageRequest { offset: 0, limit: 50 }, false)?;
+    output::print_persons(&page.items);
+
+    step(
+        3,
+        "Siti bersiap berangkat ke Taiwan: kontak ibunya, rencana kerja, dan paspornya dicatat.",
+        "Siti prepares to leave for Taiwan: her mother's contact, her placement and passport are recorded.",
+    );
+    vault.add_contact(
+        siti.id.clone(),
+        ContactInput {
+            name: "Ibu Contoh".to_string(),
+            relation: Relation::Parent,
+            phone: Some("081299990001".to_string()),
+            address: None,
+        },
+    )?;
+    vault.set_journey(
+        siti.id.clone(),
+        JourneyInput {
+            phase: Some(Phase::PreDeparture),
+            destination_country: Some("TW".to_string()),
+            sector: Some(Sector::Manufacturing),
+            employer_name: Some("Contoh Electronics Co.".to_string()),
+            agency_name: Some("PT Contoh Penempatan Resmi".to_string()),
+            agency_licence: Some("KEP-000/CONTOH/2026".to_string()),
+            departure_date: Some("2027-03-01".to_string()),
+            contract_end_date: Some("2030-02-28".to_string()),
+            ..JourneyInput::default()
+        },
+    )?;
+    vault.add_document(
+        siti.id.clone(),
+        DocumentInput {
+            kind: DocumentKind::Passport,
+            number: "C0000001".to_string(),
+            issued_on: Some("2026-10-01".to_string()),
+            expires_on: Some("2031-10-01".to_string()),
+        },
+    )?;
+
+    step(
+        4,
+        "Petugas desa mencari Siti dengan NIK, lalu dengan nomor paspor, lalu dengan nama.",
+        "The village officer finds Siti by NIK, then by passport number, then by name.",
+    );
+    let by_nik = vault.find_persons(Lookup::Nik {
+        nik: "3201 0000 0000 0001".to_string(),
+    })?;
+    let by_passport = vault.find_persons(Lookup::Passport {
+        number: "c-0000001".to_string(),
+    })?;
+    let by_name = vault.search_persons("siti".to_string(), 10)?;
+    for (label, found) in [
+        ("NIK", &by_nik),
+        ("paspor/passport", &by_passport),
+        ("nama/name", &by_name),
+    ] {
+        let names: Vec<&str> = found.iter().map(|p| p.full_name.as_str()).collect();
+        println!("    {label}: {}", names.join(", "));
+    }
+
+    step(
+        5,
+        "Seseorang mencoba PIN yang salah.",
+        "Someone tries a wrong PIN.",
+    );
+    vault.lock();
+    match vault.unlock("000000".to_string()) {
+        Err(err) => println!("    {}", err.message(locale())),
+        Ok(()) => return Err(CliError::Other("a wrong PIN was accepted".to_string())),
+    }
+    vault.unlock(DEMO_PIN.to_string())?;
+    println!(
+        "    {}",
+        t("PIN yang benar tetap berfungsi.", "The right PIN still works.").get()
+    );
+
+    step(
+        6,
+        "PIN diganti; data tetap utuh.",
+        "The PIN is changed; the data stays intact.",
+    );
+    vault.change_pin(DEMO_PIN.to_string(), "246813".to_string())?;
+    drop(vault);
+    let vault = Vault::open_with_clock(&dir, Some(secret), Arc::new(SystemClock))?;
+    vault.unlock("246813".to_string())?;
+    println!(
+        "    {} {}",
+        t("Orang tercatat:", "Persons on record:").get(),
+        vault
+            .list_persons(PageRequest { offset: 0, limit: 50 }, false)?
+            .total
+    );
+
+    step(
+        7,
+        "Budi meminta datanya dihapus (UU PDP); datanya hilang dari brankas.",
+        "Budi asks for his data to be erased (UU PDP); it is gone from the vault.",
+    );
+    vault.erase_person(budi.id.clone())?;
+    println!(
+        "    {} {}",
+        t("Orang tercatat:", "Persons on record:").get(),
+        vault
+            .list_persons(PageRequest { offset: 0, limit: 50 }, false)?
+            .total
+    );
+
+    step(
+        8,
+        "Berkas brankas diperiksa: tidak ada nama, NIK, atau nomor telepon yang tersimpan terbuka.",
+        "The vault files are scanned: no name, NIK or phone number is stored in the clear.",
+    );
+    let mut leaked = false;
+    for marker in [
+        "Siti Contoh",
+        "Budi Contoh",
+        "3201000000000001",
+        "6281200000001",
+        "C0000001",
+    ] {
+        let hits = files_containing(&dir, marker);
+        let verdict = if hits.is_empty() {
+            t("tidak ditemukan", "not found").get().to_string()
+        } else {
+            leaked = true;
+            format!("{} {hits:?}", t("DITEMUKAN di", "FOUND in").get())
+        };
+        println!("    {marker:<18} {verdict}");
+    }
+    if leaked {
+        return Err(CliError::Other("plaintext found in the vault files".to_string()));
+    }
+    println!();
+    println!(
+        "{}",
+        t(
+            "Selesai. Folder sementara dihapus.",
+            "Done. The temporary folder is removed."
+        )
+        .get()
+    );
+    Ok(())
+}
+
+/// The vault files that contain `marker`, as UTF-8 or UTF-16.
+fn files_containing(dir: &Path, marker: &str) -> Vec<String> {
+    let utf16le: Vec<u8> = marker.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    let patterns = [marker.as_bytes().to_vec(), utf16le];
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            let bytes = std::fs::read(entry.path()).unwrap_or_default();
+            patterns.iter().any(|pattern| {
+                bytes
+                    .windows(pattern.len())
+                    .any(|window| window == pattern.as_slice())
+            })
+        })
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect()
+}

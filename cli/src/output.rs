@@ -1,0 +1,193 @@
+//! How results are shown: a readable table, or JSON with `--json`.
+
+use migran_core::{Contact, IdentityDocument, Journey, Person, PersonPage};
+use serde_json::{json, Value};
+
+use crate::i18n::t;
+
+pub fn print_json(value: &Value) {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => println!("{text}"),
+        Err(_) => println!("{value}"),
+    }
+}
+
+pub fn person_json(person: &Person) -> Value {
+    serde_json::to_value(person).unwrap_or(Value::Null)
+}
+
+pub fn page_json(page: &PersonPage) -> Value {
+    json!({
+        "items": page.items.iter().map(person_json).collect::<Vec<_>>(),
+        "total": page.total,
+        "next_offset": page.next_offset,
+        "unreadable_ids": page.unreadable_ids,
+    })
+}
+
+pub fn detail_json(
+    person: &Person,
+    contacts: &[Contact],
+    journey: Option<&Journey>,
+    documents: &[IdentityDocument],
+) -> Value {
+    json!({
+        "person": person_json(person),
+        "contacts": serde_json::to_value(contacts).unwrap_or(Value::Null),
+        "journey": serde_json::to_value(journey).unwrap_or(Value::Null),
+        "documents": serde_json::to_value(documents).unwrap_or(Value::Null),
+    })
+}
+
+/// A table with a header row; columns as wide as their widest cell.
+pub fn print_table(headers: &[String], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| format!("{cell:<width$}", width = widths[i]))
+            .collect();
+        println!("{}", padded.join("  ").trim_end());
+    };
+    line(headers);
+    line(&widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>());
+    for row in rows {
+        line(row);
+    }
+}
+
+pub fn person_rows(persons: &[Person]) -> (Vec<String>, Vec<Vec<String>>) {
+    let headers = vec![
+        "ID".to_string(),
+        t("Nama", "Name").get().to_string(),
+        "NIK".to_string(),
+        t("Lahir", "Born").get().to_string(),
+        t("JK", "Sex").get().to_string(),
+        t("Telepon", "Phone").get().to_string(),
+        t("Desa", "Village").get().to_string(),
+    ];
+    let rows = persons
+        .iter()
+        .map(|p| {
+            vec![
+                p.id.clone(),
+                if p.archived {
+                    format!("{} {}", p.full_name, t("(arsip)", "(archived)").get())
+                } else {
+                    p.full_name.clone()
+                },
+                p.nik.clone(),
+                p.birth_date.clone(),
+                sex_letter(p.sex).to_string(),
+                p.phone.clone().unwrap_or_default(),
+                p.village.clone(),
+            ]
+        })
+        .collect();
+    (headers, rows)
+}
+
+pub fn sex_letter(sex: migran_core::Sex) -> &'static str {
+    match sex {
+        migran_core::Sex::Female => "P/F",
+        migran_core::Sex::Male => "L/M",
+    }
+}
+
+pub fn print_persons(persons: &[Person]) {
+    if persons.is_empty() {
+        println!("{}", t("(tidak ada data)", "(nothing found)").get());
+        return;
+    }
+    let (headers, rows) = person_rows(persons);
+    print_table(&headers, &rows);
+}
+
+pub fn print_detail(
+    person: &Person,
+    contacts: &[Contact],
+    journey: Option<&Journey>,
+    documents: &[IdentityDocument],
+) {
+    let field = |id: &str, en: &str, value: &str| println!("{:<22} {value}", t(id, en).get());
+    field("ID", "ID", &person.id);
+    field("Nama lengkap", "Full name", &person.full_name);
+    field("NIK", "NIK", &person.nik);
+    field("Tanggal lahir", "Birth date", &person.birth_date);
+    field("Jenis kelamin", "Sex", sex_letter(person.sex));
+    field("Telepon", "Phone", person.phone.as_deref().unwrap_or("-"));
+    field("Alamat", "Address", person.address.as_deref().unwrap_or("-"));
+    field("Desa", "Village", &person.village);
+    field(
+        "Diarsipkan",
+        "Archived",
+        if person.archived { "ya/yes" } else { "tidak/no" },
+    );
+    field("Dicatat", "Registered", &person.created_at);
+    println!();
+    println!("{}", t("Kontak keluarga", "Family contacts").get());
+    if contacts.is_empty() {
+        println!("  -");
+    }
+    for c in contacts {
+        println!(
+            "  {} ({:?}) {}  [{}]",
+            c.name,
+            c.relation,
+            c.phone.as_deref().unwrap_or("-"),
+            c.id
+        );
+    }
+    println!();
+    println!("{}", t("Perjalanan migrasi", "Migration journey").get());
+    match journey {
+        None => println!("  -"),
+        Some(j) => {
+            println!(
+                "  {:?}  {}  {}",
+                j.phase,
+                j.destination_country.as_deref().unwrap_or("-"),
+                j.sector.map(|s| format!("{s:?}")).unwrap_or_default()
+            );
+            if let Some(employer) = &j.employer_name {
+                println!("  {}: {employer}", t("Pemberi kerja", "Employer").get());
+            }
+            if let Some(agency) = &j.agency_name {
+                println!(
+                    "  P3MI: {agency} ({})",
+                    j.agency_licence
+                        .as_deref()
+                        .unwrap_or(t("tanpa izin tercatat", "no licence recorded").get())
+                );
+            }
+            println!(
+                "  {}: {}  {}: {}",
+                t("Berangkat", "Departure").get(),
+                j.departure_date.as_deref().unwrap_or("-"),
+                t("Akhir kontrak", "Contract end").get(),
+                j.contract_end_date.as_deref().unwrap_or("-")
+            );
+        }
+    }
+    println!();
+    println!("{}", t("Dokumen", "Documents").get());
+    if documents.is_empty() {
+        println!("  -");
+    }
+    for d in documents {
+        println!(
+            "  {:?} {}  {} .. {}  [{}]",
+            d.kind,
+            d.number,
+            d.issued_on.as_deref().unwrap_or("?"),
+            d.expires_on.as_deref().unwrap_or("?"),
+            d.id
+        );
+    }
+}

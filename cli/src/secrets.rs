@@ -1,0 +1,76 @@
+//! The PIN and the device secret. The PIN comes from `MIGRAN_PIN` or a prompt without
+//! echo, never from an argument (arguments show in the process list and shell history).
+//! The device secret is 32 random bytes in a 0600 file beside the database.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+
+use migran_core::{InvalidReason, MigranError};
+
+use crate::i18n::Text;
+use crate::CliError;
+
+pub const DEVICE_SECRET_FILE: &str = "device.secret";
+
+/// Reads a PIN from `env_var`, else asks for it on the terminal without echo, else reads
+/// one line from standard input (for scripts that pipe it in).
+pub fn read_pin(env_var: &str, prompt: &Text) -> Result<String, CliError> {
+    if let Some(value) = std::env::var_os(env_var) {
+        return value.into_string().map_err(|_| {
+            CliError::Core(MigranError::Invalid {
+                field: "pin".to_string(),
+                reason: InvalidReason::BadCharacters,
+            })
+        });
+    }
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password(prompt.get()).map_err(|_| CliError::Other("terminal".to_string()));
+    }
+    eprint!("{}", prompt.get());
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|_| {
+        CliError::Core(MigranError::Invalid {
+            field: "pin".to_string(),
+            reason: InvalidReason::BadCharacters,
+        })
+    })?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+pub fn read_device_secret(dir: &Path) -> Result<Option<Vec<u8>>, CliError> {
+    match std::fs::read(dir.join(DEVICE_SECRET_FILE)) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(_) => Err(CliError::Other("device.secret".to_string())),
+    }
+}
+
+/// Creates the device secret file, readable by the owner only.
+pub fn create_device_secret(dir: &Path) -> Result<Vec<u8>, CliError> {
+    let secret = migran_core::new_device_secret()?;
+    std::fs::create_dir_all(dir).map_err(|_| CliError::Other("vault folder".to_string()))?;
+    let path = dir.join(DEVICE_SECRET_FILE);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(&path).map_err(|err| {
+        if err.kind() == std::io::ErrorKind::AlreadyExists {
+            CliError::Core(MigranError::VaultExists)
+        } else {
+            CliError::Other("device.secret".to_string())
+        }
+    })?;
+    file.write_all(&secret)
+        .and_then(|_| file.sync_all())
+        .map_err(|_| CliError::Other("device.secret".to_string()))?;
+    Ok(secret)
+}
+
+pub fn remove_device_secret(dir: &Path) {
+    let _ = std::fs::remove_file(dir.join(DEVICE_SECRET_FILE));
+}
