@@ -87,6 +87,21 @@ fn plain_insert(conn: &Connection, from: u32, n: u32) {
     tx.commit().unwrap();
 }
 
+/// A person row as the plaintext baseline reads it.
+type PlainRow = (
+    String,
+    String,
+    String,
+    bool,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
 fn plain_read_all(conn: &Connection) -> usize {
     let mut statement = conn
         .prepare_cached(
@@ -97,19 +112,7 @@ fn plain_read_all(conn: &Connection) -> usize {
     let mut count = 0;
     let mut offset = 0;
     loop {
-        let rows: Vec<(
-            String,
-            String,
-            String,
-            bool,
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            String,
-        )> = statement
+        let rows: Vec<PlainRow> = statement
             .query_map(params![1_000, offset], |r| {
                 Ok((
                     r.get(0)?,

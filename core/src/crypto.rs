@@ -260,10 +260,12 @@ impl DataKeys {
 
 /// A key that needs only the device secret (no PIN): for what must work while the vault
 /// is locked, such as the emergency card.
+#[allow(dead_code)] // The emergency button (issue 6) is its first user.
 pub(crate) struct DeviceKey {
     seal: LessSafeKey,
 }
 
+#[allow(dead_code)]
 impl DeviceKey {
     pub(crate) fn from_device_secret(device_secret: &[u8], purpose: &str) -> Result<Self> {
         let key = derive_subkey(device_secret, &[], purpose)?;
@@ -410,7 +412,9 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(2));
         let second = new_row_id().unwrap();
         assert_eq!(first.len(), 32);
-        assert!(first.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert!(first
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
         assert!(first < second);
         assert_eq!(hex(&[0x00, 0xab, 0x0f]), "00ab0f");
     }
