@@ -1,0 +1,111 @@
+// Mirrors bindings/kotlin/src/test: the same journeys through the Swift bindings.
+// Not compiled on the project's CI machine (no Swift toolchain there); run `swift test`
+// on a Mac or a Linux machine with Swift after scripts/build-bindings.sh.
+import Foundation
+import XCTest
+@testable import MigranCore
+
+let pin = "246810"
+
+func fastSettings(freeAttempts: UInt32 = 5, eraseAfter: UInt32? = nil) -> VaultSettings {
+    VaultSettings(kdfIterations: 10_000, freeAttempts: freeAttempts, eraseAfterFailures: eraseAfter)
+}
+
+func tempDir() -> String {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("migran-swift-\(UUID().uuidString)")
+    return url.path
+}
+
+func fakePerson(_ name: String, _ n: Int) -> PersonInput {
+    let digits = String(format: "%08d", n)
+    return PersonInput(
+        fullName: name, nik: "32010000" + digits, birthDate: "1998-04-12",
+        sex: n % 2 == 0 ? .female : .male, phone: "+62812" + digits,
+        address: "Dusun Contoh", village: "Desa Contoh"
+    )
+}
+
+final class VaultTests: XCTestCase {
+    func testCreateLockAndReopen() throws {
+        let dir = tempDir()
+        let secret = try newDeviceSecret()
+        XCTAssertEqual(secret.count, 32)
+        let vault = try Vault.create(dir: dir, pin: pin, deviceSecret: secret, settings: fastSettings())
+        _ = try vault.addPerson(input: fakePerson("Siti Contoh", 1))
+        vault.lock()
+        XCTAssertFalse(vault.isUnlocked())
+        XCTAssertThrowsError(try vault.listPersons(page: PageRequest(offset: 0, limit: 10), includeArchived: false)) {
+            guard case MigranError.Locked = $0 else { return XCTFail("\($0)") }
+        }
+        let reopened = try Vault.open(dir: dir, deviceSecret: secret)
+        try reopened.unlock(pin: pin)
+        XCTAssertEqual(try reopened.listPersons(page: PageRequest(offset: 0, limit: 10), includeArchived: false).total, 1)
+        XCTAssertTrue(try reopened.status().usesDeviceSecret)
+    }
+
+    func testWrongPinThenLockout() throws {
+        let vault = try Vault.create(dir: tempDir(), pin: pin, deviceSecret: nil, settings: fastSettings(freeAttempts: 2))
+        vault.lock()
+        XCTAssertThrowsError(try vault.unlock(pin: "111111")) {
+            guard case MigranError.WrongPin(let left) = $0 else { return XCTFail("\($0)") }
+            XCTAssertEqual(left, 1)
+        }
+        XCTAssertThrowsError(try vault.unlock(pin: "111112"))
+        XCTAssertThrowsError(try vault.unlock(pin: pin)) { error in
+            guard case MigranError.LockedOut(let seconds) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(seconds, 30)
+            XCTAssertTrue(errorMessage(error: error as! MigranError, locale: .id).contains("30 detik"))
+        }
+    }
+
+    func testEraseAfterFailures() throws {
+        let vault = try Vault.create(dir: tempDir(), pin: pin, deviceSecret: nil, settings: fastSettings(freeAttempts: 10, eraseAfter: 3))
+        vault.lock()
+        XCTAssertThrowsError(try vault.unlock(pin: "000001"))
+        XCTAssertThrowsError(try vault.unlock(pin: "000002"))
+        XCTAssertThrowsError(try vault.unlock(pin: "000003")) {
+            guard case MigranError.Erased = $0 else { return XCTFail("\($0)") }
+        }
+    }
+
+    func testChangePinAndWipe() throws {
+        let dir = tempDir()
+        let vault = try Vault.create(dir: dir, pin: pin, deviceSecret: nil, settings: fastSettings())
+        try vault.changePin(oldPin: pin, newPin: "135790")
+        vault.lock()
+        XCTAssertThrowsError(try vault.unlock(pin: pin))
+        try vault.unlock(pin: "135790")
+        try vault.wipe()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/vault.db"))
+    }
+
+    func testPeopleJourney() throws {
+        let vault = try Vault.create(dir: tempDir(), pin: pin, deviceSecret: nil, settings: fastSettings())
+        let siti = try vault.addPerson(input: fakePerson("Siti Aminah Contoh", 1))
+        _ = try vault.importPersons(inputs: [fakePerson("Budi Contoh", 2), fakePerson("Dewi Contoh", 3)])
+        XCTAssertEqual(try vault.getPerson(id: siti.id), siti)
+        _ = try vault.updatePerson(id: siti.id, input: fakePerson("Siti Contoh", 1))
+        _ = try vault.setPersonArchived(id: siti.id, archived: true)
+        XCTAssertEqual(try vault.listPersons(page: PageRequest(offset: 0, limit: 10), includeArchived: false).total, 2)
+        let mother = try vault.addContact(personId: siti.id, input: ContactInput(name: "Ibu Contoh", relation: .parent, phone: "081299990001", address: nil))
+        XCTAssertEqual(try vault.listContacts(personId: siti.id), [mother])
+        _ = try vault.setJourney(personId: siti.id, input: JourneyInput(phase: .preDeparture, destinationCountry: "TW", sector: .manufacturing, employerName: nil, employerAddress: nil, agencyName: nil, agencyLicence: nil, departureDate: nil, contractEndDate: nil))
+        XCTAssertEqual(try vault.getJourney(personId: siti.id)?.destinationCountry, "TW")
+        let passport = try vault.addDocument(personId: siti.id, input: DocumentInput(kind: .passport, number: "C1234567", issuedOn: nil, expiresOn: nil))
+        XCTAssertEqual(try vault.listDocuments(personId: siti.id), [passport])
+        XCTAssertEqual(try vault.findPersons(lookup: .passport(number: "c 1234567")).map(\.id), [siti.id])
+        XCTAssertEqual(try vault.findPersons(lookup: .nik(nik: siti.nik)).count, 1)
+        XCTAssertEqual(try vault.findPersons(lookup: .phone(phone: "081200000001")).count, 1)
+        XCTAssertEqual(try vault.searchPersons(query: "budi", limit: 5).count, 1)
+        try vault.removeDocument(documentId: passport.id)
+        try vault.removeContact(contactId: mother.id)
+        try vault.erasePerson(id: siti.id)
+        XCTAssertThrowsError(try vault.getPerson(id: siti.id))
+    }
+
+    func testLibraryFacts() throws {
+        XCTAssertFalse(coreVersion().isEmpty)
+        XCTAssertEqual(defaultVaultSettings().kdfIterations, 600_000)
+        XCTAssertGreaterThanOrEqual(try calibrateKdfIterations(targetMillis: 20), 10_000)
+    }
+}
