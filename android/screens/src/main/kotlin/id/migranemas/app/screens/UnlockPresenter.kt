@@ -1,0 +1,53 @@
+package id.migranemas.app.screens
+
+import id.migranemas.core.Locale
+import id.migranemas.core.MigranException
+import id.migranemas.core.Vault
+import id.migranemas.core.errorMessage
+
+/** What the unlock screen shows. Every message text comes from the core. */
+data class UnlockState(
+    val unlocked: Boolean = false,
+    val message: String? = null,
+    /** The PIN field is disabled while this is above zero. */
+    val retryAfterSeconds: Long = 0,
+    val attemptsLeft: Int? = null,
+    /** The vault was erased (too many wrong PINs or a wipe): offer to start again. */
+    val erased: Boolean = false,
+)
+
+/**
+ * The unlock screen's logic, plain Kotlin: no Android class, so it is tested on the JVM.
+ * Call [submit] off the main thread (the PIN check is deliberately slow).
+ */
+class UnlockPresenter(private val vault: Vault, private val locale: Locale) {
+    var state: UnlockState = initialState()
+        private set
+
+    private fun initialState(): UnlockState = try {
+        val status = vault.status()
+        UnlockState(unlocked = status.unlocked, retryAfterSeconds = status.retryAfterSeconds.toLong())
+    } catch (error: MigranException) {
+        describe(error)
+    }
+
+    fun submit(pin: String): UnlockState {
+        state = try {
+            vault.unlock(pin)
+            UnlockState(unlocked = true)
+        } catch (error: MigranException) {
+            describe(error)
+        }
+        return state
+    }
+
+    private fun describe(error: MigranException): UnlockState {
+        val text = errorMessage(error, locale)
+        return when (error) {
+            is MigranException.WrongPin -> UnlockState(message = text, attemptsLeft = error.attemptsLeft.toInt())
+            is MigranException.LockedOut -> UnlockState(message = text, retryAfterSeconds = error.retryAfterSeconds.toLong())
+            is MigranException.Erased -> UnlockState(message = text, erased = true)
+            else -> UnlockState(message = text)
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package id.migranemas.app.screens
+
+import id.migranemas.core.Locale
+import id.migranemas.core.Sex
+import id.migranemas.core.Vault
+import id.migranemas.core.VaultSettings
+import id.migranemas.core.newDeviceSecret
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import java.nio.file.Files
+
+/** The app's screen logic over the real core, as a cadre would go through it. */
+class ScreensTest {
+    private val pin = "246810"
+
+    private fun vault(freeAttempts: UInt = 5u): Vault = Vault.create(
+        Files.createTempDirectory("migran-screens").toString(),
+        pin,
+        newDeviceSecret(),
+        VaultSettings(kdfIterations = 10_000u, freeAttempts = freeAttempts, eraseAfterFailures = null),
+    )
+
+    private fun form(name: String, n: Int) = AddPersonForm(
+        fullName = name,
+        nik = "32010000" + n.toString().padStart(8, '0'),
+        birthDate = "1998-04-12",
+        sex = Sex.FEMALE,
+        phone = "0812" + n.toString().padStart(8, '0'),
+        village = "Desa Contoh",
+    )
+
+    @Test
+    fun `unlock screen shows the core's wrong-PIN and lockout messages in Indonesian`() = vault(freeAttempts = 2u).use { v ->
+        v.lock()
+        val unlock = UnlockPresenter(v, Locale.ID)
+        assertFalse(unlock.state.unlocked)
+        val wrong = unlock.submit("000000")
+        assertEquals(1, wrong.attemptsLeft)
+        assertTrue(wrong.message!!.startsWith("PIN salah"), wrong.message)
+        unlock.submit("000001")
+        val locked = unlock.submit(pin)
+        assertEquals(30L, locked.retryAfterSeconds)
+        assertTrue(locked.message!!.contains("30 detik"), locked.message)
+        assertFalse(locked.unlocked)
+    }
+
+    @Test
+    fun `unlock screen opens with the right PIN, in English too`() = vault().use { v ->
+        v.lock()
+        val unlock = UnlockPresenter(v, Locale.EN)
+        assertTrue(unlock.submit("000000").message!!.startsWith("Wrong PIN"))
+        assertTrue(unlock.submit(pin).unlocked)
+        assertNull(unlock.state.message)
+    }
+
+    @Test
+    fun `add person names the refused field, then saves`() = vault().use { v ->
+        val add = AddPersonPresenter(v, Locale.ID)
+        val refused = add.submit(form("Siti Contoh", 1).copy(nik = "123")) as AddPersonResult.Refused
+        assertEquals("nik", refused.field)
+        assertTrue(refused.message.contains("NIK"), refused.message)
+        val saved = add.submit(form("Siti Contoh", 1)) as AddPersonResult.Saved
+        val duplicate = add.submit(form("Siti Kembar", 1)) as AddPersonResult.Refused
+        assertEquals("nik", duplicate.field)
+
+        val detail = PersonDetailPresenter(v, Locale.ID).load(saved.personId)
+        assertEquals("Siti Contoh", detail.person!!.fullName)
+        assertEquals("+6281200000001", detail.person!!.phone)
+        assertTrue(detail.contacts.isEmpty())
+        assertNull(detail.journey)
+    }
+
+    @Test
+    fun `person list pages and searches`() = vault().use { v ->
+        val add = AddPersonPresenter(v, Locale.ID)
+        (1..7).forEach { add.submit(form("Warga Contoh $it", it)) }
+        add.submit(form("Siti Aminah", 8))
+        val list = PersonListPresenter(v, Locale.ID, pageSize = 3u)
+        assertEquals(3, list.refresh().rows.size)
+        assertTrue(list.state.canLoadMore)
+        list.loadMore()
+        list.loadMore()
+        assertEquals(8, list.state.rows.size)
+        assertFalse(list.state.canLoadMore)
+        assertEquals(listOf("Siti Aminah"), list.search("aminah").rows.map { it.name })
+        assertEquals(3, list.search("  ").rows.size)
+    }
+
+    @Test
+    fun `detail screen erases on request and then reports the person gone`() = vault().use { v ->
+        val saved = AddPersonPresenter(v, Locale.EN).submit(form("Budi Contoh", 2)) as AddPersonResult.Saved
+        val detail = PersonDetailPresenter(v, Locale.EN)
+        assertTrue(detail.erase(saved.personId).gone)
+        val after = detail.load(saved.personId)
+        assertTrue(after.gone)
+        assertNotNull(after.message)
+    }
+
+    @Test
+    fun `a locked vault gives the list a message instead of a crash`() = vault().use { v ->
+        v.lock()
+        val list = PersonListPresenter(v, Locale.EN)
+        assertTrue(list.refresh().message!!.contains("locked"))
+    }
+}
