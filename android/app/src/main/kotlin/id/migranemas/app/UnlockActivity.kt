@@ -1,0 +1,46 @@
+package id.migranemas.app
+
+import android.app.Activity
+import android.content.Intent
+import android.os.Bundle
+import android.text.InputType
+import android.widget.Button
+import android.widget.EditText
+import id.migranemas.app.screens.UnlockPresenter
+import id.migranemas.core.MigranException
+import id.migranemas.core.errorMessage
+
+class UnlockActivity : Activity() {
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        protectScreen()
+        val creating = !app().vaultExists()
+        val title = label(getString(if (creating) R.string.create_title else R.string.unlock_title), 20f)
+        val pin = EditText(this).apply {
+            inputType = InputType.TYPE_CLASS_NUMBER or InputType.TYPE_NUMBER_VARIATION_PASSWORD
+        }
+        val message = label("")
+        val open = Button(this).apply { text = getString(R.string.unlock_button) }
+        open.setOnClickListener {
+            open.isEnabled = false
+            val typed = pin.text.toString()
+            pin.text.clear()
+            app().background({
+                try {
+                    val vault = app().openOrCreate(typed, creating)
+                    UnlockPresenter(vault, app().locale).submit(typed)
+                } catch (error: MigranException) {
+                    id.migranemas.app.screens.UnlockState(message = errorMessage(error, app().locale))
+                }
+            }) { state ->
+                open.isEnabled = state.retryAfterSeconds == 0L
+                message.text = state.message.orEmpty()
+                if (state.unlocked) {
+                    startActivity(Intent(this, PersonListActivity::class.java))
+                    finish()
+                }
+            }
+        }
+        setContentView(column(title, pin, open, message))
+    }
+}
