@@ -1,0 +1,44 @@
+import Foundation
+import MigranCore
+
+/// Holds the vault and runs core calls off the main thread. Views render its state.
+@MainActor
+public final class AppModel: ObservableObject {
+    @Published public var vault: Vault?
+    @Published public var unlockMessage: String?
+    @Published public var retryAfterSeconds: UInt64 = 0
+
+    let locale: Locale = Foundation.Locale.current.language.languageCode?.identifier == "en" ? .en : .id
+    private let directory: URL
+    private let deviceSecret: Data
+
+    /// `deviceSecret` comes from the Keychain (kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly),
+    /// created once with `newDeviceSecret()`.
+    public init(directory: URL, deviceSecret: Data) {
+        self.directory = directory
+        self.deviceSecret = deviceSecret
+    }
+
+    public func unlock(pin: String) async {
+        let path = directory.path
+        let secret = deviceSecret
+        let exists = FileManager.default.fileExists(atPath: directory.appendingPathComponent("vault.db").path)
+        do {
+            let opened = try await Task.detached { () throws -> Vault in
+                if !exists {
+                    return try Vault.create(dir: path, pin: pin, deviceSecret: secret, settings: defaultVaultSettings())
+                }
+                let vault = try Vault.open(dir: path, deviceSecret: secret)
+                try vault.unlock(pin: pin)
+                return vault
+            }.value
+            vault = opened
+            unlockMessage = nil
+        } catch let error as MigranError {
+            unlockMessage = errorMessage(error: error, locale: locale)
+            if case .LockedOut(let seconds) = error { retryAfterSeconds = seconds }
+        } catch {
+            unlockMessage = String(describing: error)
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import MigranCore
+import SwiftUI
+
+public struct UnlockView: View {
+    @ObservedObject var model: AppModel
+    @State private var pin = ""
+
+    public init(model: AppModel) { self.model = model }
+
+    public var body: some View {
+        VStack(spacing: 16) {
+            Text("unlock.title", bundle: .module).font(.title2)
+            SecureField("PIN", text: $pin).keyboardType(.numberPad).textFieldStyle(.roundedBorder)
+            Button {
+                let typed = pin
+                pin = ""
+                Task { await model.unlock(pin: typed) }
+            } label: { Text("unlock.open", bundle: .module) }
+            if let message = model.unlockMessage { Text(message).foregroundColor(.red) }
+        }
+        .padding()
+    }
+}
+
+public struct PersonListView: View {
+    let vault: Vault
+    let locale: Locale
+    @State private var persons: [Person] = []
+    @State private var query = ""
+    @State private var message: String?
+
+    public init(vault: Vault, locale: Locale) {
+        self.vault = vault
+        self.locale = locale
+    }
+
+    public var body: some View {
+        NavigationStack {
+            List {
+                if let message { Text(message).foregroundColor(.red) }
+                ForEach(persons, id: \.id) { person in
+                    NavigationLink(value: person.id) {
+                        VStack(alignment: .leading) {
+                            Text(person.fullName)
+                            Text(person.village).font(.caption)
+                        }
+                    }
+                }
+            }
+            .navigationTitle(Text("persons.title", bundle: .module))
+            .navigationDestination(for: String.self) { PersonDetailView(vault: vault, locale: locale, personId: $0) }
+            .searchable(text: $query)
+            .onSubmit(of: .search) { load() }
+            .toolbar { NavigationLink { AddPersonView(vault: vault, locale: locale) } label: { Text("persons.add", bundle: .module) } }
+            .onAppear { load() }
+        }
+    }
+
+    private func load() {
+        do {
+            persons = query.trimmingCharacters(in: .whitespaces).isEmpty
+                ? try vault.listPersons(page: PageRequest(offset: 0, limit: 200), includeArchived: false).items
+                : try vault.searchPersons(query: query, limit: 200)
+            message = nil
+        } catch let error as MigranError {
+            message = errorMessage(error: error, locale: locale)
+        } catch {
+            message = String(describing: error)
+        }
+    }
+}
+
+public struct PersonDetailView: View {
+    let vault: Vault
+    let locale: Locale
+    let personId: String
+    @State private var person: Person?
+    @State private var contacts: [Contact] = []
+    @State private var journey: Journey?
+    @State private var documents: [IdentityDocument] = []
+    @State private var message: String?
+    @Environment(\.dismiss) private var dismiss
+
+    public var body: some View {
+        List {
+            if let message { Text(message).foregroundColor(.red) }
+            if let person {
+                Section {
+                    Text(person.fullName).font(.title3)
+                    Text("NIK \(person.nik)")
+                    Text("\(person.birthDate) · \(person.village)")
+                    if let phone = person.phone { Text(phone) }
+                }
+            }
+            Section(header: Text("person.contacts", bundle: .module)) {
+                ForEach(contacts, id: \.id) { Text("\($0.name) (\(String(describing: $0.relation))) \($0.phone ?? "")") }
+            }
+            Section(header: Text("person.journey", bundle: .module)) {
+                if let journey { Text("\(String(describing: journey.phase)) \(journey.destinationCountry ?? "")") }
+            }
+            Section(header: Text("person.documents", bundle: .module)) {
+                ForEach(documents, id: \.id) { Text("\(String(describing: $0.kind)) \($0.number) → \($0.expiresOn ?? "")") }
+            }
+            Button(role: .destructive) {
+                do {
+                    try vault.erasePerson(id: personId)
+                    dismiss()
+                } catch let error as MigranError {
+                    message = errorMessage(error: error, locale: locale)
+                } catch {}
+            } label: { Text("person.erase", bundle: .module) }
+        }
+        .onAppear(perform: load)
+    }
+
+    private func load() {
+        do {
+            person = try vault.getPerson(id: personId)
+            contacts = try vault.listContacts(personId: personId)
+            journey = try vault.getJourney(personId: personId)
+            documents = try vault.listDocuments(personId: personId)
+        } catch let error as MigranError {
+            message = errorMessage(error: error, locale: locale)
+        } catch {}
+    }
+}
+
+public struct AddPersonView: View {
+    let vault: Vault
+    let locale: Locale
+    @State private var fullName = ""
+    @State private var nik = ""
+    @State private var birthDate = ""
+    @State private var female = true
+    @State private var phone = ""
+    @State private var village = ""
+    @State private var message: String?
+    @Environment(\.dismiss) private var dismiss
+
+    public var body: some View {
+        Form {
+            TextField(String(localized: "add.fullName", bundle: .module), text: $fullName)
+            TextField(String(localized: "add.nik", bundle: .module), text: $nik).keyboardType(.numberPad)
+            TextField(String(localized: "add.birthDate", bundle: .module), text: $birthDate)
+            Picker("", selection: $female) {
+                Text("add.female", bundle: .module).tag(true)
+                Text("add.male", bundle: .module).tag(false)
+            }
+            TextField(String(localized: "add.phone", bundle: .module), text: $phone).keyboardType(.phonePad)
+            TextField(String(localized: "add.village", bundle: .module), text: $village)
+            if let message { Text(message).foregroundColor(.red) }
+            Button { save() } label: { Text("add.save", bundle: .module) }
+        }
+    }
+
+    private func save() {
+        let input = PersonInput(
+            fullName: fullName, nik: nik, birthDate: birthDate, sex: female ? .female : .male,
+            phone: phone.isEmpty ? nil : phone, address: nil, village: village
+        )
+        do {
+            _ = try vault.addPerson(input: input)
+            dismiss()
+        } catch let error as MigranError {
+            message = errorMessage(error: error, locale: locale)
+        } catch {}
+    }
+}
