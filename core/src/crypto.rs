@@ -260,12 +260,10 @@ impl DataKeys {
 
 /// A key that needs only the device secret (no PIN): for what must work while the vault
 /// is locked, such as the emergency card.
-#[allow(dead_code)] // The emergency button (issue 6) is its first user.
 pub(crate) struct DeviceKey {
     seal: LessSafeKey,
 }
 
-#[allow(dead_code)]
 impl DeviceKey {
     pub(crate) fn from_device_secret(device_secret: &[u8], purpose: &str) -> Result<Self> {
         let key = derive_subkey(device_secret, &[], purpose)?;

@@ -74,6 +74,10 @@ pub enum MigranError {
     /// An operation needs something that is not in place yet (e.g. a consent, a prior step).
     #[error("not allowed: {reason}")]
     NotAllowed { reason: String },
+    /// A content pack (e.g. the emergency directory) was refused: `reason` is
+    /// `signature`, `format`, `kind`, `entry`, `country` or `version`. The pack in use stays.
+    #[error("content pack refused: {reason}")]
+    PackRejected { reason: String },
     /// A bug: something that should not happen. Reported, never panicked.
     #[error("internal error: {detail}")]
     Internal { detail: String },
@@ -206,6 +210,24 @@ impl MigranError {
                     format!("Not allowed: {reason}.")
                 }
             }
+            MigranError::PackRejected { reason } => {
+                let (why_id, why_en) = match reason.as_str() {
+                    "signature" => (
+                        "tanda tangan tidak sah atau tidak ada",
+                        "the signature is missing or invalid",
+                    ),
+                    "version" => (
+                        "tidak lebih baru dari yang dipakai",
+                        "it is not newer than the one in use",
+                    ),
+                    _ => ("isinya tidak sesuai format", "its content is malformed"),
+                };
+                if id {
+                    format!("Paket data ditolak: {why_id}. Data yang lama tetap dipakai.")
+                } else {
+                    format!("Content pack refused: {why_en}. The previous one stays in use.")
+                }
+            }
             MigranError::Internal { detail } => {
                 if id {
                     format!("Kesalahan internal ({detail}). Mohon laporkan.")
@@ -232,7 +254,9 @@ impl From<rusqlite::Error> for MigranError {
         // Only the error's category leaves this function: SQLite messages may quote SQL,
         // and although no plaintext value is ever bound, we keep messages value-free.
         let detail = match &err {
-            rusqlite::Error::SqliteFailure(code, _) => format!("sqlite {:?}", code.code),
+            rusqlite::Error::SqliteFailure(code, _) => {
+                format!("sqlite {:?} ({})", code.code, code.extended_code)
+            }
             rusqlite::Error::QueryReturnedNoRows => "no row".to_string(),
             rusqlite::Error::InvalidColumnType(index, _, _) => {
                 format!("column {index} has an unexpected type")

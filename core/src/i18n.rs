@@ -85,6 +85,11 @@ pub(crate) fn field_name(field: &str, locale: Locale) -> String {
         "query" => ("kata pencarian", "search text"),
         "sector" => ("sektor", "sector"),
         "note" => ("catatan", "note"),
+        "city" => ("kota", "city"),
+        "country" => ("negara", "country"),
+        "contacts" => ("daftar kontak", "contact list"),
+        "location" => ("lokasi", "location"),
+        "position" => ("nomor langkah", "step number"),
         other => (other, other),
     };
     match locale {
@@ -101,6 +106,7 @@ pub(crate) fn record_kind(kind: &str, locale: Locale) -> String {
         "journey" => ("perjalanan migrasi", "Migration journey"),
         "document" => ("dokumen", "Document"),
         "vault" => ("brankas", "Vault"),
+        "emergency" => ("darurat", "Emergency"),
         other => (other, other),
     };
     match locale {

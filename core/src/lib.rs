@@ -3,10 +3,12 @@
 //! command are thin front ends over this crate (through uniffi for the apps).
 //!
 //! Capabilities, one module each: [`vault`] (PIN, keys, lockout, wipe), [`people`]
-//! (persons, family contacts, journeys, identity documents). Beneath them: `crypto`
+//! (persons, family contacts, journeys, identity documents), [`emergency`] (the button:
+//! signed directory, card, plan, outbox). Beneath them: `crypto`
 //! (ring), `store` (SQLite), `validate`, `time`, [`i18n`] and [`error`].
 
 mod crypto;
+pub mod emergency;
 pub mod error;
 pub mod i18n;
 pub mod people;
@@ -16,6 +18,11 @@ mod validate;
 pub mod vault;
 
 pub use crypto::{MAX_KDF_ITERATIONS, MIN_KDF_ITERATIONS, RECOMMENDED_KDF_ITERATIONS};
+pub use emergency::{
+    sms_size, ActionChannel, ActionState, ActionStatus, CardContact, CardContactRole, DirectoryInfo,
+    EmergencyAction, EmergencyAlert, EmergencyCard, EmergencyKind, EmergencyPlan, EmergencySettings,
+    GeoLocation, PendingAction, Recipient, SmsEncoding, SmsSize,
+};
 pub use error::{error_message, InvalidReason, MigranError, Result};
 pub use i18n::{Locale, LocalizedText};
 pub use people::{

@@ -70,6 +70,31 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (kind, digest, owner_id)
     ) WITHOUT ROWID;
     "#,
+    // 2: the emergency button: card, settings and outbox (sealed with the device key),
+    // and verified content packs (public data: hotline directories).
+    r#"
+    CREATE TABLE emergency_card (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        updated_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE TABLE emergency_settings (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        data        BLOB NOT NULL
+    );
+    CREATE TABLE emergency_alerts (
+        id          TEXT PRIMARY KEY,
+        created_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE TABLE content_packs (
+        kind          TEXT PRIMARY KEY,
+        version       INTEGER NOT NULL,
+        body          BLOB NOT NULL,
+        signature     BLOB NOT NULL,
+        installed_at  TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The newest schema this build knows.

@@ -317,12 +317,10 @@ impl Vault {
         &self.dir
     }
 
-    #[allow(dead_code)] // For work done while locked: the emergency button (issue 6).
     pub(crate) fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
 
-    #[allow(dead_code)] // For work done while locked: the emergency button (issue 6).
     pub(crate) fn device_secret(&self) -> Option<&[u8]> {
         self.device_secret.as_deref()
     }
@@ -360,7 +358,6 @@ impl Vault {
 
     /// Runs `work` on the connection whether or not the vault is unlocked: for what must
     /// work locked (the emergency button), which brings its own device-secret keys.
-    #[allow(dead_code)] // For work done while locked: the emergency button (issue 6).
     pub(crate) fn with_connection<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         let mut guard = self.state();
         let conn = guard.conn.as_mut().ok_or(MigranError::Erased)?;

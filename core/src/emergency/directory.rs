@@ -1,0 +1,209 @@
+//! The emergency directory: who to call in which country, as signed content. A pack is
+//! used only after its Ed25519 signature checks out against the publisher key compiled
+//! into the app, so nobody can slip a fake "embassy" number onto a migrant's phone.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use ring::signature::{UnparsedPublicKey, ED25519};
+use serde::Deserialize;
+
+use crate::error::{MigranError, Result};
+use crate::i18n::LocalizedText;
+
+pub(crate) const PACK_KIND: &str = "emergency-directory";
+
+const DEFAULT_PACK: &[u8] = include_bytes!("../../content/emergency/directory.json");
+const DEFAULT_SIGNATURE_HEX: &str = include_str!("../../content/emergency/directory.json.sig");
+/// The publisher's Ed25519 public key (its private half never enters the repository;
+/// docs/emergency.md says how packs are signed and the key rotated).
+const PUBLISHER_KEY_HEX: &str = include_str!("../../content/emergency/publisher.pub");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Channel {
+    Call,
+    Whatsapp,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Entry {
+    pub id: String,
+    pub label: LocalizedText,
+    pub number: String,
+    pub channels: Vec<Channel>,
+    pub source: String,
+    /// `YYYY-MM-DD`: when the number was last confirmed by its source.
+    pub checked: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Country {
+    pub name: LocalizedText,
+    pub mission: Vec<Entry>,
+    pub local: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Directory {
+    pub kind: String,
+    pub version: u32,
+    pub verify_after_days: u32,
+    pub national: Vec<Entry>,
+    pub countries: BTreeMap<String, Country>,
+}
+
+/// Checks `signature` over the exact bytes of `pack` with `public_key`, then parses it.
+pub(crate) fn verify_with(pack: &[u8], signature: &[u8], public_key: &[u8]) -> Result<Directory> {
+    UnparsedPublicKey::new(&ED25519, public_key)
+        .verify(pack, signature)
+        .map_err(|_| rejected("signature"))?;
+    let directory: Directory = serde_json::from_slice(pack).map_err(|_| rejected("format"))?;
+    if directory.kind != PACK_KIND {
+        return Err(rejected("kind"));
+    }
+    check_entries(&directory)?;
+    Ok(directory)
+}
+
+fn verify(pack: &[u8], signature: &[u8]) -> Result<Directory> {
+    verify_with(pack, signature, &publisher_key()?)
+}
+
+/// The pack built into the app, verified once.
+pub(crate) fn default_directory() -> Result<&'static Directory> {
+    static DEFAULT: OnceLock<std::result::Result<Directory, MigranError>> = OnceLock::new();
+    DEFAULT
+        .get_or_init(|| verify(DEFAULT_PACK, &from_hex(DEFAULT_SIGNATURE_HEX.trim())?))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+pub(crate) fn publisher_key() -> Result<Vec<u8>> {
+    from_hex(PUBLISHER_KEY_HEX.trim())
+}
+
+pub(crate) fn rejected(reason: &str) -> MigranError {
+    MigranError::PackRejected {
+        reason: reason.to_string(),
+    }
+}
+
+/// Every entry must be dialable and carry its source: a number without a source is a
+/// number nobody can re-check.
+fn check_entries(directory: &Directory) -> Result<()> {
+    let entries = directory.national.iter().chain(
+        directory
+            .countries
+            .values()
+            .flat_map(|c| c.mission.iter().chain(c.local.iter())),
+    );
+    for entry in entries {
+        let digits = dial_string(&entry.number);
+        let dialable = digits.chars().filter(char::is_ascii_digit).count() >= 3;
+        if !dialable
+            || entry.channels.is_empty()
+            || entry.source.trim().is_empty()
+            || entry.label.id.trim().is_empty()
+            || entry.label.en.trim().is_empty()
+            || crate::time::parse_date("checked", &entry.checked).is_err()
+        {
+            return Err(rejected("entry"));
+        }
+    }
+    for code in directory.countries.keys() {
+        if !crate::validate::is_country_code(code) {
+            return Err(rejected("country"));
+        }
+    }
+    Ok(())
+}
+
+/// The number as a phone dials it: `+` and digits only.
+pub(crate) fn dial_string(number: &str) -> String {
+    number
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect()
+}
+
+pub(crate) fn from_hex(text: &str) -> Result<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return Err(rejected("signature"));
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).map_err(|_| rejected("signature")))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ring::signature::{Ed25519KeyPair, KeyPair};
+
+    fn test_key() -> Ed25519KeyPair {
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
+        Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap()
+    }
+
+    #[test]
+    fn the_shipped_pack_is_signed_by_the_publisher_and_complete() {
+        let directory = default_directory().unwrap();
+        assert_eq!(directory.kind, PACK_KIND);
+        assert!(directory.national.len() >= 3);
+        let mut ids: Vec<&str> = directory
+            .national
+            .iter()
+            .chain(
+                directory
+                    .countries
+                    .values()
+                    .flat_map(|c| c.mission.iter().chain(c.local.iter())),
+            )
+            .map(|e| e.id.as_str())
+            .collect();
+        let count = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "entry ids are unique");
+    }
+
+    #[test]
+    fn a_changed_byte_or_another_key_is_refused() {
+        let key = test_key();
+        let signature = key.sign(DEFAULT_PACK);
+        assert!(verify_with(DEFAULT_PACK, signature.as_ref(), key.public_key().as_ref()).is_ok());
+
+        let mut altered = DEFAULT_PACK.to_vec();
+        let at = altered.iter().position(|b| *b == b'9').unwrap();
+        altered[at] = b'8';
+        assert_eq!(
+            verify_with(&altered, signature.as_ref(), key.public_key().as_ref()).err(),
+            Some(rejected("signature"))
+        );
+        let stranger = test_key();
+        assert_eq!(
+            verify_with(DEFAULT_PACK, signature.as_ref(), stranger.public_key().as_ref()).err(),
+            Some(rejected("signature"))
+        );
+        assert_eq!(
+            verify(DEFAULT_PACK, signature.as_ref()).err(),
+            Some(rejected("signature"))
+        );
+        assert_eq!(verify(DEFAULT_PACK, &[]).err(), Some(rejected("signature")));
+    }
+
+    #[test]
+    fn a_signed_pack_without_sources_is_still_refused() {
+        let key = test_key();
+        let pack = br#"{"kind":"emergency-directory","version":9,"verify_after_days":365,
+            "national":[{"id":"x","label":{"id":"x","en":"x"},"number":"+62 812 0000 0000",
+            "channels":["call"],"source":"","checked":"2026-01-01"}],"countries":{}}"#;
+        let signature = key.sign(pack);
+        assert_eq!(
+            verify_with(pack, signature.as_ref(), key.public_key().as_ref()).err(),
+            Some(rejected("entry"))
+        );
+    }
+}

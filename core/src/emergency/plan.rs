@@ -1,0 +1,304 @@
+//! Who to reach, in what order, with what words: a pure function of the emergency, the
+//! card and the directory, so it is fast, testable and works with no network and no PIN.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::directory::{dial_string, Channel, Directory, Entry};
+use super::sms::{measure, SmsSize};
+use super::{CardContactRole, EmergencyCard};
+use crate::i18n::Locale;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
+pub enum EmergencyKind {
+    /// Physical or sexual violence, threats.
+    Violence,
+    /// Illness or injury.
+    Medical,
+    /// Locked in, not allowed to leave, trafficked.
+    HeldAgainstWill,
+    PassportTaken,
+    UnpaidWages,
+    /// Arrested or held by authorities.
+    Detention,
+    WantToGoHome,
+    Other,
+}
+
+impl EmergencyKind {
+    /// Life-threatening kinds call local emergency services first.
+    pub fn is_life_threatening(self) -> bool {
+        matches!(
+            self,
+            EmergencyKind::Violence | EmergencyKind::Medical | EmergencyKind::HeldAgainstWill
+        )
+    }
+
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            EmergencyKind::Violence => ("kekerasan", "violence"),
+            EmergencyKind::Medical => ("sakit/cedera", "illness or injury"),
+            EmergencyKind::HeldAgainstWill => ("disekap/tidak boleh pergi", "held against my will"),
+            EmergencyKind::PassportTaken => ("paspor ditahan", "passport taken"),
+            EmergencyKind::UnpaidWages => ("gaji tidak dibayar", "wages unpaid"),
+            EmergencyKind::Detention => ("ditahan aparat", "detained"),
+            EmergencyKind::WantToGoHome => ("ingin pulang", "want to go home"),
+            EmergencyKind::Other => ("butuh bantuan", "need help"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct GeoLocation {
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
+pub enum ActionChannel {
+    Call,
+    Sms,
+    WhatsApp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
+pub enum Recipient {
+    LocalEmergency,
+    /// The Indonesian embassy or consulate (KBRI / KJRI / KDEI).
+    Mission,
+    /// KP2MI, Kemlu.
+    NationalHotline,
+    Family,
+    Cadre,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct EmergencyAction {
+    pub position: u32,
+    pub channel: ActionChannel,
+    pub recipient: Recipient,
+    /// `+` and digits, ready for a dial or SMS intent.
+    pub number: String,
+    pub label: String,
+    /// What to send (SMS, WhatsApp) or to read out (a call).
+    pub message: String,
+    pub message_language: Locale,
+    /// The number's source is older than the directory's re-check age.
+    pub verify_hint: bool,
+    /// The directory entry the number comes from; `None` for the card's own contacts.
+    pub entry_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct EmergencyPlan {
+    pub kind: EmergencyKind,
+    /// The country the plan is for; `None` when unknown (then national hotlines and family).
+    pub country: Option<String>,
+    /// The country's name in the requested language, when the directory knows it.
+    pub country_name: Option<String>,
+    pub actions: Vec<EmergencyAction>,
+    pub message_id: String,
+    pub message_en: String,
+    pub sms_id: SmsSize,
+    pub sms_en: SmsSize,
+    /// Parts left out of the messages to fit one SMS.
+    pub shortened: bool,
+    pub directory_version: u32,
+}
+
+pub(crate) struct PlanRequest<'a> {
+    pub kind: EmergencyKind,
+    pub country: Option<&'a str>,
+    pub location: Option<GeoLocation>,
+    pub locale: Locale,
+    pub today: NaiveDate,
+}
+
+pub(crate) fn compose(
+    request: &PlanRequest<'_>,
+    card: Option<&EmergencyCard>,
+    directory: &Directory,
+) -> EmergencyPlan {
+    let country = request
+        .country
+        .map(str::to_string)
+        .or_else(|| card.map(|c| c.country.clone()));
+    let entry_country = country.as_deref().and_then(|code| directory.countries.get(code));
+    let (message_id, shortened_id) = indonesian_message(request, card);
+    let (message_en, shortened_en) = english_message(request, card);
+
+    let mut actions: Vec<EmergencyAction> = Vec::new();
+    let mut push = |entry: &Entry, channel: Channel, recipient: Recipient| {
+        let (action_channel, message, language) = match (channel, recipient) {
+            (Channel::Call, Recipient::LocalEmergency) => {
+                (ActionChannel::Call, message_en.clone(), Locale::En)
+            }
+            (Channel::Call, _) => (ActionChannel::Call, message_id.clone(), Locale::Id),
+            (Channel::Whatsapp, _) => (ActionChannel::WhatsApp, message_id.clone(), Locale::Id),
+        };
+        actions.push(EmergencyAction {
+            position: actions.len() as u32,
+            channel: action_channel,
+            recipient,
+            number: dial_string(&entry.number),
+            label: entry.label.get(request.locale).to_string(),
+            message,
+            message_language: language,
+            verify_hint: is_stale(&entry.checked, directory.verify_after_days, request.today),
+            entry_id: Some(entry.id.clone()),
+        });
+    };
+    let local = |push: &mut dyn FnMut(&Entry, Channel, Recipient)| {
+        if let Some(country) = entry_country {
+            for entry in &country.local {
+                push(entry, Channel::Call, Recipient::LocalEmergency);
+            }
+        }
+    };
+    let mission = |push: &mut dyn FnMut(&Entry, Channel, Recipient)| {
+        if let Some(country) = entry_country {
+            for entry in &country.mission {
+                for channel in &entry.channels {
+                    push(entry, *channel, Recipient::Mission);
+                }
+            }
+        }
+    };
+    if request.kind.is_life_threatening() {
+        local(&mut push);
+        mission(&mut push);
+    } else {
+        mission(&mut push);
+    }
+    // The national hotlines are always there: the fallback when a mission number is
+    // unknown, outdated or unanswered.
+    for entry in &directory.national {
+        for channel in &entry.channels {
+            push(entry, *channel, Recipient::NationalHotline);
+        }
+    }
+    if !request.kind.is_life_threatening() {
+        local(&mut push);
+    }
+    drop(push);
+    if let Some(card) = card {
+        for role in [CardContactRole::Family, CardContactRole::Cadre] {
+            for contact in card.contacts.iter().filter(|c| c.role == role) {
+                actions.push(EmergencyAction {
+                    position: actions.len() as u32,
+                    channel: ActionChannel::Sms,
+                    recipient: if role == CardContactRole::Family {
+                        Recipient::Family
+                    } else {
+                        Recipient::Cadre
+                    },
+                    number: dial_string(&contact.phone),
+                    label: contact.name.clone(),
+                    message: message_id.clone(),
+                    message_language: Locale::Id,
+                    verify_hint: false,
+                    entry_id: None,
+                });
+            }
+        }
+    }
+    EmergencyPlan {
+        kind: request.kind,
+        country_name: entry_country.map(|c| c.name.get(request.locale).to_string()),
+        country,
+        actions,
+        sms_id: measure(&message_id),
+        sms_en: measure(&message_en),
+        message_id,
+        message_en,
+        shortened: shortened_id || shortened_en,
+        directory_version: directory.version,
+    }
+}
+
+fn is_stale(checked: &str, verify_after_days: u32, today: NaiveDate) -> bool {
+    NaiveDate::parse_from_str(checked, "%Y-%m-%d")
+        .map(|date| (today - date).num_days() > i64::from(verify_after_days))
+        .unwrap_or(true)
+}
+
+fn coordinates(location: &GeoLocation) -> String {
+    format!("{:.5},{:.5}", location.latitude, location.longitude)
+}
+
+fn map_link(location: &GeoLocation) -> String {
+    format!("https://maps.google.com/?q={}", coordinates(location))
+}
+
+/// Builds a message from parts in priority order: the first part always, every further
+/// part only while the whole still fits one SMS. Returns the text and whether a part was
+/// left out.
+fn fit(parts: &[String]) -> (String, bool) {
+    let mut text = String::new();
+    let mut left_out = false;
+    for (i, part) in parts.iter().enumerate() {
+        if part.is_empty() {
+            continue;
+        }
+        let candidate = if text.is_empty() {
+            part.clone()
+        } else {
+            format!("{text} {part}")
+        };
+        if i == 0 || measure(&candidate).fits_one_sms {
+            text = candidate;
+        } else {
+            left_out = true;
+        }
+    }
+    (text, left_out)
+}
+
+fn indonesian_message(request: &PlanRequest<'_>, card: Option<&EmergencyCard>) -> (String, bool) {
+    let (kind, _) = request.kind.words();
+    let mut parts = vec![format!("DARURAT PMI: {kind}.")];
+    if let Some(card) = card {
+        parts.push(format!("{}.", card.full_name));
+    }
+    if let Some(location) = &request.location {
+        parts.push(format!("Lokasi {}", map_link(location)));
+    }
+    if let Some(card) = card {
+        if let Some(passport) = &card.passport_number {
+            parts.push(format!("Paspor {passport}."));
+        }
+        if let Some(address) = &card.employer_address {
+            parts.push(format!("Alamat majikan: {address}."));
+        }
+        if let Some(employer) = &card.employer_name {
+            parts.push(format!("Majikan {employer}."));
+        }
+        if let Some(city) = &card.city {
+            parts.push(format!("{city}, {}.", card.country));
+        }
+    }
+    if let Some(location) = &request.location {
+        parts.push(format!("({})", coordinates(location)));
+    }
+    fit(&parts)
+}
+
+fn english_message(request: &PlanRequest<'_>, card: Option<&EmergencyCard>) -> (String, bool) {
+    let (_, kind) = request.kind.words();
+    let mut parts = vec![format!("EMERGENCY, Indonesian worker: {kind}.")];
+    if let Some(card) = card {
+        parts.push(format!("Name {}.", card.full_name));
+    }
+    if let Some(location) = &request.location {
+        parts.push(format!("Location {}", map_link(location)));
+    }
+    if let Some(card) = card {
+        if let Some(address) = &card.employer_address {
+            parts.push(format!("Address: {address}."));
+        }
+        if let Some(city) = &card.city {
+            parts.push(format!("{city}."));
+        }
+    }
+    fit(&parts)
+}

@@ -1,0 +1,118 @@
+//! How many SMS a text costs. GSM 03.38: a text in the GSM-7 alphabet fits 160
+//! characters in one SMS (153 per part when split), characters of the extension table
+//! count twice; any other character forces UCS-2: 70 UTF-16 units (67 per part).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
+pub enum SmsEncoding {
+    Gsm7,
+    Ucs2,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+pub struct SmsSize {
+    pub encoding: SmsEncoding,
+    /// Septets for GSM-7, UTF-16 units for UCS-2.
+    pub units: u32,
+    pub parts: u32,
+    pub fits_one_sms: bool,
+}
+
+/// The GSM 03.38 basic character set (the escape itself excluded).
+const GSM7_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?\
+¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+/// The extension table: each costs an escape plus the character, two septets.
+const GSM7_EXTENSION: &str = "\u{000C}^{}\\[~]|€";
+
+fn gsm7_cost(c: char) -> Option<u32> {
+    if GSM7_BASIC.contains(c) {
+        Some(1)
+    } else if GSM7_EXTENSION.contains(c) {
+        Some(2)
+    } else {
+        None
+    }
+}
+
+pub fn measure(text: &str) -> SmsSize {
+    let septets: Option<u32> = text.chars().map(gsm7_cost).sum();
+    match septets {
+        Some(units) => SmsSize {
+            encoding: SmsEncoding::Gsm7,
+            units,
+            parts: parts(units, 160, 153),
+            fits_one_sms: units <= 160,
+        },
+        None => {
+            let units = text.encode_utf16().count() as u32;
+            SmsSize {
+                encoding: SmsEncoding::Ucs2,
+                units,
+                parts: parts(units, 70, 67),
+                fits_one_sms: units <= 70,
+            }
+        }
+    }
+}
+
+fn parts(units: u32, single: u32, per_part: u32) -> u32 {
+    if units <= single {
+        1
+    } else {
+        units.div_ceil(per_part)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_gsm7_up_to_160() {
+        let size = measure(&"a".repeat(160));
+        assert_eq!(
+            (size.encoding, size.units, size.parts, size.fits_one_sms),
+            (SmsEncoding::Gsm7, 160, 1, true)
+        );
+        let size = measure(&"a".repeat(161));
+        assert_eq!((size.units, size.parts, size.fits_one_sms), (161, 2, false));
+        assert_eq!(measure(&"a".repeat(306)).parts, 2);
+        assert_eq!(measure(&"a".repeat(307)).parts, 3);
+    }
+
+    #[test]
+    fn extension_characters_count_twice() {
+        let size = measure("{x}€");
+        assert_eq!((size.encoding, size.units), (SmsEncoding::Gsm7, 7));
+        let size = measure(&format!("{}€", "a".repeat(159)));
+        assert_eq!((size.units, size.fits_one_sms), (161, false));
+    }
+
+    #[test]
+    fn one_character_outside_gsm7_forces_ucs2() {
+        let size = measure("Siti Contoh ő");
+        assert_eq!(
+            (size.encoding, size.units, size.fits_one_sms),
+            (SmsEncoding::Ucs2, 13, true)
+        );
+        let arabic = "سيتي".repeat(18);
+        let size = measure(&arabic);
+        assert_eq!(
+            (size.encoding, size.units, size.parts),
+            (SmsEncoding::Ucs2, 72, 2)
+        );
+        // Characters outside the BMP take two UTF-16 units.
+        assert_eq!(measure("🆘").units, 2);
+    }
+
+    #[test]
+    fn gsm7_accents_and_symbols_are_recognised() {
+        assert_eq!(measure("é à ñ ü Ä ß £ $ @ ¿").encoding, SmsEncoding::Gsm7);
+        assert_eq!(
+            measure("ç").encoding,
+            SmsEncoding::Ucs2,
+            "only capital Ç is in the basic set"
+        );
+    }
+}
