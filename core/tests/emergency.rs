@@ -1,0 +1,452 @@
+//! The emergency button through the public API: on a locked vault, offline, never empty,
+//! never lost.
+
+mod support;
+
+use migran_core::{
+    sms_size, ActionChannel, ActionStatus, CardContact, CardContactRole, EmergencyCard, EmergencyKind,
+    EmergencySettings, GeoLocation, Locale, MigranError, Recipient, SmsEncoding, Vault,
+};
+use support::*;
+
+fn card(country: &str) -> EmergencyCard {
+    EmergencyCard {
+        full_name: "Siti Contoh".into(),
+        passport_number: Some("C0000001".into()),
+        country: country.into(),
+        city: Some("Kota Contoh".into()),
+        employer_name: Some("Keluarga Contoh".into()),
+        employer_address: Some("Flat 1, Jalan Contoh 2".into()),
+        contacts: vec![
+            CardContact {
+                name: "Ibu Contoh".into(),
+                phone: "081299990001".into(),
+                role: CardContactRole::Family,
+            },
+            CardContact {
+                name: "Kader Contoh".into(),
+                phone: "081299990002".into(),
+                role: CardContactRole::Cadre,
+            },
+        ],
+    }
+}
+
+/// A vault with a card, locked, as the phone is when the button is pressed.
+fn locked_vault_with_card(dir: &std::path::Path, country: &str) -> std::sync::Arc<Vault> {
+    let vault = new_vault(dir, TestClock::at(2026, 11, 28));
+    vault.set_emergency_card(card(country)).unwrap();
+    vault.lock();
+    vault
+}
+
+const HERE: GeoLocation = GeoLocation {
+    latitude: 22.31930,
+    longitude: 114.16940,
+};
+
+#[test]
+fn violence_in_hong_kong_calls_local_police_first_then_the_consulate_hotlines_and_family() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = locked_vault_with_card(dir.path(), "HK");
+    let plan = vault
+        .emergency_plan(EmergencyKind::Violence, None, Some(HERE), Locale::Id)
+        .unwrap();
+    assert_eq!(plan.country.as_deref(), Some("HK"));
+    let first = &plan.actions[0];
+    assert_eq!(
+        (first.recipient, first.channel, first.number.as_str()),
+        (Recipient::LocalEmergency, ActionChannel::Call, "999")
+    );
+    assert_eq!(first.message_language, Locale::En, "local services get English");
+    assert_eq!(plan.actions[1].recipient, Recipient::Mission);
+    assert_eq!(plan.actions[1].number, "+85267730466");
+    let recipients: Vec<Recipient> = plan.actions.iter().map(|a| a.recipient).collect();
+    let family_at = recipients.iter().position(|r| *r == Recipient::Family).unwrap();
+    let cadre_at = recipients.iter().position(|r| *r == Recipient::Cadre).unwrap();
+    let hotline_at = recipients
+        .iter()
+        .position(|r| *r == Recipient::NationalHotline)
+        .unwrap();
+    assert!(hotline_at < family_at && family_at < cadre_at);
+    assert!(plan
+        .actions
+        .iter()
+        .any(|a| a.number == "+628118080141" && a.channel == ActionChannel::WhatsApp));
+    let sms_to_family = &plan.actions[family_at];
+    assert_eq!(
+        (sms_to_family.channel, sms_to_family.number.as_str()),
+        (ActionChannel::Sms, "+6281299990001")
+    );
+    assert!(
+        plan.message_id.starts_with("DARURAT PMI: kekerasan."),
+        "{}",
+        plan.message_id
+    );
+    assert!(plan.message_id.contains("Siti Contoh"));
+    assert!(
+        plan.message_id
+            .contains("https://maps.google.com/?q=22.31930,114.16940"),
+        "{}",
+        plan.message_id
+    );
+    assert!(plan.message_en.starts_with("EMERGENCY"), "{}", plan.message_en);
+    assert!(plan.sms_id.fits_one_sms && plan.sms_en.fits_one_sms);
+    assert!(plan
+        .actions
+        .iter()
+        .enumerate()
+        .all(|(i, a)| a.position == i as u32));
+}
+
+#[test]
+fn unpaid_wages_in_malaysia_starts_with_the_embassy_and_keeps_local_police_for_last_resort() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = locked_vault_with_card(dir.path(), "MY");
+    let plan = vault
+        .emergency_plan(EmergencyKind::UnpaidWages, None, None, Locale::En)
+        .unwrap();
+    assert_eq!(plan.actions[0].recipient, Recipient::Mission);
+    assert_eq!(plan.actions[0].number, "+60176688032");
+    assert_eq!(plan.actions[0].label, "Indonesian Embassy Kuala Lumpur");
+    let local_at = plan
+        .actions
+        .iter()
+        .position(|a| a.recipient == Recipient::LocalEmergency)
+        .unwrap();
+    let hotline_at = plan
+        .actions
+        .iter()
+        .position(|a| a.recipient == Recipient::NationalHotline)
+        .unwrap();
+    assert!(hotline_at < local_at);
+    assert!(plan.message_id.contains("gaji tidak dibayar"));
+    assert_eq!(plan.country_name.as_deref(), Some("Malaysia"));
+}
+
+#[test]
+fn a_country_override_and_several_kinds_all_give_full_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = locked_vault_with_card(dir.path(), "HK");
+    for (country, kind) in [
+        ("TW", EmergencyKind::Medical),
+        ("CN", EmergencyKind::Detention),
+        ("SG", EmergencyKind::HeldAgainstWill),
+        ("MO", EmergencyKind::PassportTaken),
+        ("JP", EmergencyKind::WantToGoHome),
+    ] {
+        let plan = vault
+            .emergency_plan(kind, Some(country.into()), None, Locale::Id)
+            .unwrap();
+        assert_eq!(plan.country.as_deref(), Some(country));
+        assert!(
+            plan.actions
+                .iter()
+                .any(|a| a.recipient == Recipient::NationalHotline),
+            "{country}"
+        );
+        assert!(
+            plan.actions.iter().any(|a| a.recipient == Recipient::Family),
+            "{country}"
+        );
+        if kind.is_life_threatening() {
+            assert_eq!(plan.actions[0].recipient, Recipient::LocalEmergency, "{country}");
+        }
+    }
+    // Singapore has no dated mission number in the directory: the national hotlines stand in.
+    let plan = vault
+        .emergency_plan(EmergencyKind::PassportTaken, Some("SG".into()), None, Locale::Id)
+        .unwrap();
+    assert_eq!(plan.actions[0].recipient, Recipient::NationalHotline);
+}
+
+#[test]
+fn an_unknown_country_or_no_card_still_gives_the_national_hotlines_never_an_empty_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = locked_vault_with_card(dir.path(), "FR");
+    let plan = vault
+        .emergency_plan(EmergencyKind::Violence, None, None, Locale::Id)
+        .unwrap();
+    assert_eq!(plan.actions[0].recipient, Recipient::NationalHotline);
+    assert!(plan.actions.iter().any(|a| a.recipient == Recipient::Family));
+    assert!(plan.country_name.is_none());
+
+    let empty_dir = tempfile::tempdir().unwrap();
+    let no_card = new_vault(empty_dir.path(), TestClock::at(2026, 11, 28));
+    no_card.lock();
+    let plan = no_card
+        .emergency_plan(EmergencyKind::Other, None, None, Locale::Id)
+        .unwrap();
+    assert!(plan.actions.len() >= 3);
+    assert!(plan
+        .actions
+        .iter()
+        .all(|a| a.recipient == Recipient::NationalHotline));
+
+    // Even a vault made without a device secret can say whom to call.
+    let bare_dir = tempfile::tempdir().unwrap();
+    let bare = Vault::create_with_clock(
+        bare_dir.path(),
+        PIN,
+        None,
+        fast_settings(),
+        TestClock::at(2026, 11, 28),
+    )
+    .unwrap();
+    assert!(!bare
+        .emergency_plan(EmergencyKind::Violence, Some("MY".into()), None, Locale::En)
+        .unwrap()
+        .actions
+        .is_empty());
+    assert_eq!(
+        bare.set_emergency_card(card("MY")).err(),
+        Some(MigranError::NotAllowed {
+            reason: "device_secret_required".into()
+        })
+    );
+}
+
+#[test]
+fn old_numbers_carry_a_verify_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = locked_vault_with_card(dir.path(), "TW");
+    let plan = vault
+        .emergency_plan(EmergencyKind::Other, None, None, Locale::Id)
+        .unwrap();
+    let kdei = plan
+        .actions
+        .iter()
+        .find(|a| a.recipient == Recipient::Mission)
+        .unwrap();
+    assert!(kdei.verify_hint, "the KDEI number dates from 2020");
+    let police = plan.actions.iter().find(|a| a.number == "110").unwrap();
+    assert!(!police.verify_hint);
+}
+
+#[test]
+fn long_details_are_dropped_to_fit_one_sms_and_non_gsm_names_switch_to_70() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));
+    let mut long = card("HK");
+    long.employer_address = Some("Flat 12B, Tower 3, Contoh Garden Estate, 88 Contoh Road, Kowloon".into());
+    vault.set_emergency_card(long).unwrap();
+    vault.lock();
+    let plan = vault
+        .emergency_plan(EmergencyKind::Violence, None, Some(HERE), Locale::Id)
+        .unwrap();
+    assert!(plan.shortened);
+    assert_eq!(plan.sms_id.encoding, SmsEncoding::Gsm7);
+    assert!(
+        plan.sms_id.units <= 160 && plan.sms_id.fits_one_sms,
+        "{:?}",
+        plan.sms_id
+    );
+    assert!(
+        plan.message_id.contains("maps.google.com"),
+        "location outranks the address"
+    );
+
+    vault.unlock(PIN.into()).unwrap();
+    let mut unicode = card("HK");
+    unicode.full_name = "Siti Ŝontoh".into();
+    vault.set_emergency_card(unicode).unwrap();
+    let plan = vault
+        .emergency_plan(EmergencyKind::Medical, None, None, Locale::Id)
+        .unwrap();
+    assert_eq!(plan.sms_id.encoding, SmsEncoding::Ucs2);
+    assert!(plan.sms_id.units <= 70, "{:?} {}", plan.sms_id, plan.message_id);
+    assert!(plan.message_id.contains("Siti Ŝontoh"));
+    assert_eq!(sms_size(plan.message_id.clone()), plan.sms_id);
+}
+
+#[test]
+fn the_card_is_readable_locked_changeable_only_with_the_pin_and_never_in_plaintext_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));
+    assert_eq!(vault.emergency_card().unwrap(), None);
+    let stored = vault.set_emergency_card(card("HK")).unwrap();
+    assert_eq!(stored.contacts[0].phone, "+6281299990001");
+    vault.lock();
+    assert_eq!(vault.emergency_card().unwrap(), Some(stored));
+    assert_eq!(
+        vault.set_emergency_card(card("MY")).err(),
+        Some(MigranError::Locked)
+    );
+    for secret in ["Siti Contoh", "C0000001", "Jalan Contoh", "6281299990001"] {
+        assert_eq!(
+            files_containing(dir.path(), secret),
+            Vec::<String>::new(),
+            "{secret}"
+        );
+    }
+    vault
+        .trigger_emergency(EmergencyKind::Violence, None, Some(HERE), Locale::Id)
+        .unwrap();
+    for secret in ["Siti Contoh", "22.31930", "DARURAT"] {
+        assert_eq!(
+            files_containing(dir.path(), secret),
+            Vec::<String>::new(),
+            "{secret} after a trigger"
+        );
+    }
+    let mut bad = card("XX");
+    bad.country = "XX".into();
+    vault.unlock(PIN.into()).unwrap();
+    assert_eq!(
+        vault.set_emergency_card(bad).err(),
+        Some(MigranError::Invalid {
+            field: "country".into(),
+            reason: migran_core::InvalidReason::UnknownCountry
+        })
+    );
+}
+
+#[test]
+fn the_outbox_survives_a_restart_with_pending_actions_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let vault = new_vault(dir.path(), clock.clone());
+    vault.set_emergency_card(card("MY")).unwrap();
+    vault.lock();
+    let alert = vault
+        .trigger_emergency(EmergencyKind::PassportTaken, None, None, Locale::Id)
+        .unwrap();
+    let total = alert.plan.actions.len();
+    assert!(total >= 5);
+    vault
+        .record_emergency_action(alert.id.clone(), 0, ActionStatus::HandedToOs)
+        .unwrap();
+    vault
+        .record_emergency_action(alert.id.clone(), 1, ActionStatus::Failed)
+        .unwrap();
+    drop(vault);
+
+    // The app was killed; it comes back, still locked.
+    let vault = reopen(dir.path(), clock);
+    let pending = vault.pending_emergency_actions().unwrap();
+    assert_eq!(pending.len(), total - 1, "all but the one handed to the phone");
+    assert_eq!(pending[0].action.position, 1);
+    assert_eq!(pending[0].attempts, 1);
+    assert!(pending.iter().all(|p| p.alert_id == alert.id));
+
+    for _ in 0..4 {
+        vault
+            .record_emergency_action(alert.id.clone(), 1, ActionStatus::Failed)
+            .unwrap();
+    }
+    assert!(
+        vault
+            .pending_emergency_actions()
+            .unwrap()
+            .iter()
+            .all(|p| p.action.position != 1),
+        "gave up after 5"
+    );
+
+    let acknowledged = vault
+        .acknowledge_emergency(alert.id.clone(), "Kader Contoh".into())
+        .unwrap();
+    assert_eq!(acknowledged.acknowledged_by.as_deref(), Some("Kader Contoh"));
+    assert!(vault.pending_emergency_actions().unwrap().is_empty());
+    let log = vault.emergency_log().unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].states[0].status, ActionStatus::HandedToOs);
+    assert_eq!(
+        vault
+            .record_emergency_action(alert.id.clone(), 999, ActionStatus::Sent)
+            .err(),
+        Some(MigranError::Invalid {
+            field: "position".into(),
+            reason: migran_core::InvalidReason::OutOfRange
+        })
+    );
+    assert_eq!(
+        vault
+            .record_emergency_action("no-such-alert".into(), 0, ActionStatus::Sent)
+            .err(),
+        Some(MigranError::NotFound {
+            kind: "emergency".into()
+        })
+    );
+}
+
+#[test]
+fn discreet_mode_hides_the_log_behind_the_pin() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));
+    vault
+        .set_emergency_settings(EmergencySettings { discreet: true })
+        .unwrap();
+    vault.lock();
+    assert!(vault.emergency_settings().unwrap().discreet);
+    vault
+        .trigger_emergency(EmergencyKind::Other, Some("HK".into()), None, Locale::Id)
+        .unwrap();
+    assert_eq!(vault.emergency_log().err(), Some(MigranError::Locked));
+    assert!(
+        !vault.pending_emergency_actions().unwrap().is_empty(),
+        "retries still run while locked"
+    );
+    assert_eq!(
+        vault
+            .set_emergency_settings(EmergencySettings { discreet: false })
+            .err(),
+        Some(MigranError::Locked)
+    );
+    vault.unlock(PIN.into()).unwrap();
+    assert_eq!(vault.emergency_log().unwrap().len(), 1);
+}
+
+#[test]
+fn a_forged_or_stale_directory_pack_is_refused_and_the_shipped_one_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));
+    vault.lock();
+    let before = vault.directory_info().unwrap();
+    assert!(!before.installed);
+    assert!(before.countries.contains(&"HK".to_string()));
+    let forged = br#"{"kind":"emergency-directory","version":99,"verify_after_days":365,"national":[],"countries":{}}"#;
+    for signature in [vec![], vec![0u8; 64]] {
+        assert_eq!(
+            vault.install_directory_pack(forged.to_vec(), signature).err(),
+            Some(MigranError::PackRejected {
+                reason: "signature".into()
+            })
+        );
+    }
+    assert_eq!(vault.directory_info().unwrap(), before);
+    let plan = vault
+        .emergency_plan(EmergencyKind::Violence, Some("HK".into()), None, Locale::Id)
+        .unwrap();
+    assert_eq!(plan.actions[0].number, "999");
+    let message = MigranError::PackRejected {
+        reason: "signature".into(),
+    }
+    .message(Locale::Id);
+    assert!(message.contains("tanda tangan"), "{message}");
+}
+
+#[test]
+fn bad_locations_and_countries_are_refused_with_the_field_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));
+    for location in [
+        GeoLocation {
+            latitude: 91.0,
+            longitude: 0.0,
+        },
+        GeoLocation {
+            latitude: 0.0,
+            longitude: f64::NAN,
+        },
+    ] {
+        assert!(matches!(
+            vault.emergency_plan(EmergencyKind::Other, None, Some(location), Locale::Id),
+            Err(MigranError::Invalid { ref field, .. }) if field == "location"
+        ));
+    }
+    assert!(matches!(
+        vault.emergency_plan(EmergencyKind::Other, Some("ZZ".into()), None, Locale::Id),
+        Err(MigranError::Invalid { ref field, .. }) if field == "country"
+    ));
+}
