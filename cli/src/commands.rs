@@ -44,6 +44,10 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         (Some("contact"), Some("add")) => contact_add(args),
         (Some("journey"), Some("set")) => journey_set(args),
         (Some("document"), Some("add")) => document_add(args),
+        (Some("emergency"), sub) => {
+            let third = args.words.get(2).map(|w| utf8(w, "command")).transpose()?;
+            crate::emergency::run(args, sub, third.as_deref())
+        }
         (Some(command), sub) => Err(CliError::Usage(format!(
             "unknown command '{command}{}'",
             sub.map(|s| format!(" {s}")).unwrap_or_default()
@@ -60,20 +64,20 @@ fn vault_dir(args: &Args) -> Result<PathBuf, CliError> {
     Ok(PathBuf::from(dir))
 }
 
-fn open_locked(args: &Args) -> Result<Arc<Vault>, CliError> {
+pub fn open_locked(args: &Args) -> Result<Arc<Vault>, CliError> {
     let dir = vault_dir(args)?;
     let secret = secrets::read_device_secret(&dir)?;
     Ok(Vault::open_with_clock(&dir, secret, Arc::new(SystemClock))?)
 }
 
-fn open_unlocked(args: &Args) -> Result<Arc<Vault>, CliError> {
+pub fn open_unlocked(args: &Args) -> Result<Arc<Vault>, CliError> {
     let vault = open_locked(args)?;
     let pin = secrets::read_pin("MIGRAN_PIN", &t("PIN: ", "PIN: "))?;
     vault.unlock(pin)?;
     Ok(vault)
 }
 
-fn say(id: impl Into<String>, en: impl Into<String>) {
+pub fn say(id: impl Into<String>, en: impl Into<String>) {
     println!("{}", t(id, en).get());
 }
 
@@ -221,7 +225,7 @@ fn wipe(args: &Args) -> Result<(), CliError> {
     Ok(())
 }
 
-fn choice<T: Copy>(field: &str, value: &str, options: &[(&[&str], T)]) -> Result<T, CliError> {
+pub fn choice<T: Copy>(field: &str, value: &str, options: &[(&[&str], T)]) -> Result<T, CliError> {
     let wanted = value.trim().to_lowercase().replace(['_', ' '], "-");
     options
         .iter()
@@ -607,6 +611,15 @@ Perintah:
   document add ORANG --kind K --number N [--issued TGL] [--expires TGL]
   wipe [--yes]                      hapus seluruh brankas
 
+Darurat (tanpa PIN kecuali 'card set'):
+  emergency card set --name --country KODE [--passport] [--city] [--employer]
+              [--employer-address] [--family NAMA:TELP] [--cadre NAMA:TELP]
+  emergency card show
+  emergency plan --kind JENIS [--country KODE] [--lat X --lon Y]
+  emergency trigger --kind JENIS [--country KODE] [--lat X --lon Y]
+  emergency log | pending | ack ID --by NAMA | install-pack PAKET TANDATANGAN
+  JENIS: kekerasan, sakit, disekap, paspor-ditahan, gaji, ditahan, pulang, lainnya
+
 Kode keluar: 0 berhasil, 2 perintah salah, 3 PIN salah/terkunci, 4 tidak ditemukan,
 5 isian tidak sah, 1 lainnya. Bahasa: MIGRAN_LANG=en untuk bahasa Inggris.";
 
@@ -633,6 +646,15 @@ Commands:
               [--agency] [--agency-licence] [--departure DATE] [--contract-end DATE]
   document add PERSON --kind K --number N [--issued DATE] [--expires DATE]
   wipe [--yes]                      erase the whole vault
+
+Emergency (no PIN except 'card set'):
+  emergency card set --name --country CODE [--passport] [--city] [--employer]
+              [--employer-address] [--family NAME:PHONE] [--cadre NAME:PHONE]
+  emergency card show
+  emergency plan --kind KIND [--country CODE] [--lat X --lon Y]
+  emergency trigger --kind KIND [--country CODE] [--lat X --lon Y]
+  emergency log | pending | ack ID --by NAME | install-pack PACK SIGNATURE
+  KIND: violence, medical, held, passport-taken, unpaid-wages, detention, go-home, other
 
 Exit codes: 0 ok, 2 usage, 3 wrong PIN/locked out, 4 not found, 5 invalid input,
 1 other. Language: MIGRAN_LANG=en for English.";

@@ -6,6 +6,7 @@
 mod args;
 mod commands;
 mod demo;
+mod emergency;
 mod i18n;
 mod output;
 mod secrets;
@@ -40,9 +41,12 @@ impl CliError {
                 MigranError::WrongPin { .. }
                 | MigranError::LockedOut { .. }
                 | MigranError::Erased
-                | MigranError::DeviceSecretMismatch => 3,
+                | MigranError::DeviceSecretMismatch
+                | MigranError::Locked => 3,
                 MigranError::NotFound { .. } | MigranError::NoVault => 4,
-                MigranError::Invalid { .. } | MigranError::Duplicate { .. } => 5,
+                MigranError::Invalid { .. }
+                | MigranError::Duplicate { .. }
+                | MigranError::PackRejected { .. } => 5,
                 _ => 1,
             },
             CliError::Other(_) => 1,

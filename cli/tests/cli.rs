@@ -399,3 +399,144 @@ fn the_demo_runs_and_proves_no_plaintext_on_disk() {
     assert!(text.contains("Wrong PIN"), "{text}");
     assert_eq!(text.matches("not found").count(), 5, "{text}");
 }
+
+#[test]
+fn the_emergency_plan_works_without_a_pin_once_the_card_is_set_with_one() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let set = migran(
+        dir.path(),
+        &[
+            "emergency",
+            "card",
+            "set",
+            "--name",
+            "Siti Contoh",
+            "--country",
+            "MY",
+            "--passport",
+            "C0000001",
+            "--family",
+            "Ibu Contoh:081299990001",
+            "--cadre",
+            "Kader Contoh:081299990002",
+        ],
+    );
+    assert_eq!(code(&set), 0, "{}", stderr(&set));
+    let no_pin: &[(&str, &str)] = &[];
+    let card: serde_json::Value = serde_json::from_slice(
+        &migran_with(dir.path(), &["emergency", "card", "show", "--json"], no_pin).stdout,
+    )
+    .unwrap();
+    assert_eq!(card["passport_number"], "C0000001");
+
+    let out = migran_with(
+        dir.path(),
+        &[
+            "emergency",
+            "plan",
+            "--kind",
+            "violence",
+            "--lat",
+            "3.1390",
+            "--lon",
+            "101.6869",
+            "--json",
+        ],
+        no_pin,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["actions"][0]["number"], "999");
+    assert_eq!(plan["actions"][1]["number"], "+60176688032");
+    assert!(plan["message_id"]
+        .as_str()
+        .unwrap()
+        .contains("maps.google.com/?q=3.13900,101.68690"));
+    assert_eq!(plan["sms_id"]["fits_one_sms"], true);
+
+    let out = migran_with(
+        dir.path(),
+        &["emergency", "plan", "--kind", "gaji", "--country", "TW"],
+        no_pin,
+    );
+    assert!(stdout(&out).contains("+886287526170"), "{}", stdout(&out));
+
+    let alert: serde_json::Value = serde_json::from_slice(
+        &migran_with(
+            dir.path(),
+            &["emergency", "trigger", "--kind", "passport-taken", "--json"],
+            no_pin,
+        )
+        .stdout,
+    )
+    .unwrap();
+    let id = alert["id"].as_str().unwrap().to_string();
+    let pending: serde_json::Value =
+        serde_json::from_slice(&migran_with(dir.path(), &["emergency", "pending", "--json"], no_pin).stdout)
+            .unwrap();
+    assert_eq!(
+        pending.as_array().unwrap().len(),
+        alert["plan"]["actions"].as_array().unwrap().len()
+    );
+    assert_eq!(
+        code(&migran_with(
+            dir.path(),
+            &["emergency", "ack", &id, "--by", "Kader Contoh"],
+            no_pin
+        )),
+        0
+    );
+    let log: serde_json::Value =
+        serde_json::from_slice(&migran_with(dir.path(), &["emergency", "log", "--json"], no_pin).stdout)
+            .unwrap();
+    assert_eq!(log[0]["acknowledged_by"], "Kader Contoh");
+
+    assert_eq!(
+        code(&migran_with(
+            dir.path(),
+            &["emergency", "plan", "--kind", "hiking"],
+            no_pin
+        )),
+        5
+    );
+    assert_eq!(
+        code(&migran_with(
+            dir.path(),
+            &["emergency", "plan", "--kind", "other", "--lat", "1"],
+            no_pin
+        )),
+        2
+    );
+    let out = migran_with(
+        dir.path(),
+        &["emergency", "card", "set", "--name", "X", "--country", "MY"],
+        no_pin,
+    );
+    assert_eq!(code(&out), 3, "changing the card needs the PIN: {}", stderr(&out));
+}
+
+#[test]
+fn a_forged_directory_pack_is_refused_with_exit_5() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let pack = dir.path().join("pack.json");
+    let signature = dir.path().join("pack.json.sig");
+    std::fs::write(
+        &pack,
+        br#"{"kind":"emergency-directory","version":99,"verify_after_days":1,"national":[],"countries":{}}"#,
+    )
+    .unwrap();
+    std::fs::write(&signature, "00".repeat(64)).unwrap();
+    let out = migran(
+        dir.path(),
+        &[
+            "emergency",
+            "install-pack",
+            pack.to_str().unwrap(),
+            signature.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&out), 5);
+    assert!(stderr(&out).contains("signature"), "{}", stderr(&out));
+}
