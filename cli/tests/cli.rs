@@ -508,10 +508,11 @@ fn the_emergency_plan_works_without_a_pin_once_the_card_is_set_with_one() {
         )),
         2
     );
+    let wrong_pin: &[(&str, &str)] = &[("MIGRAN_PIN", "000000")];
     let out = migran_with(
         dir.path(),
         &["emergency", "card", "set", "--name", "X", "--country", "MY"],
-        no_pin,
+        wrong_pin,
     );
     assert_eq!(code(&out), 3, "changing the card needs the PIN: {}", stderr(&out));
 }
