@@ -1,0 +1,96 @@
+package id.migranemas.core
+
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+
+class EmergencyTest {
+    private val card = EmergencyCard(
+        fullName = "Siti Contoh",
+        passportNumber = "C0000001",
+        country = "HK",
+        city = "Kowloon",
+        employerName = "Keluarga Contoh",
+        employerAddress = "Flat 1, Jalan Contoh",
+        contacts = listOf(
+            CardContact("Ibu Contoh", "081299990001", CardContactRole.FAMILY),
+            CardContact("Kader Contoh", "081299990002", CardContactRole.CADRE),
+        ),
+    )
+
+    @Test
+    fun `the button works on a locked vault and puts local police first for violence`(): Unit = newVault().use { vault ->
+        vault.setEmergencyCard(card)
+        vault.lock()
+        assertEquals("+6281299990001", vault.emergencyCard()!!.contacts[0].phone)
+        val plan = vault.emergencyPlan(EmergencyKind.VIOLENCE, null, GeoLocation(22.3193, 114.1694), Locale.ID)
+        assertEquals("HK", plan.country)
+        assertEquals(Recipient.LOCAL_EMERGENCY, plan.actions[0].recipient)
+        assertEquals("999", plan.actions[0].number)
+        assertEquals(Recipient.MISSION, plan.actions[1].recipient)
+        assertTrue(plan.actions.any { it.channel == ActionChannel.WHATS_APP && it.recipient == Recipient.NATIONAL_HOTLINE })
+        assertTrue(plan.actions.any { it.channel == ActionChannel.SMS && it.recipient == Recipient.CADRE })
+        assertTrue(plan.messageId.startsWith("DARURAT PMI"), plan.messageId)
+        assertTrue(plan.smsId.fitsOneSms)
+        assertEquals(SmsEncoding.GSM7, smsSize(plan.messageId).encoding)
+        assertEquals(SmsEncoding.UCS2, smsSize("Siti Ŝontoh").encoding)
+
+        val unknown = vault.emergencyPlan(EmergencyKind.UNPAID_WAGES, "FR", null, Locale.EN)
+        assertEquals(Recipient.NATIONAL_HOTLINE, unknown.actions[0].recipient)
+        assertThrows<MigranException.Locked> { vault.setEmergencyCard(card) }
+        vault.unlock(PIN)
+        vault.clearEmergencyCard()
+        assertNull(vault.emergencyCard())
+    }
+
+    @Test
+    fun `a trigger is kept in the outbox across a restart until it is done or acknowledged`() {
+        val dir = tempVaultDir()
+        val secret = newDeviceSecret()
+        val alertId = newVault(dir, secret).use { vault ->
+            vault.setEmergencyCard(card)
+            vault.lock()
+            val alert = vault.triggerEmergency(EmergencyKind.PASSPORT_TAKEN, "MY", null, Locale.ID)
+            vault.recordEmergencyAction(alert.id, 0u, ActionStatus.HANDED_TO_OS)
+            alert.id
+        }
+        Vault.open(dir.toString(), secret).use { vault ->
+            val pending = vault.pendingEmergencyActions()
+            assertTrue(pending.isNotEmpty())
+            assertTrue(pending.none { it.action.position == 0u })
+            assertTrue(pending.all { it.alertId == alertId })
+            val acknowledged = vault.acknowledgeEmergency(alertId, "Kader Contoh")
+            assertEquals("Kader Contoh", acknowledged.acknowledgedBy)
+            assertTrue(vault.pendingEmergencyActions().isEmpty())
+            assertEquals(1, vault.emergencyLog().size)
+        }
+    }
+
+    @Test
+    fun `discreet mode needs the PIN to show the log`(): Unit = newVault().use { vault ->
+        assertFalse(vault.emergencySettings().discreet)
+        vault.setEmergencySettings(EmergencySettings(discreet = true))
+        vault.lock()
+        vault.triggerEmergency(EmergencyKind.OTHER, "TW", null, Locale.ID)
+        assertThrows<MigranException.Locked> { vault.emergencyLog() }
+        vault.unlock(PIN)
+        assertEquals(1, vault.emergencyLog().size)
+    }
+
+    @Test
+    fun `a forged directory pack is refused and the shipped one stays`(): Unit = newVault().use { vault ->
+        val before = vault.directoryInfo()
+        assertFalse(before.installed)
+        assertTrue("MY" in before.countries)
+        val forged = """{"kind":"emergency-directory","version":99,"verify_after_days":1,"national":[],"countries":{}}"""
+        val refused = assertThrows<MigranException.PackRejected> {
+            vault.installDirectoryPack(forged.toByteArray(), ByteArray(64))
+        }
+        assertEquals("signature", refused.reason)
+        assertTrue(errorMessage(refused, Locale.EN).contains("signature"))
+        assertEquals(before, vault.directoryInfo())
+    }
+}
