@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::args::{utf8, Args};
 use crate::i18n::t;
-use crate::output::{self, print_json};
+use crate::output::{self, outln, print_json};
 use crate::secrets;
 use crate::CliError;
 
@@ -78,7 +78,7 @@ pub fn open_unlocked(args: &Args) -> Result<Arc<Vault>, CliError> {
 }
 
 pub fn say(id: impl Into<String>, en: impl Into<String>) {
-    println!("{}", t(id, en).get());
+    outln!("{}", t(id, en).get());
 }
 
 fn init(args: &Args) -> Result<(), CliError> {
@@ -584,7 +584,7 @@ fn document_add(args: &Args) -> Result<(), CliError> {
 
 fn print_help() {
     let text = t(HELP_ID, HELP_EN);
-    println!("{}", text.get());
+    outln!("{}", text.get());
 }
 
 const HELP_ID: &str = "migran: catatan pekerja migran desa yang terenkripsi (Desa Migran Emas)

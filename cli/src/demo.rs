@@ -10,14 +10,14 @@ use migran_core::{
 };
 
 use crate::i18n::{locale, t};
-use crate::output;
+use crate::output::{self, outln};
 use crate::CliError;
 
 const DEMO_PIN: &str = "135790";
 
 fn step(number: u32, id: &str, en: &str) {
-    println!();
-    println!("[{number}] {}", t(id, en).get());
+    outln!();
+    outln!("[{number}] {}", t(id, en).get());
 }
 
 fn fake(name: &str, nik: &str, sex: Sex, phone: &str) -> PersonInput {
@@ -35,7 +35,7 @@ fn fake(name: &str, nik: &str, sex: Sex, phone: &str) -> PersonInput {
 pub fn run() -> Result<(), CliError> {
     let folder = tempfile::tempdir().map_err(|_| CliError::Other("temporary folder".to_string()))?;
     let dir = folder.path().join("vault");
-    println!(
+    outln!(
         "{}",
         t(
             "Contoh Migran Emas: semua orang di sini rekaan.",
@@ -61,7 +61,7 @@ pub fn run() -> Result<(), CliError> {
         settings,
         Arc::new(SystemClock),
     )?;
-    println!("    {} {}", t("Folder:", "Folder:").get(), dir.display());
+    outln!("    {} {}", t("Folder:", "Folder:").get(), dir.display());
 
     step(
         2,
@@ -140,7 +140,7 @@ pub fn run() -> Result<(), CliError> {
         ("nama/name", &by_name),
     ] {
         let names: Vec<&str> = found.iter().map(|p| p.full_name.as_str()).collect();
-        println!("    {label}: {}", names.join(", "));
+        outln!("    {label}: {}", names.join(", "));
     }
 
     step(
@@ -150,11 +150,11 @@ pub fn run() -> Result<(), CliError> {
     );
     vault.lock();
     match vault.unlock("000000".to_string()) {
-        Err(err) => println!("    {}", err.message(locale())),
+        Err(err) => outln!("    {}", err.message(locale())),
         Ok(()) => return Err(CliError::Other("a wrong PIN was accepted".to_string())),
     }
     vault.unlock(DEMO_PIN.to_string())?;
-    println!(
+    outln!(
         "    {}",
         t("PIN yang benar tetap berfungsi.", "The right PIN still works.").get()
     );
@@ -168,7 +168,7 @@ pub fn run() -> Result<(), CliError> {
     drop(vault);
     let vault = Vault::open_with_clock(&dir, Some(secret), Arc::new(SystemClock))?;
     vault.unlock("246813".to_string())?;
-    println!(
+    outln!(
         "    {} {}",
         t("Orang tercatat:", "Persons on record:").get(),
         vault
@@ -182,7 +182,7 @@ pub fn run() -> Result<(), CliError> {
         "Budi asks for his data to be erased (UU PDP); it is gone from the vault.",
     );
     vault.erase_person(budi.id.clone())?;
-    println!(
+    outln!(
         "    {} {}",
         t("Orang tercatat:", "Persons on record:").get(),
         vault
@@ -210,13 +210,13 @@ pub fn run() -> Result<(), CliError> {
             leaked = true;
             format!("{} {hits:?}", t("DITEMUKAN di", "FOUND in").get())
         };
-        println!("    {marker:<18} {verdict}");
+        outln!("    {marker:<18} {verdict}");
     }
     if leaked {
         return Err(CliError::Other("plaintext found in the vault files".to_string()));
     }
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{}",
         t(
             "Selesai. Folder sementara dihapus.",

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use crate::args::Args;
 use crate::commands::{choice, open_locked, open_unlocked, say};
 use crate::i18n::{locale, t};
-use crate::output::print_json;
+use crate::output::{outln, print_json};
 use crate::CliError;
 
 pub fn run(args: &Args, sub: Option<&str>, third: Option<&str>) -> Result<(), CliError> {
@@ -95,7 +95,7 @@ fn card_show(args: &Args) -> Result<(), CliError> {
 }
 
 fn print_card(card: &EmergencyCard) {
-    let line = |id: &str, en: &str, value: &str| println!("  {:<20} {value}", t(id, en).get());
+    let line = |id: &str, en: &str, value: &str| outln!("  {:<20} {value}", t(id, en).get());
     line("Nama", "Name", &card.full_name);
     line(
         "Paspor",
@@ -210,7 +210,7 @@ fn print_plan(plan: &EmergencyPlan) {
         } else {
             String::new()
         };
-        println!(
+        outln!(
             "  {}. {:?} {} ({}){verify}",
             action.position + 1,
             action.channel,
@@ -218,10 +218,10 @@ fn print_plan(plan: &EmergencyPlan) {
             action.label
         );
     }
-    println!();
+    outln!();
     say("Pesan (Indonesia):", "Message (Indonesian):");
-    println!("  {}", plan.message_id);
-    println!(
+    outln!("  {}", plan.message_id);
+    outln!(
         "  [{:?}, {} {}, {}]",
         plan.sms_id.encoding,
         plan.sms_id.units,
@@ -237,7 +237,7 @@ fn print_plan(plan: &EmergencyPlan) {
         "Pesan (Inggris, untuk layanan setempat):",
         "Message (English, for local services):",
     );
-    println!("  {}", plan.message_en);
+    outln!("  {}", plan.message_en);
 }
 
 fn alert_json(alert: &EmergencyAlert) -> Value {
@@ -271,7 +271,7 @@ fn log(args: &Args) -> Result<(), CliError> {
             })
             .count();
         let acknowledged = alert.acknowledged_by.clone().unwrap_or_else(|| "-".to_string());
-        println!(
+        outln!(
             "{}  {}  {:?}  {done}/{} {}  {}: {acknowledged}",
             alert.created_at,
             alert.id,
@@ -299,9 +299,13 @@ fn pending(args: &Args) -> Result<(), CliError> {
         say("Tidak ada langkah yang tertunda.", "No pending steps.");
     }
     for p in &pending {
-        println!(
+        outln!(
             "{}  #{}  {:?} {}  ({})",
-            p.alert_id, p.action.position, p.action.channel, p.action.number, p.attempts
+            p.alert_id,
+            p.action.position,
+            p.action.channel,
+            p.action.number,
+            p.attempts
         );
     }
     Ok(())

@@ -5,10 +5,28 @@ use serde_json::{json, Value};
 
 use crate::i18n::t;
 
+/// `println!` that never panics. When the reader goes away (`migran person list | head`)
+/// `println!` would panic on the broken pipe; here the failed write is ignored and the
+/// command finishes what it was doing (the demo still removes its temporary folder).
+macro_rules! outln {
+    () => {
+        $crate::output::write_out(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+pub(crate) use outln;
+
+pub fn write_out(text: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_fmt(text);
+}
+
 pub fn print_json(value: &Value) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
-        Err(_) => println!("{value}"),
+        Ok(text) => outln!("{text}"),
+        Err(_) => outln!("{value}"),
     }
 }
 
@@ -53,7 +71,7 @@ pub fn print_table(headers: &[String], rows: &[Vec<String>]) {
             .enumerate()
             .map(|(i, cell)| format!("{cell:<width$}", width = widths[i]))
             .collect();
-        println!("{}", padded.join("  ").trim_end());
+        outln!("{}", padded.join("  ").trim_end());
     };
     line(headers);
     line(&widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>());
@@ -102,7 +120,7 @@ pub fn sex_letter(sex: migran_core::Sex) -> &'static str {
 
 pub fn print_persons(persons: &[Person]) {
     if persons.is_empty() {
-        println!("{}", t("(tidak ada data)", "(nothing found)").get());
+        outln!("{}", t("(tidak ada data)", "(nothing found)").get());
         return;
     }
     let (headers, rows) = person_rows(persons);
@@ -115,7 +133,7 @@ pub fn print_detail(
     journey: Option<&Journey>,
     documents: &[IdentityDocument],
 ) {
-    let field = |id: &str, en: &str, value: &str| println!("{:<22} {value}", t(id, en).get());
+    let field = |id: &str, en: &str, value: &str| outln!("{:<22} {value}", t(id, en).get());
     field("ID", "ID", &person.id);
     field("Nama lengkap", "Full name", &person.full_name);
     field("NIK", "NIK", &person.nik);
@@ -130,13 +148,13 @@ pub fn print_detail(
         if person.archived { "ya/yes" } else { "tidak/no" },
     );
     field("Dicatat", "Registered", &person.created_at);
-    println!();
-    println!("{}", t("Kontak keluarga", "Family contacts").get());
+    outln!();
+    outln!("{}", t("Kontak keluarga", "Family contacts").get());
     if contacts.is_empty() {
-        println!("  -");
+        outln!("  -");
     }
     for c in contacts {
-        println!(
+        outln!(
             "  {} ({:?}) {}  [{}]",
             c.name,
             c.relation,
@@ -144,29 +162,29 @@ pub fn print_detail(
             c.id
         );
     }
-    println!();
-    println!("{}", t("Perjalanan migrasi", "Migration journey").get());
+    outln!();
+    outln!("{}", t("Perjalanan migrasi", "Migration journey").get());
     match journey {
-        None => println!("  -"),
+        None => outln!("  -"),
         Some(j) => {
-            println!(
+            outln!(
                 "  {:?}  {}  {}",
                 j.phase,
                 j.destination_country.as_deref().unwrap_or("-"),
                 j.sector.map(|s| format!("{s:?}")).unwrap_or_default()
             );
             if let Some(employer) = &j.employer_name {
-                println!("  {}: {employer}", t("Pemberi kerja", "Employer").get());
+                outln!("  {}: {employer}", t("Pemberi kerja", "Employer").get());
             }
             if let Some(agency) = &j.agency_name {
-                println!(
+                outln!(
                     "  P3MI: {agency} ({})",
                     j.agency_licence
                         .as_deref()
                         .unwrap_or(t("tanpa izin tercatat", "no licence recorded").get())
                 );
             }
-            println!(
+            outln!(
                 "  {}: {}  {}: {}",
                 t("Berangkat", "Departure").get(),
                 j.departure_date.as_deref().unwrap_or("-"),
@@ -175,13 +193,13 @@ pub fn print_detail(
             );
         }
     }
-    println!();
-    println!("{}", t("Dokumen", "Documents").get());
+    outln!();
+    outln!("{}", t("Dokumen", "Documents").get());
     if documents.is_empty() {
-        println!("  -");
+        outln!("  -");
     }
     for d in documents {
-        println!(
+        outln!(
             "  {:?} {}  {} .. {}  [{}]",
             d.kind,
             d.number,

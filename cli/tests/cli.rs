@@ -541,3 +541,19 @@ fn a_forged_directory_pack_is_refused_with_exit_5() {
     assert_eq!(code(&out), 5);
     assert!(stderr(&out).contains("signature"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_reader_that_stops_early_does_not_make_the_command_panic() {
+    // `migran demo | head -3`: the pipe closes while the demo still has steps to print.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_migran"))
+        .arg("demo")
+        .env("MIGRAN_LANG", "en")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
