@@ -1,0 +1,85 @@
+//! Composing an emergency plan on a locked vault, after the vault file is opened: the
+//! time between the tap and the first action. Baseline in the same run: reading the
+//! sealed card alone (one SQLite read and one AES-GCM open).
+//!
+//! Run: `cargo bench -p migran-core --bench emergency`. Figures in docs/performance.md.
+
+use std::sync::Arc;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use migran_core::{
+    CardContact, CardContactRole, EmergencyCard, EmergencyKind, GeoLocation, Locale, SystemClock, Vault,
+    VaultSettings,
+};
+
+fn locked_vault(dir: &std::path::Path) -> Arc<Vault> {
+    let settings = VaultSettings {
+        kdf_iterations: migran_core::MIN_KDF_ITERATIONS,
+        ..VaultSettings::default()
+    };
+    let secret = vec![9u8; 32];
+    let vault = Vault::create_with_clock(
+        dir,
+        "246810",
+        Some(secret.clone()),
+        settings,
+        Arc::new(SystemClock),
+    )
+    .unwrap();
+    vault
+        .set_emergency_card(EmergencyCard {
+            full_name: "Siti Contoh".into(),
+            passport_number: Some("C0000001".into()),
+            country: "HK".into(),
+            city: Some("Kowloon".into()),
+            employer_name: Some("Keluarga Contoh".into()),
+            employer_address: Some("Flat 1, Jalan Contoh 2".into()),
+            contacts: vec![
+                CardContact {
+                    name: "Ibu Contoh".into(),
+                    phone: "+6281299990001".into(),
+                    role: CardContactRole::Family,
+                },
+                CardContact {
+                    name: "Kader Contoh".into(),
+                    phone: "+6281299990002".into(),
+                    role: CardContactRole::Cadre,
+                },
+            ],
+        })
+        .unwrap();
+    drop(vault);
+    // As after a restart: opened, never unlocked.
+    Vault::open_with_clock(dir, Some(secret), Arc::new(SystemClock)).unwrap()
+}
+
+fn plan(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = locked_vault(dir.path());
+    let here = GeoLocation {
+        latitude: 22.3193,
+        longitude: 114.1694,
+    };
+    let mut group = c.benchmark_group("emergency_locked");
+    group.bench_function("read_card_baseline", |b| {
+        b.iter(|| vault.emergency_card().unwrap())
+    });
+    group.bench_function("plan_violence_with_location", |b| {
+        b.iter(|| {
+            vault
+                .emergency_plan(EmergencyKind::Violence, None, Some(here), Locale::Id)
+                .unwrap()
+        })
+    });
+    group.bench_function("plan_unknown_country", |b| {
+        b.iter(|| {
+            vault
+                .emergency_plan(EmergencyKind::Other, Some("FR".into()), None, Locale::En)
+                .unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, plan);
+criterion_main!(benches);
