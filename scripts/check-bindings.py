@@ -1,18 +1,26 @@
 #!/usr/bin/env python3
-"""Checks the generated bindings against the core's exported API.
+"""Checks the generated bindings: Swift is complete and Kotlin tests call everything.
 
-The exported API is read from the Rust sources: every `pub fn` under `#[uniffi::export]`
-(free functions and `impl` blocks). Then:
-  1. the generated Swift declares every one of them (there is no Swift toolchain here to
-     compile it, so this is how CI knows the Swift package is complete);
-  2. the Kotlin JVM tests call every one of them at least once.
-Exits non-zero, listing what is missing.
+The exported API is read from the generated Kotlin (what an app really sees): every FFI
+entry point `uniffi_migran_core_fn_{func,constructor,method}_*` it binds, and every
+exported type (record, enum, error, object). Then:
+  1. the generated Swift declares every one of those functions and types, and its C
+     header declares every entry point (there is no Swift toolchain here to compile it,
+     so this is how CI knows the Swift package is complete);
+  2. the Kotlin JVM tests (bindings/kotlin/src/test) call every function at least once
+     (a constructor as `Object.name(`).
+Exits non-zero, listing what is missing. Run scripts/build-bindings.sh first.
 """
 import pathlib
 import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+KOTLIN_DIR = ROOT / "bindings/kotlin/generated/uniffi"
+SWIFT = ROOT / "bindings/swift/Sources/MigranCore/MigranCore.swift"
+HEADER = ROOT / "bindings/swift/Sources/MigranCoreFFI/include/MigranCoreFFI.h"
+KOTLIN_TESTS = ROOT / "bindings/kotlin/src/test"
+PREFIX = "uniffi_migran_core_fn_"
 
 
 def camel(name: str) -> str:
@@ -20,60 +28,86 @@ def camel(name: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
-def exported_functions() -> set[str]:
-    names = set()
-    for source in sorted((ROOT / "core" / "src").rglob("*.rs")):
-        lines = source.read_text(encoding="utf-8").splitlines()
-        i = 0
-        while i < len(lines):
-            if lines[i].strip().startswith("#[uniffi::export"):
-                j = i + 1
-                while j < len(lines) and lines[j].strip().startswith(("#[", "///", "//")):
-                    j += 1
-                if j < len(lines):
-                    free = re.match(r"\s*pub fn (\w+)", lines[j])
-                    if free:
-                        names.add(free.group(1))
-                    elif re.match(r"\s*impl\b", lines[j]):
-                        depth = lines[j].count("{") - lines[j].count("}")
-                        k = j + 1
-                        while k < len(lines) and depth > 0:
-                            method = re.match(r"    pub fn (\w+)", lines[k])
-                            if method:
-                                names.add(method.group(1))
-                            depth += lines[k].count("{") - lines[k].count("}")
-                            k += 1
-                i = j
-            i += 1
-    return names
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def exported(kotlin: str):
+    """(functions, types) of the generated Kotlin. A function is (kind, owner, name,
+    symbol): kind func/constructor/method, owner None for a free function, else the
+    object's name; name in camelCase as Kotlin and Swift spell it."""
+    objects = set(re.findall(r"^open class (\w+)\s*:\s*Disposable", kotlin, re.M))
+    types = set(re.findall(r"^(?:data class|enum class|sealed class) (\w+)", kotlin, re.M)) | objects
+    functions = set()
+    for symbol in sorted(set(re.findall(PREFIX + r"(?:func|constructor|method)_\w+", kotlin))):
+        rest = symbol[len(PREFIX):]
+        kind, _, rest = rest.partition("_")
+        if kind == "func":
+            functions.add((kind, None, camel(rest), symbol))
+            continue
+        owner = next((o for o in objects if rest.startswith(snake(o) + "_")), None)
+        if owner is None:
+            raise SystemExit(f"cannot tell the object of {symbol} (objects: {sorted(objects)})")
+        functions.add((kind, owner, camel(rest[len(snake(owner)) + 1:]), symbol))
+    return functions, types
 
 
 def main() -> int:
-    exported = exported_functions()
-    if len(exported) < 10:
-        print(f"found only {len(exported)} exported functions: the parser is broken")
+    kotlin_files = sorted(KOTLIN_DIR.rglob("*.kt")) if KOTLIN_DIR.exists() else []
+    missing_inputs = [str(p) for p in (SWIFT, HEADER) if not p.exists()]
+    if not kotlin_files:
+        missing_inputs.insert(0, str(KOTLIN_DIR))
+    if missing_inputs:
+        print("missing generated bindings (run scripts/build-bindings.sh):", *missing_inputs, sep="\n  ")
         return 1
+    kotlin = "\n".join(p.read_text(encoding="utf-8") for p in kotlin_files)
+    if "package id.migranemas.core" not in kotlin:
+        print("generated Kotlin is not in package id.migranemas.core: core/uniffi.toml was not applied")
+        return 1
+    functions, types = exported(kotlin)
+    if len(functions) < 10 or not types:
+        print(f"found only {len(functions)} functions and {len(types)} types: the parser is broken")
+        return 1
+
     problems = []
+    swift = SWIFT.read_text(encoding="utf-8")
+    header = HEADER.read_text(encoding="utf-8")
+    for kind, owner, name, symbol in sorted(functions, key=str):
+        where = f"{owner}.{name}" if owner else name
+        if kind == "constructor" and name == "new":
+            pattern = r"\binit\s*\("  # the primary constructor is Swift's init
+        elif kind == "constructor":
+            pattern = r"static\s+func\s+`?" + re.escape(name) + r"`?\s*\("
+        else:
+            pattern = r"func\s+`?" + re.escape(name) + r"`?\s*\("
+        if not re.search(pattern, swift):
+            problems.append(f"Swift lacks {where}")
+        if not re.search(r"\b" + re.escape(symbol) + r"\s*\(", header):
+            problems.append(f"Swift header lacks {symbol}")
+    for name in sorted(types):
+        # Kotlin renames an error `FooError` to `FooException`; Swift keeps `FooError`.
+        swift_name = re.sub(r"Exception$", "Error", name) if re.search(
+            r"^sealed class " + re.escape(name) + r"\s*:\s*kotlin\.Exception", kotlin, re.M) else name
+        if not re.search(r"\b(struct|enum|class|protocol)\s+" + re.escape(swift_name) + r"\b", swift):
+            problems.append(f"Swift lacks type {name}")
 
-    swift = ROOT / "bindings/swift/Sources/MigranCore/MigranCore.swift"
-    if not swift.exists():
-        problems.append(f"{swift} is missing: run scripts/build-bindings.sh")
-    else:
-        text = swift.read_text(encoding="utf-8")
-        for name in sorted(exported):
-            if not re.search(r"func\s+`?" + re.escape(camel(name)) + r"`?\s*\(", text):
-                problems.append(f"Swift lacks {camel(name)}")
-
-    tests = "\n".join(
-        p.read_text(encoding="utf-8") for p in (ROOT / "bindings/kotlin/src/test").rglob("*.kt")
-    )
-    for name in sorted(exported):
-        if not re.search(r"\b" + re.escape(camel(name)) + r"\s*\(", tests):
-            problems.append(f"no Kotlin test calls {camel(name)}")
+    # Only the JUnit classes count (*Test.kt), not the benchmark beside them.
+    tests = "\n".join(p.read_text(encoding="utf-8") for p in sorted(KOTLIN_TESTS.rglob("*Test.kt")))
+    untested = []
+    for kind, owner, name, _ in sorted(functions, key=str):
+        if kind == "constructor":
+            call = re.escape(owner) + (r"\s*\(" if name == "new" else r"\." + re.escape(name) + r"\s*\(")
+        else:
+            call = r"[.\s(]" + re.escape(name) + r"\s*\("
+        if not re.search(call, tests):
+            untested.append(f"{owner}.{name}" if owner else name)
+    problems += [f"no Kotlin test calls {name}" for name in untested]
 
     for problem in problems:
         print(problem)
-    print(f"{len(exported)} exported functions checked, {len(problems)} problems")
+    print(f"{len(functions)} exported functions and {len(types)} types checked: "
+          f"Swift complete: {'no' if any(p.startswith('Swift') for p in problems) else 'yes'}, "
+          f"untested from Kotlin: {len(untested)}")
     return 1 if problems else 0
 
 
