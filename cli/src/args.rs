@@ -30,6 +30,15 @@ impl Args {
         };
         let mut raw = raw.into_iter().skip(1);
         while let Some(word) = raw.next() {
+            if word == "-h" {
+                args.flags.insert("help".to_string());
+                continue;
+            }
+            // An option name that is not UTF-8 would otherwise pass for a plain word and
+            // be ignored; refuse it like any other non-UTF-8 value.
+            if word.to_str().is_none() && word.as_encoded_bytes().starts_with(b"--") {
+                return Err(invalid_characters("option"));
+            }
             let Some(name) = word.to_str().and_then(|w| w.strip_prefix("--")) else {
                 args.words.push(word);
                 continue;
@@ -100,6 +109,18 @@ impl Args {
         utf8(value, field)
     }
 
+    /// Refuses words beyond the `count` the command uses (`person show ID1 ID2` would
+    /// otherwise silently show only the first).
+    pub fn no_words_after(&self, count: usize) -> Result<(), CliError> {
+        match self.words.get(count) {
+            None => Ok(()),
+            // The word itself is not echoed: it may be part of a name typed without quotes.
+            Some(_) => Err(CliError::Usage(
+                "unexpected extra word (a value with spaces needs quotes)".to_string(),
+            )),
+        }
+    }
+
     /// Refuses options the command does not know, so a typo is not silently ignored.
     pub fn allow_only(&self, known: &[&str]) -> Result<(), CliError> {
         for name in self.options.keys().chain(self.flags.iter()) {
@@ -112,10 +133,15 @@ impl Args {
 }
 
 pub fn utf8(value: &OsString, field: &str) -> Result<String, CliError> {
-    value.to_str().map(str::to_string).ok_or_else(|| {
-        CliError::Core(MigranError::Invalid {
-            field: field.to_string(),
-            reason: InvalidReason::BadCharacters,
-        })
+    value
+        .to_str()
+        .map(str::to_string)
+        .ok_or_else(|| invalid_characters(field))
+}
+
+fn invalid_characters(field: &str) -> CliError {
+    CliError::Core(MigranError::Invalid {
+        field: field.to_string(),
+        reason: InvalidReason::BadCharacters,
     })
 }

@@ -28,7 +28,11 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             print_help();
             Ok(())
         }
-        (Some("demo"), _) => crate::demo::run(),
+        (Some("demo"), _) => {
+            args.allow_only(&[])?;
+            args.no_words_after(1)?;
+            crate::demo::run()
+        }
         (Some("init"), _) => init(args),
         (Some("status"), _) => status(args),
         (Some("unlock-check"), _) => unlock_check(args),
@@ -83,6 +87,7 @@ pub fn say(id: impl Into<String>, en: impl Into<String>) {
 
 fn init(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["kdf-iterations", "free-attempts", "erase-after"])?;
+    args.no_words_after(1)?;
     let dir = vault_dir(args)?;
     let defaults = VaultSettings::default();
     let settings = VaultSettings {
@@ -130,6 +135,7 @@ fn init(args: &Args) -> Result<(), CliError> {
 
 fn status(args: &Args) -> Result<(), CliError> {
     args.allow_only(&[])?;
+    args.no_words_after(1)?;
     let status = open_locked(args)?.status()?;
     if args.json {
         print_json(&json!({
@@ -166,6 +172,7 @@ fn status(args: &Args) -> Result<(), CliError> {
 
 fn unlock_check(args: &Args) -> Result<(), CliError> {
     args.allow_only(&[])?;
+    args.no_words_after(1)?;
     open_unlocked(args)?;
     say(
         "PIN benar; brankas dapat dibuka.",
@@ -176,6 +183,7 @@ fn unlock_check(args: &Args) -> Result<(), CliError> {
 
 fn change_pin(args: &Args) -> Result<(), CliError> {
     args.allow_only(&[])?;
+    args.no_words_after(1)?;
     let vault = open_locked(args)?;
     let old = secrets::read_pin("MIGRAN_PIN", &t("PIN lama: ", "Old PIN: "))?;
     let new = secrets::read_pin("MIGRAN_NEW_PIN", &t("PIN baru: ", "New PIN: "))?;
@@ -190,35 +198,36 @@ fn change_pin(args: &Args) -> Result<(), CliError> {
     Ok(())
 }
 
-fn confirmed(args: &Args, question: &crate::i18n::Text) -> Result<bool, CliError> {
+/// Asks before an erasure unless `--yes` was given. Anything but yes (also no answer at
+/// all, as from a script without a terminal) cancels, and a cancel exits 1 so that a
+/// script does not take it for a done erasure.
+fn confirm(args: &Args, question: &crate::i18n::Text) -> Result<(), CliError> {
     if args.flag("yes") {
-        return Ok(true);
+        return Ok(());
     }
     eprint!("{} ", question.get());
     let mut answer = String::new();
     std::io::stdin()
         .read_line(&mut answer)
         .map_err(|_| CliError::Other("stdin".to_string()))?;
-    Ok(matches!(
-        answer.trim().to_lowercase().as_str(),
-        "y" | "ya" | "yes"
-    ))
+    match answer.trim().to_lowercase().as_str() {
+        "y" | "ya" | "yes" => Ok(()),
+        _ => Err(CliError::Cancelled),
+    }
 }
 
 fn wipe(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["yes"])?;
+    args.no_words_after(1)?;
     let dir = vault_dir(args)?;
     let vault = open_locked(args)?;
-    if !confirmed(
+    confirm(
         args,
         &t(
             "Hapus SELURUH brankas tanpa bisa dipulihkan? (ya/tidak)",
             "Erase the WHOLE vault, beyond recovery? (yes/no)",
         ),
-    )? {
-        say("Dibatalkan.", "Cancelled.");
-        return Ok(());
-    }
+    )?;
     vault.wipe()?;
     secrets::remove_device_secret(&dir);
     say("Brankas dihapus.", "Vault erased.");
@@ -264,6 +273,7 @@ fn person_input(args: &Args) -> Result<PersonInput, CliError> {
 
 fn person_add(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["name", "nik", "birth-date", "sex", "phone", "address", "village"])?;
+    args.no_words_after(2)?;
     let input = person_input(args)?;
     let person = open_unlocked(args)?.add_person(input)?;
     if args.json {
@@ -279,6 +289,7 @@ fn person_add(args: &Args) -> Result<(), CliError> {
 
 fn person_list(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["offset", "limit", "all"])?;
+    args.no_words_after(2)?;
     let page = PageRequest {
         offset: args.number("offset", "offset")?.unwrap_or(0),
         limit: args.number("limit", "limit")?.unwrap_or(50),
@@ -317,6 +328,7 @@ fn person_list(args: &Args) -> Result<(), CliError> {
 
 fn person_show(args: &Args) -> Result<(), CliError> {
     args.allow_only(&[])?;
+    args.no_words_after(3)?;
     let id = args.word(2, "id")?;
     let vault = open_unlocked(args)?;
     let person = vault.get_person(id.clone())?;
@@ -338,6 +350,7 @@ fn person_show(args: &Args) -> Result<(), CliError> {
 
 fn person_find(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["nik", "phone", "passport"])?;
+    args.no_words_after(2)?;
     let lookup = if let Some(nik) = args.text("nik", "nik")? {
         Lookup::Nik { nik }
     } else if let Some(phone) = args.text("phone", "phone")? {
@@ -352,15 +365,17 @@ fn person_find(args: &Args) -> Result<(), CliError> {
         print_json(&serde_json::Value::Array(
             found.iter().map(output::person_json).collect(),
         ));
-        return Ok(());
+    } else if !found.is_empty() {
+        output::print_persons(&found);
     }
+    // An exact lookup that matches nobody is "not found" (exit 4) whatever the output
+    // format, so a script can rely on the exit code alone.
     if found.is_empty() {
         return Err(MigranError::NotFound {
             kind: "person".to_string(),
         }
         .into());
     }
-    output::print_persons(&found);
     Ok(())
 }
 
@@ -387,9 +402,12 @@ fn person_search(args: &Args) -> Result<(), CliError> {
 
 fn person_archive(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["undo"])?;
+    args.no_words_after(3)?;
     let id = args.word(2, "id")?;
     let person = open_unlocked(args)?.set_person_archived(id, !args.flag("undo"))?;
-    if person.archived {
+    if args.json {
+        print_json(&output::person_json(&person));
+    } else if person.archived {
         say("Diarsipkan.", "Archived.");
     } else {
         say("Dikembalikan dari arsip.", "Restored from the archive.");
@@ -399,19 +417,17 @@ fn person_archive(args: &Args) -> Result<(), CliError> {
 
 fn person_erase(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["yes"])?;
+    args.no_words_after(3)?;
     let id = args.word(2, "id")?;
     let vault = open_unlocked(args)?;
     vault.get_person(id.clone())?;
-    if !confirmed(
+    confirm(
         args,
         &t(
             "Hapus orang ini dan semua datanya untuk selamanya? (ya/tidak)",
             "Erase this person and all their data for good? (yes/no)",
         ),
-    )? {
-        say("Dibatalkan.", "Cancelled.");
-        return Ok(());
-    }
+    )?;
     vault.erase_person(id)?;
     say("Data orang ini telah dihapus.", "The person's data was erased.");
     Ok(())
@@ -419,6 +435,7 @@ fn person_erase(args: &Args) -> Result<(), CliError> {
 
 fn contact_add(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["name", "relation", "phone", "address"])?;
+    args.no_words_after(3)?;
     let person_id = args.word(2, "person")?;
     let relation = choice(
         "relation",
@@ -446,6 +463,10 @@ fn contact_add(args: &Args) -> Result<(), CliError> {
         address: args.text("address", "address")?,
     };
     let contact = open_unlocked(args)?.add_contact(person_id, input)?;
+    if args.json {
+        print_json(&serde_json::to_value(&contact).unwrap_or_default());
+        return Ok(());
+    }
     say(
         format!("Kontak dicatat: {}", contact.id),
         format!("Contact saved: {}", contact.id),
@@ -465,6 +486,7 @@ fn journey_set(args: &Args) -> Result<(), CliError> {
         "departure",
         "contract-end",
     ])?;
+    args.no_words_after(3)?;
     let person_id = args.word(2, "person")?;
     let phase = args
         .text("phase", "phase")?
@@ -531,6 +553,7 @@ fn journey_set(args: &Args) -> Result<(), CliError> {
 
 fn document_add(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["kind", "number", "issued", "expires"])?;
+    args.no_words_after(3)?;
     let person_id = args.word(2, "person")?;
     let kind = choice(
         "kind",
@@ -575,6 +598,10 @@ fn document_add(args: &Args) -> Result<(), CliError> {
         expires_on: args.text("expires", "expires_on")?,
     };
     let document = open_unlocked(args)?.add_document(person_id, input)?;
+    if args.json {
+        print_json(&serde_json::to_value(&document).unwrap_or_default());
+        return Ok(());
+    }
     say(
         format!("Dokumen dicatat: {}", document.id),
         format!("Document saved: {}", document.id),

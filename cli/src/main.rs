@@ -23,6 +23,8 @@ pub enum CliError {
     Usage(String),
     /// The core refused: the exit code follows the error's kind.
     Core(MigranError),
+    /// The officer did not confirm an erasure: nothing was changed.
+    Cancelled,
     /// Anything else (a terminal or file problem), named without values.
     Other(String),
 }
@@ -49,7 +51,7 @@ impl CliError {
                 | MigranError::PackRejected { .. } => 5,
                 _ => 1,
             },
-            CliError::Other(_) => 1,
+            CliError::Cancelled | CliError::Other(_) => 1,
         }
     }
 
@@ -62,6 +64,12 @@ impl CliError {
             .get()
             .to_string(),
             CliError::Core(err) => err.message(locale()),
+            CliError::Cancelled => t(
+                "Dibatalkan; tidak ada yang dihapus.",
+                "Cancelled; nothing was erased.",
+            )
+            .get()
+            .to_string(),
             CliError::Other(what) => t(format!("Gagal: {what}."), format!("Failed: {what}."))
                 .get()
                 .to_string(),

@@ -24,7 +24,17 @@ fn migran_with(vault: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     for (key, value) in env {
         command.env(key, value);
     }
-    command.output().expect("migran runs")
+    let output = command.output().expect("migran runs");
+    // Whatever the command and its outcome, no PIN it was given is ever printed.
+    for (key, value) in env {
+        if key.ends_with("PIN") {
+            assert!(
+                !stdout(&output).contains(value) && !stderr(&output).contains(value),
+                "{key} printed by {args:?}"
+            );
+        }
+    }
+    output
 }
 
 fn code(output: &Output) -> i32 {
@@ -331,8 +341,31 @@ fn erase_asks_first_and_then_leaves_nothing_readable() {
     init(dir.path());
     let id = add_siti(dir.path());
     let out = migran(dir.path(), &["person", "erase", &id]);
-    assert_eq!(code(&out), 0);
-    assert!(stdout(&out).contains("Cancelled"), "no answer on stdin means no");
+    assert_eq!(
+        code(&out),
+        1,
+        "no answer on stdin means no, and a script must see it"
+    );
+    assert!(stderr(&out).contains("Cancelled"), "{}", stderr(&out));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_migran"))
+        .arg("--vault")
+        .arg(dir.path())
+        .args(["person", "erase", &id])
+        .env("MIGRAN_PIN", PIN)
+        .env("MIGRAN_LANG", "en")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"tidak\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Erase this person"),
+        "the question is asked"
+    );
     assert_eq!(code(&migran(dir.path(), &["person", "show", &id])), 0);
     assert_eq!(code(&migran(dir.path(), &["person", "erase", &id, "--yes"])), 0);
     assert_eq!(code(&migran(dir.path(), &["person", "show", &id])), 4);
@@ -556,4 +589,497 @@ fn a_reader_that_stops_early_does_not_make_the_command_panic() {
     let out = child.wait_with_output().unwrap();
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
+fn an_erasure_confirmed_with_ya_on_standard_input_goes_ahead() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let id = add_siti(dir.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_migran"))
+        .arg("--vault")
+        .arg(dir.path())
+        .args(["person", "erase", &id])
+        .env("MIGRAN_PIN", PIN)
+        .env("MIGRAN_LANG", "en")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"ya\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(code(&migran(dir.path(), &["person", "show", &id])), 4);
+}
+
+#[test]
+fn wipe_without_yes_asks_and_keeps_the_vault_when_not_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    add_siti(dir.path());
+    let out = migran(dir.path(), &["wipe"]);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("WHOLE vault"), "{}", stderr(&out));
+    assert!(dir.path().join("device.secret").exists());
+    let list: serde_json::Value =
+        serde_json::from_slice(&migran(dir.path(), &["person", "list", "--json"]).stdout).unwrap();
+    assert_eq!(list["total"], 1);
+}
+
+#[test]
+fn archived_persons_leave_the_default_list_and_come_back_with_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let id = add_siti(dir.path());
+    let out = migran(dir.path(), &["person", "archive", &id, "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let person: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(person["archived"], true);
+
+    let total = |extra: &[&str]| {
+        let mut args = vec!["person", "list", "--json"];
+        args.extend(extra);
+        let list: serde_json::Value = serde_json::from_slice(&migran(dir.path(), &args).stdout).unwrap();
+        list["total"].as_u64().unwrap()
+    };
+    assert_eq!(total(&[]), 0);
+    assert_eq!(total(&["--all"]), 1);
+    assert!(stdout(&migran(dir.path(), &["person", "list", "--all"])).contains("(archived)"));
+
+    assert_eq!(
+        code(&migran(dir.path(), &["person", "archive", &id, "--undo"])),
+        0
+    );
+    assert_eq!(total(&[]), 1);
+}
+
+#[test]
+fn the_register_is_paged() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    for n in 1..=3 {
+        let nik = format!("320100000000000{n}");
+        let name = format!("Orang Contoh {n}");
+        let out = migran(
+            dir.path(),
+            &[
+                "person",
+                "add",
+                "--name",
+                &name,
+                "--nik",
+                &nik,
+                "--birth-date",
+                "2000-01-01",
+                "--sex",
+                "L",
+                "--village",
+                "Desa Contoh",
+                "--address",
+                "Dusun Contoh RT 001",
+            ],
+        );
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+    }
+    let page = |args: &[&str]| -> serde_json::Value {
+        let out = migran(dir.path(), args);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let first = page(&["person", "list", "--limit", "2", "--json"]);
+    assert_eq!(first["items"].as_array().unwrap().len(), 2);
+    assert_eq!(first["total"], 3);
+    assert_eq!(first["next_offset"], 2);
+    assert_eq!(first["items"][0]["address"], "Dusun Contoh RT 001");
+    let second = page(&["person", "list", "--offset", "2", "--limit", "2", "--json"]);
+    assert_eq!(second["items"].as_array().unwrap().len(), 1);
+    assert_eq!(second["items"][0]["full_name"], "Orang Contoh 3");
+    assert!(second["next_offset"].is_null());
+    let plain = stdout(&migran(dir.path(), &["person", "list", "--limit", "2"]));
+    assert!(
+        plain.contains("2 of 3") && plain.contains("--offset 2"),
+        "{plain}"
+    );
+}
+
+#[test]
+fn writes_answer_in_json_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let id = add_siti(dir.path());
+    let out = migran(
+        dir.path(),
+        &[
+            "contact",
+            "add",
+            &id,
+            "--name",
+            "Ibu Contoh",
+            "--relation",
+            "parent",
+            "--json",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let contact: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(contact["name"], "Ibu Contoh");
+    let out = migran(
+        dir.path(),
+        &[
+            "document",
+            "add",
+            &id,
+            "--kind",
+            "ktp",
+            "--number",
+            "3201000000000001",
+            "--json",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let document: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(document["kind"], "Ktp");
+    let out = migran(
+        dir.path(),
+        &[
+            "journey",
+            "set",
+            &id,
+            "--phase",
+            "abroad",
+            "--country",
+            "MY",
+            "--agency",
+            "PT Contoh Penempatan",
+            "--agency-licence",
+            "KEP-000/CONTOH",
+            "--departure",
+            "2026-01-05",
+            "--contract-end",
+            "2028-01-04",
+            "--json",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let journey: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(journey["phase"], "Abroad");
+    assert_eq!(journey["agency_licence"], "KEP-000/CONTOH");
+    let shown = stdout(&migran(dir.path(), &["person", "show", &id]));
+    assert!(
+        shown.contains("Ibu Contoh")
+            && shown.contains("PT Contoh Penempatan")
+            && shown.contains("2028-01-04"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn more_usage_errors_exit_2_without_echoing_values() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let id = add_siti(dir.path());
+    // A name typed without quotes leaves a stray word behind.
+    let out = migran(dir.path(), &["person", "show", &id, "Rahasia"]);
+    assert_eq!(code(&out), 2);
+    assert!(!stderr(&out).contains("Rahasia"), "{}", stderr(&out));
+    assert_eq!(
+        code(&migran(dir.path(), &["person", "list", "--limit"])),
+        2,
+        "missing value"
+    );
+    assert_eq!(
+        code(&migran(
+            dir.path(),
+            &["person", "list", "--limit", "1", "--limit", "2"]
+        )),
+        2
+    );
+    assert_eq!(code(&migran(dir.path(), &["person", "find"])), 2);
+    assert_eq!(code(&migran(dir.path(), &["person", "search"])), 2);
+    assert_eq!(code(&migran(dir.path(), &["person"])), 2);
+    assert_eq!(code(&migran(dir.path(), &["unlock-check", "--yes"])), 2);
+    let out = Command::new(env!("CARGO_BIN_EXE_migran"))
+        .args(["person", "list"])
+        .env_remove("MIGRAN_VAULT")
+        .env("MIGRAN_PIN", PIN)
+        .env("MIGRAN_LANG", "en")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2, "no --vault");
+    assert!(stderr(&out).contains("--vault"), "{}", stderr(&out));
+    for help in [&["help"][..], &["--help"], &["-h"], &["person", "add", "--help"]] {
+        let out = migran(dir.path(), help);
+        assert_eq!(code(&out), 0, "{help:?}");
+        assert!(stdout(&out).contains("Usage: migran"), "{help:?}");
+    }
+    let out = migran_with(dir.path(), &["help"], &[("MIGRAN_LANG", "id")]);
+    assert!(stdout(&out).contains("Pemakaian: migran"), "{}", stdout(&out));
+}
+
+#[test]
+fn duplicates_and_bad_numbers_exit_5() {
+    let dir = tempfile::tempdir().unwrap();
+    add_siti_fails_without_vault(dir.path());
+    init(dir.path());
+    add_siti(dir.path());
+    let out = migran(
+        dir.path(),
+        &[
+            "person",
+            "add",
+            "--name",
+            "Siti Contoh Lain",
+            "--nik",
+            "3201 0000 0000 0001",
+            "--birth-date",
+            "1998-04-12",
+            "--sex",
+            "F",
+            "--village",
+            "Desa Contoh",
+        ],
+    );
+    assert_eq!(code(&out), 5, "same NIK, written differently");
+    assert!(stderr(&out).contains("NIK"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("3201"), "the NIK itself is not echoed");
+    let out = migran(dir.path(), &["person", "list", "--limit", "ten"]);
+    assert_eq!(code(&out), 5);
+    assert!(stderr(&out).contains("page size"), "{}", stderr(&out));
+    let out = migran(
+        dir.path(),
+        &[
+            "person",
+            "add",
+            "--name",
+            "X",
+            "--nik",
+            "3201000000000002",
+            "--birth-date",
+            "1998-04-12",
+            "--sex",
+            "Q",
+            "--village",
+            "Desa",
+        ],
+    );
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("sex"), "{}", stderr(&out));
+    let out = migran(
+        dir.path(),
+        &[
+            "person",
+            "add",
+            "--name",
+            "",
+            "--nik",
+            "3201000000000002",
+            "--birth-date",
+            "1998-04-12",
+            "--sex",
+            "M",
+            "--village",
+            "Desa",
+        ],
+    );
+    assert_eq!(code(&out), 5, "empty name");
+    assert!(stderr(&out).contains("full name"), "{}", stderr(&out));
+    let long_name = "Contoh ".repeat(200);
+    let out = migran(
+        dir.path(),
+        &[
+            "person",
+            "add",
+            "--name",
+            &long_name,
+            "--nik",
+            "3201000000000002",
+            "--birth-date",
+            "1998-04-12",
+            "--sex",
+            "M",
+            "--village",
+            "Desa",
+        ],
+    );
+    assert_eq!(code(&out), 5, "oversized name");
+    let out = migran(dir.path(), &["init", "--kdf-iterations", "many"]);
+    assert_eq!(code(&out), 5);
+}
+
+fn add_siti_fails_without_vault(dir: &Path) {
+    let out = migran(dir, &["person", "find", "--nik", "3201000000000001"]);
+    assert_eq!(code(&out), 4, "no vault is 'not found': {}", stderr(&out));
+}
+
+#[test]
+fn an_exact_lookup_that_matches_nobody_exits_4_also_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    add_siti(dir.path());
+    let out = migran(
+        dir.path(),
+        &["person", "find", "--passport", "X9999999", "--json"],
+    );
+    assert_eq!(code(&out), 4);
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(found, serde_json::json!([]));
+    // A name search is a query, not a lookup: no match is an empty answer.
+    let out = migran(dir.path(), &["person", "search", "Nobody", "Contoh", "--json"]);
+    assert_eq!(code(&out), 0);
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(found, serde_json::json!([]));
+    let out = migran(dir.path(), &["person", "search", "Siti", "Contoh"]);
+    assert!(stdout(&out).contains("Siti Contoh"), "{}", stdout(&out));
+}
+
+#[test]
+fn values_and_option_names_that_are_not_utf8_are_refused_with_exit_5() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let run = |words: Vec<&OsStr>| {
+        Command::new(env!("CARGO_BIN_EXE_migran"))
+            .arg("--vault")
+            .arg(dir.path())
+            .args(words)
+            .env("MIGRAN_PIN", PIN)
+            .env("MIGRAN_LANG", "en")
+            .output()
+            .unwrap()
+    };
+    let bad = OsStr::from_bytes(b"\xc3\x28");
+    let out = run(vec![OsStr::new("person"), OsStr::new("show"), bad]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    let out = run(vec![
+        OsStr::new("person"),
+        OsStr::new("find"),
+        OsStr::new("--phone"),
+        bad,
+    ]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("phone number"), "{}", stderr(&out));
+    let out = run(vec![
+        OsStr::new("person"),
+        OsStr::new("list"),
+        OsStr::from_bytes(b"--\xffall"),
+    ]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("option"), "{}", stderr(&out));
+    let out = run(vec![OsStr::new("person"), OsStr::new("search"), bad]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("search text"), "{}", stderr(&out));
+    let out = Command::new(env!("CARGO_BIN_EXE_migran"))
+        .arg("--vault")
+        .arg(dir.path())
+        .arg("unlock-check")
+        .env("MIGRAN_PIN", OsStr::from_bytes(b"48\xff615"))
+        .env("MIGRAN_LANG", "en")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 5, "a PIN that is not UTF-8: {}", stderr(&out));
+    assert!(stderr(&out).contains("PIN"), "{}", stderr(&out));
+    let status: serde_json::Value =
+        serde_json::from_slice(&migran(dir.path(), &["status", "--json"]).stdout).unwrap();
+    assert_eq!(status["failed_attempts"], 0, "an unreadable PIN costs no attempt");
+}
+
+#[test]
+fn a_missing_or_foreign_device_key_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    add_siti(dir.path());
+    let key = dir.path().join("device.secret");
+    let original = std::fs::read(&key).unwrap();
+    assert_eq!(original.len(), 32);
+    std::fs::write(&key, [7u8; 32]).unwrap();
+    let out = migran(dir.path(), &["person", "list"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(stderr(&out).contains("device key"), "{}", stderr(&out));
+    std::fs::remove_file(&key).unwrap();
+    assert_eq!(code(&migran(dir.path(), &["person", "list"])), 3);
+    std::fs::write(&key, &original).unwrap();
+    assert_eq!(code(&migran(dir.path(), &["person", "list"])), 0);
+}
+
+#[test]
+fn a_vault_set_to_erase_itself_is_gone_after_too_many_wrong_pins() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = migran(
+        dir.path(),
+        &["init", "--kdf-iterations", "10000", "--erase-after", "2"],
+    );
+    assert_eq!(code(&out), 5, "the core allows no fewer than 3: {}", stderr(&out));
+    assert!(
+        !dir.path().join("device.secret").exists(),
+        "a failed init leaves no key behind"
+    );
+    let out = migran(
+        dir.path(),
+        &[
+            "init",
+            "--kdf-iterations",
+            "10000",
+            "--free-attempts",
+            "5",
+            "--erase-after",
+            "3",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    add_siti(dir.path());
+    for wrong in ["111111", "222222", "333333"] {
+        let out = migran_with(dir.path(), &["unlock-check"], &[("MIGRAN_PIN", wrong)]);
+        assert_eq!(code(&out), 3, "{}", stderr(&out));
+    }
+    let out = migran(dir.path(), &["person", "list"]);
+    assert_eq!(code(&out), 3, "even the right PIN");
+    assert!(stderr(&out).contains("erased"), "{}", stderr(&out));
+}
+
+#[test]
+fn change_pin_reads_old_and_new_pins_from_standard_input_when_no_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_migran"))
+        .arg("--vault")
+        .arg(dir.path())
+        .arg("change-pin")
+        .env_remove("MIGRAN_PIN")
+        .env_remove("MIGRAN_NEW_PIN")
+        .env("MIGRAN_LANG", "en")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{PIN}\n913572\n913572\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    for secret in [PIN, "913572"] {
+        assert!(!stdout(&out).contains(secret) && !stderr(&out).contains(secret));
+    }
+    let out = migran_with(dir.path(), &["unlock-check"], &[("MIGRAN_PIN", "913572")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
+#[test]
+fn status_needs_no_pin_and_reads_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let out = migran_with(dir.path(), &["status"], &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("KDF iterations: 10000"), "{}", stdout(&out));
+    let out = migran_with(dir.path(), &["status"], &[("MIGRAN_LANG", "id")]);
+    assert!(stdout(&out).contains("Iterasi KDF: 10000"), "{}", stdout(&out));
+    let status: serde_json::Value =
+        serde_json::from_slice(&migran_with(dir.path(), &["status", "--json"], &[]).stdout).unwrap();
+    assert_eq!(status["uses_device_secret"], true);
+    assert_eq!(status["free_attempts"], 3);
 }
