@@ -1,6 +1,8 @@
 //! How results are shown: a readable table, or JSON with `--json`.
 
-use migran_core::{Contact, IdentityDocument, Journey, Person, PersonPage};
+use migran_core::{
+    Contact, DocumentKind, IdentityDocument, Journey, Person, PersonPage, Phase, Relation, Sector,
+};
 use serde_json::{json, Value};
 
 use crate::i18n::t;
@@ -142,11 +144,12 @@ pub fn print_detail(
     field("Telepon", "Phone", person.phone.as_deref().unwrap_or("-"));
     field("Alamat", "Address", person.address.as_deref().unwrap_or("-"));
     field("Desa", "Village", &person.village);
-    field(
-        "Diarsipkan",
-        "Archived",
-        if person.archived { "ya/yes" } else { "tidak/no" },
-    );
+    let archived = if person.archived {
+        t("ya", "yes")
+    } else {
+        t("tidak", "no")
+    };
+    field("Diarsipkan", "Archived", archived.get());
     field("Dicatat", "Registered", &person.created_at);
     outln!();
     outln!("{}", t("Kontak keluarga", "Family contacts").get());
@@ -155,12 +158,15 @@ pub fn print_detail(
     }
     for c in contacts {
         outln!(
-            "  {} ({:?}) {}  [{}]",
+            "  {} ({}) {}  [{}]",
             c.name,
-            c.relation,
+            relation_label(c.relation),
             c.phone.as_deref().unwrap_or("-"),
             c.id
         );
+        if let Some(address) = &c.address {
+            outln!("    {address}");
+        }
     }
     outln!();
     outln!("{}", t("Perjalanan migrasi", "Migration journey").get());
@@ -168,13 +174,19 @@ pub fn print_detail(
         None => outln!("  -"),
         Some(j) => {
             outln!(
-                "  {:?}  {}  {}",
-                j.phase,
+                "  {}  {}  {}",
+                phase_label(j.phase),
                 j.destination_country.as_deref().unwrap_or("-"),
-                j.sector.map(|s| format!("{s:?}")).unwrap_or_default()
+                j.sector.map(sector_label).unwrap_or_default()
             );
             if let Some(employer) = &j.employer_name {
                 outln!("  {}: {employer}", t("Pemberi kerja", "Employer").get());
+            }
+            if let Some(address) = &j.employer_address {
+                outln!(
+                    "  {}: {address}",
+                    t("Alamat pemberi kerja", "Employer address").get()
+                );
             }
             if let Some(agency) = &j.agency_name {
                 outln!(
@@ -200,12 +212,70 @@ pub fn print_detail(
     }
     for d in documents {
         outln!(
-            "  {:?} {}  {} .. {}  [{}]",
-            d.kind,
+            "  {} {}  {} .. {}  [{}]",
+            document_label(d.kind),
             d.number,
             d.issued_on.as_deref().unwrap_or("?"),
             d.expires_on.as_deref().unwrap_or("?"),
             d.id
         );
+    }
+}
+
+// The words a person reads for the core's enums. JSON keeps the core's own names
+// (`PreDeparture`), which stay stable for scripts.
+
+fn label(id: &str, en: &str) -> String {
+    t(id, en).get().to_string()
+}
+
+pub fn phase_label(phase: Phase) -> String {
+    match phase {
+        Phase::Prospective => label("calon PMI", "prospective"),
+        Phase::PreDeparture => label("pra-penempatan", "pre-departure"),
+        Phase::Abroad => label("bekerja di luar negeri", "working abroad"),
+        Phase::Returned => label("purna (sudah pulang)", "returned"),
+    }
+}
+
+pub fn sector_label(sector: Sector) -> String {
+    match sector {
+        Sector::DomesticWork => label("pekerja rumah tangga", "domestic work"),
+        Sector::Caregiving => label("perawat lansia", "caregiving"),
+        Sector::Manufacturing => label("pabrik/manufaktur", "manufacturing"),
+        Sector::Construction => label("konstruksi", "construction"),
+        Sector::Agriculture => label("perkebunan/pertanian", "agriculture"),
+        Sector::Fishing => label("perikanan/ABK", "fishing"),
+        Sector::Hospitality => label("perhotelan", "hospitality"),
+        Sector::Other => label("lainnya", "other"),
+    }
+}
+
+pub fn relation_label(relation: Relation) -> String {
+    match relation {
+        Relation::Spouse => label("suami/istri", "spouse"),
+        Relation::Parent => label("orang tua", "parent"),
+        Relation::Child => label("anak", "child"),
+        Relation::Sibling => label("saudara kandung", "sibling"),
+        Relation::Guardian => label("wali", "guardian"),
+        Relation::OtherRelative => label("kerabat", "relative"),
+        Relation::Other => label("lainnya", "other"),
+    }
+}
+
+pub fn document_label(kind: DocumentKind) -> String {
+    match kind {
+        DocumentKind::Ktp => label("KTP", "identity card (KTP)"),
+        DocumentKind::FamilyCard => label("Kartu Keluarga", "family card (KK)"),
+        DocumentKind::BirthCertificate => label("akta kelahiran", "birth certificate"),
+        DocumentKind::MarriageCertificate => label("buku nikah", "marriage certificate"),
+        DocumentKind::Passport => label("paspor", "passport"),
+        DocumentKind::WorkVisa => label("visa kerja", "work visa"),
+        DocumentKind::HealthCertificate => label("surat keterangan sehat", "health certificate"),
+        DocumentKind::CompetencyCertificate => label("sertifikat kompetensi", "competency certificate"),
+        DocumentKind::PlacementAgreement => label("perjanjian penempatan", "placement agreement"),
+        DocumentKind::WorkAgreement => label("perjanjian kerja", "work agreement"),
+        DocumentKind::SocialSecurityCard => label("kartu BPJS", "social security card (BPJS)"),
+        DocumentKind::Other => label("dokumen lain", "other document"),
     }
 }

@@ -773,6 +773,21 @@ fn writes_answer_in_json_when_asked() {
             && shown.contains("2028-01-04"),
         "{shown}"
     );
+    assert!(
+        shown.contains("working abroad")
+            && shown.contains("(parent)")
+            && shown.contains("identity card (KTP)"),
+        "enums read as words, not code names: {shown}"
+    );
+    let shown_id = stdout(&migran_with(
+        dir.path(),
+        &["person", "show", &id],
+        &[("MIGRAN_PIN", PIN), ("MIGRAN_LANG", "id")],
+    ));
+    assert!(
+        shown_id.contains("bekerja di luar negeri") && shown_id.contains("(orang tua)"),
+        "{shown_id}"
+    );
 }
 
 #[test]
