@@ -7,6 +7,7 @@ import android.text.InputType
 import android.widget.Button
 import android.widget.EditText
 import id.migranemas.app.screens.UnlockPresenter
+import id.migranemas.app.screens.UnlockState
 import id.migranemas.core.MigranException
 import id.migranemas.core.errorMessage
 
@@ -30,14 +31,18 @@ class UnlockActivity : Activity() {
                     val vault = app().openOrCreate(typed, creating)
                     UnlockPresenter(vault, app().locale).submit(typed)
                 } catch (error: MigranException) {
-                    id.migranemas.app.screens.UnlockState(message = errorMessage(error, app().locale))
+                    UnlockState(message = errorMessage(error, app().locale))
                 }
             }) { state ->
-                open.isEnabled = state.retryAfterSeconds == 0L
                 message.text = state.message.orEmpty()
                 if (state.unlocked) {
                     startActivity(Intent(this, PersonListActivity::class.java))
                     finish()
+                } else if (state.retryAfterSeconds > 0) {
+                    // Locked out: the core said how long; the button comes back after that.
+                    open.postDelayed({ open.isEnabled = true }, state.retryAfterSeconds * 1000)
+                } else {
+                    open.isEnabled = true
                 }
             }
         }
