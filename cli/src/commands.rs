@@ -160,6 +160,19 @@ fn status(args: &Args) -> Result<(), CliError> {
         format!("Iterasi KDF: {}", status.kdf_iterations),
         format!("KDF iterations: {}", status.kdf_iterations),
     );
+    say(
+        format!("PIN salah tanpa menunggu: {}", status.free_attempts),
+        format!("Wrong PINs before a wait: {}", status.free_attempts),
+    );
+    let (device_id, device_en) = if status.uses_device_secret {
+        ("ya", "yes")
+    } else {
+        ("tidak", "no")
+    };
+    say(
+        format!("Memakai kunci perangkat: {device_id}"),
+        format!("Uses a device key: {device_en}"),
+    );
     let erase = status
         .erase_after_failures
         .map_or("-".to_string(), |n| n.to_string());

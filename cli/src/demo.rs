@@ -135,12 +135,12 @@ pub fn run() -> Result<(), CliError> {
     })?;
     let by_name = vault.search_persons("siti".to_string(), 10)?;
     for (label, found) in [
-        ("NIK", &by_nik),
-        ("paspor/passport", &by_passport),
-        ("nama/name", &by_name),
+        (t("NIK 3201 0000 0000 0001", "NIK 3201 0000 0000 0001"), &by_nik),
+        (t("paspor c-0000001", "passport c-0000001"), &by_passport),
+        (t("nama \"siti\"", "name \"siti\""), &by_name),
     ] {
         let names: Vec<&str> = found.iter().map(|p| p.full_name.as_str()).collect();
-        outln!("    {label}: {}", names.join(", "));
+        outln!("    {:<26} -> {}", label.get(), names.join(", "));
     }
 
     step(
