@@ -20,6 +20,7 @@ KOTLIN_DIR = ROOT / "bindings/kotlin/generated/uniffi"
 SWIFT = ROOT / "bindings/swift/Sources/MigranCore/MigranCore.swift"
 HEADER = ROOT / "bindings/swift/Sources/MigranCoreFFI/include/MigranCoreFFI.h"
 KOTLIN_TESTS = ROOT / "bindings/kotlin/src/test"
+SWIFT_TESTS = ROOT / "bindings/swift/Tests"
 PREFIX = "uniffi_migran_core_fn_"
 
 
@@ -91,23 +92,28 @@ def main() -> int:
         if not re.search(r"\b(struct|enum|class|protocol)\s+" + re.escape(swift_name) + r"\b", swift):
             problems.append(f"Swift lacks type {name}")
 
+    def uncalled(tests: str) -> list[str]:
+        missing = []
+        for kind, owner, name, _ in sorted(functions, key=str):
+            if kind == "constructor":
+                call = re.escape(owner) + (r"\s*\(" if name == "new" else r"\." + re.escape(name) + r"\s*\(")
+            else:
+                call = r"[.\s(]" + re.escape(name) + r"\s*\("
+            if not re.search(call, tests):
+                missing.append(f"{owner}.{name}" if owner else name)
+        return missing
+
     # Only the JUnit classes count (*Test.kt), not the benchmark beside them.
-    tests = "\n".join(p.read_text(encoding="utf-8") for p in sorted(KOTLIN_TESTS.rglob("*Test.kt")))
-    untested = []
-    for kind, owner, name, _ in sorted(functions, key=str):
-        if kind == "constructor":
-            call = re.escape(owner) + (r"\s*\(" if name == "new" else r"\." + re.escape(name) + r"\s*\(")
-        else:
-            call = r"[.\s(]" + re.escape(name) + r"\s*\("
-        if not re.search(call, tests):
-            untested.append(f"{owner}.{name}" if owner else name)
+    untested = uncalled("\n".join(p.read_text(encoding="utf-8") for p in sorted(KOTLIN_TESTS.rglob("*Test.kt"))))
     problems += [f"no Kotlin test calls {name}" for name in untested]
+    swift_untested = uncalled("\n".join(p.read_text(encoding="utf-8") for p in sorted(SWIFT_TESTS.rglob("*.swift"))))
+    problems += [f"no Swift test calls {name}" for name in swift_untested]
 
     for problem in problems:
         print(problem)
     print(f"{len(functions)} exported functions and {len(types)} types checked: "
           f"Swift complete: {'no' if any(p.startswith('Swift') for p in problems) else 'yes'}, "
-          f"untested from Kotlin: {len(untested)}")
+          f"untested from Kotlin: {len(untested)}, from Swift: {len(swift_untested)}")
     return 1 if problems else 0
 
 

@@ -1,4 +1,5 @@
-// Mirrors bindings/kotlin/src/test: the same journeys through the Swift bindings.
+// Mirrors bindings/kotlin/src/test: the same journeys through the Swift bindings
+// (scripts/check-bindings.py checks that these tests call every exported function).
 // Not compiled on the project's CI machine (no Swift toolchain there); run `swift test`
 // on a Mac or a Linux machine with Swift after scripts/build-bindings.sh.
 import Foundation
@@ -101,6 +102,61 @@ final class VaultTests: XCTestCase {
         try vault.removeContact(contactId: mother.id)
         try vault.erasePerson(id: siti.id)
         XCTAssertThrowsError(try vault.getPerson(id: siti.id))
+    }
+
+    func testPages() throws {
+        let vault = try Vault.create(dir: tempDir(), pin: pin, deviceSecret: nil, settings: fastSettings())
+        _ = try vault.importPersons(inputs: (0..<25).map { fakePerson("Warga Contoh \($0)", $0) })
+        let first = try vault.listPersons(page: PageRequest(offset: 0, limit: 10), includeArchived: false)
+        XCTAssertEqual(first.total, 25)
+        XCTAssertEqual(first.items.count, 10)
+        XCTAssertEqual(first.nextOffset, 10)
+        let last = try vault.listPersons(page: PageRequest(offset: 20, limit: 10), includeArchived: false)
+        XCTAssertEqual(last.items.count, 5)
+        XCTAssertNil(last.nextOffset)
+        XCTAssertThrowsError(try vault.listPersons(page: PageRequest(offset: 0, limit: 0), includeArchived: false)) {
+            guard case MigranError.Invalid = $0 else { return XCTFail("\($0)") }
+        }
+    }
+
+    func testErrorsNameTheFieldInBothLanguages() throws {
+        let dir = tempDir()
+        _ = try Vault.create(dir: dir, pin: pin, deviceSecret: try newDeviceSecret(), settings: fastSettings())
+        XCTAssertThrowsError(try Vault.open(dir: dir, deviceSecret: nil)) {
+            guard case MigranError.DeviceSecretMismatch = $0 else { return XCTFail("\($0)") }
+        }
+        XCTAssertThrowsError(try Vault.open(dir: tempDir(), deviceSecret: nil)) {
+            guard case MigranError.NoVault = $0 else { return XCTFail("\($0)") }
+        }
+        XCTAssertThrowsError(try Vault.create(dir: tempDir(), pin: "12", deviceSecret: nil, settings: fastSettings())) { error in
+            guard case MigranError.Invalid(let field, let reason) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(field, "pin")
+            XCTAssertEqual(reason, .tooShort)
+            XCTAssertTrue(errorMessage(error: error as! MigranError, locale: .id).contains("terlalu pendek"))
+            XCTAssertFalse(errorMessage(error: error as! MigranError, locale: .en).isEmpty)
+        }
+        let vault = try Vault.create(dir: tempDir(), pin: pin, deviceSecret: nil, settings: fastSettings())
+        _ = try vault.addPerson(input: fakePerson("Siti Contoh", 1))
+        XCTAssertThrowsError(try vault.addPerson(input: fakePerson("Kembar", 1))) {
+            guard case MigranError.Duplicate(let field) = $0 else { return XCTFail("\($0)") }
+            XCTAssertEqual(field, "nik")
+        }
+    }
+
+    func testSeveralThreadsAtOnce() throws {
+        let vault = try Vault.create(dir: tempDir(), pin: pin, deviceSecret: nil, settings: fastSettings())
+        let failures = NSLock()
+        var errors: [Error] = []
+        DispatchQueue.concurrentPerform(iterations: 4) { t in
+            do {
+                for i in 0..<25 { _ = try vault.addPerson(input: fakePerson("Warga Contoh \(t)-\(i)", t * 100 + i)) }
+                for _ in 0..<10 { _ = try vault.listPersons(page: PageRequest(offset: 0, limit: 50), includeArchived: false) }
+            } catch {
+                failures.lock(); errors.append(error); failures.unlock()
+            }
+        }
+        XCTAssertTrue(errors.isEmpty, "\(errors)")
+        XCTAssertEqual(try vault.listPersons(page: PageRequest(offset: 0, limit: 1000), includeArchived: false).total, 100)
     }
 
     func testLibraryFacts() throws {
