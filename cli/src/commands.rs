@@ -394,8 +394,10 @@ fn person_find(args: &Args) -> Result<(), CliError> {
 
 fn person_search(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["limit"])?;
-    let words: Vec<String> = args.words[2..]
+    let words: Vec<String> = args
+        .words
         .iter()
+        .skip(2)
         .map(|w| utf8(w, "query"))
         .collect::<Result<_, _>>()?;
     if words.is_empty() {

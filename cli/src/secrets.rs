@@ -49,7 +49,18 @@ pub fn read_device_secret(dir: &Path) -> Result<Option<Vec<u8>>, CliError> {
 /// Creates the device secret file, readable by the owner only.
 pub fn create_device_secret(dir: &Path) -> Result<Vec<u8>, CliError> {
     let secret = migran_core::new_device_secret()?;
-    std::fs::create_dir_all(dir).map_err(|_| CliError::Other("vault folder".to_string()))?;
+    // A folder made here is private to the officer's user account: the files are
+    // encrypted, but other accounts on a shared laptop need not even see them.
+    let mut folder = std::fs::DirBuilder::new();
+    folder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        folder.mode(0o700);
+    }
+    folder
+        .create(dir)
+        .map_err(|_| CliError::Other("vault folder".to_string()))?;
     let path = dir.join(DEVICE_SECRET_FILE);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

@@ -400,6 +400,11 @@ fn the_device_key_file_is_private_to_its_owner() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o077, 0, "mode {mode:o}");
+    let parent = tempfile::tempdir().unwrap();
+    let made = parent.path().join("desa-contoh");
+    init(&made);
+    let mode = std::fs::metadata(&made).unwrap().permissions().mode();
+    assert_eq!(mode & 0o077, 0, "a folder made by init is private: {mode:o}");
 }
 
 #[test]
