@@ -86,6 +86,8 @@ pub(crate) fn field_name(field: &str, locale: Locale) -> String {
         "sector" => ("sektor", "sector"),
         "note" => ("catatan", "note"),
         "city" => ("kota", "city"),
+        "question_id" => ("pertanyaan", "question"),
+        "screened_by" => ("nama penapis", "screener's name"),
         "country" => ("negara", "country"),
         "contacts" => ("daftar kontak", "contact list"),
         "location" => ("lokasi", "location"),
@@ -107,6 +109,8 @@ pub(crate) fn record_kind(kind: &str, locale: Locale) -> String {
         "document" => ("dokumen", "Document"),
         "vault" => ("brankas", "Vault"),
         "emergency" => ("darurat", "Emergency"),
+        "screening" => ("penapisan", "Screening"),
+        "follow_up" => ("tindak lanjut", "Follow-up"),
         other => (other, other),
     };
     match locale {

@@ -4,7 +4,7 @@
 //!
 //! Capabilities, one module each: [`vault`] (PIN, keys, lockout, wipe), [`people`]
 //! (persons, family contacts, journeys, identity documents), [`emergency`] (the button:
-//! signed directory, card, plan, outbox). Beneath them: `crypto`
+//! signed directory, card, plan, outbox), [`screening`] (TPPO red flags, follow-ups). Beneath them: `crypto`
 //! (ring), `store` (SQLite), `validate`, `time`, [`i18n`] and [`error`].
 
 mod crypto;
@@ -12,6 +12,7 @@ pub mod emergency;
 pub mod error;
 pub mod i18n;
 pub mod people;
+pub mod screening;
 mod store;
 pub mod time;
 mod validate;
@@ -28,6 +29,10 @@ pub use i18n::{Locale, LocalizedText};
 pub use people::{
     Contact, ContactInput, DocumentInput, DocumentKind, IdentityDocument, Journey, JourneyInput, Lookup,
     PageRequest, Person, PersonInput, PersonPage, Phase, Relation, Sector, Sex, MAX_PAGE,
+};
+pub use screening::{
+    screening_questions, Answer, FiredFlag, FollowUp, RiskLevel, ScreeningAnswer, ScreeningChange,
+    ScreeningInput, ScreeningQuestion, ScreeningRecord, ScreeningResult,
 };
 pub use store::configure as configure_connection;
 pub use time::{Clock, SystemClock};

@@ -95,6 +95,26 @@ const MIGRATIONS: &[&str] = &[
         installed_at  TEXT NOT NULL
     );
     "#,
+    // 3: TPPO screenings and the cadre's follow-ups (answers, results, reasons sealed;
+    // even the risk level, which next to a person id would tell a searcher too much).
+    r#"
+    CREATE TABLE screenings (
+        id          TEXT PRIMARY KEY,
+        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX screenings_by_person ON screenings (person_id, created_at);
+    CREATE TABLE follow_ups (
+        id          TEXT PRIMARY KEY,
+        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        due_date    TEXT NOT NULL,
+        done        INTEGER NOT NULL DEFAULT 0,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX follow_ups_by_person ON follow_ups (person_id, due_date);
+    "#,
 ];
 
 /// The newest schema this build knows.
