@@ -1,5 +1,6 @@
 // The thin Android UI: plain framework Views (no AndroidX, no Compose) over :screens.
 // The native library comes from cargo-ndk (docs/bindings.md) into src/main/jniLibs.
+// CI compiles these sources against android-all without the SDK (android/app/pom.xml).
 plugins {
     id("com.android.application")
     id("org.jetbrains.kotlin.android")
@@ -25,5 +26,7 @@ android {
 
 dependencies {
     implementation(project(":screens"))
+    implementation(project(":core-bindings"))
+    // JNA with its Android native stubs; :core-bindings only compiles against the jar.
     implementation("net.java.dev.jna:jna:5.17.0@aar")
 }
