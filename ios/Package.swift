@@ -1,8 +1,9 @@
 // swift-tools-version:5.9
 // The iOS app's SwiftUI screens, as a Swift package that Xcode opens directly
-// (File > Open > this folder), or that an Xcode app target depends on. Thin: every rule,
-// check and message comes from MigranCore. Not compiled on the project's CI machine
-// (no Swift toolchain or Apple SDK there).
+// (File > Open > this folder) and that the Xcode app target depends on (its entry point
+// and Keychain helper are in App/). Thin: every rule, check and message comes from
+// MigranCore. Not compiled on the project's CI machine (no Swift toolchain or Apple SDK
+// there); scripts/check-ios-strings.py checks its string tables.
 import PackageDescription
 
 let package = Package(

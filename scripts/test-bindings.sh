@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Generates the bindings from a fresh build of the core, checks that Swift declares and
-# Kotlin tests call every exported function, then runs the JVM tests: the Kotlin
-# bindings against the real library, and the Android app's plain-Kotlin screen logic.
+# What CI runs for the apps' side (.ci/run via scripts/test.sh):
+#  1. builds the core for this machine and generates the Kotlin and Swift bindings;
+#  2. checks, without a Swift toolchain, that the generated Swift declares every exported
+#     function and type, and that both the Kotlin and the Swift tests call every function;
+#     checks the iOS string tables;
+#  3. Maven (bindings/pom.xml): the Kotlin bindings' JUnit tests against the real library,
+#     the Android screen logic's JUnit tests, and the Android UI compiled against
+#     android-all. Maven downloads its plugins and dependencies from Central on first use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/build-bindings.sh
 python3 scripts/check-bindings.py
+python3 scripts/check-ios-strings.py
 mvn -B -ntp -f bindings/pom.xml test

@@ -8,7 +8,9 @@ public final class AppModel: ObservableObject {
     @Published public var unlockMessage: String?
     @Published public var retryAfterSeconds: UInt64 = 0
 
-    let locale: Locale = Foundation.Locale.current.language.languageCode?.identifier == "en" ? .en : .id
+    // MigranCore.Locale, not Foundation's: both modules are imported wherever screens are.
+    public let locale: MigranCore.Locale =
+        Foundation.Locale.current.language.languageCode?.identifier == "en" ? .en : .id
     private let directory: URL
     private let deviceSecret: Data
 
@@ -35,8 +37,15 @@ public final class AppModel: ObservableObject {
             vault = opened
             unlockMessage = nil
         } catch let error as MigranError {
+            // Every text comes from the core: wrong PIN with attempts left, lockout, erased.
             unlockMessage = errorMessage(error: error, locale: locale)
-            if case .LockedOut(let seconds) = error { retryAfterSeconds = seconds }
+            if case .LockedOut(let seconds) = error {
+                retryAfterSeconds = seconds
+                Task { [weak self] in
+                    try? await Task.sleep(nanoseconds: seconds * 1_000_000_000)
+                    self?.retryAfterSeconds = 0
+                }
+            }
         } catch {
             unlockMessage = String(describing: error)
         }

@@ -1,6 +1,40 @@
 import MigranCore
 import SwiftUI
 
+/// The app's root: the unlock screen until the vault is open, then the person list.
+public struct RootView: View {
+    @ObservedObject var model: AppModel
+
+    public init(model: AppModel) { self.model = model }
+
+    public var body: some View {
+        if let vault = model.vault {
+            PersonListView(vault: vault, locale: model.locale)
+        } else {
+            UnlockView(model: model)
+        }
+    }
+}
+
+extension View {
+    /// A number pad on iOS; nothing elsewhere (the package also builds for macOS).
+    func numberPad() -> some View {
+        #if os(iOS)
+        return keyboardType(.numberPad)
+        #else
+        return self
+        #endif
+    }
+
+    func phonePad() -> some View {
+        #if os(iOS)
+        return keyboardType(.phonePad)
+        #else
+        return self
+        #endif
+    }
+}
+
 public struct UnlockView: View {
     @ObservedObject var model: AppModel
     @State private var pin = ""
@@ -10,12 +44,13 @@ public struct UnlockView: View {
     public var body: some View {
         VStack(spacing: 16) {
             Text("unlock.title", bundle: .module).font(.title2)
-            SecureField("PIN", text: $pin).keyboardType(.numberPad).textFieldStyle(.roundedBorder)
+            SecureField("PIN", text: $pin).numberPad().textFieldStyle(.roundedBorder)
             Button {
                 let typed = pin
                 pin = ""
                 Task { await model.unlock(pin: typed) }
             } label: { Text("unlock.open", bundle: .module) }
+            .disabled(model.retryAfterSeconds > 0)
             if let message = model.unlockMessage { Text(message).foregroundColor(.red) }
         }
         .padding()
@@ -24,12 +59,12 @@ public struct UnlockView: View {
 
 public struct PersonListView: View {
     let vault: Vault
-    let locale: Locale
+    let locale: MigranCore.Locale
     @State private var persons: [Person] = []
     @State private var query = ""
     @State private var message: String?
 
-    public init(vault: Vault, locale: Locale) {
+    public init(vault: Vault, locale: MigranCore.Locale) {
         self.vault = vault
         self.locale = locale
     }
@@ -49,7 +84,7 @@ public struct PersonListView: View {
             }
             .navigationTitle(Text("persons.title", bundle: .module))
             .navigationDestination(for: String.self) { PersonDetailView(vault: vault, locale: locale, personId: $0) }
-            .searchable(text: $query)
+            .searchable(text: $query, prompt: Text("persons.search", bundle: .module))
             .onSubmit(of: .search) { load() }
             .toolbar { NavigationLink { AddPersonView(vault: vault, locale: locale) } label: { Text("persons.add", bundle: .module) } }
             .onAppear { load() }
@@ -72,7 +107,7 @@ public struct PersonListView: View {
 
 public struct PersonDetailView: View {
     let vault: Vault
-    let locale: Locale
+    let locale: MigranCore.Locale
     let personId: String
     @State private var person: Person?
     @State private var contacts: [Contact] = []
@@ -127,7 +162,7 @@ public struct PersonDetailView: View {
 
 public struct AddPersonView: View {
     let vault: Vault
-    let locale: Locale
+    let locale: MigranCore.Locale
     @State private var fullName = ""
     @State private var nik = ""
     @State private var birthDate = ""
@@ -140,13 +175,13 @@ public struct AddPersonView: View {
     public var body: some View {
         Form {
             TextField(String(localized: "add.fullName", bundle: .module), text: $fullName)
-            TextField(String(localized: "add.nik", bundle: .module), text: $nik).keyboardType(.numberPad)
+            TextField(String(localized: "add.nik", bundle: .module), text: $nik).numberPad()
             TextField(String(localized: "add.birthDate", bundle: .module), text: $birthDate)
             Picker("", selection: $female) {
                 Text("add.female", bundle: .module).tag(true)
                 Text("add.male", bundle: .module).tag(false)
             }
-            TextField(String(localized: "add.phone", bundle: .module), text: $phone).keyboardType(.phonePad)
+            TextField(String(localized: "add.phone", bundle: .module), text: $phone).phonePad()
             TextField(String(localized: "add.village", bundle: .module), text: $village)
             if let message { Text(message).foregroundColor(.red) }
             Button { save() } label: { Text("add.save", bundle: .module) }

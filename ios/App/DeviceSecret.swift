@@ -1,0 +1,33 @@
+import Foundation
+import MigranCore
+import Security
+
+/// The vault's device secret: 32 random bytes from the core, kept in the Keychain on
+/// this device only (never in backups, never synced). A copied vault file is useless
+/// without it (docs/security.md).
+enum DeviceSecret {
+    private static let query: [String: Any] = [
+        kSecClass as String: kSecClassGenericPassword,
+        kSecAttrService as String: "id.migranemas.device-secret",
+        kSecAttrAccount as String: "vault",
+    ]
+
+    struct KeychainError: Error { let status: OSStatus }
+
+    static func load() throws -> Data {
+        var lookup = query
+        lookup[kSecReturnData as String] = true
+        var found: AnyObject?
+        let status = SecItemCopyMatching(lookup as CFDictionary, &found)
+        if status == errSecSuccess, let data = found as? Data { return data }
+        guard status == errSecItemNotFound else { throw KeychainError(status: status) }
+
+        let secret = try newDeviceSecret()
+        var item = query
+        item[kSecValueData as String] = secret
+        item[kSecAttrAccessible as String] = kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly
+        let added = SecItemAdd(item as CFDictionary, nil)
+        guard added == errSecSuccess else { throw KeychainError(status: added) }
+        return secret
+    }
+}
