@@ -58,14 +58,17 @@ impl Args {
             }
             let value = match inline {
                 Some(value) => value,
-                None => raw
-                    .next()
-                    .ok_or_else(|| CliError::Usage(format!("--{name} needs a value")))?,
+                None => raw.next().ok_or_else(|| {
+                    CliError::usage(format!("--{name} perlu nilai"), format!("--{name} needs a value"))
+                })?,
             };
             if name == "vault" {
                 args.vault = Some(value);
             } else if args.options.insert(name.clone(), value).is_some() {
-                return Err(CliError::Usage(format!("--{name} given twice")));
+                return Err(CliError::usage(
+                    format!("--{name} diberikan dua kali"),
+                    format!("--{name} given twice"),
+                ));
             }
         }
         Ok(args)
@@ -84,8 +87,12 @@ impl Args {
     }
 
     pub fn required(&self, option: &str, field: &str) -> Result<String, CliError> {
-        self.text(option, field)?
-            .ok_or_else(|| CliError::Usage(format!("--{option} is required")))
+        self.text(option, field)?.ok_or_else(|| {
+            CliError::usage(
+                format!("--{option} wajib diisi"),
+                format!("--{option} is required"),
+            )
+        })
     }
 
     pub fn number(&self, option: &str, field: &str) -> Result<Option<u32>, CliError> {
@@ -102,10 +109,14 @@ impl Args {
 
     /// The `index`-th word after the command words, as UTF-8 text for `field`.
     pub fn word(&self, index: usize, field: &str) -> Result<String, CliError> {
-        let value = self
-            .words
-            .get(index)
-            .ok_or_else(|| CliError::Usage(format!("missing {field}")))?;
+        let value = self.words.get(index).ok_or_else(|| {
+            let (id, en) = match field {
+                "person" => ("ID orang", "the person ID"),
+                "id" => ("ID", "the ID"),
+                other => (other, other),
+            };
+            CliError::usage(format!("{id} belum diberikan"), format!("{en} is missing"))
+        })?;
         utf8(value, field)
     }
 
@@ -115,8 +126,9 @@ impl Args {
         match self.words.get(count) {
             None => Ok(()),
             // The word itself is not echoed: it may be part of a name typed without quotes.
-            Some(_) => Err(CliError::Usage(
-                "unexpected extra word (a value with spaces needs quotes)".to_string(),
+            Some(_) => Err(CliError::usage(
+                "ada kata berlebih (isian yang memuat spasi perlu diapit tanda kutip)",
+                "unexpected extra word (a value with spaces needs quotes)",
             )),
         }
     }
@@ -125,7 +137,10 @@ impl Args {
     pub fn allow_only(&self, known: &[&str]) -> Result<(), CliError> {
         for name in self.options.keys().chain(self.flags.iter()) {
             if !known.contains(&name.as_str()) && name != "help" {
-                return Err(CliError::Usage(format!("unknown option --{name}")));
+                return Err(CliError::usage(
+                    format!("pilihan --{name} tidak dikenal"),
+                    format!("unknown option --{name}"),
+                ));
             }
         }
         Ok(())

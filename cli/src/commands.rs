@@ -52,10 +52,13 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             let third = args.words.get(2).map(|w| utf8(w, "command")).transpose()?;
             crate::emergency::run(args, sub, third.as_deref())
         }
-        (Some(command), sub) => Err(CliError::Usage(format!(
-            "unknown command '{command}{}'",
-            sub.map(|s| format!(" {s}")).unwrap_or_default()
-        ))),
+        (Some(command), sub) => {
+            let words = format!("{command}{}", sub.map(|s| format!(" {s}")).unwrap_or_default());
+            Err(CliError::usage(
+                format!("perintah '{words}' tidak dikenal"),
+                format!("unknown command '{words}'"),
+            ))
+        }
     }
 }
 
@@ -64,7 +67,7 @@ fn vault_dir(args: &Args) -> Result<PathBuf, CliError> {
         .vault
         .clone()
         .or_else(|| std::env::var_os("MIGRAN_VAULT"))
-        .ok_or_else(|| CliError::Usage("--vault DIR is required".to_string()))?;
+        .ok_or_else(|| CliError::usage("--vault FOLDER wajib diisi", "--vault DIR is required"))?;
     Ok(PathBuf::from(dir))
 }
 
@@ -106,7 +109,7 @@ fn init(args: &Args) -> Result<(), CliError> {
     if std::env::var_os("MIGRAN_PIN").is_none() {
         let again = secrets::read_pin("MIGRAN_PIN", &t("Ulangi PIN: ", "Repeat PIN: "))?;
         if again != pin {
-            return Err(CliError::Usage("the two PINs differ".to_string()));
+            return Err(CliError::usage("kedua PIN tidak sama", "the two PINs differ"));
         }
     }
     let secret = secrets::create_device_secret(&dir)?;
@@ -203,7 +206,7 @@ fn change_pin(args: &Args) -> Result<(), CliError> {
     if std::env::var_os("MIGRAN_NEW_PIN").is_none() {
         let again = secrets::read_pin("MIGRAN_NEW_PIN", &t("Ulangi PIN baru: ", "Repeat new PIN: "))?;
         if again != new {
-            return Err(CliError::Usage("the two PINs differ".to_string()));
+            return Err(CliError::usage("kedua PIN tidak sama", "the two PINs differ"));
         }
     }
     vault.change_pin(old, new)?;
@@ -371,7 +374,10 @@ fn person_find(args: &Args) -> Result<(), CliError> {
     } else if let Some(number) = args.text("passport", "passport")? {
         Lookup::Passport { number }
     } else {
-        return Err(CliError::Usage("give --nik, --phone or --passport".to_string()));
+        return Err(CliError::usage(
+            "berikan --nik, --phone atau --passport",
+            "give --nik, --phone or --passport",
+        ));
     };
     let found = open_unlocked(args)?.find_persons(lookup)?;
     if args.json {
@@ -401,7 +407,7 @@ fn person_search(args: &Args) -> Result<(), CliError> {
         .map(|w| utf8(w, "query"))
         .collect::<Result<_, _>>()?;
     if words.is_empty() {
-        return Err(CliError::Usage("missing NAME".to_string()));
+        return Err(CliError::usage("NAMA belum diberikan", "NAME is missing"));
     }
     let limit = args.number("limit", "limit")?.unwrap_or(50);
     let found = open_unlocked(args)?.search_persons(words.join(" "), limit)?;

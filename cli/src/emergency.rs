@@ -23,8 +23,9 @@ pub fn run(args: &Args, sub: Option<&str>, third: Option<&str>) -> Result<(), Cl
         (Some("pending"), _) => pending(args),
         (Some("ack"), _) => acknowledge(args),
         (Some("install-pack"), _) => install_pack(args),
-        _ => Err(CliError::Usage(
-            "emergency card set|card show|plan|trigger|log|pending|ack|install-pack".to_string(),
+        _ => Err(CliError::usage(
+            "emergency card set|card show|plan|trigger|log|pending|ack|install-pack",
+            "emergency card set|card show|plan|trigger|log|pending|ack|install-pack",
         )),
     }
 }
@@ -168,7 +169,12 @@ fn plan(args: &Args, record: bool) -> Result<(), CliError> {
     let location = match (coordinate(args, "lat")?, coordinate(args, "lon")?) {
         (Some(latitude), Some(longitude)) => Some(GeoLocation { latitude, longitude }),
         (None, None) => None,
-        _ => return Err(CliError::Usage("--lat and --lon go together".to_string())),
+        _ => {
+            return Err(CliError::usage(
+                "--lat dan --lon harus diberikan bersama",
+                "--lat and --lon go together",
+            ))
+        }
     };
     let country = args.text("country", "country")?;
     let vault = open_locked(args)?;

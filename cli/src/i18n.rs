@@ -38,3 +38,16 @@ pub fn t(id: impl Into<String>, en: impl Into<String>) -> Text {
         en: en.into(),
     }
 }
+
+/// A text that reads the same in both languages (a command name, a code).
+impl From<&str> for Text {
+    fn from(same: &str) -> Self {
+        t(same, same)
+    }
+}
+
+impl From<String> for Text {
+    fn from(same: String) -> Self {
+        t(same.clone(), same)
+    }
+}

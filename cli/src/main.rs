@@ -16,11 +16,11 @@ use std::process::ExitCode;
 use migran_core::MigranError;
 
 use crate::args::Args;
-use crate::i18n::{locale, t};
+use crate::i18n::{locale, t, Text};
 
 pub enum CliError {
     /// The words of the command are wrong: exit 2 and a hint.
-    Usage(String),
+    Usage(Text),
     /// The core refused: the exit code follows the error's kind.
     Core(MigranError),
     /// The officer did not confirm an erasure: nothing was changed.
@@ -36,6 +36,11 @@ impl From<MigranError> for CliError {
 }
 
 impl CliError {
+    /// A usage error, said in both languages.
+    pub fn usage(id: impl Into<String>, en: impl Into<String>) -> CliError {
+        CliError::Usage(t(id, en))
+    }
+
     fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage(_) => 2,
@@ -58,8 +63,11 @@ impl CliError {
     fn describe(&self) -> String {
         match self {
             CliError::Usage(detail) => t(
-                format!("Perintah tidak lengkap atau salah: {detail}. Lihat 'migran help'."),
-                format!("Wrong or incomplete command: {detail}. See 'migran help'."),
+                format!(
+                    "Perintah tidak lengkap atau salah: {}. Lihat 'migran help'.",
+                    detail.id
+                ),
+                format!("Wrong or incomplete command: {}. See 'migran help'.", detail.en),
             )
             .get()
             .to_string(),

@@ -836,6 +836,17 @@ fn more_usage_errors_exit_2_without_echoing_values() {
     }
     let out = migran_with(dir.path(), &["help"], &[("MIGRAN_LANG", "id")]);
     assert!(stdout(&out).contains("Pemakaian: migran"), "{}", stdout(&out));
+    let out = migran_with(
+        dir.path(),
+        &["person", "show"],
+        &[("MIGRAN_PIN", PIN), ("MIGRAN_LANG", "id")],
+    );
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("ID belum diberikan"),
+        "the detail too is in Indonesian: {}",
+        stderr(&out)
+    );
 }
 
 #[test]
