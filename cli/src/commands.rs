@@ -48,6 +48,9 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         (Some("contact"), Some("add")) => contact_add(args),
         (Some("journey"), Some("set")) => journey_set(args),
         (Some("document"), Some("add")) => document_add(args),
+        (Some("screen"), _) => crate::screening::run(args),
+        (Some("follow-up"), Some("list")) => follow_up_list(args),
+        (Some("follow-up"), Some("done")) => follow_up_done(args),
         (Some("emergency"), sub) => {
             let third = args.words.get(2).map(|w| utf8(w, "command")).transpose()?;
             crate::emergency::run(args, sub, third.as_deref())
@@ -630,6 +633,34 @@ fn document_add(args: &Args) -> Result<(), CliError> {
     Ok(())
 }
 
+fn follow_up_list(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    let person_id = args.word(2, "person")?;
+    let follow_ups = open_unlocked(args)?.list_follow_ups(person_id)?;
+    if args.json {
+        print_json(&serde_json::to_value(&follow_ups).unwrap_or_default());
+        return Ok(());
+    }
+    for f in &follow_ups {
+        let done = if f.done { "✓" } else { " " };
+        println!(
+            "[{done}] {}  {}  {}",
+            f.due_date,
+            f.id,
+            f.reason.get(crate::i18n::locale())
+        );
+    }
+    Ok(())
+}
+
+fn follow_up_done(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    let id = args.word(2, "id")?;
+    open_unlocked(args)?.complete_follow_up(id)?;
+    say("Tindak lanjut selesai.", "Follow-up done.");
+    Ok(())
+}
+
 fn print_help() {
     let text = t(HELP_ID, HELP_EN);
     outln!("{}", text.get());
@@ -658,6 +689,11 @@ Perintah:
               [--agency] [--agency-licence] [--departure TGL] [--contract-end TGL]
   document add ORANG --kind K --number N [--issued TGL] [--expires TGL]
   wipe [--yes]                      hapus seluruh brankas
+
+Penapisan TPPO:
+  screen ORANG [--answers BERKAS.json] [--by NAMA]   (tanpa --answers: tanya satu per satu)
+  screen history ORANG | screen questions
+  follow-up list ORANG | follow-up done ID
 
 Darurat (tanpa PIN kecuali 'card set'):
   emergency card set --name --country KODE [--passport] [--city] [--employer]
@@ -694,6 +730,11 @@ Commands:
               [--agency] [--agency-licence] [--departure DATE] [--contract-end DATE]
   document add PERSON --kind K --number N [--issued DATE] [--expires DATE]
   wipe [--yes]                      erase the whole vault
+
+TPPO screening:
+  screen PERSON [--answers FILE.json] [--by NAME]   (without --answers: asks each question)
+  screen history PERSON | screen questions
+  follow-up list PERSON | follow-up done ID
 
 Emergency (no PIN except 'card set'):
   emergency card set --name --country CODE [--passport] [--city] [--employer]

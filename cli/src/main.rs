@@ -9,6 +9,7 @@ mod demo;
 mod emergency;
 mod i18n;
 mod output;
+mod screening;
 mod secrets;
 
 use std::process::ExitCode;

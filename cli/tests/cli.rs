@@ -1114,3 +1114,103 @@ fn status_needs_no_pin_and_reads_in_both_languages() {
     assert_eq!(status["uses_device_secret"], true);
     assert_eq!(status["free_attempts"], 3);
 }
+
+#[test]
+fn a_cadre_screens_from_a_file_and_interactively_and_sees_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let id = add_siti(dir.path());
+    assert_eq!(
+        code(&migran(
+            dir.path(),
+            &[
+                "journey",
+                "set",
+                &id,
+                "--phase",
+                "calon",
+                "--country",
+                "SA",
+                "--sector",
+                "prt"
+            ]
+        )),
+        0
+    );
+    let answers = dir.path().join("answers.json");
+    std::fs::write(
+        &answers,
+        r#"{"work_visa": "no", "recruiter_licensed": "no", "fees_paid": "unknown"}"#,
+    )
+    .unwrap();
+    let out = migran(
+        dir.path(),
+        &[
+            "screen",
+            &id,
+            "--answers",
+            answers.to_str().unwrap(),
+            "--by",
+            "Kader Contoh",
+            "--json",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let record: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(record["result"]["level"], "critical");
+    assert!(record["result"]["unknown_questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|q| q == "fees_paid"));
+
+    // Interactive: every answer "no" except documents held.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_migran"))
+        .arg("--vault")
+        .arg(dir.path())
+        .args(["screen", &id, "--by", "Kader Contoh"])
+        .env("MIGRAN_PIN", PIN)
+        .env("MIGRAN_LANG", "en")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let questions = migran_core::screening_questions(migran_core::Locale::En).unwrap();
+    let typed: String = questions
+        .iter()
+        .map(|q| if q.id == "documents_held" { "y\n" } else { "?\n" })
+        .collect();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(typed.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Passport or documents held"),
+        "{}",
+        stdout(&out)
+    );
+
+    let history = migran(dir.path(), &["screen", "history", &id]);
+    assert!(
+        stdout(&history).contains("Since the previous one"),
+        "{}",
+        stdout(&history)
+    );
+    let follow_ups: serde_json::Value =
+        serde_json::from_slice(&migran(dir.path(), &["follow-up", "list", &id, "--json"]).stdout).unwrap();
+    assert_eq!(
+        follow_ups.as_array().unwrap().len(),
+        2,
+        "critical and high both open one"
+    );
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"work_visa": "perhaps"}"#).unwrap();
+    assert_eq!(
+        code(&migran(
+            dir.path(),
+            &["screen", &id, "--answers", bad.to_str().unwrap()]
+        )),
+        5
+    );
+}

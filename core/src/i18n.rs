@@ -87,6 +87,7 @@ pub(crate) fn field_name(field: &str, locale: Locale) -> String {
         "note" => ("catatan", "note"),
         "city" => ("kota", "city"),
         "question_id" => ("pertanyaan", "question"),
+        "answers" => ("jawaban", "answers"),
         "screened_by" => ("nama penapis", "screener's name"),
         "country" => ("negara", "country"),
         "contacts" => ("daftar kontak", "contact list"),
