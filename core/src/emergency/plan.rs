@@ -180,7 +180,6 @@ pub(crate) fn compose(
     if !request.kind.is_life_threatening() {
         local(&mut push);
     }
-    drop(push);
     if let Some(card) = card {
         for role in [CardContactRole::Family, CardContactRole::Cadre] {
             for contact in card.contacts.iter().filter(|c| c.role == role) {
