@@ -172,3 +172,100 @@ fn two_threads_share_one_vault_like_an_app_with_a_background_sync() {
     assert_eq!(page.total, 100);
     assert!(page.unreadable_ids.is_empty());
 }
+
+#[test]
+fn a_risky_recruitment_is_caught_at_home_and_the_button_works_abroad_after_a_safe_departure() {
+    use migran_core::{
+        Answer, CardContact, CardContactRole, EmergencyCard, EmergencyKind, Locale, Recipient, RiskLevel,
+        ScreeningAnswer, ScreeningInput,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let secret = vec![0x24; 32];
+    let vault = Vault::create(
+        dir.path().to_string_lossy().into_owned(),
+        PIN.into(),
+        Some(secret.clone()),
+        settings(),
+    )
+    .unwrap();
+    let dewi = vault.add_person(person("Dewi Contoh", 3, Sex::Female)).unwrap();
+
+    // First offer: a sponsor, a visit visa, domestic work in Saudi Arabia.
+    vault
+        .set_journey(
+            dewi.id.clone(),
+            JourneyInput {
+                phase: Some(Phase::Prospective),
+                destination_country: Some("SA".into()),
+                sector: Some(Sector::DomesticWork),
+                ..JourneyInput::default()
+            },
+        )
+        .unwrap();
+    let answer = |id: &str, answer| ScreeningAnswer {
+        question_id: id.into(),
+        answer,
+    };
+    let risky = vault
+        .screen_person(
+            dewi.id.clone(),
+            ScreeningInput {
+                screened_by: "Kader Contoh".into(),
+                answers: vec![
+                    answer("work_visa", Answer::No),
+                    answer("recruiter_licensed", Answer::No),
+                ],
+            },
+        )
+        .unwrap();
+    assert_eq!(risky.result.level, RiskLevel::Critical);
+    assert_eq!(vault.list_follow_ups(dewi.id.clone()).unwrap().len(), 1);
+
+    // She refuses it and leaves later, legally, for Hong Kong's caregiving sector.
+    vault
+        .set_journey(
+            dewi.id.clone(),
+            JourneyInput {
+                phase: Some(Phase::Abroad),
+                destination_country: Some("HK".into()),
+                sector: Some(Sector::Caregiving),
+                agency_name: Some("PT Contoh Penempatan".into()),
+                agency_licence: Some("KEP-000/CONTOH".into()),
+                ..JourneyInput::default()
+            },
+        )
+        .unwrap();
+    vault
+        .set_emergency_card(EmergencyCard {
+            full_name: dewi.full_name.clone(),
+            passport_number: Some("C0000003".into()),
+            country: "HK".into(),
+            city: None,
+            employer_name: None,
+            employer_address: Some("Flat 3, Jalan Contoh".into()),
+            contacts: vec![CardContact {
+                name: "Kader Contoh".into(),
+                phone: "081299990002".into(),
+                role: CardContactRole::Cadre,
+            }],
+        })
+        .unwrap();
+    vault.lock();
+    drop(vault);
+
+    // Abroad, the phone restarts locked; the button still works and the alert is kept.
+    let vault = Vault::open(dir.path().to_string_lossy().into_owned(), Some(secret)).unwrap();
+    let alert = vault
+        .trigger_emergency(EmergencyKind::Violence, None, None, Locale::Id)
+        .unwrap();
+    assert_eq!(alert.plan.actions[0].recipient, Recipient::LocalEmergency);
+    assert!(alert.plan.actions.iter().any(|a| a.recipient == Recipient::Cadre));
+    assert_eq!(
+        vault.pending_emergency_actions().unwrap().len(),
+        alert.plan.actions.len()
+    );
+    vault
+        .acknowledge_emergency(alert.id, "Kader Contoh".into())
+        .unwrap();
+    assert!(vault.pending_emergency_actions().unwrap().is_empty());
+}
