@@ -643,7 +643,7 @@ fn follow_up_list(args: &Args) -> Result<(), CliError> {
     }
     for f in &follow_ups {
         let done = if f.done { "✓" } else { " " };
-        println!(
+        outln!(
             "[{done}] {}  {}  {}",
             f.due_date,
             f.id,

@@ -3,6 +3,10 @@
 //! Exit codes: 0 ok, 1 other failure, 2 usage, 3 wrong PIN / locked out / erased /
 //! wrong device, 4 not found, 5 invalid input.
 
+// println!/print! panic when stdout is a closed pipe (`migran person list | head`); all
+// output goes through output::outln! / output::write_out instead.
+#![deny(clippy::print_stdout)]
+
 mod args;
 mod commands;
 mod demo;

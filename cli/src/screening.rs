@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::args::{utf8, Args};
 use crate::commands::{open_unlocked, say};
 use crate::i18n::{locale, t};
-use crate::output::print_json;
+use crate::output::{outln, print_json};
 use crate::CliError;
 
 pub fn run(args: &Args) -> Result<(), CliError> {
@@ -31,7 +31,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
 fn questions(args: &Args) -> Result<(), CliError> {
     args.allow_only(&[])?;
     for question in migran_core::screening_questions(locale())? {
-        println!("{:<22} {}", question.id, question.text);
+        outln!("{:<22} {}", question.id, question.text);
     }
     Ok(())
 }
@@ -82,7 +82,7 @@ fn answers_interactively() -> Result<Vec<ScreeningAnswer>, CliError> {
     let mut lines = stdin.lock().lines();
     let mut answers = Vec::new();
     for question in migran_core::screening_questions(locale())? {
-        print!("{} [y/n/?] ", question.text);
+        crate::output::write_out(format_args!("{} [y/n/?] ", question.text));
         let _ = std::io::stdout().flush();
         let line = lines
             .next()
@@ -130,7 +130,7 @@ fn history(args: &Args) -> Result<(), CliError> {
     }
     for record in &records {
         print_record(record);
-        println!();
+        outln!();
     }
     Ok(())
 }
@@ -139,12 +139,12 @@ fn print_result(result: &ScreeningResult) {
     let level = format!("{:?}", result.level).to_uppercase();
     say(format!("Tingkat risiko: {level}"), format!("Risk level: {level}"));
     for flag in &result.flags {
-        println!("  ! [{:?}] {}", flag.severity, flag.title.get(locale()));
+        outln!("  ! [{:?}] {}", flag.severity, flag.title.get(locale()));
         for reason in &flag.reasons {
-            println!("      - {}", reason.get(locale()));
+            outln!("      - {}", reason.get(locale()));
         }
-        println!("      {} {}", t("Dasar:", "Basis:").get(), flag.legal_basis);
-        println!(
+        outln!("      {} {}", t("Dasar:", "Basis:").get(), flag.legal_basis);
+        outln!(
             "      {} {}",
             t("Tindakan:", "Action:").get(),
             flag.action.get(locale())
@@ -165,7 +165,7 @@ fn print_result(result: &ScreeningResult) {
 }
 
 fn print_record(record: &ScreeningRecord) {
-    println!("{}  {}  ({})", record.screened_at, record.id, record.screened_by);
+    outln!("{}  {}  ({})", record.screened_at, record.id, record.screened_by);
     print_result(&record.result);
     if let Some(change) = &record.change {
         say(
