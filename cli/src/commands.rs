@@ -370,6 +370,18 @@ fn person_show(args: &Args) -> Result<(), CliError> {
 fn person_find(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["nik", "phone", "passport"])?;
     args.no_words_after(2)?;
+    let given = [
+        args.text("nik", "nik")?,
+        args.text("phone", "phone")?,
+        args.text("passport", "passport")?,
+    ];
+    if given.iter().flatten().count() > 1 {
+        // Which one would win is not obvious; ask for one rather than guess.
+        return Err(CliError::usage(
+            "berikan hanya satu dari --nik, --phone, --passport",
+            "give only one of --nik, --phone, --passport",
+        ));
+    }
     let lookup = if let Some(nik) = args.text("nik", "nik")? {
         Lookup::Nik { nik }
     } else if let Some(phone) = args.text("phone", "phone")? {

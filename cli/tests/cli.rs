@@ -817,6 +817,21 @@ fn more_usage_errors_exit_2_without_echoing_values() {
         2
     );
     assert_eq!(code(&migran(dir.path(), &["person", "find"])), 2);
+    assert_eq!(
+        code(&migran(
+            dir.path(),
+            &[
+                "person",
+                "find",
+                "--nik",
+                "3201000000000001",
+                "--phone",
+                "081200000001"
+            ]
+        )),
+        2,
+        "one lookup at a time"
+    );
     assert_eq!(code(&migran(dir.path(), &["person", "search"])), 2);
     assert_eq!(code(&migran(dir.path(), &["person"])), 2);
     assert_eq!(code(&migran(dir.path(), &["unlock-check", "--yes"])), 2);
