@@ -74,6 +74,9 @@ pub enum MigranError {
     /// An operation needs something that is not in place yet (e.g. a consent, a prior step).
     #[error("not allowed: {reason}")]
     NotAllowed { reason: String },
+    /// A checklist item cannot be done before the items it needs (their ids).
+    #[error("{item} needs {missing:?} first")]
+    DependencyNotMet { item: String, missing: Vec<String> },
     /// A content pack (e.g. the emergency directory) was refused: `reason` is
     /// `signature`, `format`, `kind`, `entry`, `country` or `version`. The pack in use stays.
     #[error("content pack refused: {reason}")]
@@ -208,6 +211,14 @@ impl MigranError {
                     format!("Tidak diizinkan: {reason}.")
                 } else {
                     format!("Not allowed: {reason}.")
+                }
+            }
+            MigranError::DependencyNotMet { item, missing } => {
+                let list = missing.join(", ");
+                if id {
+                    format!("Langkah '{item}' belum bisa selesai: selesaikan dulu {list}.")
+                } else {
+                    format!("Step '{item}' cannot be done yet: first finish {list}.")
                 }
             }
             MigranError::PackRejected { reason } => {

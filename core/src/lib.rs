@@ -4,9 +4,11 @@
 //!
 //! Capabilities, one module each: [`vault`] (PIN, keys, lockout, wipe), [`people`]
 //! (persons, family contacts, journeys, identity documents), [`emergency`] (the button:
-//! signed directory, card, plan, outbox), [`screening`] (TPPO red flags, follow-ups). Beneath them: `crypto`
+//! signed directory, card, plan, outbox), [`screening`] (TPPO red flags, follow-ups), [`checklist`] (pre-departure
+//! checklist from a content pack). Beneath them: `crypto`
 //! (ring), `store` (SQLite), `validate`, `time`, [`i18n`] and [`error`].
 
+pub mod checklist;
 mod crypto;
 pub mod emergency;
 pub mod error;
@@ -18,6 +20,10 @@ pub mod time;
 mod validate;
 pub mod vault;
 
+pub use checklist::{
+    ChecklistItem, ChecklistItemUpdate, ChecklistSummary, ChecklistView, ChecklistWarning,
+    FamilyChecklistView, FamilyItem, ItemKind, ItemState, MaritalStatus, RetiredItem, WarningKind,
+};
 pub use crypto::{MAX_KDF_ITERATIONS, MIN_KDF_ITERATIONS, RECOMMENDED_KDF_ITERATIONS};
 pub use emergency::{
     sms_size, ActionChannel, ActionState, ActionStatus, CardContact, CardContactRole, DirectoryInfo,

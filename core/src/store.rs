@@ -115,6 +115,14 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX follow_ups_by_person ON follow_ups (person_id, due_date);
     "#,
+    // 4: the pre-departure checklist of each person (item states, who, notes: sealed).
+    r#"
+    CREATE TABLE checklists (
+        person_id   TEXT PRIMARY KEY REFERENCES persons (id) ON DELETE CASCADE,
+        updated_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    "#,
 ];
 
 /// The newest schema this build knows.
