@@ -388,6 +388,7 @@ proptest! {
                 prop_assert_eq!(view.summary.next_steps.contains(&item.id), open && item.blocked_by.is_empty());
                 prop_assert_eq!(view.summary.blocked.contains(&item.id), open && !item.blocked_by.is_empty());
                 prop_assert!(item.blocked_by.iter().all(|b| item.depends_on.contains(b)));
+            }
         }
     }
 }
