@@ -49,6 +49,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         (Some("journey"), Some("set")) => journey_set(args),
         (Some("document"), Some("add")) => document_add(args),
         (Some("screen"), _) => crate::screening::run(args),
+        (Some("checklist"), _) => crate::checklist::run(args),
         (Some("follow-up"), Some("list")) => follow_up_list(args),
         (Some("follow-up"), Some("done")) => follow_up_done(args),
         (Some("emergency"), sub) => {
@@ -702,6 +703,11 @@ Perintah:
   document add ORANG --kind K --number N [--issued TGL] [--expires TGL]
   wipe [--yes]                      hapus seluruh brankas
 
+Daftar periksa pra-penempatan:
+  checklist show ORANG [--family]
+  checklist set ORANG LANGKAH belum|proses|selesai|tidak-berlaku [--note] [--by] [--document ID]
+  checklist marital-status ORANG lajang|kawin|cerai|cerai-mati
+
 Penapisan TPPO:
   screen ORANG [--answers BERKAS.json] [--by NAMA]   (tanpa --answers: tanya satu per satu)
   screen history ORANG | screen questions
@@ -709,7 +715,7 @@ Penapisan TPPO:
 
 Darurat (tanpa PIN kecuali 'card set'):
   emergency card set --name --country KODE [--passport] [--city] [--employer]
-              [--employer-address] [--family NAMA:TELP] [--cadre NAMA:TELP]
+              [--employer-address] [--family-contact NAMA:TELP] [--cadre NAMA:TELP]
   emergency card show
   emergency plan --kind JENIS [--country KODE] [--lat X --lon Y]
   emergency trigger --kind JENIS [--country KODE] [--lat X --lon Y]
@@ -743,6 +749,11 @@ Commands:
   document add PERSON --kind K --number N [--issued DATE] [--expires DATE]
   wipe [--yes]                      erase the whole vault
 
+Pre-departure checklist:
+  checklist show PERSON [--family]
+  checklist set PERSON ITEM not-started|in-progress|done|not-applicable [--note] [--by] [--document ID]
+  checklist marital-status PERSON single|married|divorced|widowed
+
 TPPO screening:
   screen PERSON [--answers FILE.json] [--by NAME]   (without --answers: asks each question)
   screen history PERSON | screen questions
@@ -750,7 +761,7 @@ TPPO screening:
 
 Emergency (no PIN except 'card set'):
   emergency card set --name --country CODE [--passport] [--city] [--employer]
-              [--employer-address] [--family NAME:PHONE] [--cadre NAME:PHONE]
+              [--employer-address] [--family-contact NAME:PHONE] [--cadre NAME:PHONE]
   emergency card show
   emergency plan --kind KIND [--country CODE] [--lat X --lon Y]
   emergency trigger --kind KIND [--country CODE] [--lat X --lon Y]

@@ -56,11 +56,11 @@ fn card_set(args: &Args) -> Result<(), CliError> {
         "city",
         "employer",
         "employer-address",
-        "family",
+        "family-contact",
         "cadre",
     ])?;
     let contacts = [
-        contact(args, "family", CardContactRole::Family)?,
+        contact(args, "family-contact", CardContactRole::Family)?,
         contact(args, "cadre", CardContactRole::Cadre)?,
     ]
     .into_iter()

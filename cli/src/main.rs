@@ -8,6 +8,7 @@
 #![deny(clippy::print_stdout)]
 
 mod args;
+mod checklist;
 mod commands;
 mod demo;
 mod emergency;

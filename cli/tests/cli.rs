@@ -454,7 +454,7 @@ fn the_emergency_plan_works_without_a_pin_once_the_card_is_set_with_one() {
             "MY",
             "--passport",
             "C0000001",
-            "--family",
+            "--family-contact",
             "Ibu Contoh:081299990001",
             "--cadre",
             "Kader Contoh:081299990002",
@@ -1226,6 +1226,70 @@ fn a_cadre_screens_from_a_file_and_interactively_and_sees_the_history() {
             dir.path(),
             &["screen", &id, "--answers", bad.to_str().unwrap()]
         )),
+        5
+    );
+}
+
+#[test]
+fn the_checklist_shows_blocks_and_a_family_view_without_sensitive_detail() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let id = add_siti(dir.path());
+    assert_eq!(
+        code(&migran(
+            dir.path(),
+            &[
+                "journey",
+                "set",
+                &id,
+                "--phase",
+                "pre-departure",
+                "--country",
+                "TW",
+                "--departure",
+                "2027-03-01"
+            ]
+        )),
+        0
+    );
+    let shown: serde_json::Value =
+        serde_json::from_slice(&migran(dir.path(), &["checklist", "show", &id, "--json"]).stdout).unwrap();
+    assert!(shown["summary"]["total"].as_u64().unwrap() > 10);
+    let out = migran(dir.path(), &["checklist", "set", &id, "work_visa", "done"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("first finish passport"), "{}", stderr(&out));
+    let out = migran(
+        dir.path(),
+        &[
+            "checklist",
+            "set",
+            &id,
+            "ktp",
+            "selesai",
+            "--by",
+            "Kader Contoh",
+            "--note",
+            "dicek",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("1 of"), "{}", stdout(&out));
+    assert_eq!(
+        code(&migran(
+            dir.path(),
+            &["checklist", "marital-status", &id, "kawin"]
+        )),
+        0
+    );
+    let family = migran(dir.path(), &["checklist", "show", &id, "--family"]);
+    assert_eq!(code(&family), 0);
+    let text = stdout(&family);
+    assert!(text.contains("Siti's departure preparation: 1 of"), "{text}");
+    for secret in ["3201000000000001", "Kader Contoh", "dicek", "Contoh"] {
+        assert!(!text.contains(secret), "family view shows {secret}: {text}");
+    }
+    assert_eq!(
+        code(&migran(dir.path(), &["checklist", "set", &id, "ktp", "maybe"])),
         5
     );
 }

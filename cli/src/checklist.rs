@@ -1,0 +1,206 @@
+//! `migran checklist ...`: the pre-departure checklist of one person, for the cadre or,
+//! with `--family`, in the family's plain words.
+
+use migran_core::{ChecklistItemUpdate, ChecklistView, FamilyChecklistView, ItemState, MaritalStatus};
+use serde_json::{json, Value};
+
+use crate::args::{utf8, Args};
+use crate::commands::{choice, open_unlocked, say};
+use crate::i18n::{locale, t};
+use crate::output::{outln, print_json};
+use crate::CliError;
+
+pub fn run(args: &Args) -> Result<(), CliError> {
+    let second = args.words.get(1).map(|w| utf8(w, "command")).transpose()?;
+    match second.as_deref() {
+        Some("show") => show(args),
+        Some("set") => set(args),
+        Some("marital-status") => marital(args),
+        _ => Err(CliError::usage(
+            "checklist show ORANG [--family] | checklist set ORANG LANGKAH STATUS [--note] [--by] [--document ID] | checklist marital-status ORANG STATUS",
+            "checklist show PERSON [--family] | checklist set PERSON ITEM STATE [--note] [--by] [--document ID] | checklist marital-status PERSON STATUS",
+        )),
+    }
+}
+
+fn state_word(state: ItemState) -> &'static str {
+    match state {
+        ItemState::NotStarted => "[ ]",
+        ItemState::InProgress => "[~]",
+        ItemState::Done => "[x]",
+        ItemState::NotApplicable => "[-]",
+    }
+}
+
+fn show(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["family"])?;
+    let person_id = args.word(2, "person")?;
+    let vault = open_unlocked(args)?;
+    if args.flag("family") {
+        let view = vault.family_checklist(person_id, locale())?;
+        if args.json {
+            print_json(&family_json(&view));
+        } else {
+            print_family(&view);
+        }
+        return Ok(());
+    }
+    let view = vault.checklist(person_id, locale())?;
+    if args.json {
+        print_json(&view_json(&view));
+    } else {
+        print_view(&view);
+    }
+    Ok(())
+}
+
+fn set(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["note", "by", "document"])?;
+    let person_id = args.word(2, "person")?;
+    let item_id = args.word(3, "item")?;
+    let state = choice(
+        "state",
+        &args.word(4, "state")?,
+        &[
+            (&["not-started", "belum"], ItemState::NotStarted),
+            (&["in-progress", "proses"], ItemState::InProgress),
+            (&["done", "selesai"], ItemState::Done),
+            (
+                &["not-applicable", "n/a", "tidak-berlaku"],
+                ItemState::NotApplicable,
+            ),
+        ],
+    )?;
+    let update = ChecklistItemUpdate {
+        state,
+        by: args.text("by", "by")?,
+        note: args.text("note", "note")?,
+        document_id: args.text("document", "id")?,
+    };
+    let view = open_unlocked(args)?.set_checklist_item(person_id, item_id, update, locale())?;
+    if args.json {
+        print_json(&view_json(&view));
+    } else {
+        say(
+            format!(
+                "Tersimpan. {} dari {} selesai.",
+                view.summary.done, view.summary.total
+            ),
+            format!("Saved. {} of {} done.", view.summary.done, view.summary.total),
+        );
+    }
+    Ok(())
+}
+
+fn marital(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    let person_id = args.word(2, "person")?;
+    let status = choice(
+        "marital_status",
+        &args.word(3, "marital_status")?,
+        &[
+            (&["single", "lajang", "belum-kawin"], MaritalStatus::Single),
+            (&["married", "kawin", "menikah"], MaritalStatus::Married),
+            (&["divorced", "cerai", "cerai-hidup"], MaritalStatus::Divorced),
+            (
+                &["widowed", "cerai-mati", "janda", "duda"],
+                MaritalStatus::Widowed,
+            ),
+        ],
+    )?;
+    let view = open_unlocked(args)?.set_marital_status(person_id, status, locale())?;
+    say(
+        format!(
+            "Status perkawinan disimpan; {} langkah berlaku.",
+            view.summary.total
+        ),
+        format!("Marital status saved; {} items apply.", view.summary.total),
+    );
+    Ok(())
+}
+
+fn print_view(view: &ChecklistView) {
+    say(
+        format!(
+            "Daftar periksa pra-penempatan: {} dari {} selesai",
+            view.summary.done, view.summary.total
+        ),
+        format!(
+            "Pre-departure checklist: {} of {} done",
+            view.summary.done, view.summary.total
+        ),
+    );
+    for warning in &view.warnings {
+        let mark = if warning.red { "!!" } else { " !" };
+        outln!("{mark} {}", warning.message);
+    }
+    for item in &view.items {
+        let due = item
+            .due_date
+            .as_deref()
+            .map(|d| format!(" ({} {d})", t("batas", "due").get()))
+            .unwrap_or_default();
+        let waits = if item.blocked_by.is_empty() {
+            String::new()
+        } else {
+            format!("  <- {}", item.blocked_by.join(", "))
+        };
+        outln!(
+            "{} {:<26} {}{due}{waits}",
+            state_word(item.state),
+            item.id,
+            item.title
+        );
+    }
+    if !view.summary.next_steps.is_empty() {
+        say(
+            format!("Langkah berikut: {}", view.summary.next_steps.join(", ")),
+            format!("Next steps: {}", view.summary.next_steps.join(", ")),
+        );
+    }
+}
+
+fn print_family(view: &FamilyChecklistView) {
+    say(
+        format!(
+            "Persiapan keberangkatan {}: {} dari {} selesai",
+            view.first_name, view.done, view.total
+        ),
+        format!(
+            "{}'s departure preparation: {} of {} done",
+            view.first_name, view.done, view.total
+        ),
+    );
+    for warning in &view.warnings {
+        outln!("!! {warning}");
+    }
+    for item in &view.items {
+        outln!("{} {}", state_word(item.state), item.text);
+    }
+}
+
+fn view_json(view: &ChecklistView) -> Value {
+    json!({
+        "person_id": view.person_id,
+        "pack_version": view.pack_version,
+        "summary": {
+            "done": view.summary.done, "total": view.summary.total,
+            "next_steps": view.summary.next_steps, "blocked": view.summary.blocked,
+            "red_warnings": view.summary.red_warnings,
+        },
+        "warnings": view.warnings.iter().map(|w| json!({"kind": format!("{:?}", w.kind), "red": w.red, "item_id": w.item_id, "message": w.message})).collect::<Vec<_>>(),
+        "items": view.items.iter().map(|i| json!({
+            "id": i.id, "title": i.title, "state": format!("{:?}", i.state), "legal_basis": i.legal_basis,
+            "due_date": i.due_date, "blocked_by": i.blocked_by, "done_by": i.done_by, "note": i.note,
+            "document_id": i.document_id, "condition_unknown": i.condition_unknown,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn family_json(view: &FamilyChecklistView) -> Value {
+    json!({
+        "first_name": view.first_name, "done": view.done, "total": view.total,
+        "next_steps": view.next_steps, "warnings": view.warnings,
+        "items": view.items.iter().map(|i| json!({"title": i.title, "text": i.text, "state": format!("{:?}", i.state), "due_date": i.due_date})).collect::<Vec<_>>(),
+    })
+}
