@@ -1,0 +1,40 @@
+package id.migranemas.core
+
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+
+class ChecklistTest {
+    private fun done(by: String? = "Kader Contoh", note: String? = null) = ChecklistItemUpdate(ItemState.DONE, by, note, null)
+
+    @Test
+    fun `a family follows the checklist the cadre fills in`(): Unit = newVault().use { vault ->
+        val siti = vault.addPerson(fakePerson("Siti Contoh", 2))
+        vault.setJourney(
+            siti.id,
+            JourneyInput(Phase.PRE_DEPARTURE, "HK", Sector.CAREGIVING, null, null, null, null, "2027-03-01", "2029-02-28"),
+        )
+        assertEquals(1u, vault.checklistPackVersion())
+        val view = vault.checklist(siti.id, Locale.ID)
+        assertTrue(view.items.any { it.id == "passport" })
+        assertTrue(view.items.first { it.id == "husband_permission" }.conditionUnknown)
+
+        val refused = assertThrows<MigranException.DependencyNotMet> {
+            vault.setChecklistItem(siti.id, "work_visa", done(), Locale.ID)
+        }
+        assertEquals(listOf("passport", "work_agreement"), refused.missing)
+
+        val married = vault.setMaritalStatus(siti.id, MaritalStatus.MARRIED, Locale.EN)
+        assertTrue(married.items.none { it.id == "parent_permission" })
+        val after = vault.setChecklistItem(siti.id, "ktp", done(note = "secret note"), Locale.EN)
+        assertEquals(1u, after.summary.done)
+
+        val family = vault.familyChecklist(siti.id, Locale.ID)
+        assertEquals("Siti", family.firstName)
+        assertEquals(1u, family.done)
+        assertFalse(family.toString().contains("secret note"))
+        assertFalse(family.toString().contains("3201000000000002"))
+    }
+}

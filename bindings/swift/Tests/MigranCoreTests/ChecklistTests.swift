@@ -1,0 +1,24 @@
+// Mirrors bindings/kotlin/src/test/.../ChecklistTest.kt. Not compiled here (no Swift toolchain).
+import Foundation
+import XCTest
+@testable import MigranCore
+
+final class ChecklistTests: XCTestCase {
+    func testFamilyFollowsTheChecklist() throws {
+        let vault = try Vault.create(dir: tempDir(), pin: pin, deviceSecret: nil, settings: fastSettings())
+        let siti = try vault.addPerson(input: fakePerson("Siti Contoh", 2))
+        _ = try vault.setJourney(personId: siti.id, input: JourneyInput(phase: .preDeparture, destinationCountry: "HK", sector: .caregiving, employerName: nil, employerAddress: nil, agencyName: nil, agencyLicence: nil, departureDate: "2027-03-01", contractEndDate: "2029-02-28"))
+        XCTAssertEqual(try vault.checklistPackVersion(), 1)
+        XCTAssertTrue(try vault.checklist(personId: siti.id, locale: .id).items.contains { $0.id == "passport" })
+        XCTAssertThrowsError(try vault.setChecklistItem(personId: siti.id, itemId: "work_visa", update: ChecklistItemUpdate(state: .done, by: nil, note: nil, documentId: nil), locale: .id)) {
+            guard case MigranError.DependencyNotMet(_, let missing) = $0 else { return XCTFail("\($0)") }
+            XCTAssertEqual(missing, ["passport", "work_agreement"])
+        }
+        _ = try vault.setMaritalStatus(personId: siti.id, status: .married, locale: .en)
+        let after = try vault.setChecklistItem(personId: siti.id, itemId: "ktp", update: ChecklistItemUpdate(state: .done, by: "Kader Contoh", note: nil, documentId: nil), locale: .en)
+        XCTAssertEqual(after.summary.done, 1)
+        let family = try vault.familyChecklist(personId: siti.id, locale: .id)
+        XCTAssertEqual(family.firstName, "Siti")
+        XCTAssertEqual(family.done, 1)
+    }
+}
