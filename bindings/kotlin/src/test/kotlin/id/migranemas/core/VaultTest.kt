@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
+import java.util.concurrent.CountDownLatch
 import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
 
@@ -43,6 +44,7 @@ class VaultTest {
             val locked = assertThrows<MigranException.LockedOut> { vault.unlock(PIN) }
             assertEquals(30uL, locked.retryAfterSeconds)
             assertEquals(2u, vault.status().failedAttempts)
+            assertTrue(vault.status().retryAfterSeconds in 1uL..30uL, "${vault.status()}")
             assertTrue(errorMessage(locked, Locale.ID).contains("30 detik"))
             assertTrue(errorMessage(locked, Locale.EN).contains("30 seconds"))
         }
@@ -124,6 +126,61 @@ class VaultTest {
             jobs.forEach { it.get(60, TimeUnit.SECONDS) }
             pool.shutdown()
             assertEquals(100u, vault.listPersons(PageRequest(0u, 1000u), false).total)
+        }
+    }
+
+    @Test
+    fun `closing a vault while other threads call it never crashes`() {
+        val vault = newVault()
+        vault.addPerson(fakePerson("Siti Contoh", 1))
+        val pool = Executors.newFixedThreadPool(3)
+        val started = CountDownLatch(3)
+        val callers = (0 until 3).map {
+            pool.submit<Int> {
+                var ok = 0
+                while (true) {
+                    try {
+                        assertEquals(1u, vault.listPersons(PageRequest(0u, 10u), false).total)
+                        if (ok++ == 0) started.countDown()
+                    } catch (e: IllegalStateException) {
+                        return@submit ok // the handle is gone: a clean Kotlin error, no crash
+                    }
+                }
+                @Suppress("UNREACHABLE_CODE")
+                ok
+            }
+        }
+        assertTrue(started.await(60, TimeUnit.SECONDS))
+        vault.close()
+        val calls = callers.map { it.get(60, TimeUnit.SECONDS) }
+        pool.shutdown()
+        assertTrue(calls.all { it > 0 }, "$calls")
+        assertThrows<IllegalStateException> { vault.status() }
+    }
+
+    @Test
+    fun `locking from one thread while others read gives typed errors only`() {
+        newVault().use { vault ->
+            vault.addPerson(fakePerson("Siti Contoh", 1))
+            val pool = Executors.newFixedThreadPool(3)
+            val readers = (0 until 2).map {
+                pool.submit<Int> {
+                    var locked = 0
+                    repeat(300) {
+                        try {
+                            assertEquals(1u, vault.listPersons(PageRequest(0u, 10u), false).total)
+                        } catch (e: MigranException.Locked) {
+                            locked++
+                        }
+                    }
+                    locked
+                }
+            }
+            val locker = pool.submit { repeat(20) { vault.lock(); vault.unlock(PIN) } }
+            locker.get(60, TimeUnit.SECONDS)
+            readers.forEach { it.get(60, TimeUnit.SECONDS) }
+            pool.shutdown()
+            assertTrue(vault.isUnlocked())
         }
     }
 
