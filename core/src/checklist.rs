@@ -324,10 +324,7 @@ fn applies(item: &ItemDef, pack: &Pack, ctx: &Context<'_>, marital: Option<Marit
         }
     }
     if let Some(statuses) = &c.marital_status {
-        return match marital {
-            Some(status) => Some(statuses.contains(&status)),
-            None => None,
-        };
+        return marital.map(|status| statuses.contains(&status));
     }
     Some(true)
 }
