@@ -78,7 +78,7 @@ pub enum MigranError {
     #[error("{item} needs {missing:?} first")]
     DependencyNotMet { item: String, missing: Vec<String> },
     /// A content pack (e.g. the emergency directory) was refused: `reason` is
-    /// `signature`, `format`, `kind`, `entry`, `country` or `version`. The pack in use stays.
+    /// `signature`, `format`, `kind`, `national`, `entry`, `country` or `version`. The pack in use stays.
     #[error("content pack refused: {reason}")]
     PackRejected { reason: String },
     /// A bug: something that should not happen. Reported, never panicked.
@@ -230,6 +230,10 @@ impl MigranError {
                     "version" => (
                         "tidak lebih baru dari yang dipakai",
                         "it is not newer than the one in use",
+                    ),
+                    "national" => (
+                        "tidak memuat hotline nasional (KP2MI, Kemlu)",
+                        "it has no national hotline (KP2MI, Kemlu)",
                     ),
                     _ => ("isinya tidak sesuai format", "its content is malformed"),
                 };

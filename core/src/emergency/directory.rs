@@ -92,6 +92,11 @@ pub(crate) fn rejected(reason: &str) -> MigranError {
 /// Every entry must be dialable and carry its source: a number without a source is a
 /// number nobody can re-check.
 fn check_entries(directory: &Directory) -> Result<()> {
+    // The national hotlines are what a plan falls back to for an unknown country and no
+    // card: a pack without them could give an empty plan, so it is refused.
+    if directory.national.is_empty() {
+        return Err(rejected("national"));
+    }
     let entries = directory.national.iter().chain(
         directory
             .countries
@@ -131,9 +136,14 @@ pub(crate) fn from_hex(text: &str) -> Result<Vec<u8>> {
     if text.len() % 2 != 0 {
         return Err(rejected("signature"));
     }
+    // `get` rather than slicing: a stray multi-byte character must be refused, not panic.
     (0..text.len())
         .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).map_err(|_| rejected("signature")))
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+                .ok_or_else(|| rejected("signature"))
+        })
         .collect()
 }
 
@@ -192,6 +202,29 @@ mod tests {
             Some(rejected("signature"))
         );
         assert_eq!(verify(DEFAULT_PACK, &[]).err(), Some(rejected("signature")));
+    }
+
+    #[test]
+    fn a_signed_pack_without_national_hotlines_is_refused_so_no_plan_can_be_empty() {
+        let key = test_key();
+        let pack = br#"{"kind":"emergency-directory","version":9,"verify_after_days":365,
+            "national":[],"countries":{"MY":{"name":{"id":"Malaysia","en":"Malaysia"},"mission":[],
+            "local":[{"id":"my-999","label":{"id":"Polisi","en":"Police"},"number":"999",
+            "channels":["call"],"source":"public emergency number","checked":"2026-11-29"}]}}}"#;
+        let signature = key.sign(pack);
+        assert_eq!(
+            verify_with(pack, signature.as_ref(), key.public_key().as_ref()).err(),
+            Some(rejected("national"))
+        );
+    }
+
+    #[test]
+    fn hex_with_odd_or_multibyte_characters_is_refused_without_panicking() {
+        assert_eq!(from_hex("0aff").unwrap(), vec![0x0a, 0xff]);
+        // "0é0" is four bytes with a character across the first pair: slicing would panic.
+        for bad in ["0", "zz", "0é0", "aébb", "éé"] {
+            assert_eq!(from_hex(bad).err(), Some(rejected("signature")), "{bad}");
+        }
     }
 
     #[test]
