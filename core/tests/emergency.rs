@@ -450,3 +450,134 @@ fn bad_locations_and_countries_are_refused_with_the_field_named() {
         Err(MigranError::Invalid { ref field, .. }) if field == "country"
     ));
 }
+
+/// Flips one byte of a sealed value straight in the vault file, as damage or a meddler would.
+fn damage(dir: &std::path::Path, sql_select: &str, sql_update: &str) {
+    let raw = rusqlite::Connection::open(dir.join("vault.db")).unwrap();
+    let mut blob: Vec<u8> = raw.query_row(sql_select, [], |row| row.get(0)).unwrap();
+    let last = blob.len() - 1;
+    blob[last] ^= 0x01;
+    raw.execute(sql_update, rusqlite::params![blob]).unwrap();
+}
+
+#[test]
+fn a_damaged_card_still_gives_a_plan_and_says_the_card_was_unreadable() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = locked_vault_with_card(dir.path(), "MY");
+    let intact = vault
+        .emergency_plan(EmergencyKind::Violence, None, None, Locale::Id)
+        .unwrap();
+    assert!(!intact.card_unreadable);
+    damage(
+        dir.path(),
+        "SELECT data FROM emergency_card WHERE id = 1",
+        "UPDATE emergency_card SET data = ?1 WHERE id = 1",
+    );
+    assert!(matches!(
+        vault.emergency_card(),
+        Err(MigranError::Tampered { .. })
+    ));
+
+    let plan = vault
+        .emergency_plan(EmergencyKind::Violence, Some("MY".into()), None, Locale::Id)
+        .unwrap();
+    assert!(plan.card_unreadable);
+    assert_eq!(plan.actions[0].number, "999", "the country given still counts");
+    assert!(plan
+        .actions
+        .iter()
+        .any(|a| a.recipient == Recipient::NationalHotline));
+    assert!(!plan.message_id.contains("Siti"), "nothing from the damaged card");
+    // Without a country the plan falls back to the national hotlines, and the button
+    // still records the trigger.
+    let alert = vault
+        .trigger_emergency(EmergencyKind::Other, None, None, Locale::Id)
+        .unwrap();
+    assert!(alert.plan.card_unreadable);
+    assert_eq!(alert.plan.actions[0].recipient, Recipient::NationalHotline);
+}
+
+#[test]
+fn a_damaged_alert_does_not_stop_the_retries_of_the_others_and_the_log_reports_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let vault = new_vault(dir.path(), clock.clone());
+    vault.set_emergency_card(card("HK")).unwrap();
+    vault.lock();
+    let first = vault
+        .trigger_emergency(EmergencyKind::UnpaidWages, None, None, Locale::Id)
+        .unwrap();
+    clock.advance(chrono::Duration::minutes(1));
+    let second = vault
+        .trigger_emergency(EmergencyKind::Violence, None, None, Locale::Id)
+        .unwrap();
+    damage(
+        dir.path(),
+        &format!("SELECT data FROM emergency_alerts WHERE id = '{}'", first.id),
+        &format!("UPDATE emergency_alerts SET data = ?1 WHERE id = '{}'", first.id),
+    );
+    let pending = vault.pending_emergency_actions().unwrap();
+    assert_eq!(pending.len(), second.plan.actions.len());
+    assert!(pending.iter().all(|p| p.alert_id == second.id));
+    assert!(matches!(vault.emergency_log(), Err(MigranError::Tampered { .. })));
+}
+
+#[test]
+fn a_hand_over_that_fails_is_one_attempt_and_is_retried_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let vault = new_vault(dir.path(), clock.clone());
+    vault.set_emergency_card(card("TW")).unwrap();
+    vault.lock();
+    let alert = vault
+        .trigger_emergency(EmergencyKind::Detention, None, None, Locale::Id)
+        .unwrap();
+    let family = alert
+        .plan
+        .actions
+        .iter()
+        .find(|a| a.recipient == Recipient::Family)
+        .unwrap()
+        .position;
+    vault
+        .record_emergency_action(alert.id.clone(), family, ActionStatus::HandedToOs)
+        .unwrap();
+    let after = vault
+        .record_emergency_action(alert.id.clone(), family, ActionStatus::Failed)
+        .unwrap();
+    let state = after.states.iter().find(|s| s.position == family).unwrap();
+    assert_eq!((state.status, state.attempts), (ActionStatus::Failed, 1));
+    drop(vault);
+
+    let vault = reopen(dir.path(), clock);
+    let retry = vault
+        .pending_emergency_actions()
+        .unwrap()
+        .into_iter()
+        .find(|p| p.action.position == family)
+        .unwrap();
+    assert_eq!(retry.attempts, 1);
+    assert_eq!(retry.action.number, "+6281299990001");
+    // Four more tries that each reach the phone and fail: five in all, then it stops.
+    for _ in 0..4 {
+        vault
+            .record_emergency_action(alert.id.clone(), family, ActionStatus::HandedToOs)
+            .unwrap();
+        assert!(vault
+            .pending_emergency_actions()
+            .unwrap()
+            .iter()
+            .all(|p| p.action.position != family));
+        vault
+            .record_emergency_action(alert.id.clone(), family, ActionStatus::Failed)
+            .unwrap();
+    }
+    assert!(vault
+        .pending_emergency_actions()
+        .unwrap()
+        .iter()
+        .all(|p| p.action.position != family));
+    let log = vault.emergency_log().unwrap();
+    let state = log[0].states.iter().find(|s| s.position == family).unwrap();
+    assert_eq!(state.attempts, 5);
+}

@@ -152,6 +152,8 @@ impl Vault {
 
     /// The ordered actions for an emergency. Works locked and offline; never empty.
     /// `country` overrides the card's country (e.g. the phone knows where it is).
+    /// Fails only on a malformed `country` or `location` from the caller: nothing read
+    /// from the vault file can stop it (see `plan_inputs`).
     pub fn emergency_plan(
         &self,
         kind: EmergencyKind,
@@ -166,21 +168,17 @@ impl Vault {
         check_location(location.as_ref())?;
         let key = self.device_secret().map(Self::key_from).transpose()?;
         let today = self.now().date_naive();
-        self.with_connection(|conn| {
-            let card = match &key {
-                Some(key) => load_card(conn, key)?,
-                None => None,
-            };
-            let directory = current_directory(conn)?;
-            let request = plan::PlanRequest {
-                kind,
-                country: country.as_deref(),
-                location,
-                locale,
-                today,
-            };
-            Ok(plan::compose(&request, card.as_ref(), &directory))
-        })
+        let (card, card_unreadable, directory) = self.plan_inputs(key.as_ref())?;
+        let request = plan::PlanRequest {
+            kind,
+            country: country.as_deref(),
+            location,
+            locale,
+            today,
+        };
+        let mut plan = plan::compose(&request, card.as_ref(), &directory);
+        plan.card_unreadable = card_unreadable;
+        Ok(plan)
     }
 
     /// The button: composes the plan and records it in the outbox, in one step.
@@ -237,8 +235,8 @@ impl Vault {
                 .iter_mut()
                 .find(|s| s.position == position)
                 .ok_or_else(|| MigranError::invalid("position", InvalidReason::OutOfRange))?;
-            if matches!(status, ActionStatus::HandedToOs | ActionStatus::Failed) {
-                state.attempts += 1;
+            if starts_an_attempt(state.status, status) {
+                state.attempts = state.attempts.saturating_add(1);
             }
             state.status = status;
             state.updated_at = now.clone();
@@ -261,7 +259,9 @@ impl Vault {
     /// [`MAX_ATTEMPTS`] times, in alerts nobody has acknowledged. Works locked.
     pub fn pending_emergency_actions(&self) -> Result<Vec<PendingAction>> {
         let key = self.emergency_key()?;
-        let alerts = self.with_connection(|conn| load_alerts(conn, &key))?;
+        // A damaged alert row must not stop the retries of every other alert; the log
+        // still reports it (as `Tampered`), so the damage is not hidden.
+        let alerts = self.with_connection(|conn| load_alerts(conn, &key, Damaged::Skip))?;
         Ok(alerts
             .into_iter()
             .filter(|alert| alert.acknowledged_at.is_none())
@@ -287,7 +287,7 @@ impl Vault {
             return Err(MigranError::Locked);
         }
         let key = self.emergency_key()?;
-        let mut alerts = self.with_connection(|conn| load_alerts(conn, &key))?;
+        let mut alerts = self.with_connection(|conn| load_alerts(conn, &key, Damaged::Refuse))?;
         alerts.reverse();
         Ok(alerts)
     }
@@ -359,6 +359,30 @@ impl Vault {
         self.with_connection(|conn| directory_info(&current_directory_trusting(conn, trusted_key)?))
     }
 
+    /// The card and the directory for a plan. Nothing here may stop the button: a card
+    /// that fails to open gives a plan without it (flagged `card_unreadable`), a stored
+    /// pack that cannot be read gives the built-in one, and a vault file that cannot be
+    /// read at all (wiped) still leaves the built-in directory's national hotlines.
+    fn plan_inputs(
+        &self,
+        key: Option<&DeviceKey>,
+    ) -> Result<(Option<EmergencyCard>, bool, directory::Directory)> {
+        let builtin = directory::default_directory()?;
+        let read = self.with_connection(|conn| {
+            let card = match key.map(|key| load_card(conn, key)) {
+                None | Some(Ok(None)) => (None, false),
+                Some(Ok(Some(card))) => (Some(card), false),
+                Some(Err(_)) => (None, true),
+            };
+            let directory = current_directory(conn).unwrap_or_else(|_| builtin.clone());
+            Ok((card, directory))
+        });
+        Ok(match read {
+            Ok(((card, unreadable), directory)) => (card, unreadable, directory),
+            Err(_) => (None, false, builtin.clone()),
+        })
+    }
+
     fn emergency_key(&self) -> Result<DeviceKey> {
         let secret = self.device_secret().ok_or_else(|| MigranError::NotAllowed {
             reason: "device_secret_required".to_string(),
@@ -400,6 +424,19 @@ impl Vault {
     }
 }
 
+/// Whether reporting `new` for an action now in `old` is a new try. An attempt starts when
+/// an action not (or no longer) under way is handed over, sent or fails; the `Failed` or
+/// `Sent` that closes a hand-over belongs to that same attempt. Counting both would
+/// spend [`MAX_ATTEMPTS`] in half the real tries.
+fn starts_an_attempt(old: ActionStatus, new: ActionStatus) -> bool {
+    let tried = matches!(
+        new,
+        ActionStatus::HandedToOs | ActionStatus::Sent | ActionStatus::Failed
+    );
+    let idle = matches!(old, ActionStatus::Composed | ActionStatus::Failed);
+    tried && idle
+}
+
 fn alert_place(id: &str) -> Place<'_> {
     Place {
         table: "emergency_alerts",
@@ -427,7 +464,14 @@ fn load_card(conn: &Connection, key: &DeviceKey) -> Result<Option<EmergencyCard>
         .transpose()
 }
 
-fn load_alerts(conn: &Connection, key: &DeviceKey) -> Result<Vec<EmergencyAlert>> {
+/// What [`load_alerts`] does with a row that fails to open.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Damaged {
+    Skip,
+    Refuse,
+}
+
+fn load_alerts(conn: &Connection, key: &DeviceKey, damaged: Damaged) -> Result<Vec<EmergencyAlert>> {
     let mut statement =
         conn.prepare_cached("SELECT id, data FROM emergency_alerts ORDER BY created_at, rowid")?;
     let rows = statement.query_map([], |row| {
@@ -436,7 +480,14 @@ fn load_alerts(conn: &Connection, key: &DeviceKey) -> Result<Vec<EmergencyAlert>
     let mut alerts = Vec::new();
     for row in rows {
         let (id, sealed) = row?;
-        alerts.push(from_json(&key.open(alert_place(&id), &sealed, "emergency")?)?);
+        let alert = key
+            .open(alert_place(&id), &sealed, "emergency")
+            .and_then(|plain| from_json(&plain));
+        match (alert, damaged) {
+            (Ok(alert), _) => alerts.push(alert),
+            (Err(_), Damaged::Skip) => {}
+            (Err(err), Damaged::Refuse) => return Err(err),
+        }
     }
     Ok(alerts)
 }
@@ -559,6 +610,27 @@ mod tests {
                        "channels": ["call"], "source": "test pack", "checked": "2026-11-01"}]
         });
         serde_json::to_vec(&pack).unwrap()
+    }
+
+    #[test]
+    fn a_hand_over_and_its_outcome_are_one_attempt() {
+        use ActionStatus::*;
+        // Handed to the phone, then failed, retried, then sent: two tries.
+        let mut attempts = 0;
+        let mut status = Composed;
+        for next in [HandedToOs, Failed, HandedToOs, Sent] {
+            attempts += u32::from(starts_an_attempt(status, next));
+            status = next;
+        }
+        assert_eq!(attempts, 2);
+        // Failing before the phone took it (no SMS app, no signal) is a try each time.
+        assert!(starts_an_attempt(Composed, Failed));
+        assert!(starts_an_attempt(Failed, Failed));
+        assert!(
+            !starts_an_attempt(Sent, Failed),
+            "a late delivery failure closes that try"
+        );
+        assert!(!starts_an_attempt(Composed, Acknowledged));
     }
 
     #[test]

@@ -104,6 +104,11 @@ pub struct EmergencyPlan {
     /// Parts left out of the messages to fit one SMS.
     pub shortened: bool,
     pub directory_version: u32,
+    /// The stored card could not be opened (altered or damaged): this plan was made
+    /// without it. The UI tells the owner to set the card again once the danger is over.
+    /// (`serde(default)`: alerts stored before this field existed still open.)
+    #[serde(default)]
+    pub card_unreadable: bool,
 }
 
 pub(crate) struct PlanRequest<'a> {
@@ -212,6 +217,7 @@ pub(crate) fn compose(
         message_en,
         shortened: shortened_id || shortened_en,
         directory_version: directory.version,
+        card_unreadable: false,
     }
 }
 
