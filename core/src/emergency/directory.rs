@@ -180,6 +180,23 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_pack_offers_whatsapp_only_where_the_entry_says_its_source_gives_it() {
+        // A WhatsApp action to a number that does not take WhatsApp wastes the seconds the
+        // migrant has: the channel is a fact like the number, and needs a source too.
+        let directory = default_directory().unwrap();
+        let entries = directory.national.iter().chain(
+            directory
+                .countries
+                .values()
+                .flat_map(|c| c.mission.iter().chain(c.local.iter())),
+        );
+        for entry in entries.filter(|e| e.channels.contains(&Channel::Whatsapp)) {
+            let said = format!("{} {} {}", entry.label.id, entry.label.en, entry.source);
+            assert!(said.contains("WhatsApp"), "{}", entry.id);
+        }
+    }
+
+    #[test]
     fn a_changed_byte_or_another_key_is_refused() {
         let key = test_key();
         let signature = key.sign(DEFAULT_PACK);

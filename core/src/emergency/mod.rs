@@ -642,15 +642,15 @@ mod tests {
         let key = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
         let public = key.public_key().as_ref().to_vec();
 
-        let pack = newer_pack(2);
+        let pack = newer_pack(3);
         let info = vault
             .install_directory_pack_trusting(&pack, key.sign(&pack).as_ref(), &public)
             .unwrap();
-        assert_eq!((info.version, info.installed), (2, true));
+        assert_eq!((info.version, info.installed), (3, true));
         assert!(info.countries.contains(&"AE".to_string()));
 
-        // Not newer: refused, version 2 stays.
-        let same = newer_pack(2);
+        // Not newer: refused, version 3 stays.
+        let same = newer_pack(3);
         assert_eq!(
             vault
                 .install_directory_pack_trusting(&same, key.sign(&same).as_ref(), &public)
