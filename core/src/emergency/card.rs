@@ -1,0 +1,128 @@
+//! The emergency card: the few facts the button needs (name, passport, where the owner
+//! works, who to tell), chosen and seen by the owner. Sealed with the device key so that
+//! it opens while the vault is locked; changing it needs the PIN.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::{from_json, to_json};
+use crate::crypto::{DeviceKey, Place};
+use crate::error::{InvalidReason, MigranError, Result};
+use crate::time::instant_text;
+use crate::validate;
+use crate::vault::Vault;
+
+const MAX_CARD_CONTACTS: usize = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
+pub enum CardContactRole {
+    Family,
+    Cadre,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+pub struct CardContact {
+    pub name: String,
+    pub phone: String,
+    pub role: CardContactRole,
+}
+
+/// The few facts the button needs, chosen and seen by the owner. Readable while locked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+pub struct EmergencyCard {
+    pub full_name: String,
+    pub passport_number: Option<String>,
+    /// ISO 3166-1 alpha-2 code of the country the owner works in.
+    pub country: String,
+    pub city: Option<String>,
+    pub employer_name: Option<String>,
+    pub employer_address: Option<String>,
+    pub contacts: Vec<CardContact>,
+}
+
+const CARD: Place<'static> = Place {
+    table: "emergency_card",
+    row: "1",
+    column: "data",
+};
+
+#[uniffi::export]
+impl Vault {
+    /// Sets the card (needs the PIN: nobody else may change where help is sent).
+    pub fn set_emergency_card(&self, card: EmergencyCard) -> Result<EmergencyCard> {
+        let card = checked_card(card)?;
+        let key = self.emergency_key()?;
+        let now = instant_text(self.now());
+        self.write(|s| {
+            let sealed = key.seal(CARD, &to_json(&card)?)?;
+            s.conn.execute(
+                "INSERT INTO emergency_card (id, updated_at, data) VALUES (1, ?1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, data = excluded.data",
+                params![now, sealed],
+            )?;
+            Ok(())
+        })?;
+        Ok(card)
+    }
+
+    /// The card as stored; readable while locked, so the owner sees what it holds.
+    pub fn emergency_card(&self) -> Result<Option<EmergencyCard>> {
+        let key = self.emergency_key()?;
+        self.with_connection(|conn| load_card(conn, &key))
+    }
+
+    pub fn clear_emergency_card(&self) -> Result<()> {
+        self.write(|s| {
+            s.conn.execute("DELETE FROM emergency_card", [])?;
+            Ok(())
+        })?;
+        self.checkpoint()
+    }
+}
+
+pub(super) fn load_card(conn: &Connection, key: &DeviceKey) -> Result<Option<EmergencyCard>> {
+    let sealed: Option<Vec<u8>> = conn
+        .query_row("SELECT data FROM emergency_card WHERE id = 1", [], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    sealed
+        .map(|sealed| from_json(&key.open(CARD, &sealed, "emergency")?))
+        .transpose()
+}
+
+fn checked_card(card: EmergencyCard) -> Result<EmergencyCard> {
+    if card.contacts.len() > MAX_CARD_CONTACTS {
+        return Err(MigranError::invalid("contacts", InvalidReason::TooLong));
+    }
+    let short = |field: &str, value: Option<String>| {
+        validate::optional_text(field, value.as_deref(), validate::SHORT_TEXT_MAX)
+    };
+    Ok(EmergencyCard {
+        full_name: validate::required_text("full_name", &card.full_name, validate::SHORT_TEXT_MAX)?,
+        passport_number: card
+            .passport_number
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| validate::document_number("passport", &p))
+            .transpose()?,
+        country: validate::country("country", &card.country)?,
+        city: short("city", card.city)?,
+        employer_name: short("employer_name", card.employer_name)?,
+        employer_address: validate::optional_multiline(
+            "employer_address",
+            card.employer_address.as_deref(),
+            validate::LONG_TEXT_MAX,
+        )?,
+        contacts: card
+            .contacts
+            .into_iter()
+            .map(|c| {
+                Ok(CardContact {
+                    name: validate::required_text("name", &c.name, validate::SHORT_TEXT_MAX)?,
+                    phone: validate::phone("phone", &c.phone)?,
+                    role: c.role,
+                })
+            })
+            .collect::<Result<_>>()?,
+    })
+}

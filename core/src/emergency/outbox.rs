@@ -1,0 +1,317 @@
+//! The outbox and log: every trigger is kept, sealed with the device key, with one state
+//! per action, so that retries survive a restart and run while the vault is locked.
+//! Discreet mode (a sealed setting) puts the log behind the PIN.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::{from_json, to_json, EmergencyAction, EmergencyKind, EmergencyPlan, GeoLocation};
+use crate::crypto::{new_row_id, DeviceKey, Place};
+use crate::error::{InvalidReason, MigranError, Result};
+use crate::i18n::Locale;
+use crate::time::instant_text;
+use crate::validate;
+use crate::vault::Vault;
+
+/// Failed sends retried this many times before the action stops being pending.
+pub const MAX_ATTEMPTS: u32 = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
+pub enum ActionStatus {
+    /// In the plan, not yet handed to the phone.
+    Composed,
+    /// The dialer or SMS app was opened with it.
+    HandedToOs,
+    Sent,
+    Failed,
+    /// Someone confirmed they got it.
+    Acknowledged,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct ActionState {
+    pub position: u32,
+    pub status: ActionStatus,
+    pub attempts: u32,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+pub struct EmergencyAlert {
+    pub id: String,
+    pub created_at: String,
+    pub plan: EmergencyPlan,
+    pub location: Option<GeoLocation>,
+    pub states: Vec<ActionState>,
+    pub acknowledged_by: Option<String>,
+    pub acknowledged_at: Option<String>,
+}
+
+/// One action still to be done (never tried, or failed and to be retried).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct PendingAction {
+    pub alert_id: String,
+    pub action: EmergencyAction,
+    pub attempts: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, uniffi::Record)]
+pub struct EmergencySettings {
+    /// The log needs the PIN to be seen, and the app shows no trace of a trigger.
+    pub discreet: bool,
+}
+
+const SETTINGS: Place<'static> = Place {
+    table: "emergency_settings",
+    row: "1",
+    column: "data",
+};
+
+#[uniffi::export]
+impl Vault {
+    /// The button: composes the plan and records it in the outbox, in one step.
+    pub fn trigger_emergency(
+        &self,
+        kind: EmergencyKind,
+        country: Option<String>,
+        location: Option<GeoLocation>,
+        locale: Locale,
+    ) -> Result<EmergencyAlert> {
+        let plan = self.emergency_plan(kind, country, location, locale)?;
+        let key = self.emergency_key()?;
+        let now = instant_text(self.now());
+        let alert = EmergencyAlert {
+            id: new_row_id()?,
+            created_at: now.clone(),
+            states: plan
+                .actions
+                .iter()
+                .map(|a| ActionState {
+                    position: a.position,
+                    status: ActionStatus::Composed,
+                    attempts: 0,
+                    updated_at: now.clone(),
+                })
+                .collect(),
+            plan,
+            location,
+            acknowledged_by: None,
+            acknowledged_at: None,
+        };
+        self.with_connection(|conn| {
+            let sealed = key.seal(alert_place(&alert.id), &to_json(&alert)?)?;
+            conn.execute(
+                "INSERT INTO emergency_alerts (id, created_at, data) VALUES (?1, ?2, ?3)",
+                params![alert.id, alert.created_at, sealed],
+            )?;
+            Ok(())
+        })?;
+        Ok(alert)
+    }
+
+    /// What the UI reports after running an action; works locked.
+    pub fn record_emergency_action(
+        &self,
+        alert_id: String,
+        position: u32,
+        status: ActionStatus,
+    ) -> Result<EmergencyAlert> {
+        let now = instant_text(self.now());
+        self.update_alert(&alert_id, |alert| {
+            let state = alert
+                .states
+                .iter_mut()
+                .find(|s| s.position == position)
+                .ok_or_else(|| MigranError::invalid("position", InvalidReason::OutOfRange))?;
+            if starts_an_attempt(state.status, status) {
+                state.attempts = state.attempts.saturating_add(1);
+            }
+            state.status = status;
+            state.updated_at = now.clone();
+            Ok(())
+        })
+    }
+
+    /// A cadre or family member confirms they received the alert.
+    pub fn acknowledge_emergency(&self, alert_id: String, by: String) -> Result<EmergencyAlert> {
+        let by = validate::required_text("name", &by, validate::SHORT_TEXT_MAX)?;
+        let now = instant_text(self.now());
+        self.update_alert(&alert_id, |alert| {
+            alert.acknowledged_by = Some(by.clone());
+            alert.acknowledged_at = Some(now.clone());
+            Ok(())
+        })
+    }
+
+    /// Actions to (re)try, oldest alert first: never tried, or failed fewer than
+    /// [`MAX_ATTEMPTS`] times, in alerts nobody has acknowledged. Works locked.
+    pub fn pending_emergency_actions(&self) -> Result<Vec<PendingAction>> {
+        let key = self.emergency_key()?;
+        // A damaged alert row must not stop the retries of every other alert; the log
+        // still reports it (as `Tampered`), so the damage is not hidden.
+        let alerts = self.with_connection(|conn| load_alerts(conn, &key, Damaged::Skip))?;
+        Ok(alerts
+            .into_iter()
+            .filter(|alert| alert.acknowledged_at.is_none())
+            .flat_map(|alert| {
+                let id = alert.id.clone();
+                alert.plan.actions.into_iter().filter_map(move |action| {
+                    let state = alert.states.iter().find(|s| s.position == action.position)?;
+                    let pending = state.status == ActionStatus::Composed
+                        || (state.status == ActionStatus::Failed && state.attempts < MAX_ATTEMPTS);
+                    pending.then(|| PendingAction {
+                        alert_id: id.clone(),
+                        action,
+                        attempts: state.attempts,
+                    })
+                })
+            })
+            .collect())
+    }
+
+    /// Every alert, newest first. In discreet mode only after unlock.
+    pub fn emergency_log(&self) -> Result<Vec<EmergencyAlert>> {
+        if self.emergency_settings()?.discreet && !self.is_unlocked() {
+            return Err(MigranError::Locked);
+        }
+        let key = self.emergency_key()?;
+        let mut alerts = self.with_connection(|conn| load_alerts(conn, &key, Damaged::Refuse))?;
+        alerts.reverse();
+        Ok(alerts)
+    }
+
+    pub fn emergency_settings(&self) -> Result<EmergencySettings> {
+        let key = self.emergency_key()?;
+        self.with_connection(|conn| {
+            let sealed: Option<Vec<u8>> = conn
+                .query_row("SELECT data FROM emergency_settings WHERE id = 1", [], |row| {
+                    row.get(0)
+                })
+                .optional()?;
+            match sealed {
+                None => Ok(EmergencySettings::default()),
+                Some(sealed) => from_json(&key.open(SETTINGS, &sealed, "emergency")?),
+            }
+        })
+    }
+
+    /// Changing the settings needs the PIN.
+    pub fn set_emergency_settings(&self, settings: EmergencySettings) -> Result<()> {
+        let key = self.emergency_key()?;
+        self.write(|s| {
+            let sealed = key.seal(SETTINGS, &to_json(&settings)?)?;
+            s.conn.execute(
+                "INSERT INTO emergency_settings (id, data) VALUES (1, ?1)
+                 ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+                params![sealed],
+            )?;
+            Ok(())
+        })
+    }
+}
+
+impl Vault {
+    fn update_alert(
+        &self,
+        alert_id: &str,
+        change: impl FnOnce(&mut EmergencyAlert) -> Result<()>,
+    ) -> Result<EmergencyAlert> {
+        let key = self.emergency_key()?;
+        self.with_connection(|conn| {
+            let tx = conn.transaction()?;
+            let sealed: Vec<u8> = tx
+                .query_row(
+                    "SELECT data FROM emergency_alerts WHERE id = ?1",
+                    params![alert_id],
+                    |row| row.get(0),
+                )
+                .optional()?
+                .ok_or_else(|| MigranError::not_found("emergency"))?;
+            let mut alert: EmergencyAlert =
+                from_json(&key.open(alert_place(alert_id), &sealed, "emergency")?)?;
+            change(&mut alert)?;
+            let sealed = key.seal(alert_place(alert_id), &to_json(&alert)?)?;
+            tx.execute(
+                "UPDATE emergency_alerts SET data = ?2 WHERE id = ?1",
+                params![alert_id, sealed],
+            )?;
+            tx.commit()?;
+            Ok(alert)
+        })
+    }
+}
+
+/// Whether reporting `new` for an action now in `old` is a new try. An attempt starts when
+/// an action not (or no longer) under way is handed over, sent or fails; the `Failed` or
+/// `Sent` that closes a hand-over belongs to that same attempt. Counting both would
+/// spend [`MAX_ATTEMPTS`] in half the real tries.
+fn starts_an_attempt(old: ActionStatus, new: ActionStatus) -> bool {
+    let tried = matches!(
+        new,
+        ActionStatus::HandedToOs | ActionStatus::Sent | ActionStatus::Failed
+    );
+    let idle = matches!(old, ActionStatus::Composed | ActionStatus::Failed);
+    tried && idle
+}
+
+fn alert_place(id: &str) -> Place<'_> {
+    Place {
+        table: "emergency_alerts",
+        row: id,
+        column: "data",
+    }
+}
+
+/// What [`load_alerts`] does with a row that fails to open.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Damaged {
+    Skip,
+    Refuse,
+}
+
+fn load_alerts(conn: &Connection, key: &DeviceKey, damaged: Damaged) -> Result<Vec<EmergencyAlert>> {
+    let mut statement =
+        conn.prepare_cached("SELECT id, data FROM emergency_alerts ORDER BY created_at, rowid")?;
+    let rows = statement.query_map([], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?))
+    })?;
+    let mut alerts = Vec::new();
+    for row in rows {
+        let (id, sealed) = row?;
+        let alert = key
+            .open(alert_place(&id), &sealed, "emergency")
+            .and_then(|plain| from_json(&plain));
+        match (alert, damaged) {
+            (Ok(alert), _) => alerts.push(alert),
+            (Err(_), Damaged::Skip) => {}
+            (Err(err), Damaged::Refuse) => return Err(err),
+        }
+    }
+    Ok(alerts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hand_over_and_its_outcome_are_one_attempt() {
+        use ActionStatus::*;
+        // Handed to the phone, then failed, retried, then sent: two tries.
+        let mut attempts = 0;
+        let mut status = Composed;
+        for next in [HandedToOs, Failed, HandedToOs, Sent] {
+            attempts += u32::from(starts_an_attempt(status, next));
+            status = next;
+        }
+        assert_eq!(attempts, 2);
+        // Failing before the phone took it (no SMS app, no signal) is a try each time.
+        assert!(starts_an_attempt(Composed, Failed));
+        assert!(starts_an_attempt(Failed, Failed));
+        assert!(
+            !starts_an_attempt(Sent, Failed),
+            "a late delivery failure closes that try"
+        );
+        assert!(!starts_an_attempt(Composed, Acknowledged));
+    }
+}

@@ -1,0 +1,163 @@
+//! Directory packs in the vault: a newer signed directory installed at run time, and
+//! which directory is in use (the newest that still verifies, the built-in one at worst).
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::directory;
+use crate::error::Result;
+use crate::time::instant_text;
+use crate::vault::Vault;
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct DirectoryInfo {
+    pub version: u32,
+    /// Whether a pack newer than the built-in one is installed and in use.
+    pub installed: bool,
+    pub countries: Vec<String>,
+}
+
+#[uniffi::export]
+impl Vault {
+    /// Installs a newer signed directory. A bad signature, a malformed pack or one not
+    /// newer than the one in use is refused, and the one in use stays. Works locked:
+    /// the signature, not the PIN, is what makes a pack trustworthy.
+    pub fn install_directory_pack(&self, pack: Vec<u8>, signature: Vec<u8>) -> Result<DirectoryInfo> {
+        self.install_directory_pack_trusting(&pack, &signature, &directory::publisher_key()?)
+    }
+
+    pub fn directory_info(&self) -> Result<DirectoryInfo> {
+        self.with_connection(|conn| directory_info(&current_directory(conn)?))
+    }
+}
+
+impl Vault {
+    /// Installs a pack if `trusted_key` signed it; the exported method passes the
+    /// publisher key, tests pass a key they made.
+    fn install_directory_pack_trusting(
+        &self,
+        pack: &[u8],
+        signature: &[u8],
+        trusted_key: &[u8],
+    ) -> Result<DirectoryInfo> {
+        let candidate = directory::verify_with(pack, signature, trusted_key)?;
+        self.with_connection(|conn| {
+            let current = current_directory_trusting(conn, trusted_key)?;
+            if candidate.version <= current.version {
+                return Err(directory::rejected("version"));
+            }
+            conn.execute(
+                "INSERT INTO content_packs (kind, version, body, signature, installed_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (kind) DO UPDATE SET version = excluded.version, body = excluded.body,
+                     signature = excluded.signature, installed_at = excluded.installed_at",
+                params![directory::PACK_KIND, candidate.version, pack, signature, instant_text(self.now())],
+            )?;
+            Ok(())
+        })?;
+        self.with_connection(|conn| directory_info(&current_directory_trusting(conn, trusted_key)?))
+    }
+}
+
+fn directory_info(current: &directory::Directory) -> Result<DirectoryInfo> {
+    let builtin = directory::default_directory()?.version;
+    Ok(DirectoryInfo {
+        version: current.version,
+        installed: current.version > builtin,
+        countries: current.countries.keys().cloned().collect(),
+    })
+}
+
+pub(super) fn current_directory(conn: &Connection) -> Result<directory::Directory> {
+    current_directory_trusting(conn, &directory::publisher_key()?)
+}
+
+/// The installed pack if it still verifies and is newer, else the built-in one: a pack
+/// altered in the database falls back to the last good one instead of failing the button.
+fn current_directory_trusting(conn: &Connection, trusted_key: &[u8]) -> Result<directory::Directory> {
+    let builtin = directory::default_directory()?;
+    let installed: Option<(Vec<u8>, Vec<u8>)> = conn
+        .query_row(
+            "SELECT body, signature FROM content_packs WHERE kind = ?1",
+            params![directory::PACK_KIND],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    Ok(installed
+        .and_then(|(body, signature)| directory::verify_with(&body, &signature, trusted_key).ok())
+        .filter(|pack| pack.version > builtin.version)
+        .unwrap_or_else(|| builtin.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::VaultSettings;
+    use ring::signature::{Ed25519KeyPair, KeyPair};
+    use std::sync::Arc;
+
+    fn vault(dir: &std::path::Path) -> Arc<Vault> {
+        let settings = VaultSettings {
+            kdf_iterations: crate::MIN_KDF_ITERATIONS,
+            ..VaultSettings::default()
+        };
+        Vault::create_with_clock(
+            dir,
+            "246810",
+            Some(vec![7; 32]),
+            settings,
+            Arc::new(crate::SystemClock),
+        )
+        .unwrap()
+    }
+
+    fn newer_pack(version: u32) -> Vec<u8> {
+        let mut pack: serde_json::Value =
+            serde_json::from_slice(include_bytes!("../../content/emergency/directory.json")).unwrap();
+        pack["version"] = version.into();
+        pack["countries"]["AE"] = serde_json::json!({
+            "name": {"id": "Uni Emirat Arab", "en": "United Arab Emirates"},
+            "mission": [],
+            "local": [{"id": "ae-999", "label": {"id": "Polisi UEA", "en": "UAE police"}, "number": "999",
+                       "channels": ["call"], "source": "test pack", "checked": "2026-11-01"}]
+        });
+        serde_json::to_vec(&pack).unwrap()
+    }
+
+    #[test]
+    fn a_newer_signed_pack_is_installed_and_an_altered_copy_falls_back_to_the_last_good_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = vault(dir.path());
+        vault.lock();
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
+        let key = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+        let public = key.public_key().as_ref().to_vec();
+
+        let pack = newer_pack(3);
+        let info = vault
+            .install_directory_pack_trusting(&pack, key.sign(&pack).as_ref(), &public)
+            .unwrap();
+        assert_eq!((info.version, info.installed), (3, true));
+        assert!(info.countries.contains(&"AE".to_string()));
+
+        // Not newer: refused, version 3 stays.
+        let same = newer_pack(3);
+        assert_eq!(
+            vault
+                .install_directory_pack_trusting(&same, key.sign(&same).as_ref(), &public)
+                .err(),
+            Some(directory::rejected("version"))
+        );
+        // Altered in the database: the built-in pack takes over, the button still works.
+        vault
+            .with_connection(|conn| {
+                let body: Vec<u8> = conn.query_row("SELECT body FROM content_packs", [], |row| row.get(0))?;
+                let altered = String::from_utf8_lossy(&body).replace("999", "998").into_bytes();
+                conn.execute("UPDATE content_packs SET body = ?1", params![altered])?;
+                Ok(())
+            })
+            .unwrap();
+        let current = vault
+            .with_connection(|conn| current_directory_trusting(conn, &public))
+            .unwrap();
+        assert_eq!(current.version, directory::default_directory().unwrap().version);
+    }
+}
