@@ -28,6 +28,8 @@ fun main() {
             "vault.isUnlocked()" to { vault.isUnlocked() },
             "coreVersion()     " to { coreVersion() },
         )
+        // Warm-up: enough calls for the JIT to compile the whole call path (JNA included).
+        repeat(20) { calls.forEach { (_, call) -> repeat(1_000) { call() } }; settle() }
         // Bursts first: the sustained runs leave a backlog in JNA's cleaner behind them.
         val bursts = calls.map { (_, call) -> medianOf(rounds * 2) { settle(); perCallMicros(1_000, call) } }
         val sustained = calls.map { (_, call) -> medianOf(5) { perCallMicros(100_000, call) } }
