@@ -222,60 +222,21 @@ pub fn print_detail(
     }
 }
 
-// The words a person reads for the core's enums. JSON keeps the core's own names
-// (`PreDeparture`), which stay stable for scripts.
-
-fn label(id: &str, en: &str) -> String {
-    t(id, en).get().to_string()
-}
+// The words a person reads for the core's enums come from the core (`labels`), so the
+// apps and the command agree. JSON keeps the enums' own names for scripts.
 
 pub fn phase_label(phase: Phase) -> String {
-    match phase {
-        Phase::Prospective => label("calon PMI", "prospective"),
-        Phase::PreDeparture => label("pra-penempatan", "pre-departure"),
-        Phase::Abroad => label("bekerja di luar negeri", "working abroad"),
-        Phase::Returned => label("purna (sudah pulang)", "returned"),
-    }
+    migran_core::phase_label(phase, crate::i18n::locale())
 }
 
 pub fn sector_label(sector: Sector) -> String {
-    match sector {
-        Sector::DomesticWork => label("pekerja rumah tangga", "domestic work"),
-        Sector::Caregiving => label("perawat lansia", "caregiving"),
-        Sector::Manufacturing => label("pabrik/manufaktur", "manufacturing"),
-        Sector::Construction => label("konstruksi", "construction"),
-        Sector::Agriculture => label("perkebunan/pertanian", "agriculture"),
-        Sector::Fishing => label("perikanan/ABK", "fishing"),
-        Sector::Hospitality => label("perhotelan", "hospitality"),
-        Sector::Other => label("lainnya", "other"),
-    }
+    migran_core::sector_label(sector, crate::i18n::locale())
 }
 
 pub fn relation_label(relation: Relation) -> String {
-    match relation {
-        Relation::Spouse => label("suami/istri", "spouse"),
-        Relation::Parent => label("orang tua", "parent"),
-        Relation::Child => label("anak", "child"),
-        Relation::Sibling => label("saudara kandung", "sibling"),
-        Relation::Guardian => label("wali", "guardian"),
-        Relation::OtherRelative => label("kerabat", "relative"),
-        Relation::Other => label("lainnya", "other"),
-    }
+    migran_core::relation_label(relation, crate::i18n::locale())
 }
 
 pub fn document_label(kind: DocumentKind) -> String {
-    match kind {
-        DocumentKind::Ktp => label("KTP", "identity card (KTP)"),
-        DocumentKind::FamilyCard => label("Kartu Keluarga", "family card (KK)"),
-        DocumentKind::BirthCertificate => label("akta kelahiran", "birth certificate"),
-        DocumentKind::MarriageCertificate => label("buku nikah", "marriage certificate"),
-        DocumentKind::Passport => label("paspor", "passport"),
-        DocumentKind::WorkVisa => label("visa kerja", "work visa"),
-        DocumentKind::HealthCertificate => label("surat keterangan sehat", "health certificate"),
-        DocumentKind::CompetencyCertificate => label("sertifikat kompetensi", "competency certificate"),
-        DocumentKind::PlacementAgreement => label("perjanjian penempatan", "placement agreement"),
-        DocumentKind::WorkAgreement => label("perjanjian kerja", "work agreement"),
-        DocumentKind::SocialSecurityCard => label("kartu BPJS", "social security card (BPJS)"),
-        DocumentKind::Other => label("dokumen lain", "other document"),
-    }
+    migran_core::document_kind_label(kind, crate::i18n::locale())
 }

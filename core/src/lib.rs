@@ -13,6 +13,7 @@ mod crypto;
 pub mod emergency;
 pub mod error;
 pub mod i18n;
+pub mod labels;
 pub mod people;
 pub mod screening;
 mod store;
@@ -32,6 +33,7 @@ pub use emergency::{
 };
 pub use error::{error_message, InvalidReason, MigranError, Result};
 pub use i18n::{Locale, LocalizedText};
+pub use labels::{document_kind_label, phase_label, relation_label, sector_label};
 pub use people::{
     Contact, ContactInput, DocumentInput, DocumentKind, IdentityDocument, Journey, JourneyInput, Lookup,
     PageRequest, Person, PersonInput, PersonPage, Phase, Relation, Sector, Sex, MAX_PAGE,
