@@ -128,10 +128,14 @@ public struct PersonDetailView: View {
                 }
             }
             Section(header: Text("person.contacts", bundle: .module)) {
-                ForEach(contacts, id: \.id) { Text("\($0.name) (\(String(describing: $0.relation))) \($0.phone ?? "")") }
+                ForEach(contacts, id: \.id) { Text("\($0.name) (\(relationLabel(relation: $0.relation, locale: locale))) \($0.phone ?? "")") }
             }
             Section(header: Text("person.journey", bundle: .module)) {
-                if let journey { Text("\(String(describing: journey.phase)) \(journey.destinationCountry ?? "")") }
+                if let journey {
+                    Text([phaseLabel(phase: journey.phase, locale: locale), journey.destinationCountry,
+                          journey.sector.map { sectorLabel(sector: $0, locale: locale) }]
+                        .compactMap { $0 }.joined(separator: " · "))
+                }
             }
             Section(header: Text("person.documents", bundle: .module)) {
                 ForEach(documents, id: \.id) { Text("\(String(describing: $0.kind)) \($0.number) → \($0.expiresOn ?? "")") }

@@ -38,9 +38,9 @@ class PersonDetailActivity : Activity() {
         body.addView(label("${person.birthDate} · ${person.village}"))
         person.phone?.let { body.addView(label(it)) }
         body.addView(label(getString(R.string.contacts), 18f))
-        state.contacts.forEach { body.addView(label("${it.name} (${it.relation}) ${it.phone.orEmpty()}")) }
+        state.contactLines.forEach { body.addView(label(it)) }
         body.addView(label(getString(R.string.journey), 18f))
-        state.journey?.let { body.addView(label("${it.phase} ${it.destinationCountry.orEmpty()} ${it.sector ?: ""}")) }
+        state.journeyLine?.let { body.addView(label(it)) }
         body.addView(label(getString(R.string.documents), 18f))
         state.documents.forEach { body.addView(label("${it.kind} ${it.number} → ${it.expiresOn.orEmpty()}")) }
     }

@@ -1,6 +1,14 @@
 package id.migranemas.app.screens
 
+import id.migranemas.core.ContactInput
+import id.migranemas.core.JourneyInput
 import id.migranemas.core.Locale
+import id.migranemas.core.Phase
+import id.migranemas.core.Relation
+import id.migranemas.core.Sector
+import id.migranemas.core.phaseLabel
+import id.migranemas.core.relationLabel
+import id.migranemas.core.sectorLabel
 import id.migranemas.core.Sex
 import id.migranemas.core.Vault
 import id.migranemas.core.VaultSettings
@@ -72,6 +80,14 @@ class ScreensTest {
         assertEquals("+6281200000001", detail.person!!.phone)
         assertTrue(detail.contacts.isEmpty())
         assertNull(detail.journey)
+        assertNull(detail.journeyLine)
+
+        v.addContact(saved.personId, ContactInput("Ibu Contoh", Relation.PARENT, "081299990001", null))
+        v.setJourney(saved.personId, JourneyInput(Phase.PRE_DEPARTURE, "TW", Sector.MANUFACTURING, null, null, null, null, null, null))
+        val labelled = PersonDetailPresenter(v, Locale.ID).load(saved.personId)
+        assertEquals(listOf("Ibu Contoh (${relationLabel(Relation.PARENT, Locale.ID)}) +6281299990001"), labelled.contactLines)
+        assertEquals("${phaseLabel(Phase.PRE_DEPARTURE, Locale.ID)} · TW · ${sectorLabel(Sector.MANUFACTURING, Locale.ID)}", labelled.journeyLine)
+        assertFalse(labelled.journeyLine!!.contains("PRE_DEPARTURE"))
     }
 
     @Test
