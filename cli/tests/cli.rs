@@ -37,6 +37,33 @@ fn migran_with(vault: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     output
 }
 
+/// Runs the command with `typed` on standard input, as a script or a person at a pipe would.
+fn migran_typing(vault: &Path, args: &[&str], env: &[(&str, &str)], typed: &str) -> Output {
+    use std::io::Write;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_migran"));
+    command
+        .arg("--vault")
+        .arg(vault)
+        .args(args)
+        .env_remove("MIGRAN_PIN")
+        .env_remove("MIGRAN_NEW_PIN")
+        .env("MIGRAN_LANG", "en")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().expect("migran runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(typed.as_bytes())
+        .expect("input written");
+    child.wait_with_output().expect("migran finishes")
+}
+
 fn code(output: &Output) -> i32 {
     output.status.code().expect("exited normally")
 }
@@ -206,25 +233,7 @@ fn change_pin_makes_the_old_one_fail() {
 fn the_pin_can_come_from_standard_input_for_scripts() {
     let dir = tempfile::tempdir().unwrap();
     init(dir.path());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_migran"))
-        .arg("--vault")
-        .arg(dir.path())
-        .arg("unlock-check")
-        .env_remove("MIGRAN_PIN")
-        .env("MIGRAN_LANG", "en")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{PIN}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = migran_typing(dir.path(), &["unlock-check"], &[], &format!("{PIN}\n"));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(!stdout(&out).contains(PIN) && !stderr(&out).contains(PIN));
 }
@@ -347,20 +356,12 @@ fn erase_asks_first_and_then_leaves_nothing_readable() {
         "no answer on stdin means no, and a script must see it"
     );
     assert!(stderr(&out).contains("Cancelled"), "{}", stderr(&out));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_migran"))
-        .arg("--vault")
-        .arg(dir.path())
-        .args(["person", "erase", &id])
-        .env("MIGRAN_PIN", PIN)
-        .env("MIGRAN_LANG", "en")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(b"tidak\n").unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = migran_typing(
+        dir.path(),
+        &["person", "erase", &id],
+        &[("MIGRAN_PIN", PIN)],
+        "tidak\n",
+    );
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(
         stderr(&out).contains("Erase this person"),
@@ -601,20 +602,12 @@ fn an_erasure_confirmed_with_ya_on_standard_input_goes_ahead() {
     let dir = tempfile::tempdir().unwrap();
     init(dir.path());
     let id = add_siti(dir.path());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_migran"))
-        .arg("--vault")
-        .arg(dir.path())
-        .args(["person", "erase", &id])
-        .env("MIGRAN_PIN", PIN)
-        .env("MIGRAN_LANG", "en")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(b"ya\n").unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = migran_typing(
+        dir.path(),
+        &["person", "erase", &id],
+        &[("MIGRAN_PIN", PIN)],
+        "ya\n",
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(code(&migran(dir.path(), &["person", "show", &id])), 4);
 }
@@ -1087,26 +1080,12 @@ fn a_vault_set_to_erase_itself_is_gone_after_too_many_wrong_pins() {
 fn change_pin_reads_old_and_new_pins_from_standard_input_when_no_terminal() {
     let dir = tempfile::tempdir().unwrap();
     init(dir.path());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_migran"))
-        .arg("--vault")
-        .arg(dir.path())
-        .arg("change-pin")
-        .env_remove("MIGRAN_PIN")
-        .env_remove("MIGRAN_NEW_PIN")
-        .env("MIGRAN_LANG", "en")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{PIN}\n913572\n913572\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = migran_typing(
+        dir.path(),
+        &["change-pin"],
+        &[],
+        &format!("{PIN}\n913572\n913572\n"),
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     for secret in [PIN, "913572"] {
         assert!(!stdout(&out).contains(secret) && !stderr(&out).contains(secret));
@@ -1179,26 +1158,18 @@ fn a_cadre_screens_from_a_file_and_interactively_and_sees_the_history() {
         .iter()
         .any(|q| q == "fees_paid"));
 
-    // Interactive: every answer "no" except documents held.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_migran"))
-        .arg("--vault")
-        .arg(dir.path())
-        .args(["screen", &id, "--by", "Kader Contoh"])
-        .env("MIGRAN_PIN", PIN)
-        .env("MIGRAN_LANG", "en")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    // Interactive: every answer "don't know" except documents held.
     let questions = migran_core::screening_questions(migran_core::Locale::En).unwrap();
     let typed: String = questions
         .iter()
         .map(|q| if q.id == "documents_held" { "y\n" } else { "?\n" })
         .collect();
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(typed.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = migran_typing(
+        dir.path(),
+        &["screen", &id, "--by", "Kader Contoh"],
+        &[("MIGRAN_PIN", PIN)],
+        &typed,
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
         stdout(&out).contains("Passport or documents held"),
