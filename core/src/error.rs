@@ -207,10 +207,11 @@ impl MigranError {
                 }
             }
             MigranError::NotAllowed { reason } => {
+                let why = crate::i18n::not_allowed_reason(reason, locale);
                 if id {
-                    format!("Tidak diizinkan: {reason}.")
+                    format!("Tidak diizinkan: {why}.")
                 } else {
-                    format!("Not allowed: {reason}.")
+                    format!("Not allowed: {why}.")
                 }
             }
             MigranError::DependencyNotMet { item, missing } => {

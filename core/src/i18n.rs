@@ -105,6 +105,28 @@ pub(crate) fn field_name(field: &str, locale: Locale) -> String {
         "contacts" => ("daftar kontak", "contact list"),
         "location" => ("lokasi", "location"),
         "position" => ("nomor langkah", "step number"),
+        "actor_name" => ("nama pengguna", "user name"),
+        "date" => ("tanggal", "date"),
+        "from" => ("tanggal mulai", "start date"),
+        "to" => ("tanggal akhir", "end date"),
+        "on" => ("tanggal agenda", "agenda date"),
+        "look_ahead_days" => ("jumlah hari ke depan", "days ahead"),
+        "cadre" => ("kader", "cadre"),
+        "present" => ("yang hadir", "people present"),
+        "observations" => ("pengamatan", "observations"),
+        "follow_ups" => ("tindak lanjut", "follow-ups"),
+        "action" => ("tindakan", "action"),
+        "due_on" => ("tanggal jatuh tempo", "due date"),
+        "done_on" => ("tanggal selesai", "date done"),
+        "next_visit_on" => ("tanggal kunjungan berikutnya", "next visit date"),
+        "description" => ("uraian", "description"),
+        "reported_on" => ("tanggal laporan", "report date"),
+        "office" => ("kantor instansi", "agency office"),
+        "return_date" => ("tanggal pulang", "return date"),
+        "condition" => ("kondisi saat pulang", "condition on return"),
+        "follow_up_plan" => ("rencana tindak lanjut", "follow-up plan"),
+        "next_follow_up_on" => ("tanggal tindak lanjut berikutnya", "next follow-up date"),
+        "provider" => ("pemberi layanan", "provider"),
         other => (other, other),
     };
     match locale {
@@ -125,6 +147,13 @@ pub(crate) fn record_kind(kind: &str, locale: Locale) -> String {
         "screening" => ("penapisan", "Screening"),
         "checklist" => ("daftar periksa", "Checklist"),
         "follow_up" => ("tindak lanjut", "Follow-up"),
+        "consent" => ("persetujuan", "Consent"),
+        "audit_entry" => ("catatan audit", "Audit entry"),
+        "visit" => ("kunjungan rumah", "Home visit"),
+        "case" => ("kasus", "Case"),
+        "case_event" => ("riwayat kasus", "Case history entry"),
+        "return" => ("kepulangan", "Return"),
+        "service" => ("layanan reintegrasi", "Reintegration service"),
         other => (other, other),
     };
     match locale {
@@ -151,6 +180,59 @@ pub(crate) fn invalid_reason(reason: crate::error::InvalidReason, locale: Locale
             "contains characters that are not allowed",
         ),
         Inconsistent => ("bertentangan dengan isian lain", "contradicts another field"),
+    };
+    match locale {
+        Locale::Id => id,
+        Locale::En => en,
+    }
+}
+
+/// The sentence for a `NotAllowed` reason code. Codes are fixed strings made of enum
+/// codes (`consent_missing:reporting`, `case_transition:open->resolved`), never values;
+/// an unknown code is shown as it is.
+pub(crate) fn not_allowed_reason(reason: &str, locale: Locale) -> String {
+    let purpose = |code: &str| -> (&'static str, &'static str) {
+        match code {
+            "registration" => ("pendaftaran", "registration"),
+            "share_with_family" => ("berbagi dengan keluarga", "sharing with family"),
+            "share_with_agencies" => ("berbagi dengan instansi", "sharing with agencies"),
+            "reporting" => ("pelaporan", "reporting"),
+            _ => ("(tidak dikenal)", "(unknown)"),
+        }
+    };
+    let status = |code: &str| -> (&'static str, &'static str) {
+        match code {
+            "open" => ("baru", "open"),
+            "referred" => ("dirujuk", "referred"),
+            "in_progress" => ("ditangani", "in progress"),
+            "resolved" => ("selesai", "resolved"),
+            "closed" => ("ditutup", "closed"),
+            _ => ("(tidak dikenal)", "(unknown)"),
+        }
+    };
+    let (id, en) = if let Some(code) = reason.strip_prefix("consent_missing:") {
+        let (pid, pen) = purpose(code);
+        (
+            format!("orang ini belum memberi persetujuan untuk {pid}. Mintalah persetujuannya lalu catat"),
+            format!("this person has not given consent for {pen}. Ask for it and record it first"),
+        )
+    } else if let Some(code) = reason.strip_prefix("consent_withdrawn:") {
+        let (pid, pen) = purpose(code);
+        (
+            format!("orang ini telah menarik persetujuan untuk {pid}"),
+            format!("this person has withdrawn consent for {pen}"),
+        )
+    } else if let Some((from, to)) = reason
+        .strip_prefix("case_transition:")
+        .and_then(|pair| pair.split_once("->"))
+    {
+        let ((fid, fen), (tid, ten)) = (status(from), status(to));
+        (
+            format!("status kasus tidak dapat diubah dari '{fid}' ke '{tid}'"),
+            format!("a case cannot go from '{fen}' to '{ten}'"),
+        )
+    } else {
+        (reason.to_string(), reason.to_string())
     };
     match locale {
         Locale::Id => id,

@@ -4,27 +4,45 @@
 //!
 //! Capabilities, one module each: [`vault`] (PIN, keys, lockout, wipe), [`people`]
 //! (persons, family contacts, journeys, identity documents), [`emergency`] (the button:
-//! signed directory, card, plan, outbox), [`screening`] (TPPO red flags, follow-ups), [`checklist`] (pre-departure
-//! checklist from a content pack). Beneath them: `crypto`
-//! (ring), `store` (SQLite), `validate`, `time`, [`i18n`] and [`error`].
+//! signed directory, card, plan, outbox), [`screening`] (TPPO red flags, follow-ups),
+//! [`checklist`] (pre-departure checklist from a content pack), [`consent`], [`audit`],
+//! [`visits`], [`cases`], [`reintegration`], [`agenda`] and [`reports`]; `access`
+//! exports everything about one person. Beneath them: `crypto` (ring), `store` (SQLite),
+//! `validate`, `time`, [`i18n`] and [`error`].
 
+mod access;
+pub mod agenda;
+pub mod audit;
+pub mod cases;
 pub mod checklist;
+pub mod consent;
 mod crypto;
 pub mod emergency;
 pub mod error;
 pub mod i18n;
 pub mod labels;
 pub mod people;
+pub mod reintegration;
+mod report_format;
+pub mod reports;
 pub mod screening;
 mod store;
 pub mod time;
 mod validate;
 pub mod vault;
+pub mod visits;
 
+pub use agenda::{Agenda, AgendaItem, AgendaKind, AgendaRequest};
+pub use audit::{Actor, ActorInput, ActorRole, AuditAction, AuditEntry, AuditPage, AuditQuery};
+pub use cases::{
+    case_next_statuses, case_transition_allowed, Agency, Case, CaseChange, CaseDetail, CaseEvent, CaseInput,
+    CaseStatus, CaseType, Referral, ReferralInput, Reporter, StatusChangeInput,
+};
 pub use checklist::{
     ChecklistItem, ChecklistItemUpdate, ChecklistSummary, ChecklistView, ChecklistWarning,
     FamilyChecklistView, FamilyItem, ItemKind, ItemState, MaritalStatus, RetiredItem, WarningKind,
 };
+pub use consent::{consent_text, ConsentInput, ConsentPurpose, ConsentRecord, ConsentState, ConsentStatus};
 pub use crypto::{MAX_KDF_ITERATIONS, MIN_KDF_ITERATIONS, RECOMMENDED_KDF_ITERATIONS};
 pub use emergency::{
     sms_size, ActionChannel, ActionState, ActionStatus, CardContact, CardContactRole, DirectoryInfo,
@@ -42,12 +60,21 @@ pub use screening::{
     screening_questions, Answer, FiredFlag, FollowUp, RiskLevel, ScreeningAnswer, ScreeningChange,
     ScreeningInput, ScreeningQuestion, ScreeningRecord, ScreeningResult,
 };
+pub use reintegration::{
+    ReintegrationNeed, ReintegrationService, ReturnInput, ReturnPlanInput, ReturnReason, ReturnRecord,
+    ServiceInput, ServiceKind,
+};
+pub use report_format::ExportFormat;
+pub use reports::{
+    village_report_csv, village_report_json, village_report_text, ReportCount, ReportRequest, VillageReport,
+};
 pub use store::configure as configure_connection;
 pub use time::{Clock, SystemClock};
 pub use validate::is_country_code;
 pub use vault::{
     calibrate_kdf_iterations, default_vault_settings, new_device_secret, Vault, VaultSettings, VaultStatus,
 };
+pub use visits::{VisitFollowUp, VisitFollowUpInput, Visit, VisitInput, VisitTopic};
 
 uniffi::setup_scaffolding!();
 

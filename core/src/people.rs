@@ -6,13 +6,15 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::AuditAction;
+use crate::consent::{self, ConsentPurpose};
 use crate::crypto::{new_row_id, Place};
 use crate::error::{InvalidReason, MigranError, Result};
 use crate::time::{date_text, instant_text, parse_date};
 use crate::validate;
 use crate::vault::{Session, Vault};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, uniffi::Enum)]
 pub enum Sex {
     Female,
     Male,
@@ -281,12 +283,17 @@ impl Vault {
     }
 
     pub fn get_person(&self, id: String) -> Result<Person> {
-        self.read(|s| load_person(s, &id))
+        self.read(|s| {
+            let person = load_person(s, &id)?;
+            s.audit(AuditAction::Read, "person", &id, &id);
+            Ok(person)
+        })
     }
 
     pub fn update_person(&self, id: String, input: PersonInput) -> Result<Person> {
         self.write(|s| {
             let existing = load_person(s, &id)?;
+            consent::require(s, &id, ConsentPurpose::Registration)?;
             let data = person_data(s, &input)?;
             ensure_unique_nik(s, &data.nik, Some(&id))?;
             let now = instant_text(s.now);
@@ -300,6 +307,7 @@ impl Vault {
                 remove_lookup(s, PHONE, phone, &id)?;
             }
             index_person(s, &id, &data)?;
+            s.audit(AuditAction::Update, "person", &id, &id);
             Ok(person_from(id, data, existing.archived, existing.created_at, now))
         })
     }
@@ -314,6 +322,7 @@ impl Vault {
             if changed == 0 {
                 return Err(MigranError::not_found("person"));
             }
+            s.audit(AuditAction::Update, "person", &id, &id);
             load_person(s, &id)
         })
     }
@@ -321,12 +330,16 @@ impl Vault {
     /// Erasure on request (UU PDP): the person's row and, through `ON DELETE CASCADE`,
     /// every row that hangs off it (contacts, journey, documents, index entries, and the
     /// records of later capabilities) are deleted, freed pages zeroed and the WAL emptied.
+    /// The audit log keeps that things were done, but loses every link to the person.
     pub fn erase_person(&self, id: String) -> Result<()> {
         self.write(|s| {
             let deleted = s.conn.execute("DELETE FROM persons WHERE id = ?1", params![id])?;
             if deleted == 0 {
                 return Err(MigranError::not_found("person"));
             }
+            crate::audit::anonymise_person(s, &id)?;
+            // Recorded without the id: the entry must not point back at the person.
+            s.audit_count(AuditAction::Erase, "person", None, 1);
             Ok(())
         })?;
         self.checkpoint()
@@ -357,6 +370,7 @@ impl Vault {
                     Err(other) => return Err(other),
                 }
             }
+            s.audit_count(AuditAction::List, "person", None, items.len());
             let seen = page
                 .offset
                 .saturating_add((items.len() + unreadable_ids.len()) as u32);
@@ -390,7 +404,14 @@ impl Vault {
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             raws.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
             raws.dedup_by(|a, b| a.id == b.id);
-            raws.into_iter().map(|raw| open_person(s, raw)).collect()
+            let found = raws
+                .into_iter()
+                .map(|raw| open_person(s, raw))
+                .collect::<Result<Vec<_>>>()?;
+            for person in &found {
+                s.audit(AuditAction::Search, "person", &person.id, &person.id);
+            }
+            Ok(found)
         })
     }
 
@@ -419,6 +440,7 @@ impl Vault {
                     .then(a.id.cmp(&b.id))
             });
             found.truncate(limit as usize);
+            s.audit_count(AuditAction::Search, "person", None, found.len());
             Ok(found)
         })
     }
@@ -440,28 +462,33 @@ impl Vault {
         };
         self.write(|s| {
             ensure_person(s, &person_id)?;
+            consent::require(s, &person_id, ConsentPurpose::Registration)?;
             let id = new_row_id()?;
             let sealed = s.keys.seal_json(place(CONTACTS, &id), &data)?;
             s.conn.execute(
                 "INSERT INTO contacts (id, person_id, created_at, data) VALUES (?1, ?2, ?3, ?4)",
                 params![id, person_id, instant_text(s.now), sealed],
             )?;
+            s.audit(AuditAction::Create, "contact", &id, &person_id);
             Ok(contact_from(id, person_id.clone(), data))
         })
     }
 
     pub fn list_contacts(&self, person_id: String) -> Result<Vec<Contact>> {
-        self.read(|s| load_contacts(s, &person_id))
+        self.read(|s| {
+            let contacts = load_contacts(s, &person_id)?;
+            s.audit_count(AuditAction::List, "contact", Some(&person_id), contacts.len());
+            Ok(contacts)
+        })
     }
 
     pub fn remove_contact(&self, contact_id: String) -> Result<()> {
         self.write(|s| {
-            let deleted = s
-                .conn
+            let owner =
+                owner_of(s, CONTACTS, &contact_id)?.ok_or_else(|| MigranError::not_found("contact"))?;
+            s.conn
                 .execute("DELETE FROM contacts WHERE id = ?1", params![contact_id])?;
-            if deleted == 0 {
-                return Err(MigranError::not_found("contact"));
-            }
+            s.audit(AuditAction::Delete, "contact", &contact_id, &owner);
             Ok(())
         })?;
         self.checkpoint()
@@ -472,21 +499,19 @@ impl Vault {
         let data = journey_data(&input)?;
         self.write(|s| {
             ensure_person(s, &person_id)?;
-            let now = instant_text(s.now);
-            let sealed = s.keys.seal_json(place(JOURNEYS, &person_id), &data)?;
-            s.conn.execute(
-                "INSERT INTO journeys (person_id, updated_at, data) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (person_id) DO UPDATE SET updated_at = excluded.updated_at, data = excluded.data",
-                params![person_id, now, sealed],
-            )?;
-            Ok(journey_from(person_id.clone(), data, now))
+            consent::require(s, &person_id, ConsentPurpose::Registration)?;
+            let journey = store_journey(s, &person_id, data)?;
+            s.audit(AuditAction::Update, "journey", &person_id, &person_id);
+            Ok(journey)
         })
     }
 
     pub fn get_journey(&self, person_id: String) -> Result<Option<Journey>> {
         self.read(|s| {
             ensure_person(s, &person_id)?;
-            load_journey(s, &person_id)
+            let journey = load_journey(s, &person_id)?;
+            s.audit(AuditAction::Read, "journey", &person_id, &person_id);
+            Ok(journey)
         })
     }
 
@@ -494,6 +519,7 @@ impl Vault {
         let data = document_data(&input)?;
         self.write(|s| {
             ensure_person(s, &person_id)?;
+            consent::require(s, &person_id, ConsentPurpose::Registration)?;
             let id = new_row_id()?;
             let sealed = s.keys.seal_json(place(DOCUMENTS, &id), &data)?;
             s.conn.execute(
@@ -503,22 +529,26 @@ impl Vault {
             if data.kind == DocumentKind::Passport {
                 add_lookup(s, PASSPORT, &data.number, &person_id, &id)?;
             }
+            s.audit(AuditAction::Create, "document", &id, &person_id);
             Ok(document_from(id, person_id.clone(), data))
         })
     }
 
     pub fn list_documents(&self, person_id: String) -> Result<Vec<IdentityDocument>> {
-        self.read(|s| load_documents(s, &person_id))
+        self.read(|s| {
+            let documents = load_documents(s, &person_id)?;
+            s.audit_count(AuditAction::List, "document", Some(&person_id), documents.len());
+            Ok(documents)
+        })
     }
 
     pub fn remove_document(&self, document_id: String) -> Result<()> {
         self.write(|s| {
-            let deleted = s
-                .conn
+            let owner =
+                owner_of(s, DOCUMENTS, &document_id)?.ok_or_else(|| MigranError::not_found("document"))?;
+            s.conn
                 .execute("DELETE FROM documents WHERE id = ?1", params![document_id])?;
-            if deleted == 0 {
-                return Err(MigranError::not_found("document"));
-            }
+            s.audit(AuditAction::Delete, "document", &document_id, &owner);
             s.conn
                 .execute("DELETE FROM lookups WHERE owner_id = ?1", params![document_id])?;
             Ok(())
@@ -547,7 +577,133 @@ fn insert_person(s: &Session<'_>, input: &PersonInput) -> Result<Person> {
         )?
         .execute(params![id, now, sealed])?;
     index_person(s, &id, &data)?;
+    consent::record_at_registration(s, &id)?;
+    s.audit(AuditAction::Create, "person", &id, &id);
     Ok(person_from(id, data, false, now.clone(), now))
+}
+
+/// The person who owns row `id` of `table` (contacts or documents), if it exists.
+fn owner_of(s: &Session<'_>, table: &'static str, id: &str) -> Result<Option<String>> {
+    let sql = match table {
+        CONTACTS => "SELECT person_id FROM contacts WHERE id = ?1",
+        _ => "SELECT person_id FROM documents WHERE id = ?1",
+    };
+    Ok(s.conn
+        .prepare_cached(sql)?
+        .query_row(params![id], |row| row.get(0))
+        .optional()?)
+}
+
+/// Writes the person's journey (insert or replace).
+fn store_journey(s: &Session<'_>, person_id: &str, data: JourneyData) -> Result<Journey> {
+    let now = instant_text(s.now);
+    let sealed = s.keys.seal_json(place(JOURNEYS, person_id), &data)?;
+    s.conn.execute(
+        "INSERT INTO journeys (person_id, updated_at, data) VALUES (?1, ?2, ?3)
+         ON CONFLICT (person_id) DO UPDATE SET updated_at = excluded.updated_at, data = excluded.data",
+        params![person_id, now, sealed],
+    )?;
+    Ok(journey_from(person_id.to_string(), data, now))
+}
+
+/// Moves a person's journey to `phase`, keeping the rest (a recorded return makes the
+/// person `Returned`). Creates the journey when there is none.
+pub(crate) fn set_phase(s: &Session<'_>, person_id: &str, phase: Phase) -> Result<()> {
+    let data = match load_journey(s, person_id)? {
+        Some(journey) => JourneyData {
+            phase,
+            destination_country: journey.destination_country,
+            sector: journey.sector,
+            employer_name: journey.employer_name,
+            employer_address: journey.employer_address,
+            agency_name: journey.agency_name,
+            agency_licence: journey.agency_licence,
+            departure_date: journey.departure_date,
+            contract_end_date: journey.contract_end_date,
+        },
+        None => JourneyData {
+            phase,
+            destination_country: None,
+            sector: None,
+            employer_name: None,
+            employer_address: None,
+            agency_name: None,
+            agency_licence: None,
+            departure_date: None,
+            contract_end_date: None,
+        },
+    };
+    store_journey(s, person_id, data)?;
+    s.audit(AuditAction::Update, "journey", person_id, person_id);
+    Ok(())
+}
+
+/// What the village report needs of a person, without the rest of the row: the sealed
+/// JSON is still opened whole (the AEAD needs it), but only `sex` is deserialised.
+pub(crate) struct ReportPerson {
+    pub id: String,
+    pub archived: bool,
+    pub sex: Sex,
+}
+
+pub(crate) fn report_persons(s: &Session<'_>) -> Result<Vec<ReportPerson>> {
+    #[derive(Deserialize)]
+    struct Slim {
+        sex: Sex,
+    }
+    let mut statement = s
+        .conn
+        .prepare_cached("SELECT id, archived, data FROM persons ORDER BY created_at, rowid")?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, bool>(1)?,
+            row.get::<_, Vec<u8>>(2)?,
+        ))
+    })?;
+    let mut persons = Vec::new();
+    for row in rows {
+        let (id, archived, sealed) = row?;
+        match s.keys.open_json::<Slim>(place(PERSONS, &id), &sealed, "person") {
+            Ok(slim) => persons.push(ReportPerson {
+                id,
+                archived,
+                sex: slim.sex,
+            }),
+            Err(MigranError::Tampered { .. }) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(persons)
+}
+
+/// Every journey, by person, for reports and the agenda.
+pub(crate) fn all_journeys(s: &Session<'_>) -> Result<std::collections::HashMap<String, Journey>> {
+    let mut statement = s
+        .conn
+        .prepare_cached("SELECT person_id, updated_at, data FROM journeys")?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, Vec<u8>>(2)?,
+        ))
+    })?;
+    let mut journeys = std::collections::HashMap::new();
+    for row in rows {
+        let (person_id, updated_at, sealed) = row?;
+        match s
+            .keys
+            .open_json::<JourneyData>(place(JOURNEYS, &person_id), &sealed, "journey")
+        {
+            Ok(data) => {
+                journeys.insert(person_id.clone(), journey_from(person_id, data, updated_at));
+            }
+            Err(MigranError::Tampered { .. }) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(journeys)
 }
 
 fn check_page(page: &PageRequest) -> Result<()> {

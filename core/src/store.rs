@@ -123,6 +123,76 @@ const MIGRATIONS: &[&str] = &[
         data        BLOB NOT NULL
     );
     "#,
+    // 5: the cadre's work (issue 7): consents, audit log, visits, cases, returns.
+    // Every value sealed in `data`; person-owned rows cascade on erasure. The audit log
+    // deliberately has no foreign key: it outlives an erased person, anonymised.
+    r#"
+    CREATE TABLE consents (
+        id          TEXT PRIMARY KEY,
+        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX consents_by_person ON consents (person_id, created_at);
+    CREATE TABLE audit_log (
+        id          TEXT PRIMARY KEY,
+        at          TEXT NOT NULL,
+        -- Keyed digest of the person id (NULL: no person, or erased).
+        person_ref  BLOB,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX audit_by_time ON audit_log (at);
+    CREATE INDEX audit_by_person ON audit_log (person_ref) WHERE person_ref IS NOT NULL;
+    CREATE TABLE visits (
+        id          TEXT PRIMARY KEY,
+        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX visits_by_person ON visits (person_id, created_at);
+    CREATE TABLE visit_follow_ups (
+        id          TEXT PRIMARY KEY,
+        visit_id    TEXT NOT NULL REFERENCES visits (id) ON DELETE CASCADE,
+        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX visit_follow_ups_by_person ON visit_follow_ups (person_id, created_at);
+    CREATE INDEX visit_follow_ups_by_visit ON visit_follow_ups (visit_id);
+    CREATE TABLE cases (
+        id          TEXT PRIMARY KEY,
+        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX cases_by_person ON cases (person_id, created_at);
+    CREATE TABLE case_events (
+        id          TEXT PRIMARY KEY,
+        case_id     TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX case_events_by_case ON case_events (case_id, created_at);
+    CREATE INDEX case_events_by_person ON case_events (person_id);
+    CREATE TABLE returns (
+        id          TEXT PRIMARY KEY,
+        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX returns_by_person ON returns (person_id, created_at);
+    CREATE TABLE reintegration_services (
+        id          TEXT PRIMARY KEY,
+        return_id   TEXT NOT NULL REFERENCES returns (id) ON DELETE CASCADE,
+        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX reintegration_services_by_person ON reintegration_services (person_id, created_at);
+    CREATE INDEX reintegration_services_by_return ON reintegration_services (return_id);
+    "#,
 ];
 
 /// The newest schema this build knows.

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use crate::audit::{self, Actor, PendingEntry};
 use crate::crypto::{self, DataKeys, SecretKey};
 use crate::error::{InvalidReason, MigranError, Result};
 use crate::store;
@@ -92,14 +93,19 @@ struct State {
     conn: Option<Connection>,
     /// `Some` while unlocked.
     keys: Option<DataKeys>,
+    /// Who is using the vault, for the audit log; forgotten on lock.
+    actor: Option<Actor>,
 }
 
 /// What a capability module gets while the vault is unlocked: the connection (inside a
-/// transaction for writes), the data keys and the current time.
+/// transaction for writes), the data keys, the current time and the actor. Audit entries
+/// made with [`Session::audit`] are collected here and stored when the session ends well.
 pub(crate) struct Session<'a> {
     pub conn: &'a Connection,
     pub keys: &'a DataKeys,
     pub now: DateTime<Utc>,
+    pub actor: Option<&'a Actor>,
+    pub(crate) pending_audit: std::cell::RefCell<Vec<PendingEntry>>,
 }
 
 struct Header {
@@ -159,9 +165,11 @@ impl Vault {
         }
     }
 
-    /// Forgets the keys. Safe to call at any time, also when already locked.
+    /// Forgets the keys and the actor. Safe to call at any time, also when already locked.
     pub fn lock(&self) {
-        self.state().keys = None;
+        let mut state = self.state();
+        state.keys = None;
+        state.actor = None;
     }
 
     pub fn is_unlocked(&self) -> bool {
@@ -215,6 +223,7 @@ impl Vault {
     pub fn wipe(&self) -> Result<()> {
         let mut state = self.state();
         state.keys = None;
+        state.actor = None;
         if let Some(conn) = state.conn.take() {
             crypto_erase(&conn)?;
             drop(conn);
@@ -284,6 +293,7 @@ impl Vault {
             state: Mutex::new(State {
                 conn: Some(conn),
                 keys: Some(DataKeys::from_dek(&dek)?),
+                actor: None,
             }),
         };
         Ok(Arc::new(vault))
@@ -309,6 +319,7 @@ impl Vault {
             state: Mutex::new(State {
                 conn: Some(conn),
                 keys: None,
+                actor: None,
             }),
         }))
     }
@@ -328,32 +339,59 @@ impl Vault {
     /// Runs `read` with the unlocked keys. Without a transaction: each statement sees a
     /// consistent state, this handle's writers are kept out by the mutex, and a write by
     /// another handle between two statements can at most shift a page. BEGIN/COMMIT
-    /// would double the cost of a lookup.
+    /// would double the cost of a lookup. The audit entries the read made are stored
+    /// afterwards (see [`audit::store_after_read`]); if that fails, the read fails too:
+    /// no personal data leaves the core unrecorded.
     pub(crate) fn read<T>(&self, read: impl FnOnce(&Session<'_>) -> Result<T>) -> Result<T> {
         let guard = self.state();
         let conn = guard.conn.as_ref().ok_or(MigranError::Erased)?;
         let keys = guard.keys.as_ref().ok_or(MigranError::Locked)?;
-        read(&Session {
+        let session = Session {
             conn,
             keys,
             now: self.clock.now(),
-        })
+            actor: guard.actor.as_ref(),
+            pending_audit: Default::default(),
+        };
+        let result = read(&session)?;
+        audit::store_after_read(&session)?;
+        Ok(result)
     }
 
-    /// Runs `write` in one transaction: all of it is stored, or none of it.
+    /// Runs `write` in one transaction: all of it is stored, or none of it, its audit
+    /// entries included.
     pub(crate) fn write<T>(&self, write: impl FnOnce(&Session<'_>) -> Result<T>) -> Result<T> {
         let mut guard = self.state();
-        let State { conn, keys } = &mut *guard;
+        let State { conn, keys, actor } = &mut *guard;
         let conn = conn.as_mut().ok_or(MigranError::Erased)?;
         let keys = keys.as_ref().ok_or(MigranError::Locked)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let result = write(&Session {
+        let session = Session {
             conn: &tx,
             keys,
             now: self.clock.now(),
-        })?;
+            actor: actor.as_ref(),
+            pending_audit: Default::default(),
+        };
+        let result = write(&session)?;
+        audit::store_pending(&session)?;
+        drop(session);
         tx.commit()?;
         Ok(result)
+    }
+
+    /// Sets who is using the vault (after unlock); see the audit module.
+    pub(crate) fn set_actor_state(&self, actor: Option<Actor>) -> Result<()> {
+        let mut state = self.state();
+        if state.keys.is_none() {
+            return Err(MigranError::Locked);
+        }
+        state.actor = actor;
+        Ok(())
+    }
+
+    pub(crate) fn actor_state(&self) -> Option<Actor> {
+        self.state().actor.clone()
     }
 
     /// Runs `work` on the connection whether or not the vault is unlocked: for what must

@@ -1,0 +1,77 @@
+//! The person's rights of access and portability (UU PDP; the project's summary of the
+//! law is unverified, see shared FACTS.md): everything the vault holds about one person,
+//! as one JSON document they can take away.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::audit::{self, AuditAction};
+use crate::error::{MigranError, Result};
+use crate::time::instant_text;
+use crate::vault::{Session, Vault};
+use crate::{cases, consent, people, reintegration, visits};
+
+/// Format tag of the export, bumped when its shape changes.
+const EXPORT_FORMAT: &str = "migran-person-export/1";
+
+type ExportSection = fn(&Session<'_>, &str) -> Result<Option<Value>>;
+
+/// Sections added by capabilities that join later. WIRE (after merge): replace each stub
+/// by the module's function returning `Some(json)` of everything it holds about the
+/// person (checklist items and their state; screenings with answers and results, and
+/// their follow-ups; emergency card, contacts and alert history).
+const LATER_SECTIONS: &[(&str, ExportSection)] = &[
+    ("checklist", not_yet),
+    ("screenings", not_yet),
+    ("emergency", not_yet),
+];
+
+fn not_yet(_s: &Session<'_>, _person_id: &str) -> Result<Option<Value>> {
+    Ok(None)
+}
+
+#[uniffi::export]
+impl Vault {
+    /// Everything held about one person, as JSON: the record, family contacts, journey,
+    /// documents, consents, visits and follow-ups, cases with their timelines, returns
+    /// and services, and the audit entries about them (who did what with their data).
+    /// Needs no consent: it serves the person's own right.
+    pub fn export_person(&self, person_id: String) -> Result<String> {
+        self.read(|s| {
+            let document = export(s, &person_id)?;
+            s.audit(AuditAction::Export, "person", &person_id, &person_id);
+            serde_json::to_string_pretty(&document)
+                .map_err(|_| MigranError::internal("encoding the export failed"))
+        })
+    }
+}
+
+fn export(s: &Session<'_>, person_id: &str) -> Result<Value> {
+    let person = people::load_person(s, person_id)?;
+    let mut document = json!({
+        "format": EXPORT_FORMAT,
+        "exported_at": instant_text(s.now),
+        "person": to_value(&person)?,
+        "contacts": to_value(&people::load_contacts(s, person_id)?)?,
+        "journey": to_value(&people::load_journey(s, person_id)?)?,
+        "documents": to_value(&people::load_documents(s, person_id)?)?,
+        "consents": to_value(&consent::load_history(s, person_id)?)?,
+        "visits": to_value(&visits::load_visits(s, person_id)?)?,
+        "cases": to_value(&cases::details_of(s, person_id)?)?,
+        "returns": to_value(&reintegration::load_returns(s, person_id)?)?,
+        "audit": to_value(&audit::entries_about(s, person_id)?)?,
+    });
+    let mut pending = Vec::new();
+    for (name, section) in LATER_SECTIONS {
+        match section(s, person_id)? {
+            Some(value) => document[*name] = value,
+            None => pending.push(*name),
+        }
+    }
+    document["sections_pending"] = json!(pending);
+    Ok(document)
+}
+
+fn to_value<T: Serialize>(value: &T) -> Result<Value> {
+    serde_json::to_value(value).map_err(|_| MigranError::internal("encoding the export failed"))
+}

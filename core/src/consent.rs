@@ -1,0 +1,406 @@
+//! Consent per person and purpose (UU PDP, UU 27/2022; the project's summary of that law
+//! is not yet checked against its text, see shared FACTS.md), with its full history.
+//!
+//! Which operation needs which consent (docs/decisions/0007-consent.md):
+//! - `Registration`: recorded as given when a person is registered (the app asks before
+//!   it calls `add_person`). While it is withdrawn nothing new is recorded about the
+//!   person (updates, contacts, journey, documents, visits, cases, returns); reading,
+//!   exporting and erasing stay possible, because they serve the person's own rights.
+//! - `ShareWithAgencies`: referring a case to an agency.
+//! - `ShareWithFamily`: what the family sees (checklist view, emergency alerts); checked
+//!   by those modules with [`require`].
+//! - `Reporting`: only people with this consent are counted in the village report's
+//!   breakdowns; the others appear as one total.
+
+use std::collections::HashMap;
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{Actor, AuditAction};
+use crate::crypto::{new_row_id, Place};
+use crate::error::{InvalidReason, MigranError, Result};
+use crate::i18n::Locale;
+use crate::people::ensure_person;
+use crate::time::{date_text, instant_text, parse_date};
+use crate::validate;
+use crate::vault::{Session, Vault};
+
+const CONSENTS: &str = "consents";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, uniffi::Enum)]
+pub enum ConsentPurpose {
+    /// Keeping the person's record in the village register at all.
+    Registration,
+    /// Showing the person's checklist and alerts to their family.
+    ShareWithFamily,
+    /// Passing case details to agencies (Disnaker, KP2MI/BP3MI, KBRI, police, NGOs).
+    ShareWithAgencies,
+    /// Being counted in the village's reports upward (counts only, no personal data).
+    Reporting,
+}
+
+pub const ALL_PURPOSES: [ConsentPurpose; 4] = [
+    ConsentPurpose::Registration,
+    ConsentPurpose::ShareWithFamily,
+    ConsentPurpose::ShareWithAgencies,
+    ConsentPurpose::Reporting,
+];
+
+impl ConsentPurpose {
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            ConsentPurpose::Registration => "registration",
+            ConsentPurpose::ShareWithFamily => "share_with_family",
+            ConsentPurpose::ShareWithAgencies => "share_with_agencies",
+            ConsentPurpose::Reporting => "reporting",
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            ConsentPurpose::Registration => 0,
+            ConsentPurpose::ShareWithFamily => 1,
+            ConsentPurpose::ShareWithAgencies => 2,
+            ConsentPurpose::Reporting => 3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ConsentInput {
+    pub purpose: ConsentPurpose,
+    /// `true`: given; `false`: withdrawn (or refused).
+    pub given: bool,
+    /// `YYYY-MM-DD`; today when `None`. Not in the future.
+    pub date: Option<String>,
+    /// How it was given (a signed form, orally before a witness, ...).
+    pub note: Option<String>,
+}
+
+/// One change of consent, as the history keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+pub struct ConsentRecord {
+    pub id: String,
+    pub person_id: String,
+    pub purpose: ConsentPurpose,
+    pub given: bool,
+    pub date: String,
+    pub note: Option<String>,
+    /// Who recorded it.
+    pub recorded_by: Option<Actor>,
+    pub recorded_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, uniffi::Enum)]
+pub enum ConsentState {
+    Given,
+    Withdrawn,
+    /// Never recorded.
+    NotAsked,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+pub struct ConsentStatus {
+    pub purpose: ConsentPurpose,
+    pub state: ConsentState,
+    /// Date of the record that set the state.
+    pub since: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ConsentData {
+    purpose: ConsentPurpose,
+    given: bool,
+    date: String,
+    note: Option<String>,
+    recorded_by: Option<Actor>,
+}
+
+#[uniffi::export]
+impl Vault {
+    /// Records that a consent was given or withdrawn. Allowed whatever the current state:
+    /// withdrawing must always be possible.
+    pub fn record_consent(&self, person_id: String, input: ConsentInput) -> Result<ConsentRecord> {
+        let note = validate::optional_multiline("note", input.note.as_deref(), validate::LONG_TEXT_MAX)?;
+        self.write(|s| {
+            ensure_person(s, &person_id)?;
+            let date = consent_date(s, input.date.as_deref())?;
+            let record = record(s, &person_id, input.purpose, input.given, date, note.clone())?;
+            Ok(record)
+        })
+    }
+
+    /// The current state of every purpose for a person.
+    pub fn consents(&self, person_id: String) -> Result<Vec<ConsentStatus>> {
+        self.read(|s| {
+            ensure_person(s, &person_id)?;
+            let history = load_history(s, &person_id)?;
+            s.audit_count(AuditAction::List, "consent", Some(&person_id), history.len());
+            Ok(current(&history))
+        })
+    }
+
+    /// Every consent change of a person, oldest first.
+    pub fn consent_history(&self, person_id: String) -> Result<Vec<ConsentRecord>> {
+        self.read(|s| {
+            ensure_person(s, &person_id)?;
+            let history = load_history(s, &person_id)?;
+            s.audit_count(AuditAction::List, "consent", Some(&person_id), history.len());
+            Ok(history)
+        })
+    }
+}
+
+/// The sentence the cadre reads to the person before recording a consent. Plain words,
+/// not legal text.
+#[uniffi::export]
+pub fn consent_text(purpose: ConsentPurpose, locale: Locale) -> String {
+    let (id, en) = match purpose {
+        ConsentPurpose::Registration => (
+            "Data Anda (nama, NIK, alamat, kontak keluarga, dokumen, rencana kerja) dicatat oleh desa untuk mendampingi dan melindungi Anda sebelum, selama dan sesudah bekerja di luar negeri. Anda boleh melihat, meminta salinan, memperbaiki atau menghapus data ini kapan saja.",
+            "Your data (name, NIK, address, family contacts, documents, work plans) is recorded by the village to accompany and protect you before, during and after working abroad. You may see, copy, correct or erase it at any time.",
+        ),
+        ConsentPurpose::ShareWithFamily => (
+            "Keluarga yang Anda tunjuk boleh melihat daftar persiapan keberangkatan Anda dan menerima tanda darurat dari Anda.",
+            "The family members you name may see your pre-departure checklist and receive your emergency alerts.",
+        ),
+        ConsentPurpose::ShareWithAgencies => (
+            "Bila ada masalah, kader boleh meneruskan keterangan kasus Anda kepada instansi yang membantu (Disnaker, KP2MI/BP3MI, KBRI/KJRI, polisi, LSM).",
+            "If there is a problem, the cadre may pass the details of your case to the agencies that help (Disnaker, KP2MI/BP3MI, the embassy or consulate, police, NGOs).",
+        ),
+        ConsentPurpose::Reporting => (
+            "Anda boleh dihitung dalam laporan desa ke kabupaten. Laporan hanya berisi jumlah, tanpa nama atau data pribadi.",
+            "You may be counted in the village's reports to the district. Reports hold only numbers, no names or personal data.",
+        ),
+    };
+    match locale {
+        Locale::Id => id.to_string(),
+        Locale::En => en.to_string(),
+    }
+}
+
+/// Stores one consent change; used by `record_consent` and at registration.
+pub(crate) fn record(
+    s: &Session<'_>,
+    person_id: &str,
+    purpose: ConsentPurpose,
+    given: bool,
+    date: String,
+    note: Option<String>,
+) -> Result<ConsentRecord> {
+    let id = new_row_id()?;
+    let data = ConsentData {
+        purpose,
+        given,
+        date,
+        note,
+        recorded_by: s.actor.cloned(),
+    };
+    let now = instant_text(s.now);
+    let sealed = s.keys.seal_json(place(&id), &data)?;
+    s.conn
+        .prepare_cached("INSERT INTO consents (id, person_id, created_at, data) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![id, person_id, now, sealed])?;
+    s.audit(AuditAction::Create, "consent", &id, person_id);
+    Ok(record_from(id, person_id.to_string(), data, now))
+}
+
+/// Registration implies the registration consent: the app asks before calling
+/// `add_person`, and the record of that answer is made here, dated the registration day.
+pub(crate) fn record_at_registration(s: &Session<'_>, person_id: &str) -> Result<()> {
+    record(
+        s,
+        person_id,
+        ConsentPurpose::Registration,
+        true,
+        date_text(s.now.date_naive()),
+        None,
+    )?;
+    Ok(())
+}
+
+/// Fails with `NotAllowed` (`consent_missing:<purpose>` or `consent_withdrawn:<purpose>`)
+/// unless the person's latest record for `purpose` says given.
+pub(crate) fn require(s: &Session<'_>, person_id: &str, purpose: ConsentPurpose) -> Result<()> {
+    let history = load_history(s, person_id)?;
+    let state = current(&history)
+        .into_iter()
+        .find(|status| status.purpose == purpose)
+        .map_or(ConsentState::NotAsked, |status| status.state);
+    match state {
+        ConsentState::Given => Ok(()),
+        ConsentState::Withdrawn => Err(MigranError::NotAllowed {
+            reason: format!("consent_withdrawn:{}", purpose.code()),
+        }),
+        ConsentState::NotAsked => Err(MigranError::NotAllowed {
+            reason: format!("consent_missing:{}", purpose.code()),
+        }),
+    }
+}
+
+/// Whether `purpose` is given in a row of [`all_current`].
+pub(crate) fn is_given(states: &[bool; 4], purpose: ConsentPurpose) -> bool {
+    states[purpose.index()]
+}
+
+/// For reports: each person's current state per purpose (`true` given), one pass over
+/// the table.
+pub(crate) fn all_current(s: &Session<'_>) -> Result<HashMap<String, [bool; 4]>> {
+    let mut statement = s
+        .conn
+        .prepare_cached("SELECT id, person_id, data FROM consents ORDER BY created_at, rowid")?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, Vec<u8>>(2)?,
+        ))
+    })?;
+    // Latest by (date, insertion): kept with the date it was set on.
+    let mut latest: HashMap<String, [Option<(String, bool)>; 4]> = HashMap::new();
+    for row in rows {
+        let (id, person_id, sealed) = row?;
+        let data: ConsentData = match s.keys.open_json(place(&id), &sealed, "consent") {
+            Ok(data) => data,
+            // A damaged consent row cannot count as given.
+            Err(MigranError::Tampered { .. }) => continue,
+            Err(other) => return Err(other),
+        };
+        let slot = &mut latest.entry(person_id).or_default()[data.purpose.index()];
+        let newer = match slot {
+            None => true,
+            Some((date, _)) => data.date >= *date,
+        };
+        if newer {
+            *slot = Some((data.date, data.given));
+        }
+    }
+    Ok(latest
+        .into_iter()
+        .map(|(person, slots)| {
+            let given = slots.map(|slot| slot.is_some_and(|(_, given)| given));
+            (person, given)
+        })
+        .collect())
+}
+
+pub(crate) fn load_history(s: &Session<'_>, person_id: &str) -> Result<Vec<ConsentRecord>> {
+    let mut statement = s.conn.prepare_cached(
+        "SELECT id, created_at, data FROM consents WHERE person_id = ?1 ORDER BY created_at, rowid",
+    )?;
+    let rows = statement.query_map(params![person_id], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, Vec<u8>>(2)?,
+        ))
+    })?;
+    let mut history = Vec::new();
+    for row in rows {
+        let (id, created_at, sealed) = row?;
+        let data: ConsentData = s.keys.open_json(place(&id), &sealed, "consent")?;
+        history.push(record_from(id, person_id.to_string(), data, created_at));
+    }
+    // Ordered by the date the consent was given or withdrawn; same day: as recorded.
+    history.sort_by(|a, b| a.date.cmp(&b.date));
+    Ok(history)
+}
+
+/// The state each purpose is in after `history` (sorted by date, then recording order).
+fn current(history: &[ConsentRecord]) -> Vec<ConsentStatus> {
+    ALL_PURPOSES
+        .iter()
+        .map(|&purpose| {
+            let last = history.iter().rev().find(|record| record.purpose == purpose);
+            ConsentStatus {
+                purpose,
+                state: match last {
+                    None => ConsentState::NotAsked,
+                    Some(record) if record.given => ConsentState::Given,
+                    Some(_) => ConsentState::Withdrawn,
+                },
+                since: last.map(|record| record.date.clone()),
+            }
+        })
+        .collect()
+}
+
+fn consent_date(s: &Session<'_>, date: Option<&str>) -> Result<String> {
+    let today = s.now.date_naive();
+    match date.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(date_text(today)),
+        Some(text) => {
+            let date = parse_date("date", text)?;
+            if date > today {
+                return Err(MigranError::invalid("date", InvalidReason::OutOfRange));
+            }
+            Ok(date_text(date))
+        }
+    }
+}
+
+fn record_from(id: String, person_id: String, data: ConsentData, recorded_at: String) -> ConsentRecord {
+    ConsentRecord {
+        id,
+        person_id,
+        purpose: data.purpose,
+        given: data.given,
+        date: data.date,
+        note: data.note,
+        recorded_by: data.recorded_by,
+        recorded_at,
+    }
+}
+
+fn place(id: &str) -> Place<'_> {
+    Place {
+        table: CONSENTS,
+        row: id,
+        column: "data",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(purpose: ConsentPurpose, given: bool, date: &str) -> ConsentRecord {
+        ConsentRecord {
+            id: date.to_string(),
+            person_id: "p".to_string(),
+            purpose,
+            given,
+            date: date.to_string(),
+            note: None,
+            recorded_by: None,
+            recorded_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_latest_change_per_purpose_decides() {
+        let history = vec![
+            change(ConsentPurpose::Reporting, true, "2026-01-01"),
+            change(ConsentPurpose::Registration, true, "2026-01-01"),
+            change(ConsentPurpose::Reporting, false, "2026-03-01"),
+        ];
+        let states = current(&history);
+        let state = |purpose| {
+            states
+                .iter()
+                .find(|s| s.purpose == purpose)
+                .map(|s| (s.state, s.since.clone()))
+                .unwrap()
+        };
+        assert_eq!(
+            state(ConsentPurpose::Reporting),
+            (ConsentState::Withdrawn, Some("2026-03-01".to_string()))
+        );
+        assert_eq!(state(ConsentPurpose::Registration).0, ConsentState::Given);
+        assert_eq!(
+            state(ConsentPurpose::ShareWithFamily),
+            (ConsentState::NotAsked, None)
+        );
+    }
+}

@@ -1,0 +1,557 @@
+//! The village report: counts the village sends upward (to the kabupaten), never a name,
+//! an id or any other personal data. Made after unlock by decrypting what it counts.
+//!
+//! What is counted (docs/cadre-work.md, docs/decisions/0007-consent.md):
+//! - only people who are not archived and whose `Reporting` consent is given; the
+//!   others are one total (`people_not_counted`), never broken down;
+//! - people by phase and by sex: everyone counted, as they are now;
+//! - by destination country and by sector: those in pre-departure or abroad, as now;
+//! - events in the period (`from`..=`to`, either open): departures (journey departure
+//!   date), cases reported (by type, and by their status now), returns (by reason, with
+//!   the needs recorded), reintegration services given (by kind);
+//! - pre-departure completeness and screenings by risk come from the checklist and
+//!   screening modules; until they are wired they are empty and named in
+//!   `sections_pending`, so nobody reads "0" where the truth is "not counted".
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::audit::AuditAction;
+use crate::cases::{self, ALL_CASE_STATUSES, ALL_CASE_TYPES};
+use crate::consent::{self, ConsentPurpose};
+use crate::error::{InvalidReason, MigranError, Result};
+use crate::i18n::Locale;
+use crate::people::{self, Journey, Phase, Sex};
+use crate::reintegration::{self, ALL_NEEDS, ALL_RETURN_REASONS, ALL_SERVICE_KINDS};
+use crate::report_format::csv_line;
+use crate::time::{date_text, instant_text, parse_date};
+use crate::vault::{Session, Vault};
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
+pub struct ReportRequest {
+    /// First day of the period, `YYYY-MM-DD`; open when `None`.
+    pub from: Option<String>,
+    /// Last day of the period, inclusive; open when `None`.
+    pub to: Option<String>,
+}
+
+/// One count: `key` is a fixed code (`pre_departure`, `female`, `MY`, `unpaid_wages`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+pub struct ReportCount {
+    pub key: String,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+pub struct VillageReport {
+    pub generated_at: String,
+    pub period_from: Option<String>,
+    pub period_to: Option<String>,
+    /// People counted below: not archived, reporting consent given.
+    pub people_counted: u32,
+    /// People not archived but without reporting consent: only this total.
+    pub people_not_counted: u32,
+    pub by_phase: Vec<ReportCount>,
+    pub by_sex: Vec<ReportCount>,
+    /// Of those in pre-departure or abroad; `unknown` when not recorded.
+    pub by_destination: Vec<ReportCount>,
+    pub by_sector: Vec<ReportCount>,
+    pub departures_in_period: u32,
+    /// `complete`, `incomplete`, `not_started` among people in pre-departure.
+    pub pre_departure_completeness: Vec<ReportCount>,
+    pub cases_in_period: u32,
+    pub cases_by_type: Vec<ReportCount>,
+    /// Status now, of the cases reported in the period.
+    pub cases_by_status: Vec<ReportCount>,
+    /// `none`, `low`, `medium`, `high`, `critical`: the latest screening per person in
+    /// the period.
+    pub screenings_by_risk: Vec<ReportCount>,
+    pub returns_in_period: u32,
+    pub returns_by_reason: Vec<ReportCount>,
+    /// Needs recorded at the returns in the period (a return may have several).
+    pub reintegration_needs: Vec<ReportCount>,
+    pub services_in_period: u32,
+    pub services_by_kind: Vec<ReportCount>,
+    /// Sections not yet produced by this build (their lists above are empty).
+    pub sections_pending: Vec<String>,
+}
+
+/// The inclusive period, as date text (which sorts like dates).
+#[derive(Clone)]
+pub(crate) struct Period {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+impl Period {
+    pub(crate) fn contains(&self, date: &str) -> bool {
+        let after_start = match &self.from {
+            None => true,
+            Some(from) => date >= from.as_str(),
+        };
+        let before_end = match &self.to {
+            None => true,
+            Some(to) => date <= to.as_str(),
+        };
+        after_start && before_end
+    }
+}
+
+/// What a report section function gets: who is counted, the period, the journeys.
+// Read by the checklist and screening sections once they are wired (see the WIRE notes).
+#[allow(dead_code)]
+pub(crate) struct ReportScope<'a> {
+    pub counted: &'a HashSet<String>,
+    pub period: &'a Period,
+    pub journeys: &'a HashMap<String, Journey>,
+}
+
+/// WIRE (after merge, checklist module, issue 4): for each counted person in
+/// `Phase::PreDeparture`, whether their checklist is complete, incomplete or not started;
+/// return `Some(counts)` with keys `complete`, `incomplete`, `not_started`.
+fn pre_departure_completeness(
+    _s: &Session<'_>,
+    _scope: &ReportScope<'_>,
+) -> Result<Option<Vec<ReportCount>>> {
+    Ok(None)
+}
+
+/// WIRE (after merge, screening module, issue 5): the latest screening in the period of
+/// each counted person, by risk level; `Some(counts)` with keys `none`, `low`, `medium`,
+/// `high`, `critical` (and `unknown` if the screening has such a level).
+fn screenings_by_risk(_s: &Session<'_>, _scope: &ReportScope<'_>) -> Result<Option<Vec<ReportCount>>> {
+    Ok(None)
+}
+
+#[uniffi::export]
+impl Vault {
+    /// Makes the village report for a period. Recorded in the audit log (as a report,
+    /// with no person named).
+    pub fn village_report(&self, request: ReportRequest) -> Result<VillageReport> {
+        let period = period(&request)?;
+        self.read(|s| {
+            let report = build(s, &period)?;
+            s.audit_count(
+                AuditAction::Report,
+                "village_report",
+                None,
+                report.people_counted as usize,
+            );
+            Ok(report)
+        })
+    }
+}
+
+/// The report as CSV: `section,key,value` lines, the same for every front end.
+#[uniffi::export]
+pub fn village_report_csv(report: &VillageReport) -> String {
+    let mut out = csv_line(&["section", "key", "value"]);
+    let mut meta = |key: &str, value: &str| out.push_str(&csv_line(&["meta", key, value]));
+    meta("generated_at", &report.generated_at);
+    meta("period_from", report.period_from.as_deref().unwrap_or(""));
+    meta("period_to", report.period_to.as_deref().unwrap_or(""));
+    for (section, value) in totals(report) {
+        out.push_str(&csv_line(&["total", section, &value.to_string()]));
+    }
+    for (section, counts) in sections(report) {
+        for count in counts {
+            out.push_str(&csv_line(&[section, &count.key, &count.count.to_string()]));
+        }
+    }
+    for pending in &report.sections_pending {
+        out.push_str(&csv_line(&["pending", pending, ""]));
+    }
+    out
+}
+
+/// The report as JSON.
+#[uniffi::export]
+pub fn village_report_json(report: &VillageReport) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_else(|_| "{}".to_string())
+}
+
+/// A readable summary, for the CLI and for reading out at a village meeting.
+#[uniffi::export]
+pub fn village_report_text(report: &VillageReport, locale: Locale) -> String {
+    let id = locale == Locale::Id;
+    let mut out = String::new();
+    let period = match (&report.period_from, &report.period_to) {
+        (None, None) => if id { "semua waktu" } else { "all time" }.to_string(),
+        (from, to) => format!(
+            "{} .. {}",
+            from.as_deref().unwrap_or("…"),
+            to.as_deref().unwrap_or("…")
+        ),
+    };
+    out.push_str(&if id {
+        format!("Laporan desa (periode: {period})\n")
+    } else {
+        format!("Village report (period: {period})\n")
+    });
+    for (section, value) in totals(report) {
+        out.push_str(&format!("{}: {value}\n", label(section, locale)));
+    }
+    for (section, counts) in sections(report) {
+        if counts.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{}\n", label(section, locale)));
+        for count in counts {
+            out.push_str(&format!("  {}: {}\n", label(&count.key, locale), count.count));
+        }
+    }
+    if !report.sections_pending.is_empty() {
+        let names: Vec<String> = report.sections_pending.iter().map(|p| label(p, locale)).collect();
+        out.push_str(&if id {
+            format!("\nBelum dihitung oleh versi ini: {}\n", names.join(", "))
+        } else {
+            format!("\nNot yet counted by this version: {}\n", names.join(", "))
+        });
+    }
+    out
+}
+
+fn totals(report: &VillageReport) -> [(&'static str, u32); 6] {
+    [
+        ("people_counted", report.people_counted),
+        ("people_not_counted", report.people_not_counted),
+        ("departures_in_period", report.departures_in_period),
+        ("cases_in_period", report.cases_in_period),
+        ("returns_in_period", report.returns_in_period),
+        ("services_in_period", report.services_in_period),
+    ]
+}
+
+fn sections(report: &VillageReport) -> [(&'static str, &[ReportCount]); 11] {
+    [
+        ("by_phase", &report.by_phase),
+        ("by_sex", &report.by_sex),
+        ("by_destination", &report.by_destination),
+        ("by_sector", &report.by_sector),
+        ("pre_departure_completeness", &report.pre_departure_completeness),
+        ("cases_by_type", &report.cases_by_type),
+        ("cases_by_status", &report.cases_by_status),
+        ("screenings_by_risk", &report.screenings_by_risk),
+        ("returns_by_reason", &report.returns_by_reason),
+        ("reintegration_needs", &report.reintegration_needs),
+        ("services_by_kind", &report.services_by_kind),
+    ]
+}
+
+fn period(request: &ReportRequest) -> Result<Period> {
+    let parse = |field, value: &Option<String>| {
+        value
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| parse_date(field, t))
+            .transpose()
+    };
+    let from = parse("from", &request.from)?;
+    let to = parse("to", &request.to)?;
+    if let (Some(from), Some(to)) = (from, to) {
+        if to < from {
+            return Err(MigranError::invalid("to", InvalidReason::Inconsistent));
+        }
+    }
+    Ok(Period {
+        from: from.map(date_text),
+        to: to.map(date_text),
+    })
+}
+
+/// An enum's code: its serde name in snake case (`PreDeparture` -> `pre_departure`).
+fn code<T: Serialize>(value: &T) -> String {
+    let name = serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Counts with every key of `all` present (zeros included), in that order.
+fn fixed<T: Serialize + Ord + Copy>(all: &[T], counts: &BTreeMap<T, u32>) -> Vec<ReportCount> {
+    all.iter()
+        .map(|key| ReportCount {
+            key: code(key),
+            count: counts.get(key).copied().unwrap_or(0),
+        })
+        .collect()
+}
+
+fn bump<K: Ord>(map: &mut BTreeMap<K, u32>, key: K) {
+    *map.entry(key).or_insert(0) += 1;
+}
+
+pub(crate) fn build(s: &Session<'_>, period: &Period) -> Result<VillageReport> {
+    let consents = consent::all_current(s)?;
+    let journeys = people::all_journeys(s)?;
+    let mut counted = HashSet::new();
+    let mut not_counted = 0u32;
+    let mut by_phase = BTreeMap::new();
+    let mut by_sex = BTreeMap::new();
+    let mut by_destination: BTreeMap<String, u32> = BTreeMap::new();
+    let mut by_sector: BTreeMap<String, u32> = BTreeMap::new();
+    let mut departures = 0u32;
+    for person in people::report_persons(s)? {
+        if person.archived {
+            continue;
+        }
+        let reporting = consents
+            .get(&person.id)
+            .is_some_and(|given| consent::is_given(given, ConsentPurpose::Reporting));
+        if !reporting {
+            not_counted += 1;
+            continue;
+        }
+        let journey = journeys.get(&person.id);
+        let phase = journey.map_or(Phase::Prospective, |j| j.phase);
+        bump(&mut by_phase, phase);
+        bump(&mut by_sex, person.sex);
+        if let Some(journey) = journey {
+            if matches!(phase, Phase::PreDeparture | Phase::Abroad) {
+                let country = journey
+                    .destination_country
+                    .clone()
+                    .unwrap_or_else(|| "unknown".to_string());
+                bump(&mut by_destination, country);
+                let sector = journey
+                    .sector
+                    .map_or_else(|| "unknown".to_string(), |sector| code(&sector));
+                bump(&mut by_sector, sector);
+            }
+            if journey
+                .departure_date
+                .as_deref()
+                .is_some_and(|d| period.contains(d))
+            {
+                departures += 1;
+            }
+        }
+        counted.insert(person.id);
+    }
+
+    let mut cases_by_type = BTreeMap::new();
+    let mut cases_by_status = BTreeMap::new();
+    let mut cases_in_period = 0u32;
+    for (person_id, case_type, status, reported_on) in cases::report_rows(s)? {
+        if counted.contains(&person_id) && period.contains(&reported_on) {
+            cases_in_period += 1;
+            bump(&mut cases_by_type, case_type);
+            bump(&mut cases_by_status, status);
+        }
+    }
+
+    let mut returns_by_reason = BTreeMap::new();
+    let mut needs = BTreeMap::new();
+    let mut returns_in_period = 0u32;
+    for (person_id, date, reason, return_needs) in reintegration::report_returns(s)? {
+        if counted.contains(&person_id) && period.contains(&date) {
+            returns_in_period += 1;
+            bump(&mut returns_by_reason, reason);
+            for need in return_needs {
+                bump(&mut needs, need);
+            }
+        }
+    }
+    let mut services_by_kind = BTreeMap::new();
+    let mut services_in_period = 0u32;
+    for (person_id, date, kind) in reintegration::report_services(s)? {
+        if counted.contains(&person_id) && period.contains(&date) {
+            services_in_period += 1;
+            bump(&mut services_by_kind, kind);
+        }
+    }
+
+    let scope = ReportScope {
+        counted: &counted,
+        period,
+        journeys: &journeys,
+    };
+    let mut sections_pending = Vec::new();
+    let mut pending = |name: &str, section: Option<Vec<ReportCount>>| {
+        section.unwrap_or_else(|| {
+            sections_pending.push(name.to_string());
+            Vec::new()
+        })
+    };
+    let completeness = pending(
+        "pre_departure_completeness",
+        pre_departure_completeness(s, &scope)?,
+    );
+    let screenings = pending("screenings_by_risk", screenings_by_risk(s, &scope)?);
+
+    Ok(VillageReport {
+        generated_at: instant_text(s.now),
+        period_from: period.from.clone(),
+        period_to: period.to.clone(),
+        people_counted: counted.len() as u32,
+        people_not_counted: not_counted,
+        by_phase: fixed(
+            &[
+                Phase::Prospective,
+                Phase::PreDeparture,
+                Phase::Abroad,
+                Phase::Returned,
+            ],
+            &by_phase,
+        ),
+        by_sex: fixed(&[Sex::Female, Sex::Male], &by_sex),
+        by_destination: by_count(by_destination),
+        by_sector: by_count(by_sector),
+        departures_in_period: departures,
+        pre_departure_completeness: completeness,
+        cases_in_period,
+        cases_by_type: fixed(&ALL_CASE_TYPES, &cases_by_type),
+        cases_by_status: fixed(&ALL_CASE_STATUSES, &cases_by_status),
+        screenings_by_risk: screenings,
+        returns_in_period,
+        returns_by_reason: fixed(&ALL_RETURN_REASONS, &returns_by_reason),
+        reintegration_needs: fixed(&ALL_NEEDS, &needs),
+        services_in_period,
+        services_by_kind: fixed(&ALL_SERVICE_KINDS, &services_by_kind),
+        sections_pending,
+    })
+}
+
+/// Open-ended keys (countries, sectors) by count, largest first, then by key.
+fn by_count(map: BTreeMap<String, u32>) -> Vec<ReportCount> {
+    let mut counts: Vec<ReportCount> = map
+        .into_iter()
+        .map(|(key, count)| ReportCount { key, count })
+        .collect();
+    counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
+    counts
+}
+
+/// The words for a section or key code; a country code stays as it is.
+fn label(code: &str, locale: Locale) -> String {
+    let (id, en) = match code {
+        "people_counted" => ("Orang yang dihitung", "People counted"),
+        "people_not_counted" => (
+            "Tanpa persetujuan pelaporan (tidak dirinci)",
+            "Without reporting consent (not broken down)",
+        ),
+        "departures_in_period" => ("Keberangkatan dalam periode", "Departures in the period"),
+        "cases_in_period" => ("Kasus dilaporkan dalam periode", "Cases reported in the period"),
+        "returns_in_period" => ("Kepulangan dalam periode", "Returns in the period"),
+        "services_in_period" => (
+            "Layanan reintegrasi dalam periode",
+            "Reintegration services in the period",
+        ),
+        "by_phase" => ("Menurut tahap", "By phase"),
+        "by_sex" => ("Menurut jenis kelamin", "By sex"),
+        "by_destination" => (
+            "Menurut negara tujuan (pra-penempatan dan bekerja)",
+            "By destination (pre-departure and abroad)",
+        ),
+        "by_sector" => (
+            "Menurut sektor (pra-penempatan dan bekerja)",
+            "By sector (pre-departure and abroad)",
+        ),
+        "pre_departure_completeness" => (
+            "Kelengkapan persiapan keberangkatan",
+            "Pre-departure completeness",
+        ),
+        "cases_by_type" => ("Kasus menurut jenis", "Cases by type"),
+        "cases_by_status" => ("Kasus menurut status", "Cases by status"),
+        "screenings_by_risk" => ("Skrining menurut tingkat risiko", "Screenings by risk level"),
+        "returns_by_reason" => ("Kepulangan menurut alasan", "Returns by reason"),
+        "reintegration_needs" => ("Kebutuhan reintegrasi", "Reintegration needs"),
+        "services_by_kind" => ("Layanan menurut jenis", "Services by kind"),
+        "prospective" => ("Calon (belum proses)", "Prospective"),
+        "pre_departure" => ("Pra-penempatan", "Pre-departure"),
+        "abroad" => ("Sedang bekerja", "Abroad"),
+        "returned" => ("Purna (sudah pulang)", "Returned"),
+        "female" => ("Perempuan", "Female"),
+        "male" => ("Laki-laki", "Male"),
+        "unknown" => ("Tidak diketahui", "Unknown"),
+        "domestic_work" => ("Pekerja rumah tangga", "Domestic work"),
+        "caregiving" => ("Perawat", "Caregiving"),
+        "manufacturing" => ("Manufaktur", "Manufacturing"),
+        "construction" => ("Konstruksi", "Construction"),
+        "agriculture" => ("Pertanian", "Agriculture"),
+        "fishing" => ("Perikanan", "Fishing"),
+        "hospitality" => ("Perhotelan", "Hospitality"),
+        "other" => ("Lainnya", "Other"),
+        "unpaid_wages" => ("Gaji tidak dibayar", "Unpaid wages"),
+        "abuse" => ("Kekerasan", "Abuse"),
+        "document_seized" => ("Dokumen ditahan", "Documents seized"),
+        "missing_contact" => ("Hilang kontak", "Missing contact"),
+        "detention" => ("Ditahan", "Detention"),
+        "trafficking_suspicion" => ("Dugaan TPPO", "Suspected trafficking"),
+        "death_or_illness" => ("Meninggal atau sakit", "Death or illness"),
+        "deportation" => ("Deportasi", "Deportation"),
+        "open" => ("Baru", "Open"),
+        "referred" => ("Dirujuk", "Referred"),
+        "in_progress" => ("Ditangani", "In progress"),
+        "resolved" => ("Selesai", "Resolved"),
+        "closed" => ("Ditutup", "Closed"),
+        "contract_end" => ("Kontrak selesai", "Contract ended"),
+        "early_return" => ("Pulang lebih awal", "Early return"),
+        "deported" => ("Dideportasi", "Deported"),
+        "case" => ("Karena kasus", "Because of a case"),
+        "health" => ("Kesehatan", "Health"),
+        "legal" => ("Hukum", "Legal"),
+        "psychosocial" => ("Psikososial", "Psychosocial"),
+        "economic" => ("Ekonomi", "Economic"),
+        "training" => ("Pelatihan", "Training"),
+        "business_support" => ("Pendampingan usaha", "Business support"),
+        "counselling" => ("Konseling", "Counselling"),
+        "health_care" => ("Layanan kesehatan", "Health care"),
+        "legal_aid" => ("Bantuan hukum", "Legal aid"),
+        "complete" => ("Lengkap", "Complete"),
+        "incomplete" => ("Belum lengkap", "Incomplete"),
+        "not_started" => ("Belum mulai", "Not started"),
+        "none" => ("Tidak ada", "None"),
+        "low" => ("Rendah", "Low"),
+        "medium" => ("Sedang", "Medium"),
+        "high" => ("Tinggi", "High"),
+        "critical" => ("Kritis", "Critical"),
+        other => (other, other),
+    };
+    match locale {
+        Locale::Id => id.to_string(),
+        Locale::En => en.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_snake_case_serde_names() {
+        assert_eq!(code(&Phase::PreDeparture), "pre_departure");
+        assert_eq!(
+            code(&crate::cases::CaseType::TraffickingSuspicion),
+            "trafficking_suspicion"
+        );
+        assert_eq!(code(&Sex::Female), "female");
+    }
+
+    #[test]
+    fn the_period_is_inclusive_and_may_be_open() {
+        let period = Period {
+            from: Some("2026-01-01".into()),
+            to: Some("2026-03-31".into()),
+        };
+        assert!(period.contains("2026-01-01"));
+        assert!(period.contains("2026-03-31"));
+        assert!(!period.contains("2025-12-31"));
+        assert!(!period.contains("2026-04-01"));
+        let open = Period { from: None, to: None };
+        assert!(open.contains("1999-01-01"));
+    }
+}
