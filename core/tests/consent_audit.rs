@@ -1,0 +1,369 @@
+//! Consent enforcement, the audit log, the person's export, and erasure of the links.
+
+mod support;
+
+use migran_core::{
+    ActorInput, ActorRole, AuditAction, AuditQuery, CaseInput, CaseType, ConsentInput, ConsentPurpose,
+    ConsentState, ContactInput, ExportFormat, JourneyInput, MigranError, PageRequest, Relation,
+    ReportRequest, Reporter, VisitInput, VisitTopic,
+};
+use support::*;
+
+const MARKER: &str = "Wqjmarker";
+const ALL: PageRequest = PageRequest {
+    offset: 0,
+    limit: 1000,
+};
+
+fn query(person_id: Option<String>) -> AuditQuery {
+    AuditQuery {
+        person_id,
+        from: None,
+        to: None,
+        page: ALL,
+    }
+}
+
+fn consent(purpose: ConsentPurpose, given: bool) -> ConsentInput {
+    ConsentInput {
+        purpose,
+        given,
+        date: None,
+        note: None,
+    }
+}
+
+fn cadre() -> ActorInput {
+    ActorInput {
+        name: "Kader Contoh".into(),
+        role: ActorRole::Cadre,
+    }
+}
+
+#[test]
+fn registration_records_its_consent_and_a_withdrawal_stops_new_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 2, 1);
+    let vault = new_vault(dir.path(), clock.clone());
+    let siti = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    let states = vault.consents(siti.id.clone()).unwrap();
+    assert_eq!(states[0].purpose, ConsentPurpose::Registration);
+    assert_eq!(states[0].state, ConsentState::Given);
+    assert_eq!(states[0].since.as_deref(), Some("2026-02-01"));
+    assert!(states[1..].iter().all(|s| s.state == ConsentState::NotAsked));
+
+    clock.advance(chrono::Duration::days(3));
+    vault
+        .record_consent(siti.id.clone(), consent(ConsentPurpose::Registration, false))
+        .unwrap();
+    let withdrawn = MigranError::NotAllowed {
+        reason: "consent_withdrawn:registration".into(),
+    };
+    assert_eq!(
+        vault
+            .set_journey(siti.id.clone(), JourneyInput::default())
+            .unwrap_err(),
+        withdrawn
+    );
+    assert_eq!(
+        vault
+            .add_contact(
+                siti.id.clone(),
+                ContactInput {
+                    name: "Ibu Contoh".into(),
+                    relation: Relation::Parent,
+                    phone: None,
+                    address: None
+                }
+            )
+            .unwrap_err(),
+        withdrawn
+    );
+    let visit = VisitInput {
+        date: "2026-02-04".into(),
+        cadre: None,
+        present: vec![],
+        topics: vec![VisitTopic::SafeMigration],
+        observations: None,
+        follow_ups: vec![],
+        next_visit_on: None,
+    };
+    assert_eq!(
+        vault.add_visit(siti.id.clone(), visit.clone()).unwrap_err(),
+        withdrawn
+    );
+    assert_eq!(
+        vault
+            .open_case(
+                siti.id.clone(),
+                CaseInput {
+                    case_type: CaseType::Abuse,
+                    description: "x".into(),
+                    reported_by: Reporter::Family,
+                    reported_on: None
+                }
+            )
+            .unwrap_err(),
+        withdrawn
+    );
+    let message = withdrawn.message(migran_core::Locale::Id);
+    assert!(
+        message.contains("menarik persetujuan untuk pendaftaran"),
+        "{message}"
+    );
+    // Reading, exporting and erasing stay possible: they serve the person's rights.
+    assert!(vault.get_person(siti.id.clone()).is_ok());
+    assert!(vault.export_person(siti.id.clone()).is_ok());
+    // Given again: work resumes; the history keeps all three changes.
+    vault
+        .record_consent(siti.id.clone(), consent(ConsentPurpose::Registration, true))
+        .unwrap();
+    vault.add_visit(siti.id.clone(), visit).unwrap();
+    let history = vault.consent_history(siti.id.clone()).unwrap();
+    assert_eq!(
+        history.iter().map(|c| c.given).collect::<Vec<_>>(),
+        vec![true, false, true]
+    );
+    // A consent cannot be dated in the future.
+    let mut future = consent(ConsentPurpose::Reporting, true);
+    future.date = Some("2026-03-01".into());
+    assert!(matches!(
+        vault.record_consent(siti.id, future),
+        Err(MigranError::Invalid { field, .. }) if field == "date"
+    ));
+}
+
+#[test]
+fn only_people_with_reporting_consent_are_broken_down_in_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 2, 1));
+    let siti = vault.add_person(fake_person("Siti Contoh", 2)).unwrap();
+    let budi = vault.add_person(fake_person("Budi Contoh", 1)).unwrap();
+    vault
+        .record_consent(siti.id.clone(), consent(ConsentPurpose::Reporting, true))
+        .unwrap();
+    let report = vault.village_report(ReportRequest::default()).unwrap();
+    assert_eq!((report.people_counted, report.people_not_counted), (1, 1));
+    assert_eq!(report.by_sex[0].key, "female");
+    assert_eq!(report.by_sex[0].count, 1);
+    vault
+        .record_consent(budi.id.clone(), consent(ConsentPurpose::Reporting, true))
+        .unwrap();
+    vault
+        .record_consent(siti.id, consent(ConsentPurpose::Reporting, false))
+        .unwrap();
+    let report = vault.village_report(ReportRequest::default()).unwrap();
+    assert_eq!((report.people_counted, report.people_not_counted), (1, 1));
+    assert_eq!(report.by_sex[1].key, "male");
+    assert_eq!(report.by_sex[1].count, 1);
+}
+
+#[test]
+fn every_access_to_personal_data_is_in_the_audit_log_with_who_and_no_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 2, 1));
+    vault.set_actor(cadre()).unwrap();
+    let mut input = fake_person(&format!("Siti {MARKER}"), 1);
+    input.address = Some(format!("Jalan {MARKER}"));
+    let siti = vault.add_person(input).unwrap();
+    vault.get_person(siti.id.clone()).unwrap();
+    vault.search_persons(MARKER.into(), 10).unwrap();
+    vault
+        .find_persons(migran_core::Lookup::Nik {
+            nik: siti.nik.clone(),
+        })
+        .unwrap();
+    vault.list_persons(ALL, false).unwrap();
+    vault
+        .add_contact(
+            siti.id.clone(),
+            ContactInput {
+                name: format!("Ibu {MARKER}"),
+                relation: Relation::Parent,
+                phone: Some("081211112222".into()),
+                address: None,
+            },
+        )
+        .unwrap();
+    let case = vault
+        .open_case(
+            siti.id.clone(),
+            CaseInput {
+                case_type: CaseType::TraffickingSuspicion,
+                description: format!("Uraian {MARKER}"),
+                reported_by: Reporter::Migrant,
+                reported_on: None,
+            },
+        )
+        .unwrap();
+    vault.get_case(case.id.clone()).unwrap();
+    vault.village_report(ReportRequest::default()).unwrap();
+
+    let about_siti = vault.audit_log(query(Some(siti.id.clone()))).unwrap();
+    let actions: Vec<(AuditAction, String)> = about_siti
+        .items
+        .iter()
+        .map(|e| (e.action, e.kind.clone()))
+        .collect();
+    for wanted in [
+        (AuditAction::Create, "person"),
+        (AuditAction::Create, "consent"),
+        (AuditAction::Read, "person"),
+        (AuditAction::Search, "person"),
+        (AuditAction::Create, "contact"),
+        (AuditAction::Create, "case"),
+        (AuditAction::Read, "case"),
+    ] {
+        assert!(
+            actions.contains(&(wanted.0, wanted.1.to_string())),
+            "{wanted:?} missing from {actions:?}"
+        );
+    }
+    assert!(about_siti
+        .items
+        .iter()
+        .all(|e| e.actor.as_ref().map(|a| a.name.as_str()) == Some("Kader Contoh")));
+    let everything = vault.audit_log(query(None)).unwrap();
+    assert!(everything.total > about_siti.total);
+    assert!(everything
+        .items
+        .iter()
+        .any(|e| e.action == AuditAction::Report && e.person_id.is_none()));
+
+    // No value in any view of the log.
+    let json = vault.export_audit_log(None, None, ExportFormat::Json).unwrap();
+    let csv = vault.export_audit_log(None, None, ExportFormat::Csv).unwrap();
+    for text in [&json, &csv, &format!("{everything:?}")] {
+        for secret in [MARKER, siti.nik.as_str(), "6281211112222", "Trafficking"] {
+            assert!(!text.contains(secret), "{secret} in the audit log");
+        }
+    }
+    // The scan can fail: the actor (who) is there, and Siti's record id.
+    assert!(csv.contains("Kader Contoh") && csv.contains(&siti.id));
+    assert!(
+        csv.starts_with("at,actor_role,actor_name,action,kind,record_id,person_id,count,subject_erased\r\n")
+    );
+    // Nor in the files: the actor's name is sealed too.
+    drop(vault);
+    for secret in [MARKER, "Kader Contoh"] {
+        assert_eq!(
+            files_containing(dir.path(), secret),
+            Vec::<String>::new(),
+            "{secret}"
+        );
+    }
+}
+
+#[test]
+fn the_actor_is_forgotten_on_lock_and_needs_an_unlocked_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 2, 1));
+    vault.set_actor(cadre()).unwrap();
+    assert_eq!(vault.current_actor().unwrap().role, ActorRole::Cadre);
+    vault.lock();
+    assert_eq!(vault.current_actor(), None);
+    assert_eq!(vault.set_actor(cadre()), Err(MigranError::Locked));
+    vault.unlock(PIN.into()).unwrap();
+    let siti = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    let entries = vault.audit_log(query(Some(siti.id))).unwrap().items;
+    assert!(
+        entries.iter().all(|e| e.actor.is_none()),
+        "no actor set after unlock"
+    );
+}
+
+#[test]
+fn the_export_holds_everything_about_one_person_and_nobody_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 2, 1));
+    let siti = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    let budi = vault.add_person(fake_person("Budi Lainnya", 2)).unwrap();
+    vault
+        .add_contact(
+            siti.id.clone(),
+            ContactInput {
+                name: "Ibu Siti".into(),
+                relation: Relation::Parent,
+                phone: None,
+                address: None,
+            },
+        )
+        .unwrap();
+    vault
+        .open_case(
+            siti.id.clone(),
+            CaseInput {
+                case_type: CaseType::UnpaidWages,
+                description: "Gaji belum dibayar".into(),
+                reported_by: Reporter::Family,
+                reported_on: None,
+            },
+        )
+        .unwrap();
+    let export = vault.export_person(siti.id.clone()).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&export).unwrap();
+    assert_eq!(value["format"], "migran-person-export/1");
+    assert_eq!(value["person"]["full_name"], "Siti Contoh");
+    assert_eq!(value["contacts"][0]["name"], "Ibu Siti");
+    assert_eq!(value["cases"][0]["case"]["description"], "Gaji belum dibayar");
+    assert_eq!(value["cases"][0]["timeline"][0]["change"], "Opened");
+    assert_eq!(value["consents"][0]["purpose"], "Registration");
+    assert!(value["audit"].as_array().unwrap().len() >= 3);
+    assert_eq!(
+        value["sections_pending"],
+        serde_json::json!(["checklist", "screenings", "emergency"])
+    );
+    assert!(!export.contains("Budi") && !export.contains(&budi.id));
+    assert_eq!(
+        vault.export_person("nobody".into()).unwrap_err(),
+        MigranError::NotFound {
+            kind: "person".into()
+        }
+    );
+}
+
+#[test]
+fn erasure_leaves_audit_entries_that_no_longer_point_at_the_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 2, 1));
+    vault.set_actor(cadre()).unwrap();
+    let siti = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    let budi = vault.add_person(fake_person("Budi Contoh", 2)).unwrap();
+    vault.get_person(siti.id.clone()).unwrap();
+    vault.get_person(budi.id.clone()).unwrap();
+    let case = vault
+        .open_case(
+            siti.id.clone(),
+            CaseInput {
+                case_type: CaseType::Abuse,
+                description: "x".into(),
+                reported_by: Reporter::Family,
+                reported_on: None,
+            },
+        )
+        .unwrap();
+    let before = vault.audit_log(query(None)).unwrap().total;
+    vault.erase_person(siti.id.clone()).unwrap();
+
+    let entries = vault.audit_log(query(None)).unwrap().items;
+    assert!(
+        entries.len() as u32 > before,
+        "entries are kept, and the erasure added"
+    );
+    assert!(entries
+        .iter()
+        .any(|e| e.action == AuditAction::Erase && e.person_id.is_none()));
+    let anonymised = entries.iter().filter(|e| e.subject_erased).count();
+    assert!(anonymised >= 4, "{anonymised}");
+    let listing = format!("{entries:?}");
+    assert!(!listing.contains(&siti.id) && !listing.contains(&case.id));
+    assert!(listing.contains(&budi.id), "other people's entries are untouched");
+    assert!(vault
+        .audit_log(query(Some(siti.id.clone())))
+        .unwrap()
+        .items
+        .is_empty());
+    // Not in the files either (the WAL was emptied by the erasure).
+    assert_eq!(files_containing(dir.path(), &siti.id), Vec::<String>::new());
+    assert_eq!(files_containing(dir.path(), &case.id), Vec::<String>::new());
+}
