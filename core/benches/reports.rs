@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use migran_core::{
-    CaseInput, CaseType, ConsentInput, ConsentPurpose, JourneyInput, Phase, PersonInput, ReintegrationNeed,
-    ReportRequest, Reporter, ReturnInput, ReturnReason, Sector, ServiceInput, ServiceKind, Sex, SystemClock, Vault,
-    VaultSettings,
+    CaseInput, CaseType, ConsentInput, ConsentPurpose, JourneyInput, PersonInput, Phase, ReintegrationNeed,
+    ReportRequest, Reporter, ReturnInput, ReturnReason, Sector, ServiceInput, ServiceKind, Sex, SystemClock,
+    Vault, VaultSettings,
 };
 
 const PEOPLE: u32 = 10_000;
@@ -34,11 +34,22 @@ fn village(dir: &std::path::Path) -> Arc<Vault> {
         kdf_iterations: migran_core::MIN_KDF_ITERATIONS,
         ..VaultSettings::default()
     };
-    let vault = Vault::create_with_clock(dir, "246810", Some(vec![7; 32]), settings, Arc::new(SystemClock)).unwrap();
+    let vault =
+        Vault::create_with_clock(dir, "246810", Some(vec![7; 32]), settings, Arc::new(SystemClock)).unwrap();
     let persons = vault.import_persons((0..PEOPLE).map(person).collect()).unwrap();
-    let phases = [Phase::Prospective, Phase::PreDeparture, Phase::Abroad, Phase::Returned];
+    let phases = [
+        Phase::Prospective,
+        Phase::PreDeparture,
+        Phase::Abroad,
+        Phase::Returned,
+    ];
     let countries = ["MY", "TW", "HK", "SG", "SA", "KR", "JP"];
-    let sectors = [Sector::DomesticWork, Sector::Manufacturing, Sector::Caregiving, Sector::Fishing];
+    let sectors = [
+        Sector::DomesticWork,
+        Sector::Manufacturing,
+        Sector::Caregiving,
+        Sector::Fishing,
+    ];
     for (n, p) in persons.iter().enumerate() {
         vault
             .set_journey(
@@ -113,7 +124,9 @@ fn village(dir: &std::path::Path) -> Arc<Vault> {
 fn bench_report(c: &mut Criterion) {
     // tmpfs where there is one: the setup makes ~21,000 committed writes, and their fsyncs
     // are not what is measured.
-    let dir = tempfile::tempdir_in("/dev/shm").or_else(|_| tempfile::tempdir()).unwrap();
+    let dir = tempfile::tempdir_in("/dev/shm")
+        .or_else(|_| tempfile::tempdir())
+        .unwrap();
     let vault = village(dir.path());
     let mut group = c.benchmark_group("village_report");
     group.sample_size(20);

@@ -358,10 +358,16 @@ fn load_services(s: &Session<'_>, person_id: &str) -> Result<Vec<ReintegrationSe
     Ok(services)
 }
 
-/// For the village report: (person, return date, reason, needs) of every return.
-pub(crate) fn report_returns(
-    s: &Session<'_>,
-) -> Result<Vec<(String, String, ReturnReason, Vec<ReintegrationNeed>)>> {
+/// What the village report counts of a return.
+pub(crate) struct ReturnFacts {
+    pub person_id: String,
+    pub return_date: String,
+    pub reason: ReturnReason,
+    pub needs: Vec<ReintegrationNeed>,
+}
+
+/// For the village report: every readable return.
+pub(crate) fn report_returns(s: &Session<'_>) -> Result<Vec<ReturnFacts>> {
     let mut statement = s.conn.prepare_cached("SELECT id, person_id, data FROM returns")?;
     let rows = statement.query_map([], |row| {
         Ok((
@@ -377,7 +383,12 @@ pub(crate) fn report_returns(
             .keys
             .open_json::<ReturnData>(place(RETURNS, &id), &sealed, "return")
         {
-            Ok(data) => out.push((person_id, data.return_date, data.reason, data.needs)),
+            Ok(data) => out.push(ReturnFacts {
+                person_id,
+                return_date: data.return_date,
+                reason: data.reason,
+                needs: data.needs,
+            }),
             Err(MigranError::Tampered { .. }) => {}
             Err(other) => return Err(other),
         }

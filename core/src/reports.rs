@@ -356,11 +356,11 @@ pub(crate) fn build(s: &Session<'_>, period: &Period) -> Result<VillageReport> {
     let mut returns_by_reason = BTreeMap::new();
     let mut needs = BTreeMap::new();
     let mut returns_in_period = 0u32;
-    for (person_id, date, reason, return_needs) in reintegration::report_returns(s)? {
-        if counted.contains(&person_id) && period.contains(&date) {
+    for facts in reintegration::report_returns(s)? {
+        if counted.contains(&facts.person_id) && period.contains(&facts.return_date) {
             returns_in_period += 1;
-            bump(&mut returns_by_reason, reason);
-            for need in return_needs {
+            bump(&mut returns_by_reason, facts.reason);
+            for need in facts.needs {
                 bump(&mut needs, need);
             }
         }
