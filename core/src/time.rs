@@ -57,6 +57,11 @@ pub(crate) fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
         .map_err(|_| MigranError::invalid(field, InvalidReason::BadDate))
 }
 
+/// Parses a date that the core itself stored.
+pub(crate) fn parse_stored_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
 /// Full years between `birth` and `on`.
 pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
     use chrono::Datelike;

@@ -35,7 +35,7 @@ pub enum VisitTopic {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct FollowUpInput {
+pub struct VisitFollowUpInput {
     /// What is to be done.
     pub action: String,
     /// `YYYY-MM-DD`, not before the visit.
@@ -52,13 +52,13 @@ pub struct VisitInput {
     pub present: Vec<String>,
     pub topics: Vec<VisitTopic>,
     pub observations: Option<String>,
-    pub follow_ups: Vec<FollowUpInput>,
+    pub follow_ups: Vec<VisitFollowUpInput>,
     /// When the next visit should be; the agenda's cadence by phase when `None`.
     pub next_visit_on: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
-pub struct FollowUp {
+pub struct VisitFollowUp {
     pub id: String,
     pub visit_id: String,
     pub person_id: String,
@@ -78,7 +78,7 @@ pub struct Visit {
     pub present: Vec<String>,
     pub topics: Vec<VisitTopic>,
     pub observations: Option<String>,
-    pub follow_ups: Vec<FollowUp>,
+    pub follow_ups: Vec<VisitFollowUp>,
     pub next_visit_on: Option<String>,
     pub created_at: String,
 }
@@ -94,7 +94,7 @@ struct VisitData {
 }
 
 #[derive(Serialize, Deserialize)]
-struct FollowUpData {
+struct VisitFollowUpData {
     action: String,
     due_on: String,
     done_on: Option<String>,
@@ -151,12 +151,12 @@ impl Vault {
     }
 
     /// Marks a follow-up done (on `done_on`, today when `None`).
-    pub fn complete_follow_up(
+    pub fn complete_visit_follow_up(
         &self,
         follow_up_id: String,
         done_on: Option<String>,
         note: Option<String>,
-    ) -> Result<FollowUp> {
+    ) -> Result<VisitFollowUp> {
         let note = validate::optional_multiline("note", note.as_deref(), validate::LONG_TEXT_MAX)?;
         self.write(|s| {
             let (visit_id, person_id, mut data) = load_follow_up(s, &follow_up_id)?;
@@ -175,7 +175,7 @@ impl Vault {
     }
 }
 
-fn visit_data(s: &Session<'_>, input: &VisitInput) -> Result<(VisitData, Vec<FollowUpData>)> {
+fn visit_data(s: &Session<'_>, input: &VisitInput) -> Result<(VisitData, Vec<VisitFollowUpData>)> {
     let date = parse_date("date", &input.date)?;
     if date > s.now.date_naive() {
         return Err(MigranError::invalid("date", InvalidReason::OutOfRange));
@@ -220,7 +220,7 @@ fn visit_data(s: &Session<'_>, input: &VisitInput) -> Result<(VisitData, Vec<Fol
         if due < date {
             return Err(MigranError::invalid("due_on", InvalidReason::Inconsistent));
         }
-        follow_ups.push(FollowUpData {
+        follow_ups.push(VisitFollowUpData {
             action: validate::required_text("action", &follow_up.action, validate::LONG_TEXT_MAX)?,
             due_on: date_text(due),
             done_on: None,
@@ -278,7 +278,7 @@ pub(crate) fn load_visits(s: &Session<'_>, person_id: &str) -> Result<Vec<Visit>
     for row in rows {
         let (id, created_at, sealed) = row?;
         let data: VisitData = s.keys.open_json(place(VISITS, &id), &sealed, "visit")?;
-        let (mine, rest): (Vec<FollowUp>, Vec<FollowUp>) =
+        let (mine, rest): (Vec<VisitFollowUp>, Vec<VisitFollowUp>) =
             follow_ups.into_iter().partition(|f| f.visit_id == id);
         follow_ups = rest;
         visits.push(visit_from(id, person_id.to_string(), data, mine, created_at));
@@ -288,7 +288,7 @@ pub(crate) fn load_visits(s: &Session<'_>, person_id: &str) -> Result<Vec<Visit>
     Ok(visits)
 }
 
-fn load_follow_ups_of(s: &Session<'_>, person_id: &str) -> Result<Vec<FollowUp>> {
+fn load_follow_ups_of(s: &Session<'_>, person_id: &str) -> Result<Vec<VisitFollowUp>> {
     let mut statement = s.conn.prepare_cached(
         "SELECT id, visit_id, data FROM visit_follow_ups WHERE person_id = ?1 ORDER BY created_at, rowid",
     )?;
@@ -302,13 +302,13 @@ fn load_follow_ups_of(s: &Session<'_>, person_id: &str) -> Result<Vec<FollowUp>>
     let mut follow_ups = Vec::new();
     for row in rows {
         let (id, visit_id, sealed) = row?;
-        let data: FollowUpData = s.keys.open_json(place(FOLLOW_UPS, &id), &sealed, "follow_up")?;
+        let data: VisitFollowUpData = s.keys.open_json(place(FOLLOW_UPS, &id), &sealed, "follow_up")?;
         follow_ups.push(follow_up_from(id, visit_id, person_id.to_string(), data));
     }
     Ok(follow_ups)
 }
 
-fn load_follow_up(s: &Session<'_>, id: &str) -> Result<(String, String, FollowUpData)> {
+fn load_follow_up(s: &Session<'_>, id: &str) -> Result<(String, String, VisitFollowUpData)> {
     let row: Option<(String, String, Vec<u8>)> = s
         .conn
         .prepare_cached("SELECT visit_id, person_id, data FROM visit_follow_ups WHERE id = ?1")?
@@ -388,7 +388,7 @@ pub(crate) fn agenda_signals(s: &Session<'_>, ctx: &AgendaContext<'_>) -> Result
         }
         let Ok(data) = s
             .keys
-            .open_json::<FollowUpData>(place(FOLLOW_UPS, &id), &sealed, "follow_up")
+            .open_json::<VisitFollowUpData>(place(FOLLOW_UPS, &id), &sealed, "follow_up")
         else {
             continue;
         };
@@ -423,7 +423,7 @@ fn visit_from(
     id: String,
     person_id: String,
     data: VisitData,
-    follow_ups: Vec<FollowUp>,
+    follow_ups: Vec<VisitFollowUp>,
     created_at: String,
 ) -> Visit {
     Visit {
@@ -440,8 +440,8 @@ fn visit_from(
     }
 }
 
-fn follow_up_from(id: String, visit_id: String, person_id: String, data: FollowUpData) -> FollowUp {
-    FollowUp {
+fn follow_up_from(id: String, visit_id: String, person_id: String, data: VisitFollowUpData) -> VisitFollowUp {
+    VisitFollowUp {
         id,
         visit_id,
         person_id,

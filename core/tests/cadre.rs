@@ -5,7 +5,7 @@ mod support;
 use chrono::Duration;
 use migran_core::{
     Agency, AgendaKind, AgendaRequest, CaseChange, CaseInput, CaseStatus, CaseType, ConsentInput,
-    ConsentPurpose, FollowUpInput, InvalidReason, JourneyInput, MigranError, Phase, ReferralInput,
+    ConsentPurpose, VisitFollowUpInput, InvalidReason, JourneyInput, MigranError, Phase, ReferralInput,
     ReintegrationNeed, Reporter, ReturnInput, ReturnReason, ServiceInput, ServiceKind, StatusChangeInput,
     VisitInput, VisitTopic,
 };
@@ -124,11 +124,11 @@ fn a_visit_resets_the_cadence_and_its_follow_ups_are_due_until_done() {
     let mut input = visit("2026-03-10");
     input.topics = vec![VisitTopic::RedFlags, VisitTopic::RedFlags, VisitTopic::Documents];
     input.follow_ups = vec![
-        FollowUpInput {
+        VisitFollowUpInput {
             action: "Bawa fotokopi paspor ke Disnaker".into(),
             due_on: "2026-03-15".into(),
         },
-        FollowUpInput {
+        VisitFollowUpInput {
             action: "Cek izin P3MI".into(),
             due_on: "2026-04-30".into(),
         },
@@ -153,7 +153,7 @@ fn a_visit_resets_the_cadence_and_its_follow_ups_are_due_until_done() {
         ]
     );
     let done = vault
-        .complete_follow_up(logged.follow_ups[0].id.clone(), Some("2026-03-11".into()), None)
+        .complete_visit_follow_up(logged.follow_ups[0].id.clone(), Some("2026-03-11".into()), None)
         .unwrap();
     assert_eq!(done.done_on.as_deref(), Some("2026-03-11"));
     assert_eq!(
@@ -173,7 +173,7 @@ fn a_visit_resets_the_cadence_and_its_follow_ups_are_due_until_done() {
         Err(MigranError::Invalid { field, reason: InvalidReason::OutOfRange }) if field == "date"
     ));
     let mut early = visit("2026-03-10");
-    early.follow_ups = vec![FollowUpInput {
+    early.follow_ups = vec![VisitFollowUpInput {
         action: "x".into(),
         due_on: "2026-03-01".into(),
     }];
