@@ -291,8 +291,9 @@ impl Vault {
         self.set_actor_state(Some(actor))
     }
 
-    pub fn current_actor(&self) -> Option<Actor> {
-        self.actor_state()
+    /// Who the audit log names for what is done now; `None` until `set_actor`.
+    pub fn current_actor(&self) -> Result<Option<Actor>> {
+        Ok(self.actor_state())
     }
 
     /// The audit log, oldest first, a page at a time. Viewing it is itself recorded.

@@ -167,8 +167,8 @@ pub fn village_report_csv(report: &VillageReport) -> String {
 
 /// The report as JSON.
 #[uniffi::export]
-pub fn village_report_json(report: &VillageReport) -> String {
-    serde_json::to_string_pretty(report).unwrap_or_else(|_| "{}".to_string())
+pub fn village_report_json(report: &VillageReport) -> Result<String> {
+    serde_json::to_string_pretty(report).map_err(|_| MigranError::internal("encoding the report failed"))
 }
 
 /// A readable summary, for the CLI and for reading out at a village meeting.

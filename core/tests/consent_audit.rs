@@ -259,9 +259,9 @@ fn the_actor_is_forgotten_on_lock_and_needs_an_unlocked_vault() {
     let dir = tempfile::tempdir().unwrap();
     let vault = new_vault(dir.path(), TestClock::at(2026, 2, 1));
     vault.set_actor(cadre()).unwrap();
-    assert_eq!(vault.current_actor().unwrap().role, ActorRole::Cadre);
+    assert_eq!(vault.current_actor().unwrap().unwrap().role, ActorRole::Cadre);
     vault.lock();
-    assert_eq!(vault.current_actor(), None);
+    assert_eq!(vault.current_actor().unwrap(), None);
     assert_eq!(vault.set_actor(cadre()), Err(MigranError::Locked));
     vault.unlock(PIN.into()).unwrap();
     let siti = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();

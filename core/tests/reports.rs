@@ -312,7 +312,7 @@ fn the_village_report_matches_counts_kept_while_generating_the_village() {
 fn outputs(report: &VillageReport) -> [String; 4] {
     [
         migran_core::village_report_csv(report),
-        migran_core::village_report_json(report),
+        migran_core::village_report_json(report).unwrap(),
         migran_core::village_report_text(report, migran_core::Locale::Id),
         migran_core::village_report_text(report, migran_core::Locale::En),
     ]
