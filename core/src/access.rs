@@ -9,32 +9,19 @@ use crate::audit::{self, AuditAction};
 use crate::error::{MigranError, Result};
 use crate::time::instant_text;
 use crate::vault::{Session, Vault};
-use crate::{cases, consent, people, reintegration, visits};
+use crate::{cases, checklist, consent, people, reintegration, screening, visits};
 
 /// Format tag of the export, bumped when its shape changes.
 const EXPORT_FORMAT: &str = "migran-person-export/1";
-
-type ExportSection = fn(&Session<'_>, &str) -> Result<Option<Value>>;
-
-/// Sections added by capabilities that join later. WIRE (after merge): replace each stub
-/// by the module's function returning `Some(json)` of everything it holds about the
-/// person (checklist items and their state; screenings with answers and results, and
-/// their follow-ups; emergency card, contacts and alert history).
-const LATER_SECTIONS: &[(&str, ExportSection)] = &[
-    ("checklist", not_yet),
-    ("screenings", not_yet),
-    ("emergency", not_yet),
-];
-
-fn not_yet(_s: &Session<'_>, _person_id: &str) -> Result<Option<Value>> {
-    Ok(None)
-}
 
 #[uniffi::export]
 impl Vault {
     /// Everything held about one person, as JSON: the record, family contacts, journey,
     /// documents, consents, visits and follow-ups, cases with their timelines, returns
-    /// and services, and the audit entries about them (who did what with their data).
+    /// and services, the pre-departure checklist, screenings and their follow-ups, and
+    /// the audit entries about them (who did what with their data). The emergency card
+    /// is not in it: it belongs to the phone's owner, not to a person in the register,
+    /// and `emergency_card` shows it to them.
     /// Needs no consent: it serves the person's own right.
     pub fn export_person(&self, person_id: String) -> Result<String> {
         self.read(|s| {
@@ -48,7 +35,7 @@ impl Vault {
 
 fn export(s: &Session<'_>, person_id: &str) -> Result<Value> {
     let person = people::load_person(s, person_id)?;
-    let mut document = json!({
+    let document = json!({
         "format": EXPORT_FORMAT,
         "exported_at": instant_text(s.now),
         "person": to_value(&person)?,
@@ -59,16 +46,10 @@ fn export(s: &Session<'_>, person_id: &str) -> Result<Value> {
         "visits": to_value(&visits::load_visits(s, person_id)?)?,
         "cases": to_value(&cases::details_of(s, person_id)?)?,
         "returns": to_value(&reintegration::load_returns(s, person_id)?)?,
+        "checklist": to_value(&checklist::view_on(s, person_id, s.now.date_naive())?)?,
+        "screening": screening::export_section(s, person_id)?,
         "audit": to_value(&audit::entries_about(s, person_id)?)?,
     });
-    let mut pending = Vec::new();
-    for (name, section) in LATER_SECTIONS {
-        match section(s, person_id)? {
-            Some(value) => document[*name] = value,
-            None => pending.push(*name),
-        }
-    }
-    document["sections_pending"] = json!(pending);
     Ok(document)
 }
 

@@ -2,9 +2,7 @@
 //!
 //! Each capability contributes *signals* through a function in [`SOURCES`]; the agenda
 //! adds the person's name, orders them (most overdue first) and writes the text in both
-//! languages. A capability that joins later (the checklist, the screening) adds its
-//! function to `SOURCES`; until then [`checklist_signals`] and [`screening_signals`]
-//! return nothing.
+//! languages. Visits, returns, the checklist and the screening contribute today.
 //!
 //! Rules (docs/cadre-work.md): who is followed: every person not archived whose
 //! registration consent is given. A home visit is due on the date the last visit set, or
@@ -91,8 +89,6 @@ pub(crate) struct AgendaPerson {
 
 /// What a signal source gets: the day, the horizon and the people followed.
 pub(crate) struct AgendaContext<'a> {
-    // Read by the checklist and screening sources once they are wired.
-    #[allow(dead_code)]
     pub on: NaiveDate,
     /// Last day included (`on` + look-ahead).
     pub horizon: NaiveDate,
@@ -122,29 +118,13 @@ impl AgendaContext<'_> {
 
 type SignalSource = fn(&Session<'_>, &AgendaContext<'_>) -> Result<Vec<Signal>>;
 
-/// Every capability's contribution. WIRE (after merge): replace the two stubs with the
-/// checklist's and the screening's functions.
+/// Every capability's contribution.
 const SOURCES: &[SignalSource] = &[
     crate::visits::agenda_signals,
     crate::reintegration::agenda_signals,
-    checklist_signals,
-    screening_signals,
+    crate::checklist::agenda_signals,
+    crate::screening::agenda_signals,
 ];
-
-/// WIRE: for each followed person in `Phase::PreDeparture` with missing checklist items,
-/// one `Signal { kind: MissingChecklistItems, count: Some(missing), due_on: <departure
-/// date or None>, record_id: None }`. Lives in the checklist module (issue 4).
-fn checklist_signals(_s: &Session<'_>, _ctx: &AgendaContext<'_>) -> Result<Vec<Signal>> {
-    Ok(Vec::new())
-}
-
-/// WIRE: for each open item of the screening's `follow_ups` table (high or critical
-/// screenings not yet followed up), one `Signal { kind: ScreeningNotFollowedUp,
-/// record_id: Some(screening or follow-up id), due_on: <its due date, or the screening
-/// date> }`. Lives in the screening module (issue 5).
-fn screening_signals(_s: &Session<'_>, _ctx: &AgendaContext<'_>) -> Result<Vec<Signal>> {
-    Ok(Vec::new())
-}
 
 #[uniffi::export]
 impl Vault {
@@ -253,13 +233,16 @@ fn text(kind: AgendaKind, days_overdue: i64, count: Option<u32>) -> LocalizedTex
             "Tindak lanjut reintegrasi purna".to_string(),
             "Reintegration follow-up".to_string(),
         ),
-        AgendaKind::MissingChecklistItems => {
-            let n = count.unwrap_or(0);
-            (
+        AgendaKind::MissingChecklistItems => match count {
+            Some(n) => (
                 format!("{n} item persiapan keberangkatan belum lengkap"),
                 format!("{n} pre-departure checklist items missing"),
-            )
-        }
+            ),
+            None => (
+                "Daftar persiapan keberangkatan tidak dapat dibuka, periksa bersama keluarga".to_string(),
+                "The pre-departure checklist cannot be opened: go through it with the family".to_string(),
+            ),
+        },
         AgendaKind::ScreeningNotFollowedUp => (
             "Skrining risiko tinggi belum ditindaklanjuti".to_string(),
             "High-risk screening not yet followed up".to_string(),

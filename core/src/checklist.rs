@@ -12,10 +12,13 @@ use chrono::{Duration, Months, NaiveDate};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::agenda::{AgendaContext, AgendaKind, Signal};
+use crate::audit::AuditAction;
+use crate::consent::{self, ConsentPurpose};
 use crate::crypto::Place;
 use crate::error::{InvalidReason, MigranError, Result};
 use crate::i18n::{Locale, LocalizedText};
-use crate::people::{self, DocumentKind, IdentityDocument, Journey, Person, Sector, Sex};
+use crate::people::{self, DocumentKind, IdentityDocument, Journey, Person, Phase, Sector, Sex};
 use crate::time::{age_on, date_text, instant_text, parse_date};
 use crate::validate;
 use crate::vault::{Session, Vault};
@@ -66,7 +69,7 @@ pub struct ChecklistItemUpdate {
     pub document_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct ChecklistItem {
     pub id: String,
     pub kind: ItemKind,
@@ -86,7 +89,7 @@ pub struct ChecklistItem {
     pub condition_unknown: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct ChecklistWarning {
     pub kind: WarningKind,
     /// Red: act now; otherwise a caution.
@@ -95,7 +98,7 @@ pub struct ChecklistWarning {
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct ChecklistSummary {
     pub done: u32,
     /// Items that apply (not "not applicable").
@@ -107,14 +110,14 @@ pub struct ChecklistSummary {
     pub red_warnings: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct RetiredItem {
     pub id: String,
     pub state: ItemState,
     pub retired_in_version: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct ChecklistView {
     pub person_id: String,
     pub pack_version: u32,
@@ -572,6 +575,7 @@ impl Vault {
         let pack = pack()?;
         self.read(|s| {
             let stored = migrate(load(s, &person_id)?, pack);
+            s.audit(AuditAction::Read, "checklist", &person_id, &person_id);
             with_context(s, &person_id, |ctx| Ok(build_view(&stored, pack, ctx, locale)))
         })
     }
@@ -590,6 +594,7 @@ impl Vault {
         let note = validate::optional_multiline("note", update.note.as_deref(), validate::LONG_TEXT_MAX)?;
         self.write(|s| {
             let mut stored = migrate(load(s, &person_id)?, pack);
+            consent::require(s, &person_id, ConsentPurpose::Registration)?;
             with_context(s, &person_id, |ctx| {
                 let view = build_view(&stored, pack, ctx, locale);
                 let item = view
@@ -621,6 +626,7 @@ impl Vault {
                 },
             );
             save(s, &person_id, &stored)?;
+            s.audit(AuditAction::Update, "checklist", &person_id, &person_id);
             with_context(s, &person_id, |ctx| Ok(build_view(&stored, pack, ctx, locale)))
         })
     }
@@ -635,18 +641,23 @@ impl Vault {
         let pack = pack()?;
         self.write(|s| {
             let mut stored = migrate(load(s, &person_id)?, pack);
+            consent::require(s, &person_id, ConsentPurpose::Registration)?;
             stored.marital_status = Some(status);
             save(s, &person_id, &stored)?;
+            s.audit(AuditAction::Update, "checklist", &person_id, &person_id);
             with_context(s, &person_id, |ctx| Ok(build_view(&stored, pack, ctx, locale)))
         })
     }
 
     /// The same checklist in plain words for the family: no NIK, no document numbers,
-    /// no notes, no names of who did what.
+    /// no notes, no names of who did what. Needs the person's consent to share with
+    /// their family (`NotAllowed` with `consent_missing:share_with_family` otherwise).
     pub fn family_checklist(&self, person_id: String, locale: Locale) -> Result<FamilyChecklistView> {
         let pack = pack()?;
         self.read(|s| {
             let stored = migrate(load(s, &person_id)?, pack);
+            consent::require(s, &person_id, ConsentPurpose::ShareWithFamily)?;
+            s.audit(AuditAction::Read, "family_checklist", &person_id, &person_id);
             with_context(s, &person_id, |ctx| {
                 let view = build_view(&stored, pack, ctx, locale);
                 let family_text = |id: &str| {
@@ -721,6 +732,15 @@ fn with_context<T>(
     person_id: &str,
     work: impl FnOnce(&Context<'_>) -> Result<T>,
 ) -> Result<T> {
+    with_context_on(s, person_id, s.now.date_naive(), work)
+}
+
+fn with_context_on<T>(
+    s: &Session<'_>,
+    person_id: &str,
+    today: NaiveDate,
+    work: impl FnOnce(&Context<'_>) -> Result<T>,
+) -> Result<T> {
     let person = people::load_person(s, person_id)?;
     let journey = people::load_journey(s, person_id)?;
     let documents = people::load_documents(s, person_id)?;
@@ -728,8 +748,85 @@ fn with_context<T>(
         person: &person,
         journey: journey.as_ref(),
         documents: &documents,
-        today: s.now.date_naive(),
+        today,
     })
+}
+
+// ---- what the agenda, the village report and the person's export read --------------
+
+/// A person's checklist as it stands on `today` (in Bahasa Indonesia, the default).
+pub(crate) fn view_on(s: &Session<'_>, person_id: &str, today: NaiveDate) -> Result<ChecklistView> {
+    let pack = pack()?;
+    let stored = migrate(load(s, person_id)?, pack);
+    with_context_on(s, person_id, today, |ctx| {
+        Ok(build_view(&stored, pack, ctx, Locale::Id))
+    })
+}
+
+/// How far a checklist is: every applicable item done, some started, or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Completeness {
+    Complete,
+    Incomplete,
+    NotStarted,
+}
+
+impl Completeness {
+    pub(crate) fn of(view: &ChecklistView) -> Completeness {
+        let started = view
+            .items
+            .iter()
+            .any(|item| matches!(item.state, ItemState::Done | ItemState::InProgress));
+        if view.summary.done == view.summary.total {
+            Completeness::Complete
+        } else if started {
+            Completeness::Incomplete
+        } else {
+            Completeness::NotStarted
+        }
+    }
+
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            Completeness::Complete => "complete",
+            Completeness::Incomplete => "incomplete",
+            Completeness::NotStarted => "not_started",
+        }
+    }
+}
+
+/// The agenda's signal: every followed person in pre-departure whose checklist still
+/// misses applicable items, due on the departure date when one is recorded. A checklist
+/// that cannot be opened (damaged row) is listed with no count rather than dropped.
+pub(crate) fn agenda_signals(s: &Session<'_>, ctx: &AgendaContext<'_>) -> Result<Vec<Signal>> {
+    let mut signals = Vec::new();
+    for person in ctx.persons {
+        if person.phase != Phase::PreDeparture {
+            continue;
+        }
+        let (missing, departure) = match view_on(s, &person.id, ctx.on) {
+            Ok(view) => {
+                let missing = view.summary.total.saturating_sub(view.summary.done);
+                if missing == 0 {
+                    continue;
+                }
+                let departure = people::load_journey(s, &person.id)?
+                    .and_then(|journey| journey.departure_date)
+                    .and_then(|date| crate::time::parse_stored_date(&date));
+                (Some(missing), departure)
+            }
+            Err(MigranError::Tampered { .. }) => (None, None),
+            Err(other) => return Err(other),
+        };
+        signals.push(Signal {
+            kind: AgendaKind::MissingChecklistItems,
+            person_id: person.id.clone(),
+            record_id: None,
+            due_on: departure,
+            count: missing,
+        });
+    }
+    Ok(signals)
 }
 
 fn place(person_id: &str) -> Place<'_> {

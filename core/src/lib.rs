@@ -56,10 +56,6 @@ pub use people::{
     Contact, ContactInput, DocumentInput, DocumentKind, IdentityDocument, Journey, JourneyInput, Lookup,
     PageRequest, Person, PersonInput, PersonPage, Phase, Relation, Sector, Sex, MAX_PAGE,
 };
-pub use screening::{
-    screening_questions, Answer, FiredFlag, FollowUp, RiskLevel, ScreeningAnswer, ScreeningChange,
-    ScreeningInput, ScreeningQuestion, ScreeningRecord, ScreeningResult,
-};
 pub use reintegration::{
     ReintegrationNeed, ReintegrationService, ReturnInput, ReturnPlanInput, ReturnReason, ReturnRecord,
     ServiceInput, ServiceKind,
@@ -68,13 +64,17 @@ pub use report_format::ExportFormat;
 pub use reports::{
     village_report_csv, village_report_json, village_report_text, ReportCount, ReportRequest, VillageReport,
 };
+pub use screening::{
+    screening_questions, Answer, FiredFlag, FollowUp, RiskLevel, ScreeningAnswer, ScreeningChange,
+    ScreeningInput, ScreeningQuestion, ScreeningRecord, ScreeningResult,
+};
 pub use store::configure as configure_connection;
 pub use time::{Clock, SystemClock};
 pub use validate::is_country_code;
 pub use vault::{
     calibrate_kdf_iterations, default_vault_settings, new_device_secret, Vault, VaultSettings, VaultStatus,
 };
-pub use visits::{VisitFollowUp, VisitFollowUpInput, Visit, VisitInput, VisitTopic};
+pub use visits::{Visit, VisitFollowUp, VisitFollowUpInput, VisitInput, VisitTopic};
 
 uniffi::setup_scaffolding!();
 

@@ -9,9 +9,9 @@
 //! - events in the period (`from`..=`to`, either open): departures (journey departure
 //!   date), cases reported (by type, and by their status now), returns (by reason, with
 //!   the needs recorded), reintegration services given (by kind);
-//! - pre-departure completeness and screenings by risk come from the checklist and
-//!   screening modules; until they are wired they are empty and named in
-//!   `sections_pending`, so nobody reads "0" where the truth is "not counted".
+//! - pre-departure completeness of the counted people in pre-departure now (complete,
+//!   incomplete, not started), from the checklist;
+//! - screenings by risk level: each counted person's latest screening in the period.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -73,8 +73,6 @@ pub struct VillageReport {
     pub reintegration_needs: Vec<ReportCount>,
     pub services_in_period: u32,
     pub services_by_kind: Vec<ReportCount>,
-    /// Sections not yet produced by this build (their lists above are empty).
-    pub sections_pending: Vec<String>,
 }
 
 /// The inclusive period, as date text (which sorts like dates).
@@ -98,30 +96,64 @@ impl Period {
     }
 }
 
-/// What a report section function gets: who is counted, the period, the journeys.
-// Read by the checklist and screening sections once they are wired (see the WIRE notes).
-#[allow(dead_code)]
+/// What a report section function gets: who is counted, the period, the journeys, and
+/// the day the report is made.
 pub(crate) struct ReportScope<'a> {
     pub counted: &'a HashSet<String>,
     pub period: &'a Period,
     pub journeys: &'a HashMap<String, Journey>,
+    pub today: chrono::NaiveDate,
 }
 
-/// WIRE (after merge, checklist module, issue 4): for each counted person in
-/// `Phase::PreDeparture`, whether their checklist is complete, incomplete or not started;
-/// return `Some(counts)` with keys `complete`, `incomplete`, `not_started`.
-fn pre_departure_completeness(
-    _s: &Session<'_>,
-    _scope: &ReportScope<'_>,
-) -> Result<Option<Vec<ReportCount>>> {
-    Ok(None)
+/// Each counted person in pre-departure (now): is their checklist complete, incomplete
+/// or not started. A checklist that cannot be opened is not counted.
+fn pre_departure_completeness(s: &Session<'_>, scope: &ReportScope<'_>) -> Result<Vec<ReportCount>> {
+    use crate::checklist::{self, Completeness};
+    let mut counts = BTreeMap::new();
+    for person_id in scope.counted {
+        let in_pre_departure = scope
+            .journeys
+            .get(person_id)
+            .is_some_and(|journey| journey.phase == Phase::PreDeparture);
+        if !in_pre_departure {
+            continue;
+        }
+        match checklist::view_on(s, person_id, scope.today) {
+            Ok(view) => bump(&mut counts, Completeness::of(&view).code()),
+            Err(MigranError::Tampered { .. }) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok([
+        Completeness::Complete,
+        Completeness::Incomplete,
+        Completeness::NotStarted,
+    ]
+    .iter()
+    .map(|c| ReportCount {
+        key: c.code().to_string(),
+        count: counts.get(c.code()).copied().unwrap_or(0),
+    })
+    .collect())
 }
 
-/// WIRE (after merge, screening module, issue 5): the latest screening in the period of
-/// each counted person, by risk level; `Some(counts)` with keys `none`, `low`, `medium`,
-/// `high`, `critical` (and `unknown` if the screening has such a level).
-fn screenings_by_risk(_s: &Session<'_>, _scope: &ReportScope<'_>) -> Result<Option<Vec<ReportCount>>> {
-    Ok(None)
+/// The latest screening in the period of each counted person, by risk level.
+fn screenings_by_risk(s: &Session<'_>, scope: &ReportScope<'_>) -> Result<Vec<ReportCount>> {
+    use crate::screening::{self, RiskLevel};
+    let mut counts = BTreeMap::new();
+    for level in screening::latest_levels(s, scope.counted, |day| scope.period.contains(day))? {
+        bump(&mut counts, level);
+    }
+    Ok(fixed(
+        &[
+            RiskLevel::None,
+            RiskLevel::Low,
+            RiskLevel::Medium,
+            RiskLevel::High,
+            RiskLevel::Critical,
+        ],
+        &counts,
+    ))
 }
 
 #[uniffi::export]
@@ -158,9 +190,6 @@ pub fn village_report_csv(report: &VillageReport) -> String {
         for count in counts {
             out.push_str(&csv_line(&[section, &count.key, &count.count.to_string()]));
         }
-    }
-    for pending in &report.sections_pending {
-        out.push_str(&csv_line(&["pending", pending, ""]));
     }
     out
 }
@@ -200,14 +229,6 @@ pub fn village_report_text(report: &VillageReport, locale: Locale) -> String {
         for count in counts {
             out.push_str(&format!("  {}: {}\n", label(&count.key, locale), count.count));
         }
-    }
-    if !report.sections_pending.is_empty() {
-        let names: Vec<String> = report.sections_pending.iter().map(|p| label(p, locale)).collect();
-        out.push_str(&if id {
-            format!("\nBelum dihitung oleh versi ini: {}\n", names.join(", "))
-        } else {
-            format!("\nNot yet counted by this version: {}\n", names.join(", "))
-        });
     }
     out
 }
@@ -378,19 +399,10 @@ pub(crate) fn build(s: &Session<'_>, period: &Period) -> Result<VillageReport> {
         counted: &counted,
         period,
         journeys: &journeys,
+        today: s.now.date_naive(),
     };
-    let mut sections_pending = Vec::new();
-    let mut pending = |name: &str, section: Option<Vec<ReportCount>>| {
-        section.unwrap_or_else(|| {
-            sections_pending.push(name.to_string());
-            Vec::new()
-        })
-    };
-    let completeness = pending(
-        "pre_departure_completeness",
-        pre_departure_completeness(s, &scope)?,
-    );
-    let screenings = pending("screenings_by_risk", screenings_by_risk(s, &scope)?);
+    let completeness = pre_departure_completeness(s, &scope)?;
+    let screenings = screenings_by_risk(s, &scope)?;
 
     Ok(VillageReport {
         generated_at: instant_text(s.now),
@@ -421,7 +433,6 @@ pub(crate) fn build(s: &Session<'_>, period: &Period) -> Result<VillageReport> {
         reintegration_needs: fixed(&ALL_NEEDS, &needs),
         services_in_period,
         services_by_kind: fixed(&ALL_SERVICE_KINDS, &services_by_kind),
-        sections_pending,
     })
 }
 

@@ -6,9 +6,12 @@
 use std::sync::OnceLock;
 
 use chrono::{Duration, NaiveDate};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::agenda::{AgendaContext, AgendaKind, Signal};
+use crate::audit::AuditAction;
+use crate::consent::{self, ConsentPurpose};
 use crate::crypto::{new_row_id, Place};
 use crate::error::{InvalidReason, MigranError, Result};
 use crate::i18n::{Locale, LocalizedText};
@@ -452,7 +455,12 @@ impl Vault {
     ) -> Result<ScreeningResult> {
         let catalogue = catalogue()?;
         check_answers(&answers, catalogue)?;
-        self.read(|s| Ok(assess(&answers, &record_facts(s, &person_id)?, catalogue)))
+        self.read(|s| {
+            let facts = record_facts(s, &person_id)?;
+            // The preview reads the person's record and journey for its facts.
+            s.audit(AuditAction::Read, "person", &person_id, &person_id);
+            Ok(assess(&answers, &facts, catalogue))
+        })
     }
 
     /// Screens and stores (sealed). High and critical results open a follow-up for the cadre.
@@ -463,6 +471,7 @@ impl Vault {
             validate::required_text("screened_by", &input.screened_by, validate::SHORT_TEXT_MAX)?;
         self.write(|s| {
             let result = assess(&input.answers, &record_facts(s, &person_id)?, catalogue);
+            consent::require(s, &person_id, ConsentPurpose::Registration)?;
             let previous = load_screenings(s, &person_id)?.pop();
             let id = new_row_id()?;
             let now = instant_text(s.now);
@@ -487,8 +496,15 @@ impl Vault {
                     &format!("Penapisan TPPO berisiko {:?}: tindak lanjuti.", data.result.level),
                     &format!("TPPO screening at {:?} risk: follow up.", data.result.level),
                 );
-                add_follow_up(s, &person_id, "screening", &id, due, reason)?;
+                let follow_up_id = add_follow_up(s, &person_id, "screening", &id, due, reason)?;
+                s.audit(
+                    AuditAction::Create,
+                    "screening_follow_up",
+                    &follow_up_id,
+                    &person_id,
+                );
             }
+            s.audit(AuditAction::Create, "screening", &id, &person_id);
             Ok(ScreeningRecord {
                 change: previous.map(|p| change(&p.result, &data.result)),
                 id,
@@ -505,26 +521,46 @@ impl Vault {
     pub fn screening_history(&self, person_id: String) -> Result<Vec<ScreeningRecord>> {
         self.read(|s| {
             people::ensure_person(s, &person_id)?;
-            load_screenings(s, &person_id)
+            let screenings = load_screenings(s, &person_id)?;
+            s.audit_count(AuditAction::List, "screening", Some(&person_id), screenings.len());
+            Ok(screenings)
         })
     }
 
     pub fn list_follow_ups(&self, person_id: String) -> Result<Vec<FollowUp>> {
         self.read(|s| {
             people::ensure_person(s, &person_id)?;
-            load_follow_ups(s, Some(&person_id))
+            let follow_ups = load_follow_ups(s, Some(&person_id))?;
+            s.audit_count(
+                AuditAction::List,
+                "screening_follow_up",
+                Some(&person_id),
+                follow_ups.len(),
+            );
+            Ok(follow_ups)
         })
     }
 
+    /// Marks a screening's follow-up done. Recording it needs the registration consent.
     pub fn complete_follow_up(&self, follow_up_id: String) -> Result<()> {
         self.write(|s| {
-            let changed = s.conn.execute(
+            let person_id: String = s
+                .conn
+                .prepare_cached("SELECT person_id FROM follow_ups WHERE id = ?1")?
+                .query_row(params![follow_up_id], |row| row.get(0))
+                .optional()?
+                .ok_or_else(|| MigranError::not_found("follow_up"))?;
+            consent::require(s, &person_id, ConsentPurpose::Registration)?;
+            s.conn.execute(
                 "UPDATE follow_ups SET done = 1 WHERE id = ?1",
                 params![follow_up_id],
             )?;
-            if changed == 0 {
-                return Err(MigranError::not_found("follow_up"));
-            }
+            s.audit(
+                AuditAction::Update,
+                "screening_follow_up",
+                &follow_up_id,
+                &person_id,
+            );
             Ok(())
         })
     }
@@ -603,7 +639,7 @@ pub(crate) fn add_follow_up(
     source_id: &str,
     due: NaiveDate,
     reason: LocalizedText,
-) -> Result<()> {
+) -> Result<String> {
     let id = new_row_id()?;
     let data = FollowUpData {
         kind: kind.to_string(),
@@ -615,7 +651,7 @@ pub(crate) fn add_follow_up(
         "INSERT INTO follow_ups (id, person_id, created_at, due_date, done, data) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
         params![id, person_id, instant_text(s.now), date_text(due), sealed],
     )?;
-    Ok(())
+    Ok(id)
 }
 
 pub(crate) fn load_follow_ups(s: &Session<'_>, person_id: Option<&str>) -> Result<Vec<FollowUp>> {
@@ -649,6 +685,98 @@ pub(crate) fn load_follow_ups(s: &Session<'_>, person_id: Option<&str>) -> Resul
         });
     }
     Ok(follow_ups)
+}
+
+// ---- what the agenda, the village report and the person's export read --------------
+
+/// The agenda's signal: every open follow-up of a high or critical screening, for the
+/// people the agenda follows, due on its date (within the agenda's horizon).
+pub(crate) fn agenda_signals(s: &Session<'_>, ctx: &AgendaContext<'_>) -> Result<Vec<Signal>> {
+    let mut statement = s
+        .conn
+        .prepare_cached("SELECT id, person_id, due_date FROM follow_ups WHERE done = 0")?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut signals = Vec::new();
+    for row in rows {
+        let (id, person_id, due_date) = row?;
+        if !ctx.includes(&person_id) {
+            continue;
+        }
+        let due = crate::time::parse_stored_date(&due_date);
+        if due.is_some_and(|due| due > ctx.horizon) {
+            continue;
+        }
+        signals.push(Signal {
+            kind: AgendaKind::ScreeningNotFollowedUp,
+            person_id,
+            record_id: Some(id),
+            due_on: due,
+            count: None,
+        });
+    }
+    Ok(signals)
+}
+
+/// The risk level of each person's latest screening made on a day `in_period` accepts,
+/// for the people `counted`. Screenings that cannot be opened are left out.
+pub(crate) fn latest_levels(
+    s: &Session<'_>,
+    counted: &std::collections::HashSet<String>,
+    in_period: impl Fn(&str) -> bool,
+) -> Result<Vec<RiskLevel>> {
+    let mut latest: std::collections::HashMap<String, (String, Vec<u8>)> = std::collections::HashMap::new();
+    let mut statement = s.conn.prepare_cached(
+        "SELECT id, person_id, created_at, data FROM screenings ORDER BY created_at, rowid",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, Vec<u8>>(3)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, person_id, created_at, sealed) = row?;
+        if counted.contains(&person_id) && in_period(created_at.get(..10).unwrap_or_default()) {
+            latest.insert(person_id, (id, sealed));
+        }
+    }
+    #[derive(Deserialize)]
+    struct Slim {
+        result: SlimResult,
+    }
+    #[derive(Deserialize)]
+    struct SlimResult {
+        level: RiskLevel,
+    }
+    let mut levels = Vec::with_capacity(latest.len());
+    for (id, sealed) in latest.values() {
+        match s
+            .keys
+            .open_json::<Slim>(place("screenings", id), sealed, "screening")
+        {
+            Ok(slim) => levels.push(slim.result.level),
+            Err(MigranError::Tampered { .. }) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(levels)
+}
+
+/// Everything the screening holds about a person, for their export.
+pub(crate) fn export_section(s: &Session<'_>, person_id: &str) -> Result<serde_json::Value> {
+    let value = serde_json::json!({
+        "screenings": load_screenings(s, person_id)?,
+        "follow_ups": load_follow_ups(s, Some(person_id))?,
+    });
+    Ok(value)
 }
 
 #[cfg(test)]

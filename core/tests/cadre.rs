@@ -5,8 +5,8 @@ mod support;
 use chrono::Duration;
 use migran_core::{
     Agency, AgendaKind, AgendaRequest, CaseChange, CaseInput, CaseStatus, CaseType, ConsentInput,
-    ConsentPurpose, VisitFollowUpInput, InvalidReason, JourneyInput, MigranError, Phase, ReferralInput,
-    ReintegrationNeed, Reporter, ReturnInput, ReturnReason, ServiceInput, ServiceKind, StatusChangeInput,
+    ConsentPurpose, InvalidReason, JourneyInput, MigranError, Phase, ReferralInput, ReintegrationNeed,
+    Reporter, ReturnInput, ReturnReason, ServiceInput, ServiceKind, StatusChangeInput, VisitFollowUpInput,
     VisitInput, VisitTopic,
 };
 use support::*;
@@ -23,7 +23,21 @@ fn visit(date: &str) -> VisitInput {
     }
 }
 
+/// The visit and return items of the agenda (the checklist's and the screening's have
+/// their own test below).
 fn agenda_on(vault: &migran_core::Vault, on: &str, ahead: u32) -> Vec<(AgendaKind, String, i64)> {
+    full_agenda_on(vault, on, ahead)
+        .into_iter()
+        .filter(|(kind, _, _)| {
+            !matches!(
+                kind,
+                AgendaKind::MissingChecklistItems | AgendaKind::ScreeningNotFollowedUp
+            )
+        })
+        .collect()
+}
+
+fn full_agenda_on(vault: &migran_core::Vault, on: &str, ahead: u32) -> Vec<(AgendaKind, String, i64)> {
     vault
         .agenda(AgendaRequest {
             on: Some(on.into()),
@@ -494,4 +508,141 @@ impl InvalidForTests for MigranError {
             reason,
         }
     }
+}
+
+#[test]
+fn the_agenda_lists_missing_checklist_items_and_screenings_not_followed_up() {
+    let clock = TestClock::at(2026, 5, 1);
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), clock.clone());
+    let siti = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    let budi = vault.add_person(fake_person("Budi Contoh", 2)).unwrap();
+    vault
+        .set_journey(
+            siti.id.clone(),
+            JourneyInput {
+                phase: Some(Phase::PreDeparture),
+                destination_country: Some("TW".into()),
+                departure_date: Some("2026-06-10".into()),
+                ..JourneyInput::default()
+            },
+        )
+        .unwrap();
+    // Budi is abroad: his checklist is not the agenda's business any more.
+    phase(&vault, &budi.id, Phase::Abroad);
+    let only = |items: Vec<(AgendaKind, String, i64)>, kind: AgendaKind| -> Vec<(String, i64)> {
+        items
+            .into_iter()
+            .filter(|(k, _, _)| *k == kind)
+            .map(|(_, name, days)| (name, days))
+            .collect()
+    };
+
+    // Siti's checklist: every applicable item missing, due on her departure (40 days on).
+    let view = vault.checklist(siti.id.clone(), migran_core::Locale::Id).unwrap();
+    let agenda = vault
+        .agenda(AgendaRequest {
+            on: Some("2026-05-01".into()),
+            look_ahead_days: 0,
+        })
+        .unwrap();
+    let missing: Vec<_> = agenda
+        .items
+        .iter()
+        .filter(|i| i.kind == AgendaKind::MissingChecklistItems)
+        .collect();
+    assert_eq!(missing.len(), 1);
+    assert_eq!(missing[0].person_name, "Siti Contoh");
+    assert_eq!(missing[0].count, Some(view.summary.total - view.summary.done));
+    assert_eq!(missing[0].due_on.as_deref(), Some("2026-06-10"));
+    assert_eq!(missing[0].days_overdue, -40);
+    assert!(missing[0].text.id.contains("belum lengkap") && missing[0].text.en.contains("missing"));
+    // One item done: one fewer missing.
+    vault
+        .set_checklist_item(
+            siti.id.clone(),
+            view.summary.next_steps[0].clone(),
+            migran_core::ChecklistItemUpdate {
+                state: migran_core::ItemState::Done,
+                by: None,
+                note: None,
+                document_id: None,
+            },
+            migran_core::Locale::Id,
+        )
+        .unwrap();
+    let after = vault
+        .agenda(AgendaRequest {
+            on: Some("2026-05-01".into()),
+            look_ahead_days: 0,
+        })
+        .unwrap();
+    let count = after
+        .items
+        .iter()
+        .find(|i| i.kind == AgendaKind::MissingChecklistItems)
+        .and_then(|i| i.count);
+    assert_eq!(count, Some(view.summary.total - view.summary.done - 1));
+
+    // A screening with every answer "yes" is high or critical: a follow-up is due within
+    // three days; it shows until it is done.
+    let answers = migran_core::screening_questions(migran_core::Locale::Id)
+        .unwrap()
+        .into_iter()
+        .map(|q| migran_core::ScreeningAnswer {
+            question_id: q.id,
+            answer: migran_core::Answer::Yes,
+        })
+        .collect();
+    let screening = vault
+        .screen_person(
+            budi.id.clone(),
+            migran_core::ScreeningInput {
+                screened_by: "Kader Contoh".into(),
+                answers,
+            },
+        )
+        .unwrap();
+    assert!(screening.result.level >= migran_core::RiskLevel::High);
+    assert!(only(
+        full_agenda_on(&vault, "2026-05-01", 0),
+        AgendaKind::ScreeningNotFollowedUp
+    )
+    .is_empty());
+    let due = only(
+        full_agenda_on(&vault, "2026-05-01", 3),
+        AgendaKind::ScreeningNotFollowedUp,
+    );
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].0, "Budi Contoh");
+    assert!(due[0].1 < 0, "not yet due on the day of the screening");
+    let late = only(
+        full_agenda_on(&vault, "2026-05-09", 0),
+        AgendaKind::ScreeningNotFollowedUp,
+    );
+    assert_eq!(late.len(), 1);
+    assert!(late[0].1 >= 5);
+    let follow_up = vault.list_follow_ups(budi.id.clone()).unwrap().remove(0);
+    vault.complete_follow_up(follow_up.id).unwrap();
+    assert!(only(
+        full_agenda_on(&vault, "2026-05-09", 0),
+        AgendaKind::ScreeningNotFollowedUp
+    )
+    .is_empty());
+
+    // Withdrawn registration consent: neither shows any more.
+    for person in [&siti.id, &budi.id] {
+        vault
+            .record_consent(
+                person.clone(),
+                ConsentInput {
+                    purpose: ConsentPurpose::Registration,
+                    given: false,
+                    date: None,
+                    note: None,
+                },
+            )
+            .unwrap();
+    }
+    assert!(full_agenda_on(&vault, "2026-05-09", 30).is_empty());
 }

@@ -3,8 +3,8 @@
 mod support;
 
 use migran_core::{
-    ChecklistItemUpdate, DocumentInput, DocumentKind, ItemState, JourneyInput, Locale, MaritalStatus,
-    MigranError, Phase, Sector, Sex, Vault, WarningKind,
+    ChecklistItemUpdate, ConsentInput, ConsentPurpose, DocumentInput, DocumentKind, ItemState, JourneyInput,
+    Locale, MaritalStatus, MigranError, Phase, Sector, Sex, Vault, WarningKind,
 };
 use proptest::prelude::*;
 use support::*;
@@ -298,6 +298,24 @@ fn the_family_view_shows_progress_in_plain_words_and_nothing_sensitive() {
                 document_id: None,
             },
             Locale::Id,
+        )
+        .unwrap();
+    // The family sees it only with the person's consent to share with them.
+    assert_eq!(
+        vault.family_checklist(id.clone(), Locale::Id),
+        Err(MigranError::NotAllowed {
+            reason: "consent_missing:share_with_family".into()
+        })
+    );
+    vault
+        .record_consent(
+            id.clone(),
+            ConsentInput {
+                purpose: ConsentPurpose::ShareWithFamily,
+                given: true,
+                date: None,
+                note: None,
+            },
         )
         .unwrap();
     let family = vault.family_checklist(id.clone(), Locale::Id).unwrap();

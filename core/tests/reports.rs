@@ -6,9 +6,10 @@ mod support;
 use std::collections::BTreeMap;
 
 use migran_core::{
-    CaseInput, CaseStatus, CaseType, ConsentInput, ConsentPurpose, JourneyInput, Phase, ReintegrationNeed,
-    ReportRequest, Reporter, ReturnInput, ReturnReason, Sector, ServiceInput, ServiceKind, StatusChangeInput,
-    VillageReport,
+    Answer, CaseInput, CaseStatus, CaseType, ChecklistItemUpdate, ConsentInput, ConsentPurpose, ItemState,
+    JourneyInput, Locale, MaritalStatus, Phase, ReintegrationNeed, ReportRequest, Reporter, ReturnInput,
+    ReturnReason, RiskLevel, ScreeningAnswer, ScreeningInput, Sector, ServiceInput, ServiceKind,
+    StatusChangeInput, VillageReport,
 };
 use support::*;
 
@@ -31,6 +32,8 @@ struct Expected {
     returns_q1: BTreeMap<&'static str, u32>,
     needs_q1: BTreeMap<&'static str, u32>,
     services_q1: BTreeMap<&'static str, u32>,
+    completeness: BTreeMap<&'static str, u32>,
+    risk_latest: BTreeMap<&'static str, u32>,
 }
 
 fn bump<K: Ord>(map: &mut BTreeMap<K, u32>, key: K) {
@@ -218,6 +221,9 @@ fn build_village(vault: &migran_core::Vault) -> Expected {
                 }
             }
         }
+        let completeness =
+            (final_phase == "pre_departure").then(|| prepare_checklist(vault, &person.id, &mut rng));
+        let risk = (rng.next(4) == 0).then(|| screen(vault, &person.id, &mut rng));
         if archived {
             vault.set_person_archived(person.id.clone(), true).unwrap();
         }
@@ -230,6 +236,12 @@ fn build_village(vault: &migran_core::Vault) -> Expected {
         expected.counted += 1;
         bump(&mut expected.phase, final_phase);
         bump(&mut expected.sex, sex);
+        if let Some(completeness) = completeness {
+            bump(&mut expected.completeness, completeness);
+        }
+        if let Some(risk) = risk {
+            bump(&mut expected.risk_latest, risk);
+        }
         if matches!(final_phase, "pre_departure" | "abroad") {
             bump(&mut expected.destination, country.to_string());
             bump(&mut expected.sector, sector_code.to_string());
@@ -241,6 +253,78 @@ fn build_village(vault: &migran_core::Vault) -> Expected {
         }
     }
     expected
+}
+
+/// Leaves the person's checklist not started, started, or complete (driven through the
+/// public API item by item, as a cadre would); returns which.
+fn prepare_checklist(vault: &migran_core::Vault, person_id: &str, rng: &mut Lcg) -> &'static str {
+    let done = || ChecklistItemUpdate {
+        state: ItemState::Done,
+        by: Some(format!("Kader {MARKER}")),
+        note: None,
+        document_id: None,
+    };
+    match rng.next(3) {
+        0 => "not_started",
+        1 => {
+            let view = vault.checklist(person_id.to_string(), Locale::Id).unwrap();
+            vault
+                .set_checklist_item(
+                    person_id.to_string(),
+                    view.summary.next_steps[0].clone(),
+                    done(),
+                    Locale::Id,
+                )
+                .unwrap();
+            "incomplete"
+        }
+        _ => {
+            let mut view = vault
+                .set_marital_status(person_id.to_string(), MaritalStatus::Single, Locale::Id)
+                .unwrap();
+            while view.summary.done < view.summary.total {
+                let next = view.summary.next_steps[0].clone();
+                view = vault
+                    .set_checklist_item(person_id.to_string(), next, done(), Locale::Id)
+                    .unwrap();
+            }
+            "complete"
+        }
+    }
+}
+
+/// Screens the person once or twice (answers drawn at random); returns the level of the
+/// latest screening, which is the one the report counts.
+fn screen(vault: &migran_core::Vault, person_id: &str, rng: &mut Lcg) -> &'static str {
+    let questions = migran_core::screening_questions(Locale::Id).unwrap();
+    let mut level = RiskLevel::None;
+    for _ in 0..=rng.next(2) {
+        let answers = questions
+            .iter()
+            .map(|q| ScreeningAnswer {
+                question_id: q.id.clone(),
+                answer: [Answer::Yes, Answer::No, Answer::Unknown][rng.next(3) as usize],
+            })
+            .collect();
+        level = vault
+            .screen_person(
+                person_id.to_string(),
+                ScreeningInput {
+                    screened_by: format!("Kader {MARKER}"),
+                    answers,
+                },
+            )
+            .unwrap()
+            .result
+            .level;
+    }
+    match level {
+        RiskLevel::None => "none",
+        RiskLevel::Low => "low",
+        RiskLevel::Medium => "medium",
+        RiskLevel::High => "high",
+        RiskLevel::Critical => "critical",
+    }
 }
 
 fn as_map(counts: &[migran_core::ReportCount]) -> BTreeMap<String, u32> {
@@ -276,8 +360,20 @@ fn the_village_report_matches_counts_kept_while_generating_the_village() {
     assert_eq!(as_map(&all.cases_by_status), owned(&expected.status_all));
     assert_eq!(all.by_phase.len(), 4, "every phase is listed, zeros included");
     assert_eq!(
-        all.sections_pending,
-        vec!["pre_departure_completeness", "screenings_by_risk"]
+        as_map(&all.pre_departure_completeness),
+        owned(&expected.completeness)
+    );
+    assert!(
+        expected.completeness.len() == 3,
+        "the village has complete, started and untouched checklists: {:?}",
+        expected.completeness
+    );
+    assert_eq!(as_map(&all.screenings_by_risk), owned(&expected.risk_latest));
+    assert!(expected.risk_latest.values().sum::<u32>() > 20);
+    assert_eq!(
+        all.screenings_by_risk.len(),
+        5,
+        "every level is listed, zeros included"
     );
     // Sex totals add up to the people counted.
     assert_eq!(all.by_sex.iter().map(|c| c.count).sum::<u32>(), expected.counted);
@@ -299,6 +395,22 @@ fn the_village_report_matches_counts_kept_while_generating_the_village() {
     assert_eq!(as_map(&q1.reintegration_needs), owned(&expected.needs_q1));
     assert_eq!(as_map(&q1.services_by_kind), owned(&expected.services_q1));
     assert_eq!(q1.departures_in_period, expected.departures_in_q1);
+    assert!(
+        q1.screenings_by_risk.iter().all(|c| c.count == 0),
+        "every screening was made on 15 April, after the quarter"
+    );
+    assert_eq!(
+        as_map(&q1.pre_departure_completeness),
+        owned(&expected.completeness),
+        "completeness is as of now"
+    );
+    let april = vault
+        .village_report(ReportRequest {
+            from: Some("2026-04-15".into()),
+            to: None,
+        })
+        .unwrap();
+    assert_eq!(as_map(&april.screenings_by_risk), owned(&expected.risk_latest));
 
     assert!(matches!(
         vault.village_report(ReportRequest {
@@ -345,9 +457,10 @@ fn the_report_in_every_format_holds_counts_and_codes_only() {
     let [csv, json, indonesian, english] = outputs(&report);
     assert!(csv.starts_with("section,key,value\r\n"));
     assert!(csv.contains(&format!("total,people_counted,{}\r\n", report.people_counted)));
-    assert!(csv.contains("pending,screenings_by_risk,"));
+    assert!(csv.contains("screenings_by_risk,none,"));
+    assert!(csv.contains("pre_departure_completeness,complete,"));
     let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(parsed["people_counted"], report.people_counted);
     assert!(indonesian.contains("Menurut tahap") && indonesian.contains("Pra-penempatan"));
-    assert!(english.contains("By phase") && english.contains("Not yet counted by this version"));
+    assert!(english.contains("By phase") && english.contains("Screenings by risk level"));
 }

@@ -6,6 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{from_json, to_json};
+use crate::audit::AuditAction;
 use crate::crypto::{DeviceKey, Place};
 use crate::error::{InvalidReason, MigranError, Result};
 use crate::time::instant_text;
@@ -60,6 +61,7 @@ impl Vault {
                  ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, data = excluded.data",
                 params![now, sealed],
             )?;
+            s.audit_count(AuditAction::Update, "emergency_card", None, 1);
             Ok(())
         })?;
         Ok(card)
@@ -73,7 +75,8 @@ impl Vault {
 
     pub fn clear_emergency_card(&self) -> Result<()> {
         self.write(|s| {
-            s.conn.execute("DELETE FROM emergency_card", [])?;
+            let removed = s.conn.execute("DELETE FROM emergency_card", [])?;
+            s.audit_count(AuditAction::Delete, "emergency_card", None, removed);
             Ok(())
         })?;
         self.checkpoint()

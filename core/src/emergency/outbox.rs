@@ -6,6 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{from_json, to_json, EmergencyAction, EmergencyKind, EmergencyPlan, GeoLocation};
+use crate::audit::AuditAction;
 use crate::crypto::{new_row_id, DeviceKey, Place};
 use crate::error::{InvalidReason, MigranError, Result};
 use crate::i18n::Locale;
@@ -205,6 +206,7 @@ impl Vault {
                  ON CONFLICT (id) DO UPDATE SET data = excluded.data",
                 params![sealed],
             )?;
+            s.audit_count(AuditAction::Update, "emergency_settings", None, 1);
             Ok(())
         })
     }
