@@ -3,9 +3,10 @@
 mod support;
 
 use migran_core::{
-    ActorInput, ActorRole, AuditAction, AuditQuery, CaseInput, CaseType, ConsentInput, ConsentPurpose,
-    ConsentState, ContactInput, ExportFormat, JourneyInput, MigranError, PageRequest, Relation,
-    ReportRequest, Reporter, VisitInput, VisitTopic,
+    ActorInput, ActorRole, Answer, AuditAction, AuditQuery, CaseInput, CaseType, ChecklistItemUpdate,
+    ConsentInput, ConsentPurpose, ConsentState, ContactInput, ExportFormat, ItemState, JourneyInput, Locale,
+    MigranError, PageRequest, Relation, ReportRequest, Reporter, ScreeningAnswer, ScreeningInput, VisitInput,
+    VisitTopic,
 };
 use support::*;
 
@@ -30,6 +31,20 @@ fn consent(purpose: ConsentPurpose, given: bool) -> ConsentInput {
         given,
         date: None,
         note: None,
+    }
+}
+
+fn every_answer_yes() -> ScreeningInput {
+    ScreeningInput {
+        screened_by: "Kader Contoh".into(),
+        answers: migran_core::screening_questions(Locale::Id)
+            .unwrap()
+            .into_iter()
+            .map(|q| ScreeningAnswer {
+                question_id: q.id,
+                answer: Answer::Yes,
+            })
+            .collect(),
     }
 }
 
@@ -105,6 +120,32 @@ fn registration_records_its_consent_and_a_withdrawal_stops_new_records() {
             )
             .unwrap_err(),
         withdrawn
+    );
+    assert_eq!(
+        vault
+            .set_checklist_item(
+                siti.id.clone(),
+                "ktp".into(),
+                ChecklistItemUpdate {
+                    state: ItemState::Done,
+                    by: None,
+                    note: None,
+                    document_id: None
+                },
+                Locale::Id
+            )
+            .unwrap_err(),
+        withdrawn
+    );
+    assert_eq!(
+        vault
+            .screen_person(siti.id.clone(), every_answer_yes())
+            .unwrap_err(),
+        withdrawn
+    );
+    assert!(
+        vault.screening_history(siti.id.clone()).unwrap().is_empty(),
+        "nothing stored"
     );
     let message = withdrawn.message(migran_core::Locale::Id);
     assert!(
@@ -198,6 +239,24 @@ fn every_access_to_personal_data_is_in_the_audit_log_with_who_and_no_value() {
         .unwrap();
     vault.get_case(case.id.clone()).unwrap();
     vault.village_report(ReportRequest::default()).unwrap();
+    vault.checklist(siti.id.clone(), Locale::Id).unwrap();
+    vault
+        .set_checklist_item(
+            siti.id.clone(),
+            "ktp".into(),
+            ChecklistItemUpdate {
+                state: ItemState::Done,
+                by: Some(format!("Kader {MARKER}")),
+                note: Some(format!("Catatan {MARKER}")),
+                document_id: None,
+            },
+            Locale::Id,
+        )
+        .unwrap();
+    vault.screen_person(siti.id.clone(), every_answer_yes()).unwrap();
+    vault.screening_history(siti.id.clone()).unwrap();
+    let follow_up = vault.list_follow_ups(siti.id.clone()).unwrap().remove(0);
+    vault.complete_follow_up(follow_up.id).unwrap();
 
     let about_siti = vault.audit_log(query(Some(siti.id.clone()))).unwrap();
     let actions: Vec<(AuditAction, String)> = about_siti
@@ -213,6 +272,13 @@ fn every_access_to_personal_data_is_in_the_audit_log_with_who_and_no_value() {
         (AuditAction::Create, "contact"),
         (AuditAction::Create, "case"),
         (AuditAction::Read, "case"),
+        (AuditAction::Read, "checklist"),
+        (AuditAction::Update, "checklist"),
+        (AuditAction::Create, "screening"),
+        (AuditAction::Create, "screening_follow_up"),
+        (AuditAction::List, "screening"),
+        (AuditAction::List, "screening_follow_up"),
+        (AuditAction::Update, "screening_follow_up"),
     ] {
         assert!(
             actions.contains(&(wanted.0, wanted.1.to_string())),
@@ -300,6 +366,8 @@ fn the_export_holds_everything_about_one_person_and_nobody_else() {
             },
         )
         .unwrap();
+    vault.screen_person(siti.id.clone(), every_answer_yes()).unwrap();
+    vault.screen_person(budi.id.clone(), every_answer_yes()).unwrap();
     let export = vault.export_person(siti.id.clone()).unwrap();
     let value: serde_json::Value = serde_json::from_str(&export).unwrap();
     assert_eq!(value["format"], "migran-person-export/1");
@@ -309,10 +377,22 @@ fn the_export_holds_everything_about_one_person_and_nobody_else() {
     assert_eq!(value["cases"][0]["timeline"][0]["change"], "Opened");
     assert_eq!(value["consents"][0]["purpose"], "Registration");
     assert!(value["audit"].as_array().unwrap().len() >= 3);
+    // The checklist (every applicable item, none done yet) and the screening with its
+    // follow-up.
+    let items = value["checklist"]["items"].as_array().unwrap();
+    assert!(items.len() > 10);
+    assert!(items
+        .iter()
+        .any(|i| i["id"] == "ktp" && i["state"] == "NotStarted"));
+    assert_eq!(value["screening"]["screenings"][0]["screened_by"], "Kader Contoh");
     assert_eq!(
-        value["sections_pending"],
-        serde_json::json!(["checklist", "screenings", "emergency"])
+        value["screening"]["screenings"][0]["answers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        11
     );
+    assert_eq!(value["screening"]["follow_ups"][0]["kind"], "screening");
     assert!(!export.contains("Budi") && !export.contains(&budi.id));
     assert_eq!(
         vault.export_person("nobody".into()).unwrap_err(),
