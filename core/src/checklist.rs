@@ -332,7 +332,22 @@ fn applies(item: &ItemDef, pack: &Pack, ctx: &Context<'_>, marital: Option<Marit
     Some(true)
 }
 
-fn build_view(stored: &StoredChecklist, pack: &Pack, ctx: &Context<'_>, locale: Locale) -> ChecklistView {
+/// An item that applies to the person: its definition, state, what was saved, due date,
+/// and whether a condition could not be checked.
+type Applicable<'a> = (
+    &'a ItemDef,
+    ItemState,
+    Option<&'a StoredItem>,
+    Option<NaiveDate>,
+    bool,
+);
+
+fn applicable_items<'a>(
+    stored: &'a StoredChecklist,
+    pack: &'a Pack,
+    ctx: &Context<'_>,
+) -> Vec<Applicable<'a>> {
+    let departure = ctx.departure();
     let mut items = Vec::new();
     for def in &pack.items {
         let applicability = applies(def, pack, ctx, stored.marital_status);
@@ -341,12 +356,17 @@ fn build_view(stored: &StoredChecklist, pack: &Pack, ctx: &Context<'_>, locale: 
         }
         let saved = stored.items.get(&def.id);
         let state = saved.map_or(ItemState::NotStarted, |s| s.state);
-        let due_date = match (def.due_days_before_departure, ctx.departure()) {
+        let due_date = match (def.due_days_before_departure, departure) {
             (Some(days), Some(departure)) => Some(departure - Duration::days(days)),
             _ => None,
         };
         items.push((def, state, saved, due_date, applicability.is_none()));
     }
+    items
+}
+
+fn build_view(stored: &StoredChecklist, pack: &Pack, ctx: &Context<'_>, locale: Locale) -> ChecklistView {
+    let items = applicable_items(stored, pack, ctx);
     let state_of = |id: &str| items.iter().find(|(d, ..)| d.id == id).map(|(_, s, ..)| *s);
     let mut views: Vec<ChecklistItem> = items
         .iter()
@@ -763,6 +783,42 @@ pub(crate) fn view_on(s: &Session<'_>, person_id: &str, today: NaiveDate) -> Res
     })
 }
 
+/// How far a person's checklist is, counted by the same rules as the view but without
+/// its texts, links and warnings (the agenda and the report ask this of every person in
+/// pre-departure). Needs the person's journey, which the callers already hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Progress {
+    pub done: u32,
+    /// Items that apply and are not "not applicable".
+    pub total: u32,
+    pub started: bool,
+}
+
+pub(crate) fn progress_on(
+    s: &Session<'_>,
+    person_id: &str,
+    journey: Option<&Journey>,
+    today: NaiveDate,
+) -> Result<Progress> {
+    let pack = pack()?;
+    let stored = migrate(load(s, person_id)?, pack);
+    let person = people::load_person(s, person_id)?;
+    let ctx = Context {
+        person: &person,
+        journey,
+        documents: &[],
+        today,
+    };
+    let items = applicable_items(&stored, pack, &ctx);
+    Ok(Progress {
+        done: items.iter().filter(|i| i.1 == ItemState::Done).count() as u32,
+        total: items.iter().filter(|i| i.1 != ItemState::NotApplicable).count() as u32,
+        started: items
+            .iter()
+            .any(|i| matches!(i.1, ItemState::Done | ItemState::InProgress)),
+    })
+}
+
 /// How far a checklist is: every applicable item done, some started, or none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Completeness {
@@ -772,14 +828,10 @@ pub(crate) enum Completeness {
 }
 
 impl Completeness {
-    pub(crate) fn of(view: &ChecklistView) -> Completeness {
-        let started = view
-            .items
-            .iter()
-            .any(|item| matches!(item.state, ItemState::Done | ItemState::InProgress));
-        if view.summary.done == view.summary.total {
+    pub(crate) fn of(progress: Progress) -> Completeness {
+        if progress.done == progress.total {
             Completeness::Complete
-        } else if started {
+        } else if progress.started {
             Completeness::Incomplete
         } else {
             Completeness::NotStarted
@@ -804,13 +856,14 @@ pub(crate) fn agenda_signals(s: &Session<'_>, ctx: &AgendaContext<'_>) -> Result
         if person.phase != Phase::PreDeparture {
             continue;
         }
-        let (missing, departure) = match view_on(s, &person.id, ctx.on) {
-            Ok(view) => {
-                let missing = view.summary.total.saturating_sub(view.summary.done);
+        let journey = people::load_journey(s, &person.id)?;
+        let (missing, departure) = match progress_on(s, &person.id, journey.as_ref(), ctx.on) {
+            Ok(progress) => {
+                let missing = progress.total.saturating_sub(progress.done);
                 if missing == 0 {
                     continue;
                 }
-                let departure = people::load_journey(s, &person.id)?
+                let departure = journey
                     .and_then(|journey| journey.departure_date)
                     .and_then(|date| crate::time::parse_stored_date(&date));
                 (Some(missing), departure)

@@ -111,15 +111,15 @@ fn pre_departure_completeness(s: &Session<'_>, scope: &ReportScope<'_>) -> Resul
     use crate::checklist::{self, Completeness};
     let mut counts = BTreeMap::new();
     for person_id in scope.counted {
-        let in_pre_departure = scope
+        let Some(journey) = scope
             .journeys
             .get(person_id)
-            .is_some_and(|journey| journey.phase == Phase::PreDeparture);
-        if !in_pre_departure {
+            .filter(|journey| journey.phase == Phase::PreDeparture)
+        else {
             continue;
-        }
-        match checklist::view_on(s, person_id, scope.today) {
-            Ok(view) => bump(&mut counts, Completeness::of(&view).code()),
+        };
+        match checklist::progress_on(s, person_id, Some(journey), scope.today) {
+            Ok(progress) => bump(&mut counts, Completeness::of(progress).code()),
             Err(MigranError::Tampered { .. }) => {}
             Err(other) => return Err(other),
         }
