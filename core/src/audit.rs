@@ -12,7 +12,7 @@
 //! on erasure) are stored. The actor's name is personal data of the cadre, so it is sealed
 //! too. When a person is erased, their entries lose the person id, the record id and the
 //! digest; what stays is that *someone's* record of a kind was read or changed by an
-//! actor at a time (see docs/decisions/0008-audit-log.md for why the random id alone is
+//! actor at a time (see docs/decisions/0006-audit-log.md for why the random id alone is
 //! not enough).
 
 use rusqlite::params;
@@ -226,7 +226,7 @@ pub(crate) fn store_pending(s: &Session<'_>) -> Result<()> {
 /// commit: a read must not wait for a flash write (an fsync per record opened would make
 /// every lookup tens of times slower on a phone); WAL keeps the log consistent, and the
 /// next write or checkpoint makes it durable. A power cut may lose the last reads'
-/// entries, never corrupt the log. Written in docs/decisions/0008-audit-log.md.
+/// entries, never corrupt the log. Written in docs/decisions/0006-audit-log.md.
 pub(crate) fn store_after_read(s: &Session<'_>) -> Result<()> {
     if s.pending_audit.borrow().is_empty() {
         return Ok(());

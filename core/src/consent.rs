@@ -1,7 +1,7 @@
 //! Consent per person and purpose (UU PDP, UU 27/2022; the project's summary of that law
 //! is not yet checked against its text, see shared FACTS.md), with its full history.
 //!
-//! Which operation needs which consent (docs/decisions/0007-consent.md):
+//! Which operation needs which consent (docs/decisions/0005-consent.md):
 //! - `Registration`: recorded as given when a person is registered (the app asks before
 //!   it calls `add_person`). While it is withdrawn nothing new is recorded about the
 //!   person (updates, contacts, journey, documents, visits, cases, returns); reading,

@@ -1,7 +1,7 @@
 //! The village report: counts the village sends upward (to the kabupaten), never a name,
 //! an id or any other personal data. Made after unlock by decrypting what it counts.
 //!
-//! What is counted (docs/cadre-work.md, docs/decisions/0007-consent.md):
+//! What is counted (docs/cadre-work.md, docs/decisions/0005-consent.md):
 //! - only people who are not archived and whose `Reporting` consent is given; the
 //!   others are one total (`people_not_counted`), never broken down;
 //! - people by phase and by sex: everyone counted, as they are now;
