@@ -9,7 +9,7 @@ use migran_core::{
     Answer, CaseInput, CaseStatus, CaseType, ChecklistItemUpdate, ConsentInput, ConsentPurpose, ItemState,
     JourneyInput, Locale, MaritalStatus, Phase, ReintegrationNeed, ReportRequest, Reporter, ReturnInput,
     ReturnReason, RiskLevel, ScreeningAnswer, ScreeningInput, Sector, ServiceInput, ServiceKind,
-    StatusChangeInput, VillageReport,
+    StatusChangeInput, VillageReport, VisitFollowUpInput, VisitInput, VisitTopic,
 };
 use support::*;
 
@@ -173,7 +173,32 @@ fn build_village(vault: &migran_core::Vault) -> Expected {
                     bump(&mut expected.cases_q1, type_code);
                 }
             }
+            if progressed {
+                vault
+                    .add_case_note(case.id.clone(), format!("Catatan kasus {MARKER}"), None)
+                    .unwrap();
+            }
             case_ids.push(case.id);
+        }
+        // A home visit for one in six, with sealed observations and a follow-up.
+        if rng.next(6) == 0 {
+            vault
+                .add_visit(
+                    person.id.clone(),
+                    VisitInput {
+                        date: "2026-03-20".into(),
+                        cadre: Some(format!("Kader {MARKER}")),
+                        present: vec![format!("Ibu {MARKER}")],
+                        topics: vec![VisitTopic::RedFlags],
+                        observations: Some(format!("Pengamatan {MARKER}")),
+                        follow_ups: vec![VisitFollowUpInput {
+                            action: format!("Tindakan {MARKER}"),
+                            due_on: "2026-04-01".into(),
+                        }],
+                        next_visit_on: None,
+                    },
+                )
+                .unwrap();
         }
 
         // Returns (which move the phase to Returned) for about one in eight.
@@ -463,4 +488,8 @@ fn the_report_in_every_format_holds_counts_and_codes_only() {
     assert_eq!(parsed["people_counted"], report.people_counted);
     assert!(indonesian.contains("Menurut tahap") && indonesian.contains("Pra-penempatan"));
     assert!(english.contains("By phase") && english.contains("Screenings by risk level"));
+    // Nor anything typed, in any file of the vault (database, WAL): the marker is in
+    // names, addresses, case descriptions and notes, visits, conditions and providers.
+    drop(vault);
+    assert_eq!(files_containing(dir.path(), MARKER), Vec::<String>::new());
 }
