@@ -442,20 +442,13 @@ fn load_detail(s: &Session<'_>, case_id: &str) -> Result<CaseDetail> {
         |row| row.get(0),
     )?;
     let case = case_from(case_id.to_string(), person_id, data, opened_at, updated_at);
-    let mut statement = s.conn.prepare_cached(
-        "SELECT id, created_at, data FROM case_events WHERE case_id = ?1 ORDER BY created_at, rowid",
-    )?;
-    let rows = statement.query_map(params![case_id], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, Vec<u8>>(2)?,
-        ))
-    })?;
     let mut timeline = Vec::new();
-    for row in rows {
-        let (id, recorded_at, sealed) = row?;
-        let data: EventData = s.keys.open_json(place(EVENTS, &id), &sealed, "case_event")?;
+    for (id, recorded_at, data) in s.sealed_rows::<EventData>(
+        "SELECT id, created_at, data FROM case_events WHERE case_id = ?1 ORDER BY created_at, rowid",
+        case_id,
+        EVENTS,
+        "case_event",
+    )? {
         timeline.push(event_from(id, case_id.to_string(), data, recorded_at));
     }
     let referrals = timeline

@@ -286,20 +286,13 @@ pub(crate) fn all_current(s: &Session<'_>) -> Result<HashMap<String, [bool; 4]>>
 }
 
 pub(crate) fn load_history(s: &Session<'_>, person_id: &str) -> Result<Vec<ConsentRecord>> {
-    let mut statement = s.conn.prepare_cached(
-        "SELECT id, created_at, data FROM consents WHERE person_id = ?1 ORDER BY created_at, rowid",
-    )?;
-    let rows = statement.query_map(params![person_id], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, Vec<u8>>(2)?,
-        ))
-    })?;
     let mut history = Vec::new();
-    for row in rows {
-        let (id, created_at, sealed) = row?;
-        let data: ConsentData = s.keys.open_json(place(&id), &sealed, "consent")?;
+    for (id, created_at, data) in s.sealed_rows::<ConsentData>(
+        "SELECT id, created_at, data FROM consents WHERE person_id = ?1 ORDER BY created_at, rowid",
+        person_id,
+        CONSENTS,
+        "consent",
+    )? {
         history.push(record_from(id, person_id.to_string(), data, created_at));
     }
     // Ordered by the date the consent was given or withdrawn; same day: as recorded.

@@ -316,20 +316,13 @@ fn load_return_row(s: &Session<'_>, id: &str) -> Result<(String, ReturnData, Str
 
 pub(crate) fn load_returns(s: &Session<'_>, person_id: &str) -> Result<Vec<ReturnRecord>> {
     let mut services = load_services(s, person_id)?;
-    let mut statement = s.conn.prepare_cached(
-        "SELECT id, created_at, data FROM returns WHERE person_id = ?1 ORDER BY created_at, rowid",
-    )?;
-    let rows = statement.query_map(params![person_id], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, Vec<u8>>(2)?,
-        ))
-    })?;
     let mut returns = Vec::new();
-    for row in rows {
-        let (id, created_at, sealed) = row?;
-        let data: ReturnData = s.keys.open_json(place(RETURNS, &id), &sealed, "return")?;
+    for (id, created_at, data) in s.sealed_rows::<ReturnData>(
+        "SELECT id, created_at, data FROM returns WHERE person_id = ?1 ORDER BY created_at, rowid",
+        person_id,
+        RETURNS,
+        "return",
+    )? {
         let (mine, rest): (Vec<_>, Vec<_>) = services.into_iter().partition(|sv| sv.return_id == id);
         services = rest;
         returns.push(return_from(id, person_id.to_string(), data, mine, created_at));
@@ -339,20 +332,13 @@ pub(crate) fn load_returns(s: &Session<'_>, person_id: &str) -> Result<Vec<Retur
 }
 
 fn load_services(s: &Session<'_>, person_id: &str) -> Result<Vec<ReintegrationService>> {
-    let mut statement = s.conn.prepare_cached(
-        "SELECT id, return_id, data FROM reintegration_services WHERE person_id = ?1 ORDER BY created_at, rowid",
-    )?;
-    let rows = statement.query_map(params![person_id], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, Vec<u8>>(2)?,
-        ))
-    })?;
     let mut services = Vec::new();
-    for row in rows {
-        let (id, return_id, sealed) = row?;
-        let data: ServiceData = s.keys.open_json(place(SERVICES, &id), &sealed, "service")?;
+    for (id, return_id, data) in s.sealed_rows::<ServiceData>(
+        "SELECT id, return_id, data FROM reintegration_services WHERE person_id = ?1 ORDER BY created_at, rowid",
+        person_id,
+        SERVICES,
+        "service",
+    )? {
         services.push(service_from(id, return_id, person_id.to_string(), data));
     }
     Ok(services)

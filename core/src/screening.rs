@@ -602,20 +602,13 @@ fn record_facts(s: &Session<'_>, person_id: &str) -> Result<RecordFacts> {
 }
 
 fn load_screenings(s: &Session<'_>, person_id: &str) -> Result<Vec<ScreeningRecord>> {
-    let mut statement = s.conn.prepare_cached(
-        "SELECT id, created_at, data FROM screenings WHERE person_id = ?1 ORDER BY created_at, rowid",
-    )?;
-    let rows = statement.query_map(params![person_id], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, Vec<u8>>(2)?,
-        ))
-    })?;
     let mut records: Vec<ScreeningRecord> = Vec::new();
-    for row in rows {
-        let (id, created_at, sealed) = row?;
-        let data: ScreeningData = s.keys.open_json(place("screenings", &id), &sealed, "screening")?;
+    for (id, created_at, data) in s.sealed_rows::<ScreeningData>(
+        "SELECT id, created_at, data FROM screenings WHERE person_id = ?1 ORDER BY created_at, rowid",
+        person_id,
+        "screenings",
+        "screening",
+    )? {
         let change = records
             .last()
             .map(|previous| change(&previous.result, &data.result));

@@ -264,20 +264,13 @@ pub(crate) fn optional_past_date(
 
 pub(crate) fn load_visits(s: &Session<'_>, person_id: &str) -> Result<Vec<Visit>> {
     let mut follow_ups = load_follow_ups_of(s, person_id)?;
-    let mut statement = s.conn.prepare_cached(
-        "SELECT id, created_at, data FROM visits WHERE person_id = ?1 ORDER BY created_at, rowid",
-    )?;
-    let rows = statement.query_map(params![person_id], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, Vec<u8>>(2)?,
-        ))
-    })?;
     let mut visits = Vec::new();
-    for row in rows {
-        let (id, created_at, sealed) = row?;
-        let data: VisitData = s.keys.open_json(place(VISITS, &id), &sealed, "visit")?;
+    for (id, created_at, data) in s.sealed_rows::<VisitData>(
+        "SELECT id, created_at, data FROM visits WHERE person_id = ?1 ORDER BY created_at, rowid",
+        person_id,
+        VISITS,
+        "visit",
+    )? {
         let (mine, rest): (Vec<VisitFollowUp>, Vec<VisitFollowUp>) =
             follow_ups.into_iter().partition(|f| f.visit_id == id);
         follow_ups = rest;
@@ -289,20 +282,13 @@ pub(crate) fn load_visits(s: &Session<'_>, person_id: &str) -> Result<Vec<Visit>
 }
 
 fn load_follow_ups_of(s: &Session<'_>, person_id: &str) -> Result<Vec<VisitFollowUp>> {
-    let mut statement = s.conn.prepare_cached(
-        "SELECT id, visit_id, data FROM visit_follow_ups WHERE person_id = ?1 ORDER BY created_at, rowid",
-    )?;
-    let rows = statement.query_map(params![person_id], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, Vec<u8>>(2)?,
-        ))
-    })?;
     let mut follow_ups = Vec::new();
-    for row in rows {
-        let (id, visit_id, sealed) = row?;
-        let data: VisitFollowUpData = s.keys.open_json(place(FOLLOW_UPS, &id), &sealed, "follow_up")?;
+    for (id, visit_id, data) in s.sealed_rows::<VisitFollowUpData>(
+        "SELECT id, visit_id, data FROM visit_follow_ups WHERE person_id = ?1 ORDER BY created_at, rowid",
+        person_id,
+        FOLLOW_UPS,
+        "follow_up",
+    )? {
         follow_ups.push(follow_up_from(id, visit_id, person_id.to_string(), data));
     }
     Ok(follow_ups)

@@ -586,23 +586,7 @@ fn the_agenda_lists_missing_checklist_items_and_screenings_not_followed_up() {
 
     // A screening with every answer "yes" is high or critical: a follow-up is due within
     // three days; it shows until it is done.
-    let answers = migran_core::screening_questions(migran_core::Locale::Id)
-        .unwrap()
-        .into_iter()
-        .map(|q| migran_core::ScreeningAnswer {
-            question_id: q.id,
-            answer: migran_core::Answer::Yes,
-        })
-        .collect();
-    let screening = vault
-        .screen_person(
-            budi.id.clone(),
-            migran_core::ScreeningInput {
-                screened_by: "Kader Contoh".into(),
-                answers,
-            },
-        )
-        .unwrap();
+    let screening = vault.screen_person(budi.id.clone(), every_answer_yes()).unwrap();
     assert!(screening.result.level >= migran_core::RiskLevel::High);
     assert!(only(
         full_agenda_on(&vault, "2026-05-01", 0),

@@ -3,10 +3,9 @@
 mod support;
 
 use migran_core::{
-    ActorInput, ActorRole, Answer, AuditAction, AuditQuery, CaseInput, CaseType, ChecklistItemUpdate,
-    ConsentInput, ConsentPurpose, ConsentState, ContactInput, ExportFormat, ItemState, JourneyInput, Locale,
-    MigranError, PageRequest, Relation, ReportRequest, Reporter, ScreeningAnswer, ScreeningInput, VisitInput,
-    VisitTopic,
+    ActorInput, ActorRole, AuditAction, AuditQuery, CaseInput, CaseType, ChecklistItemUpdate, ConsentInput,
+    ConsentPurpose, ConsentState, ContactInput, ExportFormat, ItemState, JourneyInput, Locale, MigranError,
+    PageRequest, Relation, ReportRequest, Reporter, VisitInput, VisitTopic,
 };
 use support::*;
 
@@ -31,20 +30,6 @@ fn consent(purpose: ConsentPurpose, given: bool) -> ConsentInput {
         given,
         date: None,
         note: None,
-    }
-}
-
-fn every_answer_yes() -> ScreeningInput {
-    ScreeningInput {
-        screened_by: "Kader Contoh".into(),
-        answers: migran_core::screening_questions(Locale::Id)
-            .unwrap()
-            .into_iter()
-            .map(|q| ScreeningAnswer {
-                question_id: q.id,
-                answer: Answer::Yes,
-            })
-            .collect(),
     }
 }
 

@@ -6,7 +6,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use migran_core::{Clock, PersonInput, Sex, Vault, VaultSettings};
+use migran_core::{
+    Answer, Clock, Locale, PersonInput, ScreeningAnswer, ScreeningInput, Sex, Vault, VaultSettings,
+};
 
 pub const PIN: &str = "246810";
 
@@ -106,4 +108,20 @@ pub fn file_names(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// A screening by "Kader Contoh" with every question of the catalogue answered "yes"
+/// (which makes it high or critical, with a follow-up).
+pub fn every_answer_yes() -> ScreeningInput {
+    ScreeningInput {
+        screened_by: "Kader Contoh".into(),
+        answers: migran_core::screening_questions(Locale::Id)
+            .unwrap()
+            .into_iter()
+            .map(|q| ScreeningAnswer {
+                question_id: q.id,
+                answer: Answer::Yes,
+            })
+            .collect(),
+    }
 }
