@@ -86,7 +86,10 @@ public struct PersonListView: View {
             .navigationDestination(for: String.self) { PersonDetailView(vault: vault, locale: locale, personId: $0) }
             .searchable(text: $query, prompt: Text("persons.search", bundle: .module))
             .onSubmit(of: .search) { load() }
-            .toolbar { NavigationLink { AddPersonView(vault: vault, locale: locale) } label: { Text("persons.add", bundle: .module) } }
+            .toolbar {
+                NavigationLink { AgendaView(vault: vault, locale: locale) } label: { Text("agenda.title", bundle: .module) }
+                NavigationLink { AddPersonView(vault: vault, locale: locale) } label: { Text("persons.add", bundle: .module) }
+            }
             .onAppear { load() }
         }
     }

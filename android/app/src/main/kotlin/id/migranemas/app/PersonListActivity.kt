@@ -24,10 +24,12 @@ class PersonListActivity : Activity() {
         find.setOnClickListener { load { presenter.search(search.text.toString()) } }
         val add = Button(this).apply { text = getString(R.string.add_person) }
         add.setOnClickListener { startActivity(Intent(this, AddPersonActivity::class.java)) }
+        val agenda = Button(this).apply { text = getString(R.string.agenda_title) }
+        agenda.setOnClickListener { startActivity(Intent(this, AgendaActivity::class.java)) }
         rows = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
         more = Button(this).apply { text = getString(R.string.load_more) }
         more.setOnClickListener { load { presenter.loadMore() } }
-        setContentView(column(label(getString(R.string.persons_title), 20f), search, find, add, rows, more))
+        setContentView(column(label(getString(R.string.persons_title), 20f), agenda, search, find, add, rows, more))
     }
 
     override fun onResume() {

@@ -122,4 +122,24 @@ class ScreensTest {
         val list = PersonListPresenter(v, Locale.EN)
         assertTrue(list.refresh().message!!.contains("locked"))
     }
+
+    @Test
+    fun `agenda shows what the core says is due, in the screen's language`() = vault().use { v ->
+        val saved = AddPersonPresenter(v, Locale.ID).submit(form("Siti Contoh", 3)) as AddPersonResult.Saved
+        v.setJourney(saved.personId, JourneyInput(Phase.PRE_DEPARTURE, "TW", Sector.MANUFACTURING, null, null, null, null, "2026-11-20", null))
+        val today = AgendaPresenter(v, Locale.ID).load()
+        assertNull(today.message)
+        val missing = today.rows.single()
+        assertEquals(saved.personId, missing.personId)
+        assertEquals("Siti Contoh", missing.personName)
+        assertTrue(missing.text.contains("belum lengkap"), missing.text)
+        assertTrue(missing.overdue, "the departure date has passed")
+        assertTrue(AgendaPresenter(v, Locale.EN).load().rows.single().text.contains("missing"))
+        // Two months on, the home visit (every 30 days in pre-departure) is due as well.
+        val later = AgendaPresenter(v, Locale.ID).load("2027-01-29")
+        assertEquals("2027-01-29", later.day)
+        assertTrue(later.rows.any { it.text.startsWith("Kunjungan rumah") }, later.rows.toString())
+        v.lock()
+        assertTrue(AgendaPresenter(v, Locale.EN).load().message!!.contains("locked"))
+    }
 }

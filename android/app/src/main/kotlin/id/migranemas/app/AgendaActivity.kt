@@ -1,0 +1,43 @@
+package id.migranemas.app
+
+import android.app.Activity
+import android.content.Intent
+import android.graphics.Typeface
+import android.os.Bundle
+import android.widget.LinearLayout
+import id.migranemas.app.screens.AgendaPresenter
+import id.migranemas.app.screens.AgendaState
+
+/** The cadre's day: what is due today and in the week ahead, most overdue first. */
+class AgendaActivity : Activity() {
+    private lateinit var presenter: AgendaPresenter
+    private lateinit var rows: LinearLayout
+
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        protectScreen()
+        val vault = app().vault ?: return finish()
+        presenter = AgendaPresenter(vault, app().locale)
+        rows = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
+        setContentView(column(label(getString(R.string.agenda_title), 20f), rows))
+    }
+
+    override fun onResume() {
+        super.onResume()
+        if (::presenter.isInitialized) app().background({ presenter.load() }, ::render)
+    }
+
+    private fun render(state: AgendaState) {
+        rows.removeAllViews()
+        state.message?.let { rows.addView(label(it)) }
+        if (state.message == null && state.rows.isEmpty()) rows.addView(label(getString(R.string.agenda_empty)))
+        for (row in state.rows) {
+            val item = label("${row.personName}: ${row.text}", 18f)
+            if (row.overdue) item.setTypeface(item.typeface, Typeface.BOLD)
+            item.setOnClickListener {
+                startActivity(Intent(this, PersonDetailActivity::class.java).putExtra("person_id", row.personId))
+            }
+            rows.addView(item)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import MigranCore
+import SwiftUI
+
+/// The cadre's day: what is due today and in the week ahead, most overdue first. The
+/// core decides what is due and words it in both languages; this view picks one.
+public struct AgendaView: View {
+    let vault: Vault
+    let locale: MigranCore.Locale
+    @State private var items: [AgendaItem] = []
+    @State private var message: String?
+
+    public init(vault: Vault, locale: MigranCore.Locale) {
+        self.vault = vault
+        self.locale = locale
+    }
+
+    public var body: some View {
+        List {
+            if let message { Text(message).foregroundColor(.red) }
+            if message == nil && items.isEmpty { Text("agenda.empty", bundle: .module) }
+            ForEach(Array(items.enumerated()), id: \.offset) { _, item in
+                NavigationLink(value: item.personId) {
+                    VStack(alignment: .leading) {
+                        Text(item.personName)
+                        Text(locale == .en ? item.text.en : item.text.id)
+                            .font(.caption)
+                            .fontWeight(item.daysOverdue > 0 ? .bold : .regular)
+                    }
+                }
+            }
+        }
+        .navigationTitle(Text("agenda.title", bundle: .module))
+        .onAppear { load() }
+    }
+
+    private func load() {
+        do {
+            items = try vault.agenda(request: AgendaRequest(on: nil, lookAheadDays: 7)).items
+            message = nil
+        } catch let error as MigranError {
+            message = errorMessage(error: error, locale: locale)
+        } catch {
+            message = String(describing: error)
+        }
+    }
+}
