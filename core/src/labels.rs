@@ -2,8 +2,12 @@
 //! the iOS app and the CLI say the same thing. Stored data and JSON keep the enums' own
 //! names, which stay stable for scripts.
 
+use crate::cases::{Agency, CaseStatus, CaseType};
+use crate::consent::{ConsentPurpose, ConsentState};
 use crate::i18n::{Locale, LocalizedText};
 use crate::people::{DocumentKind, Phase, Relation, Sector};
+use crate::reintegration::{ReintegrationNeed, ReturnReason, ServiceKind};
+use crate::visits::VisitTopic;
 
 fn pick(locale: Locale, id: &str, en: &str) -> String {
     LocalizedText::new(id, en).get(locale).to_string()
@@ -66,6 +70,107 @@ pub fn document_kind_label(kind: DocumentKind, locale: Locale) -> String {
     }
 }
 
+#[uniffi::export]
+pub fn case_type_label(case_type: CaseType, locale: Locale) -> String {
+    match case_type {
+        CaseType::UnpaidWages => pick(locale, "gaji tidak dibayar", "unpaid wages"),
+        CaseType::Abuse => pick(locale, "kekerasan", "abuse"),
+        CaseType::DocumentSeized => pick(locale, "dokumen ditahan", "documents seized"),
+        CaseType::MissingContact => pick(locale, "hilang kontak", "missing contact"),
+        CaseType::Detention => pick(locale, "ditahan", "detention"),
+        CaseType::TraffickingSuspicion => pick(locale, "dugaan TPPO", "suspected trafficking"),
+        CaseType::DeathOrIllness => pick(locale, "meninggal atau sakit", "death or illness"),
+        CaseType::Deportation => pick(locale, "deportasi", "deportation"),
+        CaseType::Other => pick(locale, "lainnya", "other"),
+    }
+}
+
+#[uniffi::export]
+pub fn case_status_label(status: CaseStatus, locale: Locale) -> String {
+    match status {
+        CaseStatus::Open => pick(locale, "baru", "open"),
+        CaseStatus::Referred => pick(locale, "dirujuk", "referred"),
+        CaseStatus::InProgress => pick(locale, "ditangani", "in progress"),
+        CaseStatus::Resolved => pick(locale, "selesai", "resolved"),
+        CaseStatus::Closed => pick(locale, "ditutup", "closed"),
+    }
+}
+
+#[uniffi::export]
+pub fn agency_label(agency: Agency, locale: Locale) -> String {
+    match agency {
+        Agency::Disnaker => pick(locale, "Disnaker", "Disnaker (labour office)"),
+        Agency::Kp2mi => pick(locale, "KP2MI/BP3MI", "KP2MI/BP3MI"),
+        Agency::Kbri => pick(locale, "KBRI/KJRI", "embassy or consulate (KBRI/KJRI)"),
+        Agency::Police => pick(locale, "polisi", "police"),
+        Agency::Ngo => pick(locale, "LSM/pendamping", "NGO"),
+        Agency::Other => pick(locale, "lainnya", "other"),
+    }
+}
+
+#[uniffi::export]
+pub fn visit_topic_label(topic: VisitTopic, locale: Locale) -> String {
+    match topic {
+        VisitTopic::SafeMigration => pick(locale, "migrasi aman", "safe migration"),
+        VisitTopic::Documents => pick(locale, "dokumen", "documents"),
+        VisitTopic::RedFlags => pick(locale, "tanda bahaya TPPO", "trafficking red flags"),
+        VisitTopic::Remittances => pick(locale, "pengiriman uang", "remittances"),
+        VisitTopic::Reintegration => pick(locale, "reintegrasi", "reintegration"),
+        VisitTopic::Other => pick(locale, "lainnya", "other"),
+    }
+}
+
+#[uniffi::export]
+pub fn return_reason_label(reason: ReturnReason, locale: Locale) -> String {
+    match reason {
+        ReturnReason::ContractEnd => pick(locale, "kontrak selesai", "contract ended"),
+        ReturnReason::EarlyReturn => pick(locale, "pulang lebih awal", "early return"),
+        ReturnReason::Deported => pick(locale, "dideportasi", "deported"),
+        ReturnReason::Case => pick(locale, "karena kasus", "because of a case"),
+    }
+}
+
+#[uniffi::export]
+pub fn reintegration_need_label(need: ReintegrationNeed, locale: Locale) -> String {
+    match need {
+        ReintegrationNeed::Health => pick(locale, "kesehatan", "health"),
+        ReintegrationNeed::Legal => pick(locale, "hukum", "legal"),
+        ReintegrationNeed::Psychosocial => pick(locale, "psikososial", "psychosocial"),
+        ReintegrationNeed::Economic => pick(locale, "ekonomi", "economic"),
+    }
+}
+
+#[uniffi::export]
+pub fn service_kind_label(kind: ServiceKind, locale: Locale) -> String {
+    match kind {
+        ServiceKind::Training => pick(locale, "pelatihan", "training"),
+        ServiceKind::BusinessSupport => pick(locale, "pendampingan usaha", "business support"),
+        ServiceKind::Counselling => pick(locale, "konseling", "counselling"),
+        ServiceKind::HealthCare => pick(locale, "layanan kesehatan", "health care"),
+        ServiceKind::LegalAid => pick(locale, "bantuan hukum", "legal aid"),
+        ServiceKind::Other => pick(locale, "lainnya", "other"),
+    }
+}
+
+#[uniffi::export]
+pub fn consent_purpose_label(purpose: ConsentPurpose, locale: Locale) -> String {
+    match purpose {
+        ConsentPurpose::Registration => pick(locale, "pendaftaran", "registration"),
+        ConsentPurpose::ShareWithFamily => pick(locale, "berbagi dengan keluarga", "sharing with family"),
+        ConsentPurpose::ShareWithAgencies => pick(locale, "berbagi dengan instansi", "sharing with agencies"),
+        ConsentPurpose::Reporting => pick(locale, "pelaporan desa", "village reporting"),
+    }
+}
+
+#[uniffi::export]
+pub fn consent_state_label(state: ConsentState, locale: Locale) -> String {
+    match state {
+        ConsentState::Given => pick(locale, "diberikan", "given"),
+        ConsentState::Withdrawn => pick(locale, "ditarik", "withdrawn"),
+        ConsentState::NotAsked => pick(locale, "belum ditanyakan", "not asked"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +186,11 @@ mod tests {
         assert_eq!(
             document_kind_label(DocumentKind::Passport, Locale::En),
             "passport"
+        );
+        assert_eq!(case_status_label(CaseStatus::InProgress, Locale::Id), "ditangani");
+        assert_eq!(
+            consent_purpose_label(ConsentPurpose::ShareWithAgencies, Locale::En),
+            "sharing with agencies"
         );
     }
 }

@@ -51,7 +51,11 @@ pub use emergency::{
 };
 pub use error::{error_message, InvalidReason, MigranError, Result};
 pub use i18n::{Locale, LocalizedText};
-pub use labels::{document_kind_label, phase_label, relation_label, sector_label};
+pub use labels::{
+    agency_label, case_status_label, case_type_label, consent_purpose_label, consent_state_label,
+    document_kind_label, phase_label, reintegration_need_label, relation_label, return_reason_label,
+    sector_label, service_kind_label, visit_topic_label,
+};
 pub use people::{
     Contact, ContactInput, DocumentInput, DocumentKind, IdentityDocument, Journey, JourneyInput, Lookup,
     PageRequest, Person, PersonInput, PersonPage, Phase, Relation, Sector, Sex, MAX_PAGE,

@@ -28,6 +28,13 @@ use crate::report_format::csv_line;
 use crate::time::{date_text, instant_text, parse_date};
 use crate::vault::{Session, Vault};
 
+const PHASES: [Phase; 4] = [
+    Phase::Prospective,
+    Phase::PreDeparture,
+    Phase::Abroad,
+    Phase::Returned,
+];
+
 #[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
 pub struct ReportRequest {
     /// First day of the period, `YYYY-MM-DD`; open when `None`.
@@ -410,15 +417,7 @@ pub(crate) fn build(s: &Session<'_>, period: &Period) -> Result<VillageReport> {
         period_to: period.to.clone(),
         people_counted: counted.len() as u32,
         people_not_counted: not_counted,
-        by_phase: fixed(
-            &[
-                Phase::Prospective,
-                Phase::PreDeparture,
-                Phase::Abroad,
-                Phase::Returned,
-            ],
-            &by_phase,
-        ),
+        by_phase: fixed(&PHASES, &by_phase),
         by_sex: fixed(&[Sex::Female, Sex::Male], &by_sex),
         by_destination: by_count(by_destination),
         by_sector: by_count(by_sector),
@@ -447,8 +446,16 @@ fn by_count(map: BTreeMap<String, u32>) -> Vec<ReportCount> {
 }
 
 /// The words for a section or key code; a country code stays as it is.
-fn label(code: &str, locale: Locale) -> String {
-    let (id, en) = match code {
+/// A section's or a count's name in the summary. Enum values take the words the apps
+/// show (`labels`), with a capital.
+fn label(key: &str, locale: Locale) -> String {
+    if let Some(words) = enum_label(key, locale) {
+        let mut chars = words.chars();
+        return chars
+            .next()
+            .map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect());
+    }
+    let (id, en) = match key {
         "people_counted" => ("Orang yang dihitung", "People counted"),
         "people_not_counted" => (
             "Tanpa persetujuan pelaporan (tidak dirinci)",
@@ -481,47 +488,9 @@ fn label(code: &str, locale: Locale) -> String {
         "returns_by_reason" => ("Kepulangan menurut alasan", "Returns by reason"),
         "reintegration_needs" => ("Kebutuhan reintegrasi", "Reintegration needs"),
         "services_by_kind" => ("Layanan menurut jenis", "Services by kind"),
-        "prospective" => ("Calon (belum proses)", "Prospective"),
-        "pre_departure" => ("Pra-penempatan", "Pre-departure"),
-        "abroad" => ("Sedang bekerja", "Abroad"),
-        "returned" => ("Purna (sudah pulang)", "Returned"),
         "female" => ("Perempuan", "Female"),
         "male" => ("Laki-laki", "Male"),
         "unknown" => ("Tidak diketahui", "Unknown"),
-        "domestic_work" => ("Pekerja rumah tangga", "Domestic work"),
-        "caregiving" => ("Perawat", "Caregiving"),
-        "manufacturing" => ("Manufaktur", "Manufacturing"),
-        "construction" => ("Konstruksi", "Construction"),
-        "agriculture" => ("Pertanian", "Agriculture"),
-        "fishing" => ("Perikanan", "Fishing"),
-        "hospitality" => ("Perhotelan", "Hospitality"),
-        "other" => ("Lainnya", "Other"),
-        "unpaid_wages" => ("Gaji tidak dibayar", "Unpaid wages"),
-        "abuse" => ("Kekerasan", "Abuse"),
-        "document_seized" => ("Dokumen ditahan", "Documents seized"),
-        "missing_contact" => ("Hilang kontak", "Missing contact"),
-        "detention" => ("Ditahan", "Detention"),
-        "trafficking_suspicion" => ("Dugaan TPPO", "Suspected trafficking"),
-        "death_or_illness" => ("Meninggal atau sakit", "Death or illness"),
-        "deportation" => ("Deportasi", "Deportation"),
-        "open" => ("Baru", "Open"),
-        "referred" => ("Dirujuk", "Referred"),
-        "in_progress" => ("Ditangani", "In progress"),
-        "resolved" => ("Selesai", "Resolved"),
-        "closed" => ("Ditutup", "Closed"),
-        "contract_end" => ("Kontrak selesai", "Contract ended"),
-        "early_return" => ("Pulang lebih awal", "Early return"),
-        "deported" => ("Dideportasi", "Deported"),
-        "case" => ("Karena kasus", "Because of a case"),
-        "health" => ("Kesehatan", "Health"),
-        "legal" => ("Hukum", "Legal"),
-        "psychosocial" => ("Psikososial", "Psychosocial"),
-        "economic" => ("Ekonomi", "Economic"),
-        "training" => ("Pelatihan", "Training"),
-        "business_support" => ("Pendampingan usaha", "Business support"),
-        "counselling" => ("Konseling", "Counselling"),
-        "health_care" => ("Layanan kesehatan", "Health care"),
-        "legal_aid" => ("Bantuan hukum", "Legal aid"),
         "complete" => ("Lengkap", "Complete"),
         "incomplete" => ("Belum lengkap", "Incomplete"),
         "not_started" => ("Belum mulai", "Not started"),
@@ -536,6 +505,38 @@ fn label(code: &str, locale: Locale) -> String {
         Locale::Id => id.to_string(),
         Locale::En => en.to_string(),
     }
+}
+
+fn enum_label(key: &str, locale: Locale) -> Option<String> {
+    fn find<T: Serialize + Copy>(
+        all: &[T],
+        key: &str,
+        words: fn(T, Locale) -> String,
+        locale: Locale,
+    ) -> Option<String> {
+        all.iter()
+            .find(|value| code(*value) == key)
+            .map(|value| words(*value, locale))
+    }
+    use crate::labels::*;
+    use crate::people::Sector;
+    let sectors = [
+        Sector::DomesticWork,
+        Sector::Caregiving,
+        Sector::Manufacturing,
+        Sector::Construction,
+        Sector::Agriculture,
+        Sector::Fishing,
+        Sector::Hospitality,
+        Sector::Other,
+    ];
+    find(&PHASES, key, phase_label, locale)
+        .or_else(|| find(&sectors, key, sector_label, locale))
+        .or_else(|| find(&ALL_CASE_TYPES, key, case_type_label, locale))
+        .or_else(|| find(&ALL_CASE_STATUSES, key, case_status_label, locale))
+        .or_else(|| find(&ALL_RETURN_REASONS, key, return_reason_label, locale))
+        .or_else(|| find(&ALL_NEEDS, key, reintegration_need_label, locale))
+        .or_else(|| find(&ALL_SERVICE_KINDS, key, service_kind_label, locale))
 }
 
 #[cfg(test)]

@@ -9,4 +9,16 @@ final class LabelsTests: XCTestCase {
         XCTAssertEqual(relationLabel(relation: .parent, locale: .en), "parent")
         XCTAssertEqual(documentKindLabel(kind: .passport, locale: .id), "paspor")
     }
+
+    func testTheCadresRecordsAreNamedInBothLanguages() {
+        XCTAssertEqual(caseTypeLabel(caseType: .traffickingSuspicion, locale: .id), "dugaan TPPO")
+        XCTAssertEqual(caseStatusLabel(status: .inProgress, locale: .en), "in progress")
+        XCTAssertEqual(agencyLabel(agency: .kbri, locale: .id), "KBRI/KJRI")
+        XCTAssertEqual(visitTopicLabel(topic: .redFlags, locale: .en), "trafficking red flags")
+        XCTAssertEqual(returnReasonLabel(reason: .deported, locale: .id), "dideportasi")
+        XCTAssertEqual(reintegrationNeedLabel(need: .psychosocial, locale: .id), "psikososial")
+        XCTAssertEqual(serviceKindLabel(kind: .legalAid, locale: .en), "legal aid")
+        XCTAssertEqual(consentPurposeLabel(purpose: .shareWithFamily, locale: .id), "berbagi dengan keluarga")
+        XCTAssertEqual(consentStateLabel(state: .withdrawn, locale: .en), "withdrawn")
+    }
 }

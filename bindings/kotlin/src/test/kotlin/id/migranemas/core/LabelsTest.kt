@@ -12,4 +12,22 @@ class LabelsTest {
         assertEquals("parent", relationLabel(Relation.PARENT, Locale.EN))
         assertEquals("paspor", documentKindLabel(DocumentKind.PASSPORT, Locale.ID))
     }
+
+    @Test
+    fun `the cadre's records are named in both languages, every value distinct`() {
+        assertEquals("dugaan TPPO", caseTypeLabel(CaseType.TRAFFICKING_SUSPICION, Locale.ID))
+        assertEquals("in progress", caseStatusLabel(CaseStatus.IN_PROGRESS, Locale.EN))
+        assertEquals("KBRI/KJRI", agencyLabel(Agency.KBRI, Locale.ID))
+        assertEquals("trafficking red flags", visitTopicLabel(VisitTopic.RED_FLAGS, Locale.EN))
+        assertEquals("dideportasi", returnReasonLabel(ReturnReason.DEPORTED, Locale.ID))
+        assertEquals("psikososial", reintegrationNeedLabel(ReintegrationNeed.PSYCHOSOCIAL, Locale.ID))
+        assertEquals("legal aid", serviceKindLabel(ServiceKind.LEGAL_AID, Locale.EN))
+        assertEquals("berbagi dengan keluarga", consentPurposeLabel(ConsentPurpose.SHARE_WITH_FAMILY, Locale.ID))
+        assertEquals("withdrawn", consentStateLabel(ConsentState.WITHDRAWN, Locale.EN))
+        for (locale in Locale.values()) {
+            assertEquals(CaseType.values().size, CaseType.values().map { caseTypeLabel(it, locale) }.toSet().size)
+            assertEquals(CaseStatus.values().size, CaseStatus.values().map { caseStatusLabel(it, locale) }.toSet().size)
+            assertEquals(ConsentPurpose.values().size, ConsentPurpose.values().map { consentPurposeLabel(it, locale) }.toSet().size)
+        }
+    }
 }
