@@ -17,6 +17,12 @@ final class ChecklistTests: XCTestCase {
         _ = try vault.setMaritalStatus(personId: siti.id, status: .married, locale: .en)
         let after = try vault.setChecklistItem(personId: siti.id, itemId: "ktp", update: ChecklistItemUpdate(state: .done, by: "Kader Contoh", note: nil, documentId: nil), locale: .en)
         XCTAssertEqual(after.summary.done, 1)
+        // What the family sees needs Siti's consent to share with her family.
+        XCTAssertThrowsError(try vault.familyChecklist(personId: siti.id, locale: .id)) {
+            guard case MigranError.NotAllowed(let reason) = $0 else { return XCTFail("\($0)") }
+            XCTAssertEqual(reason, "consent_missing:share_with_family")
+        }
+        _ = try vault.recordConsent(personId: siti.id, input: ConsentInput(purpose: .shareWithFamily, given: true, date: nil, note: nil))
         let family = try vault.familyChecklist(personId: siti.id, locale: .id)
         XCTAssertEqual(family.firstName, "Siti")
         XCTAssertEqual(family.done, 1)

@@ -31,6 +31,10 @@ class ChecklistTest {
         val after = vault.setChecklistItem(siti.id, "ktp", done(note = "secret note"), Locale.EN)
         assertEquals(1u, after.summary.done)
 
+        // What the family sees needs Siti's consent to share with her family.
+        val withoutConsent = assertThrows<MigranException.NotAllowed> { vault.familyChecklist(siti.id, Locale.ID) }
+        assertEquals("consent_missing:share_with_family", withoutConsent.reason)
+        vault.recordConsent(siti.id, ConsentInput(purpose = ConsentPurpose.SHARE_WITH_FAMILY, given = true, date = null, note = null))
         val family = vault.familyChecklist(siti.id, Locale.ID)
         assertEquals("Siti", family.firstName)
         assertEquals(1u, family.done)

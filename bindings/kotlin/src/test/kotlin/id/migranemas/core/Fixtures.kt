@@ -24,3 +24,19 @@ fun fakePerson(name: String, n: Int) = PersonInput(
 
 fun newVault(dir: Path = tempVaultDir(), secret: ByteArray? = newDeviceSecret(), settings: VaultSettings = fastSettings()): Vault =
     Vault.create(dir.toString(), PIN, secret, settings)
+
+/** The cadre the tests act as (audit entries, consents and case events name them). */
+val CADRE = ActorInput(name = "Kader Contoh", role = ActorRole.CADRE)
+
+/** Everything in one page (the core's largest page). */
+val ALL = PageRequest(0u, 1000u)
+
+fun consent(purpose: ConsentPurpose, given: Boolean = true, date: String? = null, note: String? = null) =
+    ConsentInput(purpose = purpose, given = given, date = date, note = note)
+
+/** Today on the vault's clock (UTC, the system clock), as the core writes dates. */
+fun todayUtc(): String = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString()
+
+/** A day in the future (two days on, so that midnight cannot make it today): the core
+ *  refuses it for anything that already happened. */
+fun futureDay(): String = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2).toString()
