@@ -133,7 +133,7 @@ final class VillageReportTests: XCTestCase {
         let english = villageReportText(report: report, locale: .en)
         XCTAssertTrue(english.hasPrefix("Village report (period: 2026-01-01 .. 2026-06-30)\n"), english)
         XCTAssertTrue(english.contains("People counted: 3\n"), english)
-        XCTAssertTrue(english.contains("\nBy phase\n  Prospective: 0\n  Pre-departure: 1\n  Abroad: 1\n  Returned: 1\n"), english)
+        XCTAssertTrue(english.contains("\nBy phase\n  Prospective: 0\n  Pre-departure: 1\n  Working abroad: 1\n  Returned: 1\n"), english)
         let indonesian = villageReportText(report: report, locale: .id)
         XCTAssertTrue(indonesian.hasPrefix("Laporan desa (periode: 2026-01-01 .. 2026-06-30)\n"), indonesian)
         XCTAssertTrue(indonesian.contains("Orang yang dihitung: 3\n"), indonesian)

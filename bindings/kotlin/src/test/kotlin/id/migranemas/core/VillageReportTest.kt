@@ -148,7 +148,7 @@ class VillageReportTest {
         val english = villageReportText(report, Locale.EN)
         assertTrue(english.startsWith("Village report (period: 2026-01-01 .. 2026-06-30)\n"), english)
         assertTrue(english.contains("People counted: 3\n"), english)
-        assertTrue(english.contains("\nBy phase\n  Prospective: 0\n  Pre-departure: 1\n  Abroad: 1\n  Returned: 1\n"), english)
+        assertTrue(english.contains("\nBy phase\n  Prospective: 0\n  Pre-departure: 1\n  Working abroad: 1\n  Returned: 1\n"), english)
         val indonesian = villageReportText(report, Locale.ID)
         assertTrue(indonesian.startsWith("Laporan desa (periode: 2026-01-01 .. 2026-06-30)\n"), indonesian)
         assertTrue(indonesian.contains("Orang yang dihitung: 3\n"), indonesian)
