@@ -9,7 +9,7 @@ use migran_core::{InvalidReason, MigranError};
 use crate::CliError;
 
 /// Options that take no value.
-const FLAGS: &[&str] = &["json", "all", "yes", "undo", "help", "family"];
+const FLAGS: &[&str] = &["json", "all", "yes", "undo", "help", "family", "csv"];
 
 pub struct Args {
     pub vault: Option<OsString>,

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use migran_core::{
-    ContactInput, DocumentInput, DocumentKind, InvalidReason, JourneyInput, Lookup, MigranError, PageRequest,
-    PersonInput, Phase, Relation, Sector, Sex, SystemClock, Vault, VaultSettings,
+    ActorInput, ActorRole, ContactInput, DocumentInput, DocumentKind, InvalidReason, JourneyInput, Lookup,
+    MigranError, PageRequest, PersonInput, Phase, Relation, Sector, Sex, SystemClock, Vault, VaultSettings,
 };
 use serde_json::json;
 
@@ -50,6 +50,14 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         (Some("document"), Some("add")) => document_add(args),
         (Some("screen"), _) => crate::screening::run(args),
         (Some("checklist"), _) => crate::checklist::run(args),
+        (Some("person"), Some("export")) => crate::reports::person_export(args),
+        (Some("consent"), _) => crate::consent::run(args),
+        (Some("visit"), _) => crate::visits::run(args),
+        (Some("agenda"), _) => crate::visits::agenda(args),
+        (Some("case"), _) => crate::cases::run(args),
+        (Some("return"), _) => crate::returns::run(args),
+        (Some("report"), _) => crate::reports::report(args),
+        (Some("audit"), _) => crate::reports::audit(args),
         (Some("follow-up"), Some("list")) => follow_up_list(args),
         (Some("follow-up"), Some("done")) => follow_up_done(args),
         (Some("emergency"), sub) => {
@@ -81,11 +89,47 @@ pub fn open_locked(args: &Args) -> Result<Arc<Vault>, CliError> {
     Ok(Vault::open_with_clock(&dir, secret, Arc::new(SystemClock))?)
 }
 
+/// Opens and unlocks the vault. When MIGRAN_ACTOR names who is at the keyboard
+/// (MIGRAN_ROLE: cadre, the default, village-officer, migrant, family or other), the
+/// audit log records them for everything this command does.
 pub fn open_unlocked(args: &Args) -> Result<Arc<Vault>, CliError> {
     let vault = open_locked(args)?;
     let pin = secrets::read_pin("MIGRAN_PIN", &t("PIN: ", "PIN: "))?;
     vault.unlock(pin)?;
+    if let Some(name) = env_text("MIGRAN_ACTOR")? {
+        let role = match env_text("MIGRAN_ROLE")? {
+            None => ActorRole::Cadre,
+            Some(role) => choice(
+                "role",
+                &role,
+                &[
+                    (&["cadre", "kader"], ActorRole::Cadre),
+                    (
+                        &["village-officer", "officer", "perangkat-desa"],
+                        ActorRole::VillageOfficer,
+                    ),
+                    (&["migrant", "pmi"], ActorRole::Migrant),
+                    (&["family", "keluarga"], ActorRole::Family),
+                    (&["other", "lainnya"], ActorRole::Other),
+                ],
+            )?,
+        };
+        vault.set_actor(ActorInput { name, role })?;
+    }
     Ok(vault)
+}
+
+/// An environment variable's text; a value that is not UTF-8 is refused, not ignored.
+fn env_text(name: &str) -> Result<Option<String>, CliError> {
+    match std::env::var(name) {
+        Ok(value) if value.trim().is_empty() => Ok(None),
+        Ok(value) => Ok(Some(value)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(CliError::Core(MigranError::Invalid {
+            field: name.to_lowercase(),
+            reason: InvalidReason::BadCharacters,
+        })),
+    }
 }
 
 pub fn say(id: impl Into<String>, en: impl Into<String>) {
@@ -713,6 +757,27 @@ Penapisan TPPO:
   screen history ORANG | screen questions
   follow-up list ORANG | follow-up done ID
 
+Kerja kader (MIGRAN_ACTOR=NAMA [MIGRAN_ROLE=kader|perangkat-desa] mencatat siapa di log audit):
+  consent show ORANG | consent history ORANG | consent text TUJUAN
+  consent give|withdraw ORANG TUJUAN [--date TGL] [--note]
+              TUJUAN: pendaftaran, keluarga, instansi, pelaporan
+  visit add ORANG --date TGL [--cadre] [--present A,B] [--topics migrasi-aman,dokumen,tppo,...]
+              [--observations] [--follow-up TINDAKAN --due TGL] [--next TGL]
+  visit list ORANG | visit done ID_TINDAK_LANJUT [--date TGL] [--note]
+  agenda [--on TGL] [--ahead HARI]
+  case open ORANG --type JENIS --description TEKS --reported-by pmi|keluarga|kader|lainnya [--date TGL]
+  case show ID | case list [ORANG] | case note ID TEKS [--date TGL]
+  case status ID baru|dirujuk|ditangani|selesai|ditutup [--date TGL] [--note]
+  case refer ID disnaker|kp2mi|kbri|polisi|lsm|lainnya [--office] [--date TGL] [--note]
+  return add ORANG --date TGL --reason kontrak-selesai|pulang-awal|dideportasi|kasus [--case ID]
+              [--condition] [--needs kesehatan,hukum,psikososial,ekonomi] [--plan] [--next TGL]
+  return plan ID [--needs] [--plan] [--next TGL] | return list ORANG
+  return service ID --kind pelatihan|pendampingan-usaha|konseling|... --date TGL [--provider] [--note]
+  report [--from TGL] [--to TGL] [--csv | --json] [--out BERKAS]
+  audit [--person ORANG] [--from TGL] [--to TGL] [--offset N] [--limit N]
+  audit --export csv|json [--from TGL] [--to TGL] [--out BERKAS]
+  person export ORANG [--out BERKAS]
+
 Darurat (tanpa PIN kecuali 'card set'):
   emergency card set --name --country KODE [--passport] [--city] [--employer]
               [--employer-address] [--family-contact NAMA:TELP] [--cadre NAMA:TELP]
@@ -723,7 +788,8 @@ Darurat (tanpa PIN kecuali 'card set'):
   JENIS: kekerasan, sakit, disekap, paspor-ditahan, gaji, ditahan, pulang, lainnya
 
 Kode keluar: 0 berhasil, 2 perintah salah, 3 PIN salah/terkunci, 4 tidak ditemukan,
-5 isian tidak sah, 1 lainnya. Bahasa: MIGRAN_LANG=en untuk bahasa Inggris.";
+5 isian tidak sah, 6 ditolak aturan (persetujuan, alur kasus,
+urutan daftar periksa), 1 lainnya. Bahasa: MIGRAN_LANG=en untuk bahasa Inggris.";
 
 const HELP_EN: &str = "migran: the village's encrypted register of migrant workers (Desa Migran Emas)
 
@@ -759,6 +825,27 @@ TPPO screening:
   screen history PERSON | screen questions
   follow-up list PERSON | follow-up done ID
 
+The cadre's work (MIGRAN_ACTOR=NAME [MIGRAN_ROLE=cadre|village-officer] names who acts in the audit log):
+  consent show PERSON | consent history PERSON | consent text PURPOSE
+  consent give|withdraw PERSON PURPOSE [--date DATE] [--note]
+              PURPOSE: registration, family, agencies, reporting
+  visit add PERSON --date DATE [--cadre] [--present A,B] [--topics safe-migration,documents,red-flags,...]
+              [--observations] [--follow-up ACTION --due DATE] [--next DATE]
+  visit list PERSON | visit done FOLLOW_UP_ID [--date DATE] [--note]
+  agenda [--on DATE] [--ahead DAYS]
+  case open PERSON --type TYPE --description TEXT --reported-by migrant|family|cadre|other [--date DATE]
+  case show ID | case list [PERSON] | case note ID TEXT [--date DATE]
+  case status ID open|referred|in-progress|resolved|closed [--date DATE] [--note]
+  case refer ID disnaker|kp2mi|kbri|police|ngo|other [--office] [--date DATE] [--note]
+  return add PERSON --date DATE --reason contract-end|early-return|deported|case [--case ID]
+              [--condition] [--needs health,legal,psychosocial,economic] [--plan] [--next DATE]
+  return plan ID [--needs] [--plan] [--next DATE] | return list PERSON
+  return service ID --kind training|business-support|counselling|... --date DATE [--provider] [--note]
+  report [--from DATE] [--to DATE] [--csv | --json] [--out FILE]
+  audit [--person PERSON] [--from DATE] [--to DATE] [--offset N] [--limit N]
+  audit --export csv|json [--from DATE] [--to DATE] [--out FILE]
+  person export PERSON [--out FILE]
+
 Emergency (no PIN except 'card set'):
   emergency card set --name --country CODE [--passport] [--city] [--employer]
               [--employer-address] [--family-contact NAME:PHONE] [--cadre NAME:PHONE]
@@ -769,4 +856,4 @@ Emergency (no PIN except 'card set'):
   KIND: violence, medical, held, passport-taken, unpaid-wages, detention, go-home, other
 
 Exit codes: 0 ok, 2 usage, 3 wrong PIN/locked out, 4 not found, 5 invalid input,
-1 other. Language: MIGRAN_LANG=en for English.";
+6 refused by a rule (consent, case workflow, checklist order), 1 other. Language: MIGRAN_LANG=en for English.";

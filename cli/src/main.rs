@@ -1,21 +1,27 @@
 //! `migran`: the village officer's command-line front end to the Migran Emas core.
 //!
 //! Exit codes: 0 ok, 1 other failure, 2 usage, 3 wrong PIN / locked out / erased /
-//! wrong device, 4 not found, 5 invalid input.
+//! wrong device, 4 not found, 5 invalid input, 6 refused by a rule (consent, case
+//! workflow, checklist order).
 
 // println!/print! panic when stdout is a closed pipe (`migran person list | head`); all
 // output goes through output::outln! / output::write_out instead.
 #![deny(clippy::print_stdout)]
 
 mod args;
+mod cases;
 mod checklist;
 mod commands;
+mod consent;
 mod demo;
 mod emergency;
 mod i18n;
 mod output;
+mod reports;
+mod returns;
 mod screening;
 mod secrets;
+mod visits;
 
 use std::process::ExitCode;
 
@@ -60,6 +66,7 @@ impl CliError {
                 MigranError::Invalid { .. }
                 | MigranError::Duplicate { .. }
                 | MigranError::PackRejected { .. } => 5,
+                MigranError::NotAllowed { .. } | MigranError::DependencyNotMet { .. } => 6,
                 _ => 1,
             },
             CliError::Cancelled | CliError::Other(_) => 1,

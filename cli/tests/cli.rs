@@ -1227,7 +1227,7 @@ fn the_checklist_shows_blocks_and_a_family_view_without_sensitive_detail() {
         serde_json::from_slice(&migran(dir.path(), &["checklist", "show", &id, "--json"]).stdout).unwrap();
     assert!(shown["summary"]["total"].as_u64().unwrap() > 10);
     let out = migran(dir.path(), &["checklist", "set", &id, "work_visa", "done"]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_eq!(code(&out), 6, "{}", stderr(&out));
     assert!(stderr(&out).contains("first finish passport"), "{}", stderr(&out));
     let out = migran(
         dir.path(),
@@ -1252,8 +1252,18 @@ fn the_checklist_shows_blocks_and_a_family_view_without_sensitive_detail() {
         )),
         0
     );
+    // The family sees it only once the person agreed to share it with them.
+    let refused = migran(dir.path(), &["checklist", "show", &id, "--family"]);
+    assert_eq!(code(&refused), 6, "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("sharing with family"),
+        "{}",
+        stderr(&refused)
+    );
+    let out = migran(dir.path(), &["consent", "give", &id, "family"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
     let family = migran(dir.path(), &["checklist", "show", &id, "--family"]);
-    assert_eq!(code(&family), 0);
+    assert_eq!(code(&family), 0, "{}", stderr(&family));
     let text = stdout(&family);
     assert!(text.contains("Siti's departure preparation: 1 of"), "{text}");
     for secret in ["3201000000000001", "Kader Contoh", "dicek", "Contoh"] {
@@ -1263,4 +1273,456 @@ fn the_checklist_shows_blocks_and_a_family_view_without_sensitive_detail() {
         code(&migran(dir.path(), &["checklist", "set", &id, "ktp", "maybe"])),
         5
     );
+}
+
+/// Runs a command that must succeed and returns its standard output.
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = migran(dir, args);
+    assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+    stdout(&out)
+}
+
+fn json_of(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let mut with_json = args.to_vec();
+    with_json.push("--json");
+    serde_json::from_str(&ok(dir, &with_json)).unwrap()
+}
+
+#[test]
+fn a_visit_and_its_follow_up_show_on_the_agenda_of_the_day_until_done() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let id = add_siti(dir.path());
+    let visit = json_of(
+        dir.path(),
+        &[
+            "visit",
+            "add",
+            &id,
+            "--date",
+            "2026-01-10",
+            "--topics",
+            "migrasi-aman,tppo",
+            "--present",
+            "Ibu Contoh, Bapak Contoh",
+            "--follow-up",
+            "Bawa fotokopi KTP",
+            "--due",
+            "2026-01-20",
+        ],
+    );
+    let follow_up = visit["follow_ups"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(visit["topics"], serde_json::json!(["SafeMigration", "RedFlags"]));
+    assert_eq!(visit["present"].as_array().unwrap().len(), 2);
+
+    // On 25 January the follow-up is five days late; on 15 January not yet due.
+    let agenda = json_of(dir.path(), &["agenda", "--on", "2026-01-25", "--ahead", "0"]);
+    let items = agenda["items"].as_array().unwrap();
+    assert!(
+        items
+            .iter()
+            .any(|i| i["record_id"] == follow_up.as_str() && i["days_overdue"] == 5),
+        "{agenda}"
+    );
+    let text = ok(dir.path(), &["agenda", "--on", "2026-01-25", "--ahead", "0"]);
+    assert!(text.contains("Visit follow-up: 5 days overdue"), "{text}");
+    let early = json_of(dir.path(), &["agenda", "--on", "2026-01-15", "--ahead", "0"]);
+    assert!(early["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["record_id"] != follow_up.as_str()));
+
+    let listed = ok(dir.path(), &["visit", "list", &id]);
+    assert!(
+        listed.contains("2026-01-10") && listed.contains("Bawa fotokopi KTP"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("safe migration, trafficking red flags"),
+        "{listed}"
+    );
+    ok(dir.path(), &["visit", "done", &follow_up, "--date", "2026-01-21"]);
+    let after = json_of(dir.path(), &["agenda", "--on", "2026-01-25", "--ahead", "0"]);
+    assert!(after["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["record_id"] != follow_up.as_str()));
+
+    // A follow-up without a due date is a usage error; a bad topic names the field.
+    let out = migran(
+        dir.path(),
+        &["visit", "add", &id, "--date", "2026-01-10", "--follow-up", "x"],
+    );
+    assert_eq!(code(&out), 2);
+    let out = migran(
+        dir.path(),
+        &["visit", "add", &id, "--date", "2026-01-10", "--topics", "gossip"],
+    );
+    assert_eq!(code(&out), 5);
+    assert!(
+        stderr(&out).contains("topics") || stderr(&out).contains("topic"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_case_follows_its_workflow_and_a_referral_needs_consent() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let id = add_siti(dir.path());
+    let case = json_of(
+        dir.path(),
+        &[
+            "case",
+            "open",
+            &id,
+            "--type",
+            "dokumen-ditahan",
+            "--description",
+            "Paspor ditahan majikan",
+            "--reported-by",
+            "keluarga",
+            "--date",
+            "2026-02-01",
+        ],
+    );
+    let case_id = case["id"].as_str().unwrap().to_string();
+    assert_eq!(case["status"], "Open");
+
+    // An illegal move: exit 6, said in both languages, with the moves that are allowed.
+    let out = migran(dir.path(), &["case", "status", &case_id, "resolved"]);
+    assert_eq!(code(&out), 6, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("a case cannot go from 'open' to 'resolved'"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("Allowed next statuses: referred, in-progress, closed"),
+        "{}",
+        stderr(&out)
+    );
+    let indonesian = migran_with(
+        dir.path(),
+        &["case", "status", &case_id, "selesai"],
+        &[("MIGRAN_PIN", PIN), ("MIGRAN_LANG", "id")],
+    );
+    assert_eq!(code(&indonesian), 6);
+    assert!(
+        stderr(&indonesian).contains("tidak dapat diubah dari 'baru' ke 'selesai'"),
+        "{}",
+        stderr(&indonesian)
+    );
+
+    // Referral: refused without the consent to share with agencies, accepted after it.
+    let out = migran(dir.path(), &["case", "refer", &case_id, "kbri"]);
+    assert_eq!(code(&out), 6);
+    assert!(stderr(&out).contains("sharing with agencies"), "{}", stderr(&out));
+    ok(
+        dir.path(),
+        &["consent", "give", &id, "instansi", "--date", "2026-02-02"],
+    );
+    let referred = json_of(
+        dir.path(),
+        &[
+            "case",
+            "refer",
+            &case_id,
+            "kbri",
+            "--office",
+            "KBRI Kuala Lumpur",
+            "--date",
+            "2026-02-03",
+        ],
+    );
+    assert_eq!(referred["status"], "Referred");
+    ok(
+        dir.path(),
+        &["case", "status", &case_id, "ditangani", "--date", "2026-02-05"],
+    );
+    ok(
+        dir.path(),
+        &[
+            "case",
+            "note",
+            &case_id,
+            "Majikan dihubungi",
+            "--date",
+            "2026-02-06",
+        ],
+    );
+    ok(
+        dir.path(),
+        &[
+            "case",
+            "status",
+            &case_id,
+            "resolved",
+            "--note",
+            "Paspor kembali",
+            "--date",
+            "2026-02-10",
+        ],
+    );
+    ok(
+        dir.path(),
+        &["case", "status", &case_id, "closed", "--date", "2026-02-11"],
+    );
+
+    let detail = json_of(dir.path(), &["case", "show", &case_id]);
+    // Opened, open -> referred, the referral, -> in progress, the note, -> resolved, -> closed.
+    assert_eq!(detail["timeline"].as_array().unwrap().len(), 7, "{detail}");
+    assert_eq!(detail["referrals"][0]["office"], "KBRI Kuala Lumpur");
+    let shown = ok(dir.path(), &["case", "show", &case_id]);
+    assert!(shown.contains("documents seized · closed"), "{shown}");
+    assert!(
+        shown.contains("referred to embassy or consulate (KBRI/KJRI) (KBRI Kuala Lumpur)"),
+        "{shown}"
+    );
+    let listed = ok(dir.path(), &["case", "list", &id]);
+    assert!(listed.contains(&case_id) && listed.contains("closed"), "{listed}");
+
+    // Withdrawn registration consent: nothing new may be recorded.
+    ok(dir.path(), &["consent", "withdraw", &id, "pendaftaran"]);
+    let out = migran(dir.path(), &["case", "note", &case_id, "Lagi"]);
+    assert_eq!(code(&out), 6);
+    assert!(
+        stderr(&out).contains("withdrawn consent for registration"),
+        "{}",
+        stderr(&out)
+    );
+    let history = json_of(dir.path(), &["consent", "history", &id]);
+    assert_eq!(history.as_array().unwrap().len(), 3);
+    let states = ok(dir.path(), &["consent", "show", &id]);
+    assert!(
+        states.contains("withdrawn") && states.contains("given"),
+        "{states}"
+    );
+}
+
+#[test]
+fn a_return_with_services_shows_in_the_report_which_names_nobody() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let id = add_siti(dir.path());
+    ok(
+        dir.path(),
+        &[
+            "journey",
+            "set",
+            &id,
+            "--phase",
+            "abroad",
+            "--country",
+            "MY",
+            "--sector",
+            "domestic-work",
+        ],
+    );
+    let returned = json_of(
+        dir.path(),
+        &[
+            "return",
+            "add",
+            &id,
+            "--date",
+            "2026-03-01",
+            "--reason",
+            "dideportasi",
+            "--condition",
+            "Sakit Xqvmarker",
+            "--needs",
+            "kesehatan,ekonomi",
+            "--next",
+            "2026-03-15",
+        ],
+    );
+    let return_id = returned["id"].as_str().unwrap().to_string();
+    ok(
+        dir.path(),
+        &[
+            "return",
+            "service",
+            &return_id,
+            "--kind",
+            "konseling",
+            "--date",
+            "2026-03-05",
+            "--provider",
+            "Puskesmas Xqvmarker",
+        ],
+    );
+    ok(
+        dir.path(),
+        &[
+            "return",
+            "plan",
+            &return_id,
+            "--needs",
+            "ekonomi",
+            "--plan",
+            "Pelatihan usaha",
+            "--next",
+            "2026-04-01",
+        ],
+    );
+    let listed = ok(dir.path(), &["return", "list", &id]);
+    assert!(
+        listed.contains("deported") && listed.contains("economic") && listed.contains("counselling"),
+        "{listed}"
+    );
+
+    // Not counted until the person agrees to be reported; then broken down.
+    let report = json_of(dir.path(), &["report"]);
+    assert_eq!(report["people_counted"], 0);
+    assert_eq!(report["people_not_counted"], 1);
+    ok(dir.path(), &["consent", "give", &id, "reporting"]);
+    let report = json_of(
+        dir.path(),
+        &["report", "--from", "2026-01-01", "--to", "2026-12-31"],
+    );
+    assert_eq!(report["people_counted"], 1);
+    assert_eq!(report["returns_in_period"], 1);
+    assert!(report["returns_by_reason"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["key"] == "deported" && c["count"] == 1));
+    let csv = ok(dir.path(), &["report", "--csv"]);
+    assert!(csv.starts_with("section,key,value"), "{csv}");
+    assert!(csv.contains("returns_by_reason,deported,1"), "{csv}");
+    let text = ok(dir.path(), &["report"]);
+    assert!(
+        text.contains("Returns by reason") && text.contains("Deported: 1"),
+        "{text}"
+    );
+    for output in [&csv, &text, &report.to_string()] {
+        for secret in ["Siti", "3201000000000001", "Xqvmarker", id.as_str()] {
+            assert!(!output.contains(secret), "{secret} in the report: {output}");
+        }
+    }
+    // Written to a file readable by the owner only.
+    let file = dir.path().join("laporan.csv");
+    ok(dir.path(), &["report", "--csv", "--out", file.to_str().unwrap()]);
+    let without_time = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|line| !line.starts_with("meta,generated_at"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        without_time(&std::fs::read_to_string(&file).unwrap()),
+        without_time(&csv)
+    );
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+}
+
+#[test]
+fn the_audit_log_names_the_actor_and_holds_no_value_and_the_export_holds_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let id = add_siti(dir.path());
+    let as_cadre = [
+        ("MIGRAN_PIN", PIN),
+        ("MIGRAN_ACTOR", "Kader Contoh"),
+        ("MIGRAN_ROLE", "kader"),
+    ];
+    let out = migran_with(dir.path(), &["person", "show", &id], &as_cadre);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = migran_with(
+        dir.path(),
+        &[
+            "visit",
+            "add",
+            &id,
+            "--date",
+            "2026-01-10",
+            "--observations",
+            "Rumah Xqvmarker",
+        ],
+        &as_cadre,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+
+    let log = json_of(dir.path(), &["audit", "--person", &id]);
+    let items = log["items"].as_array().unwrap();
+    assert!(
+        items
+            .iter()
+            .any(|e| e["action"] == "Read" && e["kind"] == "person" && e["actor"]["name"] == "Kader Contoh"),
+        "{log}"
+    );
+    assert!(
+        items
+            .iter()
+            .any(|e| e["action"] == "Create" && e["kind"] == "visit"),
+        "{log}"
+    );
+    let table = ok(dir.path(), &["audit"]);
+    assert!(
+        table.contains("Kader Contoh") && table.contains("visit"),
+        "{table}"
+    );
+    let csv = ok(dir.path(), &["audit", "--export", "csv"]);
+    let json = ok(dir.path(), &["audit", "--export", "json"]);
+    for output in [&table, &csv, &json, &log.to_string()] {
+        for secret in ["Siti", "3201000000000001", "Xqvmarker", "6281200000001"] {
+            assert!(!output.contains(secret), "{secret} in the audit log: {output}");
+        }
+    }
+    let out = migran(dir.path(), &["audit", "--export", "xml"]);
+    assert_eq!(code(&out), 5);
+    let out = migran_with(
+        dir.path(),
+        &["person", "show", &id],
+        &[
+            ("MIGRAN_PIN", PIN),
+            ("MIGRAN_ACTOR", "Kader"),
+            ("MIGRAN_ROLE", "wizard"),
+        ],
+    );
+    assert_eq!(code(&out), 5, "an unknown role is refused, not ignored");
+
+    // The person's export: everything about Siti, written owner-only.
+    let export = json_of(dir.path(), &["person", "export", &id]);
+    assert_eq!(export["format"], "migran-person-export/1");
+    assert_eq!(export["person"]["full_name"], "Siti Contoh");
+    assert_eq!(export["visits"][0]["observations"], "Rumah Xqvmarker");
+    assert!(export["audit"].as_array().unwrap().len() >= 3);
+    let file = dir.path().join("siti.json");
+    ok(
+        dir.path(),
+        &["person", "export", &id, "--out", file.to_str().unwrap()],
+    );
+    let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(written["person"]["nik"], "3201000000000001");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert_eq!(code(&migran(dir.path(), &["person", "export", "nobody"])), 4);
+}
+
+#[test]
+fn the_consent_text_is_read_out_in_the_cadres_language() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let english = ok(dir.path(), &["consent", "text", "agencies"]);
+    let out = migran_with(
+        dir.path(),
+        &["consent", "text", "instansi"],
+        &[("MIGRAN_LANG", "id")],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_ne!(english, stdout(&out));
+    assert!(english.contains("agencies"), "{english}");
+    assert_eq!(code(&migran(dir.path(), &["consent", "text", "gossip"])), 5);
 }
