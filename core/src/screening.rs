@@ -423,10 +423,25 @@ struct ScreeningData {
     screened_by: String,
     answers: Vec<ScreeningAnswer>,
     result: ScreeningResult,
+    /// The follow-up a high or critical result asks for. Sealed inside the screening:
+    /// a row of its own would tell a reader of the file which screenings were high-risk,
+    /// when the follow-up was due and whether it happened.
+    #[serde(default)]
+    follow_up: Option<FollowUpData>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct FollowUpData {
+    kind: String,
+    due_date: String,
+    done: bool,
+    reason: LocalizedText,
+}
+
+/// A follow-up as builds before schema 5 stored it, in a `follow_ups` row of its own
+/// (due date and done flag in plaintext columns); folded into its screening at unlock.
+#[derive(Deserialize)]
+struct LegacyFollowUpData {
     kind: String,
     source_id: String,
     reason: LocalizedText,
@@ -475,34 +490,32 @@ impl Vault {
             let previous = load_screenings(s, &person_id)?.pop();
             let id = new_row_id()?;
             let now = instant_text(s.now);
+            let follow_up = (result.level >= RiskLevel::High).then(|| {
+                let days = if result.level == RiskLevel::Critical { 1 } else { 3 };
+                FollowUpData {
+                    kind: "screening".to_string(),
+                    due_date: date_text(s.now.date_naive() + Duration::days(days)),
+                    done: false,
+                    reason: LocalizedText::new(
+                        &format!("Penapisan TPPO berisiko {:?}: tindak lanjuti.", result.level),
+                        &format!("TPPO screening at {:?} risk: follow up.", result.level),
+                    ),
+                }
+            });
             let data = ScreeningData {
                 screened_by,
                 answers: input.answers.clone(),
                 result,
+                follow_up,
             };
             let sealed = s.keys.seal_json(place("screenings", &id), &data)?;
             s.conn.execute(
                 "INSERT INTO screenings (id, person_id, created_at, data) VALUES (?1, ?2, ?3, ?4)",
                 params![id, person_id, now, sealed],
             )?;
-            if data.result.level >= RiskLevel::High {
-                let days = if data.result.level == RiskLevel::Critical {
-                    1
-                } else {
-                    3
-                };
-                let due = s.now.date_naive() + Duration::days(days);
-                let reason = LocalizedText::new(
-                    &format!("Penapisan TPPO berisiko {:?}: tindak lanjuti.", data.result.level),
-                    &format!("TPPO screening at {:?} risk: follow up.", data.result.level),
-                );
-                let follow_up_id = add_follow_up(s, &person_id, "screening", &id, due, reason)?;
-                s.audit(
-                    AuditAction::Create,
-                    "screening_follow_up",
-                    &follow_up_id,
-                    &person_id,
-                );
+            if data.follow_up.is_some() {
+                // The follow-up carries its screening's id.
+                s.audit(AuditAction::Create, "screening_follow_up", &id, &person_id);
             }
             s.audit(AuditAction::Create, "screening", &id, &person_id);
             Ok(ScreeningRecord {
@@ -541,19 +554,29 @@ impl Vault {
         })
     }
 
-    /// Marks a screening's follow-up done. Recording it needs the registration consent.
+    /// Marks a screening's follow-up done (its id is the screening's). Recording it needs
+    /// the registration consent.
     pub fn complete_follow_up(&self, follow_up_id: String) -> Result<()> {
         self.write(|s| {
-            let person_id: String = s
+            let row: Option<(String, Vec<u8>)> = s
                 .conn
-                .prepare_cached("SELECT person_id FROM follow_ups WHERE id = ?1")?
-                .query_row(params![follow_up_id], |row| row.get(0))
-                .optional()?
+                .prepare_cached("SELECT person_id, data FROM screenings WHERE id = ?1")?
+                .query_row(params![follow_up_id], |row| Ok((row.get(0)?, row.get(1)?)))
+                .optional()?;
+            let (person_id, sealed) = row.ok_or_else(|| MigranError::not_found("follow_up"))?;
+            let mut data: ScreeningData =
+                s.keys
+                    .open_json(place("screenings", &follow_up_id), &sealed, "screening")?;
+            let follow_up = data
+                .follow_up
+                .as_mut()
                 .ok_or_else(|| MigranError::not_found("follow_up"))?;
             consent::require(s, &person_id, ConsentPurpose::Registration)?;
+            follow_up.done = true;
+            let sealed = s.keys.seal_json(place("screenings", &follow_up_id), &data)?;
             s.conn.execute(
-                "UPDATE follow_ups SET done = 1 WHERE id = ?1",
-                params![follow_up_id],
+                "UPDATE screenings SET data = ?2 WHERE id = ?1",
+                params![follow_up_id, sealed],
             )?;
             s.audit(
                 AuditAction::Update,
@@ -625,59 +648,102 @@ fn load_screenings(s: &Session<'_>, person_id: &str) -> Result<Vec<ScreeningReco
     Ok(records)
 }
 
-pub(crate) fn add_follow_up(
-    s: &Session<'_>,
-    person_id: &str,
-    kind: &str,
-    source_id: &str,
-    due: NaiveDate,
-    reason: LocalizedText,
-) -> Result<String> {
-    let id = new_row_id()?;
-    let data = FollowUpData {
-        kind: kind.to_string(),
-        source_id: source_id.to_string(),
-        reason,
-    };
-    let sealed = s.keys.seal_json(place("follow_ups", &id), &data)?;
-    s.conn.execute(
-        "INSERT INTO follow_ups (id, person_id, created_at, due_date, done, data) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
-        params![id, person_id, instant_text(s.now), date_text(due), sealed],
-    )?;
-    Ok(id)
-}
-
-pub(crate) fn load_follow_ups(s: &Session<'_>, person_id: Option<&str>) -> Result<Vec<FollowUp>> {
+/// Follow-ups of one person (`Some`) or of everyone, by due date. With `skip_damaged`,
+/// a screening that cannot be opened is left out instead of failing the read (the
+/// agenda must still show everything else).
+fn follow_ups_of(s: &Session<'_>, person_id: Option<&str>, skip_damaged: bool) -> Result<Vec<FollowUp>> {
     let mut statement = s.conn.prepare_cached(
-        "SELECT id, person_id, created_at, due_date, done, data FROM follow_ups
-         WHERE ?1 IS NULL OR person_id = ?1 ORDER BY due_date, rowid",
+        "SELECT id, person_id, created_at, data FROM screenings
+         WHERE ?1 IS NULL OR person_id = ?1 ORDER BY created_at, rowid",
     )?;
     let rows = statement.query_map(params![person_id], |row| {
         Ok((
             row.get::<_, String>(0)?,
             row.get::<_, String>(1)?,
             row.get::<_, String>(2)?,
-            row.get::<_, String>(3)?,
-            row.get::<_, bool>(4)?,
-            row.get::<_, Vec<u8>>(5)?,
+            row.get::<_, Vec<u8>>(3)?,
         ))
     })?;
     let mut follow_ups = Vec::new();
     for row in rows {
-        let (id, person_id, created_at, due_date, done, sealed) = row?;
-        let data: FollowUpData = s.keys.open_json(place("follow_ups", &id), &sealed, "follow_up")?;
-        follow_ups.push(FollowUp {
-            id,
-            person_id,
-            created_at,
+        let (id, person_id, created_at, sealed) = row?;
+        let data: ScreeningData = match s.keys.open_json(place("screenings", &id), &sealed, "screening") {
+            Ok(data) => data,
+            Err(MigranError::Tampered { .. }) if skip_damaged => continue,
+            Err(other) => return Err(other),
+        };
+        if let Some(follow_up) = data.follow_up {
+            follow_ups.push(FollowUp {
+                source_id: id.clone(),
+                id,
+                person_id,
+                created_at,
+                due_date: follow_up.due_date,
+                done: follow_up.done,
+                kind: follow_up.kind,
+                reason: follow_up.reason,
+            });
+        }
+    }
+    follow_ups.sort_by(|a, b| a.due_date.cmp(&b.due_date));
+    Ok(follow_ups)
+}
+
+pub(crate) fn load_follow_ups(s: &Session<'_>, person_id: Option<&str>) -> Result<Vec<FollowUp>> {
+    follow_ups_of(s, person_id, false)
+}
+
+/// Moves follow-ups stored by older builds in their own `follow_ups` rows into their
+/// screenings (sealed), then deletes the rows. Runs at unlock, when the key is there; a
+/// row that cannot be opened, or whose screening is gone, is left as it was.
+pub(crate) fn fold_legacy_follow_ups(s: &Session<'_>) -> Result<()> {
+    let legacy: Vec<(String, String, bool, Vec<u8>)> = s
+        .conn
+        .prepare_cached("SELECT id, due_date, done, data FROM follow_ups")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, due_date, done, sealed) in legacy {
+        let Ok(old) = s
+            .keys
+            .open_json::<LegacyFollowUpData>(place("follow_ups", &id), &sealed, "follow_up")
+        else {
+            continue;
+        };
+        let screening: Option<Vec<u8>> = s
+            .conn
+            .prepare_cached("SELECT data FROM screenings WHERE id = ?1")?
+            .query_row(params![old.source_id], |row| row.get(0))
+            .optional()?;
+        let Some(screening) = screening else {
+            continue;
+        };
+        let Ok(mut data) =
+            s.keys
+                .open_json::<ScreeningData>(place("screenings", &old.source_id), &screening, "screening")
+        else {
+            continue;
+        };
+        data.follow_up.get_or_insert(FollowUpData {
+            kind: old.kind,
             due_date,
             done,
-            kind: data.kind,
-            source_id: data.source_id,
-            reason: data.reason,
+            reason: old.reason,
         });
+        let resealed = s.keys.seal_json(place("screenings", &old.source_id), &data)?;
+        s.conn.execute(
+            "UPDATE screenings SET data = ?2 WHERE id = ?1",
+            params![old.source_id, resealed],
+        )?;
+        s.conn
+            .execute("DELETE FROM follow_ups WHERE id = ?1", params![id])?;
     }
-    Ok(follow_ups)
+    Ok(())
+}
+
+/// Whether older builds left follow-ups in their own rows (checked at every unlock, so
+/// that the fold's write happens only when there is something to fold).
+pub(crate) fn has_legacy_follow_ups(conn: &rusqlite::Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM follow_ups)", [], |row| row.get(0))?)
 }
 
 // ---- what the agenda, the village report and the person's export read --------------
@@ -685,30 +751,19 @@ pub(crate) fn load_follow_ups(s: &Session<'_>, person_id: Option<&str>) -> Resul
 /// The agenda's signal: every open follow-up of a high or critical screening, for the
 /// people the agenda follows, due on its date (within the agenda's horizon).
 pub(crate) fn agenda_signals(s: &Session<'_>, ctx: &AgendaContext<'_>) -> Result<Vec<Signal>> {
-    let mut statement = s
-        .conn
-        .prepare_cached("SELECT id, person_id, due_date FROM follow_ups WHERE done = 0")?;
-    let rows = statement.query_map([], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, String>(2)?,
-        ))
-    })?;
     let mut signals = Vec::new();
-    for row in rows {
-        let (id, person_id, due_date) = row?;
-        if !ctx.includes(&person_id) {
+    for follow_up in follow_ups_of(s, None, true)? {
+        if follow_up.done || !ctx.includes(&follow_up.person_id) {
             continue;
         }
-        let due = crate::time::parse_stored_date(&due_date);
+        let due = crate::time::parse_stored_date(&follow_up.due_date);
         if due.is_some_and(|due| due > ctx.horizon) {
             continue;
         }
         signals.push(Signal {
             kind: AgendaKind::ScreeningNotFollowedUp,
-            person_id,
-            record_id: Some(id),
+            person_id: follow_up.person_id,
+            record_id: Some(follow_up.id),
             due_on: due,
             count: None,
         });
@@ -774,6 +829,93 @@ pub(crate) fn export_section(s: &Session<'_>, person_id: &str) -> Result<serde_j
 
 #[cfg(test)]
 mod tests {
+    use crate::people::{PersonInput, Sex};
+    use crate::vault::VaultSettings;
+
+    /// A vault written by an older build kept follow-ups in rows of their own; the first
+    /// unlock moves them into their screenings and deletes the rows.
+    #[test]
+    fn follow_ups_of_older_builds_are_sealed_into_their_screening_at_unlock() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = VaultSettings {
+            kdf_iterations: crate::MIN_KDF_ITERATIONS,
+            ..VaultSettings::default()
+        };
+        let vault = Vault::create_with_clock(
+            dir.path(),
+            "246810",
+            Some(vec![7; 32]),
+            settings,
+            std::sync::Arc::new(crate::SystemClock),
+        )
+        .unwrap();
+        let person = vault
+            .add_person(PersonInput {
+                full_name: "Siti Contoh".into(),
+                nik: "3201000000000001".into(),
+                birth_date: "1998-04-12".into(),
+                sex: Sex::Female,
+                phone: None,
+                address: None,
+                village: "Desa Contoh".into(),
+            })
+            .unwrap();
+        let screening = vault
+            .screen_person(
+                person.id.clone(),
+                ScreeningInput {
+                    screened_by: "Kader Contoh".into(),
+                    answers: vec![],
+                },
+            )
+            .unwrap();
+        // Rewrite it as an older build stored it: no follow-up inside, one in its own row.
+        vault
+            .write(|s| {
+                let sealed: Vec<u8> = s.conn.query_row(
+                    "SELECT data FROM screenings WHERE id = ?1",
+                    params![screening.id],
+                    |row| row.get(0),
+                )?;
+                let mut data: ScreeningData =
+                    s.keys
+                        .open_json(place("screenings", &screening.id), &sealed, "screening")?;
+                data.follow_up = None;
+                let resealed = s.keys.seal_json(place("screenings", &screening.id), &data)?;
+                s.conn.execute(
+                    "UPDATE screenings SET data = ?2 WHERE id = ?1",
+                    params![screening.id, resealed],
+                )?;
+                let legacy = serde_json::json!({
+                    "kind": "screening",
+                    "source_id": screening.id,
+                    "reason": LocalizedText::new("lama", "old"),
+                });
+                let sealed = s.keys.seal_json(place("follow_ups", "legacy-1"), &legacy)?;
+                s.conn.execute(
+                    "INSERT INTO follow_ups (id, person_id, created_at, due_date, done, data)
+                     VALUES ('legacy-1', ?1, '2026-01-01T00:00:00.000Z', '2026-01-04', 1, ?2)",
+                    params![person.id, sealed],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        assert!(vault.list_follow_ups(person.id.clone()).unwrap().is_empty());
+
+        vault.lock();
+        vault.unlock("246810".into()).unwrap();
+        let follow_ups = vault.list_follow_ups(person.id.clone()).unwrap();
+        assert_eq!(follow_ups.len(), 1);
+        assert_eq!(follow_ups[0].id, screening.id);
+        assert_eq!(
+            (follow_ups[0].due_date.as_str(), follow_ups[0].done),
+            ("2026-01-04", true)
+        );
+        assert_eq!(follow_ups[0].reason.en, "old");
+        let left = vault.with_connection(|conn| has_legacy_follow_ups(conn)).unwrap();
+        assert!(!left, "the legacy row is gone");
+    }
+
     use super::*;
 
     fn answers(pairs: &[(&str, Answer)]) -> Vec<ScreeningAnswer> {

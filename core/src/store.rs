@@ -99,6 +99,8 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // 3: TPPO screenings and the cadre's follow-ups (answers, results, reasons sealed;
     // even the risk level, which next to a person id would tell a searcher too much).
+    // `follow_ups` now stays empty: a follow-up is sealed inside its screening, and rows
+    // left by older builds are folded in at unlock (screening::fold_legacy_follow_ups).
     r#"
     CREATE TABLE screenings (
         id          TEXT PRIMARY KEY,

@@ -154,6 +154,11 @@ impl Vault {
         match verified {
             Ok(dek) => {
                 state.keys = Some(DataKeys::from_dek(&dek)?);
+                let legacy = crate::screening::has_legacy_follow_ups(connection(&state)?)?;
+                drop(state);
+                if legacy {
+                    self.write(crate::screening::fold_legacy_follow_ups)?;
+                }
                 Ok(())
             }
             Err(err) => {

@@ -66,8 +66,29 @@ fn a_domestic_worker_bound_for_a_moratorium_country_on_a_visit_visa_via_a_sponso
         ("2026-11-29", false)
     );
     assert_eq!(follow_ups[0].source_id, record.id);
+    // The file does not tell that this screening was high-risk: no follow-up row of its
+    // own, nothing but ids and times outside the sealed data.
+    let raw = rusqlite::Connection::open(dir.path().join("vault.db")).unwrap();
+    let rows: i64 = raw
+        .query_row("SELECT count(*) FROM follow_ups", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(rows, 0);
+    let columns: Vec<String> = raw
+        .prepare("SELECT name FROM pragma_table_info('screenings')")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(columns, ["id", "person_id", "created_at", "data"]);
     vault.complete_follow_up(follow_ups[0].id.clone()).unwrap();
     assert!(vault.list_follow_ups(siti.id).unwrap()[0].done);
+    assert_eq!(
+        vault.complete_follow_up("no-such-follow-up".into()),
+        Err(MigranError::NotFound {
+            kind: "follow_up".into()
+        })
+    );
 }
 
 #[test]
