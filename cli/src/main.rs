@@ -98,12 +98,39 @@ impl CliError {
     }
 }
 
+impl CliError {
+    /// What to do next, when the core refused for a missing consent.
+    fn hint(&self) -> Option<String> {
+        let CliError::Core(MigranError::NotAllowed { reason }) = self else {
+            return None;
+        };
+        let purpose = match reason.strip_prefix("consent_missing:")? {
+            "registration" => "registration",
+            "share_with_family" => "family",
+            "share_with_agencies" => "agencies",
+            "reporting" => "reporting",
+            _ => return None,
+        };
+        Some(
+            t(
+                format!("Bacakan 'migran consent text {purpose}', lalu catat jawabannya: migran consent give ORANG {purpose}"),
+                format!("Read out 'migran consent text {purpose}', then record the answer: migran consent give PERSON {purpose}"),
+            )
+            .get()
+            .to_string(),
+        )
+    }
+}
+
 fn main() -> ExitCode {
     let outcome = Args::parse(std::env::args_os()).and_then(|args| commands::run(&args));
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("migran: {}", err.describe());
+            if let Some(hint) = err.hint() {
+                eprintln!("{hint}");
+            }
             ExitCode::from(err.exit_code())
         }
     }

@@ -1421,6 +1421,11 @@ fn a_case_follows_its_workflow_and_a_referral_needs_consent() {
     let out = migran(dir.path(), &["case", "refer", &case_id, "kbri"]);
     assert_eq!(code(&out), 6);
     assert!(stderr(&out).contains("sharing with agencies"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("migran consent give PERSON agencies"),
+        "{}",
+        stderr(&out)
+    );
     ok(
         dir.path(),
         &["consent", "give", &id, "instansi", "--date", "2026-02-02"],
