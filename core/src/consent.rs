@@ -22,7 +22,7 @@ use crate::crypto::{new_row_id, Place};
 use crate::error::{InvalidReason, MigranError, Result};
 use crate::i18n::Locale;
 use crate::people::ensure_person;
-use crate::time::{date_text, instant_text, parse_date};
+use crate::time::{date_text, instant_text, latest_date_anywhere, parse_date};
 use crate::validate;
 use crate::vault::{Session, Vault};
 
@@ -325,7 +325,7 @@ fn consent_date(s: &Session<'_>, date: Option<&str>) -> Result<String> {
         None => Ok(date_text(today)),
         Some(text) => {
             let date = parse_date("date", text)?;
-            if date > today {
+            if date > latest_date_anywhere(s.now) {
                 return Err(MigranError::invalid("date", InvalidReason::OutOfRange));
             }
             Ok(date_text(date))

@@ -10,7 +10,7 @@ use crate::audit::AuditAction;
 use crate::consent::{self, ConsentPurpose};
 use crate::crypto::{new_row_id, Place};
 use crate::error::{InvalidReason, MigranError, Result};
-use crate::time::{date_text, instant_text, parse_date};
+use crate::time::{date_text, instant_text, latest_date_anywhere, parse_date};
 use crate::validate;
 use crate::vault::{Session, Vault};
 
@@ -716,7 +716,7 @@ fn check_page(page: &PageRequest) -> Result<()> {
 fn person_data(s: &Session<'_>, input: &PersonInput) -> Result<PersonData> {
     let birth = parse_date("birth_date", &input.birth_date)?;
     let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN);
-    if birth > s.now.date_naive() || birth < earliest {
+    if birth > latest_date_anywhere(s.now) || birth < earliest {
         return Err(MigranError::invalid("birth_date", InvalidReason::OutOfRange));
     }
     Ok(PersonData {

@@ -57,6 +57,14 @@ pub(crate) fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
         .map_err(|_| MigranError::invalid(field, InvalidReason::BadDate))
 }
 
+/// The latest calendar date it is anywhere on Earth at `now` (the furthest zone is
+/// UTC+14). "Not in the future" checks use it: the core's clock is UTC, and at 06:00 in
+/// Jakarta (WIB, UTC+7) the UTC date is still yesterday, so a visit dated with the
+/// cadre's own today would otherwise be refused as being in the future.
+pub(crate) fn latest_date_anywhere(now: DateTime<Utc>) -> NaiveDate {
+    (now + chrono::Duration::hours(14)).date_naive()
+}
+
 /// Parses a date that the core itself stored.
 pub(crate) fn parse_stored_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()

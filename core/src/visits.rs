@@ -12,7 +12,7 @@ use crate::consent::{self, ConsentPurpose};
 use crate::crypto::{new_row_id, Place};
 use crate::error::{InvalidReason, MigranError, Result};
 use crate::people::ensure_person;
-use crate::time::{date_text, instant_text, parse_date, parse_stored_date};
+use crate::time::{date_text, instant_text, latest_date_anywhere, parse_date, parse_stored_date};
 use crate::validate;
 use crate::vault::{Session, Vault};
 
@@ -177,7 +177,7 @@ impl Vault {
 
 fn visit_data(s: &Session<'_>, input: &VisitInput) -> Result<(VisitData, Vec<VisitFollowUpData>)> {
     let date = parse_date("date", &input.date)?;
-    if date > s.now.date_naive() {
+    if date > latest_date_anywhere(s.now) {
         return Err(MigranError::invalid("date", InvalidReason::OutOfRange));
     }
     let cadre = match input.cadre.as_deref() {
@@ -254,7 +254,7 @@ pub(crate) fn optional_past_date(
         None => Ok(None),
         Some(text) => {
             let date = parse_date(field, text)?;
-            if date > s.now.date_naive() {
+            if date > latest_date_anywhere(s.now) {
                 return Err(MigranError::invalid(field, InvalidReason::OutOfRange));
             }
             Ok(Some(date))

@@ -630,3 +630,23 @@ fn the_agenda_lists_missing_checklist_items_and_screenings_not_followed_up() {
     }
     assert!(full_agenda_on(&vault, "2026-05-09", 30).is_empty());
 }
+
+#[test]
+fn a_visit_dated_with_the_cadres_own_today_is_accepted_before_utc_midnight() {
+    // 9 March, 23:00 UTC is 10 March, 06:00 in Jakarta (WIB, UTC+7).
+    let clock = TestClock::at(2026, 3, 9);
+    clock.advance(Duration::hours(14));
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), clock);
+    let siti = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    let logged = vault.add_visit(siti.id.clone(), visit("2026-03-10")).unwrap();
+    assert_eq!(logged.date, "2026-03-10");
+    // No place on Earth is on 11 March yet.
+    assert_eq!(
+        vault.add_visit(siti.id, visit("2026-03-11")).unwrap_err(),
+        MigranError::Invalid {
+            field: "date".into(),
+            reason: InvalidReason::OutOfRange
+        }
+    );
+}
