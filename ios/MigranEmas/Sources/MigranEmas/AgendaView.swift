@@ -35,7 +35,14 @@ public struct AgendaView: View {
 
     private func load() {
         do {
-            items = try vault.agenda(request: AgendaRequest(on: nil, lookAheadDays: 7)).items
+            // The device's own date: the core's "today" is UTC, a day behind before 07:00 WIB.
+            let formatter = DateFormatter()
+            formatter.calendar = Calendar(identifier: .gregorian)
+            formatter.locale = Foundation.Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = .current
+            formatter.dateFormat = "yyyy-MM-dd"
+            let today = formatter.string(from: Date())
+            items = try vault.agenda(request: AgendaRequest(on: today, lookAheadDays: 7)).items
             message = nil
         } catch let error as MigranError {
             message = errorMessage(error: error, locale: locale)

@@ -24,7 +24,9 @@ class AgendaActivity : Activity() {
 
     override fun onResume() {
         super.onResume()
-        if (::presenter.isInitialized) app().background({ presenter.load() }, ::render)
+        // The device's own date: the core's "today" is UTC, a day behind before 07:00 WIB.
+        val today = java.time.LocalDate.now().toString()
+        if (::presenter.isInitialized) app().background({ presenter.load(today) }, ::render)
     }
 
     private fun render(state: AgendaState) {
