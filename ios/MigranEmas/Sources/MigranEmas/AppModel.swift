@@ -11,6 +11,7 @@ public final class AppModel: ObservableObject {
     // MigranCore.Locale, not Foundation's: both modules are imported wherever screens are.
     public let locale: MigranCore.Locale =
         Foundation.Locale.current.language.languageCode?.identifier == "en" ? .en : .id
+    private var locked: Vault?
     private let directory: URL
     private let deviceSecret: Data
 
@@ -21,16 +22,27 @@ public final class AppModel: ObservableObject {
         self.deviceSecret = deviceSecret
     }
 
+    /// The vault opened locked, for what works without the PIN (the emergency button);
+    /// nil when none was created on this phone. Unlocking later reuses it.
+    public func lockedVault() -> Vault? {
+        if let vault { return vault }
+        if let opened = locked { return opened }
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("vault.db").path) else { return nil }
+        locked = try? Vault.open(dir: directory.path, deviceSecret: deviceSecret)
+        return locked
+    }
+
     public func unlock(pin: String) async {
         let path = directory.path
         let secret = deviceSecret
         let exists = FileManager.default.fileExists(atPath: directory.appendingPathComponent("vault.db").path)
+        let reuse = locked
         do {
             let opened = try await Task.detached { () throws -> Vault in
                 if !exists {
                     return try Vault.create(dir: path, pin: pin, deviceSecret: secret, settings: defaultVaultSettings())
                 }
-                let vault = try Vault.open(dir: path, deviceSecret: secret)
+                let vault = try reuse ?? Vault.open(dir: path, deviceSecret: secret)
                 try vault.unlock(pin: pin)
                 return vault
             }.value

@@ -11,7 +11,7 @@ public struct RootView: View {
         if let vault = model.vault {
             PersonListView(vault: vault, locale: model.locale)
         } else {
-            UnlockView(model: model)
+            NavigationStack { UnlockView(model: model) }
         }
     }
 }
@@ -43,6 +43,12 @@ public struct UnlockView: View {
 
     public var body: some View {
         VStack(spacing: 16) {
+            // The emergency button needs no PIN: first on the screen.
+            NavigationLink {
+                EmergencyView(vault: model.lockedVault(), locale: model.locale)
+            } label: {
+                Text("emergency.title", bundle: .module).font(.title).bold()
+            }
             Text("unlock.title", bundle: .module).font(.title2)
             SecureField("PIN", text: $pin).numberPad().textFieldStyle(.roundedBorder)
             Button {

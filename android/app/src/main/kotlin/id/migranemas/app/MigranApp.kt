@@ -38,6 +38,17 @@ class MigranApp : Application() {
         return opened
     }
 
+    /** The vault, opened locked, for what works without the PIN (the emergency button). */
+    fun openLocked(): Vault? {
+        vault?.let { return it }
+        if (!vaultExists()) return null
+        return try {
+            Vault.open(vaultDir.path, deviceSecret()).also { vault = it }
+        } catch (error: id.migranemas.core.MigranException) {
+            null
+        }
+    }
+
     fun vaultExists(): Boolean = File(vaultDir, "vault.db").exists()
 
     /** Runs [work] on the worker thread and hands its result to [done] on the main thread. */

@@ -46,6 +46,12 @@ class UnlockActivity : Activity() {
                 }
             }
         }
-        setContentView(column(title, pin, open, message))
+        // The emergency button needs no PIN: first on the screen, before anything else.
+        val emergency = Button(this).apply {
+            text = getString(R.string.emergency_title)
+            textSize = 22f
+            setOnClickListener { startActivity(Intent(this@UnlockActivity, EmergencyActivity::class.java)) }
+        }
+        setContentView(column(emergency, title, pin, open, message))
     }
 }

@@ -142,4 +142,33 @@ class ScreensTest {
         v.lock()
         assertTrue(AgendaPresenter(v, Locale.EN).load().message!!.contains("locked"))
     }
+
+    @Test
+    fun `the emergency button works locked, local police first, and the outbox learns what was handed over`() = vault().use { v ->
+        v.setEmergencyCard(
+            id.migranemas.core.EmergencyCard(
+                fullName = "Siti Contoh",
+                passportNumber = null,
+                country = "HK",
+                city = null,
+                employerName = null,
+                employerAddress = null,
+                contacts = listOf(id.migranemas.core.CardContact("Ibu Contoh", "081299990001", id.migranemas.core.CardContactRole.FAMILY)),
+            ),
+        )
+        v.lock()
+        val button = EmergencyPresenter(v, Locale.ID)
+        val pressed = button.press(id.migranemas.core.EmergencyKind.VIOLENCE)
+        assertNull(pressed.message)
+        assertNotNull(pressed.alertId)
+        assertEquals("999", pressed.rows.first().number)
+        assertEquals(id.migranemas.core.ActionChannel.CALL, pressed.rows.first().channel)
+        assertEquals("", pressed.rows.first().message, "a call has no text")
+        val sms = pressed.rows.first { it.channel == id.migranemas.core.ActionChannel.SMS }
+        assertTrue(sms.message.startsWith("DARURAT PMI"), sms.message)
+        assertTrue(v.pendingEmergencyActions().any { it.action.position == 0u })
+        button.handedToPhone(0u)
+        assertTrue(v.pendingEmergencyActions().none { it.action.position == 0u })
+        assertTrue(EmergencyPresenter(v, Locale.EN).press(id.migranemas.core.EmergencyKind.MEDICAL).rows.isNotEmpty())
+    }
 }
