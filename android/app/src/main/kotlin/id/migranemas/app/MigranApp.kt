@@ -42,9 +42,11 @@ class MigranApp : Application() {
     fun openLocked(): Vault? {
         vault?.let { return it }
         if (!vaultExists()) return null
+        // Any failure (a damaged file, the Keystore refusing) shows the no-vault advice
+        // instead of crashing the emergency screen.
         return try {
             Vault.open(vaultDir.path, deviceSecret()).also { vault = it }
-        } catch (error: id.migranemas.core.MigranException) {
+        } catch (error: Exception) {
             null
         }
     }
