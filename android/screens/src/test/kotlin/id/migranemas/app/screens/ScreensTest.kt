@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import java.nio.file.Files
+import java.time.LocalDate
+import java.time.ZoneOffset
 
 /** The app's screen logic over the real core, as a cadre would go through it. */
 class ScreensTest {
@@ -125,19 +127,25 @@ class ScreensTest {
 
     @Test
     fun `agenda shows what the core says is due, in the screen's language`() = vault().use { v ->
+        // The person is registered on the core's own day (UTC); every other date in this
+        // test is counted from that day, so it means the same whenever it runs.
+        val registered = LocalDate.now(ZoneOffset.UTC)
         val saved = AddPersonPresenter(v, Locale.ID).submit(form("Siti Contoh", 3)) as AddPersonResult.Saved
-        v.setJourney(saved.personId, JourneyInput(Phase.PRE_DEPARTURE, "TW", Sector.MANUFACTURING, null, null, null, null, "2026-11-20", null))
-        val today = AgendaPresenter(v, Locale.ID).load()
+        val departed = registered.minusDays(12).toString()
+        v.setJourney(saved.personId, JourneyInput(Phase.PRE_DEPARTURE, "TW", Sector.MANUFACTURING, null, null, null, null, departed, null))
+        val today = AgendaPresenter(v, Locale.ID).load(registered.toString())
         assertNull(today.message)
+        assertEquals(registered.toString(), today.day)
         val missing = today.rows.single()
         assertEquals(saved.personId, missing.personId)
         assertEquals("Siti Contoh", missing.personName)
         assertTrue(missing.text.contains("belum lengkap"), missing.text)
         assertTrue(missing.overdue, "the departure date has passed")
-        assertTrue(AgendaPresenter(v, Locale.EN).load().rows.single().text.contains("missing"))
+        assertTrue(AgendaPresenter(v, Locale.EN).load(registered.toString()).rows.single().text.contains("missing"))
         // Two months on, the home visit (every 30 days in pre-departure) is due as well.
-        val later = AgendaPresenter(v, Locale.ID).load("2027-01-29")
-        assertEquals("2027-01-29", later.day)
+        val twoMonthsOn = registered.plusDays(58).toString()
+        val later = AgendaPresenter(v, Locale.ID).load(twoMonthsOn)
+        assertEquals(twoMonthsOn, later.day)
         assertTrue(later.rows.any { it.text.startsWith("Kunjungan rumah") }, later.rows.toString())
         v.lock()
         assertTrue(AgendaPresenter(v, Locale.EN).load().message!!.contains("locked"))
