@@ -375,18 +375,6 @@ fn person_list(args: &Args) -> Result<(), CliError> {
             format!("Next page: --offset {next}"),
         );
     }
-    if !result.unreadable_ids.is_empty() {
-        say(
-            format!(
-                "PERINGATAN: data rusak atau diubah: {}",
-                result.unreadable_ids.join(", ")
-            ),
-            format!(
-                "WARNING: damaged or altered records: {}",
-                result.unreadable_ids.join(", ")
-            ),
-        );
-    }
     Ok(())
 }
 
@@ -451,7 +439,7 @@ fn person_find(args: &Args) -> Result<(), CliError> {
     // format, so a script can rely on the exit code alone.
     if found.is_empty() {
         return Err(MigranError::NotFound {
-            kind: "person".to_string(),
+            kind: migran_core::RecordKind::Person,
         }
         .into());
     }

@@ -333,11 +333,9 @@ fn install_pack(args: &Args) -> Result<(), CliError> {
     let pack = std::fs::read(&pack_path).map_err(|_| CliError::Other("pack file".to_string()))?;
     let signature_text = std::fs::read_to_string(&signature_path)
         .map_err(|_| CliError::Other("signature file".to_string()))?;
-    let signature = unhex(signature_text.trim()).ok_or_else(|| {
-        CliError::Core(MigranError::PackRejected {
-            reason: "signature".to_string(),
-        })
-    })?;
+    let signature = unhex(signature_text.trim()).ok_or(CliError::Core(MigranError::PackRejected {
+        reason: migran_core::PackRejectReason::Signature,
+    }))?;
     let info = open_locked(args)?.install_directory_pack(pack, signature)?;
     say(
         format!("Direktori versi {} dipasang.", info.version),

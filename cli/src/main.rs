@@ -66,7 +66,7 @@ impl CliError {
                 MigranError::Invalid { .. }
                 | MigranError::Duplicate { .. }
                 | MigranError::PackRejected { .. } => 5,
-                MigranError::NotAllowed { .. } | MigranError::DependencyNotMet { .. } => 6,
+                MigranError::NotAllowed { .. } => 6,
                 _ => 1,
             },
             CliError::Cancelled | CliError::Other(_) => 1,
@@ -101,15 +101,18 @@ impl CliError {
 impl CliError {
     /// What to do next, when the core refused for a missing consent.
     fn hint(&self) -> Option<String> {
-        let CliError::Core(MigranError::NotAllowed { reason }) = self else {
+        use migran_core::{ConsentPurpose, NotAllowedReason};
+        let CliError::Core(MigranError::NotAllowed {
+            reason: NotAllowedReason::ConsentMissing { purpose },
+        }) = self
+        else {
             return None;
         };
-        let purpose = match reason.strip_prefix("consent_missing:")? {
-            "registration" => "registration",
-            "share_with_family" => "family",
-            "share_with_agencies" => "agencies",
-            "reporting" => "reporting",
-            _ => return None,
+        let purpose = match purpose {
+            ConsentPurpose::Registration => "registration",
+            ConsentPurpose::ShareWithFamily => "family",
+            ConsentPurpose::ShareWithAgencies => "agencies",
+            ConsentPurpose::Reporting => "reporting",
         };
         Some(
             t(

@@ -41,7 +41,6 @@ pub fn page_json(page: &PersonPage) -> Value {
         "items": page.items.iter().map(person_json).collect::<Vec<_>>(),
         "total": page.total,
         "next_offset": page.next_offset,
-        "unreadable_ids": page.unreadable_ids,
     })
 }
 

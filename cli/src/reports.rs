@@ -132,7 +132,10 @@ fn audit_row(entry: &AuditEntry) -> Vec<String> {
             .map(|a| a.name.clone())
             .unwrap_or_else(|| "-".to_string()),
         format!("{:?}", entry.action).to_lowercase(),
-        entry.kind.clone(),
+        serde_json::to_value(entry.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
         record,
     ]
 }

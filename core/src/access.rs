@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::audit::{self, AuditAction};
-use crate::error::{MigranError, Result};
+use crate::error::{MigranError, RecordKind, Result};
 use crate::time::instant_text;
 use crate::vault::{Session, Vault};
 use crate::{cases, checklist, consent, people, reintegration, screening, visits};
@@ -26,7 +26,7 @@ impl Vault {
     pub fn export_person(&self, person_id: String) -> Result<String> {
         self.read(|s| {
             let document = export(s, &person_id)?;
-            s.audit(AuditAction::Export, "person", &person_id, &person_id);
+            s.audit(AuditAction::Export, RecordKind::Person, &person_id, &person_id);
             serde_json::to_string_pretty(&document)
                 .map_err(|_| MigranError::internal("encoding the export failed"))
         })

@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 
 use crate::audit::AuditAction;
 use crate::consent;
-use crate::error::{InvalidReason, MigranError, Result};
+use crate::error::{InvalidReason, MigranError, RecordKind, Result};
 use crate::i18n::LocalizedText;
 use crate::people::{self, Phase};
 use crate::time::{date_text, parse_date};
@@ -170,7 +170,7 @@ impl Vault {
                     .then(a.person_name.cmp(&b.person_name))
                     .then(a.record_id.cmp(&b.record_id))
             });
-            s.audit_count(AuditAction::List, "agenda", None, items.len());
+            s.audit_count(AuditAction::List, RecordKind::Agenda, None, items.len());
             Ok(Agenda {
                 on: date_text(on),
                 items,

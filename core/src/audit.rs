@@ -3,34 +3,51 @@
 //!
 //! The rule for every capability: a method that returns or changes personal data calls
 //! [`Session::audit`] (one record) or [`Session::audit_count`] (a list or a search) inside
-//! its `read`/`write` closure. Entries are collected in the session and stored when it
-//! ends well: in the write's own transaction, or right after a read (so a read that fails
-//! to be recorded fails as a whole).
+//! its `read`/`write` closure. A write's entries are stored in its own transaction. A
+//! read's entries wait in memory and are stored with the next write, at lock, or in a
+//! batch (see `Vault::read`): a read must not cost a durable commit. The loss window (the
+//! entries of the last reads before the process is killed) is stated in
+//! docs/security.md.
 //!
-//! Each entry is one sealed row; in the clear only its random id, its time and a keyed
-//! digest of the person it concerns (to list "who touched this person" and to anonymise
-//! on erasure) are stored. The actor's name is personal data of the cadre, so it is sealed
-//! too. When a person is erased, their entries lose the person id, the record id and the
-//! digest; what stays is that *someone's* record of a kind was read or changed by an
-//! actor at a time (see docs/decisions/0006-audit-log.md for why the random id alone is
-//! not enough).
+//! Entries live in typed columns inside the page-encrypted `vault.db`. When a person is
+//! erased, their entries lose the person id and the record id; what stays is that
+//! *someone's* record of a kind was read or changed by an actor at a time
+//! (docs/decisions/0006-audit-log.md).
 
 use rusqlite::params;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::crypto::{new_row_id, Place};
-use crate::error::{MigranError, Result};
+use crate::crypto::new_row_id;
+use crate::error::{MigranError, RecordKind, Result};
 use crate::people::{PageRequest, MAX_PAGE};
 use crate::report_format::{csv_line, ExportFormat};
+use crate::store::codes::StorageCode;
+use crate::store::kernel::{stored_sql, Stored};
 use crate::time::{instant_text, parse_date};
 use crate::validate;
 use crate::vault::{Session, Vault};
 
-const AUDIT: &str = "audit_log";
-const PERSON_REF: &str = "audit-person";
+/// The log's table. No foreign key to persons: entries outlive an erased person,
+/// anonymised.
+pub(crate) const SCHEMA: &str = r#"
+    CREATE TABLE audit_log (
+        id              TEXT PRIMARY KEY,
+        at              TEXT NOT NULL,
+        actor_name      TEXT,
+        actor_role      TEXT,
+        action          TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        record_id       TEXT,
+        person_id       TEXT,
+        count           INTEGER,
+        subject_erased  INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX audit_by_time ON audit_log (at);
+    CREATE INDEX audit_by_person ON audit_log (person_id) WHERE person_id IS NOT NULL;
+"#;
 
 /// The role of whoever uses the vault.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum ActorRole {
     Cadre,
     VillageOfficer,
@@ -46,13 +63,13 @@ pub struct ActorInput {
     pub role: ActorRole,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, uniffi::Record)]
 pub struct Actor {
     pub name: String,
     pub role: ActorRole,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum AuditAction {
     Create,
     Read,
@@ -72,32 +89,26 @@ pub enum AuditAction {
     ViewAudit,
 }
 
-impl AuditAction {
-    fn code(self) -> &'static str {
-        match self {
-            AuditAction::Create => "create",
-            AuditAction::Read => "read",
-            AuditAction::Update => "update",
-            AuditAction::Delete => "delete",
-            AuditAction::List => "list",
-            AuditAction::Search => "search",
-            AuditAction::Export => "export",
-            AuditAction::Erase => "erase",
-            AuditAction::Report => "report",
-            AuditAction::ViewAudit => "view_audit",
-        }
-    }
-}
+crate::storage_codes!(ActorRole {
+    Cadre => "cadre",
+    VillageOfficer => "village_officer",
+    Migrant => "migrant",
+    Family => "family",
+    Other => "other",
+});
 
-fn role_code(role: ActorRole) -> &'static str {
-    match role {
-        ActorRole::Cadre => "cadre",
-        ActorRole::VillageOfficer => "village_officer",
-        ActorRole::Migrant => "migrant",
-        ActorRole::Family => "family",
-        ActorRole::Other => "other",
-    }
-}
+crate::storage_codes!(AuditAction {
+    Create => "create",
+    Read => "read",
+    Update => "update",
+    Delete => "delete",
+    List => "list",
+    Search => "search",
+    Export => "export",
+    Erase => "erase",
+    Report => "report",
+    ViewAudit => "view_audit",
+});
 
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
@@ -108,9 +119,8 @@ pub struct AuditEntry {
     /// `None` when no actor was set (see [`Vault::set_actor`]).
     pub actor: Option<Actor>,
     pub action: AuditAction,
-    /// Record kind: `person`, `contact`, `journey`, `document`, `consent`, `visit`,
-    /// `follow_up`, `case`, `return`, `service`, `village_report`, `audit_log`, ...
-    pub kind: String,
+    /// What kind of record.
+    pub kind: RecordKind,
     pub record_id: Option<String>,
     pub person_id: Option<String>,
     /// How many records a list or search returned.
@@ -136,32 +146,30 @@ pub struct AuditPage {
     pub next_offset: Option<u32>,
 }
 
-/// The sealed part of an entry.
-#[derive(Serialize, Deserialize)]
-struct EntryData {
+/// An entry made during a session, stored when the session ends well (a write) or
+/// later in a batch (a read).
+pub(crate) struct PendingEntry {
+    at: chrono::DateTime<chrono::Utc>,
     actor: Option<Actor>,
     action: AuditAction,
-    kind: String,
+    kind: RecordKind,
     record_id: Option<String>,
     person_id: Option<String>,
     count: Option<u32>,
-    #[serde(default)]
-    subject_erased: bool,
 }
 
-/// An entry made during a session, stored when the session ends well.
-pub(crate) struct PendingEntry {
-    action: AuditAction,
-    kind: &'static str,
-    record_id: Option<String>,
-    person_id: Option<String>,
-    count: Option<u32>,
+impl PendingEntry {
+    pub(crate) fn made_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.at
+    }
 }
 
 impl Session<'_> {
     /// Records that one record of `kind` belonging to `person_id` was read or changed.
-    pub(crate) fn audit(&self, action: AuditAction, kind: &'static str, record_id: &str, person_id: &str) {
+    pub(crate) fn audit(&self, action: AuditAction, kind: RecordKind, record_id: &str, person_id: &str) {
         self.pending_audit.borrow_mut().push(PendingEntry {
+            at: self.now,
+            actor: self.actor.cloned(),
             action,
             kind,
             record_id: Some(record_id.to_string()),
@@ -177,11 +185,13 @@ impl Session<'_> {
     pub(crate) fn audit_count(
         &self,
         action: AuditAction,
-        kind: &'static str,
+        kind: RecordKind,
         person_id: Option<&str>,
         count: usize,
     ) {
         self.pending_audit.borrow_mut().push(PendingEntry {
+            at: self.now,
+            actor: self.actor.cloned(),
             action,
             kind,
             record_id: None,
@@ -191,90 +201,115 @@ impl Session<'_> {
     }
 }
 
-/// Stores the session's entries on its connection (inside the write's transaction).
+/// An entry as its row holds it.
+struct StoredEntry {
+    id: String,
+    at: String,
+    actor_name: Option<String>,
+    actor_role: Option<ActorRole>,
+    action: AuditAction,
+    kind: RecordKind,
+    record_id: Option<String>,
+    person_id: Option<String>,
+    count: Option<u32>,
+    subject_erased: bool,
+}
+
+impl Stored for StoredEntry {
+    const KIND: RecordKind = RecordKind::AuditEntry;
+    stored_sql!(table: "audit_log", key: "id", columns: [
+        "at", "actor_name", "actor_role", "action", "kind", "record_id", "person_id", "count", "subject_erased",
+    ]);
+
+    fn key(&self) -> &str {
+        &self.id
+    }
+
+    fn values(&self) -> Vec<&dyn rusqlite::ToSql> {
+        vec![
+            &self.id,
+            &self.at,
+            &self.actor_name,
+            &self.actor_role,
+            &self.action,
+            &self.kind,
+            &self.record_id,
+            &self.person_id,
+            &self.count,
+            &self.subject_erased,
+        ]
+    }
+
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(StoredEntry {
+            id: row.get(0)?,
+            at: row.get(1)?,
+            actor_name: row.get(2)?,
+            actor_role: row.get(3)?,
+            action: row.get(4)?,
+            kind: row.get(5)?,
+            record_id: row.get(6)?,
+            person_id: row.get(7)?,
+            count: row.get(8)?,
+            subject_erased: row.get(9)?,
+        })
+    }
+}
+
+impl From<StoredEntry> for AuditEntry {
+    fn from(row: StoredEntry) -> Self {
+        let actor = match (row.actor_name, row.actor_role) {
+            (Some(name), Some(role)) => Some(Actor { name, role }),
+            _ => None,
+        };
+        AuditEntry {
+            id: row.id,
+            at: row.at,
+            actor,
+            action: row.action,
+            kind: row.kind,
+            record_id: row.record_id,
+            person_id: row.person_id,
+            count: row.count,
+            subject_erased: row.subject_erased,
+        }
+    }
+}
+
+/// Stores the session's own entries (inside the write's transaction).
 pub(crate) fn store_pending(s: &Session<'_>) -> Result<()> {
     let pending = std::mem::take(&mut *s.pending_audit.borrow_mut());
-    if pending.is_empty() {
-        return Ok(());
-    }
-    let at = instant_text(s.now);
-    let mut insert = s
-        .conn
-        .prepare_cached("INSERT INTO audit_log (id, at, person_ref, data) VALUES (?1, ?2, ?3, ?4)")?;
-    for entry in pending {
-        let id = new_row_id()?;
-        let person_ref = entry
-            .person_id
-            .as_deref()
-            .map(|person| s.keys.blind_index(PERSON_REF, person));
-        let data = EntryData {
-            actor: s.actor.cloned(),
+    store_entries(s, &pending)
+}
+
+/// Stores entries made earlier (reads waiting for a commit) on the session's connection.
+pub(crate) fn store_entries(s: &Session<'_>, entries: &[PendingEntry]) -> Result<()> {
+    for entry in entries {
+        s.insert(&StoredEntry {
+            id: new_row_id()?,
+            at: instant_text(entry.at),
+            actor_name: entry.actor.as_ref().map(|a| a.name.clone()),
+            actor_role: entry.actor.as_ref().map(|a| a.role),
             action: entry.action,
-            kind: entry.kind.to_string(),
-            record_id: entry.record_id,
-            person_id: entry.person_id,
+            kind: entry.kind,
+            record_id: entry.record_id.clone(),
+            person_id: entry.person_id.clone(),
             count: entry.count,
             subject_erased: false,
-        };
-        let sealed = s.keys.seal_json(place(&id), &data)?;
-        insert.execute(params![id, at, person_ref, sealed])?;
+        })?;
     }
     Ok(())
 }
 
-/// Stores a read's entries in one small transaction. With `synchronous=NORMAL` for that
-/// commit: a read must not wait for a flash write (an fsync per record opened would make
-/// every lookup tens of times slower on a phone); WAL keeps the log consistent, and the
-/// next write or checkpoint makes it durable. A power cut may lose the last reads'
-/// entries, never corrupt the log. Written in docs/decisions/0006-audit-log.md.
-pub(crate) fn store_after_read(s: &Session<'_>) -> Result<()> {
-    if s.pending_audit.borrow().is_empty() {
-        return Ok(());
-    }
-    s.conn.pragma_update(None, "synchronous", "NORMAL")?;
-    let stored = (|| {
-        let tx = s.conn.unchecked_transaction()?;
-        store_pending(s)?;
-        tx.commit()?;
-        Ok(())
-    })();
-    s.conn.pragma_update(None, "synchronous", "FULL")?;
-    stored
-}
-
 /// Removes every link between the log and an erased person: their entries keep the
-/// action, kind, time and actor, lose the person id, the record id and the digest.
+/// action, kind, time and actor, lose the person id and the record id.
 pub(crate) fn anonymise_person(s: &Session<'_>, person_id: &str) -> Result<()> {
-    let digest = s.keys.blind_index(PERSON_REF, person_id);
-    let rows: Vec<(String, Vec<u8>)> = s
-        .conn
-        .prepare_cached("SELECT id, data FROM audit_log WHERE person_ref = ?1")?
-        .query_map(params![digest], |row| Ok((row.get(0)?, row.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut update = s
-        .conn
-        .prepare_cached("UPDATE audit_log SET person_ref = NULL, data = ?2 WHERE id = ?1")?;
-    for (id, sealed) in rows {
-        // A damaged entry cannot be rewritten; it is replaced by an anonymous one so the
-        // person id it may hold does not survive.
-        let mut data: EntryData = s
-            .keys
-            .open_json(place(&id), &sealed, "audit_entry")
-            .unwrap_or(EntryData {
-                actor: None,
-                action: AuditAction::Read,
-                kind: "unknown".to_string(),
-                record_id: None,
-                person_id: None,
-                count: None,
-                subject_erased: true,
-            });
-        data.record_id = None;
-        data.person_id = None;
-        data.subject_erased = true;
-        let resealed = s.keys.seal_json(place(&id), &data)?;
-        update.execute(params![id, resealed])?;
-    }
+    s.conn
+        .prepare_cached(
+            "UPDATE audit_log SET person_id = NULL, record_id = NULL, subject_erased = 1
+             WHERE person_id = ?1",
+        )?
+        .execute(params![person_id])?;
     Ok(())
 }
 
@@ -306,18 +341,15 @@ impl Vault {
         }
         let range = TimeRange::from_dates(query.from.as_deref(), query.to.as_deref())?;
         self.read(|s| {
-            let person_ref = query
-                .person_id
-                .as_deref()
-                .map(|person| s.keys.blind_index(PERSON_REF, person));
+            let person_id = query.person_id.as_deref();
             let total: u32 = s.conn.query_row(
                 "SELECT COUNT(*) FROM audit_log
-                 WHERE at >= ?1 AND at < ?2 AND (?3 IS NULL OR person_ref = ?3)",
-                params![range.from, range.until, person_ref],
+                 WHERE at >= ?1 AND at < ?2 AND (?3 IS NULL OR person_id = ?3)",
+                params![range.from, range.until, person_id],
                 |row| row.get(0),
             )?;
-            let items = load_entries(s, &range, person_ref.as_deref(), Some(query.page))?;
-            s.audit_count(AuditAction::ViewAudit, "audit_log", None, items.len());
+            let items = load_entries(s, &range, person_id, Some(query.page))?;
+            s.audit_count(AuditAction::ViewAudit, RecordKind::AuditLog, None, items.len());
             let seen = query.page.offset.saturating_add(items.len() as u32);
             Ok(AuditPage {
                 items,
@@ -338,7 +370,7 @@ impl Vault {
         let range = TimeRange::from_dates(from.as_deref(), to.as_deref())?;
         self.read(|s| {
             let entries = load_entries(s, &range, None, None)?;
-            s.audit_count(AuditAction::ViewAudit, "audit_log", None, entries.len());
+            s.audit_count(AuditAction::ViewAudit, RecordKind::AuditLog, None, entries.len());
             match format {
                 ExportFormat::Json => serde_json::to_string_pretty(&entries)
                     .map_err(|_| MigranError::internal("encoding the audit log failed")),
@@ -350,8 +382,7 @@ impl Vault {
 
 /// Entries about one person, for their export (what was done with their data).
 pub(crate) fn entries_about(s: &Session<'_>, person_id: &str) -> Result<Vec<AuditEntry>> {
-    let digest = s.keys.blind_index(PERSON_REF, person_id);
-    load_entries(s, &TimeRange::all(), Some(&digest), None)
+    load_entries(s, &TimeRange::all(), Some(person_id), None)
 }
 
 struct TimeRange {
@@ -400,42 +431,16 @@ impl TimeRange {
 fn load_entries(
     s: &Session<'_>,
     range: &TimeRange,
-    person_ref: Option<&[u8]>,
+    person_id: Option<&str>,
     page: Option<PageRequest>,
 ) -> Result<Vec<AuditEntry>> {
     let (limit, offset) = page.map_or((-1i64, 0i64), |p| (i64::from(p.limit), i64::from(p.offset)));
-    let mut statement = s.conn.prepare_cached(
-        "SELECT id, at, data FROM audit_log
-         WHERE at >= ?1 AND at < ?2 AND (?3 IS NULL OR person_ref = ?3)
+    let rows: Vec<StoredEntry> = s.select(
+        "WHERE at >= ?1 AND at < ?2 AND (?3 IS NULL OR person_id = ?3)
          ORDER BY at, rowid LIMIT ?4 OFFSET ?5",
+        params![range.from, range.until, person_id, limit, offset],
     )?;
-    let rows = statement.query_map(
-        params![range.from, range.until, person_ref, limit, offset],
-        |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, Vec<u8>>(2)?,
-            ))
-        },
-    )?;
-    let mut entries = Vec::new();
-    for row in rows {
-        let (id, at, sealed) = row?;
-        let data: EntryData = s.keys.open_json(place(&id), &sealed, "audit_entry")?;
-        entries.push(AuditEntry {
-            id,
-            at,
-            actor: data.actor,
-            action: data.action,
-            kind: data.kind,
-            record_id: data.record_id,
-            person_id: data.person_id,
-            count: data.count,
-            subject_erased: data.subject_erased,
-        });
-    }
-    Ok(entries)
+    Ok(rows.into_iter().map(AuditEntry::from).collect())
 }
 
 fn entries_csv(entries: &[AuditEntry]) -> String {
@@ -454,10 +459,10 @@ fn entries_csv(entries: &[AuditEntry]) -> String {
         let count = entry.count.map(|c| c.to_string()).unwrap_or_default();
         out.push_str(&csv_line(&[
             &entry.at,
-            entry.actor.as_ref().map_or("", |a| role_code(a.role)),
+            entry.actor.as_ref().map_or("", |a| a.role.code()),
             entry.actor.as_ref().map_or("", |a| a.name.as_str()),
             entry.action.code(),
-            &entry.kind,
+            entry.kind.code(),
             entry.record_id.as_deref().unwrap_or(""),
             entry.person_id.as_deref().unwrap_or(""),
             &count,
@@ -465,12 +470,4 @@ fn entries_csv(entries: &[AuditEntry]) -> String {
         ]));
     }
     out
-}
-
-fn place(id: &str) -> Place<'_> {
-    Place {
-        table: AUDIT,
-        row: id,
-        column: "data",
-    }
 }

@@ -18,12 +18,33 @@ use serde::{Deserialize, Serialize};
 use crate::audit::{Actor, AuditAction};
 use crate::consent::{self, ConsentPurpose};
 use crate::crypto::{new_row_id, Place};
-use crate::error::{InvalidReason, MigranError, Result};
+use crate::error::{InvalidReason, MigranError, RecordKind, Result};
 use crate::people::ensure_person;
 use crate::time::{date_text, instant_text};
 use crate::validate;
 use crate::vault::{Session, Vault};
 use crate::visits::optional_past_date;
+
+/// Cases and their events (still sealed rows).
+pub(crate) const SCHEMA: &str = r#"
+    CREATE TABLE cases (
+        id          TEXT PRIMARY KEY,
+        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX cases_by_person ON cases (person_id, created_at);
+    CREATE TABLE case_events (
+        id          TEXT PRIMARY KEY,
+        case_id     TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX case_events_by_case ON case_events (case_id, created_at);
+    CREATE INDEX case_events_by_person ON case_events (person_id);
+"#;
 
 const CASES: &str = "cases";
 const EVENTS: &str = "case_events";
@@ -70,18 +91,6 @@ pub const ALL_CASE_STATUSES: [CaseStatus; 5] = [
     CaseStatus::Resolved,
     CaseStatus::Closed,
 ];
-
-impl CaseStatus {
-    pub(crate) fn code(self) -> &'static str {
-        match self {
-            CaseStatus::Open => "open",
-            CaseStatus::Referred => "referred",
-            CaseStatus::InProgress => "in_progress",
-            CaseStatus::Resolved => "resolved",
-            CaseStatus::Closed => "closed",
-        }
-    }
-}
 
 /// Whether the workflow lets a case go from `from` to `to`.
 pub fn case_transition_allowed(from: CaseStatus, to: CaseStatus) -> bool {
@@ -248,7 +257,7 @@ impl Vault {
                     "INSERT INTO cases (id, person_id, created_at, updated_at, data) VALUES (?1, ?2, ?3, ?3, ?4)",
                 )?
                 .execute(params![id, person_id, now, sealed])?;
-            s.audit(AuditAction::Create, "case", &id, &person_id);
+            s.audit(AuditAction::Create, RecordKind::Case, &id, &person_id);
             add_event(s, &id, &person_id, data.reported_on.clone(), CaseChange::Opened, None)?;
             Ok(case_from(id, person_id.clone(), data, now.clone(), now))
         })
@@ -258,7 +267,12 @@ impl Vault {
     pub fn get_case(&self, case_id: String) -> Result<CaseDetail> {
         self.read(|s| {
             let detail = load_detail(s, &case_id)?;
-            s.audit(AuditAction::Read, "case", &case_id, &detail.case.person_id);
+            s.audit(
+                AuditAction::Read,
+                RecordKind::Case,
+                &case_id,
+                &detail.case.person_id,
+            );
             Ok(detail)
         })
     }
@@ -270,7 +284,12 @@ impl Vault {
                 ensure_person(s, person)?;
             }
             let cases = load_cases(s, person_id.as_deref())?;
-            s.audit_count(AuditAction::List, "case", person_id.as_deref(), cases.len());
+            s.audit_count(
+                AuditAction::List,
+                RecordKind::Case,
+                person_id.as_deref(),
+                cases.len(),
+            );
             Ok(cases)
         })
     }
@@ -373,9 +392,7 @@ impl Vault {
 }
 
 fn transition_refused(from: CaseStatus, to: CaseStatus) -> MigranError {
-    MigranError::NotAllowed {
-        reason: format!("case_transition:{}->{}", from.code(), to.code()),
-    }
+    MigranError::not_allowed(crate::error::NotAllowedReason::CaseTransition { from, to })
 }
 
 /// The day of a change: given (not in the future, not before the report) or today.
@@ -419,7 +436,7 @@ fn add_event(
             "INSERT INTO case_events (id, case_id, person_id, created_at, data) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
         .execute(params![id, case_id, person_id, now, sealed])?;
-    s.audit(AuditAction::Update, "case", case_id, person_id);
+    s.audit(AuditAction::Update, RecordKind::Case, case_id, person_id);
     Ok(event_from(id, case_id.to_string(), data, now))
 }
 

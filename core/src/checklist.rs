@@ -16,12 +16,21 @@ use crate::agenda::{AgendaContext, AgendaKind, Signal};
 use crate::audit::AuditAction;
 use crate::consent::{self, ConsentPurpose};
 use crate::crypto::Place;
-use crate::error::{InvalidReason, MigranError, Result};
+use crate::error::{InvalidReason, MigranError, RecordKind, Result};
 use crate::i18n::{Locale, LocalizedText};
 use crate::people::{self, DocumentKind, IdentityDocument, Journey, Person, Phase, Sector, Sex};
 use crate::time::{age_on, date_text, instant_text, parse_date};
 use crate::validate;
 use crate::vault::{Session, Vault};
+
+/// The checklists table (still one sealed row per person).
+pub(crate) const SCHEMA: &str = r#"
+    CREATE TABLE checklists (
+        person_id   TEXT PRIMARY KEY REFERENCES persons (id) ON DELETE CASCADE,
+        updated_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+"#;
 
 const PACK: &str = include_str!("../content/checklist/pack.json");
 
@@ -595,7 +604,7 @@ impl Vault {
         let pack = pack()?;
         self.read(|s| {
             let stored = migrate(load(s, &person_id)?, pack);
-            s.audit(AuditAction::Read, "checklist", &person_id, &person_id);
+            s.audit(AuditAction::Read, RecordKind::Checklist, &person_id, &person_id);
             with_context(s, &person_id, |ctx| Ok(build_view(&stored, pack, ctx, locale)))
         })
     }
@@ -623,10 +632,12 @@ impl Vault {
                     .find(|i| i.id == item_id)
                     .ok_or_else(|| MigranError::invalid("item", InvalidReason::BadFormat))?;
                 if update.state == ItemState::Done && !item.blocked_by.is_empty() {
-                    return Err(MigranError::DependencyNotMet {
-                        item: item_id.clone(),
-                        missing: item.blocked_by.clone(),
-                    });
+                    return Err(MigranError::not_allowed(
+                        crate::error::NotAllowedReason::ChecklistDependency {
+                            item: item_id.clone(),
+                            missing: item.blocked_by.clone(),
+                        },
+                    ));
                 }
                 if let Some(document_id) = &update.document_id {
                     if !ctx.documents.iter().any(|d| &d.id == document_id) {
@@ -646,7 +657,7 @@ impl Vault {
                 },
             );
             save(s, &person_id, &stored)?;
-            s.audit(AuditAction::Update, "checklist", &person_id, &person_id);
+            s.audit(AuditAction::Update, RecordKind::Checklist, &person_id, &person_id);
             with_context(s, &person_id, |ctx| Ok(build_view(&stored, pack, ctx, locale)))
         })
     }
@@ -664,7 +675,7 @@ impl Vault {
             consent::require(s, &person_id, ConsentPurpose::Registration)?;
             stored.marital_status = Some(status);
             save(s, &person_id, &stored)?;
-            s.audit(AuditAction::Update, "checklist", &person_id, &person_id);
+            s.audit(AuditAction::Update, RecordKind::Checklist, &person_id, &person_id);
             with_context(s, &person_id, |ctx| Ok(build_view(&stored, pack, ctx, locale)))
         })
     }
@@ -677,7 +688,12 @@ impl Vault {
         self.read(|s| {
             let stored = migrate(load(s, &person_id)?, pack);
             consent::require(s, &person_id, ConsentPurpose::ShareWithFamily)?;
-            s.audit(AuditAction::Read, "family_checklist", &person_id, &person_id);
+            s.audit(
+                AuditAction::Read,
+                RecordKind::FamilyChecklist,
+                &person_id,
+                &person_id,
+            );
             with_context(s, &person_id, |ctx| {
                 let view = build_view(&stored, pack, ctx, locale);
                 let family_text = |id: &str| {

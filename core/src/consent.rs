@@ -14,21 +14,35 @@
 
 use std::collections::HashMap;
 
-use rusqlite::params;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::audit::{Actor, AuditAction};
-use crate::crypto::{new_row_id, Place};
-use crate::error::{InvalidReason, MigranError, Result};
+use crate::audit::{Actor, ActorRole, AuditAction};
+use crate::crypto::new_row_id;
+use crate::error::{InvalidReason, MigranError, RecordKind, Result};
 use crate::i18n::Locale;
 use crate::people::ensure_person;
+use crate::store::kernel::{stored_sql, Stored};
 use crate::time::{date_text, instant_text, latest_date_anywhere, parse_date};
 use crate::validate;
 use crate::vault::{Session, Vault};
 
-const CONSENTS: &str = "consents";
+/// Every consent change, one row each; the current state is the latest per purpose.
+pub(crate) const SCHEMA: &str = r#"
+    CREATE TABLE consents (
+        id                TEXT PRIMARY KEY,
+        person_id         TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        purpose           TEXT NOT NULL,
+        given             INTEGER NOT NULL,
+        date              TEXT NOT NULL,
+        note              TEXT,
+        recorded_by_name  TEXT,
+        recorded_by_role  TEXT,
+        recorded_at       TEXT NOT NULL
+    );
+    CREATE INDEX consents_by_person ON consents (person_id, date);
+"#;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, uniffi::Enum)]
 pub enum ConsentPurpose {
     /// Keeping the person's record in the village register at all.
     Registration,
@@ -47,16 +61,14 @@ pub const ALL_PURPOSES: [ConsentPurpose; 4] = [
     ConsentPurpose::Reporting,
 ];
 
-impl ConsentPurpose {
-    pub(crate) fn code(self) -> &'static str {
-        match self {
-            ConsentPurpose::Registration => "registration",
-            ConsentPurpose::ShareWithFamily => "share_with_family",
-            ConsentPurpose::ShareWithAgencies => "share_with_agencies",
-            ConsentPurpose::Reporting => "reporting",
-        }
-    }
+crate::storage_codes!(ConsentPurpose {
+    Registration => "registration",
+    ShareWithFamily => "share_with_family",
+    ShareWithAgencies => "share_with_agencies",
+    Reporting => "reporting",
+});
 
+impl ConsentPurpose {
     fn index(self) -> usize {
         match self {
             ConsentPurpose::Registration => 0,
@@ -108,13 +120,75 @@ pub struct ConsentStatus {
     pub since: Option<String>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct ConsentData {
+/// A consent change as its row holds it.
+struct StoredConsent {
+    id: String,
+    person_id: String,
     purpose: ConsentPurpose,
     given: bool,
     date: String,
     note: Option<String>,
-    recorded_by: Option<Actor>,
+    recorded_by_name: Option<String>,
+    recorded_by_role: Option<ActorRole>,
+    recorded_at: String,
+}
+
+impl Stored for StoredConsent {
+    const KIND: RecordKind = RecordKind::Consent;
+    stored_sql!(table: "consents", key: "id", columns: [
+        "person_id", "purpose", "given", "date", "note", "recorded_by_name", "recorded_by_role", "recorded_at",
+    ]);
+
+    fn key(&self) -> &str {
+        &self.id
+    }
+
+    fn values(&self) -> Vec<&dyn rusqlite::ToSql> {
+        vec![
+            &self.id,
+            &self.person_id,
+            &self.purpose,
+            &self.given,
+            &self.date,
+            &self.note,
+            &self.recorded_by_name,
+            &self.recorded_by_role,
+            &self.recorded_at,
+        ]
+    }
+
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(StoredConsent {
+            id: row.get(0)?,
+            person_id: row.get(1)?,
+            purpose: row.get(2)?,
+            given: row.get(3)?,
+            date: row.get(4)?,
+            note: row.get(5)?,
+            recorded_by_name: row.get(6)?,
+            recorded_by_role: row.get(7)?,
+            recorded_at: row.get(8)?,
+        })
+    }
+}
+
+impl From<StoredConsent> for ConsentRecord {
+    fn from(row: StoredConsent) -> Self {
+        let recorded_by = match (row.recorded_by_name, row.recorded_by_role) {
+            (Some(name), Some(role)) => Some(Actor { name, role }),
+            _ => None,
+        };
+        ConsentRecord {
+            id: row.id,
+            person_id: row.person_id,
+            purpose: row.purpose,
+            given: row.given,
+            date: row.date,
+            note: row.note,
+            recorded_by,
+            recorded_at: row.recorded_at,
+        }
+    }
 }
 
 #[uniffi::export]
@@ -136,7 +210,12 @@ impl Vault {
         self.read(|s| {
             ensure_person(s, &person_id)?;
             let history = load_history(s, &person_id)?;
-            s.audit_count(AuditAction::List, "consent", Some(&person_id), history.len());
+            s.audit_count(
+                AuditAction::List,
+                RecordKind::Consent,
+                Some(&person_id),
+                history.len(),
+            );
             Ok(current(&history))
         })
     }
@@ -146,7 +225,12 @@ impl Vault {
         self.read(|s| {
             ensure_person(s, &person_id)?;
             let history = load_history(s, &person_id)?;
-            s.audit_count(AuditAction::List, "consent", Some(&person_id), history.len());
+            s.audit_count(
+                AuditAction::List,
+                RecordKind::Consent,
+                Some(&person_id),
+                history.len(),
+            );
             Ok(history)
         })
     }
@@ -189,21 +273,20 @@ pub(crate) fn record(
     date: String,
     note: Option<String>,
 ) -> Result<ConsentRecord> {
-    let id = new_row_id()?;
-    let data = ConsentData {
+    let row = StoredConsent {
+        id: new_row_id()?,
+        person_id: person_id.to_string(),
         purpose,
         given,
         date,
         note,
-        recorded_by: s.actor.cloned(),
+        recorded_by_name: s.actor.map(|a| a.name.clone()),
+        recorded_by_role: s.actor.map(|a| a.role),
+        recorded_at: instant_text(s.now),
     };
-    let now = instant_text(s.now);
-    let sealed = s.keys.seal_json(place(&id), &data)?;
-    s.conn
-        .prepare_cached("INSERT INTO consents (id, person_id, created_at, data) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![id, person_id, now, sealed])?;
-    s.audit(AuditAction::Create, "consent", &id, person_id);
-    Ok(record_from(id, person_id.to_string(), data, now))
+    s.insert(&row)?;
+    s.audit(AuditAction::Create, RecordKind::Consent, &row.id, person_id);
+    Ok(row.into())
 }
 
 /// Registration implies the registration consent: the app asks before calling
@@ -230,12 +313,12 @@ pub(crate) fn require(s: &Session<'_>, person_id: &str, purpose: ConsentPurpose)
         .map_or(ConsentState::NotAsked, |status| status.state);
     match state {
         ConsentState::Given => Ok(()),
-        ConsentState::Withdrawn => Err(MigranError::NotAllowed {
-            reason: format!("consent_withdrawn:{}", purpose.code()),
-        }),
-        ConsentState::NotAsked => Err(MigranError::NotAllowed {
-            reason: format!("consent_missing:{}", purpose.code()),
-        }),
+        ConsentState::Withdrawn => Err(MigranError::not_allowed(
+            crate::error::NotAllowedReason::ConsentWithdrawn { purpose },
+        )),
+        ConsentState::NotAsked => Err(MigranError::not_allowed(
+            crate::error::NotAllowedReason::ConsentMissing { purpose },
+        )),
     }
 }
 
@@ -247,57 +330,29 @@ pub(crate) fn is_given(states: &[bool; 4], purpose: ConsentPurpose) -> bool {
 /// For reports: each person's current state per purpose (`true` given), one pass over
 /// the table.
 pub(crate) fn all_current(s: &Session<'_>) -> Result<HashMap<String, [bool; 4]>> {
+    // In order of the date set, then of recording: the last row per purpose decides.
     let mut statement = s
         .conn
-        .prepare_cached("SELECT id, person_id, data FROM consents ORDER BY created_at, rowid")?;
+        .prepare_cached("SELECT person_id, purpose, given FROM consents ORDER BY date, rowid")?;
     let rows = statement.query_map([], |row| {
         Ok((
             row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, Vec<u8>>(2)?,
+            row.get::<_, ConsentPurpose>(1)?,
+            row.get::<_, bool>(2)?,
         ))
     })?;
-    // Latest by (date, insertion): kept with the date it was set on.
-    let mut latest: HashMap<String, [Option<(String, bool)>; 4]> = HashMap::new();
+    let mut current: HashMap<String, [bool; 4]> = HashMap::new();
     for row in rows {
-        let (id, person_id, sealed) = row?;
-        let data: ConsentData = match s.keys.open_json(place(&id), &sealed, "consent") {
-            Ok(data) => data,
-            // A damaged consent row cannot count as given.
-            Err(MigranError::Tampered { .. }) => continue,
-            Err(other) => return Err(other),
-        };
-        let slot = &mut latest.entry(person_id).or_default()[data.purpose.index()];
-        let newer = match slot {
-            None => true,
-            Some((date, _)) => data.date >= *date,
-        };
-        if newer {
-            *slot = Some((data.date, data.given));
-        }
+        let (person_id, purpose, given) = row?;
+        current.entry(person_id).or_default()[purpose.index()] = given;
     }
-    Ok(latest
-        .into_iter()
-        .map(|(person, slots)| {
-            let given = slots.map(|slot| slot.is_some_and(|(_, given)| given));
-            (person, given)
-        })
-        .collect())
+    Ok(current)
 }
 
 pub(crate) fn load_history(s: &Session<'_>, person_id: &str) -> Result<Vec<ConsentRecord>> {
-    let mut history = Vec::new();
-    for (id, created_at, data) in s.sealed_rows::<ConsentData>(
-        "SELECT id, created_at, data FROM consents WHERE person_id = ?1 ORDER BY created_at, rowid",
-        person_id,
-        CONSENTS,
-        "consent",
-    )? {
-        history.push(record_from(id, person_id.to_string(), data, created_at));
-    }
     // Ordered by the date the consent was given or withdrawn; same day: as recorded.
-    history.sort_by(|a, b| a.date.cmp(&b.date));
-    Ok(history)
+    let rows: Vec<StoredConsent> = s.select("WHERE person_id = ?1 ORDER BY date, rowid", [person_id])?;
+    Ok(rows.into_iter().map(ConsentRecord::from).collect())
 }
 
 /// The state each purpose is in after `history` (sorted by date, then recording order).
@@ -330,27 +385,6 @@ fn consent_date(s: &Session<'_>, date: Option<&str>) -> Result<String> {
             }
             Ok(date_text(date))
         }
-    }
-}
-
-fn record_from(id: String, person_id: String, data: ConsentData, recorded_at: String) -> ConsentRecord {
-    ConsentRecord {
-        id,
-        person_id,
-        purpose: data.purpose,
-        given: data.given,
-        date: data.date,
-        note: data.note,
-        recorded_by: data.recorded_by,
-        recorded_at,
-    }
-}
-
-fn place(id: &str) -> Place<'_> {
-    Place {
-        table: CONSENTS,
-        row: id,
-        column: "data",
     }
 }
 

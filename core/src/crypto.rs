@@ -1,6 +1,7 @@
 //! Every cryptographic operation of the core, on ring, behind a few hard-to-misuse calls:
-//! `seal`/`open` (AES-256-GCM bound to a place), `blind_index` (HMAC-SHA256),
-//! `derive_kek` (PBKDF2 + HKDF with the device secret), `wrap_key`/`unwrap_key`.
+//! `seal`/`open` (AES-256-GCM bound to a place), `derive_kek` (PBKDF2 + HKDF with the
+//! device secret), `wrap_key`/`unwrap_key`, and the raw page keys of the vault's two
+//! SQLCipher files.
 //!
 //! Secrets live in [`SecretKey`], which cannot be printed or compared and is zeroed on drop.
 
@@ -9,7 +10,7 @@ use std::num::NonZeroU32;
 
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
-use ring::{hkdf, hmac, pbkdf2};
+use ring::{hkdf, pbkdf2};
 
 use crate::error::{MigranError, Result};
 
@@ -18,7 +19,6 @@ const SEAL_FORMAT: u8 = 1;
 const TAG_LEN: usize = 16;
 pub(crate) const KEY_LEN: usize = 32;
 pub(crate) const SALT_LEN: usize = 16;
-const BLIND_INDEX_LEN: usize = 16;
 
 /// 256 bits of secret material. No `Debug` value, no `PartialEq`, zeroed when dropped.
 pub struct SecretKey([u8; KEY_LEN]);
@@ -184,35 +184,25 @@ fn wrap_aad(context: &str) -> Vec<u8> {
     aad
 }
 
-/// A short keyed fingerprint of the device secret, stored to tell "wrong device" apart
-/// from "wrong PIN" without revealing anything about the secret.
-pub(crate) fn device_check(device_secret: &[u8], vault_id: &str) -> Result<Vec<u8>> {
-    let key = derive_subkey(device_secret, vault_id.as_bytes(), "migran/v1/device-check")?;
-    Ok(key.expose()[..16].to_vec())
-}
-
-/// Constant-time equality for short tags.
-pub(crate) fn tags_equal(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 /// The keys an unlocked vault holds, all derived from the data key (DEK).
 pub(crate) struct DataKeys {
+    /// The raw page key of `vault.db` (SQLCipher).
+    page: SecretKey,
     seal: LessSafeKey,
-    blind: hmac::Key,
 }
 
 impl DataKeys {
     pub(crate) fn from_dek(dek: &SecretKey) -> Result<Self> {
+        let page = derive_subkey(dek.expose(), &[], "migran/v2/page-key")?;
         let seal_key = derive_subkey(dek.expose(), &[], "migran/v1/seal")?;
-        let blind_key = derive_subkey(dek.expose(), &[], "migran/v1/blind-index")?;
         Ok(DataKeys {
+            page,
             seal: aead_key(seal_key.expose())?,
-            blind: hmac::Key::new(hmac::HMAC_SHA256, blind_key.expose()),
         })
+    }
+
+    pub(crate) fn page_key(&self) -> &SecretKey {
+        &self.page
     }
 
     pub(crate) fn seal(&self, place: Place<'_>, plaintext: &[u8]) -> Result<Vec<u8>> {
@@ -244,18 +234,14 @@ impl DataKeys {
         plain.iter_mut().for_each(|b| *b = 0);
         value
     }
+}
 
-    /// Keyed fingerprint of a normalized value for exact-match lookups. `kind` separates
-    /// domains, so a NIK and a phone number with the same digits do not collide.
-    /// Truncated to 128 bits: ample against accidental collisions among a village's
-    /// records, and a smaller index to search and write.
-    pub(crate) fn blind_index(&self, kind: &str, normalized: &str) -> Vec<u8> {
-        let mut ctx = hmac::Context::with_key(&self.blind);
-        ctx.update(kind.as_bytes());
-        ctx.update(&[0]);
-        ctx.update(normalized.as_bytes());
-        ctx.sign().as_ref()[..BLIND_INDEX_LEN].to_vec()
-    }
+/// The raw page key of `locked.db`, from the device secret alone, so that the header and
+/// the emergency button's data open without the PIN. Without a device secret the key is
+/// a fixed one: the file then looks like random bytes but is not protected (it holds no
+/// record; the emergency card needs a device secret).
+pub(crate) fn locked_store_key(device_secret: Option<&[u8]>) -> Result<SecretKey> {
+    derive_subkey(device_secret.unwrap_or(&[]), &[], "migran/v2/locked-store")
 }
 
 /// A key that needs only the device secret (no PIN): for what must work while the vault
@@ -393,15 +379,6 @@ mod tests {
         let no_device = derive_kek("123456", &salt, 10_000, None).unwrap();
         assert!(unwrap_key(&no_device, &wrapped, "vault-1").unwrap().is_none());
         assert!(unwrap_key(&same, &wrapped, "vault-2").unwrap().is_none());
-    }
-
-    #[test]
-    fn blind_index_separates_kinds_and_is_keyed() {
-        let a = keys();
-        let b = keys();
-        assert_eq!(a.blind_index("nik", "1"), a.blind_index("nik", "1"));
-        assert_ne!(a.blind_index("nik", "1"), a.blind_index("phone", "1"));
-        assert_ne!(a.blind_index("nik", "1"), b.blind_index("nik", "1"));
     }
 
     #[test]

@@ -30,6 +30,124 @@ pub enum InvalidReason {
     Inconsistent,
 }
 
+/// What kind of record an error is about. Stored in audit entries under its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, uniffi::Enum)]
+pub enum RecordKind {
+    Vault,
+    Person,
+    Contact,
+    Journey,
+    Document,
+    Consent,
+    AuditEntry,
+    /// The audit log as a whole (viewed or exported).
+    AuditLog,
+    Visit,
+    VisitFollowUp,
+    Case,
+    CaseEvent,
+    Return,
+    ReintegrationService,
+    Screening,
+    ScreeningFollowUp,
+    Checklist,
+    FamilyChecklist,
+    EmergencyCard,
+    EmergencySettings,
+    EmergencyAlert,
+    ContentPack,
+    VillageReport,
+    Agenda,
+}
+
+crate::storage_codes!(RecordKind {
+    Vault => "vault",
+    Person => "person",
+    Contact => "contact",
+    Journey => "journey",
+    Document => "document",
+    Consent => "consent",
+    AuditEntry => "audit_entry",
+    AuditLog => "audit_log",
+    Visit => "visit",
+    VisitFollowUp => "visit_follow_up",
+    Case => "case",
+    CaseEvent => "case_event",
+    Return => "return",
+    ReintegrationService => "reintegration_service",
+    Screening => "screening",
+    ScreeningFollowUp => "screening_follow_up",
+    Checklist => "checklist",
+    FamilyChecklist => "family_checklist",
+    EmergencyCard => "emergency_card",
+    EmergencySettings => "emergency_settings",
+    EmergencyAlert => "emergency_alert",
+    ContentPack => "content_pack",
+    VillageReport => "village_report",
+    Agenda => "agenda",
+});
+
+/// Why an operation was refused by a rule. Typed, so that a UI can act on it (offer to
+/// record the consent, show the allowed case moves) without parsing text.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum NotAllowedReason {
+    /// The person has not given consent for `purpose`.
+    ConsentMissing { purpose: crate::consent::ConsentPurpose },
+    /// The person withdrew consent for `purpose`.
+    ConsentWithdrawn { purpose: crate::consent::ConsentPurpose },
+    /// The case workflow does not allow this move.
+    CaseTransition {
+        from: crate::cases::CaseStatus,
+        to: crate::cases::CaseStatus,
+    },
+    /// A checklist item cannot be done before the items it needs (their ids).
+    ChecklistDependency { item: String, missing: Vec<String> },
+    /// The operation needs the device secret (the emergency card is sealed with it).
+    DeviceSecretRequired,
+}
+
+/// Why a content pack was refused. The pack in use stays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum PackRejectReason {
+    /// The signature is missing or does not verify with the publisher's key.
+    Signature,
+    /// The pack is not well-formed.
+    Format,
+    /// The pack is of another kind than expected.
+    Kind,
+    /// The directory has no national hotline.
+    National,
+    /// An entry is malformed (a number, a role, a date).
+    Entry,
+    /// A country code is unknown.
+    Country,
+    /// The pack is not newer than the one in use.
+    Version,
+}
+
+/// What went wrong with the vault's files, in words a person can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum StorageProblem {
+    /// Another program or another part of the app holds the vault: wait, or close it.
+    Busy,
+    /// The folder or a file of the vault cannot be written.
+    ReadOnly,
+    /// The disk (or the phone's storage) is full.
+    DiskFull,
+    /// A file of the vault cannot be opened (missing folder, no permission).
+    CannotOpen,
+    /// A file is not a vault file, or the key does not fit it.
+    NotADatabase,
+    /// A file of the vault is damaged.
+    Corrupt,
+    /// Reading or writing a file failed.
+    Io,
+    /// A stored value is not in the form this build writes.
+    MalformedValue,
+    /// Anything else the database reported.
+    Other,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum MigranError {
     /// The PIN did not open the vault.
@@ -54,33 +172,29 @@ pub enum MigranError {
     #[error("a vault already exists here")]
     VaultExists,
     /// The requested record does not exist (or was erased).
-    #[error("{kind} not found")]
-    NotFound { kind: String },
+    #[error("{kind:?} not found")]
+    NotFound { kind: RecordKind },
     /// A value was refused; `field` names it, `reason` says why.
     #[error("invalid {field}: {reason:?}")]
     Invalid { field: String, reason: InvalidReason },
     /// A value that must be unique is already held by another record.
     #[error("another record already has this {field}")]
     Duplicate { field: String },
-    /// A stored value failed authentication: it was altered or moved.
-    #[error("stored {kind} data was altered or moved")]
-    Tampered { kind: String },
-    /// The database could not be read or written. `detail` never holds a value.
-    #[error("storage error: {detail}")]
-    Storage { detail: String },
+    /// Stored data failed authentication: it was altered or damaged.
+    #[error("stored {kind:?} data was altered or damaged")]
+    Tampered { kind: RecordKind },
+    /// The vault's files could not be read or written.
+    #[error("storage error: {problem:?}")]
+    Storage { problem: StorageProblem },
     /// The vault files were written by a newer version of the app.
     #[error("the vault format {found} is newer than this app supports ({supported})")]
     UnsupportedVersion { found: u32, supported: u32 },
-    /// An operation needs something that is not in place yet (e.g. a consent, a prior step).
-    #[error("not allowed: {reason}")]
-    NotAllowed { reason: String },
-    /// A checklist item cannot be done before the items it needs (their ids).
-    #[error("{item} needs {missing:?} first")]
-    DependencyNotMet { item: String, missing: Vec<String> },
-    /// A content pack (e.g. the emergency directory) was refused: `reason` is
-    /// `signature`, `format`, `kind`, `national`, `entry`, `country` or `version`. The pack in use stays.
-    #[error("content pack refused: {reason}")]
-    PackRejected { reason: String },
+    /// A rule refused the operation; `reason` says which.
+    #[error("not allowed: {reason:?}")]
+    NotAllowed { reason: NotAllowedReason },
+    /// A content pack (e.g. the emergency directory) was refused. The pack in use stays.
+    #[error("content pack refused: {reason:?}")]
+    PackRejected { reason: PackRejectReason },
     /// A bug: something that should not happen. Reported, never panicked.
     #[error("internal error: {detail}")]
     Internal { detail: String },
@@ -96,16 +210,26 @@ impl MigranError {
         }
     }
 
+    /// `NotFound` for a kind named by its code (capabilities still on sealed rows).
     pub(crate) fn not_found(kind: &str) -> Self {
         MigranError::NotFound {
-            kind: kind.to_string(),
+            kind: RecordKind::from_legacy_name(kind),
         }
     }
 
+    /// `Tampered` for a kind named by its code (capabilities still on sealed rows).
     pub(crate) fn tampered(kind: &str) -> Self {
         MigranError::Tampered {
-            kind: kind.to_string(),
+            kind: RecordKind::from_legacy_name(kind),
         }
+    }
+
+    pub(crate) fn not_allowed(reason: NotAllowedReason) -> Self {
+        MigranError::NotAllowed { reason }
+    }
+
+    pub(crate) fn storage(problem: StorageProblem) -> Self {
+        MigranError::Storage { problem }
     }
 
     pub(crate) fn internal(detail: &str) -> Self {
@@ -158,7 +282,7 @@ impl MigranError {
                 pick(id, "Sudah ada brankas di sini.", "A vault already exists here.")
             }
             MigranError::NotFound { kind } => {
-                let what = crate::i18n::record_kind(kind, locale);
+                let what = crate::i18n::record_kind(*kind, locale);
                 if id {
                     format!("Data {what} tidak ditemukan.")
                 } else {
@@ -183,22 +307,14 @@ impl MigranError {
                 }
             }
             MigranError::Tampered { kind } => {
-                let what = crate::i18n::record_kind(kind, locale);
+                let what = crate::i18n::record_kind(*kind, locale);
                 if id {
-                    format!(
-                        "Data {what} yang tersimpan telah diubah atau dipindahkan dan tidak dapat dibuka."
-                    )
+                    format!("Data {what} yang tersimpan telah diubah atau rusak dan tidak dapat dibuka.")
                 } else {
-                    format!("Stored {what} data was altered or moved and cannot be opened.")
+                    format!("Stored {what} data was altered or damaged and cannot be opened.")
                 }
             }
-            MigranError::Storage { detail } => {
-                if id {
-                    format!("Penyimpanan gagal ({detail}).")
-                } else {
-                    format!("Storage failed ({detail}).")
-                }
-            }
+            MigranError::Storage { problem } => crate::i18n::storage_problem(*problem, locale),
             MigranError::UnsupportedVersion { found, supported } => {
                 if id {
                     format!("Brankas dibuat oleh versi aplikasi yang lebih baru (format {found}, didukung {supported}). Perbarui aplikasi.")
@@ -214,34 +330,12 @@ impl MigranError {
                     format!("Not allowed: {why}.")
                 }
             }
-            MigranError::DependencyNotMet { item, missing } => {
-                let list = missing.join(", ");
-                if id {
-                    format!("Langkah '{item}' belum bisa selesai: selesaikan dulu {list}.")
-                } else {
-                    format!("Step '{item}' cannot be done yet: first finish {list}.")
-                }
-            }
             MigranError::PackRejected { reason } => {
-                let (why_id, why_en) = match reason.as_str() {
-                    "signature" => (
-                        "tanda tangan tidak sah atau tidak ada",
-                        "the signature is missing or invalid",
-                    ),
-                    "version" => (
-                        "tidak lebih baru dari yang dipakai",
-                        "it is not newer than the one in use",
-                    ),
-                    "national" => (
-                        "tidak memuat hotline nasional (KP2MI, Kemlu)",
-                        "it has no national hotline (KP2MI, Kemlu)",
-                    ),
-                    _ => ("isinya tidak sesuai format", "its content is malformed"),
-                };
+                let why = crate::i18n::pack_reject_reason(*reason, locale);
                 if id {
-                    format!("Paket data ditolak: {why_id}. Data yang lama tetap dipakai.")
+                    format!("Paket data ditolak: {why}. Data yang lama tetap dipakai.")
                 } else {
-                    format!("Content pack refused: {why_en}. The previous one stays in use.")
+                    format!("Content pack refused: {why}. The previous one stays in use.")
                 }
             }
             MigranError::Internal { detail } => {
@@ -267,26 +361,50 @@ pub fn error_message(error: MigranError, locale: Locale) -> String {
 
 impl From<rusqlite::Error> for MigranError {
     fn from(err: rusqlite::Error) -> Self {
-        // Only the error's category leaves this function: SQLite messages may quote SQL,
-        // and although no plaintext value is ever bound, we keep messages value-free.
-        let detail = match &err {
-            rusqlite::Error::SqliteFailure(code, _) => {
-                format!("sqlite {:?} ({})", code.code, code.extended_code)
+        // Only the error's category leaves this function: SQLite messages may quote SQL.
+        use rusqlite::ffi::ErrorCode;
+        let problem = match &err {
+            rusqlite::Error::SqliteFailure(code, _) => match code.code {
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StorageProblem::Busy,
+                ErrorCode::ReadOnly | ErrorCode::PermissionDenied => StorageProblem::ReadOnly,
+                ErrorCode::DiskFull => StorageProblem::DiskFull,
+                ErrorCode::CannotOpen => StorageProblem::CannotOpen,
+                ErrorCode::NotADatabase => StorageProblem::NotADatabase,
+                ErrorCode::DatabaseCorrupt => StorageProblem::Corrupt,
+                ErrorCode::SystemIoFailure => StorageProblem::Io,
+                _ => StorageProblem::Other,
+            },
+            rusqlite::Error::InvalidColumnType(..) | rusqlite::Error::FromSqlConversionFailure(..) => {
+                StorageProblem::MalformedValue
             }
-            rusqlite::Error::QueryReturnedNoRows => "no row".to_string(),
-            rusqlite::Error::InvalidColumnType(index, _, _) => {
-                format!("column {index} has an unexpected type")
-            }
-            _ => "database".to_string(),
+            _ => StorageProblem::Other,
         };
-        MigranError::Storage { detail }
+        MigranError::Storage { problem }
     }
 }
 
 impl From<std::io::Error> for MigranError {
     fn from(err: std::io::Error) -> Self {
-        MigranError::Storage {
-            detail: format!("file {:?}", err.kind()),
+        use std::io::ErrorKind;
+        let problem = match err.kind() {
+            ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => StorageProblem::ReadOnly,
+            ErrorKind::StorageFull => StorageProblem::DiskFull,
+            ErrorKind::NotFound => StorageProblem::CannotOpen,
+            _ => StorageProblem::Io,
+        };
+        MigranError::Storage { problem }
+    }
+}
+
+impl RecordKind {
+    /// The kind a capability still on sealed rows names by its old string.
+    pub(crate) fn from_legacy_name(name: &str) -> RecordKind {
+        use crate::store::codes::StorageCode;
+        match name {
+            "follow_up" => RecordKind::ScreeningFollowUp,
+            "service" => RecordKind::ReintegrationService,
+            "emergency" => RecordKind::EmergencyAlert,
+            other => RecordKind::from_code(other).unwrap_or(RecordKind::Vault),
         }
     }
 }

@@ -149,29 +149,111 @@ pub(crate) fn field_name(field: &str, locale: Locale) -> String {
 }
 
 /// The human name of a record kind named in `NotFound` or `Tampered`.
-pub(crate) fn record_kind(kind: &str, locale: Locale) -> String {
+pub(crate) fn record_kind(kind: crate::error::RecordKind, locale: Locale) -> &'static str {
+    use crate::error::RecordKind::*;
     let (id, en) = match kind {
-        "person" => ("orang", "Person"),
-        "contact" => ("kontak keluarga", "Family contact"),
-        "journey" => ("perjalanan migrasi", "Migration journey"),
-        "document" => ("dokumen", "Document"),
-        "vault" => ("brankas", "Vault"),
-        "emergency" => ("darurat", "Emergency"),
-        "screening" => ("penapisan", "Screening"),
-        "checklist" => ("daftar periksa", "Checklist"),
-        "follow_up" => ("tindak lanjut", "Follow-up"),
-        "consent" => ("persetujuan", "Consent"),
-        "audit_entry" => ("catatan audit", "Audit entry"),
-        "visit" => ("kunjungan rumah", "Home visit"),
-        "case" => ("kasus", "Case"),
-        "case_event" => ("riwayat kasus", "Case history entry"),
-        "return" => ("kepulangan", "Return"),
-        "service" => ("layanan reintegrasi", "Reintegration service"),
-        other => (other, other),
+        Vault => ("brankas", "Vault"),
+        Person => ("orang", "Person"),
+        Contact => ("kontak keluarga", "Family contact"),
+        Journey => ("perjalanan migrasi", "Migration journey"),
+        Document => ("dokumen", "Document"),
+        Consent => ("persetujuan", "Consent"),
+        AuditEntry => ("catatan audit", "Audit entry"),
+        AuditLog => ("log audit", "Audit log"),
+        Visit => ("kunjungan rumah", "Home visit"),
+        VisitFollowUp => ("tindak lanjut kunjungan", "Visit follow-up"),
+        Case => ("kasus", "Case"),
+        CaseEvent => ("riwayat kasus", "Case history entry"),
+        Return => ("kepulangan", "Return"),
+        ReintegrationService => ("layanan reintegrasi", "Reintegration service"),
+        Screening => ("penapisan", "Screening"),
+        ScreeningFollowUp => ("tindak lanjut penapisan", "Screening follow-up"),
+        Checklist => ("daftar periksa", "Checklist"),
+        FamilyChecklist => ("daftar periksa keluarga", "Family checklist"),
+        EmergencyCard => ("kartu darurat", "Emergency card"),
+        EmergencySettings => ("pengaturan darurat", "Emergency settings"),
+        EmergencyAlert => ("peringatan darurat", "Emergency alert"),
+        ContentPack => ("paket data", "Content pack"),
+        VillageReport => ("laporan desa", "Village report"),
+        Agenda => ("agenda", "Agenda"),
+    };
+    match locale {
+        Locale::Id => id,
+        Locale::En => en,
+    }
+}
+
+/// What to tell a person about a storage problem, and what they can do.
+pub(crate) fn storage_problem(problem: crate::error::StorageProblem, locale: Locale) -> String {
+    use crate::error::StorageProblem::*;
+    let (id, en) = match problem {
+        Busy => (
+            "Brankas sedang dipakai program lain. Tunggu sebentar atau tutup program itu, lalu coba lagi.",
+            "Another program is using the vault. Wait a moment or close it, then try again.",
+        ),
+        ReadOnly => (
+            "Folder brankas tidak dapat ditulisi. Periksa izin folder atau penyimpanan.",
+            "The vault's folder cannot be written. Check the folder's permissions or the storage.",
+        ),
+        DiskFull => (
+            "Penyimpanan penuh. Kosongkan sebagian ruang, lalu coba lagi.",
+            "The storage is full. Free some space, then try again.",
+        ),
+        CannotOpen => (
+            "Berkas brankas tidak dapat dibuka. Periksa apakah folder masih ada dan dapat diakses.",
+            "A vault file cannot be opened. Check that the folder exists and can be accessed.",
+        ),
+        NotADatabase => (
+            "Berkas brankas tidak dapat dibaca dengan kunci ini: kunci perangkat salah atau berkas rusak.",
+            "A vault file cannot be read with this key: the device key is wrong or the file is damaged.",
+        ),
+        Corrupt => (
+            "Berkas brankas rusak. Pulihkan dari cadangan bila ada.",
+            "A vault file is damaged. Restore it from a backup if there is one.",
+        ),
+        Io => (
+            "Membaca atau menulis berkas brankas gagal. Coba lagi; bila berulang, periksa penyimpanan.",
+            "Reading or writing a vault file failed. Try again; if it repeats, check the storage.",
+        ),
+        MalformedValue => (
+            "Ada data tersimpan dalam bentuk yang tidak dikenal versi aplikasi ini.",
+            "Some stored data is in a form this version of the app does not know.",
+        ),
+        Other => (
+            "Penyimpanan gagal. Coba lagi; bila berulang, mohon laporkan.",
+            "Storage failed. Try again; if it repeats, please report it.",
+        ),
     };
     match locale {
         Locale::Id => id.to_string(),
         Locale::En => en.to_string(),
+    }
+}
+
+/// Why a content pack was refused, as a clause.
+pub(crate) fn pack_reject_reason(reason: crate::error::PackRejectReason, locale: Locale) -> &'static str {
+    use crate::error::PackRejectReason::*;
+    let (id, en) = match reason {
+        Signature => (
+            "tanda tangan tidak sah atau tidak ada",
+            "the signature is missing or invalid",
+        ),
+        Version => (
+            "tidak lebih baru dari yang dipakai",
+            "it is not newer than the one in use",
+        ),
+        National => (
+            "tidak memuat hotline nasional (KP2MI, Kemlu)",
+            "it has no national hotline (KP2MI, Kemlu)",
+        ),
+        Kind => ("jenis paketnya salah", "it is a pack of another kind"),
+        Entry => ("ada entri yang tidak sah", "an entry is malformed"),
+        Country => ("ada kode negara yang tidak dikenal", "a country code is unknown"),
+        Format => ("isinya tidak sesuai format", "its content is malformed"),
+    };
+    match locale {
+        Locale::Id => id,
+        Locale::En => en,
     }
 }
 
@@ -200,52 +282,57 @@ pub(crate) fn invalid_reason(reason: crate::error::InvalidReason, locale: Locale
     }
 }
 
-/// The sentence for a `NotAllowed` reason code. Codes are fixed strings made of enum
-/// codes (`consent_missing:reporting`, `case_transition:open->resolved`), never values;
-/// an unknown code is shown as it is.
-pub(crate) fn not_allowed_reason(reason: &str, locale: Locale) -> String {
-    let purpose = |code: &str| -> (&'static str, &'static str) {
-        match code {
-            "registration" => ("pendaftaran", "registration"),
-            "share_with_family" => ("berbagi dengan keluarga", "sharing with family"),
-            "share_with_agencies" => ("berbagi dengan instansi", "sharing with agencies"),
-            "reporting" => ("pelaporan", "reporting"),
-            _ => ("(tidak dikenal)", "(unknown)"),
-        }
-    };
-    let status = |code: &str| -> (&'static str, &'static str) {
-        match code {
-            "open" => ("baru", "open"),
-            "referred" => ("dirujuk", "referred"),
-            "in_progress" => ("ditangani", "in progress"),
-            "resolved" => ("selesai", "resolved"),
-            "closed" => ("ditutup", "closed"),
-            _ => ("(tidak dikenal)", "(unknown)"),
-        }
-    };
-    let (id, en) = if let Some(code) = reason.strip_prefix("consent_missing:") {
-        let (pid, pen) = purpose(code);
-        (
-            format!("orang ini belum memberi persetujuan untuk {pid}. Mintalah persetujuannya lalu catat"),
-            format!("this person has not given consent for {pen}. Ask for it and record it first"),
-        )
-    } else if let Some(code) = reason.strip_prefix("consent_withdrawn:") {
-        let (pid, pen) = purpose(code);
-        (
-            format!("orang ini telah menarik persetujuan untuk {pid}"),
-            format!("this person has withdrawn consent for {pen}"),
-        )
-    } else if let Some((from, to)) = reason
-        .strip_prefix("case_transition:")
-        .and_then(|pair| pair.split_once("->"))
-    {
-        let ((fid, fen), (tid, ten)) = (status(from), status(to));
-        (
-            format!("status kasus tidak dapat diubah dari '{fid}' ke '{tid}'"),
-            format!("a case cannot go from '{fen}' to '{ten}'"),
-        )
-    } else {
-        (reason.to_string(), reason.to_string())
+/// The sentence for a `NotAllowed` reason, built from its typed fields.
+pub(crate) fn not_allowed_reason(reason: &crate::error::NotAllowedReason, locale: Locale) -> String {
+    use crate::error::NotAllowedReason::*;
+    use crate::labels::{case_status_label, consent_purpose_label};
+    let (id, en) = match reason {
+        ConsentMissing { purpose } => (
+            format!(
+                "orang ini belum memberi persetujuan untuk {}. Mintalah persetujuannya lalu catat",
+                consent_purpose_label(*purpose, Locale::Id)
+            ),
+            format!(
+                "this person has not given consent for {}. Ask for it and record it first",
+                consent_purpose_label(*purpose, Locale::En)
+            ),
+        ),
+        ConsentWithdrawn { purpose } => (
+            format!(
+                "orang ini telah menarik persetujuan untuk {}",
+                consent_purpose_label(*purpose, Locale::Id)
+            ),
+            format!(
+                "this person has withdrawn consent for {}",
+                consent_purpose_label(*purpose, Locale::En)
+            ),
+        ),
+        CaseTransition { from, to } => (
+            format!(
+                "status kasus tidak dapat diubah dari '{}' ke '{}'",
+                case_status_label(*from, Locale::Id),
+                case_status_label(*to, Locale::Id)
+            ),
+            format!(
+                "a case cannot go from '{}' to '{}'",
+                case_status_label(*from, Locale::En),
+                case_status_label(*to, Locale::En)
+            ),
+        ),
+        ChecklistDependency { item, missing } => (
+            format!(
+                "langkah '{item}' belum bisa selesai: selesaikan dulu {}",
+                missing.join(", ")
+            ),
+            format!(
+                "step '{item}' cannot be done yet: first finish {}",
+                missing.join(", ")
+            ),
+        ),
+        DeviceSecretRequired => (
+            "kartu darurat memerlukan kunci perangkat".to_string(),
+            "the emergency card needs the device key".to_string(),
+        ),
     };
     match locale {
         Locale::Id => id,

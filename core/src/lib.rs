@@ -27,6 +27,8 @@ mod report_format;
 pub mod reports;
 pub mod screening;
 mod store;
+#[doc(hidden)]
+pub mod testing;
 pub mod time;
 mod validate;
 pub mod vault;
@@ -49,7 +51,10 @@ pub use emergency::{
     EmergencyAction, EmergencyAlert, EmergencyCard, EmergencyKind, EmergencyPlan, EmergencySettings,
     GeoLocation, PendingAction, Recipient, SmsEncoding, SmsSize,
 };
-pub use error::{error_message, InvalidReason, MigranError, Result};
+pub use error::{
+    error_message, InvalidReason, MigranError, NotAllowedReason, PackRejectReason, RecordKind, Result,
+    StorageProblem,
+};
 pub use i18n::{Locale, LocalizedText};
 pub use labels::{
     agency_label, case_status_label, case_type_label, consent_purpose_label, consent_state_label,

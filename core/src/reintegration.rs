@@ -10,12 +10,32 @@ use crate::agenda::{AgendaContext, AgendaKind, Signal};
 use crate::audit::AuditAction;
 use crate::consent::{self, ConsentPurpose};
 use crate::crypto::{new_row_id, Place};
-use crate::error::{InvalidReason, MigranError, Result};
+use crate::error::{InvalidReason, MigranError, RecordKind, Result};
 use crate::people::{self, ensure_person, Phase};
 use crate::time::{date_text, instant_text, parse_date, parse_stored_date};
 use crate::validate;
 use crate::vault::{Session, Vault};
 use crate::visits::optional_past_date;
+
+/// Returns and reintegration services (still sealed rows).
+pub(crate) const SCHEMA: &str = r#"
+    CREATE TABLE returns (
+        id          TEXT PRIMARY KEY,
+        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX returns_by_person ON returns (person_id, created_at);
+    CREATE TABLE reintegration_services (
+        id          TEXT PRIMARY KEY,
+        return_id   TEXT NOT NULL REFERENCES returns (id) ON DELETE CASCADE,
+        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX reintegration_services_by_person ON reintegration_services (person_id, created_at);
+    CREATE INDEX reintegration_services_by_return ON reintegration_services (return_id);
+"#;
 
 const RETURNS: &str = "returns";
 const SERVICES: &str = "reintegration_services";
@@ -193,7 +213,7 @@ impl Vault {
                     "INSERT INTO returns (id, person_id, created_at, data) VALUES (?1, ?2, ?3, ?4)",
                 )?
                 .execute(params![id, person_id, now, sealed])?;
-            s.audit(AuditAction::Create, "return", &id, &person_id);
+            s.audit(AuditAction::Create, RecordKind::Return, &id, &person_id);
             people::set_phase(s, &person_id, Phase::Returned)?;
             Ok(return_from(id, person_id.clone(), data, Vec::new(), now))
         })
@@ -218,7 +238,7 @@ impl Vault {
             s.conn
                 .prepare_cached("UPDATE returns SET data = ?2 WHERE id = ?1")?
                 .execute(params![return_id, sealed])?;
-            s.audit(AuditAction::Update, "return", &return_id, &person_id);
+            s.audit(AuditAction::Update, RecordKind::Return, &return_id, &person_id);
             let services = load_services(s, &person_id)?
                 .into_iter()
                 .filter(|service| service.return_id == return_id)
@@ -264,7 +284,12 @@ impl Vault {
                      VALUES (?1, ?2, ?3, ?4, ?5)",
                 )?
                 .execute(params![id, return_id, person_id, instant_text(s.now), sealed])?;
-            s.audit(AuditAction::Create, "service", &id, &person_id);
+            s.audit(
+                AuditAction::Create,
+                RecordKind::ReintegrationService,
+                &id,
+                &person_id,
+            );
             Ok(service_from(id, return_id.clone(), person_id, service))
         })
     }
@@ -274,7 +299,12 @@ impl Vault {
         self.read(|s| {
             ensure_person(s, &person_id)?;
             let returns = load_returns(s, &person_id)?;
-            s.audit_count(AuditAction::List, "return", Some(&person_id), returns.len());
+            s.audit_count(
+                AuditAction::List,
+                RecordKind::Return,
+                Some(&person_id),
+                returns.len(),
+            );
             Ok(returns)
         })
     }

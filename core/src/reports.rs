@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::audit::AuditAction;
 use crate::cases::{self, ALL_CASE_STATUSES, ALL_CASE_TYPES};
 use crate::consent::{self, ConsentPurpose};
-use crate::error::{InvalidReason, MigranError, Result};
+use crate::error::{InvalidReason, MigranError, RecordKind, Result};
 use crate::i18n::Locale;
 use crate::people::{self, Journey, Phase, Sex};
 use crate::reintegration::{self, ALL_NEEDS, ALL_RETURN_REASONS, ALL_SERVICE_KINDS};
@@ -173,7 +173,7 @@ impl Vault {
             let report = build(s, &period)?;
             s.audit_count(
                 AuditAction::Report,
-                "village_report",
+                RecordKind::VillageReport,
                 None,
                 report.people_counted as usize,
             );

@@ -13,12 +13,23 @@ use crate::agenda::{AgendaContext, AgendaKind, Signal};
 use crate::audit::AuditAction;
 use crate::consent::{self, ConsentPurpose};
 use crate::crypto::{new_row_id, Place};
-use crate::error::{InvalidReason, MigranError, Result};
+use crate::error::{InvalidReason, MigranError, RecordKind, Result};
 use crate::i18n::{Locale, LocalizedText};
 use crate::people::{self, Sector};
 use crate::time::{age_on, date_text, instant_text, parse_date};
 use crate::validate;
 use crate::vault::{Session, Vault};
+
+/// The screenings table (still one sealed row per screening).
+pub(crate) const SCHEMA: &str = r#"
+    CREATE TABLE screenings (
+        id          TEXT PRIMARY KEY,
+        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX screenings_by_person ON screenings (person_id, created_at);
+"#;
 
 const CATALOGUE: &str = include_str!("../content/screening/redflags.json");
 
@@ -438,15 +449,6 @@ struct FollowUpData {
     reason: LocalizedText,
 }
 
-/// A follow-up as builds before schema 5 stored it, in a `follow_ups` row of its own
-/// (due date and done flag in plaintext columns); folded into its screening at unlock.
-#[derive(Deserialize)]
-struct LegacyFollowUpData {
-    kind: String,
-    source_id: String,
-    reason: LocalizedText,
-}
-
 /// The catalogue's questions, for the interview screen.
 #[uniffi::export]
 pub fn screening_questions(locale: Locale) -> Result<Vec<ScreeningQuestion>> {
@@ -473,7 +475,7 @@ impl Vault {
         self.read(|s| {
             let facts = record_facts(s, &person_id)?;
             // The preview reads the person's record and journey for its facts.
-            s.audit(AuditAction::Read, "person", &person_id, &person_id);
+            s.audit(AuditAction::Read, RecordKind::Person, &person_id, &person_id);
             Ok(assess(&answers, &facts, catalogue))
         })
     }
@@ -515,9 +517,14 @@ impl Vault {
             )?;
             if data.follow_up.is_some() {
                 // The follow-up carries its screening's id.
-                s.audit(AuditAction::Create, "screening_follow_up", &id, &person_id);
+                s.audit(
+                    AuditAction::Create,
+                    RecordKind::ScreeningFollowUp,
+                    &id,
+                    &person_id,
+                );
             }
-            s.audit(AuditAction::Create, "screening", &id, &person_id);
+            s.audit(AuditAction::Create, RecordKind::Screening, &id, &person_id);
             Ok(ScreeningRecord {
                 change: previous.map(|p| change(&p.result, &data.result)),
                 id,
@@ -535,7 +542,12 @@ impl Vault {
         self.read(|s| {
             people::ensure_person(s, &person_id)?;
             let screenings = load_screenings(s, &person_id)?;
-            s.audit_count(AuditAction::List, "screening", Some(&person_id), screenings.len());
+            s.audit_count(
+                AuditAction::List,
+                RecordKind::Screening,
+                Some(&person_id),
+                screenings.len(),
+            );
             Ok(screenings)
         })
     }
@@ -546,7 +558,7 @@ impl Vault {
             let follow_ups = load_follow_ups(s, Some(&person_id))?;
             s.audit_count(
                 AuditAction::List,
-                "screening_follow_up",
+                RecordKind::ScreeningFollowUp,
                 Some(&person_id),
                 follow_ups.len(),
             );
@@ -580,7 +592,7 @@ impl Vault {
             )?;
             s.audit(
                 AuditAction::Update,
-                "screening_follow_up",
+                RecordKind::ScreeningFollowUp,
                 &follow_up_id,
                 &person_id,
             );
@@ -693,59 +705,6 @@ pub(crate) fn load_follow_ups(s: &Session<'_>, person_id: Option<&str>) -> Resul
     follow_ups_of(s, person_id, false)
 }
 
-/// Moves follow-ups stored by older builds in their own `follow_ups` rows into their
-/// screenings (sealed), then deletes the rows. Runs at unlock, when the key is there; a
-/// row that cannot be opened, or whose screening is gone, is left as it was.
-pub(crate) fn fold_legacy_follow_ups(s: &Session<'_>) -> Result<()> {
-    let legacy: Vec<(String, String, bool, Vec<u8>)> = s
-        .conn
-        .prepare_cached("SELECT id, due_date, done, data FROM follow_ups")?
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (id, due_date, done, sealed) in legacy {
-        let Ok(old) = s
-            .keys
-            .open_json::<LegacyFollowUpData>(place("follow_ups", &id), &sealed, "follow_up")
-        else {
-            continue;
-        };
-        let screening: Option<Vec<u8>> = s
-            .conn
-            .prepare_cached("SELECT data FROM screenings WHERE id = ?1")?
-            .query_row(params![old.source_id], |row| row.get(0))
-            .optional()?;
-        let Some(screening) = screening else {
-            continue;
-        };
-        let Ok(mut data) =
-            s.keys
-                .open_json::<ScreeningData>(place("screenings", &old.source_id), &screening, "screening")
-        else {
-            continue;
-        };
-        data.follow_up.get_or_insert(FollowUpData {
-            kind: old.kind,
-            due_date,
-            done,
-            reason: old.reason,
-        });
-        let resealed = s.keys.seal_json(place("screenings", &old.source_id), &data)?;
-        s.conn.execute(
-            "UPDATE screenings SET data = ?2 WHERE id = ?1",
-            params![old.source_id, resealed],
-        )?;
-        s.conn
-            .execute("DELETE FROM follow_ups WHERE id = ?1", params![id])?;
-    }
-    Ok(())
-}
-
-/// Whether older builds left follow-ups in their own rows (checked at every unlock, so
-/// that the fold's write happens only when there is something to fold).
-pub(crate) fn has_legacy_follow_ups(conn: &rusqlite::Connection) -> Result<bool> {
-    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM follow_ups)", [], |row| row.get(0))?)
-}
-
 // ---- what the agenda, the village report and the person's export read --------------
 
 /// The agenda's signal: every open follow-up of a high or critical screening, for the
@@ -829,93 +788,6 @@ pub(crate) fn export_section(s: &Session<'_>, person_id: &str) -> Result<serde_j
 
 #[cfg(test)]
 mod tests {
-    use crate::people::{PersonInput, Sex};
-    use crate::vault::VaultSettings;
-
-    /// A vault written by an older build kept follow-ups in rows of their own; the first
-    /// unlock moves them into their screenings and deletes the rows.
-    #[test]
-    fn follow_ups_of_older_builds_are_sealed_into_their_screening_at_unlock() {
-        let dir = tempfile::tempdir().unwrap();
-        let settings = VaultSettings {
-            kdf_iterations: crate::MIN_KDF_ITERATIONS,
-            ..VaultSettings::default()
-        };
-        let vault = Vault::create_with_clock(
-            dir.path(),
-            "246810",
-            Some(vec![7; 32]),
-            settings,
-            std::sync::Arc::new(crate::SystemClock),
-        )
-        .unwrap();
-        let person = vault
-            .add_person(PersonInput {
-                full_name: "Siti Contoh".into(),
-                nik: "3201000000000001".into(),
-                birth_date: "1998-04-12".into(),
-                sex: Sex::Female,
-                phone: None,
-                address: None,
-                village: "Desa Contoh".into(),
-            })
-            .unwrap();
-        let screening = vault
-            .screen_person(
-                person.id.clone(),
-                ScreeningInput {
-                    screened_by: "Kader Contoh".into(),
-                    answers: vec![],
-                },
-            )
-            .unwrap();
-        // Rewrite it as an older build stored it: no follow-up inside, one in its own row.
-        vault
-            .write(|s| {
-                let sealed: Vec<u8> = s.conn.query_row(
-                    "SELECT data FROM screenings WHERE id = ?1",
-                    params![screening.id],
-                    |row| row.get(0),
-                )?;
-                let mut data: ScreeningData =
-                    s.keys
-                        .open_json(place("screenings", &screening.id), &sealed, "screening")?;
-                data.follow_up = None;
-                let resealed = s.keys.seal_json(place("screenings", &screening.id), &data)?;
-                s.conn.execute(
-                    "UPDATE screenings SET data = ?2 WHERE id = ?1",
-                    params![screening.id, resealed],
-                )?;
-                let legacy = serde_json::json!({
-                    "kind": "screening",
-                    "source_id": screening.id,
-                    "reason": LocalizedText::new("lama", "old"),
-                });
-                let sealed = s.keys.seal_json(place("follow_ups", "legacy-1"), &legacy)?;
-                s.conn.execute(
-                    "INSERT INTO follow_ups (id, person_id, created_at, due_date, done, data)
-                     VALUES ('legacy-1', ?1, '2026-01-01T00:00:00.000Z', '2026-01-04', 1, ?2)",
-                    params![person.id, sealed],
-                )?;
-                Ok(())
-            })
-            .unwrap();
-        assert!(vault.list_follow_ups(person.id.clone()).unwrap().is_empty());
-
-        vault.lock();
-        vault.unlock("246810".into()).unwrap();
-        let follow_ups = vault.list_follow_ups(person.id.clone()).unwrap();
-        assert_eq!(follow_ups.len(), 1);
-        assert_eq!(follow_ups[0].id, screening.id);
-        assert_eq!(
-            (follow_ups[0].due_date.as_str(), follow_ups[0].done),
-            ("2026-01-04", true)
-        );
-        assert_eq!(follow_ups[0].reason.en, "old");
-        let left = vault.with_connection(|conn| has_legacy_follow_ups(conn)).unwrap();
-        assert!(!left, "the legacy row is gone");
-    }
-
     use super::*;
 
     fn answers(pairs: &[(&str, Answer)]) -> Vec<ScreeningAnswer> {

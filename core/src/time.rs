@@ -27,9 +27,7 @@ pub(crate) fn instant_text(instant: DateTime<Utc>) -> String {
 pub(crate) fn parse_instant(text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .map(|instant| instant.with_timezone(&Utc))
-        .map_err(|_| MigranError::Storage {
-            detail: "malformed timestamp".to_string(),
-        })
+        .map_err(|_| MigranError::storage(crate::error::StorageProblem::MalformedValue))
 }
 
 pub(crate) fn date_text(date: NaiveDate) -> String {

@@ -1,10 +1,13 @@
-//! The vault: one encrypted SQLite file per device profile, opened with a PIN.
+//! The vault: the encrypted files of one device profile, opened with a PIN.
 //!
-//! Key hierarchy (docs/security.md): a random data key (DEK) seals every sensitive
-//! value; it is stored only wrapped by a key-encryption key (KEK) derived from the PIN
-//! (PBKDF2) mixed with an optional device secret (HKDF). Changing the PIN re-wraps the
-//! DEK. Failed unlocks are counted in the header *before* the PIN is checked, so killing
-//! the app mid-check does not reset the count.
+//! Key hierarchy (docs/security.md): a random data key (DEK) is the source of the page
+//! key of `vault.db`, which holds every record; it is stored only wrapped by a
+//! key-encryption key (KEK) derived from the PIN (PBKDF2) mixed with an optional device
+//! secret (HKDF), in the header of `locked.db`. `locked.db` is keyed from the device
+//! secret alone and holds what must work without the PIN (the header, the emergency
+//! button's data). Changing the PIN re-wraps the DEK. Failed unlocks are counted in the
+//! header *before* the PIN is checked, so killing the app mid-check does not reset the
+//! count.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -14,8 +17,8 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::audit::{self, Actor, PendingEntry};
 use crate::crypto::{self, DataKeys, SecretKey};
-use crate::error::{InvalidReason, MigranError, Result};
-use crate::store;
+use crate::error::{InvalidReason, MigranError, Result, StorageProblem};
+use crate::store::{self, Database};
 use crate::time::{instant_text, parse_instant, Clock, SystemClock};
 
 /// How a new vault protects itself. Stored in the vault header.
@@ -80,6 +83,38 @@ const PIN_MAX_CHARS: usize = 128;
 const DEVICE_SECRET_MIN_BYTES: usize = 16;
 const DEVICE_SECRET_MAX_BYTES: usize = 1024;
 
+/// The vault header, in `locked.db`: what unlocking needs before the PIN is known.
+pub(crate) const LOCKED_SCHEMA: &str = r#"
+    CREATE TABLE vault_header (
+        id               INTEGER PRIMARY KEY CHECK (id = 1),
+        vault_id         TEXT    NOT NULL,
+        created_at       TEXT    NOT NULL,
+        kdf_salt         BLOB    NOT NULL,
+        kdf_iterations   INTEGER NOT NULL,
+        wrapped_dek      BLOB    NOT NULL,
+        free_attempts    INTEGER NOT NULL,
+        erase_after      INTEGER,
+        failed_attempts  INTEGER NOT NULL DEFAULT 0,
+        last_failure_at  TEXT,
+        lockout_until    TEXT,
+        erased           INTEGER NOT NULL DEFAULT 0
+    );
+"#;
+
+/// The data version of the records, in `vault.db`: which registered data migrations
+/// (`store::DATA_MIGRATIONS`) have run.
+pub(crate) const MAIN_SCHEMA: &str = r#"
+    CREATE TABLE vault_meta (
+        id            INTEGER PRIMARY KEY CHECK (id = 1),
+        data_version  INTEGER NOT NULL
+    );
+"#;
+
+/// Read audit entries are stored with the next write, at lock, or once this many wait.
+const READ_AUDIT_BATCH: usize = 64;
+/// ... or once the oldest waiting entry is this old (seconds), at the next call.
+const READ_AUDIT_MAX_AGE_SECONDS: i64 = 60;
+
 #[derive(uniffi::Object)]
 pub struct Vault {
     dir: PathBuf,
@@ -89,19 +124,31 @@ pub struct Vault {
 }
 
 struct State {
-    /// `None` once the vault was wiped.
-    conn: Option<Connection>,
+    /// `locked.db`, always open; `None` once the vault was wiped.
+    locked: Option<Connection>,
     /// `Some` while unlocked.
-    keys: Option<DataKeys>,
-    /// Who is using the vault, for the audit log; forgotten on lock.
-    actor: Option<Actor>,
+    open: Option<Unlocked>,
 }
 
-/// What a capability module gets while the vault is unlocked: the connection (inside a
-/// transaction for writes), the data keys, the current time and the actor. Audit entries
-/// made with [`Session::audit`] are collected here and stored when the session ends well.
+/// What exists only while the PIN has opened the vault.
+struct Unlocked {
+    /// `vault.db`, opened with the page key; closed (and its page cache freed) at lock.
+    conn: Connection,
+    keys: DataKeys,
+    /// Who is using the vault, for the audit log; forgotten on lock.
+    actor: Option<Actor>,
+    /// Audit entries of reads not yet stored (see [`Vault::read`]).
+    read_audit: Vec<PendingEntry>,
+}
+
+/// What a capability module gets while the vault is unlocked: the records' connection
+/// (inside a transaction for writes), the locked store's connection, the data keys, the
+/// current time and the actor. Audit entries made with [`Session::audit`] are collected
+/// here and stored when the session ends well.
 pub(crate) struct Session<'a> {
     pub conn: &'a Connection,
+    /// `locked.db`: the emergency card, settings, outbox and content packs.
+    pub locked: &'a Connection,
     pub keys: &'a DataKeys,
     pub now: DateTime<Utc>,
     pub actor: Option<&'a Actor>,
@@ -113,7 +160,6 @@ struct Header {
     kdf_salt: Vec<u8>,
     kdf_iterations: u32,
     wrapped_dek: Vec<u8>,
-    device_check: Option<Vec<u8>>,
     free_attempts: u32,
     erase_after: Option<u32>,
     failed_attempts: u32,
@@ -150,47 +196,45 @@ impl Vault {
     /// Unlocks with the PIN. Wrong PINs are counted; see [`VaultSettings`].
     pub fn unlock(&self, pin: String) -> Result<()> {
         let mut state = self.state();
-        let verified = self.verify_pin(connection(&state)?, &pin);
-        match verified {
-            Ok(dek) => {
-                state.keys = Some(DataKeys::from_dek(&dek)?);
-                let legacy = crate::screening::has_legacy_follow_ups(connection(&state)?)?;
-                drop(state);
-                if legacy {
-                    self.write(crate::screening::fold_legacy_follow_ups)?;
-                }
-                Ok(())
-            }
-            Err(err) => {
-                if err == MigranError::Erased {
-                    state.keys = None;
-                }
-                Err(err)
+        let dek = self.verify_pin(locked_connection(&state)?, &pin)?;
+        let keys = DataKeys::from_dek(&dek)?;
+        let conn = store::open(&self.dir, Database::Main, keys.page_key(), false)?;
+        state.open = Some(Unlocked {
+            conn,
+            keys,
+            actor: None,
+            read_audit: Vec::new(),
+        });
+        drop(state);
+        self.run_data_migrations(store::DATA_MIGRATIONS)
+    }
+
+    /// Stores the audit entries of reads not yet stored, then forgets the keys and the
+    /// actor and closes the records' file. Safe to call at any time, also when locked.
+    pub fn lock(&self) {
+        let mut state = self.state();
+        if let Some(mut open) = state.open.take() {
+            if let Some(locked) = state.locked.as_ref() {
+                // Best effort: a full disk here loses the last reads' entries (the loss
+                // window docs/security.md states), never the lock itself.
+                let _ = flush_read_audit(&mut open, locked, self.clock.now());
             }
         }
     }
 
-    /// Forgets the keys and the actor. Safe to call at any time, also when already locked.
-    pub fn lock(&self) {
-        let mut state = self.state();
-        state.keys = None;
-        state.actor = None;
-    }
-
     pub fn is_unlocked(&self) -> bool {
-        self.state().keys.is_some()
+        self.state().open.is_some()
     }
 
     pub fn status(&self) -> Result<VaultStatus> {
         let state = self.state();
-        let conn = connection(&state)?;
-        let header = read_header(conn)?;
+        let header = read_header(locked_connection(&state)?)?;
         let now = self.clock.now();
         Ok(VaultStatus {
-            unlocked: state.keys.is_some(),
+            unlocked: state.open.is_some(),
             failed_attempts: header.failed_attempts,
             retry_after_seconds: header.lockout_until.map_or(0, |until| seconds_until(now, until)),
-            uses_device_secret: header.device_check.is_some(),
+            uses_device_secret: self.device_secret.is_some(),
             kdf_iterations: header.kdf_iterations,
             free_attempts: header.free_attempts,
             erase_after_failures: header.erase_after,
@@ -202,7 +246,7 @@ impl Vault {
     pub fn change_pin(&self, old_pin: String, new_pin: String) -> Result<()> {
         validate_pin("new_pin", &new_pin)?;
         let state = self.state();
-        let conn = connection(&state)?;
+        let conn = locked_connection(&state)?;
         let dek = self.verify_pin(conn, &old_pin)?;
         let header = read_header(conn)?;
         let mut salt = [0u8; crypto::SALT_LEN];
@@ -227,20 +271,12 @@ impl Vault {
     /// file deletion is interrupted), then deletes the vault files.
     pub fn wipe(&self) -> Result<()> {
         let mut state = self.state();
-        state.keys = None;
-        state.actor = None;
-        if let Some(conn) = state.conn.take() {
+        state.open = None;
+        if let Some(conn) = state.locked.take() {
             crypto_erase(&conn)?;
             drop(conn);
         }
-        for file in store::files(&self.dir) {
-            match std::fs::remove_file(&file) {
-                Ok(()) => {}
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-                Err(err) => return Err(err.into()),
-            }
-        }
-        Ok(())
+        store::remove_files(&self.dir)
     }
 }
 
@@ -260,45 +296,55 @@ impl Vault {
         }
         std::fs::create_dir_all(dir)?;
         restrict_to_owner(dir);
-        let mut conn = store::open(dir, true)?;
-        store::migrate(&mut conn)?;
-        if read_header_opt(&conn)?.is_some() {
+        if dir.join(store::LOCKED_FILE).exists() {
             return Err(MigranError::VaultExists);
         }
+        // A creation killed before the header was written leaves only `vault.db`
+        // behind: unreadable (its key was never stored) and safe to replace.
+        store::remove_files(dir)?;
 
         let vault_id = crypto::new_row_id()?;
         let dek = SecretKey::random()?;
+        let keys = DataKeys::from_dek(&dek)?;
+        let conn = store::open(dir, Database::Main, keys.page_key(), true)?;
+        conn.execute(
+            "INSERT INTO vault_meta (id, data_version) VALUES (1, ?1)",
+            params![newest_data_version(store::DATA_MIGRATIONS)],
+        )?;
         let mut salt = [0u8; crypto::SALT_LEN];
         crypto::fill_random(&mut salt)?;
         let kek = crypto::derive_kek(pin, &salt, settings.kdf_iterations, device_secret.as_deref())?;
         let wrapped = crypto::wrap_key(&kek, &dek, &vault_id)?;
-        let device_check = match &device_secret {
-            Some(secret) => Some(crypto::device_check(secret, &vault_id)?),
-            None => None,
-        };
-        conn.execute(
+        let locked_key = crypto::locked_store_key(device_secret.as_deref())?;
+        // The header is written last: its presence is what makes the folder a vault.
+        let locked = store::open(dir, Database::Locked, &locked_key, true)?;
+        locked.execute(
             "INSERT INTO vault_header (id, vault_id, created_at, kdf_salt, kdf_iterations,
-                 wrapped_dek, device_check, free_attempts, erase_after)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 wrapped_dek, free_attempts, erase_after)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 vault_id,
                 instant_text(clock.now()),
                 salt.as_slice(),
                 settings.kdf_iterations,
                 wrapped,
-                device_check,
                 settings.free_attempts,
                 settings.erase_after_failures,
             ],
         )?;
+        store::checkpoint(&conn)?;
         let vault = Vault {
             dir: dir.to_path_buf(),
             device_secret,
             clock,
             state: Mutex::new(State {
-                conn: Some(conn),
-                keys: Some(DataKeys::from_dek(&dek)?),
-                actor: None,
+                locked: Some(locked),
+                open: Some(Unlocked {
+                    conn,
+                    keys,
+                    actor: None,
+                    read_audit: Vec::new(),
+                }),
             }),
         };
         Ok(Arc::new(vault))
@@ -310,21 +356,29 @@ impl Vault {
         device_secret: Option<Vec<u8>>,
         clock: Arc<dyn Clock>,
     ) -> Result<Arc<Vault>> {
-        if !store::exists(dir) {
+        if !dir.join(store::LOCKED_FILE).exists() {
             return Err(MigranError::NoVault);
         }
-        let mut conn = store::open(dir, false)?;
-        store::migrate(&mut conn)?;
-        let header = read_header_opt(&conn)?.ok_or(MigranError::NoVault)?;
-        check_device_secret(&header, device_secret.as_deref())?;
+        if let Some(secret) = &device_secret {
+            validate_device_secret(secret)?;
+        }
+        let locked_key = crypto::locked_store_key(device_secret.as_deref())?;
+        // The locked store is keyed from the device secret: another secret (or none for
+        // a vault made with one) does not open it.
+        let locked = match store::open(dir, Database::Locked, &locked_key, false) {
+            Err(MigranError::Storage {
+                problem: StorageProblem::NotADatabase,
+            }) => return Err(MigranError::DeviceSecretMismatch),
+            other => other?,
+        };
+        read_header_opt(&locked)?.ok_or(MigranError::NoVault)?;
         Ok(Arc::new(Vault {
             dir: dir.to_path_buf(),
             device_secret,
             clock,
             state: Mutex::new(State {
-                conn: Some(conn),
-                keys: None,
-                actor: None,
+                locked: Some(locked),
+                open: None,
             }),
         }))
     }
@@ -341,76 +395,119 @@ impl Vault {
         self.device_secret.as_deref()
     }
 
-    /// Runs `read` with the unlocked keys. Without a transaction: each statement sees a
-    /// consistent state, this handle's writers are kept out by the mutex, and a write by
-    /// another handle between two statements can at most shift a page. BEGIN/COMMIT
-    /// would double the cost of a lookup. The audit entries the read made are stored
-    /// afterwards (see [`audit::store_after_read`]); if that fails, the read fails too:
-    /// no personal data leaves the core unrecorded.
+    /// Runs `read` with the unlocked keys, without a transaction: each statement sees a
+    /// consistent state and this handle's writers are kept out by the mutex.
+    ///
+    /// A read must not cost a durable commit: its audit entries wait in memory and are
+    /// stored with the next write, at lock, or in one batch once [`READ_AUDIT_BATCH`]
+    /// wait or the oldest is [`READ_AUDIT_MAX_AGE_SECONDS`] old. A batch that cannot be
+    /// stored fails the read that triggered it, and stays waiting.
     pub(crate) fn read<T>(&self, read: impl FnOnce(&Session<'_>) -> Result<T>) -> Result<T> {
-        let guard = self.state();
-        let conn = guard.conn.as_ref().ok_or(MigranError::Erased)?;
-        let keys = guard.keys.as_ref().ok_or(MigranError::Locked)?;
+        let mut guard = self.state();
+        let State { locked, open } = &mut *guard;
+        let locked = locked.as_ref().ok_or(MigranError::Erased)?;
+        let open = open.as_mut().ok_or(MigranError::Locked)?;
+        let now = self.clock.now();
         let session = Session {
-            conn,
-            keys,
-            now: self.clock.now(),
-            actor: guard.actor.as_ref(),
+            conn: &open.conn,
+            locked,
+            keys: &open.keys,
+            now,
+            actor: open.actor.as_ref(),
             pending_audit: Default::default(),
         };
         let result = read(&session)?;
-        audit::store_after_read(&session)?;
+        let made = session.pending_audit.take();
+        open.read_audit.extend(made);
+        let oldest_due = open
+            .read_audit
+            .first()
+            .is_some_and(|entry| (now - entry.made_at()).num_seconds() >= READ_AUDIT_MAX_AGE_SECONDS);
+        if open.read_audit.len() >= READ_AUDIT_BATCH || oldest_due {
+            flush_read_audit(open, locked, now)?;
+        }
         Ok(result)
     }
 
     /// Runs `write` in one transaction: all of it is stored, or none of it, its audit
-    /// entries included.
+    /// entries (and those of earlier reads still waiting) included.
     pub(crate) fn write<T>(&self, write: impl FnOnce(&Session<'_>) -> Result<T>) -> Result<T> {
         let mut guard = self.state();
-        let State { conn, keys, actor } = &mut *guard;
-        let conn = conn.as_mut().ok_or(MigranError::Erased)?;
-        let keys = keys.as_ref().ok_or(MigranError::Locked)?;
+        let State { locked, open } = &mut *guard;
+        let locked = locked.as_ref().ok_or(MigranError::Erased)?;
+        let Unlocked {
+            conn,
+            keys,
+            actor,
+            read_audit,
+        } = open.as_mut().ok_or(MigranError::Locked)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let session = Session {
             conn: &tx,
+            locked,
             keys,
             now: self.clock.now(),
             actor: actor.as_ref(),
             pending_audit: Default::default(),
         };
         let result = write(&session)?;
+        audit::store_entries(&session, read_audit)?;
         audit::store_pending(&session)?;
         drop(session);
         tx.commit()?;
+        read_audit.clear();
         Ok(result)
     }
 
     /// Sets who is using the vault (after unlock); see the audit module.
     pub(crate) fn set_actor_state(&self, actor: Option<Actor>) -> Result<()> {
         let mut state = self.state();
-        if state.keys.is_none() {
-            return Err(MigranError::Locked);
-        }
-        state.actor = actor;
+        let open = state.open.as_mut().ok_or(MigranError::Locked)?;
+        open.actor = actor;
         Ok(())
     }
 
     pub(crate) fn actor_state(&self) -> Option<Actor> {
-        self.state().actor.clone()
+        self.state().open.as_ref().and_then(|open| open.actor.clone())
     }
 
-    /// Runs `work` on the connection whether or not the vault is unlocked: for what must
-    /// work locked (the emergency button), which brings its own device-secret keys.
-    pub(crate) fn with_connection<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+    /// Runs `work` on the locked store whether or not the vault is unlocked: for what
+    /// must work locked (the emergency button), which brings its own device-secret keys.
+    pub(crate) fn with_locked_store<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         let mut guard = self.state();
-        let conn = guard.conn.as_mut().ok_or(MigranError::Erased)?;
+        let conn = guard.locked.as_mut().ok_or(MigranError::Erased)?;
         work(conn)
     }
 
-    /// Empties the WAL into the database file, e.g. after an erasure.
+    /// Empties the records' WAL into the database file, e.g. after an erasure.
     pub(crate) fn checkpoint(&self) -> Result<()> {
         let guard = self.state();
-        store::checkpoint(connection(&guard)?)
+        let open = guard.open.as_ref().ok_or(MigranError::Locked)?;
+        store::checkpoint(&open.conn)
+    }
+
+    /// Runs the registered data migrations newer than the vault's data version, each in
+    /// its own write, recording the new version with it.
+    fn run_data_migrations(&self, migrations: &[store::DataMigration]) -> Result<()> {
+        let current: u32 = {
+            let state = self.state();
+            let open = state.open.as_ref().ok_or(MigranError::Locked)?;
+            open.conn
+                .query_row("SELECT data_version FROM vault_meta WHERE id = 1", [], |row| {
+                    row.get(0)
+                })?
+        };
+        for migration in migrations.iter().filter(|m| m.version > current) {
+            self.write(|s| {
+                (migration.run)(s)?;
+                s.conn.execute(
+                    "UPDATE vault_meta SET data_version = ?1 WHERE id = 1",
+                    params![migration.version],
+                )?;
+                Ok(())
+            })?;
+        }
+        Ok(())
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -426,7 +523,6 @@ impl Vault {
         if header.erased {
             return Err(MigranError::Erased);
         }
-        check_device_secret(&header, self.device_secret.as_deref())?;
         let now = self.clock.now();
         if let Some(until) = header.lockout_until {
             if until > now {
@@ -487,8 +583,40 @@ impl Vault {
     }
 }
 
-fn connection(state: &State) -> Result<&Connection> {
-    state.conn.as_ref().ok_or(MigranError::Erased)
+impl Drop for Vault {
+    fn drop(&mut self) {
+        // Reads' audit entries still waiting are stored when the app lets go of the vault.
+        self.lock();
+    }
+}
+
+/// Stores the waiting read audit entries in one transaction.
+fn flush_read_audit(open: &mut Unlocked, locked: &Connection, now: DateTime<Utc>) -> Result<()> {
+    if open.read_audit.is_empty() {
+        return Ok(());
+    }
+    let tx = open.conn.transaction()?;
+    let session = Session {
+        conn: &tx,
+        locked,
+        keys: &open.keys,
+        now,
+        actor: open.actor.as_ref(),
+        pending_audit: Default::default(),
+    };
+    audit::store_entries(&session, &open.read_audit)?;
+    drop(session);
+    tx.commit()?;
+    open.read_audit.clear();
+    Ok(())
+}
+
+fn newest_data_version(migrations: &[store::DataMigration]) -> u32 {
+    migrations.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+fn locked_connection(state: &State) -> Result<&Connection> {
+    state.locked.as_ref().ok_or(MigranError::Erased)
 }
 
 /// The wait after `failed` wrong PINs: 30 s at the first over the free ones, doubling.
@@ -518,7 +646,7 @@ fn read_header(conn: &Connection) -> Result<Header> {
 fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
     let header = conn
         .query_row(
-            "SELECT vault_id, kdf_salt, kdf_iterations, wrapped_dek, device_check, free_attempts,
+            "SELECT vault_id, kdf_salt, kdf_iterations, wrapped_dek, free_attempts,
                     erase_after, failed_attempts, last_failure_at, lockout_until, erased
              FROM vault_header WHERE id = 1",
             [],
@@ -529,16 +657,15 @@ fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
                         kdf_salt: row.get(1)?,
                         kdf_iterations: row.get(2)?,
                         wrapped_dek: row.get(3)?,
-                        device_check: row.get(4)?,
-                        free_attempts: row.get(5)?,
-                        erase_after: row.get(6)?,
-                        failed_attempts: row.get(7)?,
+                        free_attempts: row.get(4)?,
+                        erase_after: row.get(5)?,
+                        failed_attempts: row.get(6)?,
                         last_failure_at: None,
                         lockout_until: None,
-                        erased: row.get(10)?,
+                        erased: row.get(9)?,
                     },
+                    row.get::<_, Option<String>>(7)?,
                     row.get::<_, Option<String>>(8)?,
-                    row.get::<_, Option<String>>(9)?,
                 ))
             },
         )
@@ -549,18 +676,6 @@ fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
     header.last_failure_at = last_failure.as_deref().map(parse_instant).transpose()?;
     header.lockout_until = lockout.as_deref().map(parse_instant).transpose()?;
     Ok(Some(header))
-}
-
-fn check_device_secret(header: &Header, given: Option<&[u8]>) -> Result<()> {
-    match (&header.device_check, given) {
-        (None, None) => Ok(()),
-        (Some(stored), Some(secret))
-            if crypto::tags_equal(stored, &crypto::device_check(secret, &header.vault_id)?) =>
-        {
-            Ok(())
-        }
-        _ => Err(MigranError::DeviceSecretMismatch),
-    }
 }
 
 fn validate_pin(field: &str, pin: &str) -> Result<()> {

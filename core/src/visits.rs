@@ -10,11 +10,31 @@ use crate::agenda::{AgendaContext, AgendaKind, Signal};
 use crate::audit::AuditAction;
 use crate::consent::{self, ConsentPurpose};
 use crate::crypto::{new_row_id, Place};
-use crate::error::{InvalidReason, MigranError, Result};
+use crate::error::{InvalidReason, MigranError, RecordKind, Result};
 use crate::people::ensure_person;
 use crate::time::{date_text, instant_text, latest_date_anywhere, parse_date, parse_stored_date};
 use crate::validate;
 use crate::vault::{Session, Vault};
+
+/// The visits and their follow-ups (still sealed rows).
+pub(crate) const SCHEMA: &str = r#"
+    CREATE TABLE visits (
+        id          TEXT PRIMARY KEY,
+        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX visits_by_person ON visits (person_id, created_at);
+    CREATE TABLE visit_follow_ups (
+        id          TEXT PRIMARY KEY,
+        visit_id    TEXT NOT NULL REFERENCES visits (id) ON DELETE CASCADE,
+        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE INDEX visit_follow_ups_by_person ON visit_follow_ups (person_id, created_at);
+    CREATE INDEX visit_follow_ups_by_visit ON visit_follow_ups (visit_id);
+"#;
 
 const VISITS: &str = "visits";
 const FOLLOW_UPS: &str = "visit_follow_ups";
@@ -117,7 +137,7 @@ impl Vault {
                     "INSERT INTO visits (id, person_id, created_at, data) VALUES (?1, ?2, ?3, ?4)",
                 )?
                 .execute(params![id, person_id, now, sealed])?;
-            s.audit(AuditAction::Create, "visit", &id, &person_id);
+            s.audit(AuditAction::Create, RecordKind::Visit, &id, &person_id);
             let mut stored = Vec::with_capacity(follow_ups.len());
             for follow_up in follow_ups {
                 let follow_up_id = new_row_id()?;
@@ -128,7 +148,12 @@ impl Vault {
                          VALUES (?1, ?2, ?3, ?4, ?5)",
                     )?
                     .execute(params![follow_up_id, id, person_id, now, sealed])?;
-                s.audit(AuditAction::Create, "follow_up", &follow_up_id, &person_id);
+                s.audit(
+                    AuditAction::Create,
+                    RecordKind::VisitFollowUp,
+                    &follow_up_id,
+                    &person_id,
+                );
                 stored.push(follow_up_from(
                     follow_up_id,
                     id.clone(),
@@ -145,7 +170,12 @@ impl Vault {
         self.read(|s| {
             ensure_person(s, &person_id)?;
             let visits = load_visits(s, &person_id)?;
-            s.audit_count(AuditAction::List, "visit", Some(&person_id), visits.len());
+            s.audit_count(
+                AuditAction::List,
+                RecordKind::Visit,
+                Some(&person_id),
+                visits.len(),
+            );
             Ok(visits)
         })
     }
@@ -169,7 +199,12 @@ impl Vault {
             s.conn
                 .prepare_cached("UPDATE visit_follow_ups SET data = ?2 WHERE id = ?1")?
                 .execute(params![follow_up_id, sealed])?;
-            s.audit(AuditAction::Update, "follow_up", &follow_up_id, &person_id);
+            s.audit(
+                AuditAction::Update,
+                RecordKind::VisitFollowUp,
+                &follow_up_id,
+                &person_id,
+            );
             Ok(follow_up_from(follow_up_id.clone(), visit_id, person_id, data))
         })
     }

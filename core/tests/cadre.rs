@@ -5,9 +5,9 @@ mod support;
 use chrono::Duration;
 use migran_core::{
     Agency, AgendaKind, AgendaRequest, CaseChange, CaseInput, CaseStatus, CaseType, ConsentInput,
-    ConsentPurpose, InvalidReason, JourneyInput, MigranError, Phase, ReferralInput, ReintegrationNeed,
-    Reporter, ReturnInput, ReturnReason, ServiceInput, ServiceKind, StatusChangeInput, VisitFollowUpInput,
-    VisitInput, VisitTopic,
+    ConsentPurpose, InvalidReason, JourneyInput, MigranError, NotAllowedReason, Phase, RecordKind,
+    ReferralInput, ReintegrationNeed, Reporter, ReturnInput, ReturnReason, ServiceInput, ServiceKind,
+    StatusChangeInput, VisitFollowUpInput, VisitInput, VisitTopic,
 };
 use support::*;
 
@@ -344,7 +344,10 @@ fn a_case_follows_its_workflow_and_keeps_a_timeline_of_every_change() {
     assert_eq!(
         refused,
         MigranError::NotAllowed {
-            reason: "case_transition:open->resolved".into()
+            reason: NotAllowedReason::CaseTransition {
+                from: CaseStatus::Open,
+                to: CaseStatus::Resolved
+            }
         }
     );
     assert!(refused
@@ -358,7 +361,10 @@ fn a_case_follows_its_workflow_and_keeps_a_timeline_of_every_change() {
             .change_case_status(case.id.clone(), to(CaseStatus::Open, None))
             .unwrap_err(),
         MigranError::NotAllowed {
-            reason: "case_transition:open->open".into()
+            reason: NotAllowedReason::CaseTransition {
+                from: CaseStatus::Open,
+                to: CaseStatus::Open
+            }
         }
     );
     // Closing an untouched case needs the reason.
@@ -379,7 +385,9 @@ fn a_case_follows_its_workflow_and_keeps_a_timeline_of_every_change() {
     assert_eq!(
         vault.refer_case(case.id.clone(), referral.clone()).unwrap_err(),
         MigranError::NotAllowed {
-            reason: "consent_missing:share_with_agencies".into()
+            reason: NotAllowedReason::ConsentMissing {
+                purpose: ConsentPurpose::ShareWithAgencies
+            }
         }
     );
     vault
@@ -492,7 +500,9 @@ fn a_change_dated_before_the_report_is_refused() {
     );
     assert_eq!(
         vault.get_case("no-such-case".into()).unwrap_err(),
-        MigranError::NotFound { kind: "case".into() }
+        MigranError::NotFound {
+            kind: RecordKind::Case
+        }
     );
 }
 

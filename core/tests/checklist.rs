@@ -4,7 +4,7 @@ mod support;
 
 use migran_core::{
     ChecklistItemUpdate, ConsentInput, ConsentPurpose, DocumentInput, DocumentKind, ItemState, JourneyInput,
-    Locale, MaritalStatus, MigranError, Phase, Sector, Sex, Vault, WarningKind,
+    Locale, MaritalStatus, MigranError, NotAllowedReason, Phase, RecordKind, Sector, Sex, Vault, WarningKind,
 };
 use proptest::prelude::*;
 use support::*;
@@ -148,9 +148,11 @@ fn a_visa_cannot_be_done_before_the_passport_and_the_work_agreement() {
         .unwrap_err();
     assert_eq!(
         refused,
-        MigranError::DependencyNotMet {
-            item: "work_visa".into(),
-            missing: vec!["passport".into(), "work_agreement".into()]
+        MigranError::NotAllowed {
+            reason: NotAllowedReason::ChecklistDependency {
+                item: "work_visa".into(),
+                missing: vec!["passport".into(), "work_agreement".into()]
+            }
         }
     );
     assert!(refused
@@ -304,7 +306,9 @@ fn the_family_view_shows_progress_in_plain_words_and_nothing_sensitive() {
     assert_eq!(
         vault.family_checklist(id.clone(), Locale::Id),
         Err(MigranError::NotAllowed {
-            reason: "consent_missing:share_with_family".into()
+            reason: NotAllowedReason::ConsentMissing {
+                purpose: ConsentPurpose::ShareWithFamily
+            }
         })
     );
     vault
@@ -373,7 +377,7 @@ fn the_checklist_is_sealed_and_erased_with_the_person() {
     assert_eq!(
         vault.checklist(id, Locale::Id).err(),
         Some(MigranError::NotFound {
-            kind: "person".into()
+            kind: RecordKind::Person
         })
     );
     assert_eq!(vault.checklist_pack_version().unwrap(), 1);
@@ -393,7 +397,7 @@ proptest! {
             let result = vault.set_checklist_item(id.clone(), item.id.clone(), update(state), Locale::Id);
             match result {
                 Ok(_) => {}
-                Err(MigranError::DependencyNotMet { .. }) => prop_assert!(state == ItemState::Done && !item.blocked_by.is_empty()),
+                Err(MigranError::NotAllowed { reason: NotAllowedReason::ChecklistDependency { .. } }) => prop_assert!(state == ItemState::Done && !item.blocked_by.is_empty()),
                 Err(other) => prop_assert!(false, "unexpected {other:?}"),
             }
             let view = vault.checklist(id.clone(), Locale::Id).unwrap();

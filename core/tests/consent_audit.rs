@@ -5,7 +5,7 @@ mod support;
 use migran_core::{
     ActorInput, ActorRole, AuditAction, AuditQuery, CaseInput, CaseType, ChecklistItemUpdate, ConsentInput,
     ConsentPurpose, ConsentState, ContactInput, ExportFormat, ItemState, JourneyInput, Locale, MigranError,
-    PageRequest, Relation, ReportRequest, Reporter, VisitInput, VisitTopic,
+    NotAllowedReason, PageRequest, RecordKind, Relation, ReportRequest, Reporter, VisitInput, VisitTopic,
 };
 use support::*;
 
@@ -57,7 +57,9 @@ fn registration_records_its_consent_and_a_withdrawal_stops_new_records() {
         .record_consent(siti.id.clone(), consent(ConsentPurpose::Registration, false))
         .unwrap();
     let withdrawn = MigranError::NotAllowed {
-        reason: "consent_withdrawn:registration".into(),
+        reason: NotAllowedReason::ConsentWithdrawn {
+            purpose: ConsentPurpose::Registration,
+        },
     };
     assert_eq!(
         vault
@@ -244,31 +246,25 @@ fn every_access_to_personal_data_is_in_the_audit_log_with_who_and_no_value() {
     vault.complete_follow_up(follow_up.id).unwrap();
 
     let about_siti = vault.audit_log(query(Some(siti.id.clone()))).unwrap();
-    let actions: Vec<(AuditAction, String)> = about_siti
-        .items
-        .iter()
-        .map(|e| (e.action, e.kind.clone()))
-        .collect();
+    let actions: Vec<(AuditAction, RecordKind)> =
+        about_siti.items.iter().map(|e| (e.action, e.kind)).collect();
     for wanted in [
-        (AuditAction::Create, "person"),
-        (AuditAction::Create, "consent"),
-        (AuditAction::Read, "person"),
-        (AuditAction::Search, "person"),
-        (AuditAction::Create, "contact"),
-        (AuditAction::Create, "case"),
-        (AuditAction::Read, "case"),
-        (AuditAction::Read, "checklist"),
-        (AuditAction::Update, "checklist"),
-        (AuditAction::Create, "screening"),
-        (AuditAction::Create, "screening_follow_up"),
-        (AuditAction::List, "screening"),
-        (AuditAction::List, "screening_follow_up"),
-        (AuditAction::Update, "screening_follow_up"),
+        (AuditAction::Create, RecordKind::Person),
+        (AuditAction::Create, RecordKind::Consent),
+        (AuditAction::Read, RecordKind::Person),
+        (AuditAction::Search, RecordKind::Person),
+        (AuditAction::Create, RecordKind::Contact),
+        (AuditAction::Create, RecordKind::Case),
+        (AuditAction::Read, RecordKind::Case),
+        (AuditAction::Read, RecordKind::Checklist),
+        (AuditAction::Update, RecordKind::Checklist),
+        (AuditAction::Create, RecordKind::Screening),
+        (AuditAction::Create, RecordKind::ScreeningFollowUp),
+        (AuditAction::List, RecordKind::Screening),
+        (AuditAction::List, RecordKind::ScreeningFollowUp),
+        (AuditAction::Update, RecordKind::ScreeningFollowUp),
     ] {
-        assert!(
-            actions.contains(&(wanted.0, wanted.1.to_string())),
-            "{wanted:?} missing from {actions:?}"
-        );
+        assert!(actions.contains(&wanted), "{wanted:?} missing from {actions:?}");
     }
     assert!(about_siti
         .items
@@ -360,7 +356,7 @@ fn the_export_holds_everything_about_one_person_and_nobody_else() {
     assert_eq!(value["contacts"][0]["name"], "Ibu Siti");
     assert_eq!(value["cases"][0]["case"]["description"], "Gaji belum dibayar");
     assert_eq!(value["cases"][0]["timeline"][0]["change"], "Opened");
-    assert_eq!(value["consents"][0]["purpose"], "Registration");
+    assert_eq!(value["consents"][0]["purpose"], "registration");
     assert!(value["audit"].as_array().unwrap().len() >= 3);
     // The checklist (every applicable item, none done yet) and the screening with its
     // follow-up.
@@ -382,7 +378,7 @@ fn the_export_holds_everything_about_one_person_and_nobody_else() {
     assert_eq!(
         vault.export_person("nobody".into()).unwrap_err(),
         MigranError::NotFound {
-            kind: "person".into()
+            kind: RecordKind::Person
         }
     );
 }

@@ -5,7 +5,8 @@ mod support;
 
 use migran_core::{
     sms_size, ActionChannel, ActionStatus, CardContact, CardContactRole, EmergencyCard, EmergencyKind,
-    EmergencySettings, GeoLocation, Locale, MigranError, Recipient, SmsEncoding, Vault,
+    EmergencySettings, GeoLocation, Locale, MigranError, NotAllowedReason, PackRejectReason, Recipient,
+    RecordKind, SmsEncoding, Vault,
 };
 use support::*;
 
@@ -201,7 +202,7 @@ fn an_unknown_country_or_no_card_still_gives_the_national_hotlines_never_an_empt
     assert_eq!(
         bare.set_emergency_card(card("MY")).err(),
         Some(MigranError::NotAllowed {
-            reason: "device_secret_required".into()
+            reason: NotAllowedReason::DeviceSecretRequired
         })
     );
 }
@@ -365,7 +366,7 @@ fn the_outbox_survives_a_restart_with_pending_actions_intact() {
             .record_emergency_action("no-such-alert".into(), 0, ActionStatus::Sent)
             .err(),
         Some(MigranError::NotFound {
-            kind: "emergency".into()
+            kind: RecordKind::EmergencyAlert
         })
     );
 }
@@ -410,7 +411,7 @@ fn a_forged_or_stale_directory_pack_is_refused_and_the_shipped_one_stays() {
         assert_eq!(
             vault.install_directory_pack(forged.to_vec(), signature).err(),
             Some(MigranError::PackRejected {
-                reason: "signature".into()
+                reason: PackRejectReason::Signature
             })
         );
     }
@@ -420,7 +421,7 @@ fn a_forged_or_stale_directory_pack_is_refused_and_the_shipped_one_stays() {
         .unwrap();
     assert_eq!(plan.actions[0].number, "999");
     let message = MigranError::PackRejected {
-        reason: "signature".into(),
+        reason: PackRejectReason::Signature,
     }
     .message(Locale::Id);
     assert!(message.contains("tanda tangan"), "{message}");
@@ -451,9 +452,10 @@ fn bad_locations_and_countries_are_refused_with_the_field_named() {
     ));
 }
 
-/// Flips one byte of a sealed value straight in the vault file, as damage or a meddler would.
+/// Flips one byte of a sealed value in the locked store, as a meddler holding the device
+/// key (or a bug) could: the value's own seal must catch it.
 fn damage(dir: &std::path::Path, sql_select: &str, sql_update: &str) {
-    let raw = rusqlite::Connection::open(dir.join("vault.db")).unwrap();
+    let raw = migran_core::testing::open_locked_store(dir, Some(&device_secret())).unwrap();
     let mut blob: Vec<u8> = raw.query_row(sql_select, [], |row| row.get(0)).unwrap();
     let last = blob.len() - 1;
     blob[last] ^= 0x01;

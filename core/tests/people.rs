@@ -4,7 +4,7 @@ mod support;
 
 use migran_core::{
     ContactInput, DocumentInput, DocumentKind, InvalidReason, JourneyInput, Lookup, MigranError, PageRequest,
-    Phase, Relation, Sector,
+    Phase, RecordKind, Relation, Sector,
 };
 use proptest::prelude::*;
 use support::*;
@@ -256,19 +256,19 @@ fn family_contacts_journey_and_documents_hang_off_the_person() {
     assert_eq!(
         vault.remove_document(ktp.id),
         Err(MigranError::NotFound {
-            kind: "document".into()
+            kind: RecordKind::Document
         })
     );
     assert_eq!(
         vault.remove_contact(mother.id),
         Err(MigranError::NotFound {
-            kind: "contact".into()
+            kind: RecordKind::Contact
         })
     );
     assert_eq!(
         vault.list_contacts("no-such-person".into()),
         Err(MigranError::NotFound {
-            kind: "person".into()
+            kind: RecordKind::Person
         })
     );
 }

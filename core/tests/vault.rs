@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use migran_core::{
-    ContactInput, DocumentInput, DocumentKind, JourneyInput, Lookup, MigranError, PageRequest, Phase,
-    Relation, Sector, Vault, VaultSettings,
+    ContactInput, DocumentInput, DocumentKind, JourneyInput, Lookup, MigranError, PageRequest, Person, Phase,
+    RecordKind, Relation, Sector, StorageProblem, Vault, VaultSettings,
 };
 use support::*;
 
@@ -82,8 +82,21 @@ fn cadre_registers_a_family_and_no_value_reaches_the_files_in_plaintext() {
             "{secret} while open"
         );
     }
-    // The test can fail: the scan does find a value that is stored in the clear.
-    assert!(!files_containing(dir.path(), "vault_header").is_empty());
+    // No table or column name, no SQLite header: the files look like random bytes.
+    for name in [
+        "SQLite format 3",
+        "persons",
+        "vault_header",
+        "full_name",
+        "emergency_card",
+    ] {
+        assert_eq!(files_containing(dir.path(), name), Vec::<String>::new(), "{name}");
+    }
+    // The scan can fail: it does find a value written in the clear.
+    let probe = dir.path().join("probe.txt");
+    std::fs::write(&probe, marker).unwrap();
+    assert_eq!(files_containing(dir.path(), marker).len(), 1);
+    std::fs::remove_file(probe).unwrap();
 
     drop(vault);
     for secret in secrets {
@@ -280,82 +293,88 @@ fn a_vault_is_created_once_and_opened_only_where_it_exists() {
     );
 }
 
-#[test]
-fn a_flipped_byte_in_a_ciphertext_is_reported_as_tampering_and_other_records_stay_readable() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = TestClock::at(2026, 11, 28);
-    let vault = new_vault(dir.path(), clock);
-    let victim = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
-    let other = vault.add_person(fake_person("Budi Contoh", 2)).unwrap();
+/// Reads every person through the public API, page by page.
+fn read_everyone(vault: &Vault) -> Result<Vec<Person>, MigranError> {
+    let mut everyone = Vec::new();
+    let mut offset = Some(0);
+    while let Some(start) = offset {
+        let page = vault.list_persons(
+            PageRequest {
+                offset: start,
+                limit: 100,
+            },
+            true,
+        )?;
+        everyone.extend(page.items);
+        offset = page.next_offset;
+    }
+    Ok(everyone)
+}
 
-    let raw = rusqlite::Connection::open(dir.path().join("vault.db")).unwrap();
-    let mut blob: Vec<u8> = raw
-        .query_row("SELECT data FROM persons WHERE id = ?1", [&victim.id], |row| {
-            row.get(0)
-        })
-        .unwrap();
-    let middle = blob.len() / 2;
-    blob[middle] ^= 0x20;
-    raw.execute(
-        "UPDATE persons SET data = ?2 WHERE id = ?1",
-        rusqlite::params![victim.id, blob],
-    )
-    .unwrap();
+const PAGE_SIZE: usize = 4096;
 
-    assert_eq!(
-        vault.get_person(victim.id.clone()),
-        Err(MigranError::Tampered {
-            kind: "person".into()
-        })
-    );
-    assert_eq!(
-        vault.get_person(other.id.clone()).unwrap().full_name,
-        "Budi Contoh"
-    );
-    let page = vault.list_persons(FIRST_PAGE, false).unwrap();
-    assert_eq!(page.unreadable_ids, vec![victim.id]);
-    assert_eq!(page.items.len(), 1);
-    assert_eq!(page.total, 2);
+/// Damage shows as tampering with a record, or as a damaged file (when the page a
+/// query needs first is one that unlock already reads): never as data.
+fn assert_damage_reported(read: Result<Vec<Person>, MigranError>) {
+    match read {
+        Err(MigranError::Tampered { .. })
+        | Err(MigranError::Storage {
+            problem: StorageProblem::Corrupt,
+        }) => {}
+        Ok(persons) => panic!("damage went unnoticed: {} persons read", persons.len()),
+        Err(other) => panic!("damage reported as {other:?}"),
+    }
 }
 
 #[test]
-fn swapping_two_rows_ciphertexts_is_reported_as_tampering() {
+fn a_flipped_byte_in_the_database_file_is_reported_as_tampering_never_read_as_data() {
     let dir = tempfile::tempdir().unwrap();
     let clock = TestClock::at(2026, 11, 28);
-    let vault = new_vault(dir.path(), clock);
-    let siti = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
-    let budi = vault.add_person(fake_person("Budi Contoh", 2)).unwrap();
-    let dewi = vault.add_person(fake_person("Dewi Contoh", 3)).unwrap();
-
-    let raw = rusqlite::Connection::open(dir.path().join("vault.db")).unwrap();
-    let blob_of = |id: &str| -> Vec<u8> {
-        raw.query_row("SELECT data FROM persons WHERE id = ?1", [id], |row| row.get(0))
-            .unwrap()
-    };
-    let (siti_blob, budi_blob) = (blob_of(&siti.id), blob_of(&budi.id));
-    raw.execute(
-        "UPDATE persons SET data = ?2 WHERE id = ?1",
-        rusqlite::params![siti.id, budi_blob],
-    )
-    .unwrap();
-    raw.execute(
-        "UPDATE persons SET data = ?2 WHERE id = ?1",
-        rusqlite::params![budi.id, siti_blob],
-    )
-    .unwrap();
-
-    for id in [&siti.id, &budi.id] {
-        assert!(matches!(
-            vault.get_person(id.clone()),
-            Err(MigranError::Tampered { .. })
-        ));
+    let vault = new_vault(dir.path(), clock.clone());
+    for n in 1..=300 {
+        vault.add_person(fake_person("Warga Contoh", n)).unwrap();
     }
-    assert_eq!(vault.get_person(dewi.id).unwrap().full_name, "Dewi Contoh");
-    let found = vault.search_persons("contoh".into(), 10).unwrap();
-    assert_eq!(
-        found.iter().map(|p| p.full_name.as_str()).collect::<Vec<_>>(),
-        ["Dewi Contoh"]
-    );
+    drop(vault);
+    let file = dir.path().join("vault.db");
+    let mut bytes = std::fs::read(&file).unwrap();
+    let pages = bytes.len() / PAGE_SIZE;
+    assert!(pages > 10, "{pages} pages");
+    // One bit in the middle of every other page after the schema's: whichever page a
+    // read needs, it meets one.
+    for page in (2..pages).step_by(2) {
+        bytes[page * PAGE_SIZE + PAGE_SIZE / 2] ^= 0x20;
+    }
+    std::fs::write(&file, &bytes).unwrap();
+
+    let vault = reopen(dir.path(), clock);
+    assert_damage_reported(vault.unlock(PIN.into()).and_then(|()| read_everyone(&vault)));
+}
+
+#[test]
+fn swapping_two_pages_of_the_database_file_is_reported_as_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let vault = new_vault(dir.path(), clock.clone());
+    for n in 1..=300 {
+        vault.add_person(fake_person("Warga Contoh", n)).unwrap();
+    }
+    let everyone = read_everyone(&vault).unwrap();
+    drop(vault);
+    let file = dir.path().join("vault.db");
+    let mut bytes = std::fs::read(&file).unwrap();
+    let pages = bytes.len() / PAGE_SIZE;
+    // Each page's authentication covers its number: a page moved elsewhere is refused.
+    for page in (2..pages - 1).step_by(2) {
+        let (a, b) = (page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+        let first: Vec<u8> = bytes[a..b].to_vec();
+        bytes.copy_within(b..b + PAGE_SIZE, a);
+        bytes[b..b + PAGE_SIZE].copy_from_slice(&first);
+    }
+    std::fs::write(&file, &bytes).unwrap();
+
+    assert_eq!(everyone.len(), 300);
+    let vault = reopen(dir.path(), clock);
+    assert_damage_reported(vault.unlock(PIN.into()).and_then(|()| read_everyone(&vault)));
 }
 
 #[test]
@@ -380,7 +399,7 @@ fn an_erased_person_leaves_nothing_behind() {
     assert_eq!(
         vault.get_person(person.id.clone()),
         Err(MigranError::NotFound {
-            kind: "person".into()
+            kind: RecordKind::Person
         })
     );
     assert!(vault
@@ -395,21 +414,17 @@ fn an_erased_person_leaves_nothing_behind() {
         })
         .unwrap()
         .is_empty());
-    // Not even a row id or an index digest survives in the files.
+    assert_eq!(
+        vault.list_documents(person.id.clone()),
+        Err(MigranError::NotFound {
+            kind: RecordKind::Person
+        })
+    );
     assert_eq!(files_containing(dir.path(), &person.id), Vec::<String>::new());
-    let raw = rusqlite::Connection::open(dir.path().join("vault.db")).unwrap();
-    let left: u32 = raw
-        .query_row(
-            "SELECT (SELECT COUNT(*) FROM lookups) + (SELECT COUNT(*) FROM documents)",
-            [],
-            |row| row.get(0),
-        )
-        .unwrap();
-    assert_eq!(left, 0);
     assert_eq!(
         vault.erase_person(person.id),
         Err(MigranError::NotFound {
-            kind: "person".into()
+            kind: RecordKind::Person
         })
     );
 }

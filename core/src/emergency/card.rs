@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{from_json, to_json};
 use crate::audit::AuditAction;
 use crate::crypto::{DeviceKey, Place};
-use crate::error::{InvalidReason, MigranError, Result};
+use crate::error::{InvalidReason, MigranError, RecordKind, Result};
 use crate::time::instant_text;
 use crate::validate;
 use crate::vault::Vault;
@@ -56,12 +56,12 @@ impl Vault {
         let now = instant_text(self.now());
         self.write(|s| {
             let sealed = key.seal(CARD, &to_json(&card)?)?;
-            s.conn.execute(
+            s.locked.execute(
                 "INSERT INTO emergency_card (id, updated_at, data) VALUES (1, ?1, ?2)
                  ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, data = excluded.data",
                 params![now, sealed],
             )?;
-            s.audit_count(AuditAction::Update, "emergency_card", None, 1);
+            s.audit_count(AuditAction::Update, RecordKind::EmergencyCard, None, 1);
             Ok(())
         })?;
         Ok(card)
@@ -70,16 +70,17 @@ impl Vault {
     /// The card as stored; readable while locked, so the owner sees what it holds.
     pub fn emergency_card(&self) -> Result<Option<EmergencyCard>> {
         let key = self.emergency_key()?;
-        self.with_connection(|conn| load_card(conn, &key))
+        self.with_locked_store(|conn| load_card(conn, &key))
     }
 
     pub fn clear_emergency_card(&self) -> Result<()> {
         self.write(|s| {
-            let removed = s.conn.execute("DELETE FROM emergency_card", [])?;
-            s.audit_count(AuditAction::Delete, "emergency_card", None, removed);
+            let removed = s.locked.execute("DELETE FROM emergency_card", [])?;
+            s.audit_count(AuditAction::Delete, RecordKind::EmergencyCard, None, removed);
             Ok(())
         })?;
-        self.checkpoint()
+        // The removed card must not survive in the locked store's WAL.
+        self.with_locked_store(|conn| crate::store::checkpoint(conn))
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use ring::signature::{UnparsedPublicKey, ED25519};
 use serde::Deserialize;
 
-use crate::error::{MigranError, Result};
+use crate::error::{MigranError, PackRejectReason, Result};
 use crate::i18n::LocalizedText;
 
 pub(crate) const PACK_KIND: &str = "emergency-directory";
@@ -57,10 +57,11 @@ pub(crate) struct Directory {
 pub(crate) fn verify_with(pack: &[u8], signature: &[u8], public_key: &[u8]) -> Result<Directory> {
     UnparsedPublicKey::new(&ED25519, public_key)
         .verify(pack, signature)
-        .map_err(|_| rejected("signature"))?;
-    let directory: Directory = serde_json::from_slice(pack).map_err(|_| rejected("format"))?;
+        .map_err(|_| rejected(PackRejectReason::Signature))?;
+    let directory: Directory =
+        serde_json::from_slice(pack).map_err(|_| rejected(PackRejectReason::Format))?;
     if directory.kind != PACK_KIND {
-        return Err(rejected("kind"));
+        return Err(rejected(PackRejectReason::Kind));
     }
     check_entries(&directory)?;
     Ok(directory)
@@ -83,10 +84,8 @@ pub(crate) fn publisher_key() -> Result<Vec<u8>> {
     from_hex(PUBLISHER_KEY_HEX.trim())
 }
 
-pub(crate) fn rejected(reason: &str) -> MigranError {
-    MigranError::PackRejected {
-        reason: reason.to_string(),
-    }
+pub(crate) fn rejected(reason: PackRejectReason) -> MigranError {
+    MigranError::PackRejected { reason }
 }
 
 /// Every entry must be dialable and carry its source: a number without a source is a
@@ -95,7 +94,7 @@ fn check_entries(directory: &Directory) -> Result<()> {
     // The national hotlines are what a plan falls back to for an unknown country and no
     // card: a pack without them could give an empty plan, so it is refused.
     if directory.national.is_empty() {
-        return Err(rejected("national"));
+        return Err(rejected(PackRejectReason::National));
     }
     let entries = directory.national.iter().chain(
         directory
@@ -113,12 +112,12 @@ fn check_entries(directory: &Directory) -> Result<()> {
             || entry.label.en.trim().is_empty()
             || crate::time::parse_date("checked", &entry.checked).is_err()
         {
-            return Err(rejected("entry"));
+            return Err(rejected(PackRejectReason::Entry));
         }
     }
     for code in directory.countries.keys() {
         if !crate::validate::is_country_code(code) {
-            return Err(rejected("country"));
+            return Err(rejected(PackRejectReason::Country));
         }
     }
     Ok(())
@@ -134,7 +133,7 @@ pub(crate) fn dial_string(number: &str) -> String {
 
 pub(crate) fn from_hex(text: &str) -> Result<Vec<u8>> {
     if text.len() % 2 != 0 {
-        return Err(rejected("signature"));
+        return Err(rejected(PackRejectReason::Signature));
     }
     // `get` rather than slicing: a stray multi-byte character must be refused, not panic.
     (0..text.len())
@@ -142,7 +141,7 @@ pub(crate) fn from_hex(text: &str) -> Result<Vec<u8>> {
         .map(|i| {
             text.get(i..i + 2)
                 .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-                .ok_or_else(|| rejected("signature"))
+                .ok_or_else(|| rejected(PackRejectReason::Signature))
         })
         .collect()
 }
@@ -207,18 +206,21 @@ mod tests {
         altered[at] = b'8';
         assert_eq!(
             verify_with(&altered, signature.as_ref(), key.public_key().as_ref()).err(),
-            Some(rejected("signature"))
+            Some(rejected(PackRejectReason::Signature))
         );
         let stranger = test_key();
         assert_eq!(
             verify_with(DEFAULT_PACK, signature.as_ref(), stranger.public_key().as_ref()).err(),
-            Some(rejected("signature"))
+            Some(rejected(PackRejectReason::Signature))
         );
         assert_eq!(
             verify(DEFAULT_PACK, signature.as_ref()).err(),
-            Some(rejected("signature"))
+            Some(rejected(PackRejectReason::Signature))
         );
-        assert_eq!(verify(DEFAULT_PACK, &[]).err(), Some(rejected("signature")));
+        assert_eq!(
+            verify(DEFAULT_PACK, &[]).err(),
+            Some(rejected(PackRejectReason::Signature))
+        );
     }
 
     #[test]
@@ -231,7 +233,7 @@ mod tests {
         let signature = key.sign(pack);
         assert_eq!(
             verify_with(pack, signature.as_ref(), key.public_key().as_ref()).err(),
-            Some(rejected("national"))
+            Some(rejected(PackRejectReason::National))
         );
     }
 
@@ -240,7 +242,11 @@ mod tests {
         assert_eq!(from_hex("0aff").unwrap(), vec![0x0a, 0xff]);
         // "0é0" is four bytes with a character across the first pair: slicing would panic.
         for bad in ["0", "zz", "0é0", "aébb", "éé"] {
-            assert_eq!(from_hex(bad).err(), Some(rejected("signature")), "{bad}");
+            assert_eq!(
+                from_hex(bad).err(),
+                Some(rejected(PackRejectReason::Signature)),
+                "{bad}"
+            );
         }
     }
 
@@ -253,7 +259,7 @@ mod tests {
         let signature = key.sign(pack);
         assert_eq!(
             verify_with(pack, signature.as_ref(), key.public_key().as_ref()).err(),
-            Some(rejected("entry"))
+            Some(rejected(PackRejectReason::Entry))
         );
     }
 }

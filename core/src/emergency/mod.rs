@@ -29,6 +29,31 @@ pub use pack::DirectoryInfo;
 pub use plan::{ActionChannel, EmergencyAction, EmergencyKind, EmergencyPlan, GeoLocation, Recipient};
 pub use sms::{measure as measure_sms, SmsEncoding, SmsSize};
 
+/// The emergency button's tables in `locked.db`: card, settings and outbox sealed with the device key, and installed content packs (public data).
+pub(crate) const LOCKED_SCHEMA: &str = r#"
+    CREATE TABLE emergency_card (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        updated_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE TABLE emergency_settings (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        data        BLOB NOT NULL
+    );
+    CREATE TABLE emergency_alerts (
+        id          TEXT PRIMARY KEY,
+        created_at  TEXT NOT NULL,
+        data        BLOB NOT NULL
+    );
+    CREATE TABLE content_packs (
+        kind          TEXT PRIMARY KEY,
+        version       INTEGER NOT NULL,
+        body          BLOB NOT NULL,
+        signature     BLOB NOT NULL,
+        installed_at  TEXT NOT NULL
+    );
+"#;
+
 const DEVICE_KEY_PURPOSE: &str = "migran/v1/emergency";
 
 #[uniffi::export]
@@ -75,7 +100,7 @@ impl Vault {
         key: Option<&DeviceKey>,
     ) -> Result<(Option<EmergencyCard>, bool, directory::Directory)> {
         let builtin = directory::default_directory()?;
-        let read = self.with_connection(|conn| {
+        let read = self.with_locked_store(|conn| {
             let card = match key.map(|key| card::load_card(conn, key)) {
                 None | Some(Ok(None)) => (None, false),
                 Some(Ok(Some(card))) => (Some(card), false),
@@ -91,8 +116,8 @@ impl Vault {
     }
 
     pub(super) fn emergency_key(&self) -> Result<DeviceKey> {
-        let secret = self.device_secret().ok_or_else(|| MigranError::NotAllowed {
-            reason: "device_secret_required".to_string(),
+        let secret = self.device_secret().ok_or(MigranError::NotAllowed {
+            reason: crate::error::NotAllowedReason::DeviceSecretRequired,
         })?;
         Self::key_from(secret)
     }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{from_json, to_json, EmergencyAction, EmergencyKind, EmergencyPlan, GeoLocation};
 use crate::audit::AuditAction;
 use crate::crypto::{new_row_id, DeviceKey, Place};
-use crate::error::{InvalidReason, MigranError, Result};
+use crate::error::{InvalidReason, MigranError, RecordKind, Result};
 use crate::i18n::Locale;
 use crate::time::instant_text;
 use crate::validate;
@@ -99,7 +99,7 @@ impl Vault {
             acknowledged_by: None,
             acknowledged_at: None,
         };
-        self.with_connection(|conn| {
+        self.with_locked_store(|conn| {
             let sealed = key.seal(alert_place(&alert.id), &to_json(&alert)?)?;
             conn.execute(
                 "INSERT INTO emergency_alerts (id, created_at, data) VALUES (?1, ?2, ?3)",
@@ -150,7 +150,7 @@ impl Vault {
         let key = self.emergency_key()?;
         // A damaged alert row must not stop the retries of every other alert; the log
         // still reports it (as `Tampered`), so the damage is not hidden.
-        let alerts = self.with_connection(|conn| load_alerts(conn, &key, Damaged::Skip))?;
+        let alerts = self.with_locked_store(|conn| load_alerts(conn, &key, Damaged::Skip))?;
         Ok(alerts
             .into_iter()
             .filter(|alert| alert.acknowledged_at.is_none())
@@ -176,14 +176,14 @@ impl Vault {
             return Err(MigranError::Locked);
         }
         let key = self.emergency_key()?;
-        let mut alerts = self.with_connection(|conn| load_alerts(conn, &key, Damaged::Refuse))?;
+        let mut alerts = self.with_locked_store(|conn| load_alerts(conn, &key, Damaged::Refuse))?;
         alerts.reverse();
         Ok(alerts)
     }
 
     pub fn emergency_settings(&self) -> Result<EmergencySettings> {
         let key = self.emergency_key()?;
-        self.with_connection(|conn| {
+        self.with_locked_store(|conn| {
             let sealed: Option<Vec<u8>> = conn
                 .query_row("SELECT data FROM emergency_settings WHERE id = 1", [], |row| {
                     row.get(0)
@@ -201,12 +201,12 @@ impl Vault {
         let key = self.emergency_key()?;
         self.write(|s| {
             let sealed = key.seal(SETTINGS, &to_json(&settings)?)?;
-            s.conn.execute(
+            s.locked.execute(
                 "INSERT INTO emergency_settings (id, data) VALUES (1, ?1)
                  ON CONFLICT (id) DO UPDATE SET data = excluded.data",
                 params![sealed],
             )?;
-            s.audit_count(AuditAction::Update, "emergency_settings", None, 1);
+            s.audit_count(AuditAction::Update, RecordKind::EmergencySettings, None, 1);
             Ok(())
         })
     }
@@ -219,7 +219,7 @@ impl Vault {
         change: impl FnOnce(&mut EmergencyAlert) -> Result<()>,
     ) -> Result<EmergencyAlert> {
         let key = self.emergency_key()?;
-        self.with_connection(|conn| {
+        self.with_locked_store(|conn| {
             let tx = conn.transaction()?;
             let sealed: Vec<u8> = tx
                 .query_row(

@@ -4,6 +4,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::directory;
+use crate::error::PackRejectReason;
 use crate::error::Result;
 use crate::time::instant_text;
 use crate::vault::Vault;
@@ -26,7 +27,7 @@ impl Vault {
     }
 
     pub fn directory_info(&self) -> Result<DirectoryInfo> {
-        self.with_connection(|conn| directory_info(&current_directory(conn)?))
+        self.with_locked_store(|conn| directory_info(&current_directory(conn)?))
     }
 }
 
@@ -40,10 +41,10 @@ impl Vault {
         trusted_key: &[u8],
     ) -> Result<DirectoryInfo> {
         let candidate = directory::verify_with(pack, signature, trusted_key)?;
-        self.with_connection(|conn| {
+        self.with_locked_store(|conn| {
             let current = current_directory_trusting(conn, trusted_key)?;
             if candidate.version <= current.version {
-                return Err(directory::rejected("version"));
+                return Err(directory::rejected(PackRejectReason::Version));
             }
             conn.execute(
                 "INSERT INTO content_packs (kind, version, body, signature, installed_at) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -53,7 +54,7 @@ impl Vault {
             )?;
             Ok(())
         })?;
-        self.with_connection(|conn| directory_info(&current_directory_trusting(conn, trusted_key)?))
+        self.with_locked_store(|conn| directory_info(&current_directory_trusting(conn, trusted_key)?))
     }
 }
 
@@ -144,11 +145,11 @@ mod tests {
             vault
                 .install_directory_pack_trusting(&same, key.sign(&same).as_ref(), &public)
                 .err(),
-            Some(directory::rejected("version"))
+            Some(directory::rejected(PackRejectReason::Version))
         );
         // Altered in the database: the built-in pack takes over, the button still works.
         vault
-            .with_connection(|conn| {
+            .with_locked_store(|conn| {
                 let body: Vec<u8> = conn.query_row("SELECT body FROM content_packs", [], |row| row.get(0))?;
                 let altered = String::from_utf8_lossy(&body).replace("999", "998").into_bytes();
                 conn.execute("UPDATE content_packs SET body = ?1", params![altered])?;
@@ -156,7 +157,7 @@ mod tests {
             })
             .unwrap();
         let current = vault
-            .with_connection(|conn| current_directory_trusting(conn, &public))
+            .with_locked_store(|conn| current_directory_trusting(conn, &public))
             .unwrap();
         assert_eq!(current.version, directory::default_directory().unwrap().version);
     }

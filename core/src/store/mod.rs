@@ -1,0 +1,272 @@
+//! The vault's two SQLite files, both encrypted page by page (SQLCipher, raw 256-bit keys;
+//! docs/decisions/0008-page-encryption.md):
+//!
+//! - `vault.db`, the **records**: keyed with a key derived from the data key (DEK), so it
+//!   opens only after the PIN. Records live in typed columns with ordinary indexes; the
+//!   file, its WAL pages and its free pages are ciphertext: no table name, row count or
+//!   value shows.
+//! - `locked.db`, what must work **without the PIN**: the vault header (wrapped DEK,
+//!   lockout counter), the emergency card, settings and outbox, and installed content
+//!   packs. Keyed with a key derived from the device secret alone; the emergency values in
+//!   it are sealed once more with the device key, bound to their place.
+//!
+//! `kernel` is the one write path every record kind goes through; `codes` gives stored
+//! enums their fixed names; `schema` holds the migrations of both files.
+
+pub(crate) mod codes;
+pub(crate) mod kernel;
+mod legacy;
+mod schema;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::crypto::SecretKey;
+use crate::error::{MigranError, Result, StorageProblem};
+
+pub(crate) use schema::{DataMigration, DATA_MIGRATIONS};
+
+/// The records, keyed with the page key from the DEK.
+pub(crate) const MAIN_FILE: &str = "vault.db";
+/// What works locked, keyed from the device secret.
+pub(crate) const LOCKED_FILE: &str = "locked.db";
+
+/// Which of the two files a connection is for; each has its own migrations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Database {
+    Main,
+    Locked,
+}
+
+impl Database {
+    fn file(self) -> &'static str {
+        match self {
+            Database::Main => MAIN_FILE,
+            Database::Locked => LOCKED_FILE,
+        }
+    }
+
+    fn migrations(self) -> &'static [&'static [&'static str]] {
+        match self {
+            Database::Main => schema::MAIN,
+            Database::Locked => schema::LOCKED,
+        }
+    }
+}
+
+/// Opens (or creates) one of the vault's files with its raw key and brings its schema
+/// up to date. A wrong key, or a file that is not ours, fails here with
+/// [`StorageProblem::NotADatabase`], never later in the middle of a read.
+pub(crate) fn open(dir: &Path, database: Database, key: &SecretKey, create: bool) -> Result<Connection> {
+    let path = dir.join(database.file());
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    } else if !path.exists() {
+        return Err(MigranError::NoVault);
+    }
+    let mut conn = Connection::open_with_flags(&path, flags)?;
+    apply_key(&conn, key)?;
+    configure(&conn)?;
+    migrate(&mut conn, database.migrations())?;
+    restrict_files_to_owner(dir);
+    Ok(conn)
+}
+
+/// Gives SQLCipher the raw key (no second KDF: the key is already 256 random bits) and
+/// checks it by reading the schema, the first thing that needs page 1.
+fn apply_key(conn: &Connection, key: &SecretKey) -> Result<()> {
+    let mut pragma = String::with_capacity(80);
+    pragma.push_str("PRAGMA key = \"x'");
+    for byte in key.expose() {
+        pragma.push_str(&format!("{byte:02x}"));
+    }
+    pragma.push_str("'\";");
+    let applied = conn.execute_batch(&pragma);
+    // The hex key must not linger in freed memory.
+    wipe_string(&mut pragma);
+    applied?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+    Ok(())
+}
+
+fn wipe_string(text: &mut String) {
+    // Safety: zero bytes are valid UTF-8, so the string stays a valid `String`.
+    unsafe {
+        for byte in text.as_bytes_mut() {
+            std::ptr::write_volatile(byte, 0);
+        }
+    }
+    text.clear();
+}
+
+/// Settings every connection gets, the vault's and the plaintext benchmark baseline's
+/// (which is the same library without a key).
+pub fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Every capability prepares its statements once; rusqlite's default cache holds 16.
+    conn.set_prepared_statement_cache_capacity(128);
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL: a committed write (an emergency alert, a visit) survives a power cut.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Freed pages are zeroed before encryption: an erased person leaves no page behind
+    // that a later key compromise could open.
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // 8 MiB of page cache (SQLite's default is 2 MiB): a village register of 10,000
+    // fits, so reads after the first decrypt nothing again.
+    conn.pragma_update(None, "cache_size", -8192)?;
+    Ok(())
+}
+
+/// Brings the schema to the newest step, each step in its own transaction. A step is a
+/// list of statements (one per capability); a shipped step is never edited.
+fn migrate(conn: &mut Connection, steps: &[&[&str]]) -> Result<()> {
+    let newest = steps.len() as u32;
+    let current: u32 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if current > newest {
+        return Err(MigranError::UnsupportedVersion {
+            found: current,
+            supported: newest,
+        });
+    }
+    for (step, statements) in steps.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        for sql in *statements {
+            tx.execute_batch(sql)?;
+        }
+        tx.pragma_update(None, "user_version", step as u32 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The newest schema step of a file, for tests and the test vector.
+#[cfg(test)]
+pub(crate) fn schema_version(database: Database) -> u32 {
+    database.migrations().len() as u32
+}
+
+/// Moves everything from the WAL into the database file and empties the WAL, so that
+/// pages with old content (a replaced wrapped key, an erased person) do not survive in
+/// the log. A checkpoint that another reader keeps from finishing is an error: the
+/// caller must not report the old content gone when it is not.
+pub(crate) fn checkpoint(conn: &Connection) -> Result<()> {
+    let (busy, _log_frames, _checkpointed): (i64, i64, i64) =
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })?;
+    if busy != 0 {
+        return Err(MigranError::Storage {
+            problem: StorageProblem::Busy,
+        });
+    }
+    Ok(())
+}
+
+/// Every file of the vault that may hold data, existing or not.
+pub(crate) fn files(dir: &Path) -> Vec<PathBuf> {
+    [MAIN_FILE, LOCKED_FILE]
+        .iter()
+        .flat_map(|file| {
+            [
+                dir.join(file),
+                dir.join(format!("{file}-wal")),
+                dir.join(format!("{file}-shm")),
+                dir.join(format!("{file}-journal")),
+            ]
+        })
+        .collect()
+}
+
+/// Deletes every vault file that exists; a missing one is not an error.
+pub(crate) fn remove_files(dir: &Path) -> Result<()> {
+    for file in files(dir) {
+        match std::fs::remove_file(&file) {
+            Ok(()) => {}
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => return Err(err.into()),
+        }
+    }
+    Ok(())
+}
+
+/// Makes the vault's files readable by their owner only (SQLite creates them 0644).
+#[cfg(unix)]
+pub(crate) fn restrict_files_to_owner(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for file in files(dir) {
+        if file.exists() {
+            // Best effort: on a phone the app's private directory is already private.
+            let _ = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600));
+        }
+    }
+}
+
+#[cfg(not(unix))]
+pub(crate) fn restrict_files_to_owner(_dir: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> SecretKey {
+        SecretKey::random().unwrap()
+    }
+
+    #[test]
+    fn migrating_twice_is_a_no_op_and_reaches_the_newest_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = key();
+        drop(open(dir.path(), Database::Main, &key, true).unwrap());
+        let conn = open(dir.path(), Database::Main, &key, false).unwrap();
+        let version: u32 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .unwrap();
+        assert_eq!(version, schema_version(Database::Main));
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_not_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = key();
+        let conn = open(dir.path(), Database::Locked, &key, true).unwrap();
+        let newer = schema_version(Database::Locked) + 1;
+        conn.pragma_update(None, "user_version", newer).unwrap();
+        drop(conn);
+        assert_eq!(
+            open(dir.path(), Database::Locked, &key, false).err(),
+            Some(MigranError::UnsupportedVersion {
+                found: newer,
+                supported: newer - 1
+            })
+        );
+    }
+
+    #[test]
+    fn another_key_cannot_open_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(open(dir.path(), Database::Main, &key(), true).unwrap());
+        assert_eq!(
+            open(dir.path(), Database::Main, &key(), false).err(),
+            Some(MigranError::Storage {
+                problem: StorageProblem::NotADatabase
+            })
+        );
+    }
+
+    #[test]
+    fn the_file_starts_with_random_bytes_not_a_sqlite_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(dir.path(), Database::Main, &key(), true).unwrap();
+        checkpoint(&conn).unwrap();
+        drop(conn);
+        let bytes = std::fs::read(dir.path().join(MAIN_FILE)).unwrap();
+        assert!(bytes.len() >= 4096);
+        assert!(!bytes.starts_with(b"SQLite format 3"));
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("CREATE TABLE"));
+    }
+}

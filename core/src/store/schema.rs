@@ -1,0 +1,39 @@
+//! The migrations of the vault's two files, and the registry of data migrations.
+//!
+//! A schema step is a list of statements, one per capability: each capability keeps the
+//! SQL of its own tables next to its code. Steps run in order inside a transaction and
+//! set `PRAGMA user_version`; a shipped step is never edited, a change is a new step.
+//! Step 1 is the first page-encrypted format (December 2026); no vault of the earlier,
+//! row-sealed format exists in the field, so there is no converter
+//! (docs/decisions/0008-page-encryption.md).
+
+use crate::error::Result;
+use crate::vault::Session;
+
+/// `vault.db`: the records. Persons first: the other tables point at them.
+pub(super) const MAIN: &[&[&str]] = &[&[
+    crate::vault::MAIN_SCHEMA,
+    crate::people::SCHEMA,
+    crate::consent::SCHEMA,
+    crate::audit::SCHEMA,
+    crate::screening::SCHEMA,
+    crate::checklist::SCHEMA,
+    crate::visits::SCHEMA,
+    crate::cases::SCHEMA,
+    crate::reintegration::SCHEMA,
+]];
+
+/// `locked.db`: what works without the PIN.
+pub(super) const LOCKED: &[&[&str]] = &[&[crate::vault::LOCKED_SCHEMA, crate::emergency::LOCKED_SCHEMA]];
+
+/// A change to stored records that a new version needs (a renamed code, a value split in
+/// two), run once per vault at unlock, in its own transaction, in version order.
+pub(crate) struct DataMigration {
+    /// The data version the vault has after this migration.
+    pub version: u32,
+    pub run: fn(&Session<'_>) -> Result<()>,
+}
+
+/// Every data migration, oldest first. None yet: the page-encrypted format starts at
+/// data version 0.
+pub(crate) const DATA_MIGRATIONS: &[DataMigration] = &[];

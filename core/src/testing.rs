@@ -1,0 +1,17 @@
+//! Doors for tests only: open the vault's files with their keys, as a meddler holding the
+//! keys (or a bug) could, to check what the files hold and how damage is handled. Not part
+//! of the API the apps use (nothing here is exported through uniffi).
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::crypto;
+use crate::error::Result;
+use crate::store::{self, Database};
+
+/// `locked.db` of the vault in `dir`, opened with the key from `device_secret`.
+pub fn open_locked_store(dir: &Path, device_secret: Option<&[u8]>) -> Result<Connection> {
+    let key = crypto::locked_store_key(device_secret)?;
+    store::open(dir, Database::Locked, &key, false)
+}
