@@ -77,6 +77,10 @@ pub(crate) fn open(dir: &Path, database: Database, key: &SecretKey, create: bool
 /// Gives SQLCipher the raw key (no second KDF: the key is already 256 random bits) and
 /// checks it by reading the schema, the first thing that needs page 1.
 fn apply_key(conn: &Connection, key: &SecretKey) -> Result<()> {
+    // SQLCipher writes its own error lines to stderr (page numbers of failed HMAC checks)
+    // unless told not to: a phone's log must not hint at a vault, and the core reports
+    // damage through its errors only.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     let mut pragma = String::with_capacity(80);
     pragma.push_str("PRAGMA key = \"x'");
     for byte in key.expose() {
@@ -141,6 +145,11 @@ fn migrate(conn: &mut Connection, steps: &[&[&str]]) -> Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+/// Every statement of every step of `vault.db`'s schema, in order.
+pub(crate) fn records_schema() -> Vec<&'static str> {
+    schema::MAIN.iter().flat_map(|step| step.iter().copied()).collect()
 }
 
 /// The newest schema step of a file, for tests and the test vector.
