@@ -15,3 +15,9 @@ pub fn open_locked_store(dir: &Path, device_secret: Option<&[u8]>) -> Result<Con
     let key = crypto::locked_store_key(device_secret)?;
     store::open(dir, Database::Locked, &key, false)
 }
+
+/// The statements that create `vault.db`'s tables, so that a benchmark's plaintext
+/// baseline holds exactly the same tables and indexes as the vault.
+pub fn records_schema() -> Vec<&'static str> {
+    store::records_schema()
+}

@@ -110,9 +110,10 @@ pub(crate) const MAIN_SCHEMA: &str = r#"
     );
 "#;
 
-/// Read audit entries are stored with the next write, at lock, or once this many wait.
-const READ_AUDIT_BATCH: usize = 64;
-/// ... or once the oldest waiting entry is this old (seconds), at the next call.
+/// Read audit entries are stored with the next write, at lock, or once this many wait
+/// (a bound on memory: a long scroll through the register by one cadre)...
+const READ_AUDIT_BATCH: usize = 1_000;
+/// ... or once the oldest waiting entry is this old (seconds), at the next read.
 const READ_AUDIT_MAX_AGE_SECONDS: i64 = 60;
 
 #[derive(uniffi::Object)]
@@ -590,11 +591,21 @@ impl Drop for Vault {
     }
 }
 
-/// Stores the waiting read audit entries in one transaction.
+/// Stores the waiting read audit entries in one transaction, without waiting for the
+/// flash (`synchronous=NORMAL` for this commit: WAL keeps it consistent, the next write's
+/// or checkpoint's sync makes it durable). A power cut may lose the last reads' entries,
+/// which docs/security.md states; it cannot damage the log.
 fn flush_read_audit(open: &mut Unlocked, locked: &Connection, now: DateTime<Utc>) -> Result<()> {
     if open.read_audit.is_empty() {
         return Ok(());
     }
+    open.conn.pragma_update(None, "synchronous", "NORMAL")?;
+    let stored = store_read_audit(open, locked, now);
+    open.conn.pragma_update(None, "synchronous", "FULL")?;
+    stored
+}
+
+fn store_read_audit(open: &mut Unlocked, locked: &Connection, now: DateTime<Utc>) -> Result<()> {
     let tx = open.conn.transaction()?;
     let session = Session {
         conn: &tx,
