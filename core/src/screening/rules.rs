@@ -1,0 +1,465 @@
+//! The rules: pure and deterministic over the answers, the record's facts and the
+//! catalogue. Three-valued: an unanswered question is *unknown*, never guessed as safe.
+
+use chrono::{Duration, NaiveDate};
+
+use super::catalogue::{Catalogue, Fact, Rule};
+use super::{Answer, FiredFlag, RiskLevel, ScreeningAnswer, ScreeningChange, ScreeningResult};
+use crate::i18n::LocalizedText;
+use crate::people::Sector;
+use crate::time::age_on;
+
+/// What the record already says, for the rules.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RecordFacts {
+    pub destination: Option<String>,
+    pub sector: Option<Sector>,
+    pub agency_name: Option<String>,
+    pub agency_licence: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub departure_date: Option<NaiveDate>,
+    pub today: Option<NaiveDate>,
+}
+
+/// Three-valued truth: `None` is "unknown".
+type Truth = Option<bool>;
+
+struct Evaluation {
+    truth: Truth,
+    reasons: Vec<LocalizedText>,
+    open_questions: Vec<String>,
+}
+
+fn answer_of(answers: &[ScreeningAnswer], id: &str) -> Answer {
+    answers
+        .iter()
+        .find(|a| a.question_id == id)
+        .map_or(Answer::Unknown, |a| a.answer)
+}
+
+fn fact_value(
+    fact: Fact,
+    facts: &RecordFacts,
+    answers: &[ScreeningAnswer],
+    catalogue: &Catalogue,
+) -> (Truth, Vec<String>) {
+    match fact {
+        Fact::MoratoriumDomesticWork | Fact::DisputedMoratoriumDomesticWork => {
+            let list = if fact == Fact::MoratoriumDomesticWork {
+                &catalogue.moratorium.countries
+            } else {
+                &catalogue.moratorium.disputed
+            };
+            let in_list = facts.destination.as_ref().map(|c| list.contains(c));
+            let domestic = match facts.sector {
+                Some(sector) => Some(sector == Sector::DomesticWork),
+                None => match answer_of(answers, "domestic_work") {
+                    Answer::Yes => Some(true),
+                    Answer::No => Some(false),
+                    Answer::Unknown => None,
+                },
+            };
+            let open = if facts.sector.is_none() && domestic.is_none() {
+                vec!["domestic_work".to_string()]
+            } else {
+                Vec::new()
+            };
+            (and(in_list, domestic), open)
+        }
+        Fact::AgencyWithoutLicence => match (&facts.agency_name, &facts.agency_licence) {
+            (_, Some(_)) => (Some(false), Vec::new()),
+            (Some(_), None) => (Some(true), Vec::new()),
+            (None, None) => (None, Vec::new()),
+        },
+        Fact::Under18AtDeparture => {
+            let on = facts.departure_date.or(facts.today);
+            match (facts.birth_date, on) {
+                (Some(birth), Some(on)) => (Some(age_on(birth, on) < 18), Vec::new()),
+                _ => (None, Vec::new()),
+            }
+        }
+    }
+}
+
+fn and(a: Truth, b: Truth) -> Truth {
+    match (a, b) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    }
+}
+
+fn fact_reason(fact: Fact, facts: &RecordFacts) -> LocalizedText {
+    let country = facts.destination.clone().unwrap_or_default();
+    match fact {
+        Fact::MoratoriumDomesticWork => LocalizedText::new(
+            &format!("Tujuan {country} termasuk daftar moratorium, pekerjaan rumah tangga."),
+            &format!("Destination {country} is on the moratorium list, for domestic work."),
+        ),
+        Fact::DisputedMoratoriumDomesticWork => LocalizedText::new(
+            &format!("Tujuan {country} disebut dalam sebagian daftar moratorium, pekerjaan rumah tangga."),
+            &format!("Destination {country} is on some moratorium lists, for domestic work."),
+        ),
+        Fact::AgencyWithoutLicence => LocalizedText::new(
+            "Nama P3MI tercatat tanpa nomor izin.",
+            "A placement agency is recorded without a licence number.",
+        ),
+        Fact::Under18AtDeparture => LocalizedText::new(
+            "Umur di bawah 18 tahun pada tanggal berangkat.",
+            "Under 18 years old on the departure date.",
+        ),
+    }
+}
+
+fn evaluate(
+    rule: &Rule,
+    facts: &RecordFacts,
+    answers: &[ScreeningAnswer],
+    catalogue: &Catalogue,
+) -> Evaluation {
+    match rule {
+        Rule::Answer { answer, equals } => match answer_of(answers, answer) {
+            Answer::Unknown => Evaluation {
+                truth: None,
+                reasons: Vec::new(),
+                open_questions: vec![answer.clone()],
+            },
+            given => {
+                let text = catalogue.questions.iter().find(|q| &q.id == answer);
+                let reason = text.map(|q| {
+                    let (id, en) = if given == Answer::Yes {
+                        ("Ya", "Yes")
+                    } else {
+                        ("Tidak", "No")
+                    };
+                    LocalizedText::new(&format!("{} {id}.", q.text.id), &format!("{} {en}.", q.text.en))
+                });
+                Evaluation {
+                    truth: Some(given == *equals),
+                    reasons: reason.into_iter().collect(),
+                    open_questions: Vec::new(),
+                }
+            }
+        },
+        Rule::Fact { fact } => {
+            let (truth, open_questions) = fact_value(*fact, facts, answers, catalogue);
+            Evaluation {
+                truth,
+                reasons: if truth == Some(true) {
+                    vec![fact_reason(*fact, facts)]
+                } else {
+                    Vec::new()
+                },
+                open_questions,
+            }
+        }
+        Rule::Any { any } => {
+            let parts: Vec<Evaluation> = any
+                .iter()
+                .map(|r| evaluate(r, facts, answers, catalogue))
+                .collect();
+            let truth = if parts.iter().any(|p| p.truth == Some(true)) {
+                Some(true)
+            } else if parts.iter().any(|p| p.truth.is_none()) {
+                None
+            } else {
+                Some(false)
+            };
+            Evaluation {
+                truth,
+                reasons: parts
+                    .iter()
+                    .filter(|p| p.truth == Some(true))
+                    .flat_map(|p| p.reasons.clone())
+                    .collect(),
+                open_questions: if truth.is_none() {
+                    parts.into_iter().flat_map(|p| p.open_questions).collect()
+                } else {
+                    Vec::new()
+                },
+            }
+        }
+    }
+}
+
+/// The screening itself: pure and deterministic over the answers and the record facts.
+pub(crate) fn assess(
+    answers: &[ScreeningAnswer],
+    facts: &RecordFacts,
+    catalogue: &Catalogue,
+) -> ScreeningResult {
+    let mut flags = Vec::new();
+    let mut undecided_flags = Vec::new();
+    let mut unknown_questions: Vec<String> = Vec::new();
+    let mut undecided_max = RiskLevel::None;
+    for flag in &catalogue.flags {
+        let evaluation = evaluate(&flag.rule, facts, answers, catalogue);
+        match evaluation.truth {
+            Some(true) => flags.push(FiredFlag {
+                id: flag.id.clone(),
+                severity: flag.severity,
+                title: flag.title.clone(),
+                explanation: flag.explanation.clone(),
+                reasons: evaluation.reasons,
+                legal_basis: flag.legal_basis.clone(),
+                action: flag.action.clone(),
+            }),
+            Some(false) => {}
+            None => {
+                undecided_flags.push(flag.id.clone());
+                undecided_max = undecided_max.max(flag.severity);
+                for question in evaluation.open_questions {
+                    if !unknown_questions.contains(&question) {
+                        unknown_questions.push(question);
+                    }
+                }
+            }
+        }
+    }
+    let fired_max = flags.iter().map(|f| f.severity).max().unwrap_or(RiskLevel::None);
+    let serious = flags.iter().filter(|f| f.severity >= RiskLevel::Medium).count();
+    // Several medium flags together are the pattern of a bad recruitment, not noise.
+    let mut level = if fired_max == RiskLevel::Medium && serious >= 3 {
+        RiskLevel::High
+    } else {
+        fired_max
+    };
+    // An open question that could reveal a serious flag never lets the answer be "none".
+    if undecided_max >= RiskLevel::Medium && level == RiskLevel::None {
+        level = RiskLevel::Low;
+    }
+    ScreeningResult {
+        level,
+        flags,
+        complete: undecided_max <= level || undecided_flags.is_empty(),
+        undecided_flags,
+        unknown_questions,
+        catalogue_version: catalogue.version,
+    }
+}
+
+/// What changed from one screening of a person to the next.
+pub(super) fn change(previous: &ScreeningResult, current: &ScreeningResult) -> ScreeningChange {
+    let ids = |r: &ScreeningResult| r.flags.iter().map(|f| f.id.clone()).collect::<Vec<_>>();
+    let (before, after) = (ids(previous), ids(current));
+    ScreeningChange {
+        previous_level: previous.level,
+        flags_added: after.iter().filter(|f| !before.contains(f)).cloned().collect(),
+        flags_removed: before.iter().filter(|f| !after.contains(f)).cloned().collect(),
+    }
+}
+
+/// When a result made `today` must be followed up: a critical one the next day, a high
+/// one within 3 days; lower levels ask for no follow-up.
+pub(super) fn follow_up_due(level: RiskLevel, today: NaiveDate) -> Option<NaiveDate> {
+    match level {
+        RiskLevel::Critical => Some(today + Duration::days(1)),
+        RiskLevel::High => Some(today + Duration::days(3)),
+        RiskLevel::None | RiskLevel::Low | RiskLevel::Medium => None,
+    }
+}
+
+/// Why a follow-up is on the cadre's list, from the level of the screening that asked
+/// for it (made when read, so that a better wording reaches old follow-ups too).
+pub(super) fn follow_up_reason(level: RiskLevel) -> LocalizedText {
+    let (id, en) = match level {
+        RiskLevel::None => ("tanpa tanda", "no"),
+        RiskLevel::Low => ("rendah", "low"),
+        RiskLevel::Medium => ("sedang", "medium"),
+        RiskLevel::High => ("tinggi", "high"),
+        RiskLevel::Critical => ("kritis", "critical"),
+    };
+    LocalizedText::new(
+        &format!("Penapisan TPPO berisiko {id}: tindak lanjuti."),
+        &format!("TPPO screening at {en} risk: follow up."),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::catalogue::catalogue;
+    use super::*;
+
+    fn answers(pairs: &[(&str, Answer)]) -> Vec<ScreeningAnswer> {
+        pairs
+            .iter()
+            .map(|(id, answer)| ScreeningAnswer {
+                question_id: id.to_string(),
+                answer: *answer,
+            })
+            .collect()
+    }
+
+    /// Every question answered the safe way.
+    fn all_safe() -> Vec<ScreeningAnswer> {
+        use Answer::*;
+        answers(&[
+            ("recruiter_licensed", Yes),
+            ("work_visa", Yes),
+            ("official_route", Yes),
+            ("written_contract", Yes),
+            ("fees_paid", No),
+            ("debt_to_recruiter", No),
+            ("documents_held", No),
+            ("registered_disnaker", Yes),
+            ("age_documents_changed", No),
+            ("domestic_work", No),
+            ("unrealistic_promise", No),
+        ])
+    }
+
+    fn adult_facts() -> RecordFacts {
+        RecordFacts {
+            destination: Some("TW".into()),
+            sector: Some(Sector::Manufacturing),
+            agency_name: Some("PT Contoh".into()),
+            agency_licence: Some("KEP-000".into()),
+            birth_date: NaiveDate::from_ymd_opt(1998, 4, 12),
+            departure_date: NaiveDate::from_ymd_opt(2027, 3, 1),
+            today: NaiveDate::from_ymd_opt(2026, 11, 28),
+        }
+    }
+
+    fn with(base: Vec<ScreeningAnswer>, id: &str, answer: Answer) -> Vec<ScreeningAnswer> {
+        base.into_iter()
+            .map(|mut a| {
+                if a.question_id == id {
+                    a.answer = answer;
+                }
+                a
+            })
+            .collect()
+    }
+
+    fn fired(result: &ScreeningResult) -> Vec<&str> {
+        result.flags.iter().map(|f| f.id.as_str()).collect()
+    }
+    #[test]
+    fn a_safe_licensed_placement_raises_nothing() {
+        let result = assess(&all_safe(), &adult_facts(), catalogue().unwrap());
+        assert_eq!(result.level, RiskLevel::None);
+        assert!(result.flags.is_empty() && result.complete, "{result:?}");
+    }
+
+    /// For every answer-driven flag: the risky answer fires it, the safe one does not.
+    #[test]
+    fn each_answer_flag_fires_on_the_risky_answer_only() {
+        use Answer::*;
+        let cases = [
+            ("unlicensed_recruiter", "recruiter_licensed", No),
+            ("non_work_visa", "work_visa", No),
+            ("unofficial_route", "official_route", No),
+            ("no_written_contract", "written_contract", No),
+            ("fees_charged", "fees_paid", Yes),
+            ("debt_bondage", "debt_to_recruiter", Yes),
+            ("documents_held", "documents_held", Yes),
+            ("not_registered", "registered_disnaker", No),
+            ("underage", "age_documents_changed", Yes),
+            ("unrealistic_promise", "unrealistic_promise", Yes),
+        ];
+        let catalogue = catalogue().unwrap();
+        for (flag, question, risky) in cases {
+            let result = assess(&with(all_safe(), question, risky), &adult_facts(), catalogue);
+            assert_eq!(fired(&result), vec![flag], "{question}");
+            assert!(!result.flags[0].reasons.is_empty());
+        }
+        let answer_flags: Vec<&str> = cases.iter().map(|c| c.0).collect();
+        let fact_only = ["moratorium_domestic_work", "moratorium_disputed_country"];
+        for flag in &catalogue.flags {
+            assert!(
+                answer_flags.contains(&flag.id.as_str()) || fact_only.contains(&flag.id.as_str()),
+                "untested flag {}",
+                flag.id
+            );
+        }
+    }
+
+    #[test]
+    fn record_facts_fire_their_flags_and_only_when_true() {
+        let catalogue = catalogue().unwrap();
+        let mut facts = adult_facts();
+        facts.destination = Some("SA".into());
+        facts.sector = Some(Sector::DomesticWork);
+        let result = assess(&all_safe(), &facts, catalogue);
+        assert_eq!(fired(&result), vec!["moratorium_domestic_work"]);
+        assert_eq!(result.level, RiskLevel::Critical);
+
+        facts.sector = Some(Sector::Construction);
+        assert!(
+            assess(&all_safe(), &facts, catalogue).flags.is_empty(),
+            "not domestic work"
+        );
+
+        facts.destination = Some("PK".into());
+        facts.sector = Some(Sector::DomesticWork);
+        assert_eq!(
+            fired(&assess(&all_safe(), &facts, catalogue)),
+            vec!["moratorium_disputed_country"]
+        );
+
+        let mut unlicensed = adult_facts();
+        unlicensed.agency_licence = None;
+        assert_eq!(
+            fired(&assess(&all_safe(), &unlicensed, catalogue)),
+            vec!["unlicensed_recruiter"]
+        );
+
+        let mut young = adult_facts();
+        young.birth_date = NaiveDate::from_ymd_opt(2009, 3, 2);
+        assert_eq!(fired(&assess(&all_safe(), &young, catalogue)), vec!["underage"]);
+        young.birth_date = NaiveDate::from_ymd_opt(2009, 3, 1);
+        assert!(
+            assess(&all_safe(), &young, catalogue).flags.is_empty(),
+            "18 on the day of departure"
+        );
+    }
+
+    #[test]
+    fn unknown_answers_are_reported_never_taken_as_safe() {
+        let catalogue = catalogue().unwrap();
+        let result = assess(&[], &RecordFacts::default(), catalogue);
+        assert!(result.flags.is_empty());
+        assert_ne!(result.level, RiskLevel::None);
+        assert!(!result.complete);
+        assert!(result.unknown_questions.contains(&"work_visa".to_string()));
+        assert!(result.undecided_flags.contains(&"non_work_visa".to_string()));
+
+        let partly = with(all_safe(), "documents_held", Answer::Unknown);
+        let result = assess(&partly, &adult_facts(), catalogue);
+        assert_eq!(result.unknown_questions, vec!["documents_held".to_string()]);
+        assert_eq!(result.level, RiskLevel::Low);
+        assert!(!result.complete);
+    }
+
+    #[test]
+    fn several_medium_flags_together_are_high() {
+        use Answer::*;
+        let answers = with(
+            with(with(all_safe(), "fees_paid", Yes), "written_contract", No),
+            "registered_disnaker",
+            No,
+        );
+        let result = assess(&answers, &adult_facts(), catalogue().unwrap());
+        assert_eq!(result.flags.len(), 3);
+        assert_eq!(result.level, RiskLevel::High);
+    }
+
+    #[test]
+    fn only_high_and_critical_results_ask_for_a_follow_up() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        assert_eq!(
+            follow_up_due(RiskLevel::Critical, today),
+            NaiveDate::from_ymd_opt(2026, 11, 29)
+        );
+        assert_eq!(
+            follow_up_due(RiskLevel::High, today),
+            NaiveDate::from_ymd_opt(2026, 12, 1)
+        );
+        for level in [RiskLevel::None, RiskLevel::Low, RiskLevel::Medium] {
+            assert_eq!(follow_up_due(level, today), None);
+        }
+        let reason = follow_up_reason(RiskLevel::Critical);
+        assert_eq!(reason.id, "Penapisan TPPO berisiko kritis: tindak lanjuti.");
+        assert_eq!(reason.en, "TPPO screening at critical risk: follow up.");
+    }
+}
