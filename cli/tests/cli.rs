@@ -1312,7 +1312,10 @@ fn a_visit_and_its_follow_up_show_on_the_agenda_of_the_day_until_done() {
         ],
     );
     let follow_up = visit["follow_ups"][0]["id"].as_str().unwrap().to_string();
-    assert_eq!(visit["topics"], serde_json::json!(["SafeMigration", "RedFlags"]));
+    assert_eq!(
+        visit["topics"],
+        serde_json::json!(["safe_migration", "red_flags"])
+    );
     assert_eq!(visit["present"].as_array().unwrap().len(), 2);
 
     // On 25 January the follow-up is five days late; on 15 January not yet due.
