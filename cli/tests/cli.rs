@@ -1393,7 +1393,7 @@ fn a_case_follows_its_workflow_and_a_referral_needs_consent() {
         ],
     );
     let case_id = case["id"].as_str().unwrap().to_string();
-    assert_eq!(case["status"], "Open");
+    assert_eq!(case["status"], "open");
 
     // An illegal move: exit 6, said in both languages, with the moves that are allowed.
     let out = migran(dir.path(), &["case", "status", &case_id, "resolved"]);
@@ -1446,7 +1446,7 @@ fn a_case_follows_its_workflow_and_a_referral_needs_consent() {
             "2026-02-03",
         ],
     );
-    assert_eq!(referred["status"], "Referred");
+    assert_eq!(referred["status"], "referred");
     ok(
         dir.path(),
         &["case", "status", &case_id, "ditangani", "--date", "2026-02-05"],
