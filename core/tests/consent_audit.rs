@@ -355,7 +355,7 @@ fn the_export_holds_everything_about_one_person_and_nobody_else() {
     assert_eq!(value["person"]["full_name"], "Siti Contoh");
     assert_eq!(value["contacts"][0]["name"], "Ibu Siti");
     assert_eq!(value["cases"][0]["case"]["description"], "Gaji belum dibayar");
-    assert_eq!(value["cases"][0]["timeline"][0]["change"], "Opened");
+    assert_eq!(value["cases"][0]["timeline"][0]["change"], "opened");
     assert_eq!(value["consents"][0]["purpose"], "registration");
     assert!(value["audit"].as_array().unwrap().len() >= 3);
     // The checklist (every applicable item, none done yet) and the screening with its

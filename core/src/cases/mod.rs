@@ -8,16 +8,21 @@
 //!     ├──> InProgress                           └─(reopen)─┤
 //!     └──> Closed (with a note: why nothing was done)      └──> InProgress (reopen)
 //! ```
-//! Anything else is refused with `NotAllowed { reason: "case_transition:<from>-><to>" }`.
-//! The type, the status and the description are all sealed: "person X has a trafficking
-//! case" is itself the most sensitive fact the vault holds.
+//! Anything else is refused with `NotAllowed { reason: CaseTransition { from, to } }`.
+//! The type, the status and the description live in the page-encrypted `vault.db`
+//! like everything else: "person X has a trafficking case" is itself the most sensitive
+//! fact the vault holds.
+//!
+//! Layers: this file holds the types, the workflow and the exported API; `store` keeps
+//! cases and their events in `vault.db` and answers the report.
 
-use rusqlite::{params, OptionalExtension};
-use serde::{Deserialize, Serialize};
+mod store;
+
+use serde::Serialize;
 
 use crate::audit::{Actor, AuditAction};
 use crate::consent::{self, ConsentPurpose};
-use crate::crypto::{new_row_id, Place};
+use crate::crypto::new_row_id;
 use crate::error::{InvalidReason, MigranError, RecordKind, Result};
 use crate::people::ensure_person;
 use crate::time::{date_text, instant_text};
@@ -25,31 +30,9 @@ use crate::validate;
 use crate::vault::{Session, Vault};
 use crate::visits::optional_past_date;
 
-/// Cases and their events (still sealed rows).
-pub(crate) const SCHEMA: &str = r#"
-    CREATE TABLE cases (
-        id          TEXT PRIMARY KEY,
-        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
-        created_at  TEXT NOT NULL,
-        updated_at  TEXT NOT NULL,
-        data        BLOB NOT NULL
-    );
-    CREATE INDEX cases_by_person ON cases (person_id, created_at);
-    CREATE TABLE case_events (
-        id          TEXT PRIMARY KEY,
-        case_id     TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
-        person_id   TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
-        created_at  TEXT NOT NULL,
-        data        BLOB NOT NULL
-    );
-    CREATE INDEX case_events_by_case ON case_events (case_id, created_at);
-    CREATE INDEX case_events_by_person ON case_events (person_id);
-"#;
+pub(crate) use store::{details_of, load_cases, report_rows, SCHEMA};
 
-const CASES: &str = "cases";
-const EVENTS: &str = "case_events";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, uniffi::Enum)]
 pub enum CaseType {
     UnpaidWages,
     Abuse,
@@ -75,7 +58,7 @@ pub const ALL_CASE_TYPES: [CaseType; 9] = [
     CaseType::Other,
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, uniffi::Enum)]
 pub enum CaseStatus {
     Open,
     Referred,
@@ -114,7 +97,7 @@ pub fn case_next_statuses(from: CaseStatus) -> Vec<CaseStatus> {
         .collect()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum Reporter {
     Migrant,
     Family,
@@ -122,7 +105,7 @@ pub enum Reporter {
     Other,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum Agency {
     /// Dinas Tenaga Kerja: the district manpower office.
     Disnaker,
@@ -134,6 +117,42 @@ pub enum Agency {
     Ngo,
     Other,
 }
+
+crate::storage_codes!(CaseType {
+    UnpaidWages => "unpaid_wages",
+    Abuse => "abuse",
+    DocumentSeized => "document_seized",
+    MissingContact => "missing_contact",
+    Detention => "detention",
+    TraffickingSuspicion => "trafficking_suspicion",
+    DeathOrIllness => "death_or_illness",
+    Deportation => "deportation",
+    Other => "other",
+});
+
+crate::storage_codes!(CaseStatus {
+    Open => "open",
+    Referred => "referred",
+    InProgress => "in_progress",
+    Resolved => "resolved",
+    Closed => "closed",
+});
+
+crate::storage_codes!(Reporter {
+    Migrant => "migrant",
+    Family => "family",
+    Cadre => "cadre",
+    Other => "other",
+});
+
+crate::storage_codes!(Agency {
+    Disnaker => "disnaker",
+    Kp2mi => "kp2mi",
+    Kbri => "kbri",
+    Police => "police",
+    Ngo => "ngo",
+    Other => "other",
+});
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct CaseInput {
@@ -174,11 +193,19 @@ pub struct ReferralInput {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
+/// What a line of the timeline records. In JSON (exports, the CLI) each variant is
+/// named by the storage code of its kind (`store::ChangeKind`): `"opened"`, `"note"`,
+/// `{"status_changed": {"from": "open", "to": "referred"}}`,
+/// `{"referred": {"agency": "kbri", "office": null}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Enum)]
 pub enum CaseChange {
+    #[serde(rename = "opened")]
     Opened,
+    #[serde(rename = "status_changed")]
     StatusChanged { from: CaseStatus, to: CaseStatus },
+    #[serde(rename = "referred")]
     Referred { agency: Agency, office: Option<String> },
+    #[serde(rename = "note")]
     Note,
 }
 
@@ -213,23 +240,6 @@ pub struct CaseDetail {
     pub referrals: Vec<Referral>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct CaseData {
-    case_type: CaseType,
-    description: String,
-    reported_by: Reporter,
-    reported_on: String,
-    status: CaseStatus,
-}
-
-#[derive(Serialize, Deserialize)]
-struct EventData {
-    date: String,
-    change: CaseChange,
-    note: Option<String>,
-    actor: Option<Actor>,
-}
-
 #[uniffi::export]
 impl Vault {
     /// Opens a case for a person. Needs the registration consent.
@@ -242,31 +252,29 @@ impl Vault {
             consent::require(s, &person_id, ConsentPurpose::Registration)?;
             let reported_on = optional_past_date(s, "reported_on", input.reported_on.as_deref())?
                 .unwrap_or_else(|| s.now.date_naive());
-            let data = CaseData {
+            let now = instant_text(s.now);
+            let case = Case {
+                id: new_row_id()?,
+                person_id: person_id.clone(),
                 case_type: input.case_type,
                 description: description.clone(),
                 reported_by: input.reported_by,
                 reported_on: date_text(reported_on),
                 status: CaseStatus::Open,
+                opened_at: now.clone(),
+                updated_at: now,
             };
-            let id = new_row_id()?;
-            let now = instant_text(s.now);
-            let sealed = s.keys.seal_json(place(CASES, &id), &data)?;
-            s.conn
-                .prepare_cached(
-                    "INSERT INTO cases (id, person_id, created_at, updated_at, data) VALUES (?1, ?2, ?3, ?3, ?4)",
-                )?
-                .execute(params![id, person_id, now, sealed])?;
-            s.audit(AuditAction::Create, RecordKind::Case, &id, &person_id);
-            add_event(s, &id, &person_id, data.reported_on.clone(), CaseChange::Opened, None)?;
-            Ok(case_from(id, person_id.clone(), data, now.clone(), now))
+            s.insert(&case)?;
+            s.audit(AuditAction::Create, RecordKind::Case, &case.id, &person_id);
+            store::add_event(s, &case, case.reported_on.clone(), CaseChange::Opened, None)?;
+            Ok(case)
         })
     }
 
     /// A case with its timeline and referrals.
     pub fn get_case(&self, case_id: String) -> Result<CaseDetail> {
         self.read(|s| {
-            let detail = load_detail(s, &case_id)?;
+            let detail = store::load_detail(s, s.get(&case_id)?)?;
             s.audit(
                 AuditAction::Read,
                 RecordKind::Case,
@@ -298,9 +306,9 @@ impl Vault {
     pub fn change_case_status(&self, case_id: String, change: StatusChangeInput) -> Result<Case> {
         let note = validate::optional_multiline("note", change.note.as_deref(), validate::LONG_TEXT_MAX)?;
         self.write(|s| {
-            let (person_id, mut data, opened_at) = load_case_row(s, &case_id)?;
-            consent::require(s, &person_id, ConsentPurpose::Registration)?;
-            let from = data.status;
+            let mut case: Case = s.get(&case_id)?;
+            consent::require(s, &case.person_id, ConsentPurpose::Registration)?;
+            let from = case.status;
             if !case_transition_allowed(from, change.to) {
                 return Err(transition_refused(from, change.to));
             }
@@ -308,18 +316,17 @@ impl Vault {
             if from == CaseStatus::Open && change.to == CaseStatus::Closed && note.is_none() {
                 return Err(MigranError::invalid("note", InvalidReason::Empty));
             }
-            let date = event_date(s, change.date.as_deref(), &data)?;
-            data.status = change.to;
-            let updated = store_case(s, &case_id, &data)?;
-            add_event(
+            let date = event_date(s, change.date.as_deref(), &case)?;
+            case.status = change.to;
+            store_case(s, &mut case)?;
+            store::add_event(
                 s,
-                &case_id,
-                &person_id,
+                &case,
                 date,
                 CaseChange::StatusChanged { from, to: change.to },
                 note.clone(),
             )?;
-            Ok(case_from(case_id.clone(), person_id, data, opened_at, updated))
+            Ok(case)
         })
     }
 
@@ -330,20 +337,19 @@ impl Vault {
         let note = validate::optional_multiline("note", referral.note.as_deref(), validate::LONG_TEXT_MAX)?;
         let office = validate::optional_text("office", referral.office.as_deref(), validate::SHORT_TEXT_MAX)?;
         self.write(|s| {
-            let (person_id, mut data, opened_at) = load_case_row(s, &case_id)?;
-            consent::require(s, &person_id, ConsentPurpose::Registration)?;
-            consent::require(s, &person_id, ConsentPurpose::ShareWithAgencies)?;
-            let from = data.status;
+            let mut case: Case = s.get(&case_id)?;
+            consent::require(s, &case.person_id, ConsentPurpose::Registration)?;
+            consent::require(s, &case.person_id, ConsentPurpose::ShareWithAgencies)?;
+            let from = case.status;
             if from != CaseStatus::Referred && !case_transition_allowed(from, CaseStatus::Referred) {
                 return Err(transition_refused(from, CaseStatus::Referred));
             }
-            let date = event_date(s, referral.date.as_deref(), &data)?;
+            let date = event_date(s, referral.date.as_deref(), &case)?;
             if from != CaseStatus::Referred {
-                data.status = CaseStatus::Referred;
-                add_event(
+                case.status = CaseStatus::Referred;
+                store::add_event(
                     s,
-                    &case_id,
-                    &person_id,
+                    &case,
                     date.clone(),
                     CaseChange::StatusChanged {
                         from,
@@ -352,11 +358,10 @@ impl Vault {
                     None,
                 )?;
             }
-            let updated = store_case(s, &case_id, &data)?;
-            add_event(
+            store_case(s, &mut case)?;
+            store::add_event(
                 s,
-                &case_id,
-                &person_id,
+                &case,
                 date,
                 CaseChange::Referred {
                     agency: referral.agency,
@@ -364,7 +369,7 @@ impl Vault {
                 },
                 note.clone(),
             )?;
-            Ok(case_from(case_id.clone(), person_id, data, opened_at, updated))
+            Ok(case)
         })
     }
 
@@ -373,20 +378,11 @@ impl Vault {
         let note = validate::optional_multiline("note", Some(&note), validate::LONG_TEXT_MAX)?
             .ok_or_else(|| MigranError::invalid("note", InvalidReason::Empty))?;
         self.write(|s| {
-            let (person_id, data, _) = load_case_row(s, &case_id)?;
-            consent::require(s, &person_id, ConsentPurpose::Registration)?;
-            let date = event_date(s, date.as_deref(), &data)?;
-            s.conn
-                .prepare_cached("UPDATE cases SET updated_at = ?2 WHERE id = ?1")?
-                .execute(params![case_id, instant_text(s.now)])?;
-            add_event(
-                s,
-                &case_id,
-                &person_id,
-                date,
-                CaseChange::Note,
-                Some(note.clone()),
-            )
+            let mut case: Case = s.get(&case_id)?;
+            consent::require(s, &case.person_id, ConsentPurpose::Registration)?;
+            let date = event_date(s, date.as_deref(), &case)?;
+            store_case(s, &mut case)?;
+            store::add_event(s, &case, date, CaseChange::Note, Some(note.clone()))
         })
     }
 }
@@ -396,195 +392,25 @@ fn transition_refused(from: CaseStatus, to: CaseStatus) -> MigranError {
 }
 
 /// The day of a change: given (not in the future, not before the report) or today.
-fn event_date(s: &Session<'_>, given: Option<&str>, data: &CaseData) -> Result<String> {
+fn event_date(s: &Session<'_>, given: Option<&str>, case: &Case) -> Result<String> {
     let date = optional_past_date(s, "date", given)?.unwrap_or_else(|| s.now.date_naive());
     let date = date_text(date);
-    if date < data.reported_on {
+    if date < case.reported_on {
         return Err(MigranError::invalid("date", InvalidReason::Inconsistent));
     }
     Ok(date)
 }
 
-fn store_case(s: &Session<'_>, id: &str, data: &CaseData) -> Result<String> {
-    let now = instant_text(s.now);
-    let sealed = s.keys.seal_json(place(CASES, id), data)?;
-    s.conn
-        .prepare_cached("UPDATE cases SET data = ?2, updated_at = ?3 WHERE id = ?1")?
-        .execute(params![id, sealed, now])?;
-    Ok(now)
-}
-
-fn add_event(
-    s: &Session<'_>,
-    case_id: &str,
-    person_id: &str,
-    date: String,
-    change: CaseChange,
-    note: Option<String>,
-) -> Result<CaseEvent> {
-    let id = new_row_id()?;
-    let now = instant_text(s.now);
-    let data = EventData {
-        date,
-        change,
-        note,
-        actor: s.actor.cloned(),
-    };
-    let sealed = s.keys.seal_json(place(EVENTS, &id), &data)?;
-    s.conn
-        .prepare_cached(
-            "INSERT INTO case_events (id, case_id, person_id, created_at, data) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![id, case_id, person_id, now, sealed])?;
-    s.audit(AuditAction::Update, RecordKind::Case, case_id, person_id);
-    Ok(event_from(id, case_id.to_string(), data, now))
-}
-
-fn load_case_row(s: &Session<'_>, id: &str) -> Result<(String, CaseData, String)> {
-    let row: Option<(String, String, Vec<u8>)> = s
-        .conn
-        .prepare_cached("SELECT person_id, created_at, data FROM cases WHERE id = ?1")?
-        .query_row(params![id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-        .optional()?;
-    let (person_id, created_at, sealed) = row.ok_or_else(|| MigranError::not_found("case"))?;
-    let data = s.keys.open_json(place(CASES, id), &sealed, "case")?;
-    Ok((person_id, data, created_at))
-}
-
-fn load_detail(s: &Session<'_>, case_id: &str) -> Result<CaseDetail> {
-    let (person_id, data, opened_at) = load_case_row(s, case_id)?;
-    let updated_at: String = s.conn.query_row(
-        "SELECT updated_at FROM cases WHERE id = ?1",
-        params![case_id],
-        |row| row.get(0),
-    )?;
-    let case = case_from(case_id.to_string(), person_id, data, opened_at, updated_at);
-    let mut timeline = Vec::new();
-    for (id, recorded_at, data) in s.sealed_rows::<EventData>(
-        "SELECT id, created_at, data FROM case_events WHERE case_id = ?1 ORDER BY created_at, rowid",
-        case_id,
-        EVENTS,
-        "case_event",
-    )? {
-        timeline.push(event_from(id, case_id.to_string(), data, recorded_at));
-    }
-    let referrals = timeline
-        .iter()
-        .filter_map(|event| match &event.change {
-            CaseChange::Referred { agency, office } => Some(Referral {
-                event_id: event.id.clone(),
-                agency: *agency,
-                office: office.clone(),
-                date: event.date.clone(),
-                note: event.note.clone(),
-            }),
-            _ => None,
-        })
-        .collect();
-    Ok(CaseDetail {
-        case,
-        timeline,
-        referrals,
-    })
-}
-
-pub(crate) fn load_cases(s: &Session<'_>, person_id: Option<&str>) -> Result<Vec<Case>> {
-    let mut statement = s.conn.prepare_cached(
-        "SELECT id, person_id, created_at, updated_at, data FROM cases
-         WHERE ?1 IS NULL OR person_id = ?1 ORDER BY created_at, rowid",
-    )?;
-    let rows = statement.query_map(params![person_id], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, String>(2)?,
-            row.get::<_, String>(3)?,
-            row.get::<_, Vec<u8>>(4)?,
-        ))
-    })?;
-    let mut cases = Vec::new();
-    for row in rows {
-        let (id, person, created_at, updated_at, sealed) = row?;
-        let data: CaseData = s.keys.open_json(place(CASES, &id), &sealed, "case")?;
-        cases.push(case_from(id, person, data, created_at, updated_at));
-    }
-    Ok(cases)
-}
-
-/// Every case's person, type, status and report date, for the village report; damaged
-/// rows are left out.
-pub(crate) fn report_rows(s: &Session<'_>) -> Result<Vec<(String, CaseType, CaseStatus, String)>> {
-    #[derive(Deserialize)]
-    struct Slim {
-        case_type: CaseType,
-        status: CaseStatus,
-        reported_on: String,
-    }
-    let mut statement = s.conn.prepare_cached("SELECT id, person_id, data FROM cases")?;
-    let rows = statement.query_map([], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, Vec<u8>>(2)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, person_id, sealed) = row?;
-        match s.keys.open_json::<Slim>(place(CASES, &id), &sealed, "case") {
-            Ok(slim) => out.push((person_id, slim.case_type, slim.status, slim.reported_on)),
-            Err(MigranError::Tampered { .. }) => {}
-            Err(other) => return Err(other),
-        }
-    }
-    Ok(out)
-}
-
-/// A person's cases with their timelines, for the person's export.
-pub(crate) fn details_of(s: &Session<'_>, person_id: &str) -> Result<Vec<CaseDetail>> {
-    load_cases(s, Some(person_id))?
-        .into_iter()
-        .map(|case| load_detail(s, &case.id))
-        .collect()
-}
-
-fn place<'a>(table: &'static str, id: &'a str) -> Place<'a> {
-    Place {
-        table,
-        row: id,
-        column: "data",
-    }
-}
-
-fn case_from(id: String, person_id: String, data: CaseData, opened_at: String, updated_at: String) -> Case {
-    Case {
-        id,
-        person_id,
-        case_type: data.case_type,
-        description: data.description,
-        reported_by: data.reported_by,
-        reported_on: data.reported_on,
-        status: data.status,
-        opened_at,
-        updated_at,
-    }
-}
-
-fn event_from(id: String, case_id: String, data: EventData, recorded_at: String) -> CaseEvent {
-    CaseEvent {
-        id,
-        case_id,
-        date: data.date,
-        change: data.change,
-        note: data.note,
-        actor: data.actor,
-        recorded_at,
-    }
+/// Stores the case as changed now.
+fn store_case(s: &Session<'_>, case: &mut Case) -> Result<()> {
+    case.updated_at = instant_text(s.now);
+    s.upsert(&*case)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::codes::StorageCode;
 
     #[test]
     fn the_workflow_allows_exactly_its_arrows() {
@@ -610,5 +436,49 @@ mod tests {
                 );
             }
         }
+    }
+
+    fn codes<T: StorageCode>() -> String {
+        T::ALL.iter().map(|v| v.code()).collect::<Vec<_>>().join(",")
+    }
+
+    #[test]
+    fn every_stored_code_of_the_case_enums_is_pinned() {
+        assert_eq!(
+            codes::<CaseType>(),
+            "unpaid_wages,abuse,document_seized,missing_contact,detention,trafficking_suspicion,\
+             death_or_illness,deportation,other"
+        );
+        assert_eq!(codes::<CaseStatus>(), "open,referred,in_progress,resolved,closed");
+        assert_eq!(codes::<Reporter>(), "migrant,family,cadre,other");
+        assert_eq!(codes::<Agency>(), "disnaker,kp2mi,kbri,police,ngo,other");
+        assert_eq!(
+            codes::<store::ChangeKind>(),
+            "opened,status_changed,referred,note"
+        );
+        // The lists the report counts by hold every variant, in declaration order.
+        assert_eq!(ALL_CASE_TYPES.as_slice(), CaseType::ALL);
+        assert_eq!(ALL_CASE_STATUSES.as_slice(), CaseStatus::ALL);
+    }
+
+    #[test]
+    fn a_change_is_named_in_json_by_the_code_of_its_kind() {
+        let json = |change: CaseChange| serde_json::to_value(change).unwrap();
+        assert_eq!(json(CaseChange::Opened), "opened");
+        assert_eq!(json(CaseChange::Note), "note");
+        assert_eq!(
+            json(CaseChange::StatusChanged {
+                from: CaseStatus::Open,
+                to: CaseStatus::InProgress
+            }),
+            serde_json::json!({"status_changed": {"from": "open", "to": "in_progress"}})
+        );
+        assert_eq!(
+            json(CaseChange::Referred {
+                agency: Agency::Kp2mi,
+                office: None
+            }),
+            serde_json::json!({"referred": {"agency": "kp2mi", "office": null}})
+        );
     }
 }
