@@ -15,11 +15,16 @@ use crate::vault::Vault;
 
 const MAX_CARD_CONTACTS: usize = 10;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum CardContactRole {
     Family,
     Cadre,
 }
+
+crate::storage_codes!(CardContactRole {
+    Family => "family",
+    Cadre => "cadre",
+});
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct CardContact {

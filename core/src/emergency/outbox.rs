@@ -17,7 +17,7 @@ use crate::vault::Vault;
 /// Failed sends retried this many times before the action stops being pending.
 pub const MAX_ATTEMPTS: u32 = 5;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum ActionStatus {
     /// In the plan, not yet handed to the phone.
     Composed,
@@ -28,6 +28,14 @@ pub enum ActionStatus {
     /// Someone confirmed they got it.
     Acknowledged,
 }
+
+crate::storage_codes!(ActionStatus {
+    Composed => "composed",
+    HandedToOs => "handed_to_os",
+    Sent => "sent",
+    Failed => "failed",
+    Acknowledged => "acknowledged",
+});
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
 pub struct ActionState {

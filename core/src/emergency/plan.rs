@@ -9,7 +9,7 @@ use super::sms::{measure, SmsSize};
 use super::{CardContactRole, EmergencyCard};
 use crate::i18n::Locale;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum EmergencyKind {
     /// Physical or sexual violence, threats.
     Violence,
@@ -24,6 +24,17 @@ pub enum EmergencyKind {
     WantToGoHome,
     Other,
 }
+
+crate::storage_codes!(EmergencyKind {
+    Violence => "violence",
+    Medical => "medical",
+    HeldAgainstWill => "held_against_will",
+    PassportTaken => "passport_taken",
+    UnpaidWages => "unpaid_wages",
+    Detention => "detention",
+    WantToGoHome => "want_to_go_home",
+    Other => "other",
+});
 
 impl EmergencyKind {
     /// Life-threatening kinds call local emergency services first.
@@ -54,14 +65,20 @@ pub struct GeoLocation {
     pub longitude: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum ActionChannel {
     Call,
     Sms,
     WhatsApp,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
+crate::storage_codes!(ActionChannel {
+    Call => "call",
+    Sms => "sms",
+    WhatsApp => "whatsapp",
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum Recipient {
     LocalEmergency,
     /// The Indonesian embassy or consulate (KBRI / KJRI / KDEI).
@@ -71,6 +88,14 @@ pub enum Recipient {
     Family,
     Cadre,
 }
+
+crate::storage_codes!(Recipient {
+    LocalEmergency => "local_emergency",
+    Mission => "mission",
+    NationalHotline => "national_hotline",
+    Family => "family",
+    Cadre => "cadre",
+});
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
 pub struct EmergencyAction {

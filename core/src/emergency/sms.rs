@@ -4,11 +4,16 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum SmsEncoding {
     Gsm7,
     Ucs2,
 }
+
+crate::storage_codes!(SmsEncoding {
+    Gsm7 => "gsm7",
+    Ucs2 => "ucs2",
+});
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct SmsSize {
