@@ -17,6 +17,7 @@ mod contact;
 mod demo;
 mod document;
 mod emergency;
+mod files;
 mod follow_up;
 mod help;
 mod i18n;
