@@ -1,7 +1,8 @@
 //! The command's words to the function that runs them, and what every command shares:
 //! finding and opening the vault, asking before an erasure, reading a choice, saying a
 //! line. The commands themselves live in one module per group: `vault` (init, status,
-//! PIN, wipe), `person`, `contact`, `journey`, `document`, `follow_up`, `consent`,
+//! PIN, wipe), `person`, `person_csv` (the register from and to a spreadsheet),
+//! `contact`, `journey`, `document`, `follow_up`, `consent`,
 //! `visits` (and the agenda), `cases`, `returns`, `screening`, `checklist`, `reports`
 //! (report, audit, a person's export), `emergency`, `demo` and `help`.
 
@@ -51,6 +52,8 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         (Some("screen"), _) => crate::screening::run(args),
         (Some("checklist"), _) => crate::checklist::run(args),
         (Some("person"), Some("export")) => crate::reports::person_export(args),
+        (Some("person"), Some("import")) => crate::person_csv::import(args),
+        (Some("person"), Some("export-csv")) => crate::person_csv::export(args),
         (Some("consent"), _) => crate::consent::run(args),
         (Some("visit"), _) => crate::visits::run(args),
         (Some("agenda"), _) => crate::visits::agenda(args),

@@ -24,6 +24,8 @@ mod i18n;
 mod journey;
 mod output;
 mod person;
+mod person_csv;
+mod progress;
 mod reports;
 mod returns;
 mod screening;
@@ -47,6 +49,12 @@ pub enum CliError {
     Cancelled,
     /// Anything else (a terminal or file problem), named without values.
     Other(String),
+    /// A failure the command explains itself (a file that exists, one that cannot be
+    /// read): exit 1.
+    Failed(Text),
+    /// A file refused as a whole for what it holds (an import with bad rows): exit 5,
+    /// like invalid input.
+    Refused(Text),
 }
 
 impl From<MigranError> for CliError {
@@ -77,7 +85,8 @@ impl CliError {
                 MigranError::NotAllowed { .. } => 6,
                 _ => 1,
             },
-            CliError::Cancelled | CliError::Other(_) => 1,
+            CliError::Refused(_) => 5,
+            CliError::Cancelled | CliError::Other(_) | CliError::Failed(_) => 1,
         }
     }
 
@@ -100,6 +109,12 @@ impl CliError {
             .get()
             .to_string(),
             CliError::Other(what) => t(format!("Gagal: {what}."), format!("Failed: {what}."))
+                .get()
+                .to_string(),
+            CliError::Failed(text) => t(format!("Gagal: {}.", text.id), format!("Failed: {}.", text.en))
+                .get()
+                .to_string(),
+            CliError::Refused(text) => t(format!("Ditolak: {}.", text.id), format!("Refused: {}.", text.en))
                 .get()
                 .to_string(),
         }

@@ -147,6 +147,7 @@ pub(crate) fn field_name(field: &str, locale: Locale) -> String {
         "header" => ("baris judul", "header"),
         "consent" => ("persetujuan pendaftaran", "registration consent"),
         "consent_date" => ("tanggal persetujuan", "consent date"),
+        "separator" => ("pemisah kolom", "column separator"),
         other => (other, other),
     };
     match locale {
