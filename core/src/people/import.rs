@@ -41,12 +41,15 @@ pub const MAX_IMPORT_ROWS: u32 = 100_000;
 pub struct ImportOptions {
     /// Register the good rows and report the others, instead of registering nothing
     /// when a row is bad.
+    #[uniffi(default)]
     pub skip_invalid: bool,
     /// Leave out rows whose NIK is already registered or on an earlier line, instead
     /// of refusing the file.
+    #[uniffi(default)]
     pub skip_duplicates: bool,
     /// Register rows that do not say registration consent was given, without it,
     /// instead of refusing them. The file then needs no consent column.
+    #[uniffi(default)]
     pub without_consent: bool,
 }
 
@@ -141,6 +144,7 @@ pub enum CsvSeparator {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Record)]
 pub struct CsvExportOptions {
     /// Include archived persons.
+    #[uniffi(default)]
     pub include_archived: bool,
     pub separator: CsvSeparator,
 }
