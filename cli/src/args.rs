@@ -9,7 +9,19 @@ use migran_core::{InvalidReason, MigranError};
 use crate::CliError;
 
 /// Options that take no value.
-const FLAGS: &[&str] = &["json", "all", "yes", "undo", "help", "family", "csv"];
+const FLAGS: &[&str] = &[
+    "json",
+    "all",
+    "yes",
+    "undo",
+    "help",
+    "family",
+    "csv",
+    "skip-invalid",
+    "skip-duplicates",
+    "without-consent",
+    "force",
+];
 
 pub struct Args {
     pub vault: Option<OsString>,

@@ -13,14 +13,24 @@ mod cases;
 mod checklist;
 mod commands;
 mod consent;
+mod contact;
 mod demo;
+mod document;
 mod emergency;
+mod files;
+mod follow_up;
+mod help;
 mod i18n;
+mod journey;
 mod output;
+mod person;
+mod person_csv;
+mod progress;
 mod reports;
 mod returns;
 mod screening;
 mod secrets;
+mod vault;
 mod visits;
 
 use std::process::ExitCode;
@@ -39,6 +49,12 @@ pub enum CliError {
     Cancelled,
     /// Anything else (a terminal or file problem), named without values.
     Other(String),
+    /// A failure the command explains itself (a file that exists, one that cannot be
+    /// read): exit 1.
+    Failed(Text),
+    /// A file refused as a whole for what it holds (an import with bad rows): exit 5,
+    /// like invalid input.
+    Refused(Text),
 }
 
 impl From<MigranError> for CliError {
@@ -69,7 +85,8 @@ impl CliError {
                 MigranError::NotAllowed { .. } => 6,
                 _ => 1,
             },
-            CliError::Cancelled | CliError::Other(_) => 1,
+            CliError::Refused(_) => 5,
+            CliError::Cancelled | CliError::Other(_) | CliError::Failed(_) => 1,
         }
     }
 
@@ -92,6 +109,12 @@ impl CliError {
             .get()
             .to_string(),
             CliError::Other(what) => t(format!("Gagal: {what}."), format!("Failed: {what}."))
+                .get()
+                .to_string(),
+            CliError::Failed(text) => t(format!("Gagal: {}.", text.id), format!("Failed: {}.", text.en))
+                .get()
+                .to_string(),
+            CliError::Refused(text) => t(format!("Ditolak: {}.", text.id), format!("Refused: {}.", text.en))
                 .get()
                 .to_string(),
         }

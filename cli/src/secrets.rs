@@ -87,31 +87,8 @@ pub fn remove_device_secret(dir: &Path) {
 }
 
 /// Writes an export (a person's data, the audit log, a report) to `path`, readable by the
-/// owner only, all or nothing: a temporary file beside it is synced, then renamed over.
+/// owner only, all or nothing, replacing what was there (see `files::write_private`).
 pub fn write_private_file(path: &Path, text: &str) -> Result<(), CliError> {
-    let failed = || CliError::Other(path.display().to_string());
-    let name = path.file_name().ok_or_else(failed)?;
-    let mut temporary_name = std::ffi::OsString::from(".");
-    temporary_name.push(name);
-    temporary_name.push(".tmp");
-    let temporary = path.with_file_name(temporary_name);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let written = options.open(&temporary).and_then(|mut file| {
-        file.write_all(text.as_bytes())?;
-        file.sync_all()
-    });
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(failed());
-    }
-    std::fs::rename(&temporary, path).map_err(|_| {
-        let _ = std::fs::remove_file(&temporary);
-        failed()
-    })
+    crate::files::write_private(path, text.as_bytes(), true)
+        .map_err(|_| CliError::Other(path.display().to_string()))
 }

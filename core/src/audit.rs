@@ -87,6 +87,9 @@ pub enum AuditAction {
     Report,
     /// The audit log itself viewed or exported.
     ViewAudit,
+    /// Records registered in one batch (an import from a file): one entry names the batch
+    /// (`record_id`) and how many records it holds (`count`).
+    Import,
 }
 
 crate::storage_codes!(ActorRole {
@@ -108,6 +111,7 @@ crate::storage_codes!(AuditAction {
     Erase => "erase",
     Report => "report",
     ViewAudit => "view_audit",
+    Import => "import",
 });
 
 /// One line of the audit log.
@@ -198,6 +202,33 @@ impl Session<'_> {
             person_id: person_id.map(str::to_string),
             count: Some(u32::try_from(count).unwrap_or(u32::MAX)),
         });
+    }
+
+    /// Runs `work`, which registers a batch of records of `kind` and returns how many,
+    /// and records the batch as one entry naming it (`batch_id`) and its count, in place
+    /// of the entries `work` made for each record. Each record's later reads and writes
+    /// are audited one by one as usual.
+    pub(crate) fn audit_batch(
+        &self,
+        action: AuditAction,
+        kind: RecordKind,
+        batch_id: &str,
+        work: impl FnOnce() -> Result<usize>,
+    ) -> Result<usize> {
+        let mark = self.pending_audit.borrow().len();
+        let count = work()?;
+        let mut pending = self.pending_audit.borrow_mut();
+        pending.truncate(mark);
+        pending.push(PendingEntry {
+            at: self.now,
+            actor: self.actor.cloned(),
+            action,
+            kind,
+            record_id: Some(batch_id.to_string()),
+            person_id: None,
+            count: Some(u32::try_from(count).unwrap_or(u32::MAX)),
+        });
+        Ok(count)
     }
 }
 

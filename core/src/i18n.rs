@@ -140,6 +140,14 @@ pub(crate) fn field_name(field: &str, locale: Locale) -> String {
         "case_type" => ("jenis kasus", "case type"),
         "reported_by" => ("pelapor", "reported by"),
         "out" => ("berkas keluaran", "output file"),
+        // Import of the register from a CSV file.
+        "file" => ("berkas", "file"),
+        "rows" => ("jumlah baris", "number of rows"),
+        "row" => ("baris", "row"),
+        "header" => ("baris judul", "header"),
+        "consent" => ("persetujuan pendaftaran", "registration consent"),
+        "consent_date" => ("tanggal persetujuan", "consent date"),
+        "separator" => ("pemisah kolom", "column separator"),
         other => (other, other),
     };
     match locale {

@@ -5,6 +5,8 @@
 //! `input` turns what people type into checked records; `store` keeps them in
 //! `vault.db` (typed columns, real indexes on NIK, phone and passport numbers).
 
+mod csv;
+mod import;
 mod input;
 mod store;
 
@@ -17,6 +19,10 @@ use crate::time::instant_text;
 use crate::validate;
 use crate::vault::Vault;
 
+pub use import::{
+    import_issue_message, CsvExportOptions, CsvSeparator, ImportIssue, ImportListener, ImportOptions,
+    ImportProblem, ImportReport, ImportStage, ProgressFn, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS,
+};
 pub(crate) use store::{
     all_journeys, all_persons, ensure_person, load_contacts, load_documents, load_journey, load_person,
     report_persons, set_phase, SCHEMA,

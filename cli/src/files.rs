@@ -1,0 +1,127 @@
+//! Files the command writes outside the vault (exports, reports): readable by their
+//! owner only, and whole or not at all.
+
+use std::fs::OpenOptions;
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+
+/// Why a file was not written.
+#[derive(Debug, PartialEq, Eq)]
+pub enum WriteError {
+    /// The file exists and was not to be replaced.
+    Exists,
+    /// Creating, writing or moving the file failed.
+    Failed,
+}
+
+/// Writes `bytes` to `path`, owner-only (mode 0600), atomically: into a new temporary file
+/// in the same folder, created exclusively (`O_EXCL`, so that nothing else, not even a
+/// link planted under its name, can have opened it first), synced, then moved to `path`.
+/// Without `overwrite` an existing `path` is left alone and refused, also when it
+/// appears while the file is being written.
+pub fn write_private(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), WriteError> {
+    let name = path.file_name().ok_or(WriteError::Failed)?;
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !overwrite && path.symlink_metadata().is_ok() {
+        return Err(WriteError::Exists);
+    }
+    let (temporary, mut file) = create_temporary(&folder, name)?;
+    let written = file.write_all(bytes).and_then(|_| file.sync_all());
+    drop(file);
+    let placed = written.and_then(|_| place(&temporary, path, overwrite));
+    let _ = std::fs::remove_file(&temporary);
+    match placed {
+        Ok(()) => {
+            sync_folder(&folder);
+            Ok(())
+        }
+        Err(err) if err.kind() == ErrorKind::AlreadyExists => Err(WriteError::Exists),
+        Err(_) => Err(WriteError::Failed),
+    }
+}
+
+/// A new, empty, owner-only file beside the target, under a name nobody else uses.
+fn create_temporary(folder: &Path, name: &std::ffi::OsStr) -> Result<(PathBuf, std::fs::File), WriteError> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    for attempt in 0..32u32 {
+        let mut temporary_name = std::ffi::OsString::from(".");
+        temporary_name.push(name);
+        temporary_name.push(format!(".{}-{nanos:x}-{attempt}.tmp", std::process::id()));
+        let temporary = folder.join(temporary_name);
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        match options.open(&temporary) {
+            Ok(file) => return Ok((temporary, file)),
+            Err(err) if err.kind() == ErrorKind::AlreadyExists => continue,
+            Err(_) => return Err(WriteError::Failed),
+        }
+    }
+    Err(WriteError::Failed)
+}
+
+/// Moves the written file to `path`. Without `overwrite`, a hard link makes the new name
+/// appear only if it is still free; where links are not supported (a FAT memory stick),
+/// a rename after a last check.
+fn place(temporary: &Path, path: &Path, overwrite: bool) -> std::io::Result<()> {
+    if overwrite {
+        return std::fs::rename(temporary, path);
+    }
+    match std::fs::hard_link(temporary, path) {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == ErrorKind::AlreadyExists => Err(err),
+        Err(_) if path.symlink_metadata().is_ok() => Err(ErrorKind::AlreadyExists.into()),
+        Err(_) => std::fs::rename(temporary, path),
+    }
+}
+
+/// Makes the new name durable (best effort: not every system can sync a folder).
+fn sync_folder(folder: &Path) {
+    #[cfg(unix)]
+    if let Ok(handle) = std::fs::File::open(folder) {
+        let _ = handle.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = folder;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_owner_only_refuses_to_overwrite_unless_asked_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("daftar.csv");
+        write_private(&path, b"one", false).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert_eq!(write_private(&path, b"two", false), Err(WriteError::Exists));
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        write_private(&path, b"two", true).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("daftar.csv")]);
+        assert_eq!(
+            write_private(&dir.path().join("missing/x.csv"), b"x", false),
+            Err(WriteError::Failed)
+        );
+    }
+}

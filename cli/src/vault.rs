@@ -1,0 +1,157 @@
+//! `migran init`, `status`, `unlock-check`, `change-pin` and `wipe`: the vault itself.
+
+use std::sync::Arc;
+
+use migran_core::{MigranError, SystemClock, Vault, VaultSettings};
+use serde_json::json;
+
+use crate::args::Args;
+use crate::commands::{confirm, open_locked, open_unlocked, say, vault_dir};
+use crate::i18n::t;
+use crate::output::print_json;
+use crate::secrets;
+use crate::CliError;
+
+pub fn init(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["kdf-iterations", "free-attempts", "erase-after"])?;
+    args.no_words_after(1)?;
+    let dir = vault_dir(args)?;
+    let defaults = VaultSettings::default();
+    let settings = VaultSettings {
+        kdf_iterations: args
+            .number("kdf-iterations", "kdf_iterations")?
+            .unwrap_or(defaults.kdf_iterations),
+        free_attempts: args
+            .number("free-attempts", "free_attempts")?
+            .unwrap_or(defaults.free_attempts),
+        erase_after_failures: args.number("erase-after", "erase_after_failures")?,
+    };
+    if dir.join("vault.db").exists() {
+        return Err(MigranError::VaultExists.into());
+    }
+    let pin = secrets::read_pin("MIGRAN_PIN", &t("PIN baru: ", "New PIN: "))?;
+    if std::env::var_os("MIGRAN_PIN").is_none() {
+        let again = secrets::read_pin("MIGRAN_PIN", &t("Ulangi PIN: ", "Repeat PIN: "))?;
+        if again != pin {
+            return Err(CliError::usage("kedua PIN tidak sama", "the two PINs differ"));
+        }
+    }
+    let secret = secrets::create_device_secret(&dir)?;
+    let created = Vault::create_with_clock(&dir, &pin, Some(secret), settings, Arc::new(SystemClock));
+    if let Err(err) = created {
+        // A vault that was not made must not leave a stray key file behind.
+        secrets::remove_device_secret(&dir);
+        return Err(err.into());
+    }
+    say(
+        format!(
+            "Brankas dibuat di {}. Kunci perangkat: {}/{}",
+            dir.display(),
+            dir.display(),
+            secrets::DEVICE_SECRET_FILE
+        ),
+        format!(
+            "Vault created in {}. Device key: {}/{}",
+            dir.display(),
+            dir.display(),
+            secrets::DEVICE_SECRET_FILE
+        ),
+    );
+    Ok(())
+}
+
+pub fn status(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    args.no_words_after(1)?;
+    let status = open_locked(args)?.status()?;
+    if args.json {
+        print_json(&json!({
+            "failed_attempts": status.failed_attempts,
+            "retry_after_seconds": status.retry_after_seconds,
+            "uses_device_secret": status.uses_device_secret,
+            "kdf_iterations": status.kdf_iterations,
+            "free_attempts": status.free_attempts,
+            "erase_after_failures": status.erase_after_failures,
+        }));
+        return Ok(());
+    }
+    say(
+        format!("PIN salah berturut-turut: {}", status.failed_attempts),
+        format!("Wrong PINs in a row: {}", status.failed_attempts),
+    );
+    say(
+        format!("Harus menunggu: {} detik", status.retry_after_seconds),
+        format!("Wait before next try: {} seconds", status.retry_after_seconds),
+    );
+    say(
+        format!("Iterasi KDF: {}", status.kdf_iterations),
+        format!("KDF iterations: {}", status.kdf_iterations),
+    );
+    say(
+        format!("PIN salah tanpa menunggu: {}", status.free_attempts),
+        format!("Wrong PINs before a wait: {}", status.free_attempts),
+    );
+    let (device_id, device_en) = if status.uses_device_secret {
+        ("ya", "yes")
+    } else {
+        ("tidak", "no")
+    };
+    say(
+        format!("Memakai kunci perangkat: {device_id}"),
+        format!("Uses a device key: {device_en}"),
+    );
+    let erase = status
+        .erase_after_failures
+        .map_or("-".to_string(), |n| n.to_string());
+    say(
+        format!("Hapus otomatis setelah PIN salah: {erase}"),
+        format!("Erase after wrong PINs: {erase}"),
+    );
+    Ok(())
+}
+
+pub fn unlock_check(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    args.no_words_after(1)?;
+    open_unlocked(args)?;
+    say(
+        "PIN benar; brankas dapat dibuka.",
+        "PIN correct; the vault opens.",
+    );
+    Ok(())
+}
+
+pub fn change_pin(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    args.no_words_after(1)?;
+    let vault = open_locked(args)?;
+    let old = secrets::read_pin("MIGRAN_PIN", &t("PIN lama: ", "Old PIN: "))?;
+    let new = secrets::read_pin("MIGRAN_NEW_PIN", &t("PIN baru: ", "New PIN: "))?;
+    if std::env::var_os("MIGRAN_NEW_PIN").is_none() {
+        let again = secrets::read_pin("MIGRAN_NEW_PIN", &t("Ulangi PIN baru: ", "Repeat new PIN: "))?;
+        if again != new {
+            return Err(CliError::usage("kedua PIN tidak sama", "the two PINs differ"));
+        }
+    }
+    vault.change_pin(old, new)?;
+    say("PIN diganti.", "PIN changed.");
+    Ok(())
+}
+
+pub fn wipe(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["yes"])?;
+    args.no_words_after(1)?;
+    let dir = vault_dir(args)?;
+    let vault = open_locked(args)?;
+    confirm(
+        args,
+        &t(
+            "Hapus SELURUH brankas tanpa bisa dipulihkan? (ya/tidak)",
+            "Erase the WHOLE vault, beyond recovery? (yes/no)",
+        ),
+    )?;
+    vault.wipe()?;
+    secrets::remove_device_secret(&dir);
+    say("Brankas dihapus.", "Vault erased.");
+    Ok(())
+}
