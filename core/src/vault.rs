@@ -333,7 +333,6 @@ impl Vault {
                 settings.erase_after_failures,
             ],
         )?;
-        store::checkpoint(&conn)?;
         let vault = Vault {
             dir: dir.to_path_buf(),
             device_secret,
