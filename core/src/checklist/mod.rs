@@ -26,7 +26,7 @@ use crate::time::{date_text, instant_text};
 use crate::validate;
 use crate::vault::Vault;
 
-pub(crate) use progress::{agenda_signals, progress_on, Completeness, Progress};
+pub(crate) use progress::{agenda_signals, pre_departure_progress, progress_on, Completeness, Progress};
 pub(crate) use store::SCHEMA;
 pub(crate) use view::view_on;
 
