@@ -286,7 +286,7 @@ fn sql(pack: &Pack) -> &ProgressSql {
 /// that apply to the person (a sum of the pack's conditions, no table read) and then
 /// reads only the rows that exist: those of applicable items that are "not applicable"
 /// come off the total, the done and started ones are counted. Probing every item of
-/// every person instead cost twelve times as much.
+/// every person instead took about three times as long (2,500 people).
 ///
 /// Age is counted as `time::age_on` does, on the departure date when it is a real date
 /// and on `?1` (today) otherwise; an unreadable birth date checks no age condition, as
@@ -517,6 +517,25 @@ mod tests {
                 },
             );
         }
+        // A state for an id this pack does not have (as a newer app could leave): no
+        // count sees it.
+        if rng.below(3) == 0 {
+            let unknown = "item_of_a_newer_pack";
+            after.items.insert(
+                unknown.into(),
+                store::StoredItem {
+                    id: store::item_key(person_id, unknown),
+                    person_id: person_id.into(),
+                    item_id: unknown.into(),
+                    state: ItemState::ALL[rng.below(ItemState::ALL.len())],
+                    done_on: None,
+                    done_by: None,
+                    note: None,
+                    document_id: None,
+                    updated_at: "2026-11-20T09:00:00.000Z".into(),
+                },
+            );
+        }
         // A checklist never written has no row at all; leave some that way.
         if rng.below(6) > 0 {
             store::save(s, &before, &after).unwrap();
@@ -640,25 +659,31 @@ mod tests {
     }
 
     #[test]
-    fn a_state_this_build_does_not_know_is_tampered_not_counted() {
+    fn a_state_or_marital_status_this_build_does_not_know_is_tampered_not_counted() {
         let dir = tempfile::tempdir().unwrap();
         let vault = vault(dir.path());
         let pack = pack::pack().unwrap();
-        let journey = journey("p0001", Some("TW"), Some(Sector::Fishing), Some("2027-03-01"));
+        let journeys = [
+            journey("p0001", Some("TW"), Some(Sector::Fishing), Some("2027-03-01")),
+            journey("p0002", Some("TW"), Some(Sector::Fishing), Some("2027-03-01")),
+        ];
         vault
             .write(|s| {
-                s.insert(&person(1, Sex::Female, "1998-04-12"))?;
-                s.insert(&journey)?;
-                random_states(s, pack, "p0001", &mut Lcg(1));
+                for (n, journey) in journeys.iter().enumerate() {
+                    s.insert(&person(n + 1, Sex::Female, "1998-04-12"))?;
+                    s.insert(journey)?;
+                    s.conn.execute(
+                        "INSERT INTO checklists (person_id, pack_version, updated_at) VALUES (?1, 1, 'x')",
+                        [&journey.person_id],
+                    )?;
+                }
                 s.conn.execute(
-                    "INSERT INTO checklists (person_id, pack_version, updated_at) VALUES ('p0001', 1, 'x')
-                     ON CONFLICT (person_id) DO NOTHING",
+                    "INSERT INTO checklist_items (id, person_id, item_id, state, updated_at)
+                     VALUES ('p0001/ktp', 'p0001', 'ktp', 'finished', 'x')",
                     [],
                 )?;
                 s.conn.execute(
-                    "INSERT INTO checklist_items (id, person_id, item_id, state, updated_at)
-                     VALUES ('p0001/ktp', 'p0001', 'ktp', 'finished', 'x')
-                     ON CONFLICT (id) DO UPDATE SET state = 'finished'",
+                    "UPDATE checklists SET marital_status = 'complicated' WHERE person_id = 'p0002'",
                     [],
                 )?;
                 Ok(())
@@ -669,11 +694,17 @@ mod tests {
                 let tampered = Err(MigranError::Tampered {
                     kind: RecordKind::Checklist,
                 });
-                assert_eq!(progress_with(s, pack, "p0001", Some(&journey), today()), tampered);
-                assert_eq!(by_rules(s, pack, "p0001", Some(&journey), today()), tampered);
-                let all = pre_departure_counts(s, pack, today())?;
-                assert!(all[0].damaged);
-                assert_eq!(pre_departure_progress(s, today())?["p0001"], tampered);
+                let all = pre_departure_progress(s, today())?;
+                for journey in &journeys {
+                    let id = journey.person_id.as_str();
+                    assert_eq!(
+                        progress_with(s, pack, id, Some(journey), today()),
+                        tampered,
+                        "{id}"
+                    );
+                    assert_eq!(by_rules(s, pack, id, Some(journey), today()), tampered, "{id}");
+                    assert_eq!(all[id], tampered, "{id}");
+                }
                 Ok(())
             })
             .unwrap();

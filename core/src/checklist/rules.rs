@@ -470,6 +470,19 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn a_checklist_already_on_the_pack_is_left_as_it_is() {
+        // Even a state under an id this pack does not know (a newer app's) stays put.
+        let mut stored = Checklist::empty("p1", 2);
+        stored
+            .items
+            .insert("family_card".into(), saved("family_card", ItemState::Done));
+        stored
+            .items
+            .insert("newer_item".into(), saved("newer_item", ItemState::Done));
+        assert_eq!(migrate(stored.clone(), &second_version()), stored);
+    }
+
+    #[test]
     fn a_replaced_id_does_not_overwrite_a_state_already_stored_under_the_new_id() {
         let mut stored = Checklist::empty("p1", 1);
         stored

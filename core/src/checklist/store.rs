@@ -295,3 +295,153 @@ pub(super) fn subject(s: &Session<'_>, person_id: &str) -> Result<Subject> {
         documents: people::load_documents(s, person_id)?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::checklist::ChecklistItemUpdate;
+    use crate::i18n::Locale;
+    use crate::people::{PersonInput, Sex};
+    use crate::vault::{Vault, VaultSettings};
+
+    struct Fixed;
+
+    impl crate::time::Clock for Fixed {
+        fn now(&self) -> chrono::DateTime<chrono::Utc> {
+            use chrono::TimeZone;
+            chrono::Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap()
+        }
+    }
+
+    fn update(state: ItemState, note: &str) -> ChecklistItemUpdate {
+        ChecklistItemUpdate {
+            state,
+            by: Some("Kader Contoh".into()),
+            note: Some(note.into()),
+            document_id: None,
+        }
+    }
+
+    #[test]
+    fn every_change_of_an_item_is_stored_in_its_one_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = VaultSettings {
+            kdf_iterations: crate::MIN_KDF_ITERATIONS,
+            ..VaultSettings::default()
+        };
+        let vault = Vault::create_with_clock(dir.path(), "246810", None, settings, Arc::new(Fixed)).unwrap();
+        let person = vault
+            .add_person(PersonInput {
+                full_name: "Siti Contoh".into(),
+                nik: "3201000000000001".into(),
+                birth_date: "1998-04-12".into(),
+                sex: Sex::Female,
+                phone: None,
+                address: None,
+                village: "Desa Contoh".into(),
+            })
+            .unwrap();
+        let id = person.id;
+        let ktp =
+            |view: crate::checklist::ChecklistView| view.items.into_iter().find(|i| i.id == "ktp").unwrap();
+        let stored = |vault: &Vault| {
+            vault
+                .read(|s| s.select::<StoredItem, _>("WHERE person_id = ?1", [&id]))
+                .unwrap()
+        };
+
+        vault
+            .set_checklist_item(
+                id.clone(),
+                "ktp".into(),
+                update(ItemState::InProgress, "satu"),
+                Locale::Id,
+            )
+            .unwrap();
+        vault
+            .set_checklist_item(
+                id.clone(),
+                "ktp".into(),
+                update(ItemState::Done, "dua"),
+                Locale::Id,
+            )
+            .unwrap();
+        let done = ktp(vault.checklist(id.clone(), Locale::Id).unwrap());
+        assert_eq!(
+            (done.state, done.note.as_deref(), done.done_by.as_deref()),
+            (ItemState::Done, Some("dua"), Some("Kader Contoh"))
+        );
+        let done_on = done.done_on.clone();
+        assert_eq!(done_on.as_deref(), Some("2026-11-28"), "the day it was done");
+        // Done again (a note corrected): still done since the same day.
+        vault
+            .set_checklist_item(
+                id.clone(),
+                "ktp".into(),
+                update(ItemState::Done, "tiga"),
+                Locale::Id,
+            )
+            .unwrap();
+        let again = ktp(vault.checklist(id.clone(), Locale::Id).unwrap());
+        assert_eq!((again.note.as_deref(), again.done_on), (Some("tiga"), done_on));
+        let rows = stored(&vault);
+        assert_eq!(rows.len(), 1, "one row per person and item");
+        assert_eq!(
+            (rows[0].id.clone(), rows[0].state),
+            (item_key(&id, "ktp"), ItemState::Done)
+        );
+
+        vault
+            .set_checklist_item(
+                id.clone(),
+                "ktp".into(),
+                update(ItemState::NotStarted, "empat"),
+                Locale::Id,
+            )
+            .unwrap();
+        let undone = ktp(vault.checklist(id.clone(), Locale::Id).unwrap());
+        assert_eq!((undone.state, undone.done_on), (ItemState::NotStarted, None));
+        vault
+            .set_marital_status(id.clone(), MaritalStatus::Married, Locale::Id)
+            .unwrap();
+        let facts = vault.read(|s| s.get::<StoredChecklist>(&id)).unwrap();
+        assert_eq!(
+            (facts.pack_version, facts.marital_status),
+            (
+                super::super::pack::pack().unwrap().version,
+                Some(MaritalStatus::Married)
+            )
+        );
+        assert_eq!(stored(&vault)[0].note.as_deref(), Some("empat"));
+
+        // A linked document that is removed leaves no dangling link behind.
+        let document = vault
+            .add_document(
+                id.clone(),
+                crate::people::DocumentInput {
+                    kind: crate::people::DocumentKind::Passport,
+                    number: "C0000001".into(),
+                    issued_on: None,
+                    expires_on: None,
+                },
+            )
+            .unwrap();
+        let linked = ChecklistItemUpdate {
+            document_id: Some(document.id.clone()),
+            ..update(ItemState::InProgress, "lima")
+        };
+        vault
+            .set_checklist_item(id.clone(), "passport".into(), linked, Locale::Id)
+            .unwrap();
+        vault.remove_document(document.id).unwrap();
+        let passport = vault
+            .read(|s| s.get::<StoredItem>(&item_key(&id, "passport")))
+            .unwrap();
+        assert_eq!(
+            (passport.state, passport.document_id),
+            (ItemState::InProgress, None)
+        );
+    }
+}
