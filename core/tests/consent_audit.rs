@@ -364,7 +364,7 @@ fn the_export_holds_everything_about_one_person_and_nobody_else() {
     assert!(items.len() > 10);
     assert!(items
         .iter()
-        .any(|i| i["id"] == "ktp" && i["state"] == "NotStarted"));
+        .any(|i| i["id"] == "ktp" && i["state"] == "not_started"));
     assert_eq!(value["screening"]["screenings"][0]["screened_by"], "Kader Contoh");
     assert_eq!(
         value["screening"]["screenings"][0]["answers"]

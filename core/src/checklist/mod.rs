@@ -1,0 +1,364 @@
+//! The pre-departure checklist that families and cadres follow together. The items are
+//! content (`core/content/checklist/pack.json`): UU 18/2017 requirements and documents
+//! and the practical steps, each with its legal basis or practical source, conditions
+//! and dependencies. Per person the core keeps item states, enforces the dependencies,
+//! computes due dates and warnings from the session's "today", and gives a family view
+//! without sensitive detail.
+//!
+//! Laid out by layer: this file holds the types and the calls the apps make; `pack` is
+//! the content pack and its checks; `rules` decides which items apply, what blocks
+//! what, due dates, warnings and how stored states follow a new pack; `store` keeps the
+//! states in `vault.db` (one typed row per person and item); `progress` counts how far
+//! checklists are in SQL (for the agenda and the village report); `view` builds what
+//! the cadre and the family see.
+
+mod pack;
+mod progress;
+mod rules;
+mod store;
+mod view;
+
+use crate::audit::AuditAction;
+use crate::consent::{self, ConsentPurpose};
+use crate::error::{InvalidReason, MigranError, NotAllowedReason, RecordKind, Result};
+use crate::i18n::Locale;
+use crate::time::{date_text, instant_text};
+use crate::validate;
+use crate::vault::Vault;
+
+pub(crate) use progress::{agenda_signals, pre_departure_progress, progress_on, Completeness, Progress};
+pub(crate) use store::SCHEMA;
+pub(crate) use view::view_on;
+
+/// Where an item stands for one person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ItemState {
+    NotStarted,
+    InProgress,
+    Done,
+    /// Does not concern this person (decided by the cadre).
+    NotApplicable,
+}
+
+/// Marital status decides which permission letters apply (UU 18/2017 Pasal 13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum MaritalStatus {
+    Single,
+    Married,
+    Divorced,
+    Widowed,
+}
+
+/// What an item of the pack is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ItemKind {
+    /// A condition the law sets on the person (age, health, ...).
+    Requirement,
+    /// A document to obtain.
+    Document,
+    /// A practical step (registration, training, orientation).
+    Step,
+}
+
+/// What a warning is about; the message gives the detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum WarningKind {
+    DocumentExpiresBeforeContractEnd,
+    PassportValidityTooShort,
+    DepartureNearItemsMissing,
+    UnderageAtDeparture,
+    ItemOverdue,
+}
+
+crate::storage_codes!(ItemState {
+    NotStarted => "not_started",
+    InProgress => "in_progress",
+    Done => "done",
+    NotApplicable => "not_applicable",
+});
+
+crate::storage_codes!(MaritalStatus {
+    Single => "single",
+    Married => "married",
+    Divorced => "divorced",
+    Widowed => "widowed",
+});
+
+crate::storage_codes!(ItemKind {
+    Requirement => "requirement",
+    Document => "document",
+    Step => "step",
+});
+
+crate::storage_codes!(WarningKind {
+    DocumentExpiresBeforeContractEnd => "document_expires_before_contract_end",
+    PassportValidityTooShort => "passport_validity_too_short",
+    DepartureNearItemsMissing => "departure_near_items_missing",
+    UnderageAtDeparture => "underage_at_departure",
+    ItemOverdue => "item_overdue",
+});
+
+/// A change of one item's state, as the cadre makes it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ChecklistItemUpdate {
+    pub state: ItemState,
+    /// Who did it (a cadre's or officer's name); never in the family view.
+    pub by: Option<String>,
+    pub note: Option<String>,
+    /// A stored identity document of the person that proves the item.
+    pub document_id: Option<String>,
+}
+
+/// One item of a person's checklist, as the cadre sees it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+pub struct ChecklistItem {
+    pub id: String,
+    pub kind: ItemKind,
+    pub title: String,
+    pub explanation: String,
+    pub legal_basis: String,
+    pub state: ItemState,
+    pub done_by: Option<String>,
+    /// `YYYY-MM-DD`: the day the item was marked done (kept while it stays done).
+    pub done_on: Option<String>,
+    /// When the item's state was last set (RFC 3339 UTC).
+    pub updated_at: Option<String>,
+    pub note: Option<String>,
+    pub document_id: Option<String>,
+    pub depends_on: Vec<String>,
+    /// Items this one still waits for (not done and not "not applicable").
+    pub blocked_by: Vec<String>,
+    pub due_date: Option<String>,
+    /// Shown because a condition could not be checked (marital status not recorded).
+    pub condition_unknown: bool,
+}
+
+/// Something the cadre should act on, computed with the session's "today".
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+pub struct ChecklistWarning {
+    pub kind: WarningKind,
+    /// Red: act now; otherwise a caution.
+    pub red: bool,
+    pub item_id: Option<String>,
+    pub message: String,
+}
+
+/// How far the checklist is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+pub struct ChecklistSummary {
+    pub done: u32,
+    /// Items that apply (not "not applicable").
+    pub total: u32,
+    /// Not-done items whose dependencies are met, in pack order.
+    pub next_steps: Vec<String>,
+    /// Not-done items still waiting for another item.
+    pub blocked: Vec<String>,
+    pub red_warnings: u32,
+}
+
+/// An item of an older pack that the current pack no longer asks, kept as history.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+pub struct RetiredItem {
+    pub id: String,
+    pub state: ItemState,
+    pub retired_in_version: u32,
+}
+
+/// A person's checklist for the cadre: every item that applies, in pack order.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+pub struct ChecklistView {
+    pub person_id: String,
+    pub pack_version: u32,
+    pub marital_status: Option<MaritalStatus>,
+    pub items: Vec<ChecklistItem>,
+    pub summary: ChecklistSummary,
+    pub warnings: Vec<ChecklistWarning>,
+    /// Items of an older pack that are no longer asked, kept as history.
+    pub retired: Vec<RetiredItem>,
+}
+
+/// One item in the family's words.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FamilyItem {
+    pub title: String,
+    pub text: String,
+    pub state: ItemState,
+    pub due_date: Option<String>,
+}
+
+/// What a family sees: plain words, states and dates; no NIK, no document numbers, no
+/// notes, no names.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FamilyChecklistView {
+    pub first_name: String,
+    pub done: u32,
+    pub total: u32,
+    pub items: Vec<FamilyItem>,
+    pub next_steps: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+#[uniffi::export]
+impl Vault {
+    /// A person's checklist for the cadre, in the pack's order.
+    pub fn checklist(&self, person_id: String, locale: Locale) -> Result<ChecklistView> {
+        let pack = pack::pack()?;
+        self.read(|s| {
+            let checklist = rules::migrate(store::load(s, &person_id, pack)?, pack);
+            s.audit(AuditAction::Read, RecordKind::Checklist, &person_id, &person_id);
+            let subject = store::subject(s, &person_id)?;
+            Ok(view::cadre_view(
+                &checklist,
+                pack,
+                &subject.context(s.now.date_naive()),
+                locale,
+            ))
+        })
+    }
+
+    /// Sets an item's state. Done needs every item it depends on done (or not
+    /// applicable): otherwise `NotAllowed` with `ChecklistDependency` names them.
+    pub fn set_checklist_item(
+        &self,
+        person_id: String,
+        item_id: String,
+        update: ChecklistItemUpdate,
+        locale: Locale,
+    ) -> Result<ChecklistView> {
+        let pack = pack::pack()?;
+        let by = validate::optional_text("by", update.by.as_deref(), validate::SHORT_TEXT_MAX)?;
+        let note = validate::optional_multiline("note", update.note.as_deref(), validate::LONG_TEXT_MAX)?;
+        self.write(|s| {
+            let stored = store::load(s, &person_id, pack)?;
+            let mut checklist = rules::migrate(stored.clone(), pack);
+            consent::require(s, &person_id, ConsentPurpose::Registration)?;
+            let subject = store::subject(s, &person_id)?;
+            let today = s.now.date_naive();
+            let ctx = subject.context(today);
+            let items = rules::applicable_items(&checklist, pack, &ctx);
+            let item = items
+                .iter()
+                .find(|item| item.def.id == item_id)
+                .ok_or_else(|| MigranError::invalid("item", InvalidReason::BadFormat))?;
+            let missing = rules::blocked_by(item.def, &items);
+            if update.state == ItemState::Done && !missing.is_empty() {
+                return Err(MigranError::not_allowed(NotAllowedReason::ChecklistDependency {
+                    item: item_id.clone(),
+                    missing,
+                }));
+            }
+            if let Some(document_id) = &update.document_id {
+                if !ctx.documents.iter().any(|d| &d.id == document_id) {
+                    return Err(MigranError::NotFound {
+                        kind: RecordKind::Document,
+                    });
+                }
+            }
+            // Done keeps the day it was first marked done; any other state clears it.
+            let done_on = match update.state {
+                ItemState::Done => checklist
+                    .items
+                    .get(&item_id)
+                    .filter(|previous| previous.state == ItemState::Done)
+                    .and_then(|previous| previous.done_on.clone())
+                    .or_else(|| Some(date_text(today))),
+                _ => None,
+            };
+            let row = store::StoredItem {
+                id: store::item_key(&person_id, &item_id),
+                person_id: person_id.clone(),
+                item_id: item_id.clone(),
+                state: update.state,
+                done_on,
+                done_by: by,
+                note,
+                document_id: update.document_id.clone(),
+                updated_at: instant_text(s.now),
+            };
+            checklist.items.insert(item_id.clone(), row);
+            store::save(s, &stored, &checklist)?;
+            s.audit(AuditAction::Update, RecordKind::Checklist, &person_id, &person_id);
+            Ok(view::cadre_view(&checklist, pack, &ctx, locale))
+        })
+    }
+
+    /// Marital status decides which permission letters apply (UU 18/2017 Pasal 13).
+    pub fn set_marital_status(
+        &self,
+        person_id: String,
+        status: MaritalStatus,
+        locale: Locale,
+    ) -> Result<ChecklistView> {
+        let pack = pack::pack()?;
+        self.write(|s| {
+            let stored = store::load(s, &person_id, pack)?;
+            let mut checklist = rules::migrate(stored.clone(), pack);
+            consent::require(s, &person_id, ConsentPurpose::Registration)?;
+            checklist.marital_status = Some(status);
+            store::save(s, &stored, &checklist)?;
+            s.audit(AuditAction::Update, RecordKind::Checklist, &person_id, &person_id);
+            let subject = store::subject(s, &person_id)?;
+            Ok(view::cadre_view(
+                &checklist,
+                pack,
+                &subject.context(s.now.date_naive()),
+                locale,
+            ))
+        })
+    }
+
+    /// The same checklist in plain words for the family: no NIK, no document numbers,
+    /// no notes, no names of who did what. Needs the person's consent to share with
+    /// their family (`NotAllowed` with `ConsentMissing`/`ConsentWithdrawn` otherwise).
+    pub fn family_checklist(&self, person_id: String, locale: Locale) -> Result<FamilyChecklistView> {
+        let pack = pack::pack()?;
+        self.read(|s| {
+            let checklist = rules::migrate(store::load(s, &person_id, pack)?, pack);
+            consent::require(s, &person_id, ConsentPurpose::ShareWithFamily)?;
+            s.audit(
+                AuditAction::Read,
+                RecordKind::FamilyChecklist,
+                &person_id,
+                &person_id,
+            );
+            let subject = store::subject(s, &person_id)?;
+            let ctx = subject.context(s.now.date_naive());
+            let cadre = view::cadre_view(&checklist, pack, &ctx, locale);
+            Ok(view::family_view(&cadre, pack, &subject.person, locale))
+        })
+    }
+
+    /// The version of the checklist pack this build carries.
+    pub fn checklist_pack_version(&self) -> Result<u32> {
+        Ok(pack::pack()?.version)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::codes::StorageCode;
+
+    fn codes<T: StorageCode>() -> String {
+        T::ALL.iter().map(|v| v.code()).collect::<Vec<_>>().join(",")
+    }
+
+    #[test]
+    fn every_stored_code_of_the_checklist_enums_is_pinned() {
+        assert_eq!(
+            codes::<ItemState>(),
+            "not_started,in_progress,done,not_applicable"
+        );
+        assert_eq!(codes::<MaritalStatus>(), "single,married,divorced,widowed");
+        assert_eq!(codes::<ItemKind>(), "requirement,document,step");
+        assert_eq!(
+            codes::<WarningKind>(),
+            "document_expires_before_contract_end,passport_validity_too_short,\
+             departure_near_items_missing,underage_at_departure,item_overdue"
+        );
+        assert_eq!(
+            serde_json::to_string(&ItemState::NotApplicable).unwrap(),
+            "\"not_applicable\""
+        );
+    }
+}
