@@ -76,7 +76,17 @@ fn plain_register(tx: &Connection, i: u32, now: &str) {
              created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?9)",
     )
     .unwrap()
-    .execute(params![id, p.full_name, p.nik, p.birth_date, sex, p.phone, p.address, p.village, now])
+    .execute(params![
+        id,
+        p.full_name,
+        p.nik,
+        p.birth_date,
+        sex,
+        p.phone,
+        p.address,
+        p.village,
+        now
+    ])
     .unwrap();
     let consent_id = format!("c{i:031x}");
     tx.prepare_cached(
@@ -271,11 +281,22 @@ fn lookups(c: &mut Criterion) {
         let niks = spread_niks(size);
         for nik in &niks {
             assert_eq!(plain_find(&plain, nik).len(), 1);
-            assert_eq!(vault.find_persons(Lookup::Nik { nik: nik.clone() }).unwrap().len(), 1);
+            assert_eq!(
+                vault
+                    .find_persons(Lookup::Nik { nik: nik.clone() })
+                    .unwrap()
+                    .len(),
+                1
+            );
         }
         let next = AtomicU32::new(0);
         group.bench_with_input(BenchmarkId::new("plaintext", size), &niks, |b, niks| {
-            b.iter(|| plain_find(&plain, &niks[next.fetch_add(1, Ordering::Relaxed) as usize % niks.len()]))
+            b.iter(|| {
+                plain_find(
+                    &plain,
+                    &niks[next.fetch_add(1, Ordering::Relaxed) as usize % niks.len()],
+                )
+            })
         });
         group.bench_with_input(BenchmarkId::new("vault", size), &niks, |b, niks| {
             b.iter(|| {

@@ -184,55 +184,22 @@ fn wrap_aad(context: &str) -> Vec<u8> {
     aad
 }
 
-/// The keys an unlocked vault holds, all derived from the data key (DEK).
+/// The key an unlocked vault needs, derived from the data key (DEK): the raw page key of
+/// `vault.db`. SQLCipher keeps it from the moment the file is opened; the core drops its
+/// copy right after.
 pub(crate) struct DataKeys {
-    /// The raw page key of `vault.db` (SQLCipher).
     page: SecretKey,
-    seal: LessSafeKey,
 }
 
 impl DataKeys {
     pub(crate) fn from_dek(dek: &SecretKey) -> Result<Self> {
-        let page = derive_subkey(dek.expose(), &[], "migran/v2/page-key")?;
-        let seal_key = derive_subkey(dek.expose(), &[], "migran/v1/seal")?;
         Ok(DataKeys {
-            page,
-            seal: aead_key(seal_key.expose())?,
+            page: derive_subkey(dek.expose(), &[], "migran/v2/page-key")?,
         })
     }
 
     pub(crate) fn page_key(&self) -> &SecretKey {
         &self.page
-    }
-
-    pub(crate) fn seal(&self, place: Place<'_>, plaintext: &[u8]) -> Result<Vec<u8>> {
-        seal_with(&self.seal, &place.aad(), plaintext)
-    }
-
-    /// Opens a sealed value; `Tampered` (naming only the record kind) when it was
-    /// altered or moved from another place.
-    pub(crate) fn open(&self, place: Place<'_>, sealed: &[u8], kind: &str) -> Result<Vec<u8>> {
-        open_with(&self.seal, &place.aad(), sealed).ok_or_else(|| MigranError::tampered(kind))
-    }
-
-    pub(crate) fn seal_json<T: serde::Serialize>(&self, place: Place<'_>, value: &T) -> Result<Vec<u8>> {
-        let mut plain =
-            serde_json::to_vec(value).map_err(|_| MigranError::internal("encoding a record failed"))?;
-        let sealed = self.seal(place, &plain);
-        plain.iter_mut().for_each(|b| *b = 0);
-        sealed
-    }
-
-    pub(crate) fn open_json<T: serde::de::DeserializeOwned>(
-        &self,
-        place: Place<'_>,
-        sealed: &[u8],
-        kind: &str,
-    ) -> Result<T> {
-        let mut plain = self.open(place, sealed, kind)?;
-        let value = serde_json::from_slice(&plain).map_err(|_| MigranError::tampered(kind));
-        plain.iter_mut().for_each(|b| *b = 0);
-        value
     }
 }
 
@@ -318,12 +285,12 @@ pub const MAX_KDF_ITERATIONS: u32 = 10_000_000;
 mod tests {
     use super::*;
 
-    fn keys() -> DataKeys {
-        DataKeys::from_dek(&SecretKey::random().unwrap()).unwrap()
+    fn keys() -> DeviceKey {
+        DeviceKey::from_device_secret(SecretKey::random().unwrap().expose(), "migran/test").unwrap()
     }
 
     const PLACE: Place<'static> = Place {
-        table: "persons",
+        table: "emergency_alerts",
         row: "abc",
         column: "data",
     };

@@ -135,7 +135,6 @@ struct State {
 struct Unlocked {
     /// `vault.db`, opened with the page key; closed (and its page cache freed) at lock.
     conn: Connection,
-    keys: DataKeys,
     /// Who is using the vault, for the audit log; forgotten on lock.
     actor: Option<Actor>,
     /// Audit entries of reads not yet stored (see [`Vault::read`]).
@@ -143,14 +142,13 @@ struct Unlocked {
 }
 
 /// What a capability module gets while the vault is unlocked: the records' connection
-/// (inside a transaction for writes), the locked store's connection, the data keys, the
-/// current time and the actor. Audit entries made with [`Session::audit`] are collected
+/// (inside a transaction for writes), the locked store's connection, the current time and
+/// the actor. Audit entries made with [`Session::audit`] are collected
 /// here and stored when the session ends well.
 pub(crate) struct Session<'a> {
     pub conn: &'a Connection,
     /// `locked.db`: the emergency card, settings, outbox and content packs.
     pub locked: &'a Connection,
-    pub keys: &'a DataKeys,
     pub now: DateTime<Utc>,
     pub actor: Option<&'a Actor>,
     pub(crate) pending_audit: std::cell::RefCell<Vec<PendingEntry>>,
@@ -198,11 +196,14 @@ impl Vault {
     pub fn unlock(&self, pin: String) -> Result<()> {
         let mut state = self.state();
         let dek = self.verify_pin(locked_connection(&state)?, &pin)?;
-        let keys = DataKeys::from_dek(&dek)?;
-        let conn = store::open(&self.dir, Database::Main, keys.page_key(), false)?;
+        let conn = store::open(
+            &self.dir,
+            Database::Main,
+            DataKeys::from_dek(&dek)?.page_key(),
+            false,
+        )?;
         state.open = Some(Unlocked {
             conn,
-            keys,
             actor: None,
             read_audit: Vec::new(),
         });
@@ -306,8 +307,7 @@ impl Vault {
 
         let vault_id = crypto::new_row_id()?;
         let dek = SecretKey::random()?;
-        let keys = DataKeys::from_dek(&dek)?;
-        let conn = store::open(dir, Database::Main, keys.page_key(), true)?;
+        let conn = store::open(dir, Database::Main, DataKeys::from_dek(&dek)?.page_key(), true)?;
         conn.execute(
             "INSERT INTO vault_meta (id, data_version) VALUES (1, ?1)",
             params![newest_data_version(store::DATA_MIGRATIONS)],
@@ -341,7 +341,6 @@ impl Vault {
                 locked: Some(locked),
                 open: Some(Unlocked {
                     conn,
-                    keys,
                     actor: None,
                     read_audit: Vec::new(),
                 }),
@@ -395,7 +394,7 @@ impl Vault {
         self.device_secret.as_deref()
     }
 
-    /// Runs `read` with the unlocked keys, without a transaction: each statement sees a
+    /// Runs `read` on the unlocked records, without a transaction: each statement sees a
     /// consistent state and this handle's writers are kept out by the mutex.
     ///
     /// A read must not cost a durable commit: its audit entries wait in memory and are
@@ -411,7 +410,6 @@ impl Vault {
         let session = Session {
             conn: &open.conn,
             locked,
-            keys: &open.keys,
             now,
             actor: open.actor.as_ref(),
             pending_audit: Default::default(),
@@ -437,7 +435,6 @@ impl Vault {
         let locked = locked.as_ref().ok_or(MigranError::Erased)?;
         let Unlocked {
             conn,
-            keys,
             actor,
             read_audit,
         } = open.as_mut().ok_or(MigranError::Locked)?;
@@ -445,7 +442,6 @@ impl Vault {
         let session = Session {
             conn: &tx,
             locked,
-            keys,
             now: self.clock.now(),
             actor: actor.as_ref(),
             pending_audit: Default::default(),
@@ -609,7 +605,6 @@ fn store_read_audit(open: &mut Unlocked, locked: &Connection, now: DateTime<Utc>
     let session = Session {
         conn: &tx,
         locked,
-        keys: &open.keys,
         now,
         actor: open.actor.as_ref(),
         pending_audit: Default::default(),

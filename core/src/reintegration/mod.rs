@@ -285,7 +285,7 @@ fn needs(given: &[ReintegrationNeed]) -> JsonList<ReintegrationNeed> {
     let mut needs = given.to_vec();
     needs.sort();
     needs.dedup();
-    JsonList(needs)
+    crate::store::codes::JsonColumn(needs)
 }
 
 fn follow_up_date(text: Option<&str>, returned: NaiveDate) -> Result<Option<String>> {

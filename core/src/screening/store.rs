@@ -6,9 +6,7 @@
 //! their storage codes (`"no"`, `"critical"`), never as Rust names.
 
 use chrono::NaiveDate;
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, Value, ValueRef};
 use rusqlite::{params, Row, ToSql};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::rules::{self, RecordFacts};
@@ -16,6 +14,7 @@ use super::{Answer, FiredFlag, FollowUp, RiskLevel, ScreeningAnswer, ScreeningRe
 use crate::error::{RecordKind, Result};
 use crate::i18n::LocalizedText;
 use crate::people;
+use crate::store::codes::JsonColumn;
 use crate::store::codes::StorageCode;
 use crate::store::kernel::{storage_error, stored_sql, Stored};
 use crate::time::{date_text, parse_date};
@@ -59,26 +58,6 @@ pub(crate) const SCHEMA: &str = r#"
         WHERE done = 0;
 "#;
 
-/// A JSON TEXT column holding a `T`. A value that does not parse reads as a conversion
-/// failure, which the kernel reports as `Tampered`.
-struct Json<T>(T);
-
-impl<T: Serialize> ToSql for Json<T> {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        let text = serde_json::to_string(&self.0)
-            .map_err(|err| rusqlite::Error::ToSqlConversionFailure(Box::new(err)))?;
-        Ok(ToSqlOutput::Owned(Value::Text(text)))
-    }
-}
-
-impl<T: DeserializeOwned> FromSql for Json<T> {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        serde_json::from_str(value.as_str()?)
-            .map(Json)
-            .map_err(|err| FromSqlError::Other(Box::new(err)))
-    }
-}
-
 /// An answer in the `answers` column: `["work_visa", "no"]`.
 type StoredAnswer = (String, Answer);
 
@@ -105,10 +84,10 @@ struct StoredScreening {
     risk_level: RiskLevel,
     complete: bool,
     catalogue_version: u32,
-    answers: Json<Vec<StoredAnswer>>,
-    flags: Json<Vec<StoredFlag>>,
-    undecided_flags: Json<Vec<String>>,
-    unknown_questions: Json<Vec<String>>,
+    answers: JsonColumn<Vec<StoredAnswer>>,
+    flags: JsonColumn<Vec<StoredFlag>>,
+    undecided_flags: JsonColumn<Vec<String>>,
+    unknown_questions: JsonColumn<Vec<String>>,
 }
 
 impl Stored for StoredScreening {
@@ -166,14 +145,14 @@ impl From<&ScreeningRecord> for StoredScreening {
             risk_level: result.level,
             complete: result.complete,
             catalogue_version: result.catalogue_version,
-            answers: Json(
+            answers: JsonColumn(
                 record
                     .answers
                     .iter()
                     .map(|a| (a.question_id.clone(), a.answer))
                     .collect(),
             ),
-            flags: Json(
+            flags: JsonColumn(
                 result
                     .flags
                     .iter()
@@ -188,8 +167,8 @@ impl From<&ScreeningRecord> for StoredScreening {
                     })
                     .collect(),
             ),
-            undecided_flags: Json(result.undecided_flags.clone()),
-            unknown_questions: Json(result.unknown_questions.clone()),
+            undecided_flags: JsonColumn(result.undecided_flags.clone()),
+            unknown_questions: JsonColumn(result.unknown_questions.clone()),
         }
     }
 }
@@ -520,7 +499,7 @@ mod tests {
     fn a_list_column_that_does_not_parse_is_a_conversion_failure() {
         let conn = tables();
         let mut row = StoredScreening::from(&record());
-        row.answers = Json(vec![("work_visa".into(), Answer::Yes)]);
+        row.answers = JsonColumn(vec![("work_visa".into(), Answer::Yes)]);
         conn.execute(StoredScreening::INSERT, row.values().as_slice())
             .unwrap();
         conn.execute("UPDATE screenings SET answers = '[[\"work_visa\",\"Yes\"]]'", [])

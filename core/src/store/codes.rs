@@ -72,3 +72,28 @@ macro_rules! storage_codes {
         }
     };
 }
+
+/// A JSON TEXT column holding a `T` (a short list of names or codes, a small nested
+/// value). Enums in it are written by their storage codes (their serde form), never by
+/// Rust names. A value that does not parse reads as a conversion failure, which the
+/// kernel reports as `Tampered` for the record's kind.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct JsonColumn<T>(pub T);
+
+impl<T: serde::Serialize> rusqlite::ToSql for JsonColumn<T> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        let text = serde_json::to_string(&self.0)
+            .map_err(|err| rusqlite::Error::ToSqlConversionFailure(Box::new(err)))?;
+        Ok(rusqlite::types::ToSqlOutput::Owned(rusqlite::types::Value::Text(
+            text,
+        )))
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> rusqlite::types::FromSql for JsonColumn<T> {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        serde_json::from_str(value.as_str()?)
+            .map(JsonColumn)
+            .map_err(|err| rusqlite::types::FromSqlError::Other(Box::new(err)))
+    }
+}

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::store::{JsonList, StoredVisit, StoredVisitFollowUp};
+use super::store::{StoredVisit, StoredVisitFollowUp};
 use super::VisitInput;
 use crate::crypto::new_row_id;
 use crate::error::{InvalidReason, MigranError, Result};
@@ -80,8 +80,8 @@ pub(super) fn new_visit(
         person_id: person_id.to_string(),
         date: date_text(date),
         cadre,
-        present: JsonList(present),
-        topics: JsonList(topics),
+        present: crate::store::codes::JsonColumn(present),
+        topics: crate::store::codes::JsonColumn(topics),
         observations,
         next_visit_on,
         created_at: created_at.clone(),

@@ -4,14 +4,12 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, Value, ValueRef};
 use rusqlite::{Row, ToSql};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 use super::{Visit, VisitFollowUp, VisitTopic};
 use crate::agenda::{AgendaContext, AgendaKind, Signal};
 use crate::error::{RecordKind, Result};
+use crate::store::codes::JsonColumn;
 use crate::store::kernel::{storage_error, stored_sql, Stored};
 use crate::time::{date_text, parse_stored_date};
 use crate::vault::Session;
@@ -47,27 +45,8 @@ pub(crate) const SCHEMA: &str = r#"
     CREATE INDEX visit_follow_ups_open ON visit_follow_ups (due_on) WHERE done_on IS NULL;
 "#;
 
-/// A short list (names, topics, needs) kept in one TEXT column as a JSON array. Enums in
-/// it are written by their storage codes (their serde form), never by Rust names. A value
-/// that does not parse reads as `Tampered`. Used by visits and reintegration.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub(crate) struct JsonList<T>(pub Vec<T>);
-
-impl<T: Serialize> ToSql for JsonList<T> {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        let text = serde_json::to_string(&self.0)
-            .map_err(|err| rusqlite::Error::ToSqlConversionFailure(Box::new(err)))?;
-        Ok(ToSqlOutput::Owned(Value::Text(text)))
-    }
-}
-
-impl<T: DeserializeOwned> FromSql for JsonList<T> {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        serde_json::from_str(value.as_str()?)
-            .map(JsonList)
-            .map_err(|err| FromSqlError::Other(Box::new(err)))
-    }
-}
+/// A short list (names, topics, needs) kept in one TEXT column as a JSON array.
+pub(crate) type JsonList<T> = JsonColumn<Vec<T>>;
 
 /// A visit as its row holds it (the follow-ups are rows of their own).
 pub(super) struct StoredVisit {
