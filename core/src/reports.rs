@@ -1,5 +1,5 @@
 //! The village report: counts the village sends upward (to the kabupaten), never a name,
-//! an id or any other personal data. Made after unlock by decrypting what it counts.
+//! an id or any other personal data. Made after unlock as SQL aggregates over the records.
 //!
 //! What is counted (docs/cadre-work.md, docs/decisions/0005-consent.md):
 //! - only people who are not archived and whose `Reporting` consent is given; the
@@ -13,17 +13,18 @@
 //!   incomplete, not started), from the checklist;
 //! - screenings by risk level: each counted person's latest screening in the period.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
 use crate::audit::AuditAction;
-use crate::cases::{self, ALL_CASE_STATUSES, ALL_CASE_TYPES};
-use crate::consent::{self, ConsentPurpose};
+use crate::cases::{CaseStatus, CaseType, ALL_CASE_STATUSES, ALL_CASE_TYPES};
 use crate::error::{InvalidReason, MigranError, RecordKind, Result};
 use crate::i18n::Locale;
-use crate::people::{self, Journey, Phase, Sex};
-use crate::reintegration::{self, ALL_NEEDS, ALL_RETURN_REASONS, ALL_SERVICE_KINDS};
+use crate::people::{self, Phase, Sex};
+use crate::reintegration::{
+    ReintegrationNeed, ReturnReason, ServiceKind, ALL_NEEDS, ALL_RETURN_REASONS, ALL_SERVICE_KINDS,
+};
 use crate::report_format::csv_line;
 use crate::time::{date_text, instant_text, parse_date};
 use crate::vault::{Session, Vault};
@@ -103,33 +104,27 @@ impl Period {
     }
 }
 
-/// What a report section function gets: who is counted, the period, the journeys, and
-/// the day the report is made.
-pub(crate) struct ReportScope<'a> {
-    pub counted: &'a HashSet<String>,
-    pub period: &'a Period,
-    pub journeys: &'a HashMap<String, Journey>,
-    pub today: chrono::NaiveDate,
-}
-
 /// Each counted person in pre-departure (now): is their checklist complete, incomplete
 /// or not started. A checklist that cannot be opened is not counted.
-fn pre_departure_completeness(s: &Session<'_>, scope: &ReportScope<'_>) -> Result<Vec<ReportCount>> {
+fn pre_departure_completeness(s: &Session<'_>) -> Result<Vec<ReportCount>> {
     use crate::checklist::{self, Completeness};
+    let today = s.now.date_naive();
     // Every pre-departure checklist counted in one SQL query.
-    let all = checklist::pre_departure_progress(s, scope.today)?;
+    let all = checklist::pre_departure_progress(s, today)?;
     let mut counts = BTreeMap::new();
-    for person_id in scope.counted {
-        let Some(journey) = scope
-            .journeys
-            .get(person_id)
-            .filter(|journey| journey.phase == Phase::PreDeparture)
-        else {
-            continue;
-        };
-        let progress = match all.get(person_id) {
+    let counted_in_pre_departure: Vec<String> = column(
+        s,
+        "SELECT c.person_id FROM temp.report_counted c
+         JOIN journeys j ON j.person_id = c.person_id WHERE j.phase = 'pre_departure'",
+        [],
+    )?;
+    for person_id in counted_in_pre_departure {
+        let progress = match all.get(&person_id) {
             Some(progress) => progress.clone(),
-            None => checklist::progress_on(s, person_id, Some(journey), scope.today),
+            None => {
+                let journey = people::load_journey(s, &person_id)?;
+                checklist::progress_on(s, &person_id, journey.as_ref(), today)
+            }
         };
         match progress {
             Ok(progress) => bump(&mut counts, Completeness::of(progress).code()),
@@ -151,10 +146,14 @@ fn pre_departure_completeness(s: &Session<'_>, scope: &ReportScope<'_>) -> Resul
 }
 
 /// The latest screening in the period of each counted person, by risk level.
-fn screenings_by_risk(s: &Session<'_>, scope: &ReportScope<'_>) -> Result<Vec<ReportCount>> {
+fn screenings_by_risk(
+    s: &Session<'_>,
+    counted: &HashSet<String>,
+    period: &Period,
+) -> Result<Vec<ReportCount>> {
     use crate::screening::{self, RiskLevel};
     let mut counts = BTreeMap::new();
-    for level in screening::latest_levels(s, scope.counted, |day| scope.period.contains(day))? {
+    for level in screening::latest_levels(s, counted, |day| period.contains(day))? {
         bump(&mut counts, level);
     }
     Ok(fixed(
@@ -328,117 +327,164 @@ fn bump<K: Ord>(map: &mut BTreeMap<K, u32>, key: K) {
     *map.entry(key).or_insert(0) += 1;
 }
 
+/// Who is counted, materialised once per report in a temporary (in-memory) table that
+/// every section joins: not archived, and the latest `reporting` consent given.
+const COUNTED: &str = "
+    CREATE TEMP TABLE IF NOT EXISTS report_counted (person_id TEXT PRIMARY KEY) WITHOUT ROWID;
+    DELETE FROM temp.report_counted;
+    INSERT INTO temp.report_counted
+    SELECT p.id FROM persons p
+    JOIN (
+        SELECT person_id, given,
+               ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY date DESC, rowid DESC) AS latest
+        FROM consents WHERE purpose = 'reporting'
+    ) r ON r.person_id = p.id AND r.latest = 1 AND r.given = 1
+    WHERE p.archived = 0;";
+
+/// The sections are SQL aggregates over the records (`GROUP BY`), joined with
+/// `temp.report_counted`. Dates are ISO text, so a period is a text range; `?1`/`?2`
+/// are the period's ends, each open when NULL.
 pub(crate) fn build(s: &Session<'_>, period: &Period) -> Result<VillageReport> {
-    let consents = consent::all_current(s)?;
-    let journeys = people::all_journeys(s)?;
-    let mut counted = HashSet::new();
-    let mut not_counted = 0u32;
-    let mut by_phase = BTreeMap::new();
-    let mut by_sex = BTreeMap::new();
-    let mut by_destination: BTreeMap<String, u32> = BTreeMap::new();
-    let mut by_sector: BTreeMap<String, u32> = BTreeMap::new();
-    let mut departures = 0u32;
-    for person in people::report_persons(s)? {
-        if person.archived {
-            continue;
-        }
-        let reporting = consents
-            .get(&person.id)
-            .is_some_and(|given| consent::is_given(given, ConsentPurpose::Reporting));
-        if !reporting {
-            not_counted += 1;
-            continue;
-        }
-        let journey = journeys.get(&person.id);
-        let phase = journey.map_or(Phase::Prospective, |j| j.phase);
-        bump(&mut by_phase, phase);
-        bump(&mut by_sex, person.sex);
-        if let Some(journey) = journey {
-            if matches!(phase, Phase::PreDeparture | Phase::Abroad) {
-                let country = journey
-                    .destination_country
-                    .clone()
-                    .unwrap_or_else(|| "unknown".to_string());
-                bump(&mut by_destination, country);
-                let sector = journey
-                    .sector
-                    .map_or_else(|| "unknown".to_string(), |sector| code(&sector));
-                bump(&mut by_sector, sector);
-            }
-            if journey
-                .departure_date
-                .as_deref()
-                .is_some_and(|d| period.contains(d))
-            {
-                departures += 1;
-            }
-        }
-        counted.insert(person.id);
-    }
+    s.conn.execute_batch(COUNTED)?;
+    let report = sections_of(s, period);
+    // The list of who was counted is not kept once the report is made.
+    s.conn.execute_batch("DELETE FROM temp.report_counted;")?;
+    report
+}
 
-    let mut cases_by_type = BTreeMap::new();
-    let mut cases_by_status = BTreeMap::new();
-    let mut cases_in_period = 0u32;
-    for (person_id, case_type, status, reported_on) in cases::report_rows(s)? {
-        if counted.contains(&person_id) && period.contains(&reported_on) {
-            cases_in_period += 1;
-            bump(&mut cases_by_type, case_type);
-            bump(&mut cases_by_status, status);
-        }
-    }
-
-    let mut returns_by_reason = BTreeMap::new();
-    let mut needs = BTreeMap::new();
-    let mut returns_in_period = 0u32;
-    for facts in reintegration::report_returns(s)? {
-        if counted.contains(&facts.person_id) && period.contains(&facts.return_date) {
-            returns_in_period += 1;
-            bump(&mut returns_by_reason, facts.reason);
-            for need in facts.needs {
-                bump(&mut needs, need);
-            }
-        }
-    }
-    let mut services_by_kind = BTreeMap::new();
-    let mut services_in_period = 0u32;
-    for (person_id, date, kind) in reintegration::report_services(s)? {
-        if counted.contains(&person_id) && period.contains(&date) {
-            services_in_period += 1;
-            bump(&mut services_by_kind, kind);
-        }
-    }
-
-    let scope = ReportScope {
-        counted: &counted,
-        period,
-        journeys: &journeys,
-        today: s.now.date_naive(),
-    };
-    let completeness = pre_departure_completeness(s, &scope)?;
-    let screenings = screenings_by_risk(s, &scope)?;
-
+fn sections_of(s: &Session<'_>, period: &Period) -> Result<VillageReport> {
+    let ends = rusqlite::params![period.from, period.to];
+    let counted_ids: HashSet<String> = column(s, "SELECT person_id FROM temp.report_counted", [])?
+        .into_iter()
+        .collect();
+    let not_archived: u32 =
+        s.conn
+            .query_row("SELECT count(*) FROM persons WHERE archived = 0", [], |row| {
+                row.get(0)
+            })?;
+    let by_phase = grouped::<Phase>(
+        s,
+        "SELECT coalesce(j.phase, 'prospective'), count(*) FROM temp.report_counted c
+         LEFT JOIN journeys j ON j.person_id = c.person_id GROUP BY 1",
+        [],
+    )?;
+    let by_sex = grouped::<Sex>(
+        s,
+        "SELECT p.sex, count(*) FROM temp.report_counted c JOIN persons p ON p.id = c.person_id GROUP BY 1",
+        [],
+    )?;
+    let by_destination = grouped::<String>(
+        s,
+        "SELECT coalesce(j.destination_country, 'unknown'), count(*) FROM temp.report_counted c
+         JOIN journeys j ON j.person_id = c.person_id
+         WHERE j.phase IN ('pre_departure', 'abroad') GROUP BY 1",
+        [],
+    )?;
+    let by_sector = grouped::<String>(
+        s,
+        "SELECT coalesce(j.sector, 'unknown'), count(*) FROM temp.report_counted c
+         JOIN journeys j ON j.person_id = c.person_id
+         WHERE j.phase IN ('pre_departure', 'abroad') GROUP BY 1",
+        [],
+    )?;
+    let departures: u32 = s.conn.query_row(
+        "SELECT count(*) FROM temp.report_counted c JOIN journeys j ON j.person_id = c.person_id
+         WHERE j.departure_date IS NOT NULL
+           AND (?1 IS NULL OR j.departure_date >= ?1) AND (?2 IS NULL OR j.departure_date <= ?2)",
+        ends,
+        |row| row.get(0),
+    )?;
+    let in_period =
+        |column: &str| format!("(?1 IS NULL OR {column} >= ?1) AND (?2 IS NULL OR {column} <= ?2)");
+    let cases_by_type = grouped::<CaseType>(
+        s,
+        &format!(
+            "SELECT k.case_type, count(*) FROM cases k JOIN temp.report_counted c ON c.person_id = k.person_id
+             WHERE {} GROUP BY 1",
+            in_period("k.reported_on")
+        ),
+        ends,
+    )?;
+    let cases_by_status = grouped::<CaseStatus>(
+        s,
+        &format!(
+            "SELECT k.status, count(*) FROM cases k JOIN temp.report_counted c ON c.person_id = k.person_id
+             WHERE {} GROUP BY 1",
+            in_period("k.reported_on")
+        ),
+        ends,
+    )?;
+    let returns_by_reason = grouped::<ReturnReason>(
+        s,
+        &format!(
+            "SELECT r.reason, count(*) FROM returns r JOIN temp.report_counted c ON c.person_id = r.person_id
+             WHERE {} GROUP BY 1",
+            in_period("r.return_date")
+        ),
+        ends,
+    )?;
+    let needs = grouped::<ReintegrationNeed>(
+        s,
+        &format!(
+            "SELECT n.value, count(*) FROM returns r JOIN temp.report_counted c ON c.person_id = r.person_id,
+                 json_each(r.needs) n
+             WHERE {} GROUP BY 1",
+            in_period("r.return_date")
+        ),
+        ends,
+    )?;
+    let services_by_kind = grouped::<ServiceKind>(
+        s,
+        &format!(
+            "SELECT v.kind, count(*) FROM reintegration_services v
+             JOIN temp.report_counted c ON c.person_id = v.person_id
+             WHERE {} GROUP BY 1",
+            in_period("v.date")
+        ),
+        ends,
+    )?;
+    let people_counted = counted_ids.len() as u32;
     Ok(VillageReport {
         generated_at: instant_text(s.now),
         period_from: period.from.clone(),
         period_to: period.to.clone(),
-        people_counted: counted.len() as u32,
-        people_not_counted: not_counted,
+        people_counted,
+        people_not_counted: not_archived.saturating_sub(people_counted),
         by_phase: fixed(&PHASES, &by_phase),
         by_sex: fixed(&[Sex::Female, Sex::Male], &by_sex),
         by_destination: by_count(by_destination),
         by_sector: by_count(by_sector),
         departures_in_period: departures,
-        pre_departure_completeness: completeness,
-        cases_in_period,
+        pre_departure_completeness: pre_departure_completeness(s)?,
+        cases_in_period: cases_by_type.values().sum(),
         cases_by_type: fixed(&ALL_CASE_TYPES, &cases_by_type),
         cases_by_status: fixed(&ALL_CASE_STATUSES, &cases_by_status),
-        screenings_by_risk: screenings,
-        returns_in_period,
+        screenings_by_risk: screenings_by_risk(s, &counted_ids, period)?,
+        returns_in_period: returns_by_reason.values().sum(),
         returns_by_reason: fixed(&ALL_RETURN_REASONS, &returns_by_reason),
         reintegration_needs: fixed(&ALL_NEEDS, &needs),
-        services_in_period,
+        services_in_period: services_by_kind.values().sum(),
         services_by_kind: fixed(&ALL_SERVICE_KINDS, &services_by_kind),
     })
+}
+
+/// `(key, count)` rows of a `GROUP BY` query; a key this build cannot read means the
+/// stored data was altered.
+fn grouped<K: rusqlite::types::FromSql + Ord>(
+    s: &Session<'_>,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<BTreeMap<K, u32>> {
+    let mut statement = s.conn.prepare_cached(sql)?;
+    let rows = statement.query_map(params, |row| Ok((row.get::<_, K>(0)?, row.get::<_, u32>(1)?)))?;
+    rows.collect::<rusqlite::Result<BTreeMap<K, u32>>>()
+        .map_err(|err| crate::store::kernel::storage_error(err, RecordKind::VillageReport))
+}
+
+fn column(s: &Session<'_>, sql: &str, params: impl rusqlite::Params) -> Result<Vec<String>> {
+    let mut statement = s.conn.prepare_cached(sql)?;
+    let rows = statement.query_map(params, |row| row.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Open-ended keys (countries, sectors) by count, largest first, then by key.

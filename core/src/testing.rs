@@ -21,3 +21,21 @@ pub fn open_locked_store(dir: &Path, device_secret: Option<&[u8]>) -> Result<Con
 pub fn records_schema() -> Vec<&'static str> {
     store::records_schema()
 }
+
+/// Writes a plaintext copy of the unlocked vault's records to `path` (SQLCipher's
+/// `sqlcipher_export`), so that a benchmark's baseline holds exactly the same rows,
+/// tables and indexes without encryption.
+pub fn plaintext_copy(vault: &crate::vault::Vault, path: &Path) -> Result<()> {
+    let target = path
+        .to_str()
+        .ok_or_else(|| crate::error::MigranError::internal("the copy's path is not UTF-8"))?
+        .replace('\'', "''");
+    vault.read(|s| {
+        s.conn.execute_batch(&format!(
+            "ATTACH DATABASE '{target}' AS plaintext KEY '';
+             SELECT sqlcipher_export('plaintext');
+             DETACH DATABASE plaintext;"
+        ))?;
+        Ok(())
+    })
+}

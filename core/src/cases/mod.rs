@@ -30,7 +30,7 @@ use crate::validate;
 use crate::vault::{Session, Vault};
 use crate::visits::optional_past_date;
 
-pub(crate) use store::{details_of, load_cases, report_rows, SCHEMA};
+pub(crate) use store::{details_of, load_cases, SCHEMA};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, uniffi::Enum)]
 pub enum CaseType {

@@ -3,11 +3,11 @@
 
 use rusqlite::{Row, ToSql};
 
-use super::{Agency, Case, CaseChange, CaseDetail, CaseEvent, CaseStatus, CaseType, Referral};
+use super::{Agency, Case, CaseChange, CaseDetail, CaseEvent, CaseStatus, Referral};
 use crate::audit::{Actor, ActorRole, AuditAction};
 use crate::crypto::new_row_id;
 use crate::error::{MigranError, RecordKind, Result};
-use crate::store::kernel::{storage_error, stored_sql, Stored};
+use crate::store::kernel::{stored_sql, Stored};
 use crate::time::instant_text;
 use crate::vault::Session;
 
@@ -277,16 +277,6 @@ pub(crate) fn load_cases(s: &Session<'_>, person_id: Option<&str>) -> Result<Vec
         Some(person_id) => s.select("WHERE person_id = ?1 ORDER BY opened_at, rowid", [person_id]),
         None => s.select("ORDER BY opened_at, rowid", []),
     }
-}
-
-/// Every case's person, type, status and report date, for the village report.
-pub(crate) fn report_rows(s: &Session<'_>) -> Result<Vec<(String, CaseType, CaseStatus, String)>> {
-    let mut statement = s
-        .conn
-        .prepare_cached("SELECT person_id, case_type, status, reported_on FROM cases")?;
-    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?;
-    rows.collect::<rusqlite::Result<_>>()
-        .map_err(|err| storage_error(err, RecordKind::Case))
 }
 
 /// A person's cases with their timelines, for the person's export.

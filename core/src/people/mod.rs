@@ -25,7 +25,7 @@ pub use import::{
 };
 pub(crate) use store::{
     all_journeys, all_persons, ensure_person, load_contacts, load_documents, load_journey, load_person,
-    report_persons, set_phase, SCHEMA,
+    set_phase, SCHEMA,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, uniffi::Enum)]

@@ -4,9 +4,7 @@ use std::collections::HashMap;
 
 use rusqlite::{params, Row, ToSql};
 
-use super::{
-    input, Contact, IdentityDocument, Journey, Lookup, PageRequest, Person, PersonInput, Phase, Sex,
-};
+use super::{input, Contact, IdentityDocument, Journey, Lookup, PageRequest, Person, PersonInput, Phase};
 use crate::audit::AuditAction;
 use crate::consent;
 use crate::error::{MigranError, RecordKind, Result};
@@ -366,28 +364,6 @@ pub(crate) fn set_phase(s: &Session<'_>, person_id: &str, phase: Phase) -> Resul
     Ok(())
 }
 
-/// What the village report needs of a person.
-pub(crate) struct ReportPerson {
-    pub id: String,
-    pub archived: bool,
-    pub sex: Sex,
-}
-
-pub(crate) fn report_persons(s: &Session<'_>) -> Result<Vec<ReportPerson>> {
-    let mut statement = s
-        .conn
-        .prepare_cached("SELECT id, archived, sex FROM persons ORDER BY created_at, rowid")?;
-    let rows = statement.query_map([], |row| {
-        Ok(ReportPerson {
-            id: row.get(0)?,
-            archived: row.get(1)?,
-            sex: row.get(2)?,
-        })
-    })?;
-    rows.collect::<rusqlite::Result<_>>()
-        .map_err(|err| crate::store::kernel::storage_error(err, RecordKind::Person))
-}
-
 /// Every journey, by person, for reports and the agenda.
 pub(crate) fn all_journeys(s: &Session<'_>) -> Result<HashMap<String, Journey>> {
     Ok(s.select::<Journey, _>("", [])?
@@ -399,6 +375,7 @@ pub(crate) fn all_journeys(s: &Session<'_>) -> Result<HashMap<String, Journey>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::people::Sex;
     use crate::store::codes::StorageCode;
 
     #[test]

@@ -21,7 +21,7 @@ use crate::validate;
 use crate::vault::Vault;
 use crate::visits::{optional_past_date, JsonList};
 
-pub(crate) use store::{agenda_signals, load_returns, report_returns, report_services, SCHEMA};
+pub(crate) use store::{agenda_signals, load_returns, SCHEMA};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, uniffi::Enum)]
 pub enum ReturnReason {

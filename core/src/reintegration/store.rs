@@ -217,41 +217,6 @@ pub(crate) fn load_returns(s: &Session<'_>, person_id: &str) -> Result<Vec<Retur
         .collect())
 }
 
-/// What the village report counts of a return.
-pub(crate) struct ReturnFacts {
-    pub person_id: String,
-    pub return_date: String,
-    pub reason: ReturnReason,
-    pub needs: Vec<ReintegrationNeed>,
-}
-
-/// For the village report: every return.
-pub(crate) fn report_returns(s: &Session<'_>) -> Result<Vec<ReturnFacts>> {
-    let mut statement = s
-        .conn
-        .prepare_cached("SELECT person_id, return_date, reason, needs FROM returns")?;
-    let rows = statement.query_map([], |row| {
-        Ok(ReturnFacts {
-            person_id: row.get(0)?,
-            return_date: row.get(1)?,
-            reason: row.get(2)?,
-            needs: row.get::<_, JsonList<ReintegrationNeed>>(3)?.0,
-        })
-    })?;
-    rows.collect::<rusqlite::Result<_>>()
-        .map_err(|err| storage_error(err, RecordKind::Return))
-}
-
-/// For the village report: (person, date, kind) of every service.
-pub(crate) fn report_services(s: &Session<'_>) -> Result<Vec<(String, String, ServiceKind)>> {
-    let mut statement = s
-        .conn
-        .prepare_cached("SELECT person_id, date, kind FROM reintegration_services")?;
-    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
-    rows.collect::<rusqlite::Result<_>>()
-        .map_err(|err| storage_error(err, RecordKind::ReintegrationService))
-}
-
 /// Each person's latest return (by return date, then by when it was recorded), when it
 /// sets a follow-up due on or before a day.
 const LATEST_RETURNS_DUE: &str = "
