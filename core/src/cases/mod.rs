@@ -16,7 +16,7 @@
 //! Layers: this file holds the types, the workflow and the exported API; `store` keeps
 //! cases and their events in `vault.db` and answers the report.
 
-mod store;
+pub(crate) mod store;
 
 use serde::Serialize;
 

@@ -54,7 +54,7 @@ pub(crate) const SCHEMA: &str = r#"
 /// The kind of a timeline line, stored in `case_events.kind`; the variant of
 /// [`CaseChange`] without its fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum ChangeKind {
+pub(crate) enum ChangeKind {
     Opened,
     StatusChanged,
     Referred,

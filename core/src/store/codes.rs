@@ -97,3 +97,93 @@ impl<T: serde::de::DeserializeOwned> rusqlite::types::FromSql for JsonColumn<T> 
             .map_err(|err| rusqlite::types::FromSqlError::Other(Box::new(err)))
     }
 }
+
+/// Every stored enum and its codes, in the order `docs/storage.md` lists them.
+#[cfg(test)]
+pub(crate) fn every_stored_enum() -> Vec<(&'static str, Vec<&'static str>)> {
+    fn codes<T: StorageCode>() -> Vec<&'static str> {
+        T::ALL.iter().map(|v| v.code()).collect()
+    }
+    vec![
+        ("RecordKind", codes::<crate::error::RecordKind>()),
+        ("Sex", codes::<crate::people::Sex>()),
+        ("Relation", codes::<crate::people::Relation>()),
+        ("Phase", codes::<crate::people::Phase>()),
+        ("Sector", codes::<crate::people::Sector>()),
+        ("DocumentKind", codes::<crate::people::DocumentKind>()),
+        ("ConsentPurpose", codes::<crate::consent::ConsentPurpose>()),
+        ("ActorRole", codes::<crate::audit::ActorRole>()),
+        ("AuditAction", codes::<crate::audit::AuditAction>()),
+        ("ItemState", codes::<crate::checklist::ItemState>()),
+        ("MaritalStatus", codes::<crate::checklist::MaritalStatus>()),
+        ("ItemKind", codes::<crate::checklist::ItemKind>()),
+        ("WarningKind", codes::<crate::checklist::WarningKind>()),
+        ("RiskLevel", codes::<crate::screening::RiskLevel>()),
+        ("Answer", codes::<crate::screening::Answer>()),
+        ("VisitTopic", codes::<crate::visits::VisitTopic>()),
+        ("CaseType", codes::<crate::cases::CaseType>()),
+        ("CaseStatus", codes::<crate::cases::CaseStatus>()),
+        ("Reporter", codes::<crate::cases::Reporter>()),
+        ("Agency", codes::<crate::cases::Agency>()),
+        ("case event kind", codes::<crate::cases::store::ChangeKind>()),
+        ("ReturnReason", codes::<crate::reintegration::ReturnReason>()),
+        ("ReintegrationNeed", codes::<crate::reintegration::ReintegrationNeed>()),
+        ("ServiceKind", codes::<crate::reintegration::ServiceKind>()),
+        ("EmergencyKind", codes::<crate::emergency::EmergencyKind>()),
+        ("ActionChannel", codes::<crate::emergency::ActionChannel>()),
+        ("Recipient", codes::<crate::emergency::Recipient>()),
+        ("ActionStatus", codes::<crate::emergency::ActionStatus>()),
+        ("CardContactRole", codes::<crate::emergency::CardContactRole>()),
+        ("SmsEncoding", codes::<crate::emergency::SmsEncoding>()),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BEGIN: &str = "<!-- codes: begin (written by store::codes::tests) -->";
+    const END: &str = "<!-- codes: end -->";
+
+    fn table() -> String {
+        let mut out = String::from("| stored enum | codes |\n|---|---|\n");
+        for (name, codes) in every_stored_enum() {
+            out.push_str(&format!(
+                "| {name} | {} |\n",
+                codes.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        out
+    }
+
+    /// docs/storage.md lists exactly the codes the build stores. A code changed in the
+    /// source without the doc (or the other way round) fails here; a code changed in
+    /// both fails the committed test vault (`core/tests/vector.rs`).
+    /// `MIGRAN_WRITE_DOCS=1` rewrites the list after a deliberate addition.
+    #[test]
+    fn docs_storage_md_lists_every_stored_code() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/storage.md");
+        let doc = std::fs::read_to_string(&path).unwrap();
+        let (head, rest) = doc.split_once(BEGIN).expect("the begin marker");
+        let (_, tail) = rest.split_once(END).expect("the end marker");
+        let written = format!("{head}{BEGIN}\n{}{END}{tail}", table());
+        if std::env::var("MIGRAN_WRITE_DOCS").as_deref() == Ok("1") {
+            std::fs::write(&path, &written).unwrap();
+        }
+        assert!(doc == written, "docs/storage.md does not list the codes this build stores");
+    }
+
+    #[test]
+    fn codes_are_unique_within_an_enum_and_snake_case() {
+        for (name, codes) in every_stored_enum() {
+            let mut seen = std::collections::HashSet::new();
+            for code in codes {
+                assert!(seen.insert(code), "{name}: {code} twice");
+                assert!(
+                    code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                    "{name}: {code}"
+                );
+            }
+        }
+    }
+}
