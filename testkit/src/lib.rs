@@ -64,7 +64,11 @@ pub fn fake_person(name: &str, n: u32) -> PersonInput {
         full_name: name.to_string(),
         nik: format!("32010000{n:08}"),
         birth_date: "1998-04-12".to_string(),
-        sex: if n.is_multiple_of(2) { Sex::Female } else { Sex::Male },
+        sex: if n.is_multiple_of(2) {
+            Sex::Female
+        } else {
+            Sex::Male
+        },
         phone: Some(format!("+62812{n:08}")),
         address: Some(format!("Dusun Contoh RT {n:03}")),
         village: "Desa Contoh".to_string(),
