@@ -3,12 +3,14 @@
 
 The exported API is read from the generated Kotlin (what an app really sees): every FFI
 entry point `uniffi_migran_core_fn_{func,constructor,method}_*` it binds, and every
-exported type (record, enum, error, object). Then:
+exported type (record, enum, error, object, and trait the app implements). Then:
   1. the generated Swift declares every one of those functions and types, and its C
      header declares every entry point (there is no Swift toolchain here to compile it,
      so this is how CI knows the Swift package is complete);
-  2. the Kotlin JVM tests (bindings/kotlin/src/test) call every function at least once
-     (a constructor as `Object.name(`).
+  2. the Kotlin JVM tests (bindings/kotlin/src/test) and the XCTest tests call every
+     function at least once (a constructor as `Object.name(`); a method of a trait the
+     app implements (a callback such as ImportListener.onProgress, which the core calls)
+     must be implemented by a test instead (`override fun name(` / `func name(`).
 Exits non-zero, listing what is missing. Run scripts/build-bindings.sh first.
 """
 import pathlib
@@ -29,27 +31,33 @@ def camel(name: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
-def snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
 def exported(kotlin: str):
     """(functions, types) of the generated Kotlin. A function is (kind, owner, name,
-    symbol): kind func/constructor/method, owner None for a free function, else the
-    object's name; name in camelCase as Kotlin and Swift spell it."""
+    symbol): kind func/constructor/method, or callback for a method of a trait the app
+    implements; owner None for a free function, else the object's or trait's name; name
+    in camelCase as Kotlin and Swift spell it."""
     objects = set(re.findall(r"^open class (\w+)\s*:\s*Disposable", kotlin, re.M))
-    types = set(re.findall(r"^(?:data class|enum class|sealed class) (\w+)", kotlin, re.M)) | objects
+    # A trait the app implements (`#[uniffi::export(foreign)]`): Kotlin declares
+    # `interface Name` (Swift `protocol Name`) and `open class NameImpl` for one from Rust.
+    traits = {o[: -len("Impl")] for o in objects
+              if o.endswith("Impl") and re.search(r"^public interface " + o[: -len("Impl")] + r"\b", kotlin, re.M)}
+    types = set(re.findall(r"^(?:data class|enum class|sealed class) (\w+)", kotlin, re.M)) | objects | traits
     functions = set()
+    # uniffi names an entry point after the Rust type name in lower case: `vault_`,
+    # `importlistener_`. The longest name first, so that `FooImpl` is never taken for `Foo`.
+    owners = sorted(objects | traits, key=len, reverse=True)
     for symbol in sorted(set(re.findall(PREFIX + r"(?:func|constructor|method)_\w+", kotlin))):
         rest = symbol[len(PREFIX):]
         kind, _, rest = rest.partition("_")
         if kind == "func":
             functions.add((kind, None, camel(rest), symbol))
             continue
-        owner = next((o for o in objects if rest.startswith(snake(o) + "_")), None)
+        owner = next((o for o in owners if rest.startswith(o.lower() + "_")), None)
         if owner is None:
-            raise SystemExit(f"cannot tell the object of {symbol} (objects: {sorted(objects)})")
-        functions.add((kind, owner, camel(rest[len(snake(owner)) + 1:]), symbol))
+            raise SystemExit(f"cannot tell the object of {symbol} (objects: {sorted(owners)})")
+        if owner in traits:
+            kind = "callback"
+        functions.add((kind, owner, camel(rest[len(owner) + 1:]), symbol))
     return functions, types
 
 
@@ -92,21 +100,28 @@ def main() -> int:
         if not re.search(r"\b(struct|enum|class|protocol)\s+" + re.escape(swift_name) + r"\b", swift):
             problems.append(f"Swift lacks type {name}")
 
-    def uncalled(tests: str) -> list[str]:
+    def uncalled(tests: str, implementation: str) -> list[str]:
+        """What the tests never call, or, for a callback, never implement (`implementation`
+        is the declaration a test writes: `override fun` in Kotlin, `func` in Swift)."""
         missing = []
         for kind, owner, name, _ in sorted(functions, key=str):
             if kind == "constructor":
                 call = re.escape(owner) + (r"\s*\(" if name == "new" else r"\." + re.escape(name) + r"\s*\(")
+            elif kind == "callback":
+                call = implementation + r"\s+`?" + re.escape(name) + r"`?\s*\("
             else:
                 call = r"[.\s(]" + re.escape(name) + r"\s*\("
             if not re.search(call, tests):
-                missing.append(f"{owner}.{name}" if owner else name)
+                missing.append(f"{owner}.{name}" + (" (a callback: implement it)" if kind == "callback" else "")
+                               if owner else name)
         return missing
 
     # Only the JUnit classes count (*Test.kt), not the benchmark beside them.
-    untested = uncalled("\n".join(p.read_text(encoding="utf-8") for p in sorted(KOTLIN_TESTS.rglob("*Test.kt"))))
+    untested = uncalled("\n".join(p.read_text(encoding="utf-8") for p in sorted(KOTLIN_TESTS.rglob("*Test.kt"))),
+                        r"\boverride\s+fun")
     problems += [f"no Kotlin test calls {name}" for name in untested]
-    swift_untested = uncalled("\n".join(p.read_text(encoding="utf-8") for p in sorted(SWIFT_TESTS.rglob("*.swift"))))
+    swift_untested = uncalled("\n".join(p.read_text(encoding="utf-8") for p in sorted(SWIFT_TESTS.rglob("*.swift"))),
+                              r"\bfunc")
     problems += [f"no Swift test calls {name}" for name in swift_untested]
 
     for problem in problems:

@@ -38,7 +38,8 @@ func utcDay(offset: Int = 0) -> String {
 
 func futureDay() -> String { utcDay(offset: 2) }
 
-func assertNotAllowed<T>(_ body: @autoclosure () throws -> T, _ reason: String, file: StaticString = #filePath, line: UInt = #line) {
+/// The call is refused by a rule, for this typed reason.
+func assertNotAllowed<T>(_ body: @autoclosure () throws -> T, _ reason: NotAllowedReason, file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertThrowsError(try body(), file: file, line: line) { error in
         guard case MigranError.NotAllowed(let got) = error else { return XCTFail("\(error)", file: file, line: line) }
         XCTAssertEqual(got, reason, file: file, line: line)
@@ -53,11 +54,20 @@ func assertInvalid<T>(_ body: @autoclosure () throws -> T, field: String, reason
     }
 }
 
-func assertNotFound<T>(_ body: @autoclosure () throws -> T, kind: String, file: StaticString = #filePath, line: UInt = #line) {
+func assertNotFound<T>(_ body: @autoclosure () throws -> T, kind: RecordKind, file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertThrowsError(try body(), file: file, line: line) { error in
         guard case MigranError.NotFound(let gotKind) = error else { return XCTFail("\(error)", file: file, line: line) }
         XCTAssertEqual(gotKind, kind, file: file, line: line)
     }
+}
+
+/// Stores the audit entries of reads, which wait in memory until the next write or the lock
+/// (a read costs no commit; docs/security.md states the window), by locking and unlocking.
+/// The actor is forgotten on lock: it is set again when given.
+func storeWaitingAudit(_ vault: Vault, actor: ActorInput? = nil) throws {
+    vault.lock()
+    try vault.unlock(pin: pin)
+    if let actor = actor { try vault.setActor(actor: actor) }
 }
 
 /// A JSON document the core wrote, parsed by Foundation.
@@ -93,10 +103,6 @@ final class CadreWorkTests: XCTestCase {
     private func lines(_ items: [AgendaItem]) -> [AgendaLine] {
         items.map { AgendaLine(kind: $0.kind, name: $0.personName, days: $0.daysOverdue) }
     }
-
-    private let statusCodes: [CaseStatus: String] = [
-        .`open`: "open", .referred: "referred", .inProgress: "in_progress", .resolved: "resolved", .closed: "closed",
-    ]
 
     func testVisitsAndFollowUpsMakeTheAgendaOfAnInjectedDay() throws {
         let vault = try newTestVault()
@@ -154,7 +160,7 @@ final class CadreWorkTests: XCTestCase {
         XCTAssertEqual(lines(try agendaOn(vault, "2026-02-01")), [AgendaLine(kind: .visitDue, name: "Siti Contoh", days: 0)])
         XCTAssertEqual(try vault.listVisits(personId: siti.id).first?.followUps.first, done)
         assertInvalid(try vault.completeVisitFollowUp(followUpId: visit.followUps[1].id, doneOn: futureDay(), note: nil), field: "done_on")
-        assertNotFound(try vault.completeVisitFollowUp(followUpId: "nobody", doneOn: nil, note: nil), kind: "follow_up")
+        assertNotFound(try vault.completeVisitFollowUp(followUpId: "nobody", doneOn: nil, note: nil), kind: .visitFollowUp)
 
         // An older visit is listed after the newer one and does not move the agenda.
         let older = try vault.addVisit(personId: siti.id, input: VisitInput(
@@ -204,16 +210,20 @@ final class CadreWorkTests: XCTestCase {
         for to in allStatuses where !caseNextStatuses(from: .`open`).contains(to) {
             assertNotAllowed(
                 try vault.changeCaseStatus(caseId: opened.id, change: StatusChangeInput(to: to, date: nil, note: "catatan")),
-                "case_transition:open->\(statusCodes[to]!)"
+                .caseTransition(from: .`open`, to: to)
             )
         }
-        assertNotAllowed(try vault.changeCaseStatus(caseId: opened.id, change: StatusChangeInput(to: .resolved, date: nil, note: nil)), "case_transition:open->resolved")
+        XCTAssertThrowsError(try vault.changeCaseStatus(caseId: opened.id, change: StatusChangeInput(to: .resolved, date: nil, note: nil))) { error in
+            guard case MigranError.NotAllowed(let reason) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(reason, .caseTransition(from: .`open`, to: .resolved))
+            XCTAssertEqual(errorMessage(error: error as! MigranError, locale: .en), "Not allowed: a case cannot go from 'open' to 'resolved'.")
+        }
         // Closing a case nobody acted on needs the reason written down.
         assertInvalid(try vault.changeCaseStatus(caseId: opened.id, change: StatusChangeInput(to: .closed, date: nil, note: nil)), field: "note")
 
         // No referral without the consent to share with agencies; nothing changed.
         let agency = ReferralInput(agency: .disnaker, office: "Disnaker Kabupaten Contoh", date: "2026-03-03", note: "Berkas diantar")
-        assertNotAllowed(try vault.referCase(caseId: opened.id, referral: agency), "consent_missing:share_with_agencies")
+        assertNotAllowed(try vault.referCase(caseId: opened.id, referral: agency), .consentMissing(purpose: .shareWithAgencies))
         XCTAssertEqual(try vault.getCase(caseId: opened.id).`case`.status, .`open`)
         XCTAssertEqual(try vault.getCase(caseId: opened.id).timeline.count, 1)
 
@@ -236,7 +246,7 @@ final class CadreWorkTests: XCTestCase {
 
         // Withdrawn: no further referral.
         _ = try vault.recordConsent(personId: siti.id, input: consentInput(.shareWithAgencies, given: false))
-        assertNotAllowed(try vault.referCase(caseId: opened.id, referral: ReferralInput(agency: .police, office: nil, date: nil, note: nil)), "consent_withdrawn:share_with_agencies")
+        assertNotAllowed(try vault.referCase(caseId: opened.id, referral: ReferralInput(agency: .police, office: nil, date: nil, note: nil)), .consentWithdrawn(purpose: .shareWithAgencies))
 
         let detail = try vault.getCase(caseId: opened.id)
         XCTAssertEqual(detail.`case`, reopened)
@@ -265,8 +275,8 @@ final class CadreWorkTests: XCTestCase {
         let budiCase = try vault.openCase(personId: budi.id, input: CaseInput(caseType: .abuse, description: "Uraian contoh", reportedBy: .migrant, reportedOn: nil))
         XCTAssertEqual(try vault.listCases(personId: siti.id).map(\.id), [opened.id])
         XCTAssertEqual(try vault.listCases(personId: nil).map(\.id), [opened.id, budiCase.id])
-        assertNotFound(try vault.listCases(personId: "nobody"), kind: "person")
-        assertNotFound(try vault.getCase(caseId: "nobody"), kind: "case")
+        assertNotFound(try vault.listCases(personId: "nobody"), kind: .person)
+        assertNotFound(try vault.getCase(caseId: "nobody"), kind: .`case`)
     }
 
     func testReturnPlanServicesAndFollowUp() throws {
@@ -285,7 +295,7 @@ final class CadreWorkTests: XCTestCase {
         // Someone else's case cannot be the reason; a return cannot be in the future.
         var otherCase = input
         otherCase.caseId = budiCase.id
-        assertNotFound(try vault.recordReturn(personId: siti.id, input: otherCase), kind: "case")
+        assertNotFound(try vault.recordReturn(personId: siti.id, input: otherCase), kind: .`case`)
         var future = input
         future.returnDate = futureDay()
         assertInvalid(try vault.recordReturn(personId: siti.id, input: future), field: "return_date")
@@ -317,7 +327,7 @@ final class CadreWorkTests: XCTestCase {
         XCTAssertEqual(updated.condition, "Lelah, sehat")
         XCTAssertEqual(try vault.listReturns(personId: siti.id), [updated])
         XCTAssertTrue(try vault.listReturns(personId: budi.id).isEmpty)
-        assertNotFound(try vault.addReintegrationService(returnId: "nobody", input: ServiceInput(kind: .other, date: "2026-05-02", provider: nil, note: nil)), kind: "return")
+        assertNotFound(try vault.addReintegrationService(returnId: "nobody", input: ServiceInput(kind: .other, date: "2026-05-02", provider: nil, note: nil)), kind: .`return`)
 
         // The follow-up date is on the agenda: not on the old date, on the new one.
         XCTAssertFalse(try agendaOn(vault, "2026-05-15").contains { $0.kind == .reintegrationFollowUpDue })

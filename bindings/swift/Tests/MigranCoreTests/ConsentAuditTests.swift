@@ -26,7 +26,14 @@ final class ConsentAuditTests: XCTestCase {
             ConsentStatus(purpose: .reporting, state: .notAsked, since: nil),
         ])
 
-        assertNotAllowed(try vault.familyChecklist(personId: siti.id, locale: .en), "consent_missing:share_with_family")
+        XCTAssertThrowsError(try vault.familyChecklist(personId: siti.id, locale: .en)) { error in
+            guard case MigranError.NotAllowed(let reason) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(reason, .consentMissing(purpose: .shareWithFamily))
+            XCTAssertEqual(
+                errorMessage(error: error as! MigranError, locale: .en),
+                "Not allowed: this person has not given consent for sharing with family. Ask for it and record it first."
+            )
+        }
         let given = try vault.recordConsent(personId: siti.id, input: consentInput(.shareWithFamily, date: "2026-01-15", note: "Formulir ditandatangani"))
         XCTAssertTrue(given.given)
         XCTAssertEqual(given.date, "2026-01-15")
@@ -35,12 +42,12 @@ final class ConsentAuditTests: XCTestCase {
         XCTAssertEqual(try vault.familyChecklist(personId: siti.id, locale: .en).firstName, "Siti")
 
         _ = try vault.recordConsent(personId: siti.id, input: consentInput(.shareWithFamily, given: false, date: "2026-02-01"))
-        assertNotAllowed(try vault.familyChecklist(personId: siti.id, locale: .en), "consent_withdrawn:share_with_family")
+        assertNotAllowed(try vault.familyChecklist(personId: siti.id, locale: .en), .consentWithdrawn(purpose: .shareWithFamily))
         XCTAssertEqual(try vault.consents(personId: siti.id)[1], ConsentStatus(purpose: .shareWithFamily, state: .withdrawn, since: "2026-02-01"))
 
         // A consent is never dated in the future, nor recorded for nobody.
         assertInvalid(try vault.recordConsent(personId: siti.id, input: consentInput(.reporting, date: futureDay())), field: "date", reason: .outOfRange)
-        assertNotFound(try vault.recordConsent(personId: "nobody", input: consentInput(.reporting)), kind: "person")
+        assertNotFound(try vault.recordConsent(personId: "nobody", input: consentInput(.reporting)), kind: .person)
         XCTAssertEqual(try vault.consents(personId: siti.id)[3].state, .notAsked)
 
         // The history is ordered by the date of each change, not by when it was typed in.
@@ -57,8 +64,8 @@ final class ConsentAuditTests: XCTestCase {
         let siti = try vault.addPerson(input: fakePerson("Siti Contoh", 2))
         _ = try vault.recordConsent(personId: siti.id, input: consentInput(.registration, given: false))
         let visit = VisitInput(date: "2026-01-10", cadre: "Kader Contoh", present: [], topics: [.safeMigration], observations: nil, followUps: [], nextVisitOn: nil)
-        assertNotAllowed(try vault.addVisit(personId: siti.id, input: visit), "consent_withdrawn:registration")
-        assertNotAllowed(try vault.openCase(personId: siti.id, input: CaseInput(caseType: .abuse, description: "Uraian contoh", reportedBy: .family, reportedOn: nil)), "consent_withdrawn:registration")
+        assertNotAllowed(try vault.addVisit(personId: siti.id, input: visit), .consentWithdrawn(purpose: .registration))
+        assertNotAllowed(try vault.openCase(personId: siti.id, input: CaseInput(caseType: .abuse, description: "Uraian contoh", reportedBy: .family, reportedOn: nil)), .consentWithdrawn(purpose: .registration))
         XCTAssertTrue(try vault.listVisits(personId: siti.id).isEmpty)
         XCTAssertEqual(try parseJsonObject(try vault.exportPerson(personId: siti.id)).obj("person")?.str("full_name"), "Siti Contoh")
 
@@ -101,12 +108,13 @@ final class ConsentAuditTests: XCTestCase {
         try vault.unlock(pin: pin)
         XCTAssertNil(try vault.currentActor(), "nor remembered after unlock")
         _ = try vault.getPerson(id: siti.id)
+        try storeWaitingAudit(vault) // the read's entry waits in memory until the lock
 
         let entries = try vault.auditLog(query: about(siti.id)).items
-        let created = entries.filter { $0.action == .create && $0.kind == "person" }
+        let created = entries.filter { $0.action == .create && $0.kind == .person }
         XCTAssertEqual(created.count, 1)
         XCTAssertEqual(created.first?.actor, MigranCore.Actor(name: "Pak Kades Contoh", role: .villageOfficer))
-        let read = entries.filter { $0.action == .read && $0.kind == "person" }
+        let read = entries.filter { $0.action == .read && $0.kind == .person }
         XCTAssertEqual(read.count, 1)
         XCTAssertNil(read.first?.actor)
 
@@ -127,29 +135,35 @@ final class ConsentAuditTests: XCTestCase {
         _ = try vault.getCase(caseId: opened.id)
         _ = try vault.recordConsent(personId: siti.id, input: consentInput(.reporting, note: "Catatan rahasia persetujuan"))
         _ = try vault.villageReport(request: ReportRequest(from: nil, to: nil))
+        // Reads cost no commit: their entries wait in memory until the next write or the lock.
+        try storeWaitingAudit(vault, actor: cadreActor)
 
         let aboutSiti = try vault.auditLog(query: about(siti.id))
         let seen = aboutSiti.items.map { "\($0.action)/\($0.kind)" }
-        for wanted in ["create/person", "create/consent", "read/person", "create/contact", "create/case", "read/case"] {
-            XCTAssertTrue(seen.contains(wanted), "\(wanted) missing from \(seen)")
+        let wanted: [(AuditAction, RecordKind)] = [
+            (.create, .person), (.create, .consent), (.read, .person), (.create, .contact), (.create, .`case`), (.read, .`case`),
+        ]
+        for (action, kind) in wanted {
+            XCTAssertTrue(aboutSiti.items.contains { $0.action == action && $0.kind == kind }, "\(action)/\(kind) missing from \(seen)")
         }
-        XCTAssertTrue(aboutSiti.items.contains { $0.action == .read && $0.kind == "case" && $0.recordId == opened.id })
+        XCTAssertTrue(aboutSiti.items.contains { $0.action == .read && $0.kind == .`case` && $0.recordId == opened.id })
         XCTAssertTrue(aboutSiti.items.allSatisfy { $0.personId == siti.id && $0.actor == kader && !$0.subjectErased })
         XCTAssertEqual(Int(aboutSiti.total), aboutSiti.items.count)
         XCTAssertNil(aboutSiti.nextOffset)
 
+        try storeWaitingAudit(vault, actor: cadreActor)
         let all = try vault.auditLog(query: everything())
         XCTAssertGreaterThan(all.total, aboutSiti.total)
         XCTAssertTrue(all.items.contains { $0.personId == budi.id })
         // The report names nobody; it counts Siti, the only one with the reporting consent.
         let reports = all.items.filter { $0.action == .report }
         XCTAssertEqual(reports.count, 1)
-        XCTAssertEqual(reports.first?.kind, "village_report")
+        XCTAssertEqual(reports.first?.kind, .villageReport)
         XCTAssertNil(reports.first?.personId)
         XCTAssertNil(reports.first?.recordId)
         XCTAssertEqual(reports.first?.count, 1)
         // Viewing the log is itself logged.
-        XCTAssertTrue(all.items.contains { $0.action == .viewAudit && $0.kind == "audit_log" && $0.count == aboutSiti.total })
+        XCTAssertTrue(all.items.contains { $0.action == .viewAudit && $0.kind == .auditLog && $0.count == aboutSiti.total })
 
         // Pages follow one another.
         let first = try vault.auditLog(query: everything(PageRequest(offset: 0, limit: 2)))
@@ -162,20 +176,26 @@ final class ConsentAuditTests: XCTestCase {
         // Periods: whole days, inclusive; a reversed one is refused.
         XCTAssertEqual(try vault.auditLog(query: AuditQuery(personId: nil, from: futureDay(), to: nil, page: everyPage)).total, 0)
         XCTAssertEqual(try vault.auditLog(query: AuditQuery(personId: nil, from: nil, to: "2026-01-01", page: everyPage)).total, 0)
+        try storeWaitingAudit(vault, actor: cadreActor)
         let sinceJanuary = try vault.auditLog(query: AuditQuery(personId: nil, from: "2026-01-01", to: nil, page: everyPage)).total
+        try storeWaitingAudit(vault, actor: cadreActor)
         XCTAssertEqual(try vault.auditLog(query: everything()).total, sinceJanuary + 1, "the view just before is the only new entry")
         assertInvalid(try vault.auditLog(query: AuditQuery(personId: nil, from: "2026-06-30", to: "2026-01-01", page: everyPage)), field: "to", reason: .inconsistent)
         assertInvalid(try vault.auditLog(query: AuditQuery(personId: nil, from: "30/06/2026", to: nil, page: everyPage)), field: "from")
 
         // Exports: JSON and CSV of the same entries.
+        try storeWaitingAudit(vault, actor: cadreActor)
         let total = Int(try vault.auditLog(query: everything()).total)
+        try storeWaitingAudit(vault, actor: cadreActor)
         let json = try vault.exportAuditLog(from: nil, to: nil, format: .json)
         let entries = try parseJsonArray(json)
         XCTAssertEqual(entries.count, total + 1, "every entry, and the view just before")
-        let created = try XCTUnwrap(entries.first { $0.str("action") == "Create" && $0.str("kind") == "person" })
+        // Stored codes, as in the CSV: never Rust variant names.
+        let created = try XCTUnwrap(entries.first { $0.str("action") == "create" && $0.str("kind") == "person" })
         XCTAssertEqual(created.obj("actor")?.str("name"), "Kader Contoh")
-        XCTAssertEqual(created.obj("actor")?.str("role"), "Cadre")
+        XCTAssertEqual(created.obj("actor")?.str("role"), "cadre")
         XCTAssertEqual(created.str("person_id"), siti.id)
+        try storeWaitingAudit(vault, actor: cadreActor)
         let csv = try vault.exportAuditLog(from: nil, to: nil, format: .csv)
         let header = "at,actor_role,actor_name,action,kind,record_id,person_id,count,subject_erased\r\n"
         XCTAssertTrue(csv.hasPrefix(header), csv)
@@ -222,9 +242,9 @@ final class ConsentAuditTests: XCTestCase {
         XCTAssertEqual(doc.obj("person")?.str("full_name"), "Siti Contoh")
         XCTAssertEqual(doc.obj("person")?.str("nik"), siti.nik)
         XCTAssertEqual(doc.arr("contacts")?.first?.str("name"), "Ibu Contoh")
-        XCTAssertEqual(doc.obj("journey")?.str("phase"), "Returned")
+        XCTAssertEqual(doc.obj("journey")?.str("phase"), "returned")
         XCTAssertEqual(doc.obj("journey")?.str("destination_country"), "MY")
-        XCTAssertEqual(doc.arr("consents")?.map { $0.str("purpose") }, ["ShareWithAgencies", "Registration"])
+        XCTAssertEqual(doc.arr("consents")?.map { $0.str("purpose") }, ["share_with_agencies", "registration"])
         let visit = try XCTUnwrap(doc.arr("visits")?.first)
         XCTAssertEqual(visit.str("observations"), "Rumah rapi")
         XCTAssertEqual(visit.str("cadre"), "Kader Contoh", "the actor visited")
@@ -232,28 +252,29 @@ final class ConsentAuditTests: XCTestCase {
         let cases = try XCTUnwrap(doc.arr("cases"))
         XCTAssertEqual(cases.count, 1)
         XCTAssertEqual(cases[0].obj("case")?.str("description"), "Gaji belum dibayar")
-        XCTAssertEqual(cases[0].arr("timeline")?.first?.str("change"), "Opened")
-        XCTAssertEqual(cases[0].arr("referrals")?.first?.str("agency"), "Kbri")
+        XCTAssertEqual(cases[0].arr("timeline")?.first?.str("change"), "opened")
+        XCTAssertEqual(cases[0].arr("referrals")?.first?.str("agency"), "kbri")
         let returns = try XCTUnwrap(doc.arr("returns"))
         XCTAssertEqual(returns.count, 1)
-        XCTAssertEqual(returns[0].str("reason"), "Case")
+        XCTAssertEqual(returns[0].str("reason"), "case")
         XCTAssertEqual(returns[0].str("case_id"), opened.id)
-        XCTAssertEqual(returns[0].arr("services")?.first?.str("kind"), "LegalAid")
+        XCTAssertEqual(returns[0].arr("services")?.first?.str("kind"), "legal_aid")
         XCTAssertNotNil(doc.obj("checklist"))
         XCTAssertEqual(doc.obj("screening")?.arr("screenings")?.count, 0)
         let audit = try XCTUnwrap(doc.arr("audit"))
         XCTAssertGreaterThanOrEqual(audit.count, 8)
         XCTAssertTrue(audit.allSatisfy { $0.str("person_id") == siti.id })
-        XCTAssertTrue(audit.contains { $0.str("action") == "Create" && $0.str("kind") == "return" })
+        XCTAssertTrue(audit.contains { $0.str("action") == "create" && $0.str("kind") == "return" })
         // Nobody else.
         for other in ["Budi Contoh", budi.id, budi.nik, "Kasus orang lain"] {
             XCTAssertFalse(text.contains(other), other)
         }
 
         // The export itself is in the log; an unknown person is not found.
+        try storeWaitingAudit(vault)
         XCTAssertTrue(try vault.auditLog(query: about(siti.id)).items.contains {
-            $0.action == .export && $0.kind == "person" && $0.recordId == siti.id
+            $0.action == .export && $0.kind == .person && $0.recordId == siti.id
         })
-        assertNotFound(try vault.exportPerson(personId: "nobody"), kind: "person")
+        assertNotFound(try vault.exportPerson(personId: "nobody"), kind: .person)
     }
 }

@@ -59,6 +59,15 @@ final class EmergencyTests: XCTestCase {
         XCTAssertEqual(try vault.emergencyLog().count, 1)
     }
 
+    func testEmergencyCardNeedsTheDeviceSecret() throws {
+        let vault = try Vault.create(dir: tempDir(), pin: pin, deviceSecret: nil, settings: fastSettings())
+        assertNotAllowed(try vault.setEmergencyCard(card: card), .deviceSecretRequired)
+        assertNotAllowed(try vault.emergencyCard(), .deviceSecretRequired)
+        XCTAssertThrowsError(try vault.setEmergencyCard(card: card)) {
+            XCTAssertEqual(errorMessage(error: $0 as! MigranError, locale: .en), "Not allowed: the emergency card needs the device key.")
+        }
+    }
+
     func testDiscreetModeNeedsThePinForTheLog() throws {
         let vault = try Vault.create(dir: tempDir(), pin: pin, deviceSecret: try newDeviceSecret(), settings: fastSettings())
         XCTAssertFalse(try vault.emergencySettings().discreet)
@@ -78,7 +87,8 @@ final class EmergencyTests: XCTestCase {
         let forged = #"{"kind":"emergency-directory","version":99,"verify_after_days":1,"national":[],"countries":{}}"#
         XCTAssertThrowsError(try vault.installDirectoryPack(pack: Data(forged.utf8), signature: Data(count: 64))) {
             guard case MigranError.PackRejected(let reason) = $0 else { return XCTFail("\($0)") }
-            XCTAssertEqual(reason, "signature")
+            XCTAssertEqual(reason, .signature)
+            XCTAssertTrue(errorMessage(error: $0 as! MigranError, locale: .en).contains("signature"))
         }
         XCTAssertEqual(try vault.directoryInfo(), before)
     }

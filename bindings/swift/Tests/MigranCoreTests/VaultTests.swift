@@ -101,7 +101,7 @@ final class VaultTests: XCTestCase {
         try vault.removeDocument(documentId: passport.id)
         try vault.removeContact(contactId: mother.id)
         try vault.erasePerson(id: siti.id)
-        XCTAssertThrowsError(try vault.getPerson(id: siti.id))
+        assertNotFound(try vault.getPerson(id: siti.id), kind: .person)
     }
 
     func testPages() throws {
@@ -116,6 +116,37 @@ final class VaultTests: XCTestCase {
         XCTAssertNil(last.nextOffset)
         XCTAssertThrowsError(try vault.listPersons(page: PageRequest(offset: 0, limit: 0), includeArchived: false)) {
             guard case MigranError.Invalid = $0 else { return XCTFail("\($0)") }
+        }
+    }
+
+    func testADamagedVaultFileIsATypedErrorForTheWholeQueryNeverData() throws {
+        let dir = tempDir()
+        let secret = try newDeviceSecret()
+        do {
+            let vault = try Vault.create(dir: dir, pin: pin, deviceSecret: secret, settings: fastSettings())
+            _ = try vault.importPersons(inputs: (1...300).map { fakePerson("Warga Contoh \($0)", $0) })
+        }
+        // One bit flipped in each page of the file's second half, where the records are
+        // (unlock reads the first pages).
+        let file = URL(fileURLWithPath: dir + "/vault.db")
+        var bytes = try Data(contentsOf: file)
+        let pageSize = 4096
+        let pages = bytes.count / pageSize
+        for page in (pages / 2)..<pages {
+            bytes[bytes.startIndex + page * pageSize + pageSize / 2] ^= 0x20
+        }
+        try bytes.write(to: file)
+
+        let vault = try Vault.open(dir: dir, deviceSecret: secret)
+        try vault.unlock(pin: pin)
+        XCTAssertThrowsError(try vault.listPersons(page: PageRequest(offset: 0, limit: 1000), includeArchived: true)) { error in
+            // The page's authentication failed: a damaged file, or altered person records.
+            switch error {
+            case MigranError.Storage(problem: .corrupt), MigranError.Tampered(kind: .person): break
+            default: XCTFail("damage reported as \(error)")
+            }
+            XCTAssertFalse(errorMessage(error: error as! MigranError, locale: .en).contains("Warga Contoh"))
+            XCTAssertTrue(errorMessage(error: error as! MigranError, locale: .id).contains("rusak"))
         }
     }
 

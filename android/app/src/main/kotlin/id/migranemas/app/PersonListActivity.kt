@@ -42,7 +42,6 @@ class PersonListActivity : Activity() {
     private fun render(state: PersonListState) {
         rows.removeAllViews()
         state.message?.let { rows.addView(label(it)) }
-        if (state.damagedCount > 0) rows.addView(label(getString(R.string.damaged_rows, state.damagedCount)))
         for (row in state.rows) {
             val item = label("${row.name} · ${row.village}", 18f)
             item.setOnClickListener {

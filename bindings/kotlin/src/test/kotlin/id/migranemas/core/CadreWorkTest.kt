@@ -20,8 +20,6 @@ class CadreWorkTest {
 
     private fun List<AgendaItem>.summary() = map { Triple(it.kind, it.personName, it.daysOverdue) }
 
-    private fun code(status: CaseStatus) = status.name.lowercase()
-
     @Test
     fun `visits and their follow-ups make the agenda of an injected day`(): Unit = newVault().use { vault ->
         vault.setActor(CADRE)
@@ -92,7 +90,7 @@ class CadreWorkTest {
         assertEquals("done_on", assertThrows<MigranException.Invalid> {
             vault.completeVisitFollowUp(visit.followUps[1].id, futureDay(), null)
         }.field)
-        assertEquals("follow_up", assertThrows<MigranException.NotFound> { vault.completeVisitFollowUp("nobody", null, null) }.kind)
+        assertEquals(RecordKind.VISIT_FOLLOW_UP, assertThrows<MigranException.NotFound> { vault.completeVisitFollowUp("nobody", null, null) }.kind)
 
         // An older visit is listed after the newer one and does not move the agenda.
         val older = vault.addVisit(
@@ -155,11 +153,13 @@ class CadreWorkTest {
                 val refused = assertThrows<MigranException.NotAllowed> {
                     vault.changeCaseStatus(case.id, StatusChangeInput(to, null, "catatan"))
                 }
-                assertEquals("case_transition:open->${code(to)}", refused.reason)
+                assertEquals(NotAllowedReason.CaseTransition(CaseStatus.OPEN, to), refused.reason)
             }
-            assertEquals("case_transition:open->resolved", assertThrows<MigranException.NotAllowed> {
+            val resolved = assertThrows<MigranException.NotAllowed> {
                 vault.changeCaseStatus(case.id, StatusChangeInput(CaseStatus.RESOLVED, null, null))
-            }.reason)
+            }
+            assertEquals(NotAllowedReason.CaseTransition(from = CaseStatus.OPEN, to = CaseStatus.RESOLVED), resolved.reason)
+            assertEquals("Not allowed: a case cannot go from 'open' to 'resolved'.", errorMessage(resolved, Locale.EN))
             // Closing a case nobody acted on needs the reason written down.
             val silent = assertThrows<MigranException.Invalid> {
                 vault.changeCaseStatus(case.id, StatusChangeInput(CaseStatus.CLOSED, null, null))
@@ -169,7 +169,7 @@ class CadreWorkTest {
             // No referral without the consent to share with agencies; nothing changed.
             val agency = ReferralInput(Agency.DISNAKER, "Disnaker Kabupaten Contoh", "2026-03-03", "Berkas diantar")
             val noConsent = assertThrows<MigranException.NotAllowed> { vault.referCase(case.id, agency) }
-            assertEquals("consent_missing:share_with_agencies", noConsent.reason)
+            assertEquals(NotAllowedReason.ConsentMissing(ConsentPurpose.SHARE_WITH_AGENCIES), noConsent.reason)
             assertEquals(CaseStatus.OPEN, vault.getCase(case.id).case.status)
             assertEquals(1, vault.getCase(case.id).timeline.size)
 
@@ -197,7 +197,7 @@ class CadreWorkTest {
 
             // Withdrawn: no further referral.
             vault.recordConsent(siti.id, consent(ConsentPurpose.SHARE_WITH_AGENCIES, given = false))
-            assertEquals("consent_withdrawn:share_with_agencies", assertThrows<MigranException.NotAllowed> {
+            assertEquals(NotAllowedReason.ConsentWithdrawn(ConsentPurpose.SHARE_WITH_AGENCIES), assertThrows<MigranException.NotAllowed> {
                 vault.referCase(case.id, ReferralInput(Agency.POLICE, null, null, null))
             }.reason)
 
@@ -234,8 +234,8 @@ class CadreWorkTest {
             val budiCase = vault.openCase(budi.id, CaseInput(CaseType.ABUSE, "Uraian contoh", Reporter.MIGRANT, null))
             assertEquals(listOf(case.id), vault.listCases(siti.id).map { it.id })
             assertEquals(listOf(case.id, budiCase.id), vault.listCases(null).map { it.id })
-            assertEquals("person", assertThrows<MigranException.NotFound> { vault.listCases("nobody") }.kind)
-            assertEquals("case", assertThrows<MigranException.NotFound> { vault.getCase("nobody") }.kind)
+            assertEquals(RecordKind.PERSON, assertThrows<MigranException.NotFound> { vault.listCases("nobody") }.kind)
+            assertEquals(RecordKind.CASE, assertThrows<MigranException.NotFound> { vault.getCase("nobody") }.kind)
         }
 
     @Test
@@ -258,7 +258,7 @@ class CadreWorkTest {
                 nextFollowUpOn = "2026-05-15",
             )
             // Someone else's case cannot be the reason; a return cannot be in the future.
-            assertEquals("case", assertThrows<MigranException.NotFound> { vault.recordReturn(siti.id, input.copy(caseId = budiCase.id)) }.kind)
+            assertEquals(RecordKind.CASE, assertThrows<MigranException.NotFound> { vault.recordReturn(siti.id, input.copy(caseId = budiCase.id)) }.kind)
             val future = assertThrows<MigranException.Invalid> { vault.recordReturn(siti.id, input.copy(returnDate = futureDay())) }
             assertEquals("return_date", future.field)
             assertEquals(Phase.ABROAD, vault.getJourney(siti.id)!!.phase)
@@ -305,7 +305,7 @@ class CadreWorkTest {
             assertEquals("Lelah, sehat", updated.condition)
             assertEquals(listOf(updated), vault.listReturns(siti.id))
             assertTrue(vault.listReturns(budi.id).isEmpty())
-            assertEquals("return", assertThrows<MigranException.NotFound> {
+            assertEquals(RecordKind.RETURN, assertThrows<MigranException.NotFound> {
                 vault.addReintegrationService("nobody", ServiceInput(ServiceKind.OTHER, "2026-05-02", null, null))
             }.kind)
 

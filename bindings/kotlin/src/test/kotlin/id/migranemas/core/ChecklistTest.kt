@@ -21,10 +21,16 @@ class ChecklistTest {
         assertTrue(view.items.any { it.id == "passport" })
         assertTrue(view.items.first { it.id == "husband_permission" }.conditionUnknown)
 
-        val refused = assertThrows<MigranException.DependencyNotMet> {
+        // A step that needs others is refused with the item and what it still needs, typed.
+        val refused = assertThrows<MigranException.NotAllowed> {
             vault.setChecklistItem(siti.id, "work_visa", done(), Locale.ID)
         }
-        assertEquals(listOf("passport", "work_agreement"), refused.missing)
+        assertEquals(NotAllowedReason.ChecklistDependency("work_visa", listOf("passport", "work_agreement")), refused.reason)
+        assertEquals(
+            "Not allowed: step 'work_visa' cannot be done yet: first finish passport, work_agreement.",
+            errorMessage(refused, Locale.EN),
+        )
+        assertEquals(ItemState.NOT_STARTED, vault.checklist(siti.id, Locale.ID).items.first { it.id == "work_visa" }.state)
 
         val married = vault.setMaritalStatus(siti.id, MaritalStatus.MARRIED, Locale.EN)
         assertTrue(married.items.none { it.id == "parent_permission" })
@@ -33,7 +39,7 @@ class ChecklistTest {
 
         // What the family sees needs Siti's consent to share with her family.
         val withoutConsent = assertThrows<MigranException.NotAllowed> { vault.familyChecklist(siti.id, Locale.ID) }
-        assertEquals("consent_missing:share_with_family", withoutConsent.reason)
+        assertEquals(NotAllowedReason.ConsentMissing(ConsentPurpose.SHARE_WITH_FAMILY), withoutConsent.reason)
         vault.recordConsent(siti.id, ConsentInput(purpose = ConsentPurpose.SHARE_WITH_FAMILY, given = true, date = null, note = null))
         val family = vault.familyChecklist(siti.id, Locale.ID)
         assertEquals("Siti", family.firstName)

@@ -31,7 +31,11 @@ class ConsentAuditTest {
             )
 
             val missing = assertThrows<MigranException.NotAllowed> { vault.familyChecklist(siti.id, Locale.EN) }
-            assertEquals("consent_missing:share_with_family", missing.reason)
+            assertEquals(NotAllowedReason.ConsentMissing(ConsentPurpose.SHARE_WITH_FAMILY), missing.reason)
+            assertEquals(
+                "Not allowed: this person has not given consent for sharing with family. Ask for it and record it first.",
+                errorMessage(missing, Locale.EN),
+            )
 
             val given = vault.recordConsent(
                 siti.id,
@@ -45,7 +49,7 @@ class ConsentAuditTest {
 
             vault.recordConsent(siti.id, consent(ConsentPurpose.SHARE_WITH_FAMILY, given = false, date = "2026-02-01"))
             val withdrawn = assertThrows<MigranException.NotAllowed> { vault.familyChecklist(siti.id, Locale.EN) }
-            assertEquals("consent_withdrawn:share_with_family", withdrawn.reason)
+            assertEquals(NotAllowedReason.ConsentWithdrawn(ConsentPurpose.SHARE_WITH_FAMILY), withdrawn.reason)
             assertEquals(
                 ConsentStatus(ConsentPurpose.SHARE_WITH_FAMILY, ConsentState.WITHDRAWN, "2026-02-01"),
                 vault.consents(siti.id)[1],
@@ -57,7 +61,7 @@ class ConsentAuditTest {
             }
             assertEquals("date", future.field)
             assertEquals(InvalidReason.OUT_OF_RANGE, future.reason)
-            assertEquals("person", assertThrows<MigranException.NotFound> { vault.recordConsent("nobody", consent(ConsentPurpose.REPORTING)) }.kind)
+            assertEquals(RecordKind.PERSON, assertThrows<MigranException.NotFound> { vault.recordConsent("nobody", consent(ConsentPurpose.REPORTING)) }.kind)
             assertEquals(ConsentState.NOT_ASKED, vault.consents(siti.id)[3].state)
 
             // The history is ordered by the date of each change, not by when it was typed in.
@@ -82,11 +86,11 @@ class ConsentAuditTest {
             vault.recordConsent(siti.id, consent(ConsentPurpose.REGISTRATION, given = false))
             val visit = VisitInput("2026-01-10", "Kader Contoh", emptyList(), listOf(VisitTopic.SAFE_MIGRATION), null, emptyList(), null)
             val refused = assertThrows<MigranException.NotAllowed> { vault.addVisit(siti.id, visit) }
-            assertEquals("consent_withdrawn:registration", refused.reason)
+            assertEquals(NotAllowedReason.ConsentWithdrawn(ConsentPurpose.REGISTRATION), refused.reason)
             val noCase = assertThrows<MigranException.NotAllowed> {
                 vault.openCase(siti.id, CaseInput(CaseType.ABUSE, "Uraian contoh", Reporter.FAMILY, null))
             }
-            assertEquals("consent_withdrawn:registration", noCase.reason)
+            assertEquals(NotAllowedReason.ConsentWithdrawn(ConsentPurpose.REGISTRATION), noCase.reason)
             assertTrue(vault.listVisits(siti.id).isEmpty())
             assertEquals("Siti Contoh", parseJson(vault.exportPerson(siti.id)).field("person").field("full_name"))
 
@@ -130,11 +134,12 @@ class ConsentAuditTest {
             vault.unlock(PIN)
             assertNull(vault.currentActor(), "nor remembered after unlock")
             vault.getPerson(siti.id)
+            storeWaitingAudit(vault) // the read's entry waits in memory until the lock
 
             val entries = vault.auditLog(about(siti.id)).items
-            val created = entries.single { it.action == AuditAction.CREATE && it.kind == "person" }
+            val created = entries.single { it.action == AuditAction.CREATE && it.kind == RecordKind.PERSON }
             assertEquals(Actor("Pak Kades Contoh", ActorRole.VILLAGE_OFFICER), created.actor)
-            val read = entries.single { it.action == AuditAction.READ && it.kind == "person" }
+            val read = entries.single { it.action == AuditAction.READ && it.kind == RecordKind.PERSON }
             assertNull(read.actor)
         }
         // The handle reopened from disk starts without an actor too.
@@ -159,20 +164,22 @@ class ConsentAuditTest {
             vault.getCase(case.id)
             vault.recordConsent(siti.id, consent(ConsentPurpose.REPORTING, note = "Catatan rahasia persetujuan"))
             vault.villageReport(ReportRequest(null, null))
+            // Reads cost no commit: their entries wait in memory until the next write or the lock.
+            storeWaitingAudit(vault, CADRE)
 
             val aboutSiti = vault.auditLog(about(siti.id))
             val seen = aboutSiti.items.map { it.action to it.kind }
             for (wanted in listOf(
-                AuditAction.CREATE to "person",
-                AuditAction.CREATE to "consent",
-                AuditAction.READ to "person",
-                AuditAction.CREATE to "contact",
-                AuditAction.CREATE to "case",
-                AuditAction.READ to "case",
+                AuditAction.CREATE to RecordKind.PERSON,
+                AuditAction.CREATE to RecordKind.CONSENT,
+                AuditAction.READ to RecordKind.PERSON,
+                AuditAction.CREATE to RecordKind.CONTACT,
+                AuditAction.CREATE to RecordKind.CASE,
+                AuditAction.READ to RecordKind.CASE,
             )) {
                 assertTrue(wanted in seen, "$wanted missing from $seen")
             }
-            assertTrue(aboutSiti.items.any { it.action == AuditAction.READ && it.kind == "case" && it.recordId == case.id })
+            assertTrue(aboutSiti.items.any { it.action == AuditAction.READ && it.kind == RecordKind.CASE && it.recordId == case.id })
             assertTrue(
                 aboutSiti.items.all { it.personId == siti.id && it.actor == Actor("Kader Contoh", ActorRole.CADRE) && !it.subjectErased },
                 "$aboutSiti",
@@ -180,17 +187,18 @@ class ConsentAuditTest {
             assertEquals(aboutSiti.items.size.toUInt(), aboutSiti.total)
             assertNull(aboutSiti.nextOffset)
 
+            storeWaitingAudit(vault, CADRE)
             val all = vault.auditLog(everything())
             assertTrue(all.total > aboutSiti.total)
             assertTrue(all.items.any { it.personId == budi.id })
             // The report names nobody; it counts Siti, the only one with the reporting consent.
             val report = all.items.single { it.action == AuditAction.REPORT }
-            assertEquals("village_report", report.kind)
+            assertEquals(RecordKind.VILLAGE_REPORT, report.kind)
             assertNull(report.personId)
             assertNull(report.recordId)
             assertEquals(1u, report.count)
             // Viewing the log is itself logged.
-            assertTrue(all.items.any { it.action == AuditAction.VIEW_AUDIT && it.kind == "audit_log" && it.count == aboutSiti.total })
+            assertTrue(all.items.any { it.action == AuditAction.VIEW_AUDIT && it.kind == RecordKind.AUDIT_LOG && it.count == aboutSiti.total })
 
             // Pages follow one another.
             val first = vault.auditLog(everything(PageRequest(0u, 2u)))
@@ -203,7 +211,9 @@ class ConsentAuditTest {
             // Periods: whole days, inclusive; a reversed one is refused.
             assertEquals(0u, vault.auditLog(AuditQuery(null, futureDay(), null, ALL)).total)
             assertEquals(0u, vault.auditLog(AuditQuery(null, null, "2026-01-01", ALL)).total)
+            storeWaitingAudit(vault, CADRE)
             val sinceJanuary = vault.auditLog(AuditQuery(null, "2026-01-01", null, ALL)).total
+            storeWaitingAudit(vault, CADRE)
             assertEquals(sinceJanuary + 1u, vault.auditLog(everything()).total, "the view just before is the only new entry")
             val reversed = assertThrows<MigranException.Invalid> { vault.auditLog(AuditQuery(null, "2026-06-30", "2026-01-01", ALL)) }
             assertEquals("to", reversed.field)
@@ -211,14 +221,18 @@ class ConsentAuditTest {
             assertEquals("from", assertThrows<MigranException.Invalid> { vault.auditLog(AuditQuery(null, "30/06/2026", null, ALL)) }.field)
 
             // Exports: JSON and CSV of the same entries.
+            storeWaitingAudit(vault, CADRE)
             val total = vault.auditLog(everything()).total.toInt()
+            storeWaitingAudit(vault, CADRE)
             val json = vault.exportAuditLog(null, null, ExportFormat.JSON)
             val entries = parseJson(json).items()
             assertEquals(total + 1, entries.size, "every entry, and the view just before")
-            val created = entries.first { it.field("action") == "Create" && it.field("kind") == "person" }
+            // Stored codes, as in the CSV: never Rust variant names.
+            val created = entries.first { it.field("action") == "create" && it.field("kind") == "person" }
             assertEquals("Kader Contoh", created.field("actor").field("name"))
-            assertEquals("Cadre", created.field("actor").field("role"))
+            assertEquals("cadre", created.field("actor").field("role"))
             assertEquals(siti.id, created.field("person_id"))
+            storeWaitingAudit(vault, CADRE)
             val csv = vault.exportAuditLog(null, null, ExportFormat.CSV)
             assertTrue(csv.startsWith("at,actor_role,actor_name,action,kind,record_id,person_id,count,subject_erased\r\n"), csv)
             val lines = csv.split("\r\n").filter { it.isNotEmpty() }
@@ -272,10 +286,10 @@ class ConsentAuditTest {
             assertEquals("Siti Contoh", doc.field("person").field("full_name"))
             assertEquals(siti.nik, doc.field("person").field("nik"))
             assertEquals("Ibu Contoh", doc.field("contacts").item(0).field("name"))
-            assertEquals("Returned", doc.field("journey").field("phase"))
+            assertEquals("returned", doc.field("journey").field("phase"))
             assertEquals("MY", doc.field("journey").field("destination_country"))
             assertEquals(
-                listOf("ShareWithAgencies", "Registration"),
+                listOf("share_with_agencies", "registration"),
                 doc.field("consents").items().map { it.field("purpose") },
             )
             val visit = doc.field("visits").item(0)
@@ -284,27 +298,28 @@ class ConsentAuditTest {
             assertEquals("Cek kontrak kerja", visit.field("follow_ups").item(0).field("action"))
             val exportedCase = doc.field("cases").items().single()
             assertEquals("Gaji belum dibayar", exportedCase.field("case").field("description"))
-            assertEquals("Opened", exportedCase.field("timeline").item(0).field("change"))
-            assertEquals("Kbri", exportedCase.field("referrals").item(0).field("agency"))
+            assertEquals("opened", exportedCase.field("timeline").item(0).field("change"))
+            assertEquals("kbri", exportedCase.field("referrals").item(0).field("agency"))
             val exportedReturn = doc.field("returns").items().single()
-            assertEquals("Case", exportedReturn.field("reason"))
+            assertEquals("case", exportedReturn.field("reason"))
             assertEquals(case.id, exportedReturn.field("case_id"))
-            assertEquals("LegalAid", exportedReturn.field("services").item(0).field("kind"))
+            assertEquals("legal_aid", exportedReturn.field("services").item(0).field("kind"))
             assertTrue(doc.field("checklist") is Map<*, *>)
             assertTrue(doc.field("screening").field("screenings").items().isEmpty())
             val audit = doc.field("audit").items()
             assertTrue(audit.size >= 8, "${audit.size}")
             assertTrue(audit.all { it.field("person_id") == siti.id })
-            assertTrue(audit.any { it.field("action") == "Create" && it.field("kind") == "return" })
+            assertTrue(audit.any { it.field("action") == "create" && it.field("kind") == "return" })
             // Nobody else.
             for (other in listOf("Budi Contoh", budi.id, budi.nik, "Kasus orang lain")) assertFalse(text.contains(other), other)
 
             // The export itself is in the log; an unknown person is not found.
+            storeWaitingAudit(vault)
             assertTrue(
                 vault.auditLog(about(siti.id)).items.any {
-                    it.action == AuditAction.EXPORT && it.kind == "person" && it.recordId == siti.id
+                    it.action == AuditAction.EXPORT && it.kind == RecordKind.PERSON && it.recordId == siti.id
                 },
             )
-            assertEquals("person", assertThrows<MigranException.NotFound> { vault.exportPerson("nobody") }.kind)
+            assertEquals(RecordKind.PERSON, assertThrows<MigranException.NotFound> { vault.exportPerson("nobody") }.kind)
         }
 }

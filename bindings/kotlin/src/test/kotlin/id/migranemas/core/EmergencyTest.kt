@@ -70,6 +70,16 @@ class EmergencyTest {
     }
 
     @Test
+    fun `the emergency card needs the device secret, a typed refusal without it`(): Unit =
+        newVault(secret = null).use { vault ->
+            val refused = assertThrows<MigranException.NotAllowed> { vault.setEmergencyCard(card) }
+            assertEquals(NotAllowedReason.DeviceSecretRequired, refused.reason)
+            assertEquals("Not allowed: the emergency card needs the device key.", errorMessage(refused, Locale.EN))
+            val unread = assertThrows<MigranException.NotAllowed> { vault.emergencyCard() }
+            assertEquals(NotAllowedReason.DeviceSecretRequired, unread.reason)
+        }
+
+    @Test
     fun `discreet mode needs the PIN to show the log`(): Unit = newVault().use { vault ->
         assertFalse(vault.emergencySettings().discreet)
         vault.setEmergencySettings(EmergencySettings(discreet = true))
@@ -89,7 +99,7 @@ class EmergencyTest {
         val refused = assertThrows<MigranException.PackRejected> {
             vault.installDirectoryPack(forged.toByteArray(), ByteArray(64))
         }
-        assertEquals("signature", refused.reason)
+        assertEquals(PackRejectReason.SIGNATURE, refused.reason)
         assertTrue(errorMessage(refused, Locale.EN).contains("signature"))
         assertEquals(before, vault.directoryInfo())
     }

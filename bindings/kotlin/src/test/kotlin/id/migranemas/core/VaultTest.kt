@@ -106,6 +106,33 @@ class VaultTest {
     }
 
     @Test
+    fun `a damaged vault file is a typed error for the whole query, never data`() {
+        val dir = tempVaultDir()
+        val secret = newDeviceSecret()
+        newVault(dir, secret).use { vault -> vault.importPersons((1..300).map { fakePerson("Warga Contoh $it", it) }) }
+        // One bit flipped in each page of the file's second half, where the records are
+        // (unlock reads the first pages).
+        val file = dir.resolve("vault.db")
+        val bytes = java.nio.file.Files.readAllBytes(file)
+        val pages = bytes.size / 4096
+        for (page in pages / 2 until pages) bytes[page * 4096 + 2048] = (bytes[page * 4096 + 2048].toInt() xor 0x20).toByte()
+        java.nio.file.Files.write(file, bytes)
+
+        Vault.open(dir.toString(), secret).use { vault ->
+            vault.unlock(PIN)
+            val damage = assertThrows<MigranException> { vault.listPersons(PageRequest(0u, 1000u), true) }
+            // The page's authentication failed: a damaged file, or altered person records.
+            assertTrue(
+                (damage as? MigranException.Storage)?.problem == StorageProblem.CORRUPT ||
+                    (damage as? MigranException.Tampered)?.kind == RecordKind.PERSON,
+                "$damage",
+            )
+            assertFalse(errorMessage(damage, Locale.EN).contains("Warga Contoh"))
+            assertTrue(errorMessage(damage, Locale.ID).contains("rusak"), errorMessage(damage, Locale.ID))
+        }
+    }
+
+    @Test
     fun `a method on a closed vault is a clean exception, not a crash`() {
         val vault = newVault()
         vault.close()

@@ -6,6 +6,7 @@ import id.migranemas.core.Journey
 import id.migranemas.core.Locale
 import id.migranemas.core.MigranException
 import id.migranemas.core.Person
+import id.migranemas.core.RecordKind
 import id.migranemas.core.Vault
 import id.migranemas.core.errorMessage
 import id.migranemas.core.phaseLabel
@@ -44,7 +45,10 @@ class PersonDetailPresenter(private val vault: Vault, private val locale: Locale
             },
         )
     } catch (error: MigranException) {
-        PersonDetailState(message = errorMessage(error, locale), gone = error is MigranException.NotFound)
+        PersonDetailState(
+            message = errorMessage(error, locale),
+            gone = (error as? MigranException.NotFound)?.kind == RecordKind.PERSON,
+        )
     }
 
     /** Erasure on the person's request (UU PDP). The UI asks for confirmation first. */

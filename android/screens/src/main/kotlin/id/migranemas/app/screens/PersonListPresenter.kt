@@ -15,8 +15,11 @@ data class PersonListState(
     val total: Int = 0,
     val query: String = "",
     val canLoadMore: Boolean = false,
-    /** Rows the core could not open (altered or moved): shown as damaged, not hidden. */
-    val damagedCount: Int = 0,
+    /**
+     * The core's message when a page could not be loaded, in the screen's language. A
+     * damaged or altered vault file fails the whole page (the core encrypts and
+     * authenticates it page by page): the message says so, and no row of it is shown.
+     */
     val message: String? = null,
 )
 
@@ -45,7 +48,6 @@ class PersonListPresenter(
                 rows = state.rows + page.items.map(::row),
                 total = page.total.toInt(),
                 canLoadMore = page.nextOffset != null,
-                damagedCount = state.damagedCount + page.unreadableIds.size,
                 message = null,
             )
         }

@@ -3,6 +3,10 @@ package id.migranemas.app.screens
 import id.migranemas.core.ContactInput
 import id.migranemas.core.JourneyInput
 import id.migranemas.core.Locale
+import id.migranemas.core.MigranException
+import id.migranemas.core.PageRequest
+import id.migranemas.core.PersonInput
+import id.migranemas.core.errorMessage
 import id.migranemas.core.Phase
 import id.migranemas.core.Relation
 import id.migranemas.core.Sector
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
 import java.nio.file.Files
 import java.time.LocalDate
 import java.time.ZoneOffset
@@ -123,6 +128,34 @@ class ScreensTest {
         v.lock()
         val list = PersonListPresenter(v, Locale.EN)
         assertTrue(list.refresh().message!!.contains("locked"))
+    }
+
+    @Test
+    fun `a damaged vault file gives the list the core's message and no row, never damaged data`() {
+        val dir = Files.createTempDirectory("migran-screens")
+        val secret = newDeviceSecret()
+        val settings = VaultSettings(kdfIterations = 10_000u, freeAttempts = 5u, eraseAfterFailures = null)
+        Vault.create(dir.toString(), pin, secret, settings).use { v ->
+            v.importPersons((1..300).map { form("Warga Contoh $it", it).let { f -> PersonInput(f.fullName, f.nik, f.birthDate, f.sex, f.phone, null, f.village) } })
+        }
+        // One bit flipped in each page of the second half of the file, where the records are.
+        val file = dir.resolve("vault.db")
+        val bytes = Files.readAllBytes(file)
+        val pages = bytes.size / 4096
+        for (page in pages / 2 until pages) bytes[page * 4096 + 2048] = (bytes[page * 4096 + 2048].toInt() xor 0x20).toByte()
+        Files.write(file, bytes)
+
+        Vault.open(dir.toString(), secret).use { v ->
+            assertTrue(UnlockPresenter(v, Locale.ID).submit(pin).unlocked)
+            // What the core says about this damage, typed: a damaged file or altered records.
+            val damage = assertThrows<MigranException> { v.listPersons(PageRequest(0u, 1000u), false) }
+            assertTrue(damage is MigranException.Storage || damage is MigranException.Tampered, "$damage")
+            val list = PersonListPresenter(v, Locale.ID, pageSize = 1000u)
+            val shown = list.refresh()
+            assertEquals(errorMessage(damage, Locale.ID), shown.message)
+            assertTrue(shown.rows.isEmpty(), "${shown.rows.size} rows")
+            assertEquals(0, shown.total)
+        }
     }
 
     @Test
