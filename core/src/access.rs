@@ -24,6 +24,8 @@ impl Vault {
     /// and `emergency_card` shows it to them.
     /// Needs no consent: it serves the person's own right.
     pub fn export_person(&self, person_id: String) -> Result<String> {
+        // The export lists what was done with the person's data: every read until now.
+        self.store_waiting_reads()?;
         self.read(|s| {
             let document = export(s, &person_id)?;
             s.audit(AuditAction::Export, RecordKind::Person, &person_id, &person_id);

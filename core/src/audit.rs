@@ -21,6 +21,7 @@ use crate::crypto::new_row_id;
 use crate::error::{MigranError, RecordKind, Result};
 use crate::people::{PageRequest, MAX_PAGE};
 use crate::report_format::{csv_line, ExportFormat};
+use crate::store::codes::JsonColumn;
 use crate::store::codes::StorageCode;
 use crate::store::kernel::{stored_sql, Stored};
 use crate::time::{instant_text, parse_date};
@@ -44,6 +45,24 @@ pub(crate) const SCHEMA: &str = r#"
     );
     CREATE INDEX audit_by_time ON audit_log (at);
     CREATE INDEX audit_by_person ON audit_log (person_id) WHERE person_id IS NOT NULL;
+    -- Reads' entries, stored a batch per row: one insert for up to 1,000 reads. Each
+    -- entry is a JSON array [id, at, actor_name, actor_role, action, kind, record_id,
+    -- person_id, count, subject_erased].
+    CREATE TABLE audit_read_batches (
+        id          TEXT PRIMARY KEY,
+        first_at    TEXT NOT NULL,
+        last_at     TEXT NOT NULL,
+        entries     TEXT NOT NULL
+    );
+    CREATE INDEX audit_read_batches_by_time ON audit_read_batches (first_at, last_at);
+    -- Every entry, written or read, one row each.
+    CREATE VIEW audit_entries AS
+        SELECT id, at, actor_name, actor_role, action, kind, record_id, person_id, count, subject_erased
+        FROM audit_log
+        UNION ALL
+        SELECT e.value ->> 0, e.value ->> 1, e.value ->> 2, e.value ->> 3, e.value ->> 4, e.value ->> 5,
+               e.value ->> 6, e.value ->> 7, e.value ->> 8, e.value ->> 9
+        FROM audit_read_batches b, json_each(b.entries) e;
 "#;
 
 /// The role of whoever uses the vault.
@@ -313,23 +332,105 @@ pub(crate) fn store_pending(s: &Session<'_>) -> Result<()> {
     store_entries(s, &pending)
 }
 
-/// Stores entries made earlier (reads waiting for a commit) on the session's connection.
-pub(crate) fn store_entries(s: &Session<'_>, entries: &[PendingEntry]) -> Result<()> {
+/// Stores entries one row each (a write's own entries).
+fn store_entries(s: &Session<'_>, entries: &[PendingEntry]) -> Result<()> {
     for entry in entries {
-        s.insert(&StoredEntry {
-            id: new_row_id()?,
-            at: instant_text(entry.at),
-            actor_name: entry.actor.as_ref().map(|a| a.name.clone()),
-            actor_role: entry.actor.as_ref().map(|a| a.role),
-            action: entry.action,
-            kind: entry.kind,
-            record_id: entry.record_id.clone(),
-            person_id: entry.person_id.clone(),
-            count: entry.count,
-            subject_erased: false,
-        })?;
+        s.insert(&stored(entry)?)?;
     }
     Ok(())
+}
+
+/// Stores the entries of reads that waited for a commit as one batch row. Row ids are
+/// made now, in order, so entries sort after the writes committed before them and
+/// before the write that stores them.
+pub(crate) fn store_read_batch(s: &Session<'_>, entries: &[PendingEntry]) -> Result<()> {
+    let (Some(first), Some(last)) = (entries.first(), entries.last()) else {
+        return Ok(());
+    };
+    let rows = entries.iter().map(stored).collect::<Result<Vec<_>>>()?;
+    s.insert(&StoredReadBatch {
+        id: new_row_id()?,
+        first_at: instant_text(first.at),
+        last_at: instant_text(last.at),
+        entries: JsonColumn(rows.into_iter().map(BatchedEntry::from).collect()),
+    })
+}
+
+fn stored(entry: &PendingEntry) -> Result<StoredEntry> {
+    Ok(StoredEntry {
+        id: new_row_id()?,
+        at: instant_text(entry.at),
+        actor_name: entry.actor.as_ref().map(|a| a.name.clone()),
+        actor_role: entry.actor.as_ref().map(|a| a.role),
+        action: entry.action,
+        kind: entry.kind,
+        record_id: entry.record_id.clone(),
+        person_id: entry.person_id.clone(),
+        count: entry.count,
+        subject_erased: false,
+    })
+}
+
+/// One entry inside a batch row: a JSON array in the column order of `audit_log`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct BatchedEntry(
+    String,
+    String,
+    Option<String>,
+    Option<ActorRole>,
+    AuditAction,
+    RecordKind,
+    Option<String>,
+    Option<String>,
+    Option<u32>,
+    u8,
+);
+
+impl From<StoredEntry> for BatchedEntry {
+    fn from(e: StoredEntry) -> Self {
+        BatchedEntry(
+            e.id,
+            e.at,
+            e.actor_name,
+            e.actor_role,
+            e.action,
+            e.kind,
+            e.record_id,
+            e.person_id,
+            e.count,
+            u8::from(e.subject_erased),
+        )
+    }
+}
+
+/// A batch of reads' entries as its row holds it.
+struct StoredReadBatch {
+    id: String,
+    first_at: String,
+    last_at: String,
+    entries: JsonColumn<Vec<BatchedEntry>>,
+}
+
+impl Stored for StoredReadBatch {
+    const KIND: RecordKind = RecordKind::AuditEntry;
+    stored_sql!(table: "audit_read_batches", key: "id", columns: ["first_at", "last_at", "entries"]);
+
+    fn key(&self) -> &str {
+        &self.id
+    }
+
+    fn values(&self) -> Vec<&dyn rusqlite::ToSql> {
+        vec![&self.id, &self.first_at, &self.last_at, &self.entries]
+    }
+
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(StoredReadBatch {
+            id: row.get(0)?,
+            first_at: row.get(1)?,
+            last_at: row.get(2)?,
+            entries: row.get(3)?,
+        })
+    }
 }
 
 /// Removes every link between the log and an erased person: their entries keep the
@@ -341,6 +442,20 @@ pub(crate) fn anonymise_person(s: &Session<'_>, person_id: &str) -> Result<()> {
              WHERE person_id = ?1",
         )?
         .execute(params![person_id])?;
+    let batches: Vec<StoredReadBatch> = s.select("WHERE instr(entries, ?1) > 0", [person_id])?;
+    for mut batch in batches {
+        for entry in batch
+            .entries
+            .0
+            .iter_mut()
+            .filter(|e| e.7.as_deref() == Some(person_id))
+        {
+            entry.6 = None;
+            entry.7 = None;
+            entry.9 = 1;
+        }
+        s.upsert(&batch)?;
+    }
     Ok(())
 }
 
@@ -371,10 +486,11 @@ impl Vault {
             ));
         }
         let range = TimeRange::from_dates(query.from.as_deref(), query.to.as_deref())?;
+        self.store_waiting_reads()?;
         self.read(|s| {
             let person_id = query.person_id.as_deref();
             let total: u32 = s.conn.query_row(
-                "SELECT COUNT(*) FROM audit_log
+                "SELECT COUNT(*) FROM audit_entries
                  WHERE at >= ?1 AND at < ?2 AND (?3 IS NULL OR person_id = ?3)",
                 params![range.from, range.until, person_id],
                 |row| row.get(0),
@@ -399,6 +515,7 @@ impl Vault {
         format: ExportFormat,
     ) -> Result<String> {
         let range = TimeRange::from_dates(from.as_deref(), to.as_deref())?;
+        self.store_waiting_reads()?;
         self.read(|s| {
             let entries = load_entries(s, &range, None, None)?;
             s.audit_count(AuditAction::ViewAudit, RecordKind::AuditLog, None, entries.len());
@@ -466,12 +583,20 @@ fn load_entries(
     page: Option<PageRequest>,
 ) -> Result<Vec<AuditEntry>> {
     let (limit, offset) = page.map_or((-1i64, 0i64), |p| (i64::from(p.limit), i64::from(p.offset)));
-    let rows: Vec<StoredEntry> = s.select(
-        "WHERE at >= ?1 AND at < ?2 AND (?3 IS NULL OR person_id = ?3)
-         ORDER BY at, rowid LIMIT ?4 OFFSET ?5",
-        params![range.from, range.until, person_id, limit, offset],
+    // Entries in the order they were made: by time, then by id (ids increase in the
+    // order they are made, reads' before the write that stored them).
+    let mut statement = s.conn.prepare_cached(
+        "SELECT id, at, actor_name, actor_role, action, kind, record_id, person_id, count, subject_erased
+         FROM audit_entries WHERE at >= ?1 AND at < ?2 AND (?3 IS NULL OR person_id = ?3)
+         ORDER BY at, id LIMIT ?4 OFFSET ?5",
     )?;
-    Ok(rows.into_iter().map(AuditEntry::from).collect())
+    let rows = statement.query_map(
+        params![range.from, range.until, person_id, limit, offset],
+        StoredEntry::from_row,
+    )?;
+    rows.map(|row| row.map(AuditEntry::from))
+        .collect::<rusqlite::Result<_>>()
+        .map_err(|err| crate::store::kernel::storage_error(err, RecordKind::AuditEntry))
 }
 
 fn entries_csv(entries: &[AuditEntry]) -> String {

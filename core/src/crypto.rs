@@ -234,17 +234,31 @@ impl DeviceKey {
     }
 }
 
-/// Identifier for a new row: 48 bits of milliseconds since 1970, then 80 random bits,
-/// hex. Known before the insert so the row's seal can be bound to it; time-ordered so
-/// that SQLite appends to its B-trees instead of writing all over them (the creation
-/// time is stored in the clear anyway); unguessable.
+/// Identifier for a new row: 48 bits of milliseconds since 1970, a 16-bit sequence, then
+/// 64 random bits, hex. Strictly increasing within a process (the sequence counts rows
+/// made in the same millisecond), so rows sort in the order they were made and SQLite
+/// appends to its B-trees instead of writing all over them; unguessable across devices.
 pub(crate) fn new_row_id() -> Result<String> {
-    let millis = std::time::SystemTime::now()
+    use std::sync::Mutex;
+    static LAST: Mutex<(u64, u16)> = Mutex::new((0, 0));
+    let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_millis() as u64);
+    let (millis, sequence) = {
+        let mut last = LAST.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        *last = match *last {
+            (millis, sequence) if now <= millis => match sequence.checked_add(1) {
+                Some(next) => (millis, next),
+                None => (millis + 1, 0),
+            },
+            _ => (now, 0),
+        };
+        *last
+    };
     let mut bytes = [0u8; 16];
     bytes[..6].copy_from_slice(&millis.to_be_bytes()[2..]);
-    fill_random(&mut bytes[6..])?;
+    bytes[6..8].copy_from_slice(&sequence.to_be_bytes());
+    fill_random(&mut bytes[8..])?;
     Ok(hex(&bytes))
 }
 
@@ -351,8 +365,12 @@ mod tests {
     #[test]
     fn row_ids_are_hex_time_ordered_and_unique() {
         let first = new_row_id().unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(2));
         let second = new_row_id().unwrap();
+        let ids: Vec<String> = (0..1_000).map(|_| new_row_id().unwrap()).collect();
+        assert!(
+            ids.windows(2).all(|pair| pair[0] < pair[1]),
+            "strictly increasing"
+        );
         assert_eq!(first.len(), 32);
         assert!(first
             .chars()

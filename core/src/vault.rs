@@ -447,12 +447,22 @@ impl Vault {
             pending_audit: Default::default(),
         };
         let result = write(&session)?;
-        audit::store_entries(&session, read_audit)?;
+        audit::store_read_batch(&session, read_audit)?;
         audit::store_pending(&session)?;
         drop(session);
         tx.commit()?;
         read_audit.clear();
         Ok(result)
+    }
+
+    /// Stores the audit entries of reads still waiting, so that a view of the audit log
+    /// (or a person's export) shows every read made until now.
+    pub(crate) fn store_waiting_reads(&self) -> Result<()> {
+        let mut guard = self.state();
+        let State { locked, open } = &mut *guard;
+        let locked = locked.as_ref().ok_or(MigranError::Erased)?;
+        let open = open.as_mut().ok_or(MigranError::Locked)?;
+        flush_read_audit(open, locked, self.clock.now())
     }
 
     /// Sets who is using the vault (after unlock); see the audit module.
@@ -609,7 +619,7 @@ fn store_read_audit(open: &mut Unlocked, locked: &Connection, now: DateTime<Utc>
         actor: open.actor.as_ref(),
         pending_audit: Default::default(),
     };
-    audit::store_entries(&session, &open.read_audit)?;
+    audit::store_read_batch(&session, &open.read_audit)?;
     drop(session);
     tx.commit()?;
     open.read_audit.clear();

@@ -61,14 +61,6 @@ func assertNotFound<T>(_ body: @autoclosure () throws -> T, kind: RecordKind, fi
     }
 }
 
-/// Stores the audit entries of reads, which wait in memory until the next write or the lock
-/// (a read costs no commit; docs/security.md states the window), by locking and unlocking.
-/// The actor is forgotten on lock: it is set again when given.
-func storeWaitingAudit(_ vault: Vault, actor: ActorInput? = nil) throws {
-    vault.lock()
-    try vault.unlock(pin: pin)
-    if let actor = actor { try vault.setActor(actor: actor) }
-}
 
 /// A JSON document the core wrote, parsed by Foundation.
 func parseJsonObject(_ text: String) throws -> [String: Any] {

@@ -108,7 +108,6 @@ final class ConsentAuditTests: XCTestCase {
         try vault.unlock(pin: pin)
         XCTAssertNil(try vault.currentActor(), "nor remembered after unlock")
         _ = try vault.getPerson(id: siti.id)
-        try storeWaitingAudit(vault) // the read's entry waits in memory until the lock
 
         let entries = try vault.auditLog(query: about(siti.id)).items
         let created = entries.filter { $0.action == .create && $0.kind == .person }
@@ -136,7 +135,6 @@ final class ConsentAuditTests: XCTestCase {
         _ = try vault.recordConsent(personId: siti.id, input: consentInput(.reporting, note: "Catatan rahasia persetujuan"))
         _ = try vault.villageReport(request: ReportRequest(from: nil, to: nil))
         // Reads cost no commit: their entries wait in memory until the next write or the lock.
-        try storeWaitingAudit(vault, actor: cadreActor)
 
         let aboutSiti = try vault.auditLog(query: about(siti.id))
         let seen = aboutSiti.items.map { "\($0.action)/\($0.kind)" }
@@ -151,7 +149,6 @@ final class ConsentAuditTests: XCTestCase {
         XCTAssertEqual(Int(aboutSiti.total), aboutSiti.items.count)
         XCTAssertNil(aboutSiti.nextOffset)
 
-        try storeWaitingAudit(vault, actor: cadreActor)
         let all = try vault.auditLog(query: everything())
         XCTAssertGreaterThan(all.total, aboutSiti.total)
         XCTAssertTrue(all.items.contains { $0.personId == budi.id })
@@ -176,17 +173,13 @@ final class ConsentAuditTests: XCTestCase {
         // Periods: whole days, inclusive; a reversed one is refused.
         XCTAssertEqual(try vault.auditLog(query: AuditQuery(personId: nil, from: futureDay(), to: nil, page: everyPage)).total, 0)
         XCTAssertEqual(try vault.auditLog(query: AuditQuery(personId: nil, from: nil, to: "2026-01-01", page: everyPage)).total, 0)
-        try storeWaitingAudit(vault, actor: cadreActor)
         let sinceJanuary = try vault.auditLog(query: AuditQuery(personId: nil, from: "2026-01-01", to: nil, page: everyPage)).total
-        try storeWaitingAudit(vault, actor: cadreActor)
         XCTAssertEqual(try vault.auditLog(query: everything()).total, sinceJanuary + 1, "the view just before is the only new entry")
         assertInvalid(try vault.auditLog(query: AuditQuery(personId: nil, from: "2026-06-30", to: "2026-01-01", page: everyPage)), field: "to", reason: .inconsistent)
         assertInvalid(try vault.auditLog(query: AuditQuery(personId: nil, from: "30/06/2026", to: nil, page: everyPage)), field: "from")
 
         // Exports: JSON and CSV of the same entries.
-        try storeWaitingAudit(vault, actor: cadreActor)
         let total = Int(try vault.auditLog(query: everything()).total)
-        try storeWaitingAudit(vault, actor: cadreActor)
         let json = try vault.exportAuditLog(from: nil, to: nil, format: .json)
         let entries = try parseJsonArray(json)
         XCTAssertEqual(entries.count, total + 1, "every entry, and the view just before")
@@ -195,7 +188,6 @@ final class ConsentAuditTests: XCTestCase {
         XCTAssertEqual(created.obj("actor")?.str("name"), "Kader Contoh")
         XCTAssertEqual(created.obj("actor")?.str("role"), "cadre")
         XCTAssertEqual(created.str("person_id"), siti.id)
-        try storeWaitingAudit(vault, actor: cadreActor)
         let csv = try vault.exportAuditLog(from: nil, to: nil, format: .csv)
         let header = "at,actor_role,actor_name,action,kind,record_id,person_id,count,subject_erased\r\n"
         XCTAssertTrue(csv.hasPrefix(header), csv)
@@ -271,7 +263,6 @@ final class ConsentAuditTests: XCTestCase {
         }
 
         // The export itself is in the log; an unknown person is not found.
-        try storeWaitingAudit(vault)
         XCTAssertTrue(try vault.auditLog(query: about(siti.id)).items.contains {
             $0.action == .export && $0.kind == .person && $0.recordId == siti.id
         })

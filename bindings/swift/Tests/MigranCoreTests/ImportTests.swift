@@ -2,7 +2,7 @@
 // Swift bindings. A CSV file (its bytes) imported with a progress listener written in
 // Swift, every bad row reported by line and field with nothing written, and an export
 // that imports into another vault unchanged. Helpers (newTestVault, everyPage,
-// assertInvalid, storeWaitingAudit, ...) are in CadreWorkTests.swift. All people are made
+// assertInvalid, ...) are in CadreWorkTests.swift. All people are made
 // up (NIK 32010000000000nn, "... Contoh").
 // Not compiled on the project's CI machine (no Swift toolchain there); run `swift test`
 // after scripts/build-bindings.sh.
@@ -257,7 +257,6 @@ final class ImportTests: XCTestCase {
         let everyone = try source.exportPersonsCsv(options: CsvExportOptions(includeArchived: true, separator: .semicolon))
         XCTAssertTrue(everyone.hasPrefix("\u{FEFF}full_name;nik;birth_date;sex;phone;address;village;consent;consent_date\r\n"))
         XCTAssertTrue(everyone.contains(nik(3)))
-        try storeWaitingAudit(source)
         let exports = try auditEntries(source).filter { $0.action == .export && $0.kind == .person && $0.personId == nil }
         XCTAssertEqual(exports.map(\.count), [5, 6])
 

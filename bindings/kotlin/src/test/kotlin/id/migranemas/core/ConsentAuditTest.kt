@@ -134,7 +134,6 @@ class ConsentAuditTest {
             vault.unlock(PIN)
             assertNull(vault.currentActor(), "nor remembered after unlock")
             vault.getPerson(siti.id)
-            storeWaitingAudit(vault) // the read's entry waits in memory until the lock
 
             val entries = vault.auditLog(about(siti.id)).items
             val created = entries.single { it.action == AuditAction.CREATE && it.kind == RecordKind.PERSON }
@@ -165,7 +164,6 @@ class ConsentAuditTest {
             vault.recordConsent(siti.id, consent(ConsentPurpose.REPORTING, note = "Catatan rahasia persetujuan"))
             vault.villageReport(ReportRequest(null, null))
             // Reads cost no commit: their entries wait in memory until the next write or the lock.
-            storeWaitingAudit(vault, CADRE)
 
             val aboutSiti = vault.auditLog(about(siti.id))
             val seen = aboutSiti.items.map { it.action to it.kind }
@@ -187,7 +185,6 @@ class ConsentAuditTest {
             assertEquals(aboutSiti.items.size.toUInt(), aboutSiti.total)
             assertNull(aboutSiti.nextOffset)
 
-            storeWaitingAudit(vault, CADRE)
             val all = vault.auditLog(everything())
             assertTrue(all.total > aboutSiti.total)
             assertTrue(all.items.any { it.personId == budi.id })
@@ -211,9 +208,7 @@ class ConsentAuditTest {
             // Periods: whole days, inclusive; a reversed one is refused.
             assertEquals(0u, vault.auditLog(AuditQuery(null, futureDay(), null, ALL)).total)
             assertEquals(0u, vault.auditLog(AuditQuery(null, null, "2026-01-01", ALL)).total)
-            storeWaitingAudit(vault, CADRE)
             val sinceJanuary = vault.auditLog(AuditQuery(null, "2026-01-01", null, ALL)).total
-            storeWaitingAudit(vault, CADRE)
             assertEquals(sinceJanuary + 1u, vault.auditLog(everything()).total, "the view just before is the only new entry")
             val reversed = assertThrows<MigranException.Invalid> { vault.auditLog(AuditQuery(null, "2026-06-30", "2026-01-01", ALL)) }
             assertEquals("to", reversed.field)
@@ -221,9 +216,7 @@ class ConsentAuditTest {
             assertEquals("from", assertThrows<MigranException.Invalid> { vault.auditLog(AuditQuery(null, "30/06/2026", null, ALL)) }.field)
 
             // Exports: JSON and CSV of the same entries.
-            storeWaitingAudit(vault, CADRE)
             val total = vault.auditLog(everything()).total.toInt()
-            storeWaitingAudit(vault, CADRE)
             val json = vault.exportAuditLog(null, null, ExportFormat.JSON)
             val entries = parseJson(json).items()
             assertEquals(total + 1, entries.size, "every entry, and the view just before")
@@ -232,7 +225,6 @@ class ConsentAuditTest {
             assertEquals("Kader Contoh", created.field("actor").field("name"))
             assertEquals("cadre", created.field("actor").field("role"))
             assertEquals(siti.id, created.field("person_id"))
-            storeWaitingAudit(vault, CADRE)
             val csv = vault.exportAuditLog(null, null, ExportFormat.CSV)
             assertTrue(csv.startsWith("at,actor_role,actor_name,action,kind,record_id,person_id,count,subject_erased\r\n"), csv)
             val lines = csv.split("\r\n").filter { it.isNotEmpty() }
@@ -314,7 +306,6 @@ class ConsentAuditTest {
             for (other in listOf("Budi Contoh", budi.id, budi.nik, "Kasus orang lain")) assertFalse(text.contains(other), other)
 
             // The export itself is in the log; an unknown person is not found.
-            storeWaitingAudit(vault)
             assertTrue(
                 vault.auditLog(about(siti.id)).items.any {
                     it.action == AuditAction.EXPORT && it.kind == RecordKind.PERSON && it.recordId == siti.id

@@ -41,11 +41,3 @@ fun todayUtc(): String = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toStr
  *  refuses it for anything that already happened. */
 fun futureDay(): String = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2).toString()
 
-/** Stores the audit entries of reads, which wait in memory until the next write or the
- *  lock (a read costs no commit; docs/security.md states the window), by locking and
- *  unlocking. The actor is forgotten on lock: it is set again when given. */
-fun storeWaitingAudit(vault: Vault, actor: ActorInput? = null) {
-    vault.lock()
-    vault.unlock(PIN)
-    actor?.let { vault.setActor(it) }
-}

@@ -165,7 +165,6 @@ class VillageReportTest {
 
         // Each report is in the audit log, naming nobody, with how many people it counted
         // (stored at the lock: a read costs no commit).
-        storeWaitingAudit(vault)
         val made = vault.auditLog(AuditQuery(null, null, null, ALL)).items.filter { it.action == AuditAction.REPORT }
         assertEquals(2, made.size)
         assertTrue(made.all { it.kind == RecordKind.VILLAGE_REPORT && it.personId == null && it.recordId == null && it.count == 3u })
