@@ -127,7 +127,10 @@ pub(crate) fn every_stored_enum() -> Vec<(&'static str, Vec<&'static str>)> {
         ("Agency", codes::<crate::cases::Agency>()),
         ("case event kind", codes::<crate::cases::store::ChangeKind>()),
         ("ReturnReason", codes::<crate::reintegration::ReturnReason>()),
-        ("ReintegrationNeed", codes::<crate::reintegration::ReintegrationNeed>()),
+        (
+            "ReintegrationNeed",
+            codes::<crate::reintegration::ReintegrationNeed>(),
+        ),
         ("ServiceKind", codes::<crate::reintegration::ServiceKind>()),
         ("EmergencyKind", codes::<crate::emergency::EmergencyKind>()),
         ("ActionChannel", codes::<crate::emergency::ActionChannel>()),
@@ -150,7 +153,11 @@ mod tests {
         for (name, codes) in every_stored_enum() {
             out.push_str(&format!(
                 "| {name} | {} |\n",
-                codes.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                codes
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         out
@@ -170,7 +177,10 @@ mod tests {
         if std::env::var("MIGRAN_WRITE_DOCS").as_deref() == Ok("1") {
             std::fs::write(&path, &written).unwrap();
         }
-        assert!(doc == written, "docs/storage.md does not list the codes this build stores");
+        assert!(
+            doc == written,
+            "docs/storage.md does not list the codes this build stores"
+        );
     }
 
     #[test]
@@ -180,7 +190,8 @@ mod tests {
             for code in codes {
                 assert!(seen.insert(code), "{name}: {code} twice");
                 assert!(
-                    code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                    code.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
                     "{name}: {code}"
                 );
             }
