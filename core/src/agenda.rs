@@ -1,6 +1,6 @@
 //! The cadre's agenda: what needs doing on a day, and what falls due in the days after.
 //!
-//! Each capability contributes *signals* through a function in [`SOURCES`]; the agenda
+//! Each capability contributes *signals* through a function in `SOURCES`; the agenda
 //! adds the person's name, orders them (most overdue first) and writes the text in both
 //! languages. Visits, returns, the checklist and the screening contribute today.
 //!

@@ -2,7 +2,7 @@
 //! did it, what kind of record, which record and when, and never a value.
 //!
 //! The rule for every capability: a method that returns or changes personal data calls
-//! [`Session::audit`] (one record) or [`Session::audit_count`] (a list or a search) inside
+//! `Session::audit` (one record) or `Session::audit_count` (a list or a search) inside
 //! its `read`/`write` closure. A write's entries are stored in its own transaction. A
 //! read's entries wait in memory and are stored with the next write, at lock, or in a
 //! batch (see `Vault::read`): a read must not cost a durable commit. The loss window (the

@@ -8,7 +8,7 @@
 //!   exporting and erasing stay possible, because they serve the person's own rights.
 //! - `ShareWithAgencies`: referring a case to an agency.
 //! - `ShareWithFamily`: what the family sees (checklist view, emergency alerts); checked
-//!   by those modules with [`require`].
+//!   by those modules with `require`.
 //! - `Reporting`: only people with this consent are counted in the village report's
 //!   breakdowns; the others appear as one total.
 
