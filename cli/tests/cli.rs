@@ -1,4 +1,6 @@
 //! The `migran` command as a village officer runs it: real binary, real vault folder.
+// Test code: a failed setup should panic with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;

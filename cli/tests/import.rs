@@ -1,5 +1,7 @@
 //! `migran person import` and `migran person export-csv` as a village officer runs them:
 //! real binary, real vault folder, real files.
+// Test code: a failed setup should panic with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

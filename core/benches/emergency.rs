@@ -3,6 +3,8 @@
 //! sealed card alone (one SQLite read and one AES-GCM open).
 //!
 //! Run: `cargo bench -p migran-core --bench emergency`. Figures in docs/performance.md.
+// Test code: a failed setup should panic with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 

@@ -9,6 +9,8 @@
 //!
 //! Run: `cargo bench -p migran-core --bench reports`. The figures go into
 //! docs/performance.md ("Village report").
+// Test code: a failed setup should panic with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 

@@ -11,6 +11,8 @@
 //! is outside the timed regions. What the vault does on top, and so inside its figures:
 //! input validation and normalization, random row ids, building the returned records,
 //! audit entries of reads (kept in memory and stored in batches), and the encryption.
+// Test code: a failed setup should panic with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};

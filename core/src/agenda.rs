@@ -1,6 +1,6 @@
 //! The cadre's agenda: what needs doing on a day, and what falls due in the days after.
 //!
-//! Each capability contributes *signals* through a function in [`SOURCES`]; the agenda
+//! Each capability contributes *signals* through a function in `SOURCES`; the agenda
 //! adds the person's name, orders them (most overdue first) and writes the text in both
 //! languages. Visits, returns, the checklist and the screening contribute today.
 //!
@@ -26,6 +26,7 @@ use crate::vault::{Session, Vault};
 /// Longest look-ahead: a quarter.
 const MAX_LOOK_AHEAD_DAYS: u32 = 92;
 
+/// What an agenda item asks the cadre to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, uniffi::Enum)]
 pub enum AgendaKind {
     /// A home visit is due.
@@ -40,6 +41,7 @@ pub enum AgendaKind {
     ScreeningNotFollowedUp,
 }
 
+/// Which agenda to build: for which day, and how far ahead to look.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct AgendaRequest {
     /// The day the agenda is for, `YYYY-MM-DD`; today when `None`.
@@ -48,25 +50,35 @@ pub struct AgendaRequest {
     pub look_ahead_days: u32,
 }
 
+/// One thing to do for one person, with its due date and its text in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct AgendaItem {
+    /// What is to be done.
     pub kind: AgendaKind,
+    /// The person it is about.
     pub person_id: String,
+    /// The person's full name, for display.
     pub person_name: String,
     /// The follow-up, return, screening ... the item is about, when there is one.
     pub record_id: Option<String>,
+    /// When it is due, `YYYY-MM-DD`; `None` when it has no date (missing checklist items
+    /// without a recorded departure date).
     pub due_on: Option<String>,
     /// Days past due on the agenda's day: positive overdue, 0 due today, negative not
     /// yet due (within the look-ahead).
     pub days_overdue: i64,
     /// How many (missing checklist items), for the kinds that count.
     pub count: Option<u32>,
+    /// The line to show, in Bahasa Indonesia and English (what, and how late or how soon).
     pub text: LocalizedText,
 }
 
+/// The cadre's agenda for one day, most overdue first.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Agenda {
+    /// The day the agenda is for, `YYYY-MM-DD`.
     pub on: String,
+    /// Everything due on that day or earlier, and what falls due within the look-ahead.
     pub items: Vec<AgendaItem>,
 }
 

@@ -2,7 +2,7 @@
 //! did it, what kind of record, which record and when, and never a value.
 //!
 //! The rule for every capability: a method that returns or changes personal data calls
-//! [`Session::audit`] (one record) or [`Session::audit_count`] (a list or a search) inside
+//! `Session::audit` (one record) or `Session::audit_count` (a list or a search) inside
 //! its `read`/`write` closure. A write's entries are stored in its own transaction. A
 //! read's entries wait in memory and are stored with the next write, at lock, or in a
 //! batch (see `Vault::read`): a read must not cost a durable commit. The loss window (the
@@ -68,31 +68,46 @@ pub(crate) const SCHEMA: &str = r#"
 /// The role of whoever uses the vault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum ActorRole {
+    /// A field cadre (kader).
     Cadre,
+    /// A village officer.
     VillageOfficer,
     /// The migrant worker on their own phone.
     Migrant,
+    /// A family member.
     Family,
+    /// Anyone else.
     Other,
 }
 
+/// Who is using the vault, as the app or the CLI gives it to [`Vault::set_actor`].
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ActorInput {
+    /// The person's name, at most 200 characters.
     pub name: String,
+    /// Their role.
     pub role: ActorRole,
 }
 
+/// Who did something, as audit entries, consent records and case events name them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, uniffi::Record)]
 pub struct Actor {
+    /// The person's name.
     pub name: String,
+    /// Their role.
     pub role: ActorRole,
 }
 
+/// What was done, as an audit entry records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum AuditAction {
+    /// A record was created.
     Create,
+    /// A record was opened.
     Read,
+    /// A record was changed.
     Update,
+    /// A record was deleted.
     Delete,
     /// A page of a list, or all records of a kind for one person.
     List,
@@ -136,15 +151,21 @@ crate::storage_codes!(AuditAction {
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct AuditEntry {
+    /// The entry's id, made by the core.
     pub id: String,
     /// RFC 3339 UTC instant.
     pub at: String,
     /// `None` when no actor was set (see [`Vault::set_actor`]).
     pub actor: Option<Actor>,
+    /// What was done.
     pub action: AuditAction,
     /// What kind of record.
     pub kind: RecordKind,
+    /// The record's id (the batch's id for an import); `None` for lists, searches and
+    /// counts, and once the person was erased.
     pub record_id: Option<String>,
+    /// The person the record belongs to; `None` when not about one person, and once the
+    /// person was erased.
     pub person_id: Option<String>,
     /// How many records a list or search returned.
     pub count: Option<u32>,
@@ -152,20 +173,27 @@ pub struct AuditEntry {
     pub subject_erased: bool,
 }
 
+/// Which entries of the audit log to show.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct AuditQuery {
     /// Only entries about this person.
     pub person_id: Option<String>,
     /// `YYYY-MM-DD`, inclusive, UTC.
     pub from: Option<String>,
+    /// `YYYY-MM-DD`, inclusive, UTC; not before `from`.
     pub to: Option<String>,
+    /// Which page.
     pub page: PageRequest,
 }
 
+/// One page of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct AuditPage {
+    /// The entries on this page, oldest first.
     pub items: Vec<AuditEntry>,
+    /// All entries the query covers, across pages.
     pub total: u32,
+    /// Where the next page starts; `None` on the last page.
     pub next_offset: Option<u32>,
 }
 

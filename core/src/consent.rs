@@ -8,7 +8,7 @@
 //!   exporting and erasing stay possible, because they serve the person's own rights.
 //! - `ShareWithAgencies`: referring a case to an agency.
 //! - `ShareWithFamily`: what the family sees (checklist view, emergency alerts); checked
-//!   by those modules with [`require`].
+//!   by those modules with `require`.
 //! - `Reporting`: only people with this consent are counted in the village report's
 //!   breakdowns; the others appear as one total.
 
@@ -42,6 +42,7 @@ pub(crate) const SCHEMA: &str = r#"
     CREATE INDEX consents_by_person ON consents (person_id, date);
 "#;
 
+/// What a person's consent is for; each purpose is given or withdrawn on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, uniffi::Enum)]
 pub enum ConsentPurpose {
     /// Keeping the person's record in the village register at all.
@@ -54,6 +55,7 @@ pub enum ConsentPurpose {
     Reporting,
 }
 
+/// Every purpose, in the order `consents` lists them.
 pub const ALL_PURPOSES: [ConsentPurpose; 4] = [
     ConsentPurpose::Registration,
     ConsentPurpose::ShareWithFamily,
@@ -79,8 +81,10 @@ impl ConsentPurpose {
     }
 }
 
+/// A consent given or withdrawn, as the cadre records it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ConsentInput {
+    /// What the consent is for.
     pub purpose: ConsentPurpose,
     /// `true`: given; `false`: withdrawn (or refused).
     pub given: bool,
@@ -93,28 +97,41 @@ pub struct ConsentInput {
 /// One change of consent, as the history keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct ConsentRecord {
+    /// The record's id, made by the core.
     pub id: String,
+    /// The person whose consent it is.
     pub person_id: String,
+    /// What the consent is for.
     pub purpose: ConsentPurpose,
+    /// `true`: given; `false`: withdrawn (or refused).
     pub given: bool,
+    /// The day it was given or withdrawn, `YYYY-MM-DD`.
     pub date: String,
+    /// How it was given (a signed form, orally before a witness, ...); `None` when not noted.
     pub note: Option<String>,
     /// Who recorded it.
     pub recorded_by: Option<Actor>,
+    /// When it was recorded, RFC 3339 UTC.
     pub recorded_at: String,
 }
 
+/// Where a purpose stands for a person: the latest record decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, uniffi::Enum)]
 pub enum ConsentState {
+    /// Given.
     Given,
+    /// Withdrawn or refused.
     Withdrawn,
     /// Never recorded.
     NotAsked,
 }
 
+/// Where one purpose stands for a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct ConsentStatus {
+    /// What the consent is for.
     pub purpose: ConsentPurpose,
+    /// Given, withdrawn or never asked.
     pub state: ConsentState,
     /// Date of the record that set the state.
     pub since: Option<String>,

@@ -293,6 +293,8 @@ pub const RECOMMENDED_KDF_ITERATIONS: u32 = 600_000;
 /// The floor the vault accepts. Low values exist for tests and very slow devices; the
 /// device secret, not the PIN's stretching, is what stops offline guessing of short PINs.
 pub const MIN_KDF_ITERATIONS: u32 = 10_000;
+/// The ceiling the vault accepts; settings above it (or below the floor) are refused with
+/// `Invalid { field: "kdf_iterations", reason: OutOfRange }`.
 pub const MAX_KDF_ITERATIONS: u32 = 10_000_000;
 
 #[cfg(test)]

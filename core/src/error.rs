@@ -33,30 +33,53 @@ pub enum InvalidReason {
 /// What kind of record an error is about. Stored in audit entries under its code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, uniffi::Enum)]
 pub enum RecordKind {
+    /// The vault itself.
     Vault,
+    /// A registered person.
     Person,
+    /// A person's family contact.
     Contact,
+    /// A person's migration journey (phase, destination, employer, P3MI).
     Journey,
+    /// A person's identity document (KTP, passport, ...).
     Document,
+    /// A consent given or withdrawn.
     Consent,
+    /// One entry of the audit log.
     AuditEntry,
     /// The audit log as a whole (viewed or exported).
     AuditLog,
+    /// A home visit.
     Visit,
+    /// A follow-up agreed in a home visit.
     VisitFollowUp,
+    /// A case (unpaid wages, abuse, suspected trafficking, ...).
     Case,
+    /// One change in a case's timeline.
     CaseEvent,
+    /// A migrant's return home.
     Return,
+    /// A reintegration service given after a return.
     ReintegrationService,
+    /// A TPPO screening.
     Screening,
+    /// The follow-up of a high or critical screening.
     ScreeningFollowUp,
+    /// A person's pre-departure checklist.
     Checklist,
+    /// The family's view of a person's pre-departure checklist.
     FamilyChecklist,
+    /// The emergency card of the phone's owner.
     EmergencyCard,
+    /// The emergency button's settings.
     EmergencySettings,
+    /// An emergency alert in the outbox.
     EmergencyAlert,
+    /// A signed content pack (the emergency directory).
     ContentPack,
+    /// The village report.
     VillageReport,
+    /// The cadre's agenda.
     Agenda,
 }
 
@@ -92,16 +115,29 @@ crate::storage_codes!(RecordKind {
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum NotAllowedReason {
     /// The person has not given consent for `purpose`.
-    ConsentMissing { purpose: crate::consent::ConsentPurpose },
+    ConsentMissing {
+        /// The consent the operation needs.
+        purpose: crate::consent::ConsentPurpose,
+    },
     /// The person withdrew consent for `purpose`.
-    ConsentWithdrawn { purpose: crate::consent::ConsentPurpose },
+    ConsentWithdrawn {
+        /// The consent the operation needs.
+        purpose: crate::consent::ConsentPurpose,
+    },
     /// The case workflow does not allow this move.
     CaseTransition {
+        /// The case's status now.
         from: crate::cases::CaseStatus,
+        /// The status asked for.
         to: crate::cases::CaseStatus,
     },
     /// A checklist item cannot be done before the items it needs (their ids).
-    ChecklistDependency { item: String, missing: Vec<String> },
+    ChecklistDependency {
+        /// The id of the item that was to be marked done.
+        item: String,
+        /// The ids of the items to finish first.
+        missing: Vec<String>,
+    },
     /// The operation needs the device secret (the emergency card is sealed with it).
     DeviceSecretRequired,
 }
@@ -148,14 +184,24 @@ pub enum StorageProblem {
     Other,
 }
 
+/// The one error of the core (`MigranException` in Kotlin, `MigranError` in Swift). Its
+/// variants carry what a UI acts on; show [`error_message`] to the person, not the
+/// exception's own message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum MigranError {
     /// The PIN did not open the vault.
     #[error("wrong PIN; {attempts_left} attempts left before a wait or erase")]
-    WrongPin { attempts_left: u32 },
+    WrongPin {
+        /// Wrong PINs left before the vault erases itself when it is set to, otherwise
+        /// before each try has to wait.
+        attempts_left: u32,
+    },
     /// Too many wrong PINs: no attempt is accepted before the wait is over.
     #[error("too many wrong PINs; try again in {retry_after_seconds} s")]
-    LockedOut { retry_after_seconds: u64 },
+    LockedOut {
+        /// Seconds until the next PIN is accepted.
+        retry_after_seconds: u64,
+    },
     /// The vault must be unlocked for this.
     #[error("the vault is locked")]
     Locked,
@@ -173,33 +219,67 @@ pub enum MigranError {
     VaultExists,
     /// The requested record does not exist (or was erased).
     #[error("{kind:?} not found")]
-    NotFound { kind: RecordKind },
+    NotFound {
+        /// The kind of record that was asked for.
+        kind: RecordKind,
+    },
     /// A value was refused; `field` names it, `reason` says why.
     #[error("invalid {field}: {reason:?}")]
-    Invalid { field: String, reason: InvalidReason },
+    Invalid {
+        /// The field's name in the input record (`nik`, `birth_date`, ...); in a batch,
+        /// prefixed with the row counted from 1 (`3.nik`).
+        field: String,
+        /// Why the value was refused.
+        reason: InvalidReason,
+    },
     /// A value that must be unique is already held by another record.
     #[error("another record already has this {field}")]
-    Duplicate { field: String },
+    Duplicate {
+        /// The field whose value is taken (`nik`); in a batch, prefixed with the row
+        /// counted from 1 (`3.nik`).
+        field: String,
+    },
     /// Stored data failed authentication: it was altered or damaged.
     #[error("stored {kind:?} data was altered or damaged")]
-    Tampered { kind: RecordKind },
+    Tampered {
+        /// The kind of record whose stored data is damaged.
+        kind: RecordKind,
+    },
     /// The vault's files could not be read or written.
     #[error("storage error: {problem:?}")]
-    Storage { problem: StorageProblem },
+    Storage {
+        /// What went wrong with the files.
+        problem: StorageProblem,
+    },
     /// The vault files were written by a newer version of the app.
     #[error("the vault format {found} is newer than this app supports ({supported})")]
-    UnsupportedVersion { found: u32, supported: u32 },
+    UnsupportedVersion {
+        /// The schema version of the vault's file.
+        found: u32,
+        /// The newest schema version this build reads.
+        supported: u32,
+    },
     /// A rule refused the operation; `reason` says which.
     #[error("not allowed: {reason:?}")]
-    NotAllowed { reason: NotAllowedReason },
+    NotAllowed {
+        /// Which rule refused, with what the UI needs to act on it.
+        reason: NotAllowedReason,
+    },
     /// A content pack (e.g. the emergency directory) was refused. The pack in use stays.
     #[error("content pack refused: {reason:?}")]
-    PackRejected { reason: PackRejectReason },
+    PackRejected {
+        /// Why the pack was refused.
+        reason: PackRejectReason,
+    },
     /// A bug: something that should not happen. Reported, never panicked.
     #[error("internal error: {detail}")]
-    Internal { detail: String },
+    Internal {
+        /// What went wrong, in English, for a bug report; never a personal value.
+        detail: String,
+    },
 }
 
+/// The core's result: [`MigranError`] unless said otherwise.
 pub type Result<T, E = MigranError> = std::result::Result<T, E>;
 
 impl MigranError {

@@ -2,11 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The language of the texts the core makes (messages, labels, report lines, agenda items).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, uniffi::Enum)]
 pub enum Locale {
     /// Bahasa Indonesia, the default.
     #[default]
     Id,
+    /// English.
     En,
 }
 
@@ -25,11 +27,14 @@ impl Locale {
 /// A text in both languages, as content packs and rules carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct LocalizedText {
+    /// The text in Bahasa Indonesia.
     pub id: String,
+    /// The text in English.
     pub en: String,
 }
 
 impl LocalizedText {
+    /// A text from its Indonesian and English versions.
     pub fn new(id: &str, en: &str) -> Self {
         LocalizedText {
             id: id.to_string(),
@@ -37,6 +42,7 @@ impl LocalizedText {
         }
     }
 
+    /// The text in `locale`'s language.
     pub fn get(&self, locale: Locale) -> &str {
         match locale {
             Locale::Id => &self.id,

@@ -13,6 +13,7 @@ fn pick(locale: Locale, id: &str, en: &str) -> String {
     LocalizedText::new(id, en).get(locale).to_string()
 }
 
+/// The word to show for a journey phase, in `locale`'s language.
 #[uniffi::export]
 pub fn phase_label(phase: Phase, locale: Locale) -> String {
     match phase {
@@ -23,6 +24,7 @@ pub fn phase_label(phase: Phase, locale: Locale) -> String {
     }
 }
 
+/// The word to show for a work sector, in `locale`'s language.
 #[uniffi::export]
 pub fn sector_label(sector: Sector, locale: Locale) -> String {
     match sector {
@@ -37,6 +39,7 @@ pub fn sector_label(sector: Sector, locale: Locale) -> String {
     }
 }
 
+/// The word to show for a family contact's relation, in `locale`'s language.
 #[uniffi::export]
 pub fn relation_label(relation: Relation, locale: Locale) -> String {
     match relation {
@@ -50,6 +53,7 @@ pub fn relation_label(relation: Relation, locale: Locale) -> String {
     }
 }
 
+/// The name to show for an identity document kind, in `locale`'s language.
 #[uniffi::export]
 pub fn document_kind_label(kind: DocumentKind, locale: Locale) -> String {
     match kind {
@@ -70,6 +74,7 @@ pub fn document_kind_label(kind: DocumentKind, locale: Locale) -> String {
     }
 }
 
+/// The words to show for a case type, in `locale`'s language.
 #[uniffi::export]
 pub fn case_type_label(case_type: CaseType, locale: Locale) -> String {
     match case_type {
@@ -85,6 +90,7 @@ pub fn case_type_label(case_type: CaseType, locale: Locale) -> String {
     }
 }
 
+/// The word to show for a case status, in `locale`'s language.
 #[uniffi::export]
 pub fn case_status_label(status: CaseStatus, locale: Locale) -> String {
     match status {
@@ -96,6 +102,7 @@ pub fn case_status_label(status: CaseStatus, locale: Locale) -> String {
     }
 }
 
+/// The name to show for an agency a case is referred to, in `locale`'s language.
 #[uniffi::export]
 pub fn agency_label(agency: Agency, locale: Locale) -> String {
     match agency {
@@ -108,6 +115,7 @@ pub fn agency_label(agency: Agency, locale: Locale) -> String {
     }
 }
 
+/// The words to show for a home visit topic, in `locale`'s language.
 #[uniffi::export]
 pub fn visit_topic_label(topic: VisitTopic, locale: Locale) -> String {
     match topic {
@@ -120,6 +128,7 @@ pub fn visit_topic_label(topic: VisitTopic, locale: Locale) -> String {
     }
 }
 
+/// The words to show for why a migrant returned, in `locale`'s language.
 #[uniffi::export]
 pub fn return_reason_label(reason: ReturnReason, locale: Locale) -> String {
     match reason {
@@ -130,6 +139,7 @@ pub fn return_reason_label(reason: ReturnReason, locale: Locale) -> String {
     }
 }
 
+/// The word to show for a reintegration need, in `locale`'s language.
 #[uniffi::export]
 pub fn reintegration_need_label(need: ReintegrationNeed, locale: Locale) -> String {
     match need {
@@ -140,6 +150,7 @@ pub fn reintegration_need_label(need: ReintegrationNeed, locale: Locale) -> Stri
     }
 }
 
+/// The words to show for a reintegration service kind, in `locale`'s language.
 #[uniffi::export]
 pub fn service_kind_label(kind: ServiceKind, locale: Locale) -> String {
     match kind {
@@ -152,6 +163,7 @@ pub fn service_kind_label(kind: ServiceKind, locale: Locale) -> String {
     }
 }
 
+/// The words to show for a consent purpose, in `locale`'s language.
 #[uniffi::export]
 pub fn consent_purpose_label(purpose: ConsentPurpose, locale: Locale) -> String {
     match purpose {
@@ -162,6 +174,7 @@ pub fn consent_purpose_label(purpose: ConsentPurpose, locale: Locale) -> String 
     }
 }
 
+/// The words to show for a consent's state, in `locale`'s language.
 #[uniffi::export]
 pub fn consent_state_label(state: ConsentState, locale: Locale) -> String {
     match state {

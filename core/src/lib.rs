@@ -9,6 +9,7 @@
 //! [`visits`], [`cases`], [`reintegration`], [`agenda`] and [`reports`]; `access`
 //! exports everything about one person. Beneath them: `crypto` (ring), `store` (SQLite),
 //! `validate`, `time`, [`i18n`] and [`error`].
+#![warn(missing_docs)]
 
 mod access;
 pub mod agenda;

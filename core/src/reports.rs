@@ -36,6 +36,7 @@ const PHASES: [Phase; 4] = [
     Phase::Returned,
 ];
 
+/// The period a village report covers; both ends open gives all time.
 #[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
 pub struct ReportRequest {
     /// First day of the period, `YYYY-MM-DD`; open when `None`.
@@ -47,39 +48,55 @@ pub struct ReportRequest {
 /// One count: `key` is a fixed code (`pre_departure`, `female`, `MY`, `unpaid_wages`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct ReportCount {
+    /// What is counted: a storage code, or an ISO country code for destinations.
     pub key: String,
+    /// How many.
     pub count: u32,
 }
 
+/// The village report: counts only, never a name, an id or other personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct VillageReport {
+    /// When the report was made, RFC 3339 UTC.
     pub generated_at: String,
+    /// First day of the period, `YYYY-MM-DD`; `None` when open.
     pub period_from: Option<String>,
+    /// Last day of the period, `YYYY-MM-DD`; `None` when open.
     pub period_to: Option<String>,
     /// People counted below: not archived, reporting consent given.
     pub people_counted: u32,
     /// People not archived but without reporting consent: only this total.
     pub people_not_counted: u32,
+    /// Counted people by journey phase, as now (`prospective` when no journey is recorded).
     pub by_phase: Vec<ReportCount>,
+    /// Counted people by sex (`female`, `male`).
     pub by_sex: Vec<ReportCount>,
     /// Of those in pre-departure or abroad; `unknown` when not recorded.
     pub by_destination: Vec<ReportCount>,
+    /// Of those in pre-departure or abroad, by sector code; `unknown` when not recorded.
     pub by_sector: Vec<ReportCount>,
+    /// Counted people whose departure date falls in the period.
     pub departures_in_period: u32,
     /// `complete`, `incomplete`, `not_started` among people in pre-departure.
     pub pre_departure_completeness: Vec<ReportCount>,
+    /// Cases of counted people reported in the period.
     pub cases_in_period: u32,
+    /// Those cases by type, every type listed (0 included).
     pub cases_by_type: Vec<ReportCount>,
     /// Status now, of the cases reported in the period.
     pub cases_by_status: Vec<ReportCount>,
     /// `none`, `low`, `medium`, `high`, `critical`: the latest screening per person in
     /// the period.
     pub screenings_by_risk: Vec<ReportCount>,
+    /// Returns of counted people in the period.
     pub returns_in_period: u32,
+    /// Those returns by reason, every reason listed (0 included).
     pub returns_by_reason: Vec<ReportCount>,
     /// Needs recorded at the returns in the period (a return may have several).
     pub reintegration_needs: Vec<ReportCount>,
+    /// Reintegration services given to counted people in the period.
     pub services_in_period: u32,
+    /// Those services by kind, every kind listed (0 included).
     pub services_by_kind: Vec<ReportCount>,
 }
 

@@ -8,9 +8,11 @@ use crate::error::{InvalidReason, MigranError, Result};
 /// Where "now" comes from. The system clock in the app; a fixed clock in tests, so
 /// that back-off, due dates and warnings never depend on the wall clock.
 pub trait Clock: Send + Sync {
+    /// The current instant, in UTC.
     fn now(&self) -> DateTime<Utc>;
 }
 
+/// The device's own clock (UTC); what the apps and the CLI use.
 pub struct SystemClock;
 
 impl Clock for SystemClock {

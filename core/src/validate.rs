@@ -134,6 +134,8 @@ pub(crate) fn country(field: &str, value: &str) -> Result<String> {
     }
 }
 
+/// Whether `code` is an officially assigned ISO 3166-1 alpha-2 country code, in upper
+/// case (`"MY"` is one, `"my"` is not).
 pub fn is_country_code(code: &str) -> bool {
     code.len() == 2 && ISO_3166_ALPHA2.split(' ').any(|known| known == code)
 }

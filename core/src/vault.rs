@@ -43,6 +43,8 @@ impl Default for VaultSettings {
     }
 }
 
+/// Default settings for a new vault: [`crate::RECOMMENDED_KDF_ITERATIONS`] PBKDF2
+/// iterations, 5 free attempts, never erase.
 #[uniffi::export]
 pub fn default_vault_settings() -> VaultSettings {
     VaultSettings::default()
@@ -66,13 +68,19 @@ pub fn calibrate_kdf_iterations(target_millis: u32) -> Result<u32> {
 /// What the unlock screen needs to know, readable while locked.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct VaultStatus {
+    /// Whether the PIN has opened the vault, so that records can be read and written.
     pub unlocked: bool,
+    /// Wrong PINs in a row since the last successful unlock (or PIN change).
     pub failed_attempts: u32,
     /// Seconds before the next PIN is accepted; 0 when none is pending.
     pub retry_after_seconds: u64,
+    /// Whether this handle was opened with a device secret.
     pub uses_device_secret: bool,
+    /// PBKDF2 iterations the PIN is stretched with, as set at creation.
     pub kdf_iterations: u32,
+    /// Wrong PINs allowed before each further try has to wait.
     pub free_attempts: u32,
+    /// Wrong PINs in a row after which the data key is destroyed; `None`: never.
     pub erase_after_failures: Option<u32>,
 }
 
@@ -116,6 +124,10 @@ const READ_AUDIT_BATCH: usize = 1_000;
 /// ... or once the oldest waiting entry is this old (seconds), at the next read.
 const READ_AUDIT_MAX_AGE_SECONDS: i64 = 60;
 
+/// One device profile's encrypted vault, the entry point of the core: every capability
+/// adds its methods here. Opened locked, where only what needs no PIN works (the
+/// emergency button, the lockout status); unlocked with the PIN. Safe to share between
+/// threads; call it off the main thread.
 #[derive(uniffi::Object)]
 pub struct Vault {
     dir: PathBuf,
@@ -224,10 +236,13 @@ impl Vault {
         }
     }
 
+    /// Whether the PIN has opened the vault and [`Vault::lock`] was not called since.
     pub fn is_unlocked(&self) -> bool {
         self.state().open.is_some()
     }
 
+    /// Lockout state for the unlock screen; works locked. Fails with `Erased` after
+    /// [`Vault::wipe`].
     pub fn status(&self) -> Result<VaultStatus> {
         let state = self.state();
         let header = read_header(locked_connection(&state)?)?;
@@ -382,6 +397,7 @@ impl Vault {
         }))
     }
 
+    /// The vault's folder.
     pub fn dir(&self) -> &Path {
         &self.dir
     }

@@ -1,4 +1,6 @@
 //! The cadre's work: home visits and the agenda, cases and their workflow, returns.
+// Test code: a failed setup should panic with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

@@ -1,4 +1,6 @@
 //! The pre-departure checklist through the public API, with a fixed "today".
+// Test code: a failed setup should panic with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

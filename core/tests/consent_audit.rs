@@ -1,4 +1,6 @@
 //! Consent enforcement, the audit log, the person's export, and erasure of the links.
+// Test code: a failed setup should panic with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

@@ -1,5 +1,7 @@
 //! The emergency button through the public API: on a locked vault, offline, never empty,
 //! never lost.
+// Test code: a failed setup should panic with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

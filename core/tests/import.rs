@@ -1,4 +1,6 @@
 //! Importing the register from a CSV file and exporting it back, through the public API.
+// Test code: a failed setup should panic with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

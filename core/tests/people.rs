@@ -1,4 +1,6 @@
 //! Registering and finding people, as a cadre and a village officer do.
+// Test code: a failed setup should panic with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

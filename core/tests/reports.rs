@@ -1,5 +1,7 @@
 //! The village report on a generated village, checked against counts the test keeps
 //! itself while generating; and the report's outputs hold no personal value.
+// Test code: a failed setup should panic with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

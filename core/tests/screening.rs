@@ -1,4 +1,6 @@
 //! TPPO screening as a cadre runs it at the kitchen table, through the public API.
+// Test code: a failed setup should panic with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

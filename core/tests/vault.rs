@@ -1,5 +1,7 @@
 //! The vault's promises, through the public API: nothing in plaintext on disk, wrong PINs
 //! counted and slowed down, tampering detected, erasure real.
+// Test code: a failed setup should panic with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

@@ -6,6 +6,8 @@
 //! To write the vector again (only when a new format version is made on purpose, into
 //! a new folder):
 //! `MIGRAN_WRITE_TEST_VECTOR=1 cargo test -p migran-core --test vector -- --ignored`.
+// Test code: a failed setup should panic with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 

@@ -1,5 +1,7 @@
 //! Whole journeys through the public API, the way the apps and the officer use the core:
 //! several capabilities, several sessions (reopen, lock, unlock) in one story.
+// Test code: a failed setup should panic with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 

@@ -32,20 +32,30 @@ use crate::visits::optional_past_date;
 
 pub(crate) use store::{details_of, load_cases, SCHEMA};
 
+/// What kind of problem a case is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, uniffi::Enum)]
 pub enum CaseType {
+    /// Wages not paid (gaji tidak dibayar).
     UnpaidWages,
+    /// Violence or abuse (kekerasan).
     Abuse,
     /// Passport or other documents held by the employer or agent.
     DocumentSeized,
+    /// The family has lost contact with the migrant (hilang kontak).
     MissingContact,
+    /// Detained abroad (ditahan).
     Detention,
+    /// Suspected trafficking (dugaan TPPO).
     TraffickingSuspicion,
+    /// The migrant died or fell ill.
     DeathOrIllness,
+    /// Deported (deportasi).
     Deportation,
+    /// Any other problem.
     Other,
 }
 
+/// Every case type, in the order the village report lists them.
 pub const ALL_CASE_TYPES: [CaseType; 9] = [
     CaseType::UnpaidWages,
     CaseType::Abuse,
@@ -58,15 +68,22 @@ pub const ALL_CASE_TYPES: [CaseType; 9] = [
     CaseType::Other,
 ];
 
+/// Where a case is in its workflow; [`case_next_statuses`] gives the allowed moves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, uniffi::Enum)]
 pub enum CaseStatus {
+    /// Reported; nobody has acted on it yet.
     Open,
+    /// Referred to an agency.
     Referred,
+    /// Being handled (ditangani).
     InProgress,
+    /// Solved; next closed, or reopened if needed.
     Resolved,
+    /// Closed; it can still be reopened.
     Closed,
 }
 
+/// Every case status, in workflow order (also the village report's order).
 pub const ALL_CASE_STATUSES: [CaseStatus; 5] = [
     CaseStatus::Open,
     CaseStatus::Referred,
@@ -97,14 +114,20 @@ pub fn case_next_statuses(from: CaseStatus) -> Vec<CaseStatus> {
         .collect()
 }
 
+/// Who reported a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum Reporter {
+    /// The migrant themselves.
     Migrant,
+    /// Their family.
     Family,
+    /// A cadre (kader).
     Cadre,
+    /// Someone else.
     Other,
 }
 
+/// An agency a case is referred to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum Agency {
     /// Dinas Tenaga Kerja: the district manpower office.
@@ -113,8 +136,11 @@ pub enum Agency {
     Kp2mi,
     /// The embassy (KBRI) or consulate (KJRI) in the destination country.
     Kbri,
+    /// The police.
     Police,
+    /// A non-governmental organisation or companion service (LSM/pendamping).
     Ngo,
+    /// Any other agency.
     Other,
 }
 
@@ -154,42 +180,63 @@ crate::storage_codes!(Agency {
     Other => "other",
 });
 
+/// A case as reported.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct CaseInput {
+    /// What kind of problem it is.
     pub case_type: CaseType,
+    /// What happened; may span lines, at most 2,000 characters, not blank.
     pub description: String,
+    /// Who reported it.
     pub reported_by: Reporter,
     /// `YYYY-MM-DD`; today when `None`.
     pub reported_on: Option<String>,
 }
 
+/// A case: a problem reported about a person, with its place in the workflow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct Case {
+    /// The case's id, made by the core.
     pub id: String,
+    /// The person the case is about.
     pub person_id: String,
+    /// What kind of problem it is.
     pub case_type: CaseType,
+    /// What happened, as reported.
     pub description: String,
+    /// Who reported it.
     pub reported_by: Reporter,
+    /// The day it was reported, `YYYY-MM-DD`.
     pub reported_on: String,
+    /// Where the case is in the workflow.
     pub status: CaseStatus,
+    /// When the case was recorded, RFC 3339 UTC.
     pub opened_at: String,
+    /// When the case last changed (status, referral or note), RFC 3339 UTC.
     pub updated_at: String,
 }
 
+/// A move of a case along the workflow.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct StatusChangeInput {
+    /// The status to move to; see [`case_next_statuses`].
     pub to: CaseStatus,
     /// `YYYY-MM-DD`; today when `None`.
     pub date: Option<String>,
+    /// Why; required when closing a case that is still `Open`. May span lines.
     pub note: Option<String>,
 }
 
+/// A referral of a case to an agency.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ReferralInput {
+    /// The agency referred to.
     pub agency: Agency,
     /// Which office of the agency (e.g. "Disnaker Kabupaten Contoh").
     pub office: Option<String>,
+    /// `YYYY-MM-DD`, not in the future nor before the case was reported; today when `None`.
     pub date: Option<String>,
+    /// A note; may span lines.
     pub note: Option<String>,
 }
 
@@ -199,12 +246,26 @@ pub struct ReferralInput {
 /// `{"referred": {"agency": "kbri", "office": null}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Enum)]
 pub enum CaseChange {
+    /// The case was opened.
     #[serde(rename = "opened")]
     Opened,
+    /// The status changed.
     #[serde(rename = "status_changed")]
-    StatusChanged { from: CaseStatus, to: CaseStatus },
+    StatusChanged {
+        /// The status before.
+        from: CaseStatus,
+        /// The status after.
+        to: CaseStatus,
+    },
+    /// The case was referred to an agency.
     #[serde(rename = "referred")]
-    Referred { agency: Agency, office: Option<String> },
+    Referred {
+        /// The agency referred to.
+        agency: Agency,
+        /// Which office of the agency; `None` when not given.
+        office: Option<String>,
+    },
+    /// A note was added (its text is the event's `note`).
     #[serde(rename = "note")]
     Note,
 }
@@ -212,31 +273,45 @@ pub enum CaseChange {
 /// One line of a case's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct CaseEvent {
+    /// The event's id, made by the core.
     pub id: String,
+    /// The case it belongs to.
     pub case_id: String,
     /// The day it happened, `YYYY-MM-DD`.
     pub date: String,
+    /// What changed.
     pub change: CaseChange,
+    /// The note written with it; `None` when none.
     pub note: Option<String>,
+    /// Who recorded it (see `Vault::set_actor`); `None` when no actor was set.
     pub actor: Option<Actor>,
     /// When it was recorded (RFC 3339).
     pub recorded_at: String,
 }
 
+/// A referral of a case to an agency, as the timeline records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct Referral {
+    /// The timeline event that records it.
     pub event_id: String,
+    /// The agency referred to.
     pub agency: Agency,
+    /// Which office of the agency; `None` when not given.
     pub office: Option<String>,
+    /// The day of the referral, `YYYY-MM-DD`.
     pub date: String,
+    /// The note written with it; `None` when none.
     pub note: Option<String>,
 }
 
+/// A case with its timeline and its referrals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct CaseDetail {
+    /// The case.
     pub case: Case,
     /// Every change, oldest first.
     pub timeline: Vec<CaseEvent>,
+    /// Every referral, oldest first.
     pub referrals: Vec<Referral>,
 }
 

@@ -33,8 +33,11 @@ pub(crate) use view::view_on;
 /// Where an item stands for one person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum ItemState {
+    /// Not begun yet.
     NotStarted,
+    /// Begun, not finished.
     InProgress,
+    /// Finished.
     Done,
     /// Does not concern this person (decided by the cadre).
     NotApplicable,
@@ -43,9 +46,13 @@ pub enum ItemState {
 /// Marital status decides which permission letters apply (UU 18/2017 Pasal 13).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum MaritalStatus {
+    /// Never married (belum kawin).
     Single,
+    /// Married (kawin).
     Married,
+    /// Divorced (cerai hidup).
     Divorced,
+    /// Widowed (cerai mati).
     Widowed,
 }
 
@@ -63,10 +70,15 @@ pub enum ItemKind {
 /// What a warning is about; the message gives the detail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum WarningKind {
+    /// A document expires before the work contract ends (red for the passport and the work visa).
     DocumentExpiresBeforeContractEnd,
+    /// The passport expires less than the pack's minimum (6 months) after departure (red).
     PassportValidityTooShort,
+    /// Departure is within the pack's warning days (30) and items are not done (red).
     DepartureNearItemsMissing,
+    /// The person is under 18 on the departure date (red).
     UnderageAtDeparture,
+    /// An item not done is past its due date.
     ItemOverdue,
 }
 
@@ -101,9 +113,11 @@ crate::storage_codes!(WarningKind {
 /// A change of one item's state, as the cadre makes it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ChecklistItemUpdate {
+    /// The new state.
     pub state: ItemState,
     /// Who did it (a cadre's or officer's name); never in the family view.
     pub by: Option<String>,
+    /// A note; may span lines.
     pub note: Option<String>,
     /// A stored identity document of the person that proves the item.
     pub document_id: Option<String>,
@@ -112,22 +126,35 @@ pub struct ChecklistItemUpdate {
 /// One item of a person's checklist, as the cadre sees it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
 pub struct ChecklistItem {
+    /// The item's stable id in the pack (`passport`, `work_visa`, ...).
     pub id: String,
+    /// What kind of item it is.
     pub kind: ItemKind,
+    /// The item's title, in the requested language.
     pub title: String,
+    /// Why it matters and how to do it, in the requested language.
     pub explanation: String,
+    /// The law or practical source the item comes from (e.g. `UU 18/2017 Pasal 13 huruf e`).
     pub legal_basis: String,
+    /// Where the item stands.
     pub state: ItemState,
+    /// Who last set the item's state (the update's `by`); `None` when not given.
     pub done_by: Option<String>,
     /// `YYYY-MM-DD`: the day the item was marked done (kept while it stays done).
     pub done_on: Option<String>,
     /// When the item's state was last set (RFC 3339 UTC).
     pub updated_at: Option<String>,
+    /// The note written with the last change; `None` when none.
     pub note: Option<String>,
+    /// The identity document that proves the item: the one chosen, else a stored document of
+    /// the item's kind; `None` when there is none.
     pub document_id: Option<String>,
+    /// The ids of the items this one needs done (or not applicable) first.
     pub depends_on: Vec<String>,
     /// Items this one still waits for (not done and not "not applicable").
     pub blocked_by: Vec<String>,
+    /// When the item should be done, `YYYY-MM-DD` (the departure date minus the item's
+    /// offset); `None` without a departure date or an offset.
     pub due_date: Option<String>,
     /// Shown because a condition could not be checked (marital status not recorded).
     pub condition_unknown: bool,
@@ -136,16 +163,20 @@ pub struct ChecklistItem {
 /// Something the cadre should act on, computed with the session's "today".
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
 pub struct ChecklistWarning {
+    /// What the warning is about.
     pub kind: WarningKind,
     /// Red: act now; otherwise a caution.
     pub red: bool,
+    /// The id of the item it concerns, when there is one (the passport, an overdue item).
     pub item_id: Option<String>,
+    /// The warning in the requested language, with its detail (dates, counts).
     pub message: String,
 }
 
 /// How far the checklist is.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
 pub struct ChecklistSummary {
+    /// Items done.
     pub done: u32,
     /// Items that apply (not "not applicable").
     pub total: u32,
@@ -153,25 +184,35 @@ pub struct ChecklistSummary {
     pub next_steps: Vec<String>,
     /// Not-done items still waiting for another item.
     pub blocked: Vec<String>,
+    /// How many warnings are red.
     pub red_warnings: u32,
 }
 
 /// An item of an older pack that the current pack no longer asks, kept as history.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
 pub struct RetiredItem {
+    /// The item's id in the older pack.
     pub id: String,
+    /// Its last state.
     pub state: ItemState,
+    /// The pack version that dropped it.
     pub retired_in_version: u32,
 }
 
 /// A person's checklist for the cadre: every item that applies, in pack order.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
 pub struct ChecklistView {
+    /// The person whose checklist this is.
     pub person_id: String,
+    /// The version of the pack the checklist follows.
     pub pack_version: u32,
+    /// The person's marital status; `None` until set with `set_marital_status`.
     pub marital_status: Option<MaritalStatus>,
+    /// Every item that applies to the person, in pack order.
     pub items: Vec<ChecklistItem>,
+    /// How far the checklist is.
     pub summary: ChecklistSummary,
+    /// What the cadre should act on.
     pub warnings: Vec<ChecklistWarning>,
     /// Items of an older pack that are no longer asked, kept as history.
     pub retired: Vec<RetiredItem>,
@@ -180,9 +221,13 @@ pub struct ChecklistView {
 /// One item in the family's words.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct FamilyItem {
+    /// The item's title.
     pub title: String,
+    /// What to do, in plain words for the family.
     pub text: String,
+    /// Where the item stands.
     pub state: ItemState,
+    /// When it should be done, `YYYY-MM-DD`; `None` when there is no due date.
     pub due_date: Option<String>,
 }
 
@@ -190,11 +235,17 @@ pub struct FamilyItem {
 /// notes, no names.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct FamilyChecklistView {
+    /// The person's first name (the first word of the full name).
     pub first_name: String,
+    /// Items done.
     pub done: u32,
+    /// Items that apply (not "not applicable").
     pub total: u32,
+    /// Every item that applies, in pack order.
     pub items: Vec<FamilyItem>,
+    /// The next steps in plain words (open items whose dependencies are met).
     pub next_steps: Vec<String>,
+    /// The red warnings, as fixed sentences (no dates, no document details).
     pub warnings: Vec<String>,
 }
 

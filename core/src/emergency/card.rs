@@ -15,9 +15,12 @@ use crate::vault::Vault;
 
 const MAX_CARD_CONTACTS: usize = 10;
 
+/// Who a card contact is to the owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum CardContactRole {
+    /// Family at home; told first.
     Family,
+    /// The village cadre (kader) who follows the owner; told after the family.
     Cadre,
 }
 
@@ -26,23 +29,33 @@ crate::storage_codes!(CardContactRole {
     Cadre => "cadre",
 });
 
+/// A person the button tells by SMS.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct CardContact {
+    /// The contact's name, at most 200 characters.
     pub name: String,
+    /// Phone number in any common form; stored in international form (`+62...`).
     pub phone: String,
+    /// Who the contact is to the owner.
     pub role: CardContactRole,
 }
 
 /// The few facts the button needs, chosen and seen by the owner. Readable while locked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct EmergencyCard {
+    /// The owner's full name, at most 200 characters.
     pub full_name: String,
+    /// The owner's passport number (upper-cased, separators dropped); `None` when not given.
     pub passport_number: Option<String>,
     /// ISO 3166-1 alpha-2 code of the country the owner works in.
     pub country: String,
+    /// The city the owner works in; `None` when not given.
     pub city: Option<String>,
+    /// The employer's name; `None` when not given.
     pub employer_name: Option<String>,
+    /// The employer's address; may span lines. `None` when not given.
     pub employer_address: Option<String>,
+    /// Who the button tells by SMS, at most 10.
     pub contacts: Vec<CardContact>,
 }
 
@@ -78,6 +91,7 @@ impl Vault {
         self.with_locked_store(|conn| load_card(conn, &key))
     }
 
+    /// Deletes the card (needs the PIN); the WAL is emptied so no copy stays behind.
     pub fn clear_emergency_card(&self) -> Result<()> {
         self.write(|s| {
             let removed = s.locked.execute("DELETE FROM emergency_card", [])?;

@@ -17,13 +17,16 @@ use crate::vault::Vault;
 /// Failed sends retried this many times before the action stops being pending.
 pub const MAX_ATTEMPTS: u32 = 5;
 
+/// How far an action of an alert has got, as the UI reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum ActionStatus {
     /// In the plan, not yet handed to the phone.
     Composed,
     /// The dialer or SMS app was opened with it.
     HandedToOs,
+    /// Reported sent by the phone.
     Sent,
+    /// Sending failed; retried while fewer than [`MAX_ATTEMPTS`] attempts were made.
     Failed,
     /// Someone confirmed they got it.
     Acknowledged,
@@ -37,33 +40,50 @@ crate::storage_codes!(ActionStatus {
     Acknowledged => "acknowledged",
 });
 
+/// Where one action of an alert stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
 pub struct ActionState {
+    /// The action's `position` in the plan.
     pub position: u32,
+    /// How far it has got.
     pub status: ActionStatus,
+    /// Attempts made so far (a hand-over and the `Sent` or `Failed` after it are one attempt).
     pub attempts: u32,
+    /// When the status last changed, RFC 3339 UTC.
     pub updated_at: String,
 }
 
+/// One press of the button, kept in the outbox: the plan and the state of each action.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
 pub struct EmergencyAlert {
+    /// The alert's id, made by the core.
     pub id: String,
+    /// When the button was pressed, RFC 3339 UTC.
     pub created_at: String,
+    /// The plan composed at that moment.
     pub plan: EmergencyPlan,
+    /// Where the owner was, when the phone knew; `None` otherwise.
     pub location: Option<GeoLocation>,
+    /// One state per action of the plan.
     pub states: Vec<ActionState>,
+    /// Who confirmed receiving the alert; `None` until someone does.
     pub acknowledged_by: Option<String>,
+    /// When it was confirmed, RFC 3339 UTC; `None` until then.
     pub acknowledged_at: Option<String>,
 }
 
 /// One action still to be done (never tried, or failed and to be retried).
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct PendingAction {
+    /// The alert the action belongs to.
     pub alert_id: String,
+    /// The action to run.
     pub action: EmergencyAction,
+    /// Attempts made so far.
     pub attempts: u32,
 }
 
+/// The emergency button's settings, sealed with the device key; changed only with the PIN.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, uniffi::Record)]
 pub struct EmergencySettings {
     /// The log needs the PIN to be seen, and the app shows no trace of a trigger.
@@ -189,6 +209,7 @@ impl Vault {
         Ok(alerts)
     }
 
+    /// The button's settings (the defaults when never set); works locked.
     pub fn emergency_settings(&self) -> Result<EmergencySettings> {
         let key = self.emergency_key()?;
         self.with_locked_store(|conn| {

@@ -9,11 +9,14 @@ use crate::error::Result;
 use crate::time::instant_text;
 use crate::vault::Vault;
 
+/// The emergency directory in use: the built-in one, or a newer signed pack installed later.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct DirectoryInfo {
+    /// The directory's version; a pack is installed only if its version is higher.
     pub version: u32,
     /// Whether a pack newer than the built-in one is installed and in use.
     pub installed: bool,
+    /// The ISO 3166-1 alpha-2 codes of the countries the directory has numbers for, sorted.
     pub countries: Vec<String>,
 }
 
@@ -26,6 +29,7 @@ impl Vault {
         self.install_directory_pack_trusting(&pack, &signature, &directory::publisher_key()?)
     }
 
+    /// Which directory the emergency plan uses now. Works locked.
     pub fn directory_info(&self) -> Result<DirectoryInfo> {
         self.with_locked_store(|conn| directory_info(&current_directory(conn)?))
     }

@@ -9,6 +9,7 @@ use super::sms::{measure, SmsSize};
 use super::{CardContactRole, EmergencyCard};
 use crate::i18n::Locale;
 
+/// What kind of emergency the owner is in; decides the order of the actions and the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum EmergencyKind {
     /// Physical or sexual violence, threats.
@@ -17,11 +18,15 @@ pub enum EmergencyKind {
     Medical,
     /// Locked in, not allowed to leave, trafficked.
     HeldAgainstWill,
+    /// The passport is held by someone else (employer, agent).
     PassportTaken,
+    /// Wages are not paid.
     UnpaidWages,
     /// Arrested or held by authorities.
     Detention,
+    /// The owner wants to go home.
     WantToGoHome,
+    /// Any other trouble.
     Other,
 }
 
@@ -59,16 +64,23 @@ impl EmergencyKind {
     }
 }
 
+/// A position in decimal degrees, as the phone's location service gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, uniffi::Record)]
 pub struct GeoLocation {
+    /// Latitude, -90 to 90 (else `Invalid { field: "location" }`).
     pub latitude: f64,
+    /// Longitude, -180 to 180 (else `Invalid { field: "location" }`).
     pub longitude: f64,
 }
 
+/// How an action reaches its recipient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum ActionChannel {
+    /// A phone call.
     Call,
+    /// An SMS.
     Sms,
+    /// WhatsApp, with the message filled in.
     WhatsApp,
 }
 
@@ -78,14 +90,18 @@ crate::storage_codes!(ActionChannel {
     WhatsApp => "whatsapp",
 });
 
+/// Who an action reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum Recipient {
+    /// The destination country's own emergency numbers (police, ambulance).
     LocalEmergency,
     /// The Indonesian embassy or consulate (KBRI / KJRI / KDEI).
     Mission,
     /// KP2MI, Kemlu.
     NationalHotline,
+    /// A family contact from the card.
     Family,
+    /// The cadre from the card.
     Cadre,
 }
 
@@ -97,16 +113,22 @@ crate::storage_codes!(Recipient {
     Cadre => "cadre",
 });
 
+/// One step of an emergency plan: whom to reach, how, and with what words.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
 pub struct EmergencyAction {
+    /// The step's place in the plan, from 0.
     pub position: u32,
+    /// How to reach the recipient.
     pub channel: ActionChannel,
+    /// Who the step reaches.
     pub recipient: Recipient,
     /// `+` and digits, ready for a dial or SMS intent.
     pub number: String,
+    /// Who the number reaches, in the requested language (a card contact's own name).
     pub label: String,
     /// What to send (SMS, WhatsApp) or to read out (a call).
     pub message: String,
+    /// The language of `message`: English for local emergency calls, Indonesian otherwise.
     pub message_language: Locale,
     /// The number's source is older than the directory's re-check age.
     pub verify_hint: bool,
@@ -114,20 +136,28 @@ pub struct EmergencyAction {
     pub entry_id: Option<String>,
 }
 
+/// The ordered actions for an emergency, with its message in both languages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
 pub struct EmergencyPlan {
+    /// The emergency the plan was made for.
     pub kind: EmergencyKind,
     /// The country the plan is for; `None` when unknown (then national hotlines and family).
     pub country: Option<String>,
     /// The country's name in the requested language, when the directory knows it.
     pub country_name: Option<String>,
+    /// The actions in order; never empty (the national hotlines are always there).
     pub actions: Vec<EmergencyAction>,
+    /// The message in Bahasa Indonesia, fitted to one SMS where it can be.
     pub message_id: String,
+    /// The message in English (read out to local services), fitted to one SMS where it can be.
     pub message_en: String,
+    /// What `message_id` costs as SMS.
     pub sms_id: SmsSize,
+    /// What `message_en` costs as SMS.
     pub sms_en: SmsSize,
     /// Parts left out of the messages to fit one SMS.
     pub shortened: bool,
+    /// The version of the emergency directory the plan was made from.
     pub directory_version: u32,
     /// The stored card could not be opened (altered or damaged): this plan was made
     /// without it. The UI tells the owner to set the card again once the danger is over.

@@ -4,9 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
+/// How an SMS text is encoded, which decides how many characters fit in one SMS.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum SmsEncoding {
+    /// The GSM 03.38 7-bit alphabet: 160 characters in one SMS, 153 per part when split.
     Gsm7,
+    /// UCS-2, forced by any character outside GSM-7: 70 UTF-16 units in one SMS, 67 per part.
     Ucs2,
 }
 
@@ -15,12 +18,16 @@ crate::storage_codes!(SmsEncoding {
     Ucs2 => "ucs2",
 });
 
+/// What a text costs as SMS: its encoding, its length and the number of SMS parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct SmsSize {
+    /// The encoding the text needs.
     pub encoding: SmsEncoding,
     /// Septets for GSM-7, UTF-16 units for UCS-2.
     pub units: u32,
+    /// How many SMS the text is sent as (1 when it fits in one, an empty text included).
     pub parts: u32,
+    /// Whether the text fits in a single SMS (160 GSM-7 septets or 70 UCS-2 units).
     pub fits_one_sms: bool,
 }
 
@@ -40,6 +47,7 @@ fn gsm7_cost(c: char) -> Option<u32> {
     }
 }
 
+/// How many SMS the text costs (GSM 03.38 rules, see [`SmsSize`]).
 pub fn measure(text: &str) -> SmsSize {
     let septets: Option<u32> = text.chars().map(gsm7_cost).sum();
     match septets {

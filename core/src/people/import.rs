@@ -75,15 +75,29 @@ pub trait ImportListener: Send + Sync {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum ImportProblem {
     /// The value was refused, for the same reason as when it is typed in.
-    Invalid { reason: InvalidReason },
+    Invalid {
+        /// Why the value was refused.
+        reason: InvalidReason,
+    },
     /// The header has no column for this field.
     MissingColumn,
     /// A header cell names no known column; `column` counts from 1.
-    UnknownColumn { column: u32 },
+    UnknownColumn {
+        /// The header cell's position, from 1.
+        column: u32,
+    },
     /// Two header cells name the same field; `column` (from 1) is the second.
-    RepeatedColumn { column: u32 },
+    RepeatedColumn {
+        /// The position of the second cell, from 1.
+        column: u32,
+    },
     /// The row has another number of fields than the header.
-    FieldCount { expected: u32, found: u32 },
+    FieldCount {
+        /// The number of header cells.
+        expected: u32,
+        /// The number of fields in the row.
+        found: u32,
+    },
     /// A quoted value is not closed before the end of the file.
     UnclosedQuote,
     /// Text follows the closing quote of a value.
@@ -91,7 +105,10 @@ pub enum ImportProblem {
     /// The row is longer than a row can be (64 KiB).
     RowTooLong,
     /// The NIK is already on an earlier line of the file.
-    DuplicateInFile { first_line: u32 },
+    DuplicateInFile {
+        /// The line (from 1, the header is line 1) of the first row with this NIK.
+        first_line: u32,
+    },
     /// The NIK is already registered in the vault.
     DuplicateInVault,
     /// The row does not say registration consent was given.
@@ -107,6 +124,7 @@ pub struct ImportIssue {
     /// `village`, `consent`, `consent_date`; `row` for the row as a whole, `header` for
     /// an unknown header cell.
     pub field: String,
+    /// What is wrong.
     pub problem: ImportProblem,
 }
 
@@ -146,6 +164,7 @@ pub struct CsvExportOptions {
     /// Include archived persons.
     #[uniffi(default)]
     pub include_archived: bool,
+    /// The field separator (`,` by default, `;` for Excel in an Indonesian locale).
     pub separator: CsvSeparator,
 }
 

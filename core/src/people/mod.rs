@@ -28,53 +28,78 @@ pub(crate) use store::{
     set_phase, SCHEMA,
 };
 
+/// A person's sex.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, uniffi::Enum)]
 pub enum Sex {
+    /// Female (perempuan).
     Female,
+    /// Male (laki-laki).
     Male,
 }
 
 /// What a cadre or officer types to register a person.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct PersonInput {
+    /// Full name, at most 200 characters.
     pub full_name: String,
     /// NIK: the 16-digit national identity number.
     pub nik: String,
     /// `YYYY-MM-DD`.
     pub birth_date: String,
+    /// The person's sex.
     pub sex: Sex,
+    /// Phone number in any common form (`0812...`, `62812...`, `+62 812-...`); stored as
+    /// `+62...`. `None` or blank: no phone.
     pub phone: Option<String>,
+    /// Home address; may span lines. `None` or blank: none given.
     pub address: Option<String>,
+    /// The village (desa) the person lives in.
     pub village: String,
 }
 
+/// A registered person, as the vault keeps them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct Person {
+    /// The person's id, made by the core.
     pub id: String,
+    /// Full name.
     pub full_name: String,
+    /// NIK: the 16-digit national identity number, unique in the vault.
     pub nik: String,
+    /// Birth date, `YYYY-MM-DD`.
     pub birth_date: String,
+    /// The person's sex.
     pub sex: Sex,
     /// International form, `+62...`.
     pub phone: Option<String>,
+    /// Home address; `None` when not given.
     pub address: Option<String>,
+    /// The village (desa) the person lives in.
     pub village: String,
+    /// Whether the person is archived: hidden from the default list, nothing deleted.
     pub archived: bool,
+    /// When the person was registered, RFC 3339 UTC.
     pub created_at: String,
+    /// When the record last changed, RFC 3339 UTC.
     pub updated_at: String,
 }
 
+/// Which page of a long list to return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct PageRequest {
+    /// How many items to skip: 0 for the first page, then the previous page's `next_offset`.
     pub offset: u32,
     /// 1 to [`MAX_PAGE`].
     pub limit: u32,
 }
 
+/// The largest page a list returns (a `limit` above it is refused as `OutOfRange`).
 pub const MAX_PAGE: u32 = 1_000;
 
+/// One page of the register.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct PersonPage {
+    /// The persons on this page, in registration order.
     pub items: Vec<Person>,
     /// All persons the listing covers, across pages.
     pub total: u32,
@@ -85,37 +110,69 @@ pub struct PersonPage {
 /// An exact-match lookup by an identifying number.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum Lookup {
-    Nik { nik: String },
-    Phone { phone: String },
-    Passport { number: String },
+    /// By NIK.
+    Nik {
+        /// The NIK, 16 digits (spaces and dots ignored).
+        nik: String,
+    },
+    /// By the person's own phone number.
+    Phone {
+        /// The number in any common form (`0812...`, `+62...`).
+        phone: String,
+    },
+    /// By the number of a passport registered as the person's document.
+    Passport {
+        /// The passport number (case and separators ignored).
+        number: String,
+    },
 }
 
+/// How a family contact is related to the person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum Relation {
+    /// Husband or wife (suami/istri).
     Spouse,
+    /// Father or mother (orang tua).
     Parent,
+    /// Son or daughter (anak).
     Child,
+    /// Brother or sister (saudara kandung).
     Sibling,
+    /// Legal guardian (wali).
     Guardian,
+    /// Another relative (kerabat).
     OtherRelative,
+    /// Not a relative.
     Other,
 }
 
+/// A family contact as typed in.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ContactInput {
+    /// The contact's name, at most 200 characters.
     pub name: String,
+    /// How the contact is related to the person.
     pub relation: Relation,
+    /// Phone number in any common form; stored as `+62...`. `None` or blank: no phone.
     pub phone: Option<String>,
+    /// Address; may span lines. `None` or blank: none given.
     pub address: Option<String>,
 }
 
+/// A family contact of a person: who to reach at home.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct Contact {
+    /// The contact's id, made by the core.
     pub id: String,
+    /// The person this contact belongs to.
     pub person_id: String,
+    /// The contact's name.
     pub name: String,
+    /// How the contact is related to the person.
     pub relation: Relation,
+    /// Phone number, `+62...` (international form); `None` when not given.
     pub phone: Option<String>,
+    /// Address; `None` when not given.
     pub address: Option<String>,
 }
 
@@ -132,84 +189,136 @@ pub enum Phase {
     Returned,
 }
 
+/// The sector a migrant works in abroad.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, uniffi::Enum)]
 pub enum Sector {
     /// Domestic work for an individual employer (pengguna perseorangan).
     DomesticWork,
+    /// Caring for the elderly (perawat lansia).
     Caregiving,
+    /// Factories (pabrik).
     Manufacturing,
+    /// Construction work.
     Construction,
+    /// Plantations and farms.
     Agriculture,
+    /// Fishing, also as a ship's crew (ABK).
     Fishing,
+    /// Hotels (perhotelan).
     Hospitality,
+    /// Any other sector.
     Other,
 }
 
+/// A person's migration journey as typed in. Every field is optional; blank text counts
+/// as not given.
 #[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
 pub struct JourneyInput {
+    /// The phase; `Prospective` when `None`.
     pub phase: Option<Phase>,
     /// ISO 3166-1 alpha-2, e.g. `MY`, `TW`, `HK`.
     pub destination_country: Option<String>,
+    /// The work sector, when known.
     pub sector: Option<Sector>,
+    /// The employer's name, at most 200 characters.
     pub employer_name: Option<String>,
+    /// The employer's address; may span lines.
     pub employer_address: Option<String>,
     /// The placement agency (P3MI, Perusahaan Penempatan Pekerja Migran Indonesia).
     pub agency_name: Option<String>,
+    /// The P3MI's licence number.
     pub agency_licence: Option<String>,
     /// `YYYY-MM-DD`.
     pub departure_date: Option<String>,
+    /// `YYYY-MM-DD`; must be after `departure_date` when both are given.
     pub contract_end_date: Option<String>,
 }
 
+/// A person's migration journey: where they are going or working, for whom, through
+/// which placement agency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct Journey {
+    /// The person whose journey this is.
     pub person_id: String,
+    /// Where the person is on the journey.
     pub phase: Phase,
+    /// Destination country, ISO 3166-1 alpha-2 (`MY`); `None` when not known yet.
     pub destination_country: Option<String>,
+    /// The work sector; `None` when not known.
     pub sector: Option<Sector>,
+    /// The employer's name; `None` when not known.
     pub employer_name: Option<String>,
+    /// The employer's address; `None` when not known.
     pub employer_address: Option<String>,
+    /// The placement agency (P3MI); `None` when not known.
     pub agency_name: Option<String>,
+    /// The P3MI's licence number; `None` when not known.
     pub agency_licence: Option<String>,
+    /// Departure date, `YYYY-MM-DD`; `None` when not known.
     pub departure_date: Option<String>,
+    /// End of the work contract, `YYYY-MM-DD`; `None` when not known.
     pub contract_end_date: Option<String>,
+    /// When the journey last changed, RFC 3339 UTC.
     pub updated_at: String,
 }
 
+/// The kind of an identity or migration document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
 pub enum DocumentKind {
     /// KTP: identity card.
     Ktp,
     /// KK (Kartu Keluarga): family card.
     FamilyCard,
+    /// Birth certificate (akta kelahiran).
     BirthCertificate,
+    /// Marriage certificate (buku nikah).
     MarriageCertificate,
+    /// Passport.
     Passport,
+    /// Work visa.
     WorkVisa,
+    /// Health certificate (surat keterangan sehat).
     HealthCertificate,
+    /// Competency certificate (sertifikat kompetensi).
     CompetencyCertificate,
+    /// Placement agreement with the P3MI (perjanjian penempatan).
     PlacementAgreement,
+    /// Work agreement with the employer (perjanjian kerja).
     WorkAgreement,
     /// BPJS Ketenagakerjaan (social security) membership card.
     SocialSecurityCard,
+    /// Any other document.
     Other,
 }
 
+/// An identity document as typed in.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct DocumentInput {
+    /// What kind of document it is.
     pub kind: DocumentKind,
+    /// The document's number; letters and digits, upper-cased, separators (space, `-`, `.`,
+    /// `/`) dropped.
     pub number: String,
+    /// Issue date, `YYYY-MM-DD`; `None` or blank when not known.
     pub issued_on: Option<String>,
+    /// Expiry date, `YYYY-MM-DD`; must be after `issued_on` when both are given.
     pub expires_on: Option<String>,
 }
 
+/// An identity document of a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct IdentityDocument {
+    /// The document's id, made by the core.
     pub id: String,
+    /// The person the document belongs to.
     pub person_id: String,
+    /// What kind of document it is.
     pub kind: DocumentKind,
+    /// The document's number, upper-cased, without separators.
     pub number: String,
+    /// Issue date, `YYYY-MM-DD`; `None` when not known.
     pub issued_on: Option<String>,
+    /// Expiry date, `YYYY-MM-DD`; `None` when not known.
     pub expires_on: Option<String>,
 }
 
@@ -263,6 +372,8 @@ crate::storage_codes!(DocumentKind {
 
 #[uniffi::export]
 impl Vault {
+    /// Registers a person, with their registration consent (the app asks for it first).
+    /// `Duplicate { field: "nik" }` when the NIK is already registered.
     pub fn add_person(&self, input: PersonInput) -> Result<Person> {
         self.write(|s| store::insert_person(s, &input))
     }
@@ -290,6 +401,7 @@ impl Vault {
         })
     }
 
+    /// One person by id; `NotFound` when there is none.
     pub fn get_person(&self, id: String) -> Result<Person> {
         self.read(|s| {
             let person = load_person(s, &id)?;
@@ -298,6 +410,8 @@ impl Vault {
         })
     }
 
+    /// Replaces a person's details (archived flag and registration time kept). Needs their
+    /// registration consent; `Duplicate { field: "nik" }` when another person has the NIK.
     pub fn update_person(&self, id: String, input: PersonInput) -> Result<Person> {
         self.write(|s| {
             let existing = load_person(s, &id)?;
@@ -385,6 +499,7 @@ impl Vault {
         })
     }
 
+    /// Adds a family contact to a person; needs their registration consent.
     pub fn add_contact(&self, person_id: String, input: ContactInput) -> Result<Contact> {
         let contact = input::contact(&input, person_id.clone())?;
         self.write(|s| {
@@ -396,6 +511,7 @@ impl Vault {
         })
     }
 
+    /// A person's family contacts, in the order they were added.
     pub fn list_contacts(&self, person_id: String) -> Result<Vec<Contact>> {
         self.read(|s| {
             let contacts = load_contacts(s, &person_id)?;
@@ -409,6 +525,7 @@ impl Vault {
         })
     }
 
+    /// Deletes a family contact; the WAL is emptied so no copy of it stays behind.
     pub fn remove_contact(&self, contact_id: String) -> Result<()> {
         self.write(|s| {
             let contact: Contact = s.get(&contact_id)?;
@@ -436,6 +553,7 @@ impl Vault {
         })
     }
 
+    /// The person's migration journey; `None` when none was set.
     pub fn get_journey(&self, person_id: String) -> Result<Option<Journey>> {
         self.read(|s| {
             ensure_person(s, &person_id)?;
@@ -445,6 +563,7 @@ impl Vault {
         })
     }
 
+    /// Adds an identity document to a person; needs their registration consent.
     pub fn add_document(&self, person_id: String, input: DocumentInput) -> Result<IdentityDocument> {
         let document = input::document(&input, person_id.clone())?;
         self.write(|s| {
@@ -461,6 +580,7 @@ impl Vault {
         })
     }
 
+    /// A person's identity documents, in the order they were added.
     pub fn list_documents(&self, person_id: String) -> Result<Vec<IdentityDocument>> {
         self.read(|s| {
             let documents = load_documents(s, &person_id)?;
@@ -474,6 +594,7 @@ impl Vault {
         })
     }
 
+    /// Deletes an identity document; the WAL is emptied so no copy of it stays behind.
     pub fn remove_document(&self, document_id: String) -> Result<()> {
         self.write(|s| {
             let document: IdentityDocument = s.get(&document_id)?;

@@ -23,15 +23,20 @@ use crate::visits::{optional_past_date, JsonList};
 
 pub(crate) use store::{agenda_signals, load_returns, SCHEMA};
 
+/// Why a migrant came back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, uniffi::Enum)]
 pub enum ReturnReason {
+    /// The work contract ended (kontrak selesai).
     ContractEnd,
+    /// Came back before the contract ended.
     EarlyReturn,
+    /// Deported by the destination country.
     Deported,
     /// Came back because of a case (abuse, unpaid wages, trafficking ...).
     Case,
 }
 
+/// Every return reason, in the order the village report lists them.
 pub const ALL_RETURN_REASONS: [ReturnReason; 4] = [
     ReturnReason::ContractEnd,
     ReturnReason::EarlyReturn,
@@ -39,14 +44,20 @@ pub const ALL_RETURN_REASONS: [ReturnReason; 4] = [
     ReturnReason::Case,
 ];
 
+/// What a returned migrant needs help with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, uniffi::Enum)]
 pub enum ReintegrationNeed {
+    /// Health care.
     Health,
+    /// Legal help.
     Legal,
+    /// Psychosocial support.
     Psychosocial,
+    /// Income and livelihood.
     Economic,
 }
 
+/// Every reintegration need, in the order the village report lists them.
 pub const ALL_NEEDS: [ReintegrationNeed; 4] = [
     ReintegrationNeed::Health,
     ReintegrationNeed::Legal,
@@ -54,16 +65,24 @@ pub const ALL_NEEDS: [ReintegrationNeed; 4] = [
     ReintegrationNeed::Economic,
 ];
 
+/// A kind of reintegration service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, uniffi::Enum)]
 pub enum ServiceKind {
+    /// Vocational training (pelatihan).
     Training,
+    /// Help starting or running a business (pendampingan usaha).
     BusinessSupport,
+    /// Counselling (konseling).
     Counselling,
+    /// Health care (layanan kesehatan).
     HealthCare,
+    /// Legal aid (bantuan hukum).
     LegalAid,
+    /// Any other service.
     Other,
 }
 
+/// Every service kind, in the order the village report lists them.
 pub const ALL_SERVICE_KINDS: [ServiceKind; 6] = [
     ServiceKind::Training,
     ServiceKind::BusinessSupport,
@@ -96,61 +115,92 @@ crate::storage_codes!(ServiceKind {
     Other => "other",
 });
 
+/// A migrant's return home, as the cadre records it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ReturnInput {
     /// `YYYY-MM-DD`, not in the future.
     pub return_date: String,
+    /// Why the person came back.
     pub reason: ReturnReason,
     /// The case that brought the person back, when there is one.
     pub case_id: Option<String>,
     /// Condition on return (health, state of mind, belongings), as the cadre saw it.
     pub condition: Option<String>,
+    /// What the person needs help with; repeats are dropped.
     pub needs: Vec<ReintegrationNeed>,
+    /// The follow-up plan; may span lines.
     pub follow_up_plan: Option<String>,
     /// `YYYY-MM-DD`: when the cadre should follow up; it appears on the agenda.
     pub next_follow_up_on: Option<String>,
 }
 
+/// A new plan for a recorded return (after a follow-up visit); replaces needs, plan and date.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ReturnPlanInput {
+    /// What the person needs help with now; repeats are dropped.
     pub needs: Vec<ReintegrationNeed>,
+    /// The follow-up plan; may span lines. `None` clears it.
     pub follow_up_plan: Option<String>,
+    /// `YYYY-MM-DD`, not before the return date: the next follow-up; `None` clears it.
     pub next_follow_up_on: Option<String>,
 }
 
+/// A reintegration service received after a return.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ServiceInput {
+    /// What kind of service.
     pub kind: ServiceKind,
     /// `YYYY-MM-DD`, not in the future.
     pub date: String,
     /// Who gave it (a training centre, an NGO, the health centre).
     pub provider: Option<String>,
+    /// A note; may span lines.
     pub note: Option<String>,
 }
 
+/// A reintegration service a returned migrant received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct ReintegrationService {
+    /// The service's id, made by the core.
     pub id: String,
+    /// The return it belongs to.
     pub return_id: String,
+    /// The person who received it.
     pub person_id: String,
+    /// What kind of service.
     pub kind: ServiceKind,
+    /// The day it was given, `YYYY-MM-DD`.
     pub date: String,
+    /// Who gave it; `None` when not given.
     pub provider: Option<String>,
+    /// The note written with it; `None` when none.
     pub note: Option<String>,
 }
 
+/// A migrant's return home, with the services received since.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct ReturnRecord {
+    /// The return's id, made by the core.
     pub id: String,
+    /// The person who came back.
     pub person_id: String,
+    /// The day of return, `YYYY-MM-DD`.
     pub return_date: String,
+    /// Why the person came back.
     pub reason: ReturnReason,
+    /// The case that brought the person back; `None` when there is none.
     pub case_id: Option<String>,
+    /// Condition on return, as the cadre saw it; `None` when not recorded.
     pub condition: Option<String>,
+    /// What the person needs help with, each once, in declaration order.
     pub needs: Vec<ReintegrationNeed>,
+    /// The follow-up plan; `None` when there is none.
     pub follow_up_plan: Option<String>,
+    /// When the cadre should follow up, `YYYY-MM-DD`; `None` when not planned.
     pub next_follow_up_on: Option<String>,
+    /// The services received, in the order recorded.
     pub services: Vec<ReintegrationService>,
+    /// When the return was recorded, RFC 3339 UTC.
     pub created_at: String,
 }
 

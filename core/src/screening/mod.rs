@@ -36,18 +36,26 @@ pub(crate) use store::{load_follow_ups, SCHEMA};
 /// the lowest, `Critical` the highest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, uniffi::Enum)]
 pub enum RiskLevel {
+    /// No flag fired, and no undecided flag of Medium or worse.
     None,
+    /// Only a low flag fired, or a serious flag is still undecided.
     Low,
+    /// A medium flag fired.
     Medium,
+    /// A high flag fired, or three or more medium flags together.
     High,
+    /// A critical flag fired (e.g. domestic work in a moratorium country).
     Critical,
 }
 
 /// An answer to a question; `Unknown` is never taken as the safe answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum Answer {
+    /// Yes.
     Yes,
+    /// No.
     No,
+    /// Not known; the same as leaving the question unanswered.
     Unknown,
 }
 
@@ -70,34 +78,47 @@ crate::storage_codes!(Answer {
 /// The answer given to one question of the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct ScreeningAnswer {
+    /// The question's id in the catalogue (`work_visa`, ...); each at most once per screening.
     pub question_id: String,
+    /// The answer.
     pub answer: Answer,
 }
 
 /// A question of the catalogue, in the language asked for.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ScreeningQuestion {
+    /// The question's id in the catalogue.
     pub id: String,
+    /// The question, in the requested language.
     pub text: String,
 }
 
 /// A red flag that fired, with why and what to do, as the catalogue said it then.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct FiredFlag {
+    /// The flag's id in the catalogue.
     pub id: String,
+    /// How serious the flag is.
     pub severity: RiskLevel,
+    /// The flag's title, in both languages.
     pub title: LocalizedText,
+    /// What the flag means, in both languages.
     pub explanation: LocalizedText,
     /// Why it fired: the answers and record facts behind it.
     pub reasons: Vec<LocalizedText>,
+    /// The law the flag rests on, as far as the sources give it.
     pub legal_basis: String,
+    /// What the cadre should do (whom to contact, what to say), in both languages.
     pub action: LocalizedText,
 }
 
 /// What a screening found: the level, the flags that fired and what is still open.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct ScreeningResult {
+    /// The risk level: the highest fired severity, raised by several medium flags or
+    /// undecided serious ones.
     pub level: RiskLevel,
+    /// The flags that fired, with their texts as the catalogue said them then.
     pub flags: Vec<FiredFlag>,
     /// Flags that could neither fire nor be ruled out, because an answer is unknown.
     pub undecided_flags: Vec<String>,
@@ -105,25 +126,35 @@ pub struct ScreeningResult {
     pub unknown_questions: Vec<String>,
     /// False when an undecided flag could change the level.
     pub complete: bool,
+    /// The catalogue version the screening was assessed with.
     pub catalogue_version: u32,
 }
 
 /// What changed since the person's previous screening.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct ScreeningChange {
+    /// The level of the previous screening.
     pub previous_level: RiskLevel,
+    /// Ids of the flags that fired now and not before.
     pub flags_added: Vec<String>,
+    /// Ids of the flags that fired before and not now.
     pub flags_removed: Vec<String>,
 }
 
 /// A stored screening: when, by whom, the answers and the result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct ScreeningRecord {
+    /// The screening's id, made by the core.
     pub id: String,
+    /// The person screened.
     pub person_id: String,
+    /// When the screening was made, RFC 3339 UTC.
     pub screened_at: String,
+    /// Who screened (the cadre's name).
     pub screened_by: String,
+    /// The answers given.
     pub answers: Vec<ScreeningAnswer>,
+    /// What the screening found.
     pub result: ScreeningResult,
     /// Against the previous screening of the same person; `None` for the first.
     pub change: Option<ScreeningChange>,
@@ -132,22 +163,31 @@ pub struct ScreeningRecord {
 /// What the cadre gives to screen a person.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ScreeningInput {
+    /// Who screens (the cadre's name), at most 200 characters, not blank.
     pub screened_by: String,
+    /// The answers given; a question may be left out (it counts as unknown). An unknown
+    /// question id or one given twice is refused as `Invalid { field: "question_id" }`.
     pub answers: Vec<ScreeningAnswer>,
 }
 
 /// A follow-up a high or critical screening asks of the cadre.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct FollowUp {
+    /// The follow-up's id: the id of the screening that asked for it.
     pub id: String,
+    /// The person to follow up.
     pub person_id: String,
+    /// When it was opened, RFC 3339 UTC.
     pub created_at: String,
+    /// When it is due, `YYYY-MM-DD`: the day after a critical screening, 3 days after a high one.
     pub due_date: String,
+    /// Whether the cadre marked it done.
     pub done: bool,
     /// What to follow up, e.g. "screening".
     pub kind: String,
     /// The record that asked for it (the screening's id).
     pub source_id: String,
+    /// Why it is on the cadre's list (the screening's level), in both languages.
     pub reason: LocalizedText,
 }
 

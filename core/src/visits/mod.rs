@@ -24,15 +24,20 @@ use crate::vault::Vault;
 pub(crate) use input::optional_past_date;
 pub(crate) use store::{agenda_signals, load_visits, JsonList, SCHEMA};
 
+/// What was talked about in a home visit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, uniffi::Enum)]
 pub enum VisitTopic {
     /// Safe, procedural migration: the official route, costs, rights.
     SafeMigration,
+    /// Documents: what is needed, what is missing.
     Documents,
     /// Trafficking red flags (TPPO).
     RedFlags,
+    /// Sending money home.
     Remittances,
+    /// Coming back home and settling again (purna).
     Reintegration,
+    /// Anything else.
     Other,
 }
 
@@ -45,6 +50,7 @@ crate::storage_codes!(VisitTopic {
     Other => "other",
 });
 
+/// A follow-up agreed in a visit, as typed in.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct VisitFollowUpInput {
     /// What is to be done.
@@ -53,6 +59,7 @@ pub struct VisitFollowUpInput {
     pub due_on: String,
 }
 
+/// A home visit, as the cadre types it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct VisitInput {
     /// `YYYY-MM-DD`, not in the future.
@@ -61,36 +68,57 @@ pub struct VisitInput {
     pub cadre: Option<String>,
     /// Who was present (names or relations, as the cadre writes them).
     pub present: Vec<String>,
+    /// What was talked about; repeats are dropped.
     pub topics: Vec<VisitTopic>,
+    /// What the cadre observed; may span lines.
     pub observations: Option<String>,
+    /// The follow-ups agreed, at most 20.
     pub follow_ups: Vec<VisitFollowUpInput>,
     /// When the next visit should be; the agenda's cadence by phase when `None`.
     pub next_visit_on: Option<String>,
 }
 
+/// A follow-up agreed in a home visit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct VisitFollowUp {
+    /// The follow-up's id, made by the core.
     pub id: String,
+    /// The visit it was agreed in.
     pub visit_id: String,
+    /// The person it is about.
     pub person_id: String,
+    /// What is to be done.
     pub action: String,
+    /// When it is due, `YYYY-MM-DD`.
     pub due_on: String,
     /// `None` while open.
     pub done_on: Option<String>,
+    /// A note written when it was done; `None` when none.
     pub done_note: Option<String>,
 }
 
+/// A home visit to a person's household.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct Visit {
+    /// The visit's id, made by the core.
     pub id: String,
+    /// The person visited.
     pub person_id: String,
+    /// The day of the visit, `YYYY-MM-DD`.
     pub date: String,
+    /// The cadre who visited; `None` when neither given nor set as the vault's actor.
     pub cadre: Option<String>,
+    /// Who was present.
     pub present: Vec<String>,
+    /// What was talked about, each once.
     pub topics: Vec<VisitTopic>,
+    /// What the cadre observed; `None` when nothing was written.
     pub observations: Option<String>,
+    /// The follow-ups agreed, in the order given.
     pub follow_ups: Vec<VisitFollowUp>,
+    /// When the next visit should be, `YYYY-MM-DD`; `None` to use the agenda's cadence.
     pub next_visit_on: Option<String>,
+    /// When the visit was recorded, RFC 3339 UTC.
     pub created_at: String,
 }
 
