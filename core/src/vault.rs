@@ -323,10 +323,7 @@ impl Vault {
         let vault_id = crypto::new_row_id()?;
         let dek = SecretKey::random()?;
         let conn = store::open(dir, Database::Main, DataKeys::from_dek(&dek)?.page_key(), true)?;
-        conn.execute(
-            "INSERT INTO vault_meta (id, data_version) VALUES (1, ?1)",
-            params![newest_data_version(store::DATA_MIGRATIONS)],
-        )?;
+        conn.execute("INSERT INTO vault_meta (id, data_version) VALUES (1, 0)", [])?;
         let mut salt = [0u8; crypto::SALT_LEN];
         crypto::fill_random(&mut salt)?;
         let kek = crypto::derive_kek(pin, &salt, settings.kdf_iterations, device_secret.as_deref())?;
@@ -361,6 +358,7 @@ impl Vault {
                 }),
             }),
         };
+        vault.run_data_migrations(store::DATA_MIGRATIONS)?;
         Ok(Arc::new(vault))
     }
 
@@ -620,9 +618,13 @@ fn flush_read_audit(open: &mut Unlocked, locked: &Connection, now: DateTime<Utc>
     if open.read_audit.is_empty() {
         return Ok(());
     }
-    open.conn.pragma_update(None, "synchronous", "NORMAL")?;
+    fn run(conn: &Connection, pragma: &str) -> Result<()> {
+        conn.prepare_cached(pragma)?.execute([])?;
+        Ok(())
+    }
+    run(&open.conn, "PRAGMA synchronous = NORMAL")?;
     let stored = store_read_audit(open, locked, now);
-    open.conn.pragma_update(None, "synchronous", "FULL")?;
+    run(&open.conn, "PRAGMA synchronous = FULL")?;
     stored
 }
 
@@ -640,10 +642,6 @@ fn store_read_audit(open: &mut Unlocked, locked: &Connection, now: DateTime<Utc>
     tx.commit()?;
     open.read_audit.clear();
     Ok(())
-}
-
-fn newest_data_version(migrations: &[store::DataMigration]) -> u32 {
-    migrations.iter().map(|m| m.version).max().unwrap_or(0)
 }
 
 fn locked_connection(state: &State) -> Result<&Connection> {

@@ -381,6 +381,13 @@ fn the_committed_vault_opens_and_every_record_reads_back_as_written() {
         );
     }
     assert_eq!(actual, expected);
+    // The vector's reads were stored in the first format (JSON batches): reading them
+    // back equal shows data migration 1 moved every one, with its id and time.
+    assert!(expected["audit_log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|entry| entry["action"] == "read"));
     // Not a copy of the file the test itself would write: the vector holds every kind.
     let person = &expected["persons"][0];
     for part in [

@@ -11,17 +11,21 @@ use crate::error::Result;
 use crate::vault::Session;
 
 /// `vault.db`: the records. Persons first: the other tables point at them.
-pub(super) const MAIN: &[&[&str]] = &[&[
-    crate::vault::MAIN_SCHEMA,
-    crate::people::SCHEMA,
-    crate::consent::SCHEMA,
-    crate::audit::SCHEMA,
-    crate::screening::SCHEMA,
-    crate::checklist::SCHEMA,
-    crate::visits::SCHEMA,
-    crate::cases::SCHEMA,
-    crate::reintegration::SCHEMA,
-]];
+pub(super) const MAIN: &[&[&str]] = &[
+    &[
+        crate::vault::MAIN_SCHEMA,
+        crate::people::SCHEMA,
+        crate::consent::SCHEMA,
+        crate::audit::SCHEMA,
+        crate::screening::SCHEMA,
+        crate::checklist::SCHEMA,
+        crate::visits::SCHEMA,
+        crate::cases::SCHEMA,
+        crate::reintegration::SCHEMA,
+    ],
+    // Reads' audit entries in compact blocks (data migration 1 moves step 1's batches).
+    &[crate::audit::SCHEMA_BLOCKS],
+];
 
 /// `locked.db`: what works without the PIN.
 pub(super) const LOCKED: &[&[&str]] = &[&[crate::vault::LOCKED_SCHEMA, crate::emergency::LOCKED_SCHEMA]];
@@ -34,6 +38,9 @@ pub(crate) struct DataMigration {
     pub run: fn(&Session<'_>) -> Result<()>,
 }
 
-/// Every data migration, oldest first. None yet: the page-encrypted format starts at
-/// data version 0.
-pub(crate) const DATA_MIGRATIONS: &[DataMigration] = &[];
+/// Every data migration, oldest first. A new vault starts at data version 0 and runs
+/// them all at creation, so every vault goes the same way.
+pub(crate) const DATA_MIGRATIONS: &[DataMigration] = &[DataMigration {
+    version: 1,
+    run: crate::audit::convert_json_batches,
+}];

@@ -21,15 +21,18 @@ use crate::crypto::new_row_id;
 use crate::error::{MigranError, RecordKind, Result};
 use crate::people::{PageRequest, MAX_PAGE};
 use crate::report_format::{csv_line, ExportFormat};
-use crate::store::codes::JsonColumn;
 use crate::store::codes::StorageCode;
 use crate::store::kernel::{stored_sql, Stored};
 use crate::time::{instant_text, parse_date};
 use crate::validate;
 use crate::vault::{Session, Vault};
 
-/// The log's table. No foreign key to persons: entries outlive an erased person,
-/// anonymised.
+mod blocks;
+pub(crate) use blocks::{convert_json_batches, SCHEMA_BLOCKS};
+
+/// The log's tables as schema step 1 made them (step 2 replaced the JSON batches and
+/// their view with [`blocks`]; a shipped step is never edited). No foreign key to
+/// persons: entries outlive an erased person, anonymised.
 pub(crate) const SCHEMA: &str = r#"
     CREATE TABLE audit_log (
         id              TEXT PRIMARY KEY,
@@ -368,20 +371,25 @@ fn store_entries(s: &Session<'_>, entries: &[PendingEntry]) -> Result<()> {
     Ok(())
 }
 
-/// Stores the entries of reads that waited for a commit as one batch row. Row ids are
-/// made now, in order, so entries sort after the writes committed before them and
-/// before the write that stores them.
+/// Stores the entries of reads that waited for a commit as one block (see
+/// [`blocks`]). The block's id is made now, so its entries sort after the writes
+/// committed before them and before the write that stores them.
 pub(crate) fn store_read_batch(s: &Session<'_>, entries: &[PendingEntry]) -> Result<()> {
-    let (Some(first), Some(last)) = (entries.first(), entries.last()) else {
-        return Ok(());
-    };
-    let rows = entries.iter().map(stored).collect::<Result<Vec<_>>>()?;
-    s.insert(&StoredReadBatch {
-        id: new_row_id()?,
-        first_at: instant_text(first.at),
-        last_at: instant_text(last.at),
-        entries: JsonColumn(rows.into_iter().map(BatchedEntry::from).collect()),
-    })
+    let entries: Vec<blocks::EntryRef<'_>> = entries
+        .iter()
+        .map(|entry| blocks::EntryRef {
+            id: None,
+            at: entry.at,
+            actor: entry.actor.as_ref(),
+            action: entry.action,
+            kind: entry.kind,
+            record_id: entry.record_id.as_deref(),
+            person_id: entry.person_id.as_deref(),
+            count: entry.count,
+            subject_erased: false,
+        })
+        .collect();
+    blocks::store(s, &entries)
 }
 
 fn stored(entry: &PendingEntry) -> Result<StoredEntry> {
@@ -399,68 +407,6 @@ fn stored(entry: &PendingEntry) -> Result<StoredEntry> {
     })
 }
 
-/// One entry inside a batch row: a JSON array in the column order of `audit_log`.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct BatchedEntry(
-    String,
-    String,
-    Option<String>,
-    Option<ActorRole>,
-    AuditAction,
-    RecordKind,
-    Option<String>,
-    Option<String>,
-    Option<u32>,
-    u8,
-);
-
-impl From<StoredEntry> for BatchedEntry {
-    fn from(e: StoredEntry) -> Self {
-        BatchedEntry(
-            e.id,
-            e.at,
-            e.actor_name,
-            e.actor_role,
-            e.action,
-            e.kind,
-            e.record_id,
-            e.person_id,
-            e.count,
-            u8::from(e.subject_erased),
-        )
-    }
-}
-
-/// A batch of reads' entries as its row holds it.
-struct StoredReadBatch {
-    id: String,
-    first_at: String,
-    last_at: String,
-    entries: JsonColumn<Vec<BatchedEntry>>,
-}
-
-impl Stored for StoredReadBatch {
-    const KIND: RecordKind = RecordKind::AuditEntry;
-    stored_sql!(table: "audit_read_batches", key: "id", columns: ["first_at", "last_at", "entries"]);
-
-    fn key(&self) -> &str {
-        &self.id
-    }
-
-    fn values(&self) -> Vec<&dyn rusqlite::ToSql> {
-        vec![&self.id, &self.first_at, &self.last_at, &self.entries]
-    }
-
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        Ok(StoredReadBatch {
-            id: row.get(0)?,
-            first_at: row.get(1)?,
-            last_at: row.get(2)?,
-            entries: row.get(3)?,
-        })
-    }
-}
-
 /// Removes every link between the log and an erased person: their entries keep the
 /// action, kind, time and actor, lose the person id and the record id.
 pub(crate) fn anonymise_person(s: &Session<'_>, person_id: &str) -> Result<()> {
@@ -470,20 +416,7 @@ pub(crate) fn anonymise_person(s: &Session<'_>, person_id: &str) -> Result<()> {
              WHERE person_id = ?1",
         )?
         .execute(params![person_id])?;
-    let batches: Vec<StoredReadBatch> = s.select("WHERE instr(entries, ?1) > 0", [person_id])?;
-    for mut batch in batches {
-        for entry in batch
-            .entries
-            .0
-            .iter_mut()
-            .filter(|e| e.7.as_deref() == Some(person_id))
-        {
-            entry.6 = None;
-            entry.7 = None;
-            entry.9 = 1;
-        }
-        s.upsert(&batch)?;
-    }
+    blocks::anonymise_person(s, person_id)?;
     Ok(())
 }
 
@@ -516,14 +449,7 @@ impl Vault {
         let range = TimeRange::from_dates(query.from.as_deref(), query.to.as_deref())?;
         self.store_waiting_reads()?;
         self.read(|s| {
-            let person_id = query.person_id.as_deref();
-            let total: u32 = s.conn.query_row(
-                "SELECT COUNT(*) FROM audit_entries
-                 WHERE at >= ?1 AND at < ?2 AND (?3 IS NULL OR person_id = ?3)",
-                params![range.from, range.until, person_id],
-                |row| row.get(0),
-            )?;
-            let items = load_entries(s, &range, person_id, Some(query.page))?;
+            let (items, total) = load_entries(s, &range, query.person_id.as_deref(), Some(query.page))?;
             s.audit_count(AuditAction::ViewAudit, RecordKind::AuditLog, None, items.len());
             let seen = query.page.offset.saturating_add(items.len() as u32);
             Ok(AuditPage {
@@ -545,7 +471,7 @@ impl Vault {
         let range = TimeRange::from_dates(from.as_deref(), to.as_deref())?;
         self.store_waiting_reads()?;
         self.read(|s| {
-            let entries = load_entries(s, &range, None, None)?;
+            let (entries, _) = load_entries(s, &range, None, None)?;
             s.audit_count(AuditAction::ViewAudit, RecordKind::AuditLog, None, entries.len());
             match format {
                 ExportFormat::Json => serde_json::to_string_pretty(&entries)
@@ -558,7 +484,7 @@ impl Vault {
 
 /// Entries about one person, for their export (what was done with their data).
 pub(crate) fn entries_about(s: &Session<'_>, person_id: &str) -> Result<Vec<AuditEntry>> {
-    load_entries(s, &TimeRange::all(), Some(person_id), None)
+    Ok(load_entries(s, &TimeRange::all(), Some(person_id), None)?.0)
 }
 
 struct TimeRange {
@@ -604,27 +530,34 @@ impl TimeRange {
     }
 }
 
+/// The entries of a period (of one person when given) in the order they were made, by
+/// time then id (ids increase in the order they are made, reads' before the write that
+/// stored them), a page of them when asked, with how many there are in all.
 fn load_entries(
     s: &Session<'_>,
     range: &TimeRange,
     person_id: Option<&str>,
     page: Option<PageRequest>,
-) -> Result<Vec<AuditEntry>> {
-    let (limit, offset) = page.map_or((-1i64, 0i64), |p| (i64::from(p.limit), i64::from(p.offset)));
-    // Entries in the order they were made: by time, then by id (ids increase in the
-    // order they are made, reads' before the write that stored them).
+) -> Result<(Vec<AuditEntry>, u32)> {
     let mut statement = s.conn.prepare_cached(
         "SELECT id, at, actor_name, actor_role, action, kind, record_id, person_id, count, subject_erased
-         FROM audit_entries WHERE at >= ?1 AND at < ?2 AND (?3 IS NULL OR person_id = ?3)
-         ORDER BY at, id LIMIT ?4 OFFSET ?5",
+         FROM audit_log WHERE at >= ?1 AND at < ?2 AND (?3 IS NULL OR person_id = ?3)",
     )?;
-    let rows = statement.query_map(
-        params![range.from, range.until, person_id, limit, offset],
-        StoredEntry::from_row,
-    )?;
-    rows.map(|row| row.map(AuditEntry::from))
+    let mut entries: Vec<AuditEntry> = statement
+        .query_map(params![range.from, range.until, person_id], StoredEntry::from_row)?
+        .map(|row| row.map(AuditEntry::from))
         .collect::<rusqlite::Result<_>>()
-        .map_err(|err| crate::store::kernel::storage_error(err, RecordKind::AuditEntry))
+        .map_err(|err| crate::store::kernel::storage_error(err, RecordKind::AuditEntry))?;
+    entries.extend(blocks::entries_between(s, &range.from, &range.until, person_id)?);
+    entries.sort_unstable_by(|a, b| (&a.at, &a.id).cmp(&(&b.at, &b.id)));
+    let total = u32::try_from(entries.len()).unwrap_or(u32::MAX);
+    if let Some(page) = page {
+        let start = (page.offset as usize).min(entries.len());
+        let end = start.saturating_add(page.limit as usize).min(entries.len());
+        entries.truncate(end);
+        entries.drain(..start);
+    }
+    Ok((entries, total))
 }
 
 fn entries_csv(entries: &[AuditEntry]) -> String {
