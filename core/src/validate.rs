@@ -48,10 +48,8 @@ pub(crate) fn optional_multiline(field: &str, value: Option<&str>, max: usize) -
 /// NIK (Nomor Induk Kependudukan, the national identity number): exactly 16 digits.
 /// Spaces and dots people type for readability are dropped.
 pub(crate) fn nik(value: &str) -> Result<String> {
-    let digits: String = value
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '.')
-        .collect();
+    let mut digits = String::with_capacity(value.len());
+    digits.extend(value.chars().filter(|c| !c.is_whitespace() && *c != '.'));
     if digits.is_empty() {
         return Err(MigranError::invalid("nik", InvalidReason::Empty));
     }
