@@ -279,6 +279,14 @@ pub enum MigranError {
     },
 }
 
+/// A callback into the app (a listener) threw something other than a `MigranError`.
+/// What it threw is not kept: its text may hold anything.
+impl From<uniffi::UnexpectedUniFFICallbackError> for MigranError {
+    fn from(_: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        MigranError::internal("a callback in the app failed")
+    }
+}
+
 /// The core's result: [`MigranError`] unless said otherwise.
 pub type Result<T, E = MigranError> = std::result::Result<T, E>;
 

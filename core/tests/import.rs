@@ -453,9 +453,47 @@ fn files_too_large_too_long_empty_or_not_utf8_are_refused_whole() {
 struct Recorder(Mutex<Vec<(ImportStage, u32, u32)>>);
 
 impl ImportListener for Recorder {
-    fn on_progress(&self, stage: ImportStage, done: u32, total: u32) {
+    fn on_progress(&self, stage: ImportStage, done: u32, total: u32) -> Result<(), MigranError> {
         self.0.lock().unwrap().push((stage, done, total));
+        Ok(())
     }
+}
+
+/// A listener with a bug: it fails once rows are being written.
+struct Failing(Mutex<Vec<(ImportStage, u32)>>);
+
+impl ImportListener for Failing {
+    fn on_progress(&self, stage: ImportStage, done: u32, _total: u32) -> Result<(), MigranError> {
+        self.0.lock().unwrap().push((stage, done));
+        if stage == ImportStage::Writing && done > 0 {
+            return Err(uniffi::UnexpectedUniFFICallbackError::new("a bug in the app").into());
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn a_listener_that_fails_is_not_called_again_and_the_import_carries_on() {
+    let (_dir, vault) = vault();
+    let failing = Arc::new(Failing(Mutex::new(Vec::new())));
+    let report = vault
+        .import_persons_csv(
+            file((1..=300).map(row)),
+            ImportOptions::default(),
+            Some(failing.clone()),
+        )
+        .unwrap();
+    assert_eq!(report.imported, 300);
+    assert_eq!(registered(&vault), 300);
+    let calls = failing.0.lock().unwrap().clone();
+    assert_eq!(
+        calls
+            .iter()
+            .filter(|(stage, done)| *stage == ImportStage::Writing && *done > 0)
+            .count(),
+        1,
+        "{calls:?}"
+    );
 }
 
 #[test]

@@ -63,12 +63,13 @@ pub enum ImportStage {
 }
 
 /// Told how far an import is. Called from the importing thread while the vault is busy
-/// with the import: the listener must return quickly, must not call the vault, and
-/// must not throw.
+/// with the import: the listener must return quickly and must not call the vault. A
+/// listener that fails (throws) is not called again; the import carries on, because
+/// the file is the user's work and a progress bar is not.
 #[uniffi::export(foreign)]
 pub trait ImportListener: Send + Sync {
     /// `done` of `total` rows of `stage` are through.
-    fn on_progress(&self, stage: ImportStage, done: u32, total: u32);
+    fn on_progress(&self, stage: ImportStage, done: u32, total: u32) -> Result<()>;
 }
 
 /// Why a row (or the header) of an import file was not taken.
@@ -266,9 +267,13 @@ impl Vault {
         options: ImportOptions,
         listener: Option<Arc<dyn ImportListener>>,
     ) -> Result<ImportReport> {
+        let mut listener = listener;
         let mut progress = |stage: ImportStage, done: u32, total: u32| {
-            if let Some(listener) = &listener {
-                listener.on_progress(stage, done, total);
+            let failed = listener
+                .as_ref()
+                .is_some_and(|l| l.on_progress(stage, done, total).is_err());
+            if failed {
+                listener = None;
             }
         };
         self.import_persons_csv_with(&csv, options, &mut progress)

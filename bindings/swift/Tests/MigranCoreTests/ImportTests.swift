@@ -35,6 +35,26 @@ final class ImportRecorder: ImportListener, @unchecked Sendable {
     }
 }
 
+/// A listener with a bug: it throws once the rows are being written.
+final class BrokenListener: ImportListener, @unchecked Sendable {
+    struct Bug: Error {}
+    private let lock = NSLock()
+    private var recorded: [(ImportStage, UInt32)] = []
+
+    var calls: [(ImportStage, UInt32)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return recorded
+    }
+
+    func onProgress(stage: ImportStage, done: UInt32, total: UInt32) throws {
+        lock.lock()
+        recorded.append((stage, done))
+        lock.unlock()
+        if stage == .writing && done > 0 { throw Bug() }
+    }
+}
+
 final class ImportTests: XCTestCase {
     private let header = "full_name,nik,birth_date,sex,phone,address,village,consent,consent_date\n"
 
@@ -153,6 +173,16 @@ final class ImportTests: XCTestCase {
         let skipDuplicates = try vault.importPersonsCsv(csv: again, options: ImportOptions(skipDuplicates: true), listener: nil)
         XCTAssertEqual([skipDuplicates.imported, skipDuplicates.skipped], [1, 1])
         XCTAssertEqual(try registered(vault), 3)
+    }
+
+    func testAListenerThatThrowsIsNotCalledAgainAndTheImportCarriesOn() throws {
+        let vault = try newTestVault()
+        let broken = BrokenListener()
+        // 300 rows: progress comes about every hundredth, so many calls would follow.
+        let report = try vault.importPersonsCsv(csv: file((1...300).map(row)), options: ImportOptions(), listener: broken)
+        XCTAssertEqual(report.imported, 300)
+        XCTAssertEqual(broken.calls.filter { $0.0 == .writing && $0.1 > 0 }.count, 1)
+        XCTAssertEqual(try registered(vault), 300)
     }
 
     func testTheHeaderIsCheckedBeforeAnyRow() throws {
