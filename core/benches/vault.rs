@@ -67,6 +67,16 @@ fn plain_with(dir: &Path, n: u32) -> Connection {
     conn
 }
 
+/// The same register of `size` persons in the baseline and in a vault; the folders live
+/// as long as the returned guards.
+fn registers(size: u32) -> (Connection, Arc<Vault>, [tempfile::TempDir; 2]) {
+    let plain_dir = tempfile::tempdir().unwrap();
+    let vault_dir = tempfile::tempdir().unwrap();
+    let plain = plain_with(plain_dir.path(), size);
+    let vault = vault_with(vault_dir.path(), size);
+    (plain, vault, [plain_dir, vault_dir])
+}
+
 /// What the vault writes for one registered person: the person, the registration
 /// consent, and the audit entries of both.
 fn plain_register(tx: &Connection, i: u32, now: &str) {
@@ -235,10 +245,7 @@ fn import(c: &mut Criterion) {
 }
 
 fn reads(c: &mut Criterion) {
-    let plain_dir = tempfile::tempdir().unwrap();
-    let vault_dir = tempfile::tempdir().unwrap();
-    let plain = plain_with(plain_dir.path(), REGISTER);
-    let vault = vault_with(vault_dir.path(), REGISTER);
+    let (plain, vault, _dirs) = registers(REGISTER);
     assert_eq!(plain_read_all(&plain), REGISTER as usize);
     assert_eq!(vault_read_all(&vault), REGISTER as usize);
 
@@ -276,10 +283,7 @@ fn spread_niks(size: u32) -> Vec<String> {
 fn lookups(c: &mut Criterion) {
     let mut group = c.benchmark_group("find_by_nik");
     for size in [REGISTER, LARGE_REGISTER] {
-        let plain_dir = tempfile::tempdir().unwrap();
-        let vault_dir = tempfile::tempdir().unwrap();
-        let plain = plain_with(plain_dir.path(), size);
-        let vault = vault_with(vault_dir.path(), size);
+        let (plain, vault, _dirs) = registers(size);
         let niks = spread_niks(size);
         for nik in &niks {
             assert_eq!(plain_find(&plain, nik).len(), 1);
@@ -339,5 +343,127 @@ fn file_sizes(_c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, import, reads, lookups, file_sizes);
+/// The ratios the targets are judged on. Criterion runs the baseline's samples and then
+/// the vault's, seconds apart; on a shared machine the load changes in between and moved
+/// a ratio by ±20 % from one run to the next. Here each measure runs as alternating
+/// blocks, baseline then vault or vault then baseline, and the median of the blocks'
+/// ratios is printed with its quartiles, so drift in load falls on both sides alike.
+fn paired_ratios(_c: &mut Criterion) {
+    let import_blocks: Vec<f64> = (0..10)
+        .map(|block| {
+            let plain_dir = tempfile::tempdir().unwrap();
+            let vault_dir = tempfile::tempdir().unwrap();
+            let plain = new_plain(plain_dir.path());
+            let vault = new_vault(vault_dir.path());
+            let inputs: Vec<PersonInput> = (0..REGISTER).map(person).collect();
+            let mut plain_run = Some(|| plain_import(&plain, 0, REGISTER));
+            let mut vault_run = Some(|| {
+                vault.import_persons(inputs).unwrap();
+            });
+            paired_block(block, &mut || plain_run.take().unwrap()(), &mut || {
+                vault_run.take().unwrap()()
+            })
+        })
+        .collect();
+    report("import 10,000 persons", import_blocks);
+
+    let (plain, vault, _dirs) = registers(REGISTER);
+    report(
+        "read all 10,000 in pages of 1,000",
+        (0..40)
+            .map(|block| {
+                paired_block(
+                    block,
+                    &mut || assert_eq!(plain_read_all(&plain), REGISTER as usize),
+                    &mut || assert_eq!(vault_read_all(&vault), REGISTER as usize),
+                )
+            })
+            .collect(),
+    );
+    let next = AtomicU32::new(REGISTER);
+    report(
+        "one durable insert into 10,000",
+        (0..40)
+            .map(|block| {
+                paired_block(
+                    block,
+                    &mut || {
+                        for _ in 0..10 {
+                            plain_import(&plain, next.fetch_add(1, Ordering::Relaxed), 1);
+                        }
+                    },
+                    &mut || {
+                        for _ in 0..10 {
+                            vault
+                                .add_person(person(next.fetch_add(1, Ordering::Relaxed)))
+                                .unwrap();
+                        }
+                    },
+                )
+            })
+            .collect(),
+    );
+    drop((plain, vault, _dirs));
+
+    for size in [REGISTER, LARGE_REGISTER] {
+        let (plain, vault, _dirs) = registers(size);
+        let niks = spread_niks(size);
+        let mut plain_at = 0;
+        let mut vault_at = 0;
+        report(
+            &format!("find by NIK among {size}"),
+            (0..100)
+                .map(|block| {
+                    paired_block(
+                        block,
+                        &mut || {
+                            for _ in 0..2_000 {
+                                plain_at = (plain_at + 1) % niks.len();
+                                assert_eq!(plain_find(&plain, &niks[plain_at]).len(), 1);
+                            }
+                        },
+                        &mut || {
+                            for _ in 0..2_000 {
+                                vault_at = (vault_at + 1) % niks.len();
+                                let nik = niks[vault_at].clone();
+                                assert_eq!(vault.find_persons(Lookup::Nik { nik }).unwrap().len(), 1);
+                            }
+                        },
+                    )
+                })
+                .collect(),
+        );
+    }
+}
+
+/// Times one block of each, in an order that alternates with `block`; the vault's time
+/// over the baseline's.
+fn paired_block(block: usize, plain: &mut dyn FnMut(), vault: &mut dyn FnMut()) -> f64 {
+    let time = |run: &mut dyn FnMut()| {
+        let start = std::time::Instant::now();
+        run();
+        start.elapsed().as_secs_f64()
+    };
+    if block % 2 == 0 {
+        let p = time(plain);
+        time(vault) / p
+    } else {
+        let v = time(vault);
+        v / time(plain)
+    }
+}
+
+fn report(measure: &str, mut ratios: Vec<f64>) {
+    ratios.sort_by(f64::total_cmp);
+    let at = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "paired ratio, {measure}: median {:.2} (quartiles {:.2} to {:.2}, {} blocks)",
+        at(0.5),
+        at(0.25),
+        at(0.75),
+        ratios.len()
+    );
+}
+
+criterion_group!(benches, import, reads, lookups, file_sizes, paired_ratios);
 criterion_main!(benches);
