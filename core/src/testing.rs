@@ -13,7 +13,7 @@ use crate::store::{self, Database};
 /// `locked.db` of the vault in `dir`, opened with the key from `device_secret`.
 pub fn open_locked_store(dir: &Path, device_secret: Option<&[u8]>) -> Result<Connection> {
     let key = crypto::locked_store_key(device_secret)?;
-    store::open(dir, Database::Locked, &key, false)
+    store::open(dir, Database::Locked, &key, store::PageHmac::LOCKED_STORE, false)
 }
 
 /// The statements that create `vault.db`'s tables, so that a benchmark's plaintext

@@ -18,7 +18,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use crate::audit::{self, Actor, PendingEntry};
 use crate::crypto::{self, DataKeys, SecretKey};
 use crate::error::{InvalidReason, MigranError, Result, StorageProblem};
-use crate::store::{self, Database};
+use crate::store::{self, Database, PageHmac};
 use crate::time::{instant_text, parse_instant, Clock, SystemClock};
 
 /// How a new vault protects itself. Stored in the vault header.
@@ -109,6 +109,12 @@ pub(crate) const LOCKED_SCHEMA: &str = r#"
     );
 "#;
 
+/// Locked schema step 2: which page HMAC `vault.db` uses (`store::PageHmac`); vaults
+/// made before it have SQLCipher's default, SHA-512.
+pub(crate) const LOCKED_PAGE_HMAC: &str = r#"
+    ALTER TABLE vault_header ADD COLUMN page_hmac TEXT NOT NULL DEFAULT 'hmac_sha512';
+"#;
+
 /// The data version of the records, in `vault.db`: which registered data migrations
 /// (`store::DATA_MIGRATIONS`) have run.
 pub(crate) const MAIN_SCHEMA: &str = r#"
@@ -177,6 +183,7 @@ struct Header {
     last_failure_at: Option<DateTime<Utc>>,
     lockout_until: Option<DateTime<Utc>>,
     erased: bool,
+    page_hmac: PageHmac,
 }
 
 #[uniffi::export]
@@ -207,11 +214,14 @@ impl Vault {
     /// Unlocks with the PIN. Wrong PINs are counted; see [`VaultSettings`].
     pub fn unlock(&self, pin: String) -> Result<()> {
         let mut state = self.state();
-        let dek = self.verify_pin(locked_connection(&state)?, &pin)?;
+        let locked = locked_connection(&state)?;
+        let dek = self.verify_pin(locked, &pin)?;
+        let page_hmac = read_header(locked)?.page_hmac;
         let conn = store::open(
             &self.dir,
             Database::Main,
             DataKeys::from_dek(&dek)?.page_key(),
+            page_hmac,
             false,
         )?;
         state.open = Some(Unlocked {
@@ -322,7 +332,13 @@ impl Vault {
 
         let vault_id = crypto::new_row_id()?;
         let dek = SecretKey::random()?;
-        let conn = store::open(dir, Database::Main, DataKeys::from_dek(&dek)?.page_key(), true)?;
+        let conn = store::open(
+            dir,
+            Database::Main,
+            DataKeys::from_dek(&dek)?.page_key(),
+            PageHmac::NEW,
+            true,
+        )?;
         conn.execute("INSERT INTO vault_meta (id, data_version) VALUES (1, 0)", [])?;
         let mut salt = [0u8; crypto::SALT_LEN];
         crypto::fill_random(&mut salt)?;
@@ -330,11 +346,11 @@ impl Vault {
         let wrapped = crypto::wrap_key(&kek, &dek, &vault_id)?;
         let locked_key = crypto::locked_store_key(device_secret.as_deref())?;
         // The header is written last: its presence is what makes the folder a vault.
-        let locked = store::open(dir, Database::Locked, &locked_key, true)?;
+        let locked = store::open(dir, Database::Locked, &locked_key, PageHmac::LOCKED_STORE, true)?;
         locked.execute(
             "INSERT INTO vault_header (id, vault_id, created_at, kdf_salt, kdf_iterations,
-                 wrapped_dek, free_attempts, erase_after)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 wrapped_dek, free_attempts, erase_after, page_hmac)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 vault_id,
                 instant_text(clock.now()),
@@ -343,6 +359,7 @@ impl Vault {
                 wrapped,
                 settings.free_attempts,
                 settings.erase_after_failures,
+                PageHmac::NEW,
             ],
         )?;
         let vault = Vault {
@@ -377,7 +394,7 @@ impl Vault {
         let locked_key = crypto::locked_store_key(device_secret.as_deref())?;
         // The locked store is keyed from the device secret: another secret (or none for
         // a vault made with one) does not open it.
-        let locked = match store::open(dir, Database::Locked, &locked_key, false) {
+        let locked = match store::open(dir, Database::Locked, &locked_key, PageHmac::LOCKED_STORE, false) {
             Err(MigranError::Storage {
                 problem: StorageProblem::NotADatabase,
             }) => return Err(MigranError::DeviceSecretMismatch),
@@ -676,7 +693,7 @@ fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
     let header = conn
         .query_row(
             "SELECT vault_id, kdf_salt, kdf_iterations, wrapped_dek, free_attempts,
-                    erase_after, failed_attempts, last_failure_at, lockout_until, erased
+                    erase_after, failed_attempts, last_failure_at, lockout_until, erased, page_hmac
              FROM vault_header WHERE id = 1",
             [],
             |row| {
@@ -692,6 +709,7 @@ fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
                         last_failure_at: None,
                         lockout_until: None,
                         erased: row.get(9)?,
+                        page_hmac: row.get(10)?,
                     },
                     row.get::<_, Option<String>>(7)?,
                     row.get::<_, Option<String>>(8)?,

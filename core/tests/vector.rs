@@ -1,10 +1,10 @@
-//! The committed test vault (`core/tests/vectors/v1/`): a vault written by the first
-//! page-encrypted format, with obviously fake data covering every record kind. Every
-//! later build must open it and read back exactly what `expected.json` says, so a change
-//! of a storage code, a column or a key derivation cannot slip through.
+//! The committed test vaults (`core/tests/vectors/v1/`, `v2/`, ...): vaults written by
+//! each storage format, with obviously fake data covering every record kind. Every later
+//! build must open each and read back exactly what its `expected.json` says, so a change
+//! of a storage code, a column, a key derivation or a cipher setting cannot slip through.
 //!
-//! To write the vector again (only when a new format version is made on purpose, into
-//! a new folder):
+//! To write the newest vector (only when a new format version is made on purpose: add
+//! its folder to `VECTORS` first):
 //! `MIGRAN_WRITE_TEST_VECTOR=1 cargo test -p migran-core --test vector -- --ignored`.
 // Test code: a failed setup should panic with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -25,12 +25,16 @@ use migran_core::{
 };
 use support::*;
 
-const VECTOR: &str = "tests/vectors/v1";
+/// Every committed vector, oldest first: v1, the first page-encrypted format; v2, reads'
+/// audit entries in blocks and pages authenticated with HMAC-SHA256.
+const VECTORS: &[&str] = &["v1", "v2"];
 const VECTOR_PIN: &str = "135790";
 const VECTOR_SECRET: [u8; 32] = [0x42; 32];
 
-fn vector_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(VECTOR)
+fn vector_dir(version: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors")
+        .join(version)
 }
 
 fn clock() -> Arc<TestClock> {
@@ -340,10 +344,11 @@ fn write_the_test_vector() {
     if std::env::var("MIGRAN_WRITE_TEST_VECTOR").as_deref() != Ok("1") {
         return;
     }
-    let target = vector_dir();
+    let newest = VECTORS[VECTORS.len() - 1];
+    let target = vector_dir(newest);
     assert!(
         !target.join("locked.db").exists(),
-        "{VECTOR} exists: a new format goes into a new folder"
+        "{newest} exists: a new format goes into a new folder"
     );
     std::fs::create_dir_all(&target).unwrap();
     write_vault(&target, clock());
@@ -369,37 +374,42 @@ fn snapshot_of_copy(source: &Path) -> serde_json::Value {
 }
 
 #[test]
-fn the_committed_vault_opens_and_every_record_reads_back_as_written() {
-    let source = vector_dir();
-    let expected: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(source.join("expected.json")).unwrap()).unwrap();
-    let actual = snapshot_of_copy(&source);
-    for (section, value) in expected.as_object().unwrap() {
+fn every_committed_vault_opens_and_every_record_reads_back_as_written() {
+    for version in VECTORS {
+        let source = vector_dir(version);
+        let expected: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(source.join("expected.json")).unwrap()).unwrap();
+        let actual = snapshot_of_copy(&source);
+        for (section, value) in expected.as_object().unwrap() {
+            assert!(
+                actual[section] == *value,
+                "{version}: {section} differs from the committed vector"
+            );
+        }
+        assert_eq!(actual, expected, "{version}");
+        // Reads' audit entries are there (in v1 as JSON batches: reading them back
+        // equal shows data migration 1 moved every one, with its id and time).
         assert!(
-            actual[section] == *value,
-            "{section} differs from the committed vector"
+            expected["audit_log"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|entry| entry["action"] == "read"),
+            "{version}"
         );
-    }
-    assert_eq!(actual, expected);
-    // The vector's reads were stored in the first format (JSON batches): reading them
-    // back equal shows data migration 1 moved every one, with its id and time.
-    assert!(expected["audit_log"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|entry| entry["action"] == "read"));
-    // Not a copy of the file the test itself would write: the vector holds every kind.
-    let person = &expected["persons"][0];
-    for part in [
-        "contacts",
-        "journey",
-        "documents",
-        "consents",
-        "visits",
-        "cases",
-        "checklist",
-        "screening",
-    ] {
-        assert!(!person[part].is_null(), "the vector lacks {part}");
+        // Not a copy of the file the test itself would write: the vector holds every kind.
+        let person = &expected["persons"][0];
+        for part in [
+            "contacts",
+            "journey",
+            "documents",
+            "consents",
+            "visits",
+            "cases",
+            "checklist",
+            "screening",
+        ] {
+            assert!(!person[part].is_null(), "{version} lacks {part}");
+        }
     }
 }

@@ -138,6 +138,7 @@ pub(crate) fn every_stored_enum() -> Vec<(&'static str, Vec<&'static str>)> {
         ("ActionStatus", codes::<crate::emergency::ActionStatus>()),
         ("CardContactRole", codes::<crate::emergency::CardContactRole>()),
         ("SmsEncoding", codes::<crate::emergency::SmsEncoding>()),
+        ("PageHmac", codes::<crate::store::PageHmac>()),
     ]
 }
 

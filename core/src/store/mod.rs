@@ -54,10 +54,47 @@ impl Database {
     }
 }
 
+/// How SQLCipher authenticates a file's pages. A vault keeps the algorithm it was made
+/// with, named in its header (`vault_header.page_hmac`); vaults made since December 2026
+/// use SHA-256, which the SHA extensions of ARMv8 phones and of x86 accelerate, where
+/// SHA-512 (SQLCipher's default, the first vaults') mostly runs in software: a commit's
+/// pages are encrypted and authenticated faster. `locked.db` keeps the default: its key
+/// and settings must be known before any header is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PageHmac {
+    Sha512,
+    Sha256,
+}
+
+crate::storage_codes!(PageHmac {
+    Sha512 => "hmac_sha512",
+    Sha256 => "hmac_sha256",
+});
+
+impl PageHmac {
+    /// What new vaults use for `vault.db`.
+    pub(crate) const NEW: PageHmac = PageHmac::Sha256;
+    /// What `locked.db` uses, always.
+    pub(crate) const LOCKED_STORE: PageHmac = PageHmac::Sha512;
+
+    fn pragma(self) -> &'static str {
+        match self {
+            PageHmac::Sha512 => "PRAGMA cipher_hmac_algorithm = HMAC_SHA512;",
+            PageHmac::Sha256 => "PRAGMA cipher_hmac_algorithm = HMAC_SHA256;",
+        }
+    }
+}
+
 /// Opens (or creates) one of the vault's files with its raw key and brings its schema
 /// up to date. A wrong key, or a file that is not ours, fails here with
 /// [`StorageProblem::NotADatabase`], never later in the middle of a read.
-pub(crate) fn open(dir: &Path, database: Database, key: &SecretKey, create: bool) -> Result<Connection> {
+pub(crate) fn open(
+    dir: &Path,
+    database: Database,
+    key: &SecretKey,
+    hmac: PageHmac,
+    create: bool,
+) -> Result<Connection> {
     let path = dir.join(database.file());
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
@@ -66,7 +103,7 @@ pub(crate) fn open(dir: &Path, database: Database, key: &SecretKey, create: bool
         return Err(MigranError::NoVault);
     }
     let mut conn = Connection::open_with_flags(&path, flags)?;
-    apply_key(&conn, key)?;
+    apply_key(&conn, key, hmac)?;
     configure(&conn)?;
     migrate(&mut conn, database.migrations())?;
     restrict_files_to_owner(dir);
@@ -75,7 +112,7 @@ pub(crate) fn open(dir: &Path, database: Database, key: &SecretKey, create: bool
 
 /// Gives SQLCipher the raw key (no second KDF: the key is already 256 random bits) and
 /// checks it by reading the schema, the first thing that needs page 1.
-fn apply_key(conn: &Connection, key: &SecretKey) -> Result<()> {
+fn apply_key(conn: &Connection, key: &SecretKey, hmac: PageHmac) -> Result<()> {
     // SQLCipher writes its own error lines to stderr (page numbers of failed HMAC checks)
     // unless told not to: a phone's log must not hint at a vault, and the core reports
     // damage through its errors only.
@@ -90,6 +127,7 @@ fn apply_key(conn: &Connection, key: &SecretKey) -> Result<()> {
     // The hex key must not linger in freed memory.
     wipe_string(&mut pragma);
     applied?;
+    conn.execute_batch(hmac.pragma())?;
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
     Ok(())
 }
@@ -238,8 +276,8 @@ mod tests {
     fn migrating_twice_is_a_no_op_and_reaches_the_newest_version() {
         let dir = tempfile::tempdir().unwrap();
         let key = key();
-        drop(open(dir.path(), Database::Main, &key, true).unwrap());
-        let conn = open(dir.path(), Database::Main, &key, false).unwrap();
+        drop(open(dir.path(), Database::Main, &key, PageHmac::NEW, true).unwrap());
+        let conn = open(dir.path(), Database::Main, &key, PageHmac::NEW, false).unwrap();
         let version: u32 = conn
             .pragma_query_value(None, "user_version", |row| row.get(0))
             .unwrap();
@@ -250,12 +288,12 @@ mod tests {
     fn a_newer_schema_is_refused_not_damaged() {
         let dir = tempfile::tempdir().unwrap();
         let key = key();
-        let conn = open(dir.path(), Database::Locked, &key, true).unwrap();
+        let conn = open(dir.path(), Database::Locked, &key, PageHmac::LOCKED_STORE, true).unwrap();
         let newer = schema_version(Database::Locked) + 1;
         conn.pragma_update(None, "user_version", newer).unwrap();
         drop(conn);
         assert_eq!(
-            open(dir.path(), Database::Locked, &key, false).err(),
+            open(dir.path(), Database::Locked, &key, PageHmac::LOCKED_STORE, false).err(),
             Some(MigranError::UnsupportedVersion {
                 found: newer,
                 supported: newer - 1
@@ -266,9 +304,9 @@ mod tests {
     #[test]
     fn another_key_cannot_open_the_file() {
         let dir = tempfile::tempdir().unwrap();
-        drop(open(dir.path(), Database::Main, &key(), true).unwrap());
+        drop(open(dir.path(), Database::Main, &key(), PageHmac::NEW, true).unwrap());
         assert_eq!(
-            open(dir.path(), Database::Main, &key(), false).err(),
+            open(dir.path(), Database::Main, &key(), PageHmac::NEW, false).err(),
             Some(MigranError::Storage {
                 problem: StorageProblem::NotADatabase
             })
@@ -276,9 +314,23 @@ mod tests {
     }
 
     #[test]
+    fn a_file_opens_only_with_the_page_hmac_it_was_made_with() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = key();
+        drop(open(dir.path(), Database::Main, &key, PageHmac::Sha256, true).unwrap());
+        assert_eq!(
+            open(dir.path(), Database::Main, &key, PageHmac::Sha512, false).err(),
+            Some(MigranError::Storage {
+                problem: StorageProblem::NotADatabase
+            })
+        );
+        assert!(open(dir.path(), Database::Main, &key, PageHmac::Sha256, false).is_ok());
+    }
+
+    #[test]
     fn the_file_starts_with_random_bytes_not_a_sqlite_header() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = open(dir.path(), Database::Main, &key(), true).unwrap();
+        let conn = open(dir.path(), Database::Main, &key(), PageHmac::NEW, true).unwrap();
         checkpoint(&conn).unwrap();
         drop(conn);
         let bytes = std::fs::read(dir.path().join(MAIN_FILE)).unwrap();

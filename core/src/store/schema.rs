@@ -28,7 +28,11 @@ pub(super) const MAIN: &[&[&str]] = &[
 ];
 
 /// `locked.db`: what works without the PIN.
-pub(super) const LOCKED: &[&[&str]] = &[&[crate::vault::LOCKED_SCHEMA, crate::emergency::LOCKED_SCHEMA]];
+pub(super) const LOCKED: &[&[&str]] = &[
+    &[crate::vault::LOCKED_SCHEMA, crate::emergency::LOCKED_SCHEMA],
+    // Which page HMAC the records' file uses (SHA-256 for vaults made from now on).
+    &[crate::vault::LOCKED_PAGE_HMAC],
+];
 
 /// A change to stored records that a new version needs (a renamed code, a value split in
 /// two), run once per vault at unlock, in its own transaction, in version order.
