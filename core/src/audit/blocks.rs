@@ -57,6 +57,72 @@ const KNOWN_FLAGS: u8 = (1 << 6) - 1;
 const RAW_ID: u8 = 0;
 const TEXT_ID: u8 = 1;
 
+/// A record or person id as an entry keeps it: an id the core made (32 lowercase hex
+/// digits) as its 16 bytes, any other as text. Made when the entry is, so a waiting
+/// entry holds no allocation for it and a block stores it as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum EntryId {
+    Raw([u8; 16]),
+    Text(String),
+}
+
+impl EntryId {
+    pub(crate) fn new(id: &str) -> Self {
+        fn nibble(digit: u8) -> Option<u8> {
+            match digit {
+                b'0'..=b'9' => Some(digit - b'0'),
+                b'a'..=b'f' => Some(digit - b'a' + 10),
+                _ => None,
+            }
+        }
+        let digits = id.as_bytes();
+        if digits.len() == 32 {
+            let mut raw = [0u8; 16];
+            let parsed = raw.iter_mut().enumerate().all(|(i, byte)| {
+                match (nibble(digits[2 * i]), nibble(digits[2 * i + 1])) {
+                    (Some(high), Some(low)) => {
+                        *byte = (high << 4) | low;
+                        true
+                    }
+                    _ => false,
+                }
+            });
+            if parsed {
+                return EntryId::Raw(raw);
+            }
+        }
+        EntryId::Text(id.to_string())
+    }
+
+    pub(crate) fn text(&self) -> String {
+        match self {
+            EntryId::Raw(raw) => {
+                const DIGITS: &[u8; 16] = b"0123456789abcdef";
+                let mut text = String::with_capacity(32);
+                for byte in raw {
+                    text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+                    text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+                }
+                text
+            }
+            EntryId::Text(text) => text.clone(),
+        }
+    }
+
+    fn put(&self, out: &mut Vec<u8>) {
+        match self {
+            EntryId::Raw(raw) => {
+                out.push(RAW_ID);
+                out.extend_from_slice(raw);
+            }
+            EntryId::Text(text) => {
+                out.push(TEXT_ID);
+                put_text(out, text);
+            }
+        }
+    }
+}
+
 /// One entry on its way into a block: `id` is `None` when it takes the block's derived
 /// id for its place.
 #[derive(Debug)]
@@ -66,8 +132,8 @@ pub(super) struct BlockEntry {
     pub actor: Option<Actor>,
     pub action: AuditAction,
     pub kind: RecordKind,
-    pub record_id: Option<String>,
-    pub person_id: Option<String>,
+    pub record_id: Option<EntryId>,
+    pub person_id: Option<EntryId>,
     pub count: Option<u32>,
     pub subject_erased: bool,
 }
@@ -80,8 +146,8 @@ pub(super) struct EntryRef<'a> {
     pub actor: Option<&'a Actor>,
     pub action: AuditAction,
     pub kind: RecordKind,
-    pub record_id: Option<&'a str>,
-    pub person_id: Option<&'a str>,
+    pub record_id: Option<&'a EntryId>,
+    pub person_id: Option<&'a EntryId>,
     pub count: Option<u32>,
     pub subject_erased: bool,
 }
@@ -94,8 +160,8 @@ impl BlockEntry {
             actor: self.actor.as_ref(),
             action: self.action,
             kind: self.kind,
-            record_id: self.record_id.as_deref(),
-            person_id: self.person_id.as_deref(),
+            record_id: self.record_id.as_ref(),
+            person_id: self.person_id.as_ref(),
             count: self.count,
             subject_erased: self.subject_erased,
         }
@@ -160,7 +226,7 @@ pub(super) fn entries_between(
 /// as about an erased person; the ids of the entries stay.
 pub(super) fn anonymise_person(s: &Session<'_>, person_id: &str) -> Result<()> {
     let mut needle = Vec::new();
-    put_id(&mut needle, person_id);
+    EntryId::new(person_id).put(&mut needle);
     let blocks: Vec<(String, Vec<u8>)> = s
         .conn
         .prepare_cached("SELECT id, entries FROM audit_read_blocks WHERE instr(entries, ?1) > 0")?
@@ -183,8 +249,8 @@ pub(super) fn anonymise_person(s: &Session<'_>, person_id: &str) -> Result<()> {
                     actor: entry.actor,
                     action: entry.action,
                     kind: entry.kind,
-                    record_id: if about { None } else { entry.record_id },
-                    person_id: if about { None } else { entry.person_id },
+                    record_id: entry.record_id.filter(|_| !about).as_deref().map(EntryId::new),
+                    person_id: entry.person_id.filter(|_| !about).as_deref().map(EntryId::new),
                     count: entry.count,
                     subject_erased: entry.subject_erased || about,
                 })
@@ -253,10 +319,10 @@ fn encode(entries: &[EntryRef<'_>]) -> Result<Vec<u8>> {
             put_text(&mut body, id);
         }
         if let Some(record_id) = entry.record_id {
-            put_id(&mut body, record_id);
+            record_id.put(&mut body);
         }
         match entry.person_id {
-            Some(person_id) if !person_is_record => put_id(&mut body, person_id),
+            Some(person_id) if !person_is_record => person_id.put(&mut body),
             _ => {}
         }
         if let Some(count) = entry.count {
@@ -376,37 +442,6 @@ fn put_text(out: &mut Vec<u8>, text: &str) {
     out.extend_from_slice(text.as_bytes());
 }
 
-/// An id the core made (32 lowercase hex digits) as its 16 bytes; any other as text.
-fn put_id(out: &mut Vec<u8>, id: &str) {
-    fn nibble(digit: u8) -> Option<u8> {
-        match digit {
-            b'0'..=b'9' => Some(digit - b'0'),
-            b'a'..=b'f' => Some(digit - b'a' + 10),
-            _ => None,
-        }
-    }
-    let digits = id.as_bytes();
-    if digits.len() == 32 {
-        let mut raw = [0u8; 16];
-        let parsed = raw.iter_mut().enumerate().all(|(i, byte)| {
-            match (nibble(digits[2 * i]), nibble(digits[2 * i + 1])) {
-                (Some(high), Some(low)) => {
-                    *byte = (high << 4) | low;
-                    true
-                }
-                _ => false,
-            }
-        });
-        if parsed {
-            out.push(RAW_ID);
-            out.extend_from_slice(&raw);
-            return;
-        }
-    }
-    out.push(TEXT_ID);
-    put_text(out, id);
-}
-
 struct Reader<'a> {
     bytes: &'a [u8],
 }
@@ -460,13 +495,9 @@ impl<'a> Reader<'a> {
     fn id(&mut self) -> Result<String> {
         match self.byte()? {
             RAW_ID => {
-                const DIGITS: &[u8; 16] = b"0123456789abcdef";
-                let mut text = String::with_capacity(32);
-                for byte in self.take(16)? {
-                    text.push(char::from(DIGITS[usize::from(byte >> 4)]));
-                    text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
-                }
-                Ok(text)
+                let mut raw = [0u8; 16];
+                raw.copy_from_slice(self.take(16)?);
+                Ok(EntryId::Raw(raw).text())
             }
             TEXT_ID => Ok(self.text()?.to_string()),
             _ => Err(tampered()),
@@ -518,8 +549,8 @@ pub(crate) fn convert_json_batches(s: &Session<'_>) -> Result<()> {
                     actor,
                     action: e.4,
                     kind: e.5,
-                    record_id: e.6,
-                    person_id: e.7,
+                    record_id: e.6.as_deref().map(EntryId::new),
+                    person_id: e.7.as_deref().map(EntryId::new),
                     count: e.8,
                     subject_erased: e.9 != 0,
                 })
@@ -556,8 +587,8 @@ mod tests {
             }),
             action: AuditAction::Search,
             kind: RecordKind::Person,
-            record_id: Some(PERSON.into()),
-            person_id: Some(PERSON.into()),
+            record_id: Some(EntryId::new(PERSON)),
+            person_id: Some(EntryId::new(PERSON)),
             count: None,
             subject_erased: false,
         }
@@ -570,8 +601,8 @@ mod tests {
             actor: e.actor.clone(),
             action: e.action,
             kind: e.kind,
-            record_id: e.record_id.clone(),
-            person_id: e.person_id.clone(),
+            record_id: e.record_id.as_ref().map(EntryId::text),
+            person_id: e.person_id.as_ref().map(EntryId::text),
             count: e.count,
             subject_erased: e.subject_erased,
         }
@@ -625,8 +656,10 @@ mod tests {
                         }),
                         action: AuditAction::ALL[action],
                         kind: RecordKind::ALL[kind],
-                        person_id: if same { record_id.clone() } else { person_id },
-                        record_id,
+                        person_id: if same { record_id.clone() } else { person_id }
+                            .as_deref()
+                            .map(EntryId::new),
+                        record_id: record_id.as_deref().map(EntryId::new),
                         count,
                         subject_erased: erased,
                     }

@@ -207,8 +207,8 @@ pub(crate) struct PendingEntry {
     actor: Option<Actor>,
     action: AuditAction,
     kind: RecordKind,
-    record_id: Option<String>,
-    person_id: Option<String>,
+    record_id: Option<blocks::EntryId>,
+    person_id: Option<blocks::EntryId>,
     count: Option<u32>,
 }
 
@@ -226,8 +226,8 @@ impl Session<'_> {
             actor: self.actor.cloned(),
             action,
             kind,
-            record_id: Some(record_id.to_string()),
-            person_id: Some(person_id.to_string()),
+            record_id: Some(blocks::EntryId::new(record_id)),
+            person_id: Some(blocks::EntryId::new(person_id)),
             count: None,
         });
     }
@@ -249,7 +249,7 @@ impl Session<'_> {
             action,
             kind,
             record_id: None,
-            person_id: person_id.map(str::to_string),
+            person_id: person_id.map(blocks::EntryId::new),
             count: Some(u32::try_from(count).unwrap_or(u32::MAX)),
         });
     }
@@ -274,7 +274,7 @@ impl Session<'_> {
             actor: self.actor.cloned(),
             action,
             kind,
-            record_id: Some(batch_id.to_string()),
+            record_id: Some(blocks::EntryId::new(batch_id)),
             person_id: None,
             count: Some(u32::try_from(count).unwrap_or(u32::MAX)),
         });
@@ -383,8 +383,8 @@ pub(crate) fn store_read_batch(s: &Session<'_>, entries: &[PendingEntry]) -> Res
             actor: entry.actor.as_ref(),
             action: entry.action,
             kind: entry.kind,
-            record_id: entry.record_id.as_deref(),
-            person_id: entry.person_id.as_deref(),
+            record_id: entry.record_id.as_ref(),
+            person_id: entry.person_id.as_ref(),
             count: entry.count,
             subject_erased: false,
         })
@@ -400,8 +400,8 @@ fn stored(entry: &PendingEntry) -> Result<StoredEntry> {
         actor_role: entry.actor.as_ref().map(|a| a.role),
         action: entry.action,
         kind: entry.kind,
-        record_id: entry.record_id.clone(),
-        person_id: entry.person_id.clone(),
+        record_id: entry.record_id.as_ref().map(blocks::EntryId::text),
+        person_id: entry.person_id.as_ref().map(blocks::EntryId::text),
         count: entry.count,
         subject_erased: false,
     })
