@@ -349,7 +349,7 @@ fn file_sizes(_c: &mut Criterion) {
 /// blocks, baseline then vault or vault then baseline, and the median of the blocks'
 /// ratios is printed with its quartiles, so drift in load falls on both sides alike.
 fn paired_ratios(_c: &mut Criterion) {
-    let import_blocks: Vec<f64> = (0..10)
+    let import_blocks: Vec<f64> = (0..20)
         .map(|block| {
             let plain_dir = tempfile::tempdir().unwrap();
             let vault_dir = tempfile::tempdir().unwrap();
