@@ -438,16 +438,21 @@ impl Vault {
         let locked = locked.as_ref().ok_or(MigranError::Erased)?;
         let open = open.as_mut().ok_or(MigranError::Locked)?;
         let now = self.clock.now();
+        // The read's entries go straight onto the waiting ones: no list per read.
+        let waiting = open.read_audit.len();
         let session = Session {
             conn: &open.conn,
             locked,
             now,
             actor: open.actor.as_ref(),
-            pending_audit: Default::default(),
+            pending_audit: std::cell::RefCell::new(std::mem::take(&mut open.read_audit)),
         };
-        let result = read(&session)?;
-        let made = session.pending_audit.take();
-        open.read_audit.extend(made);
+        let result = read(&session);
+        open.read_audit = session.pending_audit.into_inner();
+        if result.is_err() {
+            open.read_audit.truncate(waiting);
+        }
+        let result = result?;
         let oldest_due = open
             .read_audit
             .first()
