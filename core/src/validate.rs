@@ -48,6 +48,10 @@ pub(crate) fn optional_multiline(field: &str, value: Option<&str>, max: usize) -
 /// NIK (Nomor Induk Kependudukan, the national identity number): exactly 16 digits.
 /// Spaces and dots people type for readability are dropped.
 pub(crate) fn nik(value: &str) -> Result<String> {
+    // Most NIKs arrive as they are stored: 16 digits and nothing else.
+    if value.len() == 16 && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(value.to_string());
+    }
     let mut digits = String::with_capacity(value.len());
     digits.extend(value.chars().filter(|c| !c.is_whitespace() && *c != '.'));
     if digits.is_empty() {
