@@ -9,7 +9,8 @@
 //! entries of the last reads before the process is killed) is stated in
 //! docs/security.md.
 //!
-//! Entries live in typed columns inside the page-encrypted `vault.db`. When a person is
+//! Entries live inside the page-encrypted `vault.db`: a write's as rows of `audit_log`,
+//! reads' as compact blocks (`blocks`); the log is merged from both. When a person is
 //! erased, their entries lose the person id and the record id; what stays is that
 //! *someone's* record of a kind was read or changed by an actor at a time
 //! (docs/decisions/0006-audit-log.md).
