@@ -114,6 +114,25 @@ fn open_with(key: &LessSafeKey, aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
     Some(body)
 }
 
+/// Seals `plaintext` under a raw 256-bit key, bound to `aad`: for what leaves the
+/// device (team sync bundles, wrapped team keys, backups).
+pub(crate) fn seal_raw(key: &SecretKey, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
+    seal_with(&aead_key(key.expose())?, aad, plaintext)
+}
+
+/// Opens what [`seal_raw`] sealed; a wrong key, other `aad` or any alteration is `None`.
+pub(crate) fn open_raw(key: &SecretKey, aad: &[u8], sealed: &[u8]) -> Result<Option<Vec<u8>>> {
+    Ok(open_with(&aead_key(key.expose())?, aad, sealed))
+}
+
+/// SHA-256 of `bytes`.
+pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
+    let digest = ring::digest::digest(&ring::digest::SHA256, bytes);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(digest.as_ref());
+    out
+}
+
 fn aead_key(secret: &[u8]) -> Result<LessSafeKey> {
     let unbound =
         UnboundKey::new(&AES_256_GCM, secret).map_err(|_| MigranError::internal("bad AEAD key length"))?;

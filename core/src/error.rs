@@ -161,6 +161,50 @@ pub enum PackRejectReason {
     Version,
 }
 
+/// Why a team sync bundle, join request or admission was refused. Nothing was changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum SyncRefusal {
+    /// Not a bundle (or an enrolment text), truncated, or too large.
+    Format,
+    /// Made by a newer app version.
+    UnsupportedVersion,
+    /// This device is in no team yet.
+    NotInTeam,
+    /// This device is already in a team.
+    AlreadyInTeam,
+    /// Made for another team.
+    ForeignTeam,
+    /// An admission made for another device.
+    NotForThisDevice,
+    /// Signed by a device that is not a member of the team.
+    UnknownDevice,
+    /// The sending device, or this one, was removed from the team.
+    RemovedDevice,
+    /// The signature or the seal does not check: the file was altered or damaged.
+    Tampered,
+    /// This bundle (or a later one from the same device) was applied before.
+    Replayed,
+    /// The bundle continues from changes this device has not received yet.
+    MissingEarlierChanges,
+    /// Sealed with a team key this device does not have.
+    NoTeamKey,
+}
+
+/// Why a backup was refused. Nothing was made or changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum BackupRefusal {
+    /// Not a backup file.
+    Format,
+    /// Made by a newer app version.
+    UnsupportedVersion,
+    /// The file is damaged or was altered.
+    Damaged,
+    /// The recovery key does not open this backup.
+    WrongRecoveryKey,
+    /// No recovery key was made for this vault yet.
+    NoRecoveryKey,
+}
+
 /// What went wrong with the vault's files, in words a person can act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum StorageProblem {
@@ -270,6 +314,18 @@ pub enum MigranError {
     PackRejected {
         /// Why the pack was refused.
         reason: PackRejectReason,
+    },
+    /// A team sync bundle or enrolment text was refused; nothing was changed.
+    #[error("sync refused: {reason:?}")]
+    SyncRefused {
+        /// Why it was refused.
+        reason: SyncRefusal,
+    },
+    /// A backup was refused; nothing was made or changed. Not a PIN failure.
+    #[error("backup refused: {reason:?}")]
+    BackupRefused {
+        /// Why it was refused.
+        reason: BackupRefusal,
     },
     /// A bug: something that should not happen. Reported, never panicked.
     #[error("internal error: {detail}")]
@@ -424,6 +480,22 @@ impl MigranError {
                     format!("Paket data ditolak: {why}. Data yang lama tetap dipakai.")
                 } else {
                     format!("Content pack refused: {why}. The previous one stays in use.")
+                }
+            }
+            MigranError::SyncRefused { reason } => {
+                let why = crate::i18n::sync_refusal(*reason, locale);
+                if id {
+                    format!("Berkas sinkronisasi ditolak: {why}. Tidak ada data yang berubah.")
+                } else {
+                    format!("Sync file refused: {why}. Nothing was changed.")
+                }
+            }
+            MigranError::BackupRefused { reason } => {
+                let why = crate::i18n::backup_refusal(*reason, locale);
+                if id {
+                    format!("Cadangan ditolak: {why}.")
+                } else {
+                    format!("Backup refused: {why}.")
                 }
             }
             MigranError::Internal { detail } => {

@@ -65,6 +65,9 @@ pub(crate) fn field_name(field: &str, locale: Locale) -> String {
     }
     let (id, en) = match field {
         "pin" => ("PIN", "PIN"),
+        "device_id" => ("perangkat", "device"),
+        "keep_losing" => ("pilihan versi", "version choice"),
+        "recovery_key" => ("kunci pemulihan", "recovery key"),
         "new_pin" => ("PIN baru", "new PIN"),
         "full_name" => ("nama lengkap", "full name"),
         "nik" => ("NIK", "NIK (national identity number)"),
@@ -264,6 +267,85 @@ pub(crate) fn pack_reject_reason(reason: crate::error::PackRejectReason, locale:
         Entry => ("ada entri yang tidak sah", "an entry is malformed"),
         Country => ("ada kode negara yang tidak dikenal", "a country code is unknown"),
         Format => ("isinya tidak sesuai format", "its content is malformed"),
+    };
+    match locale {
+        Locale::Id => id,
+        Locale::En => en,
+    }
+}
+
+pub(crate) fn backup_refusal(reason: crate::error::BackupRefusal, locale: Locale) -> &'static str {
+    use crate::error::BackupRefusal::*;
+    let (id, en) = match reason {
+        Format => ("bukan berkas cadangan", "it is not a backup file"),
+        UnsupportedVersion => (
+            "dibuat oleh versi aplikasi yang lebih baru; perbarui aplikasi",
+            "it was made by a newer app version; update the app",
+        ),
+        Damaged => (
+            "berkasnya rusak atau diubah",
+            "the file is damaged or was altered",
+        ),
+        WrongRecoveryKey => (
+            "kunci pemulihan tidak cocok dengan cadangan ini",
+            "the recovery key does not open this backup",
+        ),
+        NoRecoveryKey => (
+            "belum ada kunci pemulihan; buat dulu",
+            "there is no recovery key yet; make one first",
+        ),
+    };
+    match locale {
+        Locale::Id => id,
+        Locale::En => en,
+    }
+}
+
+pub(crate) fn sync_refusal(reason: crate::error::SyncRefusal, locale: Locale) -> &'static str {
+    use crate::error::SyncRefusal::*;
+    let (id, en) = match reason {
+        Format => (
+            "bukan berkas sinkronisasi, terpotong, atau terlalu besar",
+            "it is not a sync file, it is cut short, or it is too large",
+        ),
+        UnsupportedVersion => (
+            "dibuat oleh versi aplikasi yang lebih baru; perbarui aplikasi",
+            "it was made by a newer app version; update the app",
+        ),
+        NotInTeam => (
+            "perangkat ini belum masuk tim",
+            "this device is not in a team yet",
+        ),
+        AlreadyInTeam => (
+            "perangkat ini sudah masuk tim",
+            "this device is already in a team",
+        ),
+        ForeignTeam => ("dibuat untuk tim lain", "it was made for another team"),
+        NotForThisDevice => ("dibuat untuk perangkat lain", "it was made for another device"),
+        UnknownDevice => (
+            "ditandatangani perangkat yang bukan anggota tim",
+            "it is signed by a device that is not a team member",
+        ),
+        RemovedDevice => (
+            "perangkat pengirim atau perangkat ini sudah dikeluarkan dari tim",
+            "the sending device, or this one, was removed from the team",
+        ),
+        Tampered => (
+            "tanda tangan atau segelnya tidak cocok: berkas diubah atau rusak",
+            "its signature or seal does not check: the file was altered or damaged",
+        ),
+        Replayed => (
+            "berkas ini (atau yang lebih baru dari perangkat yang sama) sudah diterapkan",
+            "this file (or a later one from the same device) was applied before",
+        ),
+        MissingEarlierChanges => (
+            "berkas ini melanjutkan perubahan yang belum diterima perangkat ini; minta berkas baru",
+            "it continues from changes this device has not received; ask for a new file",
+        ),
+        NoTeamKey => (
+            "disegel dengan kunci tim yang tidak dimiliki perangkat ini",
+            "it is sealed with a team key this device does not have",
+        ),
     };
     match locale {
         Locale::Id => id,

@@ -6,7 +6,7 @@
 //! (persons, family contacts, journeys, identity documents), [`emergency`] (the button:
 //! signed directory, card, plan, outbox), [`screening`] (TPPO red flags, follow-ups),
 //! [`checklist`] (pre-departure checklist from a content pack), [`consent`], [`audit`],
-//! [`visits`], [`cases`], [`reintegration`], [`agenda`] and [`reports`]; `access`
+//! [`visits`], [`cases`], [`reintegration`], [`agenda`], [`reports`] and [`sync`] (team sync by bundles); `access`
 //! exports everything about one person. Beneath them: `crypto` (ring), `store` (SQLite),
 //! `validate`, `time`, [`i18n`] and [`error`].
 #![warn(missing_docs)]
@@ -14,6 +14,7 @@
 mod access;
 pub mod agenda;
 pub mod audit;
+mod backup;
 pub mod cases;
 pub mod checklist;
 pub mod consent;
@@ -28,6 +29,7 @@ mod report_format;
 pub mod reports;
 pub mod screening;
 mod store;
+pub mod sync;
 #[doc(hidden)]
 pub mod testing;
 pub mod time;
@@ -53,8 +55,8 @@ pub use emergency::{
     GeoLocation, PendingAction, Recipient, SmsEncoding, SmsSize,
 };
 pub use error::{
-    error_message, InvalidReason, MigranError, NotAllowedReason, PackRejectReason, RecordKind, Result,
-    StorageProblem,
+    error_message, BackupRefusal, InvalidReason, MigranError, NotAllowedReason, PackRejectReason, RecordKind,
+    Result, StorageProblem, SyncRefusal,
 };
 pub use i18n::{Locale, LocalizedText};
 pub use labels::{
@@ -83,6 +85,10 @@ pub use screening::{
     ScreeningInput, ScreeningQuestion, ScreeningRecord, ScreeningResult,
 };
 pub use store::configure as configure_connection;
+pub use sync::{
+    join_request_fingerprint, ConflictField, ConflictReason, JoinRequest, SyncConflict, SyncReport,
+    SyncStatus, TeamDevice, TeamInfo, TeamRole, MAX_BUNDLE_BYTES,
+};
 pub use time::{Clock, SystemClock};
 pub use validate::is_country_code;
 pub use vault::{

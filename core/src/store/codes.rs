@@ -106,6 +106,8 @@ pub(crate) fn every_stored_enum() -> Vec<(&'static str, Vec<&'static str>)> {
     }
     vec![
         ("RecordKind", codes::<crate::error::RecordKind>()),
+        ("TeamRole", codes::<crate::sync::TeamRole>()),
+        ("ConflictReason", codes::<crate::sync::ConflictReason>()),
         ("Sex", codes::<crate::people::Sex>()),
         ("Relation", codes::<crate::people::Relation>()),
         ("Phase", codes::<crate::people::Phase>()),

@@ -17,6 +17,9 @@ use crate::vault::Session;
 pub(crate) trait Stored: Sized {
     /// What the record is, in errors, audit entries and (later) the change feed.
     const KIND: RecordKind;
+    /// The table, which names the record's kind in the change feed (kinds such as the
+    /// checklist's share one `KIND` over several tables).
+    const TABLE: &'static str;
     /// `SELECT <key>, <columns...> FROM <table>`, made by [`stored_sql!`].
     const SELECT: &'static str;
     /// `SELECT ... WHERE <key> = ?1`.
@@ -41,6 +44,7 @@ pub(crate) trait Stored: Sized {
 /// inside its `impl Stored` block.
 macro_rules! stored_sql {
     (table: $table:literal, key: $key:literal, columns: [$($column:literal),* $(,)?]) => {
+        const TABLE: &'static str = $table;
         const SELECT: &'static str = concat!("SELECT ", $key $(, ", ", $column)*, " FROM ", $table);
         const BY_KEY: &'static str =
             concat!("SELECT ", $key $(, ", ", $column)*, " FROM ", $table, " WHERE ", $key, " = ?1");
@@ -60,7 +64,9 @@ pub(crate) use stored_sql;
 /// What happened to a record, for the change feed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum WriteOp {
+    /// Written (inserted or replaced).
     Put,
+    /// Deleted (an erased person: every row about them).
     Delete,
 }
 
@@ -68,15 +74,13 @@ impl Session<'_> {
     /// Adds a new record; a record with the same key is an error.
     pub(crate) fn insert<T: Stored>(&self, record: &T) -> Result<()> {
         self.execute_record(T::INSERT, record)?;
-        self.record_written(T::KIND, record.key(), WriteOp::Put);
-        Ok(())
+        self.record_written(T::TABLE, record.key(), WriteOp::Put)
     }
 
     /// Adds the record, or replaces the one with the same key.
     pub(crate) fn upsert<T: Stored>(&self, record: &T) -> Result<()> {
         self.execute_record(T::UPSERT, record)?;
-        self.record_written(T::KIND, record.key(), WriteOp::Put);
-        Ok(())
+        self.record_written(T::TABLE, record.key(), WriteOp::Put)
     }
 
     /// Deletes the record with `key` (and, through foreign keys, what hangs off it).
@@ -88,7 +92,7 @@ impl Session<'_> {
             .and_then(|mut statement| statement.execute([key]))
             .map_err(|err| storage_error(err, T::KIND))?;
         if deleted > 0 {
-            self.record_written(T::KIND, key, WriteOp::Delete);
+            self.record_written(T::TABLE, key, WriteOp::Delete)?;
         }
         Ok(deleted > 0)
     }
@@ -130,9 +134,12 @@ impl Session<'_> {
         Ok(())
     }
 
-    /// Every write of a record ends here. Team sync records the change in the same
-    /// transaction from this point; until then nothing is kept.
-    fn record_written(&self, _kind: RecordKind, _key: &str, _op: WriteOp) {}
+    /// Every write of a record ends here: the change feed gives the record a new version
+    /// in the same transaction (docs/sync.md), so a write and its version are stored
+    /// together or not at all.
+    fn record_written(&self, table: &'static str, key: &str, op: WriteOp) -> Result<()> {
+        crate::sync::record_local_write(self, table, key, op)
+    }
 }
 
 thread_local! {

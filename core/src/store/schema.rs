@@ -25,6 +25,8 @@ pub(super) const MAIN: &[&[&str]] = &[
     ],
     // Reads' audit entries in compact blocks (data migration 1 moves step 1's batches).
     &[crate::audit::SCHEMA_BLOCKS],
+    // Team sync: the change feed (a version per record), the team, conflicts.
+    &[crate::sync::SCHEMA, crate::backup::SCHEMA],
 ];
 
 /// `locked.db`: what works without the PIN.
@@ -44,7 +46,14 @@ pub(crate) struct DataMigration {
 
 /// Every data migration, oldest first. A new vault starts at data version 0 and runs
 /// them all at creation, so every vault goes the same way.
-pub(crate) const DATA_MIGRATIONS: &[DataMigration] = &[DataMigration {
-    version: 1,
-    run: crate::audit::convert_json_batches,
-}];
+pub(crate) const DATA_MIGRATIONS: &[DataMigration] = &[
+    DataMigration {
+        version: 1,
+        run: crate::audit::convert_json_batches,
+    },
+    // Rows stored before the change feed get a version, so they travel too.
+    DataMigration {
+        version: 2,
+        run: crate::sync::version_existing_rows,
+    },
+];
