@@ -709,3 +709,82 @@ proptest! {
         run(ops);
     }
 }
+
+/// The child side of the kill test: applies the bundle file named by the environment to
+/// the vault folder named by it. Does nothing when run as an ordinary test.
+#[test]
+fn child_applies_a_bundle_when_asked() {
+    let (Ok(dir), Ok(file)) = (
+        std::env::var("MIGRAN_SYNC_CHILD_VAULT"),
+        std::env::var("MIGRAN_SYNC_CHILD_BUNDLE"),
+    ) else {
+        return;
+    };
+    let vault = reopen(std::path::Path::new(&dir), TestClock::at(2027, 1, 5));
+    vault.unlock(PIN.into()).unwrap();
+    vault.sync_import(std::fs::read(file).unwrap()).unwrap();
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn a_process_killed_while_applying_a_bundle_leaves_the_vault_before_or_after_it() {
+    let root = tempfile::tempdir().unwrap();
+    let devices = team(root.path(), 2);
+    devices[0]
+        .vault
+        .import_persons((0..3000).map(|n| fake_person("Warga Contoh", 1000 + n)).collect())
+        .unwrap();
+    let bundle = devices[0].vault.sync_export(Some(devices[1].id.clone())).unwrap();
+    let file = root.path().join("big.bundle");
+    std::fs::write(&file, &bundle).unwrap();
+    let before = devices[1].vault.sync_register_text().unwrap();
+    let after = devices[0].vault.sync_register_text().unwrap();
+    let receiver_dir = devices[1].dir.clone();
+    drop(devices);
+
+    let spawn = |dir: &std::path::Path| {
+        std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "child_applies_a_bundle_when_asked", "--test-threads=1"])
+            .env("MIGRAN_SYNC_CHILD_VAULT", dir)
+            .env("MIGRAN_SYNC_CHILD_BUNDLE", &file)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // How long a whole run takes here, so that the kills fall across it.
+    let timed = root.path().join("timed");
+    copy_dir(&receiver_dir, &timed);
+    let started = std::time::Instant::now();
+    assert!(spawn(&timed).wait().unwrap().success());
+    let whole = started.elapsed();
+
+    for (attempt, share) in [0.3, 0.5, 0.7, 0.85, 0.95].into_iter().enumerate() {
+        let dir = root.path().join(format!("attempt{attempt}"));
+        copy_dir(&receiver_dir, &dir);
+        let mut child = spawn(&dir);
+        std::thread::sleep(whole.mul_f64(share));
+        // SIGKILL: no destructor, no lock, no flush runs.
+        let _ = child.kill();
+        child.wait().unwrap();
+        let vault = reopen(&dir, TestClock::at(2027, 1, 5));
+        vault.unlock(PIN.into()).unwrap();
+        let register = vault.sync_register_text().unwrap();
+        assert!(
+            register == before || register == after,
+            "attempt {attempt}: in between"
+        );
+        // Whatever the kill left, the bundle still applies, and cleanly.
+        if register == before {
+            vault.sync_import(bundle.clone()).unwrap();
+        }
+        assert_eq!(vault.sync_register_text().unwrap(), after);
+    }
+}
