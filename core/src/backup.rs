@@ -134,7 +134,7 @@ impl Vault {
     /// The whole register as a backup file, sealed under the recovery key.
     pub fn backup_export(&self) -> Result<Vec<u8>> {
         self.store_waiting_reads()?;
-        self.read(|s| {
+        let (backup, persons) = self.write(|s| {
             let recovery: Vec<u8> = s
                 .conn
                 .query_row("SELECT recovery_key FROM backup_key WHERE id = 1", [], |row| {
@@ -169,8 +169,10 @@ impl Vault {
             }
             let signature = keys.sign(&out);
             out.extend_from_slice(&signature);
-            Ok(out)
-        })
+            Ok((out, tables.get("persons").map_or(0, |persons| persons.rows.len())))
+        })?;
+        self.audit_on_this_device(crate::audit::AuditAction::Export, persons)?;
+        Ok(backup)
     }
 }
 

@@ -110,6 +110,34 @@ fn a_joined_device_receives_the_register_and_both_agree_on_the_team() {
     assert_eq!(infos[0].fingerprint, infos[1].fingerprint);
     assert_eq!(infos[1].role, TeamRole::Cadre);
     assert_eq!(devices[1].vault.team_devices().unwrap().len(), 2);
+    // Sending and receiving are in each device's own audit log, with the count.
+    let log = |device: &Device| {
+        device
+            .vault
+            .audit_log(migran_core::AuditQuery {
+                person_id: None,
+                from: None,
+                to: None,
+                page: migran_core::PageRequest {
+                    offset: 0,
+                    limit: 100,
+                },
+            })
+            .unwrap()
+            .items
+    };
+    assert!(
+        log(&devices[0])
+            .iter()
+            .any(|entry| entry.action == migran_core::AuditAction::Export
+                && entry.count == Some(report.applied))
+    );
+    assert!(
+        log(&devices[1])
+            .iter()
+            .any(|entry| entry.action == migran_core::AuditAction::Import
+                && entry.count == Some(report.applied))
+    );
     // Nothing new: a second bundle changes nothing.
     let again = send(&devices[0], &devices[1]).unwrap();
     assert_eq!(again.applied, 0);

@@ -64,7 +64,8 @@ struct Change {
 
 /// What a peer (or, with `None`, every member) lacks, as a bundle. Counts as a write:
 /// the bundle number is this device's next.
-pub(crate) fn export(s: &Session<'_>, for_device: Option<&str>) -> Result<Vec<u8>> {
+/// Returns the bundle and how many changes it carries.
+pub(crate) fn export(s: &Session<'_>, for_device: Option<&str>) -> Result<(Vec<u8>, usize)> {
     let team = team::require_team(s.conn)?;
     let keys = team::device_keys(s.conn)?;
     let roster = team::roster(s.conn)?;
@@ -153,6 +154,7 @@ pub(crate) fn export(s: &Session<'_>, for_device: Option<&str>) -> Result<Vec<u8
             });
         }
     }
+    let count = changes.len();
     let body = Body {
         base,
         covers,
@@ -173,7 +175,7 @@ pub(crate) fn export(s: &Session<'_>, for_device: Option<&str>) -> Result<Vec<u8
         bundle: bundle_number,
         roster,
     };
-    seal(&header, &body, &key, &keys)
+    Ok((seal(&header, &body, &key, &keys)?, count))
 }
 
 fn seal(header: &Header, body: &Body, key: &SecretKey, keys: &team::DeviceKeys) -> Result<Vec<u8>> {
@@ -336,17 +338,26 @@ fn apply_changes(s: &Session<'_>, body: &Body) -> Result<SyncReport> {
         order.push((phase, rank, change));
     }
     order.sort_by_key(|(phase, rank, _)| (*phase, *rank));
-    let mut report = SyncReport::default();
-    let mut latest_hlc = 0;
-    for (_, _, change) in order {
-        let columns = body.tables.get(&change.t).ok_or(refused(SyncRefusal::Format))?;
-        let known = super::rows::table_columns(s.conn, &change.t)?;
+    // Each table's key column here, once the bundle's columns for it were checked.
+    let mut key_columns: BTreeMap<&str, String> = BTreeMap::new();
+    for (table, columns) in &body.tables {
+        feed::rank(table).ok_or(refused(SyncRefusal::UnsupportedVersion))?;
+        let known = super::rows::table_columns(s.conn, table)?;
         if columns
             .iter()
             .any(|column| !known.iter().any(|(name, _)| name == column))
         {
             return Err(refused(SyncRefusal::UnsupportedVersion));
         }
+        key_columns.insert(table.as_str(), super::rows::key_column(s.conn, table)?);
+    }
+    let mut report = SyncReport::default();
+    let mut latest_hlc = 0;
+    for (_, _, change) in order {
+        let columns = body.tables.get(&change.t).ok_or(refused(SyncRefusal::Format))?;
+        let key_column = key_columns
+            .get(change.t.as_str())
+            .ok_or(refused(SyncRefusal::Format))?;
         if change
             .v
             .as_ref()
@@ -368,6 +379,7 @@ fn apply_changes(s: &Session<'_>, body: &Body) -> Result<SyncReport> {
             },
             columns,
             values: change.v.as_deref(),
+            key_column,
         };
         match merge::apply(s, &incoming)? {
             Applied::Unchanged => report.unchanged += 1,

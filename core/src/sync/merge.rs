@@ -22,6 +22,8 @@ pub(crate) struct Incoming<'a> {
     pub version: Version,
     pub columns: &'a [String],
     pub values: Option<&'a [Json]>,
+    /// The table's key column here.
+    pub key_column: &'a str,
 }
 
 /// What applying a change did.
@@ -41,14 +43,14 @@ pub(crate) enum Applied {
 
 pub(crate) fn apply(s: &Session<'_>, incoming: &Incoming<'_>) -> Result<Applied> {
     let change = &incoming.version;
-    let key_column = rows::key_column(s.conn, &change.table)?;
+    let key_column = incoming.key_column;
     let held = feed::version(s.conn, &change.table, &change.key)?;
     if change.table == PERSONS {
         if held.as_ref().is_some_and(|held| held.deleted) {
             return Ok(Applied::Unchanged);
         }
         if change.deleted {
-            rows::delete_row(s.conn, PERSONS, &key_column, &change.key)?;
+            rows::delete_row(s.conn, PERSONS, key_column, &change.key)?;
             crate::audit::anonymise_person(s, &change.key)?;
             let lineage = match &held {
                 Some(held) => held.lineage.union(&change.lineage),
@@ -65,25 +67,25 @@ pub(crate) fn apply(s: &Session<'_>, incoming: &Incoming<'_>) -> Result<Applied>
         }
     }
     let Some(held) = held else {
-        return write(s, incoming, &key_column, change.clone());
+        return write(s, incoming, key_column, change.clone());
     };
     match held.lineage.relation(&change.lineage) {
         Relation::Same | Relation::Older => Ok(Applied::Unchanged),
-        Relation::Newer => write(s, incoming, &key_column, change.clone()),
+        Relation::Newer => write(s, incoming, key_column, change.clone()),
         Relation::Concurrent => {
             let lineage = held.lineage.union(&change.lineage);
             let incoming_wins = change.clock_order() > held.clock_order();
             let person_edit = change.table == PERSONS && !held.deleted && !change.deleted;
             if incoming_wins {
                 let losing = if person_edit {
-                    rows::read_row(s.conn, PERSONS, &key_column, &change.key)?
+                    rows::read_row(s.conn, PERSONS, key_column, &change.key)?
                 } else {
                     None
                 };
                 let applied = write(
                     s,
                     incoming,
-                    &key_column,
+                    key_column,
                     Version {
                         lineage,
                         ..change.clone()

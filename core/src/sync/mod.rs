@@ -16,7 +16,8 @@ pub(crate) mod rows;
 mod team;
 pub(crate) mod text;
 
-use crate::error::{MigranError, Result};
+use crate::audit::AuditAction;
+use crate::error::{MigranError, RecordKind, Result};
 use crate::vault::Vault;
 
 pub use crate::error::SyncRefusal;
@@ -301,7 +302,9 @@ impl Vault {
     /// A bundle of what `for_device` lacks, or (with `None`) what the member knowing
     /// least is known to lack, for every member.
     pub fn sync_export(&self, for_device: Option<String>) -> Result<Vec<u8>> {
-        self.write(|s| bundle::export(s, for_device.as_deref()))
+        let (bundle, changes) = self.write(|s| bundle::export(s, for_device.as_deref()))?;
+        self.audit_on_this_device(AuditAction::Export, changes)?;
+        Ok(bundle)
     }
 
     /// Applies a bundle: all of it or, refused with `SyncRefused`, nothing.
@@ -311,6 +314,8 @@ impl Vault {
             // Erased persons' old pages must not survive in the WAL.
             self.checkpoint()?;
         }
+        let written = report.applied + report.erased + report.conflicts;
+        self.audit_on_this_device(AuditAction::Import, written as usize)?;
         Ok(report)
     }
 
@@ -348,7 +353,11 @@ impl Vault {
 
     /// Conflicts not resolved yet.
     pub fn list_conflicts(&self) -> Result<Vec<SyncConflict>> {
-        self.read(conflicts::list)
+        self.read(|s| {
+            let conflicts = conflicts::list(s)?;
+            s.audit_count(AuditAction::List, RecordKind::Person, None, conflicts.len());
+            Ok(conflicts)
+        })
     }
 
     /// Resolves a conflict: `keep_losing` writes the losing version back as a new edit
@@ -359,6 +368,16 @@ impl Vault {
 }
 
 impl Vault {
+    /// Records in this device's audit log that records went out or came in, with the
+    /// reads' entries (which stay on the device): an entry in the shared log would make
+    /// every exchange a new change to send.
+    pub(crate) fn audit_on_this_device(&self, action: AuditAction, count: usize) -> Result<()> {
+        self.read(|s| {
+            s.audit_count(action, RecordKind::Person, None, count);
+            Ok(())
+        })
+    }
+
     /// Every record that travels, as canonical JSON: tables in apply order, rows sorted
     /// by key, values in column order. For comparing devices (tests, the digest); it
     /// holds every value, so it is never written anywhere by the core.
