@@ -464,6 +464,33 @@ fn enrolment_texts_are_checked() {
     assert!(migran_core::join_request_fingerprint("MEJ1AAAA".into()).is_err());
 }
 
+#[test]
+fn refusals_speak_indonesian_and_english() {
+    use migran_core::{BackupRefusal, Locale};
+    let replayed = MigranError::SyncRefused {
+        reason: SyncRefusal::Replayed,
+    };
+    assert_eq!(
+        replayed.message(Locale::Id),
+        "Berkas sinkronisasi ditolak: berkas ini (atau yang lebih baru dari perangkat yang sama) sudah diterapkan. Tidak ada data yang berubah."
+    );
+    assert_eq!(
+        replayed.message(Locale::En),
+        "Sync file refused: this file (or a later one from the same device) was applied before. Nothing was changed."
+    );
+    let wrong_key = MigranError::BackupRefused {
+        reason: BackupRefusal::WrongRecoveryKey,
+    };
+    assert_eq!(
+        wrong_key.message(Locale::Id),
+        "Cadangan ditolak: kunci pemulihan tidak cocok dengan cadangan ini."
+    );
+    assert_eq!(
+        wrong_key.message(Locale::En),
+        "Backup refused: the recovery key does not open this backup."
+    );
+}
+
 #[derive(Debug, Clone)]
 enum Op {
     Add {
