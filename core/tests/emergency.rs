@@ -63,7 +63,9 @@ fn violence_in_hong_kong_calls_local_police_first_then_the_consulate_hotlines_an
     );
     assert_eq!(first.message_language, Locale::En, "local services get English");
     assert_eq!(plan.actions[1].recipient, Recipient::Mission);
-    assert_eq!(plan.actions[1].number, "+85267730466");
+    // KJRI Hong Kong's hotline, then its panic button (both in the 2025 notices).
+    assert_eq!(plan.actions[1].number, "+85252422240");
+    assert_eq!(plan.actions[2].number, "+85267730466");
     let recipients: Vec<Recipient> = plan.actions.iter().map(|a| a.recipient).collect();
     let family_at = recipients.iter().position(|r| *r == Recipient::Family).unwrap();
     let cadre_at = recipients.iter().position(|r| *r == Recipient::Cadre).unwrap();
@@ -221,9 +223,16 @@ fn old_numbers_carry_a_verify_hint() {
         .iter()
         .find(|a| a.recipient == Recipient::Mission)
         .unwrap();
-    assert!(kdei.verify_hint, "the KDEI number dates from 2020");
+    assert_eq!(kdei.number, "+886901132000");
+    assert!(kdei.verify_hint, "the KDEI source dates from April 2024, over two years back");
+    // A local number without a dated source is marked too.
     let police = plan.actions.iter().find(|a| a.number == "110").unwrap();
-    assert!(!police.verify_hint);
+    assert!(police.verify_hint);
+    let plan = vault
+        .emergency_plan(EmergencyKind::Other, Some("HK".into()), None, Locale::Id)
+        .unwrap();
+    let hotline = plan.actions.iter().find(|a| a.recipient == Recipient::Mission).unwrap();
+    assert!(!hotline.verify_hint, "the 2025 KJRI notice is recent");
 }
 
 #[test]

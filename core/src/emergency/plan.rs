@@ -204,7 +204,7 @@ pub(crate) fn compose(
             label: entry.label.get(request.locale).to_string(),
             message,
             message_language: language,
-            verify_hint: is_stale(&entry.checked, directory.verify_after_days, request.today),
+            verify_hint: is_stale(&entry.source_date, directory.verify_after_days, request.today),
             entry_id: Some(entry.id.clone()),
         });
     };
