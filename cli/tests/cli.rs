@@ -501,7 +501,7 @@ fn the_emergency_plan_works_without_a_pin_once_the_card_is_set_with_one() {
         &["emergency", "plan", "--kind", "gaji", "--country", "TW"],
         no_pin,
     );
-    assert!(stdout(&out).contains("+886287526170"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("+886901132000"), "{}", stdout(&out));
 
     let alert: serde_json::Value = serde_json::from_slice(
         &migran_with(
@@ -1126,7 +1126,7 @@ fn a_cadre_screens_from_a_file_and_interactively_and_sees_the_history() {
                 "--phase",
                 "calon",
                 "--country",
-                "SA",
+                "AE",
                 "--sector",
                 "prt"
             ]

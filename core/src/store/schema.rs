@@ -25,6 +25,9 @@ pub(super) const MAIN: &[&[&str]] = &[
     ],
     // Reads' audit entries in compact blocks (data migration 1 moves step 1's batches).
     &[crate::audit::SCHEMA_BLOCKS],
+    // The facts that clear the checklist's legal blocks (fee charged, official channel),
+    // and who gave a child's consent, processing on another basis than consent.
+    &[crate::checklist::SCHEMA_PLACEMENT_FACTS, crate::consent::SCHEMA_BASES],
 ];
 
 /// `locked.db`: what works without the PIN.
