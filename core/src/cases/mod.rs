@@ -409,12 +409,33 @@ impl Vault {
     /// An open or in-progress case becomes `Referred`; a referred one stays so (a second
     /// agency); a resolved or closed case must be reopened first.
     pub fn refer_case(&self, case_id: String, referral: ReferralInput) -> Result<Case> {
+        self.refer(case_id, referral, None)
+    }
+
+    /// Refers a case in an emergency (life or safety at risk). With the person's consent
+    /// to share with agencies it is an ordinary referral; without it the referral rests on
+    /// the person's vital interests (UU PDP Pasal 20 ayat (2) huruf d): `reason` is
+    /// required and recorded (`processing_records`), and the person is to be told
+    /// afterwards (`record_person_told`). An empty reason without consent gets the
+    /// consent refusal.
+    pub fn refer_case_in_emergency(&self, case_id: String, referral: ReferralInput, reason: String) -> Result<Case> {
+        self.refer(case_id, referral, Some(reason))
+    }
+}
+
+impl Vault {
+    fn refer(&self, case_id: String, referral: ReferralInput, vital_interest_reason: Option<String>) -> Result<Case> {
         let note = validate::optional_multiline("note", referral.note.as_deref(), validate::LONG_TEXT_MAX)?;
         let office = validate::optional_text("office", referral.office.as_deref(), validate::SHORT_TEXT_MAX)?;
         self.write(|s| {
             let mut case: Case = s.get(&case_id)?;
             consent::require(s, &case.person_id, ConsentPurpose::Registration)?;
-            consent::require(s, &case.person_id, ConsentPurpose::ShareWithAgencies)?;
+            match &vital_interest_reason {
+                None => consent::require(s, &case.person_id, ConsentPurpose::ShareWithAgencies)?,
+                Some(reason) => {
+                    consent::require_or_vital_interest(s, &case.person_id, ConsentPurpose::ShareWithAgencies, reason)?;
+                }
+            }
             let from = case.status;
             if from != CaseStatus::Referred && !case_transition_allowed(from, CaseStatus::Referred) {
                 return Err(transition_refused(from, CaseStatus::Referred));
@@ -447,7 +468,10 @@ impl Vault {
             Ok(case)
         })
     }
+}
 
+#[uniffi::export]
+impl Vault {
     /// Adds a note to a case's timeline (a call made, news from the agency).
     pub fn add_case_note(&self, case_id: String, note: String, date: Option<String>) -> Result<CaseEvent> {
         let note = validate::optional_multiline("note", Some(&note), validate::LONG_TEXT_MAX)?
