@@ -1,7 +1,9 @@
 //! `migran checklist ...`: the pre-departure checklist of one person, for the cadre or,
 //! with `--family`, in the family's plain words.
 
-use migran_core::{ChecklistItemUpdate, ChecklistView, FamilyChecklistView, ItemState, MaritalStatus, WarningKind};
+use migran_core::{
+    ChecklistItemUpdate, ChecklistView, FamilyChecklistView, ItemState, MaritalStatus, WarningKind,
+};
 use serde_json::{json, Value};
 
 use crate::args::{utf8, Args};
@@ -134,7 +136,13 @@ fn print_blocks(blocks: &[String]) {
 }
 
 fn print_view(view: &ChecklistView) {
-    print_blocks(&view.legal_blocks.iter().map(|b| b.title.clone()).collect::<Vec<_>>());
+    print_blocks(
+        &view
+            .legal_blocks
+            .iter()
+            .map(|b| b.title.clone())
+            .collect::<Vec<_>>(),
+    );
     say(
         format!(
             "Daftar periksa pra-penempatan: {} dari {} selesai",

@@ -45,8 +45,19 @@ fn domestic_worker(dir: &Path, nik: &str, birth: &str, country: &str) -> String 
     let added: serde_json::Value = serde_json::from_str(&ok(
         dir,
         &[
-            "person", "add", "--name", "Siti Contoh", "--nik", nik, "--birth-date", birth, "--sex", "F",
-            "--village", "Desa Contoh", "--json",
+            "person",
+            "add",
+            "--name",
+            "Siti Contoh",
+            "--nik",
+            nik,
+            "--birth-date",
+            birth,
+            "--sex",
+            "F",
+            "--village",
+            "Desa Contoh",
+            "--json",
         ],
     ))
     .unwrap();
@@ -54,8 +65,17 @@ fn domestic_worker(dir: &Path, nik: &str, birth: &str, country: &str) -> String 
     ok(
         dir,
         &[
-            "journey", "set", &id, "--phase", "pre-departure", "--country", country, "--sector", "prt",
-            "--departure", "2027-03-01",
+            "journey",
+            "set",
+            &id,
+            "--phase",
+            "pre-departure",
+            "--country",
+            country,
+            "--sector",
+            "prt",
+            "--departure",
+            "2027-03-01",
         ],
     );
     id
@@ -113,7 +133,10 @@ fn a_moratorium_destination_cannot_be_set_aside_and_the_block_leads_the_family_v
     let dir = tempfile::tempdir().unwrap();
     ok(dir.path(), &["init", "--kdf-iterations", "10000"]);
     let id = domestic_worker(dir.path(), "3201000000000002", "1998-04-12", "DZ");
-    let out = migran(dir.path(), &["checklist", "set", &id, "moratorium_check", "not-applicable"]);
+    let out = migran(
+        dir.path(),
+        &["checklist", "set", &id, "moratorium_check", "not-applicable"],
+    );
     assert_eq!(code(&out), 6, "{}", stderr(&out));
     assert!(stderr(&out).contains("moratorium_check"), "{}", stderr(&out));
     ok(dir.path(), &["consent", "give", &id, "family"]);

@@ -436,8 +436,14 @@ impl Vault {
     pub fn processing_records(&self, person_id: String) -> Result<Vec<ProcessingRecord>> {
         self.read(|s| {
             ensure_person(s, &person_id)?;
-            let rows: Vec<StoredProcessing> = s.select("WHERE person_id = ?1 ORDER BY date, rowid", [&person_id])?;
-            s.audit_count(AuditAction::List, RecordKind::Consent, Some(&person_id), rows.len());
+            let rows: Vec<StoredProcessing> =
+                s.select("WHERE person_id = ?1 ORDER BY date, rowid", [&person_id])?;
+            s.audit_count(
+                AuditAction::List,
+                RecordKind::Consent,
+                Some(&person_id),
+                rows.len(),
+            );
             Ok(rows.iter().map(ProcessingRecord::from).collect())
         })
     }
@@ -485,12 +491,24 @@ impl Vault {
                 // A child's consent is the parent's or guardian's; withdrawing stays open
                 // to the child too.
                 (None, true) if input.given && input.purpose != ConsentPurpose::Registration => {
-                    return Err(MigranError::not_allowed(NotAllowedReason::GuardianConsentRequired))
+                    return Err(MigranError::not_allowed(
+                        NotAllowedReason::GuardianConsentRequired,
+                    ))
                 }
-                (Some(_), false) => return Err(MigranError::invalid("given_by", InvalidReason::Inconsistent)),
+                (Some(_), false) => {
+                    return Err(MigranError::invalid("given_by", InvalidReason::Inconsistent))
+                }
                 _ => {}
             }
-            record_given_by(s, &person_id, input.purpose, input.given, date, note.clone(), given_by.clone())
+            record_given_by(
+                s,
+                &person_id,
+                input.purpose,
+                input.given,
+                date,
+                note.clone(),
+                given_by.clone(),
+            )
         })
     }
 
@@ -650,7 +668,8 @@ pub(crate) fn record_at_registration(s: &Session<'_>, person_id: &str) -> Result
 /// counts as a child: the stricter rule.
 fn is_child(s: &Session<'_>, person_id: &str) -> Result<bool> {
     let person = crate::people::load_person(s, person_id)?;
-    Ok(parse_date("birth_date", &person.birth_date).map_or(true, |birth| age_on(birth, s.now.date_naive()) < 18))
+    Ok(parse_date("birth_date", &person.birth_date)
+        .map_or(true, |birth| age_on(birth, s.now.date_naive()) < 18))
 }
 
 /// Fails with `NotAllowed` (`consent_missing:<purpose>` or `consent_withdrawn:<purpose>`)
@@ -667,7 +686,9 @@ pub(crate) fn require(s: &Session<'_>, person_id: &str, purpose: ConsentPurpose)
         ConsentState::Given if purpose != ConsentPurpose::Registration => {
             let latest = history.iter().rev().find(|record| record.purpose == purpose);
             if latest.is_some_and(|record| record.given_by.is_none()) && is_child(s, person_id)? {
-                return Err(MigranError::not_allowed(NotAllowedReason::GuardianConsentRequired));
+                return Err(MigranError::not_allowed(
+                    NotAllowedReason::GuardianConsentRequired,
+                ));
             }
             Ok(())
         }
@@ -694,7 +715,8 @@ pub(crate) fn require_or_vital_interest(
     match require(s, person_id, purpose) {
         Ok(()) => Ok(None),
         Err(refusal) => {
-            let Some(reason) = validate::optional_multiline("reason", Some(reason), validate::LONG_TEXT_MAX)? else {
+            let Some(reason) = validate::optional_multiline("reason", Some(reason), validate::LONG_TEXT_MAX)?
+            else {
                 return Err(refusal);
             };
             let row = StoredProcessing {

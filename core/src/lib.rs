@@ -43,19 +43,18 @@ pub use cases::{
 };
 pub use checklist::{
     ChecklistItem, ChecklistItemUpdate, ChecklistSummary, ChecklistView, ChecklistWarning,
-    FamilyChecklistView, FamilyItem, ItemKind, ItemState, LegalBlock, MaritalStatus, PlacementFacts, RetiredItem,
-    WarningKind,
+    FamilyChecklistView, FamilyItem, ItemKind, ItemState, LegalBlock, MaritalStatus, PlacementFacts,
+    RetiredItem, WarningKind,
 };
 pub use consent::{
-    consent_text, lawful_basis, ConsentGiver, ConsentInput, ConsentPurpose, ConsentRecord, ConsentState, ConsentStatus,
-    GuardianRelationship, LawfulBasis, LawfulBasisInfo, ProcessingRecord,
+    consent_text, lawful_basis, ConsentGiver, ConsentInput, ConsentPurpose, ConsentRecord, ConsentState,
+    ConsentStatus, GuardianRelationship, LawfulBasis, LawfulBasisInfo, ProcessingRecord,
 };
 pub use crypto::{MAX_KDF_ITERATIONS, MIN_KDF_ITERATIONS, RECOMMENDED_KDF_ITERATIONS};
 pub use emergency::{
     sms_size, ActionChannel, ActionState, ActionStatus, CardContact, CardContactRole, DirectoryEntry,
-    DirectoryInfo, DirectoryRole,
-    EmergencyAction, EmergencyAlert, EmergencyCard, EmergencyKind, EmergencyPlan, EmergencySettings,
-    GeoLocation, PendingAction, Recipient, SmsEncoding, SmsSize,
+    DirectoryInfo, DirectoryRole, EmergencyAction, EmergencyAlert, EmergencyCard, EmergencyKind,
+    EmergencyPlan, EmergencySettings, GeoLocation, PendingAction, Recipient, SmsEncoding, SmsSize,
 };
 pub use error::{
     error_message, InvalidReason, MigranError, NotAllowedReason, PackRejectReason, RecordKind, Result,

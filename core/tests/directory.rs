@@ -6,7 +6,9 @@
 
 mod support;
 
-use migran_core::{DirectoryEntry, DirectoryRole, EmergencyKind, Locale, MigranError, PackRejectReason, Recipient};
+use migran_core::{
+    DirectoryEntry, DirectoryRole, EmergencyKind, Locale, MigranError, PackRejectReason, Recipient,
+};
 use ring::signature::{UnparsedPublicKey, ED25519};
 use support::*;
 
@@ -47,7 +49,14 @@ fn every_destination_named_in_the_sources_has_its_mission_numbers() {
     let expected: &[(&str, &[&str])] = &[
         ("TW", &["kdei-taipei-hotline", "kdei-taipei-whatsapp"]),
         ("HK", &["kjri-hongkong-hotline", "kjri-hongkong-panic"]),
-        ("MO", &["kjri-hongkong-hotline-macau", "kjri-hongkong-panic-macau", "kjri-hongkong-macau-2020"]),
+        (
+            "MO",
+            &[
+                "kjri-hongkong-hotline-macau",
+                "kjri-hongkong-panic-macau",
+                "kjri-hongkong-macau-2020",
+            ],
+        ),
         ("KR", &["kbri-seoul"]),
         ("JP", &["kbri-tokyo", "kbri-tokyo-2", "kjri-osaka"]),
         ("SA", &["kjri-jeddah", "kbri-riyadh"]),
@@ -85,16 +94,34 @@ fn every_destination_named_in_the_sources_has_its_mission_numbers() {
 fn the_old_numbers_carry_the_verify_hint_and_the_demoted_macau_line_comes_last() {
     let entries = entries();
     let entry = |id: &str| entries.iter().find(|e| e.id == id).unwrap().clone();
-    for old in ["kbri-riyadh", "kjri-jeddah", "kbri-abudhabi", "kbri-doha", "kbri-kuwait", "kbri-phnompenh", "kjri-hongkong-macau-2020"] {
+    for old in [
+        "kbri-riyadh",
+        "kjri-jeddah",
+        "kbri-abudhabi",
+        "kbri-doha",
+        "kbri-kuwait",
+        "kbri-phnompenh",
+        "kjri-hongkong-macau-2020",
+    ] {
         assert!(entry(old).verify, "{old} is older than two years");
     }
-    for fresh in ["kbri-ankara", "kjri-hongkong-hotline", "kbri-seoul", "sa-997"] {
+    for fresh in [
+        "kbri-ankara",
+        "kjri-hongkong-hotline",
+        "kjri-johorbahru-whatsapp",
+        "sa-997",
+    ] {
         assert!(!entry(fresh).verify, "{fresh}");
     }
     // Unsourced first, then oldest first: the maintainer's re-check list.
     let first_dated = entries.iter().position(|e| e.age_days.is_some()).unwrap();
-    assert!(entries[..first_dated].iter().all(|e| e.verify && e.source_date.is_none()));
-    let ages: Vec<i64> = entries[first_dated..].iter().map(|e| e.age_days.unwrap()).collect();
+    assert!(entries[..first_dated]
+        .iter()
+        .all(|e| e.verify && e.source_date.is_none()));
+    let ages: Vec<i64> = entries[first_dated..]
+        .iter()
+        .map(|e| e.age_days.unwrap())
+        .collect();
     assert!(ages.windows(2).all(|pair| pair[0] >= pair[1]), "{ages:?}");
 
     // The plan lists Macau's old line after the 2025 ones, and marks it.
@@ -104,7 +131,11 @@ fn the_old_numbers_carry_the_verify_hint_and_the_demoted_macau_line_comes_last()
     let plan = vault
         .emergency_plan(EmergencyKind::UnpaidWages, Some("MO".into()), None, Locale::Id)
         .unwrap();
-    let missions: Vec<_> = plan.actions.iter().filter(|a| a.recipient == Recipient::Mission).collect();
+    let missions: Vec<_> = plan
+        .actions
+        .iter()
+        .filter(|a| a.recipient == Recipient::Mission)
+        .collect();
     assert_eq!(missions[0].number, "+85252422240");
     let old = missions.last().unwrap();
     assert_eq!((old.number.as_str(), old.verify_hint), ("+85362736655", true));
@@ -117,7 +148,12 @@ fn every_entry_has_a_source_and_the_source_date_or_is_a_local_number_marked_unso
         match &entry.source_date {
             Some(date) => assert_eq!(date.len(), 10, "{}", entry.id),
             None => {
-                assert_eq!(entry.role, DirectoryRole::LocalEmergency, "{} has no date", entry.id);
+                assert_eq!(
+                    entry.role,
+                    DirectoryRole::LocalEmergency,
+                    "{} has no date",
+                    entry.id
+                );
                 assert!(entry.source.contains("No dated source"), "{}", entry.id);
             }
         }
@@ -127,7 +163,10 @@ fn every_entry_has_a_source_and_the_source_date_or_is_a_local_number_marked_unso
 #[test]
 fn kp2mi_toll_free_line_is_for_people_inside_indonesia_and_never_in_a_plan_abroad() {
     let entries = entries();
-    let domestic: Vec<_> = entries.iter().filter(|e| e.role == DirectoryRole::DomesticHotline).collect();
+    let domestic: Vec<_> = entries
+        .iter()
+        .filter(|e| e.role == DirectoryRole::DomesticHotline)
+        .collect();
     assert_eq!(domestic.len(), 1);
     assert_eq!(domestic[0].number, "0800-1000");
     let dir = tempfile::tempdir().unwrap();
@@ -142,18 +181,26 @@ fn kp2mi_toll_free_line_is_for_people_inside_indonesia_and_never_in_a_plan_abroa
 #[test]
 fn the_pack_verifies_with_the_new_key_only_and_a_pack_signed_with_the_old_key_is_refused() {
     let signature = unhex(SIGNATURE);
-    assert!(UnparsedPublicKey::new(&ED25519, unhex(PUBLISHER)).verify(PACK, &signature).is_ok());
-    assert!(UnparsedPublicKey::new(&ED25519, unhex(OLD_PUBLISHER)).verify(PACK, &signature).is_err());
+    assert!(UnparsedPublicKey::new(&ED25519, unhex(PUBLISHER))
+        .verify(PACK, &signature)
+        .is_ok());
+    assert!(UnparsedPublicKey::new(&ED25519, unhex(OLD_PUBLISHER))
+        .verify(PACK, &signature)
+        .is_err());
     assert_ne!(PUBLISHER.trim(), OLD_PUBLISHER.trim(), "the key was rotated");
     // The old pack is genuine under the old key...
     let old_signature = unhex(OLD_SIGNATURE);
-    assert!(UnparsedPublicKey::new(&ED25519, unhex(OLD_PUBLISHER)).verify(OLD_PACK, &old_signature).is_ok());
+    assert!(UnparsedPublicKey::new(&ED25519, unhex(OLD_PUBLISHER))
+        .verify(OLD_PACK, &old_signature)
+        .is_ok());
     // ...and this build refuses it: the signature no longer verifies.
     let dir = tempfile::tempdir().unwrap();
     let vault = new_vault(dir.path(), TestClock::at(2026, 12, 3));
     vault.lock();
     assert_eq!(
-        vault.install_directory_pack(OLD_PACK.to_vec(), old_signature).err(),
+        vault
+            .install_directory_pack(OLD_PACK.to_vec(), old_signature)
+            .err(),
         Some(MigranError::PackRejected {
             reason: PackRejectReason::Signature
         })

@@ -113,7 +113,7 @@ fn unpaid_wages_in_malaysia_starts_with_the_embassy_and_keeps_local_police_for_l
         .unwrap();
     assert_eq!(plan.actions[0].recipient, Recipient::Mission);
     assert_eq!(plan.actions[0].number, "+60176688032");
-    assert_eq!(plan.actions[0].label, "Indonesian Embassy Kuala Lumpur");
+    assert_eq!(plan.actions[0].label, "Indonesian Embassy Kuala Lumpur (hotline)");
     let local_at = plan
         .actions
         .iter()
@@ -224,14 +224,21 @@ fn old_numbers_carry_a_verify_hint() {
         .find(|a| a.recipient == Recipient::Mission)
         .unwrap();
     assert_eq!(kdei.number, "+886901132000");
-    assert!(kdei.verify_hint, "the KDEI source dates from April 2024, over two years back");
+    assert!(
+        kdei.verify_hint,
+        "the KDEI source dates from April 2024, over two years back"
+    );
     // A local number without a dated source is marked too.
     let police = plan.actions.iter().find(|a| a.number == "110").unwrap();
     assert!(police.verify_hint);
     let plan = vault
         .emergency_plan(EmergencyKind::Other, Some("HK".into()), None, Locale::Id)
         .unwrap();
-    let hotline = plan.actions.iter().find(|a| a.recipient == Recipient::Mission).unwrap();
+    let hotline = plan
+        .actions
+        .iter()
+        .find(|a| a.recipient == Recipient::Mission)
+        .unwrap();
     assert!(!hotline.verify_hint, "the 2025 KJRI notice is recent");
 }
 

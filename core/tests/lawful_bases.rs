@@ -65,7 +65,11 @@ fn an_emergency_referral_without_consent_needs_a_recorded_vital_interest_reason(
 
     // With the reason: allowed on vital interests, and the reason is on record.
     let referred = vault
-        .refer_case_in_emergency(case.id.clone(), referral(), "Disekap, tidak bisa menelepon sendiri".into())
+        .refer_case_in_emergency(
+            case.id.clone(),
+            referral(),
+            "Disekap, tidak bisa menelepon sendiri".into(),
+        )
         .unwrap();
     assert_eq!(referred.status, CaseStatus::Referred);
     let records = vault.processing_records(person.id.clone()).unwrap();
@@ -90,7 +94,10 @@ fn an_emergency_referral_without_consent_needs_a_recorded_vital_interest_reason(
 
     // With consent, an emergency referral needs no vital-interest record.
     vault
-        .record_consent(person.id.clone(), consent(ConsentPurpose::ShareWithAgencies, true))
+        .record_consent(
+            person.id.clone(),
+            consent(ConsentPurpose::ShareWithAgencies, true),
+        )
         .unwrap();
     vault
         .refer_case_in_emergency(case.id.clone(), referral(), "".into())
@@ -151,7 +158,10 @@ fn a_childs_consent_is_given_by_a_parent_or_guardian_and_recorded_with_who_gave_
 #[test]
 fn every_purpose_names_its_lawful_basis_and_articles_in_both_languages() {
     let register = lawful_basis(ConsentPurpose::Registration, Locale::Id).unwrap();
-    assert_eq!(register.bases, [LawfulBasis::LegalObligation, LawfulBasis::PublicTask]);
+    assert_eq!(
+        register.bases,
+        [LawfulBasis::LegalObligation, LawfulBasis::PublicTask]
+    );
     assert!(register.articles.contains("UU 18/2017 Pasal 42"));
     assert!(register.articles.contains("huruf c dan e"));
     let agencies = lawful_basis(ConsentPurpose::ShareWithAgencies, Locale::En).unwrap();

@@ -8,8 +8,9 @@
 mod support;
 
 use migran_core::{
-    ChecklistItemUpdate, ConsentGiver, ConsentInput, ConsentPurpose, GuardianRelationship, ItemState, JourneyInput, Locale, MigranError,
-    NotAllowedReason, Phase, PlacementFacts, Sector, Sex, Vault, WarningKind,
+    ChecklistItemUpdate, ConsentGiver, ConsentInput, ConsentPurpose, GuardianRelationship, ItemState,
+    JourneyInput, Locale, MigranError, NotAllowedReason, Phase, PlacementFacts, Sector, Sex, Vault,
+    WarningKind,
 };
 use support::*;
 
@@ -61,9 +62,14 @@ fn facts(fee_charged: Option<bool>, official_channel: Option<bool>) -> Placement
 fn a_17_year_old_domestic_worker_to_saudi_arabia_cannot_reach_ready_and_the_blocks_lead() {
     let (_dir, vault, id) = person("2009-06-01", "SA", Sector::DomesticWork);
     let view = vault.checklist(id.clone(), Locale::En).unwrap();
-    assert_eq!(view.summary.legal_blocks, ["age_not_yet_18", "single_channel_check"]);
+    assert_eq!(
+        view.summary.legal_blocks,
+        ["age_not_yet_18", "single_channel_check"]
+    );
     assert_eq!(view.legal_blocks[0].item_id, "age_not_yet_18");
-    assert!(view.legal_blocks[1].legal_basis.contains("Kepmenaker No. 291 Tahun 2018"));
+    assert!(view.legal_blocks[1]
+        .legal_basis
+        .contains("Kepmenaker No. 291 Tahun 2018"));
     assert_eq!(
         view.warnings[..2].iter().map(|w| w.kind).collect::<Vec<_>>(),
         [WarningKind::LegalBlock, WarningKind::LegalBlock]
@@ -83,7 +89,11 @@ fn a_17_year_old_domestic_worker_to_saudi_arabia_cannot_reach_ready_and_the_bloc
         }
     }
     // Every other item done: still not ready, and the count shows what is left.
-    for item in view.items.iter().filter(|i| !view.summary.legal_blocks.contains(&i.id)) {
+    for item in view
+        .items
+        .iter()
+        .filter(|i| !view.summary.legal_blocks.contains(&i.id))
+    {
         vault
             .set_checklist_item(id.clone(), item.id.clone(), update(ItemState::Done), Locale::Id)
             .unwrap();
@@ -119,7 +129,13 @@ fn a_17_year_old_domestic_worker_to_saudi_arabia_cannot_reach_ready_and_the_bloc
 #[test]
 fn the_saudi_block_clears_only_when_the_cadre_records_the_official_channel() {
     let (_dir, vault, id) = person("1998-04-12", "SA", Sector::DomesticWork);
-    let blocks = |vault: &Vault| vault.checklist(id.clone(), Locale::Id).unwrap().summary.legal_blocks;
+    let blocks = |vault: &Vault| {
+        vault
+            .checklist(id.clone(), Locale::Id)
+            .unwrap()
+            .summary
+            .legal_blocks
+    };
     assert_eq!(blocks(&vault), ["single_channel_check"]);
     // A fee fact does not clear it; "not through the channel" does not either.
     vault
@@ -155,7 +171,12 @@ fn a_moratorium_country_without_a_channel_stays_blocked_whatever_is_recorded() {
         ..JourneyInput::default()
     };
     vault.set_journey(id.clone(), journey.clone()).unwrap();
-    assert!(vault.checklist(id.clone(), Locale::Id).unwrap().summary.legal_blocks.is_empty());
+    assert!(vault
+        .checklist(id.clone(), Locale::Id)
+        .unwrap()
+        .summary
+        .legal_blocks
+        .is_empty());
     // An uncertain country: a step to check, not a block.
     journey.destination_country = Some("TN".into());
     journey.sector = Some(Sector::DomesticWork);
@@ -168,7 +189,12 @@ fn a_moratorium_country_without_a_channel_stays_blocked_whatever_is_recorded() {
 #[test]
 fn a_fee_charged_for_a_zero_cost_job_blocks_until_it_is_recorded_as_not_charged() {
     let (_dir, vault, id) = person("1998-04-12", "TW", Sector::Fishing);
-    assert!(vault.checklist(id.clone(), Locale::Id).unwrap().summary.legal_blocks.is_empty());
+    assert!(vault
+        .checklist(id.clone(), Locale::Id)
+        .unwrap()
+        .summary
+        .legal_blocks
+        .is_empty());
     let view = vault
         .set_placement_facts(id.clone(), facts(Some(true), None), Locale::En)
         .unwrap();
@@ -179,13 +205,23 @@ fn a_fee_charged_for_a_zero_cost_job_blocks_until_it_is_recorded_as_not_charged(
     );
     assert_eq!(
         vault
-            .set_checklist_item(id.clone(), "placement_fee_charged".into(), update(ItemState::NotApplicable), Locale::Id)
+            .set_checklist_item(
+                id.clone(),
+                "placement_fee_charged".into(),
+                update(ItemState::NotApplicable),
+                Locale::Id
+            )
             .err(),
         refused("placement_fee_charged")
     );
     // "In progress" (the cadre is on it) is allowed; it does not clear the block.
     let view = vault
-        .set_checklist_item(id.clone(), "placement_fee_charged".into(), update(ItemState::InProgress), Locale::Id)
+        .set_checklist_item(
+            id.clone(),
+            "placement_fee_charged".into(),
+            update(ItemState::InProgress),
+            Locale::Id,
+        )
         .unwrap();
     assert_eq!(view.summary.legal_blocks, ["placement_fee_charged"]);
     let view = vault

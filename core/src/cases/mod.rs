@@ -418,13 +418,23 @@ impl Vault {
     /// required and recorded (`processing_records`), and the person is to be told
     /// afterwards (`record_person_told`). An empty reason without consent gets the
     /// consent refusal.
-    pub fn refer_case_in_emergency(&self, case_id: String, referral: ReferralInput, reason: String) -> Result<Case> {
+    pub fn refer_case_in_emergency(
+        &self,
+        case_id: String,
+        referral: ReferralInput,
+        reason: String,
+    ) -> Result<Case> {
         self.refer(case_id, referral, Some(reason))
     }
 }
 
 impl Vault {
-    fn refer(&self, case_id: String, referral: ReferralInput, vital_interest_reason: Option<String>) -> Result<Case> {
+    fn refer(
+        &self,
+        case_id: String,
+        referral: ReferralInput,
+        vital_interest_reason: Option<String>,
+    ) -> Result<Case> {
         let note = validate::optional_multiline("note", referral.note.as_deref(), validate::LONG_TEXT_MAX)?;
         let office = validate::optional_text("office", referral.office.as_deref(), validate::SHORT_TEXT_MAX)?;
         self.write(|s| {
@@ -433,7 +443,12 @@ impl Vault {
             match &vital_interest_reason {
                 None => consent::require(s, &case.person_id, ConsentPurpose::ShareWithAgencies)?,
                 Some(reason) => {
-                    consent::require_or_vital_interest(s, &case.person_id, ConsentPurpose::ShareWithAgencies, reason)?;
+                    consent::require_or_vital_interest(
+                        s,
+                        &case.person_id,
+                        ConsentPurpose::ShareWithAgencies,
+                        reason,
+                    )?;
                 }
             }
             let from = case.status;

@@ -241,10 +241,14 @@ pub(super) mod tests {
             .all(|c| crate::validate::is_country_code(c)));
         // The 18 countries a dated list names (Saudi Arabia with its single channel
         // apart); the official count is 19, the uncertain ones are listed apart.
-        let official = pack.country_lists["moratorium"].len() + pack.country_lists["moratorium_single_channel"].len();
+        let official =
+            pack.country_lists["moratorium"].len() + pack.country_lists["moratorium_single_channel"].len();
         assert_eq!(official, 18);
         for uncertain in &pack.country_lists["moratorium_uncertain"] {
-            assert!(!pack.country_lists["moratorium"].contains(uncertain), "{uncertain}");
+            assert!(
+                !pack.country_lists["moratorium"].contains(uncertain),
+                "{uncertain}"
+            );
         }
     }
 
@@ -270,8 +274,12 @@ pub(super) mod tests {
         assert!(refused(
             &|p| p["items"][2]["replaces"] = serde_json::json!(["family_card"])
         ));
-        assert!(refused(&|p| p["country_lists"]["moratorium"] = serde_json::json!(["XX"])));
-        assert!(refused(&|p| p["items"][0]["conditions"]["countries"] = "nowhere".into()));
+        assert!(refused(
+            &|p| p["country_lists"]["moratorium"] = serde_json::json!(["XX"])
+        ));
+        assert!(refused(
+            &|p| p["items"][0]["conditions"]["countries"] = "nowhere".into()
+        ));
         assert!(!refused(
             &|p| p["items"][2]["replaces"] = serde_json::json!(["old_ktp"])
         ));

@@ -812,7 +812,7 @@ mod tests {
                     vec![
                         ("family_card_copy".into(), "done".into(), None),
                         ("ktp".into(), "done".into(), None),
-                        ("seafarer_book".into(), "in_progress".into(), Some(2)),
+                        ("seafarer_book".into(), "in_progress".into(), Some(v2.version)),
                     ]
                 );
                 // Now counted by SQL alone, with the same result.

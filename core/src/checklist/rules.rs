@@ -8,7 +8,9 @@ use chrono::{Duration, Months, NaiveDate};
 
 use super::pack::{ItemDef, Pack};
 use super::store::{item_key, Checklist, StoredItem, StoredRetired};
-use super::{ChecklistItem, ChecklistWarning, ItemState, MaritalStatus, PlacementFacts, Progress, WarningKind};
+use super::{
+    ChecklistItem, ChecklistWarning, ItemState, MaritalStatus, PlacementFacts, Progress, WarningKind,
+};
 use crate::i18n::{Locale, LocalizedText};
 use crate::people::{DocumentKind, IdentityDocument, Journey, Person};
 use crate::time::{age_on, date_text, parse_date};
@@ -53,8 +55,10 @@ pub(super) fn applies(
     let c = &item.conditions;
     // Not recorded reads as "no": a block on a fee needs the fee recorded, and only a
     // recorded official channel clears the single-channel block.
-    if c.fee_charged.is_some_and(|wanted| placement.fee_charged.unwrap_or(false) != wanted)
-        || c.official_channel.is_some_and(|wanted| placement.official_channel.unwrap_or(false) != wanted)
+    if c.fee_charged
+        .is_some_and(|wanted| placement.fee_charged.unwrap_or(false) != wanted)
+        || c.official_channel
+            .is_some_and(|wanted| placement.official_channel.unwrap_or(false) != wanted)
     {
         return Some(false);
     }

@@ -84,11 +84,23 @@ impl Directory {
     /// Every entry with its role and country (`None` for the national and domestic
     /// hotlines), in the pack's order.
     pub(crate) fn entries(&self) -> impl Iterator<Item = (DirectoryRole, Option<&str>, &Entry)> {
-        let national = self.national.iter().map(|e| (DirectoryRole::NationalHotline, None, e));
-        let domestic = self.domestic.iter().map(|e| (DirectoryRole::DomesticHotline, None, e));
+        let national = self
+            .national
+            .iter()
+            .map(|e| (DirectoryRole::NationalHotline, None, e));
+        let domestic = self
+            .domestic
+            .iter()
+            .map(|e| (DirectoryRole::DomesticHotline, None, e));
         let countries = self.countries.iter().flat_map(|(code, country)| {
-            let mission = country.mission.iter().map(move |e| (DirectoryRole::Mission, Some(code.as_str()), e));
-            let local = country.local.iter().map(move |e| (DirectoryRole::LocalEmergency, Some(code.as_str()), e));
+            let mission = country
+                .mission
+                .iter()
+                .map(move |e| (DirectoryRole::Mission, Some(code.as_str()), e));
+            let local = country
+                .local
+                .iter()
+                .map(move |e| (DirectoryRole::LocalEmergency, Some(code.as_str()), e));
             mission.chain(local)
         });
         national.chain(domestic).chain(countries)

@@ -24,8 +24,8 @@ use crate::validate;
 use crate::vault::Vault;
 
 pub use card::{CardContact, CardContactRole, EmergencyCard};
-pub use outbox::{ActionState, ActionStatus, EmergencyAlert, EmergencySettings, PendingAction, MAX_ATTEMPTS};
 pub use directory::DirectoryRole;
+pub use outbox::{ActionState, ActionStatus, EmergencyAlert, EmergencySettings, PendingAction, MAX_ATTEMPTS};
 pub use pack::{DirectoryEntry, DirectoryInfo};
 pub use plan::{ActionChannel, EmergencyAction, EmergencyKind, EmergencyPlan, GeoLocation, Recipient};
 pub use sms::{measure as measure_sms, SmsEncoding, SmsSize};

@@ -44,7 +44,9 @@ fn fact_value(
     catalogue: &Catalogue,
 ) -> (Truth, Vec<String>) {
     match fact {
-        Fact::MoratoriumDomesticWork | Fact::SingleChannelDomesticWork | Fact::DisputedMoratoriumDomesticWork => {
+        Fact::MoratoriumDomesticWork
+        | Fact::SingleChannelDomesticWork
+        | Fact::DisputedMoratoriumDomesticWork => {
             let list = match fact {
                 Fact::MoratoriumDomesticWork => &catalogue.moratorium.countries,
                 Fact::SingleChannelDomesticWork => &catalogue.moratorium.single_channel,
@@ -72,7 +74,9 @@ fn fact_value(
             (None, None) => (None, Vec::new()),
         },
         Fact::ZeroCostSector => (
-            facts.sector.map(|sector| catalogue.zero_cost_sectors.sectors.contains(&sector)),
+            facts
+                .sector
+                .map(|sector| catalogue.zero_cost_sectors.sectors.contains(&sector)),
             Vec::new(),
         ),
         Fact::ScamRouteDestination => (
@@ -109,7 +113,9 @@ fn fact_reason(fact: Fact, facts: &RecordFacts) -> LocalizedText {
         ),
         Fact::SingleChannelDomesticWork => LocalizedText::new(
             &format!("Tujuan {country}, pekerjaan rumah tangga: hanya lewat jalur resmi satu kanal (SPSK)."),
-            &format!("Destination {country}, domestic work: only through the official single channel (SPSK)."),
+            &format!(
+                "Destination {country}, domestic work: only through the official single channel (SPSK)."
+            ),
         ),
         Fact::ZeroCostSector => LocalizedText::new(
             "Sektor kerja tercatat termasuk jabatan yang bebas biaya penempatan.",
@@ -471,7 +477,10 @@ mod tests {
         let catalogue = catalogue().unwrap();
         let charged = with(all_safe(), "fees_paid", Yes);
         // A factory job: the general fee flag only.
-        assert_eq!(fired(&assess(&charged, &adult_facts(), catalogue)), vec!["fees_charged"]);
+        assert_eq!(
+            fired(&assess(&charged, &adult_facts(), catalogue)),
+            vec!["fees_charged"]
+        );
         // The recorded sector holds the ten jobs (a fishing crew)...
         let mut fishing = adult_facts();
         fishing.sector = Some(Sector::Fishing);

@@ -27,7 +27,10 @@ pub(super) const MAIN: &[&[&str]] = &[
     &[crate::audit::SCHEMA_BLOCKS],
     // The facts that clear the checklist's legal blocks (fee charged, official channel),
     // and who gave a child's consent, processing on another basis than consent.
-    &[crate::checklist::SCHEMA_PLACEMENT_FACTS, crate::consent::SCHEMA_BASES],
+    &[
+        crate::checklist::SCHEMA_PLACEMENT_FACTS,
+        crate::consent::SCHEMA_BASES,
+    ],
 ];
 
 /// `locked.db`: what works without the PIN.
