@@ -511,7 +511,10 @@ impl Vault {
             )
         })
     }
+}
 
+#[uniffi::export]
+impl Vault {
     /// The current state of every purpose for a person.
     pub fn consents(&self, person_id: String) -> Result<Vec<ConsentStatus>> {
         self.read(|s| {
