@@ -239,6 +239,7 @@ fn bench_report(c: &mut Criterion) {
                 .village_report(ReportRequest {
                     from: Some("2025-01-01".to_string()),
                     to: Some("2025-12-31".to_string()),
+                    ..Default::default()
                 })
                 .unwrap();
             migran_core::village_report_csv(&report)

@@ -207,3 +207,9 @@ mod tests {
         );
     }
 }
+
+/// The name to show for a kind of record (in the audit log), in `locale`'s language. Not
+/// exported: the apps show record kinds only inside error messages, which carry them.
+pub fn record_kind_label(kind: crate::error::RecordKind, locale: Locale) -> String {
+    crate::i18n::record_kind(kind, locale).to_string()
+}

@@ -800,7 +800,7 @@ fn consent_of(s: &Session<'_>, value: &str, date: Option<&str>) -> Result<Option
     match (given, date) {
         (false, None) => Ok(None),
         (false, Some(_)) => Err(MigranError::invalid("consent_date", InvalidReason::Inconsistent)),
-        (true, None) => Ok(Some(date_text(s.now.date_naive()))),
+        (true, None) => Ok(Some(date_text(s.today))),
         (true, Some(text)) => {
             let date = parse_date("consent_date", text)?;
             if date > latest_date_anywhere(s.now) {
