@@ -80,7 +80,7 @@ fn build_village(vault: &migran_core::Vault) -> Expected {
         let mut input = fake_person(&format!("Warga {MARKER} {n:03}"), n);
         input.address = Some(format!("Dusun {MARKER} RT {n:03}"));
         let person = vault.add_person(input).unwrap();
-        let sex = if n % 2 == 0 { "female" } else { "male" };
+        let sex = if n.is_multiple_of(2) { "female" } else { "male" };
         let archived = n % 50 == 49;
         let reporting = rng.next(10) < 8;
         if reporting {

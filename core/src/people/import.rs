@@ -539,7 +539,7 @@ struct Checked {
 /// Calls `progress` at the start, about every hundredth of `total` and at the end.
 fn tick(progress: &mut dyn FnMut(ImportStage, u32, u32), stage: ImportStage, done: usize, total: usize) {
     let step = (total / 100).max(1);
-    if done % step == 0 || done == total {
+    if done.is_multiple_of(step) || done == total {
         progress(stage, done as u32, total as u32);
     }
 }
