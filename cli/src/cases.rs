@@ -126,8 +126,12 @@ fn open(args: &Args) -> Result<(), CliError> {
         reported_on: args.text("date", "reported_on")?,
     };
     let (vault, person_id) = open_with_person(args, &person_id)?;
-    let case = vault.open_case(person_id, input)?;
+    let case = vault.open_case(person_id.clone(), input)?;
     print_case_saved(args, &case);
+    if !args.json {
+        let who = crate::output::name_and_nik(&vault.get_person(person_id)?);
+        say(format!("Untuk: {who}"), format!("For: {who}"));
+    }
     Ok(())
 }
 
@@ -223,8 +227,11 @@ fn list(args: &Args) -> Result<(), CliError> {
         print_json(&serde_json::to_value(&cases).unwrap_or_default());
         return Ok(());
     }
+    let people = crate::output::names_and_niks(&vault, cases.iter().map(|c| &c.person_id))?;
     let headers = vec![
         "ID".to_string(),
+        t("Nama", "Name").get().to_string(),
+        "NIK".to_string(),
         t("Dilaporkan", "Reported").get().to_string(),
         t("Jenis", "Type").get().to_string(),
         "Status".to_string(),
@@ -232,8 +239,11 @@ fn list(args: &Args) -> Result<(), CliError> {
     let rows: Vec<Vec<String>> = cases
         .iter()
         .map(|c| {
+            let (name, nik) = people.get(&c.person_id).cloned().unwrap_or_default();
             vec![
                 c.id.clone(),
+                name,
+                nik,
                 c.reported_on.clone(),
                 case_type_label(c.case_type, locale()),
                 case_status_label(c.status, locale()),

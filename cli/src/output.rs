@@ -131,6 +131,21 @@ pub fn name_and_nik(person: &Person) -> String {
     format!("{} (NIK {})", person.full_name, masked_nik(&person.nik))
 }
 
+/// Name and masked NIK of each person in `ids`, read once per person, for list rows.
+pub fn names_and_niks<'a>(
+    vault: &migran_core::Vault,
+    ids: impl IntoIterator<Item = &'a String>,
+) -> Result<std::collections::HashMap<String, (String, String)>, migran_core::MigranError> {
+    let mut found = std::collections::HashMap::new();
+    for id in ids {
+        if !found.contains_key(id) {
+            let person = vault.get_person(id.clone())?;
+            found.insert(id.clone(), (person.full_name, masked_nik(&person.nik)));
+        }
+    }
+    Ok(found)
+}
+
 pub fn sex_letter(sex: migran_core::Sex) -> &'static str {
     match sex {
         migran_core::Sex::Female => "P/F",

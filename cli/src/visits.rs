@@ -1,8 +1,6 @@
 //! `migran visit ...` and `migran agenda`: home visits with their follow-ups, and what is
 //! due on a day.
 
-use std::collections::HashMap;
-
 use migran_core::{
     visit_topic_label, AgendaItem, AgendaKind, AgendaRequest, VisitFollowUpInput, VisitInput, VisitTopic,
 };
@@ -10,7 +8,7 @@ use migran_core::{
 use crate::args::{utf8, Args};
 use crate::commands::{choice, open_unlocked, open_with_person, say};
 use crate::i18n::{locale, t, Text};
-use crate::output::{masked_nik, outln, print_json, print_table};
+use crate::output::{names_and_niks, outln, print_json, print_table};
 use crate::CliError;
 
 pub fn run(args: &Args) -> Result<(), CliError> {
@@ -228,13 +226,7 @@ pub fn agenda(args: &Args) -> Result<(), CliError> {
         format!("Agenda {} ({} hal)", agenda.on, agenda.items.len()),
         format!("Agenda for {} ({} items)", agenda.on, agenda.items.len()),
     );
-    let mut niks: HashMap<String, String> = HashMap::new();
-    for item in &agenda.items {
-        if !niks.contains_key(&item.person_id) {
-            let nik = vault.get_person(item.person_id.clone())?.nik;
-            niks.insert(item.person_id.clone(), masked_nik(&nik));
-        }
-    }
+    let people = names_and_niks(&vault, agenda.items.iter().map(|item| &item.person_id))?;
     let headers = vec![
         t("Nama", "Name").get().to_string(),
         "NIK".to_string(),
@@ -247,7 +239,10 @@ pub fn agenda(args: &Args) -> Result<(), CliError> {
         .map(|item| {
             vec![
                 item.person_name.clone(),
-                niks.get(&item.person_id).cloned().unwrap_or_default(),
+                people
+                    .get(&item.person_id)
+                    .map(|p| p.1.clone())
+                    .unwrap_or_default(),
                 item.text.get(locale()).to_string(),
                 completing_command(item).get().to_string(),
             ]

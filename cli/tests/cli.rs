@@ -2609,6 +2609,11 @@ fn the_indonesian_output_of_every_command_has_no_english_words() {
     run(&["case", "status", &case_id, "ditangani"]);
     run(&["case", "note", &case_id, "Sudah ditelepon"]);
     run(&["case", "show", &case_id]);
+    let listed = run(&["case", "list"]);
+    assert!(
+        listed.contains("Siti Contoh") && listed.contains("************0001"),
+        "{listed}"
+    );
     // The message for local services is English by design; command words are the
     // command's own (`migran visit done`).
     let seen: String = seen
