@@ -382,7 +382,10 @@ pub fn usage_error(error: &clap::Error) -> Option<CliError> {
     let option_name = |arg: String| arg.split([' ', '=']).next().unwrap_or_default().to_string();
     let suggestion = |kind: ContextKind| -> (String, String) {
         match context(kind).first() {
-            Some(s) => (format!(" (maksud Anda '{s}'?)"), format!(" (did you mean '{s}'?)")),
+            Some(s) => (
+                format!(" (maksud Anda '{s}'?)"),
+                format!(" (did you mean '{s}'?)"),
+            ),
             None => (String::new(), String::new()),
         }
     };
