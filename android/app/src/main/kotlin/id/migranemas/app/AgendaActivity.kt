@@ -1,7 +1,6 @@
 package id.migranemas.app
 
 import android.app.Activity
-import android.content.Intent
 import android.graphics.Typeface
 import android.os.Bundle
 import android.widget.LinearLayout
@@ -18,8 +17,8 @@ class AgendaActivity : Activity() {
         protectScreen()
         val vault = app().vault ?: return finish()
         presenter = AgendaPresenter(vault, app().locale)
-        rows = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
-        setContentView(column(label(getString(R.string.agenda_title), 20f), rows))
+        rows = vertical()
+        setContentView(screen(label(getString(R.string.agenda_title), 20f), rows))
     }
 
     override fun onResume() {
@@ -34,11 +33,8 @@ class AgendaActivity : Activity() {
         state.message?.let { rows.addView(label(it)) }
         if (state.message == null && state.rows.isEmpty()) rows.addView(label(getString(R.string.agenda_empty)))
         for (row in state.rows) {
-            val item = label("${row.personName}: ${row.text}", 18f)
+            val item = action("${row.personName}: ${row.text}") { openFor<PersonDetailActivity>(row.personId) }
             if (row.overdue) item.setTypeface(item.typeface, Typeface.BOLD)
-            item.setOnClickListener {
-                startActivity(Intent(this, PersonDetailActivity::class.java).putExtra("person_id", row.personId))
-            }
             rows.addView(item)
         }
     }
