@@ -18,26 +18,31 @@ import java.time.ZoneOffset
 
 const val SCREEN_PIN = "246810"
 
-/** A fresh vault with the lowest KDF cost the core accepts, the cadre set as actor unless [withActor] is false. */
-fun cadreVault(withActor: Boolean = true): Vault = Vault.create(
+/** A fresh vault with the lowest KDF cost the core accepts. */
+fun testVault(freeAttempts: UInt = 5u): Vault = Vault.create(
     Files.createTempDirectory("migran-screens").toString(),
     SCREEN_PIN,
     newDeviceSecret(),
-    VaultSettings(kdfIterations = 10_000u, freeAttempts = 5u, eraseAfterFailures = null),
-).also { if (withActor) it.setActor(ActorInput("Kader Contoh", ActorRole.CADRE)) }
+    VaultSettings(kdfIterations = 10_000u, freeAttempts = freeAttempts, eraseAfterFailures = null),
+)
 
-/** An obviously fake person registered through the register screen; [n] makes NIK and phone unique. */
-fun Vault.register(name: String, n: Int): String {
-    val form = AddPersonForm(
-        fullName = name,
-        nik = "32010000" + n.toString().padStart(8, '0'),
-        birthDate = "1998-04-12",
-        sex = Sex.FEMALE,
-        phone = "0812" + n.toString().padStart(8, '0'),
-        village = "Desa Contoh",
-    )
-    return (AddPersonPresenter(this, Locale.ID).submit(form) as AddPersonResult.Saved).personId
-}
+/** A [testVault] with the cadre set as actor, unless [withActor] is false. */
+fun cadreVault(withActor: Boolean = true): Vault =
+    testVault().also { if (withActor) it.setActor(ActorInput("Kader Contoh", ActorRole.CADRE)) }
+
+/** An obviously fake person as typed into the register; [n] makes NIK and phone unique. */
+fun fakePersonForm(name: String, n: Int) = AddPersonForm(
+    fullName = name,
+    nik = "32010000" + n.toString().padStart(8, '0'),
+    birthDate = "1998-04-12",
+    sex = Sex.FEMALE,
+    phone = "0812" + n.toString().padStart(8, '0'),
+    village = "Desa Contoh",
+)
+
+/** Registers [fakePersonForm] through the register screen; the core records the registration consent with it. */
+fun Vault.register(name: String, n: Int): String =
+    (AddPersonPresenter(this, Locale.ID).submit(fakePersonForm(name, n)) as AddPersonResult.Saved).personId
 
 /** Leaving for Hong Kong to work in a factory, departure well ahead. */
 fun Vault.preDeparture(personId: String) {
