@@ -48,11 +48,12 @@ struct ScreeningScreen: View {
                 } else {
                     Text("common.saved", bundle: .module)
                 }
-                ForEach(followUps, id: \.id) { followUp in
-                    Text(followUp.dueDate + " · " + followUp.reason.pick(locale))
-                    if !followUp.done {
-                        Button { complete(followUp.id) } label: { Text("common.markDone", bundle: .module) }
-                    }
+            }
+            // Open follow-ups of earlier screenings show from the start; a new one after saving.
+            ForEach(followUps, id: \.id) { followUp in
+                Text(followUp.dueDate + " · " + followUp.reason.pick(locale))
+                if !followUp.done {
+                    Button { complete(followUp.id) } label: { Text("common.markDone", bundle: .module) }
                 }
             }
         }
@@ -74,6 +75,7 @@ struct ScreeningScreen: View {
     private func start() {
         do {
             questions = try screeningQuestions(locale: locale)
+            followUps = try vault.listFollowUps(personId: personId)
             refusal = nil
         } catch {
             refusal = Refusal(error, locale: locale)

@@ -12,7 +12,7 @@ import id.migranemas.core.errorMessage
 data class AgendaRow(
     val personId: String,
     val personName: String,
-    /** What is due (a visit, a follow-up, a screening not followed up, ...): the row opens the matching screen. */
+    /** What is due (a visit, a follow-up, a screening not followed up, ...): the screen opens the matching workflow. */
     val kind: AgendaKind,
     val text: String,
     /** Past its due date: the screen marks it. */

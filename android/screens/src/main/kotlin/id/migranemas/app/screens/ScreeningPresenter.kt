@@ -58,12 +58,13 @@ class ScreeningPresenter(
     var state = ScreeningState()
         private set
 
+    /** The first question, with the follow-ups earlier screenings left open (to mark done from here). */
     fun start(): ScreeningState {
         state = try {
             questions = screeningQuestions(locale)
             answers.clear()
             index = 0
-            ask()
+            ask().copy(followUps = followUps())
         } catch (error: MigranException) {
             ScreeningState(refusal = refusal(error, locale))
         }

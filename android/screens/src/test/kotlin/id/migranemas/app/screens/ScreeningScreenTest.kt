@@ -79,6 +79,10 @@ class ScreeningScreenTest {
         val followUp = saved.followUps.single()
         assertFalse(followUp.done)
         assertEquals(today().plusDays(3).toString(), followUp.dueDate)
+        // Opened again later, the interview starts with the follow-up still open.
+        val again = ScreeningPresenter(v, Locale.EN, siti).start()
+        assertEquals(listOf(followUp), again.followUps)
+        assertEquals(1, again.position)
         val followedUp = screening.completeFollowUp(followUp.id)
         assertTrue(followedUp.followUps.single().done)
         assertEquals(followedUp, screening.save(), "saved once")
