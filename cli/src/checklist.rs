@@ -7,7 +7,7 @@ use migran_core::{
 use serde_json::{json, Value};
 
 use crate::args::{utf8, Args};
-use crate::commands::{choice, open_unlocked, say};
+use crate::commands::{choice, open_with_person, say};
 use crate::i18n::{locale, t};
 use crate::output::{outln, print_json};
 use crate::CliError;
@@ -37,7 +37,8 @@ fn state_word(state: ItemState) -> &'static str {
 fn show(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["family"])?;
     let person_id = args.word(2, "person")?;
-    let vault = open_unlocked(args)?;
+
+    let (vault, person_id) = open_with_person(args, &person_id)?;
     if args.flag("family") {
         let view = vault.family_checklist(person_id, locale())?;
         if args.json {
@@ -79,7 +80,8 @@ fn set(args: &Args) -> Result<(), CliError> {
         note: args.text("note", "note")?,
         document_id: args.text("document", "id")?,
     };
-    let view = open_unlocked(args)?.set_checklist_item(person_id, item_id, update, locale())?;
+    let (vault, person_id) = open_with_person(args, &person_id)?;
+    let view = vault.set_checklist_item(person_id, item_id, update, locale())?;
     if args.json {
         print_json(&view_json(&view));
     } else {
@@ -110,7 +112,8 @@ fn marital(args: &Args) -> Result<(), CliError> {
             ),
         ],
     )?;
-    let view = open_unlocked(args)?.set_marital_status(person_id, status, locale())?;
+    let (vault, person_id) = open_with_person(args, &person_id)?;
+    let view = vault.set_marital_status(person_id, status, locale())?;
     say(
         format!(
             "Status perkawinan disimpan; {} langkah berlaku.",

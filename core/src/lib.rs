@@ -63,8 +63,8 @@ pub use error::{
 pub use i18n::{Locale, LocalizedText};
 pub use labels::{
     agency_label, case_status_label, case_type_label, consent_purpose_label, consent_state_label,
-    document_kind_label, phase_label, reintegration_need_label, relation_label, return_reason_label,
-    sector_label, service_kind_label, visit_topic_label,
+    document_kind_label, phase_label, record_kind_label, reintegration_need_label, relation_label,
+    return_reason_label, sector_label, service_kind_label, visit_topic_label,
 };
 pub use people::{
     import_issue_message, CsvExportOptions, CsvSeparator, ImportIssue, ImportListener, ImportOptions,

@@ -279,6 +279,29 @@ fn long_details_are_dropped_to_fit_one_sms_and_non_gsm_names_switch_to_70() {
 }
 
 #[test]
+fn an_address_in_a_non_latin_script_is_kept_with_the_name_and_location_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));
+    let mut chinese = card("HK");
+    chinese.employer_address = Some("香港九龍旺角道1號".into());
+    vault.set_emergency_card(chinese).unwrap();
+    vault.lock();
+    let plan = vault
+        .emergency_plan(EmergencyKind::Violence, None, Some(HERE), Locale::Id)
+        .unwrap();
+    for message in [&plan.message_id, &plan.message_en] {
+        assert!(message.contains("香港九龍旺角道1號"), "{message}");
+        assert!(
+            message.contains("Siti Contoh") && message.contains("maps.google.com"),
+            "{message}"
+        );
+    }
+    assert_eq!(plan.sms_id.encoding, SmsEncoding::Ucs2);
+    assert!(!plan.sms_id.fits_one_sms, "the address is worth a second SMS");
+    assert!(plan.sms_id.parts <= 3, "{:?}", plan.sms_id);
+}
+
+#[test]
 fn the_card_is_readable_locked_changeable_only_with_the_pin_and_never_in_plaintext_on_disk() {
     let dir = tempfile::tempdir().unwrap();
     let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));

@@ -325,8 +325,8 @@ impl Vault {
         self.write(|s| {
             ensure_person(s, &person_id)?;
             consent::require(s, &person_id, ConsentPurpose::Registration)?;
-            let reported_on = optional_past_date(s, "reported_on", input.reported_on.as_deref())?
-                .unwrap_or_else(|| s.now.date_naive());
+            let reported_on =
+                optional_past_date(s, "reported_on", input.reported_on.as_deref())?.unwrap_or(s.today);
             let now = instant_text(s.now);
             let case = Case {
                 id: new_row_id()?,
@@ -507,7 +507,7 @@ fn transition_refused(from: CaseStatus, to: CaseStatus) -> MigranError {
 
 /// The day of a change: given (not in the future, not before the report) or today.
 fn event_date(s: &Session<'_>, given: Option<&str>, case: &Case) -> Result<String> {
-    let date = optional_past_date(s, "date", given)?.unwrap_or_else(|| s.now.date_naive());
+    let date = optional_past_date(s, "date", given)?.unwrap_or(s.today);
     let date = date_text(date);
     if date < case.reported_on {
         return Err(MigranError::invalid("date", InvalidReason::Inconsistent));

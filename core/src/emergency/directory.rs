@@ -195,7 +195,7 @@ pub(crate) fn dial_string(number: &str) -> String {
 }
 
 pub(crate) fn from_hex(text: &str) -> Result<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return Err(rejected(PackRejectReason::Signature));
     }
     // `get` rather than slicing: a stray multi-byte character must be refused, not panic.

@@ -76,7 +76,7 @@ impl Vault {
             .transpose()?;
         check_location(location.as_ref())?;
         let key = self.device_secret().map(Self::key_from).transpose()?;
-        let today = self.now().date_naive();
+        let today = self.today();
         let (card, card_unreadable, directory) = self.plan_inputs(key.as_ref())?;
         let request = plan::PlanRequest {
             kind,
