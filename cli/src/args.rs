@@ -8,31 +8,47 @@ use migran_core::{InvalidReason, MigranError};
 
 use crate::CliError;
 
-/// Options that take no value.
-const FLAGS: &[&str] = &[
-    "json",
-    "all",
-    "yes",
-    "undo",
-    "help",
-    "family",
-    "csv",
-    "skip-invalid",
-    "skip-duplicates",
-    "without-consent",
-    "force",
-];
-
+/// The command's words as clap parsed them against the grammar (`grammar`), laid out for
+/// the commands: `words` holds the subcommand names and then the positional values, in
+/// order; options and flags by their long name.
 pub struct Args {
     pub vault: Option<OsString>,
     pub json: bool,
     pub words: Vec<OsString>,
-    options: HashMap<String, OsString>,
+    options: HashMap<String, Vec<OsString>>,
     flags: HashSet<String>,
 }
 
 impl Args {
-    pub fn parse(raw: impl IntoIterator<Item = OsString>) -> Result<Args, CliError> {
+    /// Parses the command line. `Ok(None)`: the help or the version was asked for and
+    /// printed.
+    pub fn parse(raw: impl IntoIterator<Item = OsString>) -> Result<Option<Args>, CliError> {
+        let raw: Vec<OsString> = raw.into_iter().collect();
+        // An option name that is not UTF-8 is invalid input like any other non-UTF-8
+        // value (exit 5), not an unknown word.
+        if raw
+            .iter()
+            .skip(1)
+            .any(|word| word.to_str().is_none() && word.as_encoded_bytes().starts_with(b"--"))
+        {
+            return Err(invalid_characters("option"));
+        }
+        let command = crate::help::command();
+        let matches = match command.clone().try_get_matches_from(raw) {
+            Ok(matches) => matches,
+            Err(error) => {
+                if error.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    eprint!("{}", error.render());
+                }
+                return match crate::help::usage_error(&error) {
+                    Some(usage) => Err(usage),
+                    None => {
+                        crate::output::write_out(format_args!("{}", error.render()));
+                        Ok(None)
+                    }
+                };
+            }
+        };
         let mut args = Args {
             vault: None,
             json: false,
@@ -40,50 +56,63 @@ impl Args {
             options: HashMap::new(),
             flags: HashSet::new(),
         };
-        let mut raw = raw.into_iter().skip(1);
-        while let Some(word) = raw.next() {
-            if word == "-h" {
-                args.flags.insert("help".to_string());
+        let mut command = &command;
+        let mut matches = &matches;
+        loop {
+            args.take(command, matches);
+            let Some((name, sub)) = matches.subcommand() else {
+                break;
+            };
+            args.words.push(OsString::from(name));
+            let Some(sub_command) = command.find_subcommand(name) else {
+                break;
+            };
+            command = sub_command;
+            matches = sub;
+        }
+        Ok(Some(args))
+    }
+
+    /// The values one level of the command line holds.
+    fn take(&mut self, command: &clap::Command, matches: &clap::ArgMatches) {
+        for arg in command.get_arguments() {
+            let id = arg.get_id().as_str();
+            if matches!(id, "help" | "version") {
                 continue;
             }
-            // An option name that is not UTF-8 would otherwise pass for a plain word and
-            // be ignored; refuse it like any other non-UTF-8 value.
-            if word.to_str().is_none() && word.as_encoded_bytes().starts_with(b"--") {
-                return Err(invalid_characters("option"));
-            }
-            let Some(name) = word.to_str().and_then(|w| w.strip_prefix("--")) else {
-                args.words.push(word);
-                continue;
-            };
-            let (name, inline) = match name.split_once('=') {
-                Some((name, value)) => (name.to_string(), Some(OsString::from(value))),
-                None => (name.to_string(), None),
-            };
-            if FLAGS.contains(&name.as_str()) {
-                match name.as_str() {
-                    "json" => args.json = true,
-                    _ => {
-                        args.flags.insert(name);
+            if matches!(arg.get_action(), clap::ArgAction::SetTrue) {
+                if matches.get_flag(id) {
+                    match id {
+                        "json" => self.json = true,
+                        _ => {
+                            let name = arg.get_long().unwrap_or(id).to_string();
+                            self.flags.insert(name);
+                        }
                     }
                 }
                 continue;
             }
-            let value = match inline {
-                Some(value) => value,
-                None => raw.next().ok_or_else(|| {
-                    CliError::usage(format!("--{name} perlu nilai"), format!("--{name} needs a value"))
-                })?,
+            let is_from_command_line = matches
+                .value_source(id)
+                .is_some_and(|source| source == clap::parser::ValueSource::CommandLine);
+            let Some(values) = matches.get_raw(id).filter(|_| is_from_command_line) else {
+                continue;
             };
-            if name == "vault" {
-                args.vault = Some(value);
-            } else if args.options.insert(name.clone(), value).is_some() {
-                return Err(CliError::usage(
-                    format!("--{name} diberikan dua kali"),
-                    format!("--{name} given twice"),
-                ));
+            let values: Vec<OsString> = values.map(OsString::from).collect();
+            if arg.is_positional() {
+                self.words.extend(values);
+            } else if id == "vault" {
+                self.vault = values.into_iter().last();
+            } else {
+                let name = arg.get_long().unwrap_or(id).to_string();
+                self.options.entry(name).or_default().extend(values);
             }
         }
-        Ok(args)
+    }
+
+    /// Whether `--option` was given at all (with any value, an empty one included).
+    pub fn has(&self, option: &str) -> bool {
+        self.options.contains_key(option)
     }
 
     pub fn flag(&self, name: &str) -> bool {
@@ -94,8 +123,17 @@ impl Args {
     pub fn text(&self, option: &str, field: &str) -> Result<Option<String>, CliError> {
         self.options
             .get(option)
+            .and_then(|values| values.last())
             .map(|value| utf8(value, field))
             .transpose()
+    }
+
+    /// Every value of a repeatable `--option`, in the order given.
+    pub fn texts(&self, option: &str, field: &str) -> Result<Vec<String>, CliError> {
+        self.options
+            .get(option)
+            .map(|values| values.iter().map(|value| utf8(value, field)).collect())
+            .unwrap_or_else(|| Ok(Vec::new()))
     }
 
     pub fn required(&self, option: &str, field: &str) -> Result<String, CliError> {

@@ -7,7 +7,7 @@ use migran_core::{
 };
 
 use crate::args::{utf8, Args};
-use crate::commands::{choice, open_unlocked, say};
+use crate::commands::{choice, open_unlocked, open_with_person, say};
 use crate::i18n::{locale, t};
 use crate::output::{outln, print_json, print_table};
 use crate::CliError;
@@ -103,15 +103,16 @@ fn agency(value: &str) -> Result<Agency, CliError> {
     )
 }
 
-/// The status as a command word, as `case status` accepts it.
-fn status_code(status: CaseStatus) -> &'static str {
-    match status {
-        CaseStatus::Open => "open",
-        CaseStatus::Referred => "referred",
-        CaseStatus::InProgress => "in-progress",
-        CaseStatus::Resolved => "resolved",
-        CaseStatus::Closed => "closed",
-    }
+/// The status as a command word `case status` accepts, in the person's language.
+fn status_code(status: CaseStatus) -> String {
+    let word = match status {
+        CaseStatus::Open => t("baru", "open"),
+        CaseStatus::Referred => t("dirujuk", "referred"),
+        CaseStatus::InProgress => t("ditangani", "in-progress"),
+        CaseStatus::Resolved => t("selesai", "resolved"),
+        CaseStatus::Closed => t("ditutup", "closed"),
+    };
+    word.get().to_string()
 }
 
 fn open(args: &Args) -> Result<(), CliError> {
@@ -124,8 +125,13 @@ fn open(args: &Args) -> Result<(), CliError> {
         reported_by: reporter(&args.required("reported-by", "reported_by")?)?,
         reported_on: args.text("date", "reported_on")?,
     };
-    let case = open_unlocked(args)?.open_case(person_id, input)?;
+    let (vault, person_id) = open_with_person(args, &person_id)?;
+    let case = vault.open_case(person_id.clone(), input)?;
     print_case_saved(args, &case);
+    if !args.json {
+        let who = crate::output::name_and_nik(&vault.get_person(person_id)?);
+        say(format!("Untuk: {who}"), format!("For: {who}"));
+    }
     Ok(())
 }
 
@@ -198,7 +204,7 @@ fn print_detail(detail: &CaseDetail) {
             .unwrap_or_default();
         outln!("  {}  {what}{note}{who}", event.date);
     }
-    let next: Vec<&str> = case_next_statuses(case.status)
+    let next: Vec<String> = case_next_statuses(case.status)
         .into_iter()
         .map(status_code)
         .collect();
@@ -212,13 +218,20 @@ fn list(args: &Args) -> Result<(), CliError> {
     args.allow_only(&[])?;
     let person_id = args.words.get(2).map(|w| utf8(w, "person")).transpose()?;
     args.no_words_after(3)?;
-    let cases = open_unlocked(args)?.list_cases(person_id)?;
+    let vault = open_unlocked(args)?;
+    let person_id = person_id
+        .map(|reference| crate::person::resolve(&vault, &reference))
+        .transpose()?;
+    let cases = vault.list_cases(person_id)?;
     if args.json {
         print_json(&serde_json::to_value(&cases).unwrap_or_default());
         return Ok(());
     }
+    let people = crate::output::names_and_niks(&vault, cases.iter().map(|c| &c.person_id))?;
     let headers = vec![
         "ID".to_string(),
+        t("Nama", "Name").get().to_string(),
+        "NIK".to_string(),
         t("Dilaporkan", "Reported").get().to_string(),
         t("Jenis", "Type").get().to_string(),
         "Status".to_string(),
@@ -226,8 +239,11 @@ fn list(args: &Args) -> Result<(), CliError> {
     let rows: Vec<Vec<String>> = cases
         .iter()
         .map(|c| {
+            let (name, nik) = people.get(&c.person_id).cloned().unwrap_or_default();
             vec![
                 c.id.clone(),
+                name,
+                nik,
                 c.reported_on.clone(),
                 case_type_label(c.case_type, locale()),
                 case_status_label(c.status, locale()),
@@ -257,7 +273,7 @@ fn status(args: &Args) -> Result<(), CliError> {
         Err(refused @ MigranError::NotAllowed { .. }) => {
             // Name the moves that are allowed, so the cadre need not guess.
             if let Ok(detail) = vault.get_case(case_id) {
-                let next: Vec<&str> = case_next_statuses(detail.case.status)
+                let next: Vec<String> = case_next_statuses(detail.case.status)
                     .into_iter()
                     .map(status_code)
                     .collect();

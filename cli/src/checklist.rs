@@ -1,11 +1,13 @@
 //! `migran checklist ...`: the pre-departure checklist of one person, for the cadre or,
 //! with `--family`, in the family's plain words.
 
-use migran_core::{ChecklistItemUpdate, ChecklistView, FamilyChecklistView, ItemState, MaritalStatus};
+use migran_core::{
+    ChecklistItemUpdate, ChecklistView, FamilyChecklistView, ItemState, MaritalStatus, WarningKind,
+};
 use serde_json::{json, Value};
 
 use crate::args::{utf8, Args};
-use crate::commands::{choice, open_unlocked, say};
+use crate::commands::{choice, open_with_person, say};
 use crate::i18n::{locale, t};
 use crate::output::{outln, print_json};
 use crate::CliError;
@@ -35,7 +37,8 @@ fn state_word(state: ItemState) -> &'static str {
 fn show(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["family"])?;
     let person_id = args.word(2, "person")?;
-    let vault = open_unlocked(args)?;
+
+    let (vault, person_id) = open_with_person(args, &person_id)?;
     if args.flag("family") {
         let view = vault.family_checklist(person_id, locale())?;
         if args.json {
@@ -77,7 +80,8 @@ fn set(args: &Args) -> Result<(), CliError> {
         note: args.text("note", "note")?,
         document_id: args.text("document", "id")?,
     };
-    let view = open_unlocked(args)?.set_checklist_item(person_id, item_id, update, locale())?;
+    let (vault, person_id) = open_with_person(args, &person_id)?;
+    let view = vault.set_checklist_item(person_id, item_id, update, locale())?;
     if args.json {
         print_json(&view_json(&view));
     } else {
@@ -108,7 +112,8 @@ fn marital(args: &Args) -> Result<(), CliError> {
             ),
         ],
     )?;
-    let view = open_unlocked(args)?.set_marital_status(person_id, status, locale())?;
+    let (vault, person_id) = open_with_person(args, &person_id)?;
+    let view = vault.set_marital_status(person_id, status, locale())?;
     say(
         format!(
             "Status perkawinan disimpan; {} langkah berlaku.",
@@ -119,7 +124,28 @@ fn marital(args: &Args) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Legal blocks lead every view: while one applies the person must not leave.
+fn print_blocks(blocks: &[String]) {
+    if blocks.is_empty() {
+        return;
+    }
+    say(
+        "DILARANG BERANGKAT seperti yang tercatat:".to_string(),
+        "MUST NOT LEAVE as recorded:".to_string(),
+    );
+    for block in blocks {
+        outln!("!! {block}");
+    }
+}
+
 fn print_view(view: &ChecklistView) {
+    print_blocks(
+        &view
+            .legal_blocks
+            .iter()
+            .map(|b| b.title.clone())
+            .collect::<Vec<_>>(),
+    );
     say(
         format!(
             "Daftar periksa pra-penempatan: {} dari {} selesai",
@@ -130,7 +156,8 @@ fn print_view(view: &ChecklistView) {
             view.summary.done, view.summary.total
         ),
     );
-    for warning in &view.warnings {
+    // The blocks' own warnings were printed first, above.
+    for warning in view.warnings.iter().filter(|w| w.kind != WarningKind::LegalBlock) {
         let mark = if warning.red { "!!" } else { " !" };
         outln!("{mark} {}", warning.message);
     }
@@ -161,6 +188,7 @@ fn print_view(view: &ChecklistView) {
 }
 
 fn print_family(view: &FamilyChecklistView) {
+    print_blocks(&view.legal_blocks);
     say(
         format!(
             "Persiapan keberangkatan {}: {} dari {} selesai",
@@ -187,6 +215,7 @@ fn view_json(view: &ChecklistView) -> Value {
             "done": view.summary.done, "total": view.summary.total,
             "next_steps": view.summary.next_steps, "blocked": view.summary.blocked,
             "red_warnings": view.summary.red_warnings,
+            "legal_blocks": view.summary.legal_blocks, "ready": view.summary.ready,
         },
         "warnings": view.warnings.iter().map(|w| json!({"kind": format!("{:?}", w.kind), "red": w.red, "item_id": w.item_id, "message": w.message})).collect::<Vec<_>>(),
         "items": view.items.iter().map(|i| json!({
@@ -199,7 +228,7 @@ fn view_json(view: &ChecklistView) -> Value {
 
 fn family_json(view: &FamilyChecklistView) -> Value {
     json!({
-        "first_name": view.first_name, "done": view.done, "total": view.total,
+        "first_name": view.first_name, "legal_blocks": view.legal_blocks, "done": view.done, "total": view.total,
         "next_steps": view.next_steps, "warnings": view.warnings,
         "items": view.items.iter().map(|i| json!({"title": i.title, "text": i.text, "state": format!("{:?}", i.state), "due_date": i.due_date})).collect::<Vec<_>>(),
     })

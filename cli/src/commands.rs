@@ -21,14 +21,16 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let first = args.words.first().map(|w| utf8(w, "command")).transpose()?;
     let second = args.words.get(1).map(|w| utf8(w, "command")).transpose()?;
     match (first.as_deref(), second.as_deref()) {
-        (None, _) | (Some("help"), _) => {
-            crate::help::print();
-            Ok(())
+        (None, _) => crate::help::print(&[]),
+        (Some("help"), _) => {
+            let words: Vec<String> = args.words[1..]
+                .iter()
+                .map(|w| utf8(w, "command"))
+                .collect::<Result<_, _>>()?;
+            crate::help::print(&words)
         }
-        _ if args.flag("help") => {
-            crate::help::print();
-            Ok(())
-        }
+        (Some("completions"), _) => crate::help::completions(args),
+        (Some("man"), _) => crate::help::man(),
         (Some("demo"), _) => {
             args.allow_only(&[])?;
             args.no_words_after(1)?;
@@ -40,6 +42,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         (Some("change-pin"), _) => crate::vault::change_pin(args),
         (Some("wipe"), _) => crate::vault::wipe(args),
         (Some("person"), Some("add")) => crate::person::add(args),
+        (Some("person"), Some("edit")) => crate::person::edit(args),
         (Some("person"), Some("list")) => crate::person::list(args),
         (Some("person"), Some("show")) => crate::person::show(args),
         (Some("person"), Some("find")) => crate::person::find(args),
@@ -47,8 +50,10 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         (Some("person"), Some("archive")) => crate::person::archive(args),
         (Some("person"), Some("erase")) => crate::person::erase(args),
         (Some("contact"), Some("add")) => crate::contact::add(args),
+        (Some("contact"), Some("remove")) => crate::contact::remove(args),
         (Some("journey"), Some("set")) => crate::journey::set(args),
         (Some("document"), Some("add")) => crate::document::add(args),
+        (Some("document"), Some("remove")) => crate::document::remove(args),
         (Some("screen"), _) => crate::screening::run(args),
         (Some("checklist"), _) => crate::checklist::run(args),
         (Some("person"), Some("export")) => crate::reports::person_export(args),
@@ -122,6 +127,14 @@ pub fn open_unlocked(args: &Args) -> Result<Arc<Vault>, CliError> {
     Ok(vault)
 }
 
+/// Opens and unlocks the vault and finds the person a typed reference names (a full id, a
+/// unique id prefix or a NIK: `person::resolve`).
+pub fn open_with_person(args: &Args, reference: &str) -> Result<(Arc<Vault>, String), CliError> {
+    let vault = open_unlocked(args)?;
+    let person_id = crate::person::resolve(&vault, reference)?;
+    Ok((vault, person_id))
+}
+
 /// An environment variable's text; a value that is not UTF-8 is refused, not ignored.
 fn env_text(name: &str) -> Result<Option<String>, CliError> {
     match std::env::var(name) {
@@ -163,10 +176,12 @@ pub fn choice<T: Copy>(field: &str, value: &str, options: &[(&[&str], T)]) -> Re
         .iter()
         .find(|(names, _)| names.contains(&wanted.as_str()))
         .map(|(_, value)| *value)
-        .ok_or_else(|| {
-            CliError::Core(MigranError::Invalid {
-                field: field.to_string(),
-                reason: InvalidReason::BadFormat,
-            })
+        .ok_or_else(|| CliError::NotAChoice {
+            field: field.to_string(),
+            allowed: options
+                .iter()
+                .flat_map(|(names, _)| names.iter().copied())
+                .collect::<Vec<_>>()
+                .join(", "),
         })
 }

@@ -4,7 +4,7 @@
 use migran_core::{consent_purpose_label, consent_state_label, consent_text, ConsentInput, ConsentPurpose};
 
 use crate::args::{utf8, Args};
-use crate::commands::{choice, open_unlocked, say};
+use crate::commands::{choice, open_with_person, say};
 use crate::i18n::{locale, t};
 use crate::output::{outln, print_json, print_table};
 use crate::CliError;
@@ -47,7 +47,8 @@ fn show(args: &Args) -> Result<(), CliError> {
     args.allow_only(&[])?;
     let person_id = args.word(2, "person")?;
     args.no_words_after(3)?;
-    let states = open_unlocked(args)?.consents(person_id)?;
+    let (vault, person_id) = open_with_person(args, &person_id)?;
+    let states = vault.consents(person_id)?;
     if args.json {
         print_json(&serde_json::to_value(&states).unwrap_or_default());
         return Ok(());
@@ -82,7 +83,8 @@ fn record(args: &Args, given: bool) -> Result<(), CliError> {
         date: args.text("date", "date")?,
         note: args.text("note", "note")?,
     };
-    let recorded = open_unlocked(args)?.record_consent(person_id, input)?;
+    let (vault, person_id) = open_with_person(args, &person_id)?;
+    let recorded = vault.record_consent(person_id, input)?;
     if args.json {
         print_json(&serde_json::to_value(&recorded).unwrap_or_default());
     } else {
@@ -106,7 +108,8 @@ fn history(args: &Args) -> Result<(), CliError> {
     args.allow_only(&[])?;
     let person_id = args.word(2, "person")?;
     args.no_words_after(3)?;
-    let history = open_unlocked(args)?.consent_history(person_id)?;
+    let (vault, person_id) = open_with_person(args, &person_id)?;
+    let history = vault.consent_history(person_id)?;
     if args.json {
         print_json(&serde_json::to_value(&history).unwrap_or_default());
         return Ok(());

@@ -1,4 +1,4 @@
-//! `migran document add`: a person's identity documents.
+//! `migran document add|remove`: a person's identity documents.
 
 use migran_core::{DocumentInput, DocumentKind};
 
@@ -53,7 +53,9 @@ pub fn add(args: &Args) -> Result<(), CliError> {
         issued_on: args.text("issued", "issued_on")?,
         expires_on: args.text("expires", "expires_on")?,
     };
-    let document = open_unlocked(args)?.add_document(person_id, input)?;
+    let vault = open_unlocked(args)?;
+    let person_id = crate::person::resolve(&vault, &person_id)?;
+    let document = vault.add_document(person_id, input)?;
     if args.json {
         print_json(&serde_json::to_value(&document).unwrap_or_default());
         return Ok(());
@@ -62,5 +64,14 @@ pub fn add(args: &Args) -> Result<(), CliError> {
         format!("Dokumen dicatat: {}", document.id),
         format!("Document saved: {}", document.id),
     );
+    Ok(())
+}
+
+pub fn remove(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    args.no_words_after(3)?;
+    let id = args.word(2, "id")?;
+    open_unlocked(args)?.remove_document(id)?;
+    say("Dokumen dihapus.", "Document removed.");
     Ok(())
 }

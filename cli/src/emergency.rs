@@ -3,13 +3,13 @@
 
 use migran_core::{
     ActionStatus, CardContact, CardContactRole, EmergencyAlert, EmergencyCard, EmergencyKind, EmergencyPlan,
-    GeoLocation, InvalidReason, MigranError,
+    GeoLocation, MigranError, Vault,
 };
 use serde_json::{json, Value};
 
 use crate::args::Args;
 use crate::commands::{choice, open_locked, open_unlocked, say};
-use crate::i18n::{locale, t};
+use crate::i18n::{locale, t, Text};
 use crate::output::{outln, print_json};
 use crate::CliError;
 
@@ -30,22 +30,53 @@ pub fn run(args: &Args, sub: Option<&str>, third: Option<&str>) -> Result<(), Cl
     }
 }
 
-/// `NAME:PHONE` as typed for `--family` and `--cadre`.
-fn contact(args: &Args, option: &str, role: CardContactRole) -> Result<Option<CardContact>, CliError> {
-    let Some(text) = args.text(option, "contacts")? else {
-        return Ok(None);
+/// The contacts typed for `--family-contact` (repeatable) or `--cadre`: each value is
+/// one or more `NAME:PHONE` entries separated by `,` or `;`. A name holds no `:`, a phone
+/// only digits, `+`, spaces, dots, dashes and brackets; anything else is refused with the
+/// form expected rather than read as part of a name.
+fn contacts(args: &Args, option: &str, role: CardContactRole) -> Result<Vec<CardContact>, CliError> {
+    let mut found = Vec::new();
+    for value in args.texts(option, "contacts")? {
+        for entry in value.split([',', ';']) {
+            if entry.trim().is_empty() {
+                continue;
+            }
+            found.push(contact_entry(entry, role)?);
+        }
+    }
+    Ok(found)
+}
+
+fn contact_entry(entry: &str, role: CardContactRole) -> Result<CardContact, CliError> {
+    let bad = || {
+        CliError::usage(
+            format!(
+                "'{}' bukan NAMA:TELEPON (contoh: \"Ibu Contoh:081299990001\"; beberapa kontak dipisah koma atau --family-contact diulang)",
+                entry.trim()
+            ),
+            format!(
+                "'{}' is not NAME:PHONE (example: \"Ibu Contoh:081299990001\"; several contacts separated by commas or --family-contact repeated)",
+                entry.trim()
+            ),
+        )
     };
-    let (name, phone) = text.rsplit_once(':').ok_or_else(|| {
-        CliError::Core(MigranError::Invalid {
-            field: "contacts".to_string(),
-            reason: InvalidReason::BadFormat,
-        })
-    })?;
-    Ok(Some(CardContact {
+    let mut pieces = entry.split(':');
+    let (Some(name), Some(phone), None) = (pieces.next(), pieces.next(), pieces.next()) else {
+        return Err(bad());
+    };
+    let (name, phone) = (name.trim(), phone.trim());
+    let phone_like = phone.chars().any(|c| c.is_ascii_digit())
+        && phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '.' | '-' | '(' | ')'));
+    if name.is_empty() || !phone_like {
+        return Err(bad());
+    }
+    Ok(CardContact {
         name: name.to_string(),
         phone: phone.to_string(),
         role,
-    }))
+    })
 }
 
 fn card_set(args: &Args) -> Result<(), CliError> {
@@ -59,13 +90,8 @@ fn card_set(args: &Args) -> Result<(), CliError> {
         "family-contact",
         "cadre",
     ])?;
-    let contacts = [
-        contact(args, "family-contact", CardContactRole::Family)?,
-        contact(args, "cadre", CardContactRole::Cadre)?,
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let mut card_contacts = contacts(args, "family-contact", CardContactRole::Family)?;
+    card_contacts.extend(contacts(args, "cadre", CardContactRole::Cadre)?);
     let card = EmergencyCard {
         full_name: args.required("name", "full_name")?,
         passport_number: args.text("passport", "passport")?,
@@ -73,11 +99,66 @@ fn card_set(args: &Args) -> Result<(), CliError> {
         city: args.text("city", "city")?,
         employer_name: args.text("employer", "employer_name")?,
         employer_address: args.text("employer-address", "employer_address")?,
-        contacts,
+        contacts: card_contacts,
     };
-    let stored = open_unlocked(args)?.set_emergency_card(card)?;
+    let vault = open_unlocked(args)?;
+    let stored = vault.set_emergency_card(card)?;
     say("Kartu darurat disimpan:", "Emergency card saved:");
     print_card(&stored);
+    warn_left_out(&vault, &stored)?;
+    Ok(())
+}
+
+/// Names the card's details that the emergency SMS leaves out to stay short, measured on
+/// the longest message (one with a location), so the owner can shorten them now rather
+/// than find out in an emergency.
+fn warn_left_out(vault: &Vault, card: &EmergencyCard) -> Result<(), CliError> {
+    let somewhere = GeoLocation {
+        latitude: -89.99999,
+        longitude: -179.99999,
+    };
+    let plan = vault.emergency_plan(EmergencyKind::Violence, None, Some(somewhere), locale())?;
+    let fields = [
+        (
+            card.passport_number.as_deref(),
+            t("nomor paspor", "passport number"),
+        ),
+        (
+            card.employer_address.as_deref(),
+            t("alamat majikan", "employer address"),
+        ),
+        (card.employer_name.as_deref(), t("nama majikan", "employer name")),
+        (card.city.as_deref(), t("kota", "city")),
+    ];
+    for (value, name) in fields {
+        let Some(value) = value else { continue };
+        if !plan.message_id.contains(value) {
+            eprintln!(
+                "{}",
+                t(
+                    format!("Peringatan: {} tidak muat dalam SMS darurat dan akan dilewati; persingkat bila penting.", name.id),
+                    format!("Warning: the {} does not fit in the emergency SMS and will be left out; shorten it if it matters.", name.en),
+                )
+                .get()
+            );
+        }
+    }
+    if !plan.sms_id.fits_one_sms {
+        eprintln!(
+            "{}",
+            t(
+                format!(
+                    "Catatan: pesan darurat menjadi {} SMS (huruf non-Latin dikirim sebagai UCS-2).",
+                    plan.sms_id.parts
+                ),
+                format!(
+                    "Note: the emergency message takes {} SMS (non-Latin letters are sent as UCS-2).",
+                    plan.sms_id.parts
+                ),
+            )
+            .get()
+        );
+    }
     Ok(())
 }
 
@@ -124,59 +205,93 @@ fn print_card(card: &EmergencyCard) {
     }
 }
 
+const KINDS: &[(&[&str], EmergencyKind)] = &[
+    (&["violence", "kekerasan"], EmergencyKind::Violence),
+    (&["medical", "sakit", "illness", "injury"], EmergencyKind::Medical),
+    (
+        &["held", "held-against-will", "disekap", "trafficking"],
+        EmergencyKind::HeldAgainstWill,
+    ),
+    (
+        &["passport-taken", "paspor-ditahan"],
+        EmergencyKind::PassportTaken,
+    ),
+    (&["unpaid-wages", "gaji"], EmergencyKind::UnpaidWages),
+    (&["detention", "ditahan"], EmergencyKind::Detention),
+    (
+        &["go-home", "want-to-go-home", "pulang"],
+        EmergencyKind::WantToGoHome,
+    ),
+    (&["other", "lainnya"], EmergencyKind::Other),
+];
+
+/// The kind typed; an emergency is never refused for its kind: one missing or unknown
+/// becomes "other", with a note.
 fn kind(args: &Args) -> Result<EmergencyKind, CliError> {
-    choice(
-        "kind",
-        &args.required("kind", "kind")?,
-        &[
-            (&["violence", "kekerasan"], EmergencyKind::Violence),
-            (&["medical", "sakit", "illness", "injury"], EmergencyKind::Medical),
-            (
-                &["held", "held-against-will", "disekap", "trafficking"],
-                EmergencyKind::HeldAgainstWill,
-            ),
-            (
-                &["passport-taken", "paspor-ditahan"],
-                EmergencyKind::PassportTaken,
-            ),
-            (&["unpaid-wages", "gaji"], EmergencyKind::UnpaidWages),
-            (&["detention", "ditahan"], EmergencyKind::Detention),
-            (
-                &["go-home", "want-to-go-home", "pulang"],
-                EmergencyKind::WantToGoHome,
-            ),
-            (&["other", "lainnya"], EmergencyKind::Other),
-        ],
-    )
+    let typed = args.text("kind", "kind")?;
+    let known = typed
+        .as_deref()
+        .and_then(|typed| choice("kind", typed, KINDS).ok());
+    if known.is_none() {
+        note(
+            "jenis darurat tidak dikenal atau tidak diberikan; dipakai 'lainnya' (jenis: kekerasan, sakit, disekap, paspor-ditahan, gaji, ditahan, pulang, lainnya)",
+            "emergency kind unknown or not given; using 'other' (kinds: violence, medical, held, passport-taken, unpaid-wages, detention, go-home, other)",
+        );
+    }
+    Ok(known.unwrap_or(EmergencyKind::Other))
 }
 
-fn coordinate(args: &Args, option: &str) -> Result<Option<f64>, CliError> {
-    args.text(option, "location")?
-        .map(|text| {
-            text.trim().parse::<f64>().map_err(|_| {
-                CliError::Core(MigranError::Invalid {
-                    field: "location".to_string(),
-                    reason: InvalidReason::BadFormat,
-                })
-            })
-        })
-        .transpose()
+/// A line on standard error that explains what the plan did with a bad value.
+fn note(id: &str, en: &str) {
+    eprintln!(
+        "migran: {}",
+        t(format!("catatan: {id}."), format!("note: {en}.")).get()
+    );
+}
+
+/// The location typed; a plan is never refused for it: a position that is incomplete,
+/// not a number (a decimal comma) or out of range is left out, with a note.
+fn location(args: &Args) -> Result<Option<GeoLocation>, CliError> {
+    let number = |option: &str| -> Result<Option<Result<f64, ()>>, CliError> {
+        Ok(args
+            .text(option, "location")?
+            .map(|text| text.trim().parse::<f64>().map_err(|_| ())))
+    };
+    let (latitude, longitude) = (number("lat")?, number("lon")?);
+    let location = match (latitude, longitude) {
+        (None, None) => return Ok(None),
+        (Some(Ok(latitude)), Some(Ok(longitude))) => Some(GeoLocation { latitude, longitude }),
+        _ => None,
+    };
+    let in_range = location.filter(|l| {
+        l.latitude.is_finite()
+            && l.longitude.is_finite()
+            && (-90.0..=90.0).contains(&l.latitude)
+            && (-180.0..=180.0).contains(&l.longitude)
+    });
+    if in_range.is_none() {
+        note(
+            "lokasi dilewati: perlu --lat dan --lon berupa angka desimal dengan titik (mis. --lat 22.3193 --lon 114.1694), lintang -90..90, bujur -180..180",
+            "location left out: it needs --lat and --lon as decimal numbers with a point (e.g. --lat 22.3193 --lon 114.1694), latitude -90..90, longitude -180..180",
+        );
+    }
+    Ok(in_range)
 }
 
 fn plan(args: &Args, record: bool) -> Result<(), CliError> {
     args.allow_only(&["kind", "country", "lat", "lon"])?;
     let kind = kind(args)?;
-    let location = match (coordinate(args, "lat")?, coordinate(args, "lon")?) {
-        (Some(latitude), Some(longitude)) => Some(GeoLocation { latitude, longitude }),
-        (None, None) => None,
-        _ => {
-            return Err(CliError::usage(
-                "--lat dan --lon harus diberikan bersama",
-                "--lat and --lon go together",
-            ))
+    let location = location(args)?;
+    let country = args.text("country", "country")?.filter(|country| {
+        let known = migran_core::is_country_code(&country.trim().to_ascii_uppercase());
+        if !known {
+            note(
+                "kode negara dilewati: perlu kode ISO dua huruf (mis. HK, MY, SA); dipakai negara di kartu",
+                "country code left out: it needs a two-letter ISO code (e.g. HK, MY, SA); the card's country is used",
+            );
         }
-    };
-    let country = args.text("country", "country")?;
+        known
+    });
     let vault = open_locked(args)?;
     if record {
         let alert = vault.trigger_emergency(kind, country, location, locale())?;
@@ -217,9 +332,9 @@ fn print_plan(plan: &EmergencyPlan) {
             String::new()
         };
         outln!(
-            "  {}. {:?} {} ({}){verify}",
+            "  {}. {} {} ({}){verify}",
             action.position + 1,
-            action.channel,
+            channel_label(action.channel).get(),
             action.number,
             action.label
         );
@@ -228,8 +343,11 @@ fn print_plan(plan: &EmergencyPlan) {
     say("Pesan (Indonesia):", "Message (Indonesian):");
     outln!("  {}", plan.message_id);
     outln!(
-        "  [{:?}, {} {}, {}]",
-        plan.sms_id.encoding,
+        "  [{}, {} {}, {}]",
+        match plan.sms_id.encoding {
+            migran_core::SmsEncoding::Gsm7 => "GSM-7",
+            migran_core::SmsEncoding::Ucs2 => "UCS-2",
+        },
         plan.sms_id.units,
         t("karakter", "characters").get(),
         if plan.sms_id.fits_one_sms {
@@ -244,6 +362,28 @@ fn print_plan(plan: &EmergencyPlan) {
         "Message (English, for local services):",
     );
     outln!("  {}", plan.message_en);
+}
+
+fn channel_label(channel: migran_core::ActionChannel) -> Text {
+    match channel {
+        migran_core::ActionChannel::Call => t("Telepon", "Call"),
+        migran_core::ActionChannel::Sms => t("SMS", "SMS"),
+        migran_core::ActionChannel::WhatsApp => t("WhatsApp", "WhatsApp"),
+    }
+}
+
+/// The kind's name in the words the command takes (`--kind`).
+fn kind_label(kind: EmergencyKind) -> Text {
+    match kind {
+        EmergencyKind::Violence => t("kekerasan", "violence"),
+        EmergencyKind::Medical => t("sakit", "medical"),
+        EmergencyKind::HeldAgainstWill => t("disekap", "held"),
+        EmergencyKind::PassportTaken => t("paspor-ditahan", "passport-taken"),
+        EmergencyKind::UnpaidWages => t("gaji", "unpaid-wages"),
+        EmergencyKind::Detention => t("ditahan", "detention"),
+        EmergencyKind::WantToGoHome => t("pulang", "go-home"),
+        EmergencyKind::Other => t("lainnya", "other"),
+    }
 }
 
 fn alert_json(alert: &EmergencyAlert) -> Value {
@@ -278,10 +418,10 @@ fn log(args: &Args) -> Result<(), CliError> {
             .count();
         let acknowledged = alert.acknowledged_by.clone().unwrap_or_else(|| "-".to_string());
         outln!(
-            "{}  {}  {:?}  {done}/{} {}  {}: {acknowledged}",
+            "{}  {}  {}  {done}/{} {}  {}: {acknowledged}",
             alert.created_at,
             alert.id,
-            alert.plan.kind,
+            kind_label(alert.plan.kind).get(),
             alert.states.len(),
             t("langkah dijalankan", "steps run").get(),
             t("diterima oleh", "acknowledged by").get()
@@ -306,10 +446,10 @@ fn pending(args: &Args) -> Result<(), CliError> {
     }
     for p in &pending {
         outln!(
-            "{}  #{}  {:?} {}  ({})",
+            "{}  #{}  {} {}  ({})",
             p.alert_id,
             p.action.position,
-            p.action.channel,
+            channel_label(p.action.channel).get(),
             p.action.number,
             p.attempts
         );
@@ -345,7 +485,7 @@ fn install_pack(args: &Args) -> Result<(), CliError> {
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())

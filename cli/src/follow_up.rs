@@ -1,14 +1,15 @@
 //! `migran follow-up list|done`: the follow-ups a screening asked for.
 
 use crate::args::Args;
-use crate::commands::{open_unlocked, say};
+use crate::commands::{open_unlocked, open_with_person, say};
 use crate::output::{outln, print_json};
 use crate::CliError;
 
 pub fn list(args: &Args) -> Result<(), CliError> {
     args.allow_only(&[])?;
     let person_id = args.word(2, "person")?;
-    let follow_ups = open_unlocked(args)?.list_follow_ups(person_id)?;
+    let (vault, person_id) = open_with_person(args, &person_id)?;
+    let follow_ups = vault.list_follow_ups(person_id)?;
     if args.json {
         print_json(&serde_json::to_value(&follow_ups).unwrap_or_default());
         return Ok(());

@@ -1,149 +1,515 @@
-//! `migran help` (also `-h`, `--help`): every command in a few lines, in the person's
-//! language.
+//! The help in the person's language: `migran help [COMMAND...]`, `--help` on any
+//! command, and the words clap's messages would otherwise say in English. The grammar
+//! (`grammar`) declares names only; every sentence a person reads is here, in both
+//! languages.
 
-use crate::i18n::t;
-use crate::output::outln;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Command, CommandFactory};
 
-pub fn print() {
-    let text = t(HELP_ID, HELP_EN);
-    outln!("{}", text.get());
+use crate::grammar::Cli;
+use crate::i18n::{t, Text};
+use crate::CliError;
+
+/// The whole grammar with its help in the current language. Built first, so that every
+/// subcommand's words exist (derive defers them) and its usage line says `migran ...`.
+pub fn command() -> Command {
+    let mut command = Cli::command();
+    command.build();
+    localize(command, "")
 }
 
-const HELP_ID: &str = "migran: catatan pekerja migran desa yang terenkripsi (Desa Migran Emas)
+/// `migran help [COMMAND...]`: the help of the command named, or the list of commands.
+pub fn print(words: &[String]) -> Result<(), CliError> {
+    let mut command = command();
+    let mut current = &mut command;
+    for word in words {
+        current = current.find_subcommand_mut(word).ok_or_else(|| {
+            CliError::usage(
+                format!("tidak ada bantuan untuk '{}'", words.join(" ")),
+                format!("no help for '{}'", words.join(" ")),
+            )
+        })?;
+    }
+    crate::output::outln!("{}", current.render_help());
+    Ok(())
+}
 
-Pemakaian: migran --vault FOLDER PERINTAH [pilihan] [--json]
-PIN dibaca dari MIGRAN_PIN atau ditanyakan tanpa ditampilkan; tidak pernah dari argumen.
+fn localize(command: Command, path: &str) -> Command {
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_string())
+        .collect();
+    let options = t("Pilihan", "Options");
+    let words = t("Isian", "Arguments");
+    let mut command = command
+        .about(command_about(path).get().to_string())
+        .help_template(t(TEMPLATE_ID, TEMPLATE_EN).get().to_string())
+        .subcommand_help_heading(t("Perintah", "Commands").get().to_string())
+        .mut_args(|arg| {
+            let heading = if arg.is_positional() { &words } else { &options };
+            let help = match arg.get_id().as_str() {
+                "help" => t("tampilkan bantuan perintah ini", "show this command's help"),
+                "version" => t("tampilkan versi", "show the version"),
+                other => arg_help(other),
+            };
+            arg.help(help.get().to_string())
+                .help_heading(heading.get().to_string())
+        });
+    if path.is_empty() {
+        command = command.after_help(t(AFTER_ID, AFTER_EN).get().to_string());
+    }
+    for name in names {
+        let sub_path = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path} {name}")
+        };
+        command = command.mut_subcommand(&name, |sub| localize(sub, &sub_path));
+    }
+    command
+}
 
-Perintah:
-  demo                              jalankan contoh singkat di folder sementara
-  init [--kdf-iterations N] [--free-attempts N] [--erase-after N]
-  status                            status kunci (tanpa PIN)
-  unlock-check                      periksa PIN
-  change-pin                        ganti PIN (PIN baru dari MIGRAN_NEW_PIN atau ditanyakan)
-  person add --name --nik --birth-date YYYY-MM-DD --sex F|M --village [--phone] [--address]
-  person list [--offset N] [--limit N] [--all]
-  person show ID
-  person find --nik N | --phone N | --passport N
-  person search NAMA [--limit N]
-  person archive ID [--undo]
-  person erase ID [--yes]
-  person import BERKAS.csv [--skip-invalid] [--skip-duplicates] [--without-consent]
-  person export-csv --out BERKAS [--force] [--all] [--separator ,|;]
-  contact add ORANG --name --relation R [--phone] [--address]
-  journey set ORANG --phase P [--country KODE] [--sector S] [--employer] [--employer-address]
-              [--agency] [--agency-licence] [--departure TGL] [--contract-end TGL]
-  document add ORANG --kind K --number N [--issued TGL] [--expires TGL]
-  wipe [--yes]                      hapus seluruh brankas
+const TEMPLATE_ID: &str = "{about-with-newline}\nPemakaian: {usage}\n\n{all-args}{after-help}";
+const TEMPLATE_EN: &str = "{about-with-newline}\nUsage: {usage}\n\n{all-args}{after-help}";
 
-Daftar periksa pra-penempatan:
-  checklist show ORANG [--family]
-  checklist set ORANG LANGKAH belum|proses|selesai|tidak-berlaku [--note] [--by] [--document ID]
-  checklist marital-status ORANG lajang|kawin|cerai|cerai-mati
-
-Penapisan TPPO:
-  screen ORANG [--answers BERKAS.json] [--by NAMA]   (tanpa --answers: tanya satu per satu)
-  screen history ORANG | screen questions
-  follow-up list ORANG | follow-up done ID
-
-Kerja kader (MIGRAN_ACTOR=NAMA [MIGRAN_ROLE=kader|perangkat-desa] mencatat siapa di log audit):
-  consent show ORANG | consent history ORANG | consent text TUJUAN
-  consent give|withdraw ORANG TUJUAN [--date TGL] [--note]
-              TUJUAN: pendaftaran, keluarga, instansi, pelaporan
-  visit add ORANG --date TGL [--cadre] [--present A,B] [--topics migrasi-aman,dokumen,tppo,...]
-              [--observations] [--follow-up TINDAKAN --due TGL] [--next TGL]
-  visit list ORANG | visit done ID_TINDAK_LANJUT [--date TGL] [--note]
-  agenda [--on TGL] [--ahead HARI]
-  case open ORANG --type JENIS --description TEKS --reported-by pmi|keluarga|kader|lainnya [--date TGL]
-  case show ID | case list [ORANG] | case note ID TEKS [--date TGL]
-  case status ID baru|dirujuk|ditangani|selesai|ditutup [--date TGL] [--note]
-  case refer ID disnaker|kp2mi|kbri|polisi|lsm|lainnya [--office] [--date TGL] [--note]
-  return add ORANG --date TGL --reason kontrak-selesai|pulang-awal|dideportasi|kasus [--case ID]
-              [--condition] [--needs kesehatan,hukum,psikososial,ekonomi] [--plan] [--next TGL]
-  return plan ID [--needs] [--plan] [--next TGL] | return list ORANG
-  return service ID --kind pelatihan|pendampingan-usaha|konseling|... --date TGL [--provider] [--note]
-  report [--from TGL] [--to TGL] [--csv | --json] [--out BERKAS]
-  audit [--person ORANG] [--from TGL] [--to TGL] [--offset N] [--limit N]
-  audit --export csv|json [--from TGL] [--to TGL] [--out BERKAS]
-  person export ORANG [--out BERKAS]
-
-Darurat (tanpa PIN kecuali 'card set'):
-  emergency card set --name --country KODE [--passport] [--city] [--employer]
-              [--employer-address] [--family-contact NAMA:TELP] [--cadre NAMA:TELP]
-  emergency card show
-  emergency plan --kind JENIS [--country KODE] [--lat X --lon Y]
-  emergency trigger --kind JENIS [--country KODE] [--lat X --lon Y]
-  emergency log | pending | ack ID --by NAMA | install-pack PAKET TANDATANGAN
-  JENIS: kekerasan, sakit, disekap, paspor-ditahan, gaji, ditahan, pulang, lainnya
-
+const AFTER_ID: &str =
+    "PIN dibaca dari MIGRAN_PIN atau ditanyakan tanpa ditampilkan; tidak pernah dari argumen.
 Kode keluar: 0 berhasil, 2 perintah salah, 3 PIN salah/terkunci, 4 tidak ditemukan,
-5 isian tidak sah, 6 ditolak aturan (persetujuan, alur kasus,
-urutan daftar periksa), 1 lainnya. Bahasa: MIGRAN_LANG=en untuk bahasa Inggris.";
-
-const HELP_EN: &str = "migran: the village's encrypted register of migrant workers (Desa Migran Emas)
-
-Usage: migran --vault DIR COMMAND [options] [--json]
-The PIN is read from MIGRAN_PIN or asked without echo; never from an argument.
-
-Commands:
-  demo                              run a short scenario in a temporary folder
-  init [--kdf-iterations N] [--free-attempts N] [--erase-after N]
-  status                            lock status (no PIN needed)
-  unlock-check                      check the PIN
-  change-pin                        change the PIN (new PIN from MIGRAN_NEW_PIN or asked)
-  person add --name --nik --birth-date YYYY-MM-DD --sex F|M --village [--phone] [--address]
-  person list [--offset N] [--limit N] [--all]
-  person show ID
-  person find --nik N | --phone N | --passport N
-  person search NAME [--limit N]
-  person archive ID [--undo]
-  person erase ID [--yes]
-  person import FILE.csv [--skip-invalid] [--skip-duplicates] [--without-consent]
-  person export-csv --out FILE [--force] [--all] [--separator ,|;]
-  contact add PERSON --name --relation R [--phone] [--address]
-  journey set PERSON --phase P [--country CODE] [--sector S] [--employer] [--employer-address]
-              [--agency] [--agency-licence] [--departure DATE] [--contract-end DATE]
-  document add PERSON --kind K --number N [--issued DATE] [--expires DATE]
-  wipe [--yes]                      erase the whole vault
-
-Pre-departure checklist:
-  checklist show PERSON [--family]
-  checklist set PERSON ITEM not-started|in-progress|done|not-applicable [--note] [--by] [--document ID]
-  checklist marital-status PERSON single|married|divorced|widowed
-
-TPPO screening:
-  screen PERSON [--answers FILE.json] [--by NAME]   (without --answers: asks each question)
-  screen history PERSON | screen questions
-  follow-up list PERSON | follow-up done ID
-
-The cadre's work (MIGRAN_ACTOR=NAME [MIGRAN_ROLE=cadre|village-officer] names who acts in the audit log):
-  consent show PERSON | consent history PERSON | consent text PURPOSE
-  consent give|withdraw PERSON PURPOSE [--date DATE] [--note]
-              PURPOSE: registration, family, agencies, reporting
-  visit add PERSON --date DATE [--cadre] [--present A,B] [--topics safe-migration,documents,red-flags,...]
-              [--observations] [--follow-up ACTION --due DATE] [--next DATE]
-  visit list PERSON | visit done FOLLOW_UP_ID [--date DATE] [--note]
-  agenda [--on DATE] [--ahead DAYS]
-  case open PERSON --type TYPE --description TEXT --reported-by migrant|family|cadre|other [--date DATE]
-  case show ID | case list [PERSON] | case note ID TEXT [--date DATE]
-  case status ID open|referred|in-progress|resolved|closed [--date DATE] [--note]
-  case refer ID disnaker|kp2mi|kbri|police|ngo|other [--office] [--date DATE] [--note]
-  return add PERSON --date DATE --reason contract-end|early-return|deported|case [--case ID]
-              [--condition] [--needs health,legal,psychosocial,economic] [--plan] [--next DATE]
-  return plan ID [--needs] [--plan] [--next DATE] | return list PERSON
-  return service ID --kind training|business-support|counselling|... --date DATE [--provider] [--note]
-  report [--from DATE] [--to DATE] [--csv | --json] [--out FILE]
-  audit [--person PERSON] [--from DATE] [--to DATE] [--offset N] [--limit N]
-  audit --export csv|json [--from DATE] [--to DATE] [--out FILE]
-  person export PERSON [--out FILE]
-
-Emergency (no PIN except 'card set'):
-  emergency card set --name --country CODE [--passport] [--city] [--employer]
-              [--employer-address] [--family-contact NAME:PHONE] [--cadre NAME:PHONE]
-  emergency card show
-  emergency plan --kind KIND [--country CODE] [--lat X --lon Y]
-  emergency trigger --kind KIND [--country CODE] [--lat X --lon Y]
-  emergency log | pending | ack ID --by NAME | install-pack PACK SIGNATURE
-  KIND: violence, medical, held, passport-taken, unpaid-wages, detention, go-home, other
-
+5 isian tidak sah, 6 ditolak aturan (persetujuan, alur kasus, urutan daftar periksa), 1 lainnya.
+Bahasa: MIGRAN_LANG=en untuk bahasa Inggris. Bantuan satu perintah: migran help PERINTAH [SUB].";
+const AFTER_EN: &str = "The PIN is read from MIGRAN_PIN or asked without echo; never from an argument.
 Exit codes: 0 ok, 2 usage, 3 wrong PIN/locked out, 4 not found, 5 invalid input,
-6 refused by a rule (consent, case workflow, checklist order), 1 other. Language: MIGRAN_LANG=en for English.";
+6 refused by a rule (consent, case workflow, checklist order), 1 other.
+Language: MIGRAN_LANG=en for English. Help on one command: migran help COMMAND [SUB].";
+
+fn command_about(path: &str) -> Text {
+    let (id, en) = match path {
+        "" => (
+            "migran: catatan pekerja migran desa yang terenkripsi (Desa Migran Emas)",
+            "migran: the village's encrypted register of migrant workers (Desa Migran Emas)",
+        ),
+        "demo" => (
+            "jalankan contoh singkat di folder sementara",
+            "run a short scenario in a temporary folder",
+        ),
+        "init" => (
+            "buat brankas baru (PIN baru ditanyakan)",
+            "create a new vault (asks for the new PIN)",
+        ),
+        "status" => ("status kunci (tanpa PIN)", "lock status (no PIN needed)"),
+        "unlock-check" => ("periksa PIN", "check the PIN"),
+        "change-pin" => (
+            "ganti PIN (PIN lama diperiksa dulu; PIN baru dari MIGRAN_NEW_PIN atau ditanyakan)",
+            "change the PIN (the old PIN is checked first; the new one from MIGRAN_NEW_PIN or asked)",
+        ),
+        "wipe" => ("hapus seluruh brankas", "erase the whole vault"),
+        "person" => (
+            "register orang: tambah, ubah, lihat, cari, arsip, hapus",
+            "the register: add, edit, show, find, archive, erase",
+        ),
+        "person add" => ("catat orang baru", "register a person"),
+        "person edit" => (
+            "ubah data orang; hanya isian yang diberikan yang berubah",
+            "correct a person's details; only the fields given change",
+        ),
+        "person list" => ("daftar orang, per halaman", "list persons, a page at a time"),
+        "person show" => ("semua data satu orang", "everything about one person"),
+        "person find" => (
+            "cari tepat menurut NIK, telepon atau paspor",
+            "exact lookup by NIK, phone or passport",
+        ),
+        "person search" => ("cari menurut nama", "search by name"),
+        "person archive" => (
+            "arsipkan orang (atau kembalikan dengan --undo)",
+            "archive a person (or restore with --undo)",
+        ),
+        "person erase" => (
+            "hapus orang dan semua datanya untuk selamanya",
+            "erase a person and all their data for good",
+        ),
+        "person import" => (
+            "impor register dari berkas CSV",
+            "import the register from a CSV file",
+        ),
+        "person export-csv" => (
+            "ekspor register ke berkas CSV",
+            "export the register to a CSV file",
+        ),
+        "person export" => (
+            "semua data satu orang sebagai JSON (hak atas data)",
+            "everything about one person as JSON (right of access)",
+        ),
+        "contact" => ("kontak keluarga", "family contacts"),
+        "contact add" => ("tambah kontak keluarga", "add a family contact"),
+        "contact remove" => (
+            "hapus kontak keluarga (ID dari 'person show')",
+            "remove a family contact (ID from 'person show')",
+        ),
+        "journey" => ("perjalanan migrasi", "the migration journey"),
+        "journey set" => (
+            "ubah perjalanan; hanya isian yang diberikan yang berubah, isian kosong dihapus",
+            "change the journey; only the fields given change, an empty value clears",
+        ),
+        "document" => (
+            "dokumen identitas dan migrasi",
+            "identity and migration documents",
+        ),
+        "document add" => ("tambah dokumen", "add a document"),
+        "document remove" => (
+            "hapus dokumen (ID dari 'person show')",
+            "remove a document (ID from 'person show')",
+        ),
+        "screen" => (
+            "penapisan TPPO: tanpa --answers ditanya satu per satu",
+            "TPPO screening: without --answers each question is asked",
+        ),
+        "screen history" => ("penapisan sebelumnya", "earlier screenings"),
+        "screen questions" => ("daftar pertanyaan", "the questions"),
+        "checklist" => ("daftar periksa pra-penempatan", "the pre-departure checklist"),
+        "checklist show" => (
+            "daftar periksa seseorang (--family: untuk keluarga)",
+            "a person's checklist (--family: for the family)",
+        ),
+        "checklist set" => ("ubah status satu langkah", "set one item's state"),
+        "checklist marital-status" => ("catat status perkawinan", "record the marital status"),
+        "follow-up" => ("tindak lanjut penapisan", "screening follow-ups"),
+        "follow-up list" => ("tindak lanjut seseorang", "a person's follow-ups"),
+        "follow-up done" => ("tandai tindak lanjut selesai", "mark a follow-up done"),
+        "consent" => (
+            "persetujuan (dibacakan dan dicatat)",
+            "consent (read out and recorded)",
+        ),
+        "consent show" => ("persetujuan yang berlaku", "the consents in force"),
+        "consent give" => ("catat persetujuan", "record a consent"),
+        "consent withdraw" => ("catat penarikan persetujuan", "record a withdrawal"),
+        "consent history" => ("riwayat persetujuan", "the consent history"),
+        "consent text" => ("teks yang dibacakan", "the text to read out"),
+        "visit" => ("kunjungan rumah", "home visits"),
+        "visit add" => ("catat kunjungan", "record a visit"),
+        "visit list" => ("kunjungan seseorang", "a person's visits"),
+        "visit done" => (
+            "tandai tindak lanjut kunjungan selesai",
+            "mark a visit follow-up done",
+        ),
+        "agenda" => (
+            "yang jatuh tempo hari ini dan mendatang, dengan perintah untuk menyelesaikannya",
+            "what is due today and ahead, with the command that completes it",
+        ),
+        "case" => ("kasus", "cases"),
+        "case open" => ("buka kasus", "open a case"),
+        "case show" => ("satu kasus", "one case"),
+        "case list" => ("daftar kasus", "list cases"),
+        "case note" => ("tambah catatan", "add a note"),
+        "case status" => ("ubah status kasus", "change a case's status"),
+        "case refer" => ("rujuk kasus ke instansi", "refer a case to an agency"),
+        "return" => ("kepulangan dan reintegrasi", "returns and reintegration"),
+        "return add" => ("catat kepulangan", "record a return"),
+        "return plan" => ("ubah rencana reintegrasi", "change the reintegration plan"),
+        "return list" => ("kepulangan seseorang", "a person's returns"),
+        "return service" => ("catat layanan reintegrasi", "record a reintegration service"),
+        "report" => (
+            "laporan desa (bawaan: teks; --csv atau --json)",
+            "the village report (default: text; --csv or --json)",
+        ),
+        "audit" => ("log audit", "the audit log"),
+        "emergency" => (
+            "tombol darurat (tanpa PIN kecuali 'card set')",
+            "the emergency button (no PIN except 'card set')",
+        ),
+        "emergency card" => ("kartu darurat", "the emergency card"),
+        "emergency card set" => (
+            "isi kartu darurat (perlu PIN)",
+            "set the emergency card (needs the PIN)",
+        ),
+        "emergency card show" => ("tampilkan kartu darurat", "show the emergency card"),
+        "emergency plan" => (
+            "rencana darurat tanpa mencatat",
+            "the emergency plan, without recording it",
+        ),
+        "emergency trigger" => (
+            "catat peringatan darurat dan rencananya",
+            "record an emergency alert and its plan",
+        ),
+        "emergency log" => ("peringatan yang tercatat", "the recorded alerts"),
+        "emergency pending" => ("langkah yang belum dijalankan", "steps not yet run"),
+        "emergency ack" => ("catat tanda terima", "record an acknowledgement"),
+        "emergency install-pack" => (
+            "pasang paket direktori bertanda tangan",
+            "install a signed directory pack",
+        ),
+        "completions" => (
+            "skrip pelengkapan shell (bash, zsh, fish, powershell, elvish)",
+            "shell completion script (bash, zsh, fish, powershell, elvish)",
+        ),
+        "man" => ("halaman manual (man page)", "the man page"),
+        "help" => (
+            "bantuan satu perintah: migran help person add",
+            "help on one command: migran help person add",
+        ),
+        _ => ("", ""),
+    };
+    t(id, en)
+}
+
+fn arg_help(id: &str) -> Text {
+    let (indonesian, english) = match id {
+        "vault" => ("folder brankas (atau MIGRAN_VAULT)", "the vault folder (or MIGRAN_VAULT)"),
+        "json" => ("keluaran JSON untuk skrip", "JSON output for scripts"),
+        "kdf_iterations" => ("putaran KDF (bawaan aman; kecil hanya untuk uji)", "KDF rounds (safe default; small only for tests)"),
+        "free_attempts" => ("PIN salah sebelum harus menunggu", "wrong PINs before a wait"),
+        "erase_after" => ("hapus brankas setelah N PIN salah", "erase the vault after N wrong PINs"),
+        "yes" => ("tanpa bertanya lagi", "without asking again"),
+        "name" => ("nama lengkap", "full name"),
+        "nik" => ("NIK, 16 angka (spasi, titik, tanda hubung boleh)", "NIK, 16 digits (spaces, dots, dashes allowed)"),
+        "birth_date" => ("tanggal lahir YYYY-MM-DD", "birth date YYYY-MM-DD"),
+        "sex" => ("P (perempuan) atau L (laki-laki)", "F (female) or M (male)"),
+        "village" => ("desa", "village"),
+        "phone" => ("nomor telepon (0812..., +62...)", "phone number (0812..., +62...)"),
+        "address" => ("alamat", "address"),
+        "person" => (
+            "orang: ID, awalan ID 6+ karakter, atau NIK",
+            "person: ID, an ID prefix of 6+ characters, or NIK",
+        ),
+        "id" => ("ID (atau awalan unik 6+ karakter untuk orang)", "ID (or a unique 6+ character prefix for a person)"),
+        "offset" => ("mulai dari baris ke-N", "start at row N"),
+        "limit" => ("paling banyak N baris (1-1000)", "at most N rows (1-1000)"),
+        "all" => ("termasuk yang diarsipkan", "archived ones included"),
+        "passport" => ("nomor paspor", "passport number"),
+        "undo" => ("kembalikan dari arsip", "restore from the archive"),
+        "file" => ("berkas", "file"),
+        "skip_invalid" => ("lewati baris yang tidak sah", "skip invalid rows"),
+        "skip_duplicates" => ("lewati orang yang sudah ada", "skip persons already registered"),
+        "without_consent" => ("impor tanpa persetujuan tercatat", "import without recorded consent"),
+        "out" => ("berkas keluaran", "output file"),
+        "force" => ("timpa berkas yang sudah ada", "overwrite an existing file"),
+        "separator" => ("pemisah kolom: , atau ;", "column separator: , or ;"),
+        "relation" => (
+            "hubungan: ibu, ayah, pasangan, anak, saudara, lainnya",
+            "relation: mother, father, spouse, child, sibling, other",
+        ),
+        "phase" => (
+            "tahap: calon, pra-penempatan, bekerja, purna",
+            "phase: prospective, pre-departure, abroad, returned",
+        ),
+        "country" => ("kode negara ISO dua huruf (MY, HK, SA, ...)", "two-letter ISO country code (MY, HK, SA, ...)"),
+        "sector" => (
+            "sektor: rumah-tangga, perawat-lansia, pabrik, konstruksi, perkebunan, perikanan, perhotelan, lainnya",
+            "sector: domestic-work, caregiving, manufacturing, construction, agriculture, fishing, hospitality, other",
+        ),
+        "employer" => ("nama majikan", "employer's name"),
+        "employer_address" => ("alamat majikan (huruf apa pun)", "employer's address (any script)"),
+        "agency" => ("P3MI (perusahaan penempatan)", "P3MI (placement agency)"),
+        "agency_licence" => ("nomor izin P3MI", "the P3MI's licence number"),
+        "departure" => ("tanggal berangkat YYYY-MM-DD", "departure date YYYY-MM-DD"),
+        "contract_end" => ("akhir kontrak YYYY-MM-DD", "contract end YYYY-MM-DD"),
+        "kind" => ("jenis", "kind"),
+        "number" => ("nomor", "number"),
+        "issued" => ("tanggal terbit YYYY-MM-DD", "issue date YYYY-MM-DD"),
+        "expires" => ("berlaku sampai YYYY-MM-DD", "expiry date YYYY-MM-DD"),
+        "answers" => ("jawaban dalam berkas JSON", "answers in a JSON file"),
+        "by" => ("nama yang mencatat", "name of who records it"),
+        "family" => ("tampilan untuk keluarga", "the family's view"),
+        "item" => ("langkah daftar periksa", "checklist item"),
+        "state" => (
+            "belum, proses, selesai, tidak-berlaku",
+            "not-started, in-progress, done, not-applicable",
+        ),
+        "note" => ("catatan", "note"),
+        "document" => ("ID dokumen sebagai bukti", "ID of the document as evidence"),
+        "status" => ("status", "status"),
+        "purpose" => (
+            "tujuan: pendaftaran, keluarga, instansi, pelaporan",
+            "purpose: registration, family, agencies, reporting",
+        ),
+        "date" => ("tanggal YYYY-MM-DD (bawaan: hari ini)", "date YYYY-MM-DD (default: today)"),
+        "cadre" => ("kader", "cadre"),
+        "present" => ("yang hadir, dipisah koma", "who was present, comma-separated"),
+        "topics" => ("topik, dipisah koma", "topics, comma-separated"),
+        "observations" => ("pengamatan", "observations"),
+        "follow_up" => ("tindakan lanjutan (perlu --due)", "follow-up action (needs --due)"),
+        "due" => ("jatuh tempo YYYY-MM-DD", "due date YYYY-MM-DD"),
+        "next" => ("kunjungan berikut YYYY-MM-DD", "next visit YYYY-MM-DD"),
+        "on" => ("hari agenda YYYY-MM-DD (bawaan: hari ini, waktu setempat)", "the agenda's day YYYY-MM-DD (default: today, local time)"),
+        "ahead" => ("hari ke depan", "days ahead"),
+        "case_type" => ("jenis kasus", "case type"),
+        "description" => ("uraian", "description"),
+        "reported_by" => ("pelapor: pmi, keluarga, kader, lainnya", "reporter: migrant, family, cadre, other"),
+        "text" => ("teks", "text"),
+        "agency_name" | "office" => ("kantor", "office"),
+        "reason" => (
+            "alasan: kontrak-selesai, pulang-awal, dideportasi, kasus",
+            "reason: contract-end, early-return, deported, case",
+        ),
+        "case" => ("ID kasus", "case ID"),
+        "condition" => ("keadaan saat pulang", "condition on return"),
+        "needs" => ("kebutuhan: kesehatan, hukum, psikososial, ekonomi", "needs: health, legal, psychosocial, economic"),
+        "plan" => ("rencana", "plan"),
+        "provider" => ("pemberi layanan", "provider"),
+        "from" => ("dari tanggal YYYY-MM-DD", "from date YYYY-MM-DD"),
+        "to" => ("sampai tanggal YYYY-MM-DD", "to date YYYY-MM-DD"),
+        "csv" => ("keluaran CSV", "CSV output"),
+        "lang" => ("bahasa laporan: id (bawaan) atau en", "report language: id (default) or en"),
+        "officer" => ("pembuat laporan (bawaan: MIGRAN_ACTOR)", "who makes the report (default: MIGRAN_ACTOR)"),
+        "export" => ("ekspor: csv atau json", "export: csv or json"),
+        "lat" => ("lintang, angka desimal dengan titik (-90..90)", "latitude, decimal with a point (-90..90)"),
+        "lon" => ("bujur, angka desimal dengan titik (-180..180)", "longitude, decimal with a point (-180..180)"),
+        "city" => ("kota", "city"),
+        "family_contact" => (
+            "kontak keluarga NAMA:TELEPON; beberapa dipisah koma, atau ulangi pilihan ini",
+            "family contact NAME:PHONE; several separated by commas, or repeat this option",
+        ),
+        "pack" => ("berkas paket", "pack file"),
+        "signature" => ("berkas tanda tangan (hex)", "signature file (hex)"),
+        "shell" => ("bash, zsh, fish, powershell, elvish", "bash, zsh, fish, powershell, elvish"),
+        "command" => ("perintah", "command"),
+        "sub" => ("", ""),
+        _ => ("", ""),
+    };
+    t(indonesian, english)
+}
+
+/// A clap error in the person's language. `--help` and `--version` are not errors: they
+/// are printed and end the command with 0 (`None`).
+pub fn usage_error(error: &clap::Error) -> Option<CliError> {
+    let context = |kind: ContextKind| -> Vec<String> {
+        match error.get(kind) {
+            Some(ContextValue::String(s)) => vec![s.clone()],
+            Some(ContextValue::Strings(list)) => list.clone(),
+            _ => Vec::new(),
+        }
+    };
+    let first = |kind: ContextKind| context(kind).into_iter().next().unwrap_or_default();
+    let option_name = |arg: String| arg.split([' ', '=']).next().unwrap_or_default().to_string();
+    let suggestion = |kind: ContextKind| -> (String, String) {
+        match context(kind).first() {
+            Some(s) => (
+                format!(" (maksud Anda '{s}'?)"),
+                format!(" (did you mean '{s}'?)"),
+            ),
+            None => (String::new(), String::new()),
+        }
+    };
+    let (id, en) = match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return None,
+        ErrorKind::InvalidSubcommand => {
+            let word = first(ContextKind::InvalidSubcommand);
+            let (id_hint, en_hint) = suggestion(ContextKind::SuggestedSubcommand);
+            (
+                format!("perintah '{word}' tidak dikenal{id_hint}"),
+                format!("unknown command '{word}'{en_hint}"),
+            )
+        }
+        ErrorKind::UnknownArgument => {
+            let word = first(ContextKind::InvalidArg);
+            if word.starts_with('-') {
+                let name = option_name(word);
+                let (id_hint, en_hint) = suggestion(ContextKind::SuggestedArg);
+                (
+                    format!("pilihan {name} tidak dikenal{id_hint}"),
+                    format!("unknown option {name}{en_hint}"),
+                )
+            } else {
+                // The word itself is not echoed: it may be part of a name typed without quotes.
+                (
+                    "ada kata berlebih (isian yang memuat spasi perlu diapit tanda kutip)".to_string(),
+                    "unexpected extra word (a value with spaces needs quotes)".to_string(),
+                )
+            }
+        }
+        ErrorKind::InvalidValue if first(ContextKind::InvalidValue).is_empty() => {
+            let name = option_name(first(ContextKind::InvalidArg));
+            (format!("{name} perlu nilai"), format!("{name} needs a value"))
+        }
+        ErrorKind::InvalidValue => {
+            let name = option_name(first(ContextKind::InvalidArg));
+            let allowed = context(ContextKind::ValidValue).join(", ");
+            (
+                format!("nilai {name} tidak sah; pilihan: {allowed}"),
+                format!("invalid value for {name}; allowed: {allowed}"),
+            )
+        }
+        ErrorKind::ArgumentConflict => {
+            let name = option_name(first(ContextKind::InvalidArg));
+            let other: Vec<String> = context(ContextKind::PriorArg)
+                .into_iter()
+                .map(option_name)
+                .collect();
+            if other.is_empty() || other.contains(&name) {
+                (
+                    format!("{name} diberikan dua kali"),
+                    format!("{name} given twice"),
+                )
+            } else {
+                let other = other.join(", ");
+                (
+                    format!("{name} dan {other} tidak dapat dipakai bersama"),
+                    format!("{name} and {other} cannot be used together"),
+                )
+            }
+        }
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let path = first(ContextKind::InvalidSubcommand);
+            (
+                format!(
+                    "perintah belum lengkap{}; lihat 'migran help {path}'",
+                    spaced(&path)
+                ),
+                format!("incomplete command{}; see 'migran help {path}'", spaced(&path)),
+            )
+        }
+        ErrorKind::MissingRequiredArgument => {
+            let missing: Vec<String> = context(ContextKind::InvalidArg)
+                .into_iter()
+                .map(|a| a.trim_matches(['<', '>']).to_string())
+                .collect();
+            let missing = missing.join(", ");
+            (
+                format!("{missing} belum diberikan"),
+                format!("{missing} is missing"),
+            )
+        }
+        ErrorKind::InvalidUtf8 => (
+            "ada kata yang bukan teks UTF-8".to_string(),
+            "a word is not UTF-8 text".to_string(),
+        ),
+        _ => (
+            "susunan perintah tidak dikenal".to_string(),
+            "the command's words are not understood".to_string(),
+        ),
+    };
+    Some(CliError::usage(id, en))
+}
+
+fn spaced(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!(" ('{path}')")
+    }
+}
+
+/// `migran completions SHELL`: the completion script for the shell, on standard output.
+pub fn completions(args: &crate::args::Args) -> Result<(), CliError> {
+    use std::str::FromStr;
+    let name = args.word(1, "shell")?;
+    let shell = clap_complete::Shell::from_str(&name).map_err(|_| {
+        CliError::usage(
+            "SHELL: bash, zsh, fish, powershell atau elvish",
+            "SHELL: bash, zsh, fish, powershell or elvish",
+        )
+    })?;
+    let mut buffer = Vec::new();
+    clap_complete::generate(shell, &mut command(), "migran", &mut buffer);
+    crate::output::write_bytes(&buffer);
+    Ok(())
+}
+
+/// `migran man`: the man page (roff), on standard output.
+pub fn man() -> Result<(), CliError> {
+    let mut buffer = Vec::new();
+    clap_mangen::Man::new(command())
+        .render(&mut buffer)
+        .map_err(|_| CliError::Other("man".to_string()))?;
+    crate::output::write_bytes(&buffer);
+    Ok(())
+}

@@ -17,8 +17,10 @@ mod contact;
 mod demo;
 mod document;
 mod emergency;
+mod expected;
 mod files;
 mod follow_up;
+mod grammar;
 mod help;
 mod i18n;
 mod journey;
@@ -45,6 +47,9 @@ pub enum CliError {
     Usage(Text),
     /// The core refused: the exit code follows the error's kind.
     Core(MigranError),
+    /// A value that is none of the words a choice allows (exit 5): the allowed words are
+    /// listed.
+    NotAChoice { field: String, allowed: String },
     /// The officer did not confirm an erasure: nothing was changed.
     Cancelled,
     /// Anything else (a terminal or file problem), named without values.
@@ -52,8 +57,8 @@ pub enum CliError {
     /// A failure the command explains itself (a file that exists, one that cannot be
     /// read): exit 1.
     Failed(Text),
-    /// A file refused as a whole for what it holds (an import with bad rows): exit 5,
-    /// like invalid input.
+    /// Input refused as a whole for what it holds (an import with bad rows, two PINs that
+    /// differ): exit 5, like invalid input.
     Refused(Text),
 }
 
@@ -85,7 +90,7 @@ impl CliError {
                 MigranError::NotAllowed { .. } => 6,
                 _ => 1,
             },
-            CliError::Refused(_) => 5,
+            CliError::Refused(_) | CliError::NotAChoice { .. } => 5,
             CliError::Cancelled | CliError::Other(_) | CliError::Failed(_) => 1,
         }
     }
@@ -101,7 +106,34 @@ impl CliError {
             )
             .get()
             .to_string(),
-            CliError::Core(err) => err.message(locale()),
+            CliError::Core(err) => {
+                let message = err.message(locale());
+                match err {
+                    MigranError::Invalid { field, reason } => match expected::expected(field, *reason) {
+                        Some(what) => t(
+                            format!("{message} Yang diharapkan: {}.", what.id),
+                            format!("{message} Expected: {}.", what.en),
+                        )
+                        .get()
+                        .to_string(),
+                        None => message,
+                    },
+                    _ => message,
+                }
+            }
+            CliError::NotAChoice { field, allowed } => {
+                let message = MigranError::Invalid {
+                    field: field.clone(),
+                    reason: migran_core::InvalidReason::BadFormat,
+                }
+                .message(locale());
+                t(
+                    format!("{message} Pilihan: {allowed}."),
+                    format!("{message} Allowed: {allowed}."),
+                )
+                .get()
+                .to_string()
+            }
             CliError::Cancelled => t(
                 "Dibatalkan; tidak ada yang dihapus.",
                 "Cancelled; nothing was erased.",
@@ -149,7 +181,10 @@ impl CliError {
 }
 
 fn main() -> ExitCode {
-    let outcome = Args::parse(std::env::args_os()).and_then(|args| commands::run(&args));
+    let outcome = Args::parse(std::env::args_os()).and_then(|args| match args {
+        Some(args) => commands::run(&args),
+        None => Ok(()),
+    });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -25,6 +25,12 @@ pub fn write_out(text: std::fmt::Arguments) {
     let _ = std::io::stdout().lock().write_fmt(text);
 }
 
+/// Bytes to standard output, with the same care for a closed pipe as `outln!`.
+pub fn write_bytes(bytes: &[u8]) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(bytes);
+}
+
 pub fn print_json(value: &Value) {
     match serde_json::to_string_pretty(value) {
         Ok(text) => outln!("{text}"),
@@ -95,13 +101,13 @@ pub fn person_rows(persons: &[Person]) -> (Vec<String>, Vec<Vec<String>>) {
         .iter()
         .map(|p| {
             vec![
-                p.id.clone(),
+                crate::person::short_id(&p.id).to_string(),
                 if p.archived {
                     format!("{} {}", p.full_name, t("(arsip)", "(archived)").get())
                 } else {
                     p.full_name.clone()
                 },
-                p.nik.clone(),
+                masked_nik(&p.nik),
                 p.birth_date.clone(),
                 sex_letter(p.sex).to_string(),
                 p.phone.clone().unwrap_or_default(),
@@ -110,6 +116,34 @@ pub fn person_rows(persons: &[Person]) -> (Vec<String>, Vec<Vec<String>>) {
         })
         .collect();
     (headers, rows)
+}
+
+/// The last four digits of a NIK, the rest hidden: enough to tell two people apart in a
+/// list, too little to be used as the number.
+pub fn masked_nik(nik: &str) -> String {
+    let digits: Vec<char> = nik.chars().collect();
+    let shown: String = digits[digits.len().saturating_sub(4)..].iter().collect();
+    format!("{}{shown}", "*".repeat(digits.len().saturating_sub(4)))
+}
+
+/// "Siti Contoh (NIK ************0001)": who a confirmation or a list row is about.
+pub fn name_and_nik(person: &Person) -> String {
+    format!("{} (NIK {})", person.full_name, masked_nik(&person.nik))
+}
+
+/// Name and masked NIK of each person in `ids`, read once per person, for list rows.
+pub fn names_and_niks<'a>(
+    vault: &migran_core::Vault,
+    ids: impl IntoIterator<Item = &'a String>,
+) -> Result<std::collections::HashMap<String, (String, String)>, migran_core::MigranError> {
+    let mut found = std::collections::HashMap::new();
+    for id in ids {
+        if !found.contains_key(id) {
+            let person = vault.get_person(id.clone())?;
+            found.insert(id.clone(), (person.full_name, masked_nik(&person.nik)));
+        }
+    }
+    Ok(found)
 }
 
 pub fn sex_letter(sex: migran_core::Sex) -> &'static str {
@@ -168,6 +202,25 @@ pub fn print_detail(
         }
     }
     outln!();
+    print_journey(journey);
+    outln!();
+    outln!("{}", t("Dokumen", "Documents").get());
+    if documents.is_empty() {
+        outln!("  -");
+    }
+    for d in documents {
+        outln!(
+            "  {} {}  {} .. {}  [{}]",
+            document_label(d.kind),
+            d.number,
+            d.issued_on.as_deref().unwrap_or("?"),
+            d.expires_on.as_deref().unwrap_or("?"),
+            d.id
+        );
+    }
+}
+
+pub fn print_journey(journey: Option<&Journey>) {
     outln!("{}", t("Perjalanan migrasi", "Migration journey").get());
     match journey {
         None => outln!("  -"),
@@ -187,9 +240,10 @@ pub fn print_detail(
                     t("Alamat pemberi kerja", "Employer address").get()
                 );
             }
-            if let Some(agency) = &j.agency_name {
+            if j.agency_name.is_some() || j.agency_licence.is_some() {
                 outln!(
-                    "  P3MI: {agency} ({})",
+                    "  P3MI: {} ({})",
+                    j.agency_name.as_deref().unwrap_or("-"),
                     j.agency_licence
                         .as_deref()
                         .unwrap_or(t("tanpa izin tercatat", "no licence recorded").get())
@@ -203,21 +257,6 @@ pub fn print_detail(
                 j.contract_end_date.as_deref().unwrap_or("-")
             );
         }
-    }
-    outln!();
-    outln!("{}", t("Dokumen", "Documents").get());
-    if documents.is_empty() {
-        outln!("  -");
-    }
-    for d in documents {
-        outln!(
-            "  {} {}  {} .. {}  [{}]",
-            document_label(d.kind),
-            d.number,
-            d.issued_on.as_deref().unwrap_or("?"),
-            d.expires_on.as_deref().unwrap_or("?"),
-            d.id
-        );
     }
 }
 

@@ -2,13 +2,95 @@
 //! (`person export` is in `reports`, `person import` and `person export-csv` in
 //! `person_csv`.)
 
-use migran_core::{Lookup, MigranError, PageRequest, PersonInput, Sex};
+use migran_core::{Lookup, MigranError, PageRequest, PersonInput, RecordKind, Sex, Vault, MAX_PAGE};
 
 use crate::args::{utf8, Args};
 use crate::commands::{choice, confirm, open_unlocked, say};
 use crate::i18n::t;
 use crate::output::{self, print_json};
 use crate::CliError;
+
+/// The person a typed reference names: a full id, a unique id prefix or suffix of at
+/// least [`MIN_PREFIX`] characters (any case), or a NIK (16 digits, separators allowed).
+/// Ids begin with their creation time, so people registered together share a prefix;
+/// the end is random, which is why lists show it ([`short_id`]). The register is read
+/// only when the reference is not a full id.
+pub fn resolve(vault: &Vault, reference: &str) -> Result<String, CliError> {
+    let wanted = reference.trim().to_lowercase();
+    let is_hex = !wanted.is_empty() && wanted.chars().all(|c| c.is_ascii_hexdigit());
+    if is_hex && wanted.len() == FULL_ID {
+        return Ok(wanted);
+    }
+    let digits: String = wanted.chars().filter(char::is_ascii_digit).collect();
+    let only_nik_characters = wanted
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-'));
+    if digits.len() == NIK_DIGITS && only_nik_characters {
+        let found = vault.find_persons(Lookup::Nik { nik: digits })?;
+        if let Some(person) = found.into_iter().next() {
+            return Ok(person.id);
+        }
+        // Sixteen digits may also be an id prefix (ids are hex); fall through.
+    }
+    if !is_hex || wanted.len() < MIN_PREFIX {
+        // Nobody can be named so: "not found" (exit 4), with the forms that work.
+        eprintln!(
+            "{}",
+            t(
+                format!("Sebut orang dengan ID-nya, awalan atau akhiran ID paling sedikit {MIN_PREFIX} karakter, atau NIK 16 angka."),
+                format!("Name a person by their ID, the first or last {MIN_PREFIX}+ characters of it, or their 16-digit NIK."),
+            )
+            .get()
+        );
+        return Err(MigranError::NotFound {
+            kind: RecordKind::Person,
+        }
+        .into());
+    }
+    let mut matches = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = vault.list_persons(
+            PageRequest {
+                offset,
+                limit: MAX_PAGE,
+            },
+            true,
+        )?;
+        matches.extend(
+            page.items
+                .into_iter()
+                .filter(|p| p.id.starts_with(&wanted) || p.id.ends_with(&wanted))
+                .map(|p| p.id),
+        );
+        match page.next_offset {
+            Some(next) => offset = next,
+            None => break,
+        }
+    }
+    match matches.len() {
+        0 => Err(MigranError::NotFound {
+            kind: RecordKind::Person,
+        }
+        .into()),
+        1 => Ok(matches.remove(0)),
+        n => Err(CliError::usage(
+            format!("'{wanted}' cocok dengan {n} orang; ketik lebih banyak karakter ID"),
+            format!("'{wanted}' matches {n} persons; type more characters of the ID"),
+        )),
+    }
+}
+
+/// The random end of an id, long enough to tell the people of a village apart: what
+/// lists and the agenda show, and what every person command takes.
+pub fn short_id(id: &str) -> &str {
+    id.get(id.len().saturating_sub(SHORT_ID)..).unwrap_or(id)
+}
+
+const SHORT_ID: usize = 8;
+const FULL_ID: usize = 32;
+const NIK_DIGITS: usize = 16;
+pub const MIN_PREFIX: usize = 6;
 
 pub fn sex(value: &str) -> Result<Sex, CliError> {
     choice(
@@ -41,10 +123,50 @@ pub fn add(args: &Args) -> Result<(), CliError> {
     if args.json {
         print_json(&output::person_json(&person));
     } else {
+        let who = output::name_and_nik(&person);
         say(
-            format!("Tercatat: {}", person.id),
-            format!("Registered: {}", person.id),
+            format!("Tercatat: {who}, ID {}", person.id),
+            format!("Registered: {who}, ID {}", person.id),
         );
+    }
+    Ok(())
+}
+
+/// `person edit PERSON [--name ...]`: only the fields given change.
+pub fn edit(args: &Args) -> Result<(), CliError> {
+    const FIELDS: &[&str] = &["name", "nik", "birth-date", "sex", "phone", "address", "village"];
+    args.allow_only(FIELDS)?;
+    args.no_words_after(3)?;
+    let reference = args.word(2, "person")?;
+    if !FIELDS.iter().any(|field| args.has(field)) {
+        return Err(CliError::usage(
+            "berikan paling sedikit satu isian, mis. --name atau --phone",
+            "give at least one field, e.g. --name or --phone",
+        ));
+    }
+    let vault = open_unlocked(args)?;
+    let id = resolve(&vault, &reference)?;
+    let current = vault.get_person(id.clone())?;
+    let input = PersonInput {
+        full_name: args.text("name", "full_name")?.unwrap_or(current.full_name),
+        nik: args.text("nik", "nik")?.unwrap_or(current.nik),
+        birth_date: args
+            .text("birth-date", "birth_date")?
+            .unwrap_or(current.birth_date),
+        sex: match args.text("sex", "sex")? {
+            Some(value) => sex(&value)?,
+            None => current.sex,
+        },
+        phone: args.text("phone", "phone")?.or(current.phone),
+        address: args.text("address", "address")?.or(current.address),
+        village: args.text("village", "village")?.unwrap_or(current.village),
+    };
+    let person = vault.update_person(id, input)?;
+    if args.json {
+        print_json(&output::person_json(&person));
+    } else {
+        say("Data orang diperbarui:", "Person updated:");
+        output::print_persons(std::slice::from_ref(&person));
     }
     Ok(())
 }
@@ -79,8 +201,9 @@ pub fn list(args: &Args) -> Result<(), CliError> {
 pub fn show(args: &Args) -> Result<(), CliError> {
     args.allow_only(&[])?;
     args.no_words_after(3)?;
-    let id = args.word(2, "id")?;
+    let reference = args.word(2, "id")?;
     let vault = open_unlocked(args)?;
+    let id = resolve(&vault, &reference)?;
     let person = vault.get_person(id.clone())?;
     let contacts = vault.list_contacts(id.clone())?;
     let journey = vault.get_journey(id.clone())?;
@@ -170,8 +293,10 @@ pub fn search(args: &Args) -> Result<(), CliError> {
 pub fn archive(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["undo"])?;
     args.no_words_after(3)?;
-    let id = args.word(2, "id")?;
-    let person = open_unlocked(args)?.set_person_archived(id, !args.flag("undo"))?;
+    let reference = args.word(2, "id")?;
+    let vault = open_unlocked(args)?;
+    let id = resolve(&vault, &reference)?;
+    let person = vault.set_person_archived(id, !args.flag("undo"))?;
     if args.json {
         print_json(&output::person_json(&person));
     } else if person.archived {
@@ -185,17 +310,22 @@ pub fn archive(args: &Args) -> Result<(), CliError> {
 pub fn erase(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["yes"])?;
     args.no_words_after(3)?;
-    let id = args.word(2, "id")?;
+    let reference = args.word(2, "id")?;
     let vault = open_unlocked(args)?;
-    vault.get_person(id.clone())?;
+    let id = resolve(&vault, &reference)?;
+    let person = vault.get_person(id.clone())?;
+    let who = output::name_and_nik(&person);
     confirm(
         args,
         &t(
-            "Hapus orang ini dan semua datanya untuk selamanya? (ya/tidak)",
-            "Erase this person and all their data for good? (yes/no)",
+            format!("Hapus {who} dan semua datanya untuk selamanya? (ya/tidak)"),
+            format!("Erase {who} and all their data for good? (yes/no)"),
         ),
     )?;
     vault.erase_person(id)?;
-    say("Data orang ini telah dihapus.", "The person's data was erased.");
+    say(
+        format!("Data {who} telah dihapus."),
+        format!("The data of {who} was erased."),
+    );
     Ok(())
 }

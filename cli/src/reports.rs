@@ -6,11 +6,11 @@ use std::path::PathBuf;
 
 use migran_core::{
     village_report_csv, village_report_json, village_report_text, AuditEntry, AuditQuery, ExportFormat,
-    PageRequest, ReportRequest,
+    Locale, PageRequest, ReportRequest,
 };
 
 use crate::args::Args;
-use crate::commands::{choice, open_unlocked, say};
+use crate::commands::{choice, open_unlocked, open_with_person, say};
 use crate::i18n::{locale, t};
 use crate::output::{outln, print_json, print_table};
 use crate::secrets::write_private_file;
@@ -35,23 +35,70 @@ fn deliver(args: &Args, text: &str) -> Result<(), CliError> {
     }
 }
 
-/// `migran report [--from DATE] [--to DATE] [--csv | --json] [--out FILE]`.
+/// `migran report [--from DATE] [--to DATE] [--village NAME] [--officer NAME]
+/// [--csv | --json] [--lang id|en] [--out FILE]`. The officer defaults to MIGRAN_ACTOR;
+/// the text and the CSV's header row are in `--lang` (default: the person's language).
 pub fn report(args: &Args) -> Result<(), CliError> {
-    args.allow_only(&["from", "to", "csv", "out"])?;
+    args.allow_only(&["from", "to", "csv", "out", "lang", "village", "officer"])?;
     args.no_words_after(1)?;
+    if args.json && args.flag("csv") {
+        return Err(CliError::usage(
+            "--csv dan --json tidak dapat dipakai bersama; pilih salah satu",
+            "--csv and --json cannot be used together; choose one",
+        ));
+    }
+    let language = match args.text("lang", "lang")? {
+        None => locale(),
+        Some(tag) => choice(
+            "lang",
+            &tag,
+            &[
+                (&["id", "indonesia"], Locale::Id),
+                (&["en", "english"], Locale::En),
+            ],
+        )?,
+    };
+    let officer = match args.text("officer", "officer")? {
+        Some(officer) => Some(officer),
+        None => std::env::var("MIGRAN_ACTOR")
+            .ok()
+            .filter(|a| !a.trim().is_empty()),
+    };
     let request = ReportRequest {
         from: args.text("from", "from")?,
         to: args.text("to", "to")?,
+        village: args.text("village", "village")?,
+        officer,
     };
     let report = open_unlocked(args)?.village_report(request)?;
     let text = if args.json {
         village_report_json(&report)?
     } else if args.flag("csv") {
-        village_report_csv(&report)
+        csv_in(&village_report_csv(&report), language)
     } else {
-        village_report_text(&report, locale())
+        village_report_text(&report, language)
     };
-    deliver(args, &text)
+    deliver(args, &text)?;
+    if report.people_not_counted > 0 {
+        let n = report.people_not_counted;
+        eprintln!(
+            "{}",
+            t(
+                format!("Catatan: {n} orang tidak dihitung karena belum memberi persetujuan pelaporan. Bacakan 'migran consent text pelaporan', lalu catat: migran consent give ORANG pelaporan"),
+                format!("Note: {n} persons are not counted because they have not given the reporting consent. Read out 'migran consent text reporting', then record it: migran consent give PERSON reporting"),
+            )
+            .get()
+        );
+    }
+    Ok(())
+}
+
+/// The core's CSV (stable codes, for scripts) with its header row in `language`.
+fn csv_in(csv: &str, language: Locale) -> String {
+    match (language, csv.split_once("\r\n")) {
+        (Locale::Id, Some((_, rest))) => format!("bagian,kunci,nilai\r\n{rest}"),
+        _ => csv.to_string(),
+    }
 }
 
 /// `migran audit [--person ID] [--from DATE] [--to DATE] [--offset N] [--limit N]
@@ -131,20 +178,35 @@ fn audit_row(entry: &AuditEntry) -> Vec<String> {
             .as_ref()
             .map(|a| a.name.clone())
             .unwrap_or_else(|| "-".to_string()),
-        format!("{:?}", entry.action).to_lowercase(),
-        serde_json::to_value(entry.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default(),
+        action_label(entry.action).get().to_string(),
+        migran_core::record_kind_label(entry.kind, locale()),
         record,
     ]
 }
 
 /// `migran person export ID [--out FILE]`: everything held about one person, as JSON.
+fn action_label(action: migran_core::AuditAction) -> crate::i18n::Text {
+    use migran_core::AuditAction::*;
+    match action {
+        Create => t("buat", "create"),
+        Read => t("baca", "read"),
+        Update => t("ubah", "update"),
+        Delete => t("hapus", "delete"),
+        List => t("daftar", "list"),
+        Search => t("cari", "search"),
+        Export => t("ekspor", "export"),
+        Erase => t("hapus permanen", "erase"),
+        Report => t("laporan", "report"),
+        ViewAudit => t("lihat log audit", "view audit log"),
+        Import => t("impor", "import"),
+    }
+}
+
 pub fn person_export(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["out"])?;
     let person_id = args.word(2, "person")?;
     args.no_words_after(3)?;
-    let export = open_unlocked(args)?.export_person(person_id)?;
+    let (vault, person_id) = open_with_person(args, &person_id)?;
+    let export = vault.export_person(person_id)?;
     deliver(args, &export)
 }

@@ -7,7 +7,7 @@ use migran_core::{
 };
 
 use crate::args::{utf8, Args};
-use crate::commands::{choice, open_unlocked, say};
+use crate::commands::{choice, open_unlocked, open_with_person, say};
 use crate::i18n::locale;
 use crate::output::{outln, print_json};
 use crate::visits::list_of;
@@ -87,7 +87,8 @@ fn add(args: &Args) -> Result<(), CliError> {
         follow_up_plan: args.text("plan", "follow_up_plan")?,
         next_follow_up_on: args.text("next", "next_follow_up_on")?,
     };
-    let record = open_unlocked(args)?.record_return(person_id, input)?;
+    let (vault, person_id) = open_with_person(args, &person_id)?;
+    let record = vault.record_return(person_id, input)?;
     print_saved(args, &record);
     Ok(())
 }
@@ -144,7 +145,8 @@ fn list(args: &Args) -> Result<(), CliError> {
     args.allow_only(&[])?;
     let person_id = args.word(2, "person")?;
     args.no_words_after(3)?;
-    let returns = open_unlocked(args)?.list_returns(person_id)?;
+    let (vault, person_id) = open_with_person(args, &person_id)?;
+    let returns = vault.list_returns(person_id)?;
     if args.json {
         print_json(&serde_json::to_value(&returns).unwrap_or_default());
         return Ok(());

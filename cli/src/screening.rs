@@ -1,17 +1,18 @@
 //! `migran screen ...`: TPPO red-flag screening in a home visit, interactive or from a
-//! JSON file of answers (`{"work_visa": "no", "fees_paid": "yes", ...}`; "unknown" or a
-//! missing question counts as unknown).
+//! JSON file of answers (`{"work_visa": "no", "fees_paid": "unknown", ...}`). Every
+//! question needs an answer ("unknown" counts); an interview cut short stores nothing.
 
 use std::io::{BufRead, Write};
 
 use migran_core::{
-    Answer, InvalidReason, MigranError, ScreeningAnswer, ScreeningInput, ScreeningRecord, ScreeningResult,
+    Answer, InvalidReason, MigranError, RiskLevel, ScreeningAnswer, ScreeningInput, ScreeningRecord,
+    ScreeningResult,
 };
 use serde_json::Value;
 
 use crate::args::{utf8, Args};
-use crate::commands::{open_unlocked, say};
-use crate::i18n::{locale, t};
+use crate::commands::{open_with_person, say};
+use crate::i18n::{locale, t, Text};
 use crate::output::{outln, print_json};
 use crate::CliError;
 
@@ -48,6 +49,9 @@ fn parse_answer(text: &str) -> Result<Answer, CliError> {
     }
 }
 
+/// The answers in a JSON file (`{"question_id": "yes" | "no" | "unknown", ...}`). Every
+/// question needs one ("unknown" counts): a file that leaves some out is refused and
+/// nothing is stored, with the questions still to ask.
 fn answers_from_file(path: &str) -> Result<Vec<ScreeningAnswer>, CliError> {
     let text = std::fs::read_to_string(path).map_err(|_| CliError::Other("answers file".to_string()))?;
     let value: Value = serde_json::from_str(&text).map_err(|_| {
@@ -62,7 +66,7 @@ fn answers_from_file(path: &str) -> Result<Vec<ScreeningAnswer>, CliError> {
             reason: InvalidReason::BadFormat,
         })
     })?;
-    object
+    let answers: Vec<ScreeningAnswer> = object
         .iter()
         .map(|(question, answer)| {
             Ok(ScreeningAnswer {
@@ -70,9 +74,29 @@ fn answers_from_file(path: &str) -> Result<Vec<ScreeningAnswer>, CliError> {
                 answer: parse_answer(answer.as_str().unwrap_or("?"))?,
             })
         })
-        .collect()
+        .collect::<Result<_, CliError>>()?;
+    let missing: Vec<String> = migran_core::screening_questions(locale())?
+        .into_iter()
+        .filter(|q| !answers.iter().any(|a| a.question_id == q.id))
+        .map(|q| format!("{} ({})", q.text, q.id))
+        .collect();
+    if !missing.is_empty() {
+        return Err(not_stored(&missing));
+    }
+    Ok(answers)
 }
 
+/// An interview that did not reach its end: nothing is stored.
+fn not_stored(missing: &[String]) -> CliError {
+    let list = missing.join("; ");
+    CliError::Refused(t(
+        format!("penapisan belum lengkap, tidak ada yang disimpan. Belum dijawab (jawab 'tidak tahu' bila perlu): {list}"),
+        format!("the screening is incomplete, nothing was stored. Not answered (answer 'don't know' where needed): {list}"),
+    ))
+}
+
+/// Asks each question in turn. An answer that is not y, n or ? is asked again; input
+/// that ends before the last question stores nothing.
 fn answers_interactively() -> Result<Vec<ScreeningAnswer>, CliError> {
     say(
         "Jawab setiap pertanyaan: y (ya), n (tidak), ? (tidak tahu).",
@@ -80,18 +104,31 @@ fn answers_interactively() -> Result<Vec<ScreeningAnswer>, CliError> {
     );
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
+    let questions = migran_core::screening_questions(locale())?;
     let mut answers = Vec::new();
-    for question in migran_core::screening_questions(locale())? {
-        crate::output::write_out(format_args!("{} [y/n/?] ", question.text));
-        let _ = std::io::stdout().flush();
-        let line = lines
-            .next()
-            .transpose()
-            .map_err(|_| CliError::Other("stdin".to_string()))?
-            .unwrap_or_default();
+    for (index, question) in questions.iter().enumerate() {
+        let answer = loop {
+            crate::output::write_out(format_args!("{} [y/n/?] ", question.text));
+            let _ = std::io::stdout().flush();
+            let Some(line) = lines
+                .next()
+                .transpose()
+                .map_err(|_| CliError::Other("stdin".to_string()))?
+            else {
+                let missing: Vec<String> = questions[index..].iter().map(|q| q.text.clone()).collect();
+                return Err(not_stored(&missing));
+            };
+            match parse_answer(&line) {
+                Ok(answer) => break answer,
+                Err(_) => say(
+                    "Jawab y (ya), n (tidak) atau ? (tidak tahu).",
+                    "Answer y (yes), n (no) or ? (don't know).",
+                ),
+            }
+        };
         answers.push(ScreeningAnswer {
-            answer: parse_answer(&line).unwrap_or(Answer::Unknown),
-            question_id: question.id,
+            answer,
+            question_id: question.id.clone(),
         });
     }
     Ok(answers)
@@ -100,14 +137,20 @@ fn answers_interactively() -> Result<Vec<ScreeningAnswer>, CliError> {
 fn screen(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["answers", "by"])?;
     let person_id = args.word(1, "person")?;
+    // The person is found before any question is asked.
+    let (vault, person_id) = open_with_person(args, &person_id)?;
     let answers = match args.text("answers", "answers")? {
         Some(path) => answers_from_file(&path)?,
         None => answers_interactively()?,
     };
-    let screened_by = args
-        .text("by", "screened_by")?
-        .unwrap_or_else(|| "migran CLI".to_string());
-    let vault = open_unlocked(args)?;
+    // Who screened: --by, else who MIGRAN_ACTOR says is at the keyboard.
+    let screened_by = match args.text("by", "screened_by")? {
+        Some(by) => by,
+        None => std::env::var("MIGRAN_ACTOR")
+            .ok()
+            .filter(|actor| !actor.trim().is_empty())
+            .unwrap_or_else(|| "migran CLI".to_string()),
+    };
     let record = vault.screen_person(person_id, ScreeningInput { screened_by, answers })?;
     if args.json {
         print_json(&serde_json::to_value(&record).unwrap_or(Value::Null));
@@ -120,7 +163,8 @@ fn screen(args: &Args) -> Result<(), CliError> {
 fn history(args: &Args) -> Result<(), CliError> {
     args.allow_only(&[])?;
     let person_id = args.word(2, "person")?;
-    let records = open_unlocked(args)?.screening_history(person_id)?;
+    let (vault, person_id) = open_with_person(args, &person_id)?;
+    let records = vault.screening_history(person_id)?;
     if args.json {
         print_json(&serde_json::to_value(&records).unwrap_or(Value::Null));
         return Ok(());
@@ -136,10 +180,14 @@ fn history(args: &Args) -> Result<(), CliError> {
 }
 
 fn print_result(result: &ScreeningResult) {
-    let level = format!("{:?}", result.level).to_uppercase();
+    let level = risk_label(result.level).get().to_uppercase();
     say(format!("Tingkat risiko: {level}"), format!("Risk level: {level}"));
     for flag in &result.flags {
-        outln!("  ! [{:?}] {}", flag.severity, flag.title.get(locale()));
+        outln!(
+            "  ! [{}] {}",
+            risk_label(flag.severity).get(),
+            flag.title.get(locale())
+        );
         for reason in &flag.reasons {
             outln!("      - {}", reason.get(locale()));
         }
@@ -151,16 +199,15 @@ fn print_result(result: &ScreeningResult) {
         );
     }
     if !result.complete {
-        say(
-            format!(
-                "Belum lengkap; tanyakan lagi: {}",
-                result.unknown_questions.join(", ")
-            ),
-            format!(
-                "Incomplete; still to ask: {}",
-                result.unknown_questions.join(", ")
-            ),
-        );
+        let questions = migran_core::screening_questions(locale()).unwrap_or_default();
+        say("Belum pasti; tanyakan lagi:", "Not yet certain; ask again:");
+        for id in &result.unknown_questions {
+            let text = questions
+                .iter()
+                .find(|q| &q.id == id)
+                .map_or(id.as_str(), |q| q.text.as_str());
+            outln!("  - {text}");
+        }
     }
 }
 
@@ -168,15 +215,27 @@ fn print_record(record: &ScreeningRecord) {
     outln!("{}  {}  ({})", record.screened_at, record.id, record.screened_by);
     print_result(&record.result);
     if let Some(change) = &record.change {
+        let previous = risk_label(change.previous_level);
+        let (added, removed) = (change.flags_added.join(", "), change.flags_removed.join(", "));
         say(
             format!(
-                "Dibanding sebelumnya ({:?}): + {:?}  - {:?}",
-                change.previous_level, change.flags_added, change.flags_removed
+                "Dibanding sebelumnya (tingkat {}): tanda baru: {added}; tanda hilang: {removed}",
+                previous.id
             ),
             format!(
-                "Since the previous one ({:?}): + {:?}  - {:?}",
-                change.previous_level, change.flags_added, change.flags_removed
+                "Since the previous one (level {}): new flags: {added}; flags gone: {removed}",
+                previous.en
             ),
         );
+    }
+}
+
+fn risk_label(level: RiskLevel) -> Text {
+    match level {
+        RiskLevel::None => t("tidak ada", "none"),
+        RiskLevel::Low => t("rendah", "low"),
+        RiskLevel::Medium => t("sedang", "medium"),
+        RiskLevel::High => t("tinggi", "high"),
+        RiskLevel::Critical => t("kritis", "critical"),
     }
 }

@@ -33,7 +33,7 @@ pub fn init(args: &Args) -> Result<(), CliError> {
     if std::env::var_os("MIGRAN_PIN").is_none() {
         let again = secrets::read_pin("MIGRAN_PIN", &t("Ulangi PIN: ", "Repeat PIN: "))?;
         if again != pin {
-            return Err(CliError::usage("kedua PIN tidak sama", "the two PINs differ"));
+            return Err(pins_differ());
         }
     }
     let secret = secrets::create_device_secret(&dir)?;
@@ -121,21 +121,38 @@ pub fn unlock_check(args: &Args) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The old PIN is checked before the new one is asked for, so a mistyped old PIN is
+/// known at once; a new PIN equal to the old one is refused.
 pub fn change_pin(args: &Args) -> Result<(), CliError> {
     args.allow_only(&[])?;
     args.no_words_after(1)?;
     let vault = open_locked(args)?;
     let old = secrets::read_pin("MIGRAN_PIN", &t("PIN lama: ", "Old PIN: "))?;
+    vault.unlock(old.clone())?;
     let new = secrets::read_pin("MIGRAN_NEW_PIN", &t("PIN baru: ", "New PIN: "))?;
     if std::env::var_os("MIGRAN_NEW_PIN").is_none() {
         let again = secrets::read_pin("MIGRAN_NEW_PIN", &t("Ulangi PIN baru: ", "Repeat new PIN: "))?;
         if again != new {
-            return Err(CliError::usage("kedua PIN tidak sama", "the two PINs differ"));
+            return Err(pins_differ());
         }
+    }
+    if new == old {
+        return Err(CliError::Refused(t(
+            "PIN baru sama dengan PIN lama; pilih PIN lain",
+            "the new PIN is the same as the old one; choose another",
+        )));
     }
     vault.change_pin(old, new)?;
     say("PIN diganti.", "PIN changed.");
     Ok(())
+}
+
+/// The PIN typed twice did not match: invalid input (exit 5), not a wrong command.
+fn pins_differ() -> CliError {
+    CliError::Refused(t(
+        "kedua PIN yang diketik tidak sama; ketik ulang PIN yang sama dua kali",
+        "the two PINs typed differ; type the same PIN twice",
+    ))
 }
 
 pub fn wipe(args: &Args) -> Result<(), CliError> {

@@ -1,12 +1,14 @@
 //! `migran visit ...` and `migran agenda`: home visits with their follow-ups, and what is
 //! due on a day.
 
-use migran_core::{visit_topic_label, AgendaRequest, VisitFollowUpInput, VisitInput, VisitTopic};
+use migran_core::{
+    visit_topic_label, AgendaItem, AgendaKind, AgendaRequest, VisitFollowUpInput, VisitInput, VisitTopic,
+};
 
 use crate::args::{utf8, Args};
-use crate::commands::{choice, open_unlocked, say};
-use crate::i18n::{locale, t};
-use crate::output::{outln, print_json, print_table};
+use crate::commands::{choice, open_unlocked, open_with_person, say};
+use crate::i18n::{locale, t, Text};
+use crate::output::{names_and_niks, outln, print_json, print_table};
 use crate::CliError;
 
 pub fn run(args: &Args) -> Result<(), CliError> {
@@ -86,7 +88,8 @@ fn add(args: &Args) -> Result<(), CliError> {
         follow_ups,
         next_visit_on: args.text("next", "next_visit_on")?,
     };
-    let visit = open_unlocked(args)?.add_visit(person_id, input)?;
+    let (vault, person_id) = open_with_person(args, &person_id)?;
+    let visit = vault.add_visit(person_id, input)?;
     if args.json {
         print_json(&serde_json::to_value(&visit).unwrap_or_default());
     } else {
@@ -108,7 +111,8 @@ fn list(args: &Args) -> Result<(), CliError> {
     args.allow_only(&[])?;
     let person_id = args.word(2, "person")?;
     args.no_words_after(3)?;
-    let visits = open_unlocked(args)?.list_visits(person_id)?;
+    let (vault, person_id) = open_with_person(args, &person_id)?;
+    let visits = vault.list_visits(person_id)?;
     if args.json {
         print_json(&serde_json::to_value(&visits).unwrap_or_default());
         return Ok(());
@@ -163,6 +167,35 @@ fn done(args: &Args) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The action an agenda row asks for and the command that completes it. A person is
+/// named by the short end of their id, which every person command takes.
+fn completing_command(item: &AgendaItem) -> Text {
+    let person = crate::person::short_id(&item.person_id);
+    let record = item.record_id.clone().unwrap_or_default();
+    match item.kind {
+        AgendaKind::VisitDue => t(
+            format!("kunjungi: migran visit add {person} --date TGL"),
+            format!("visit: migran visit add {person} --date DATE"),
+        ),
+        AgendaKind::FollowUpDue => t(
+            format!("lakukan tindak lanjut: migran visit done {record}"),
+            format!("do the follow-up: migran visit done {record}"),
+        ),
+        AgendaKind::ReintegrationFollowUpDue => t(
+            format!("temui dan catat: migran return service {record} --kind JENIS --date TGL, lalu migran return plan {record} --next TGL"),
+            format!("meet and record: migran return service {record} --kind KIND --date DATE, then migran return plan {record} --next DATE"),
+        ),
+        AgendaKind::MissingChecklistItems => t(
+            format!("lengkapi bersama keluarga: migran checklist show {person}"),
+            format!("complete with the family: migran checklist show {person}"),
+        ),
+        AgendaKind::ScreeningNotFollowedUp => t(
+            format!("tindak lanjuti penapisan: migran follow-up done {record}"),
+            format!("follow up the screening: migran follow-up done {record}"),
+        ),
+    }
+}
+
 /// `migran agenda [--on DATE] [--ahead DAYS]`.
 pub fn agenda(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["on", "ahead"])?;
@@ -171,7 +204,8 @@ pub fn agenda(args: &Args) -> Result<(), CliError> {
         on: args.text("on", "on")?,
         look_ahead_days: args.number("ahead", "look_ahead_days")?.unwrap_or(7),
     };
-    let agenda = open_unlocked(args)?.agenda(request)?;
+    let vault = open_unlocked(args)?;
+    let agenda = vault.agenda(request)?;
     if args.json {
         print_json(&serde_json::json!({
             "on": agenda.on,
@@ -192,10 +226,12 @@ pub fn agenda(args: &Args) -> Result<(), CliError> {
         format!("Agenda {} ({} hal)", agenda.on, agenda.items.len()),
         format!("Agenda for {} ({} items)", agenda.on, agenda.items.len()),
     );
+    let people = names_and_niks(&vault, agenda.items.iter().map(|item| &item.person_id))?;
     let headers = vec![
         t("Nama", "Name").get().to_string(),
+        "NIK".to_string(),
         t("Apa", "What").get().to_string(),
-        "ID".to_string(),
+        t("Selesaikan dengan", "Complete with").get().to_string(),
     ];
     let rows: Vec<Vec<String>> = agenda
         .items
@@ -203,8 +239,12 @@ pub fn agenda(args: &Args) -> Result<(), CliError> {
         .map(|item| {
             vec![
                 item.person_name.clone(),
+                people
+                    .get(&item.person_id)
+                    .map(|p| p.1.clone())
+                    .unwrap_or_default(),
                 item.text.get(locale()).to_string(),
-                item.record_id.clone().unwrap_or_else(|| item.person_id.clone()),
+                completing_command(item).get().to_string(),
             ]
         })
         .collect();

@@ -366,8 +366,9 @@ fn erase_asks_first_and_then_leaves_nothing_readable() {
     );
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("Erase this person"),
-        "the question is asked"
+        stderr(&out).contains("Erase Siti Contoh (NIK ************0001)"),
+        "the question is asked, naming the person: {}",
+        stderr(&out)
     );
     assert_eq!(code(&migran(dir.path(), &["person", "show", &id])), 0);
     assert_eq!(code(&migran(dir.path(), &["person", "erase", &id, "--yes"])), 0);
@@ -501,7 +502,7 @@ fn the_emergency_plan_works_without_a_pin_once_the_card_is_set_with_one() {
         &["emergency", "plan", "--kind", "gaji", "--country", "TW"],
         no_pin,
     );
-    assert!(stdout(&out).contains("+886287526170"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("+886901132000"), "{}", stdout(&out));
 
     let alert: serde_json::Value = serde_json::from_slice(
         &migran_with(
@@ -533,22 +534,6 @@ fn the_emergency_plan_works_without_a_pin_once_the_card_is_set_with_one() {
             .unwrap();
     assert_eq!(log[0]["acknowledged_by"], "Kader Contoh");
 
-    assert_eq!(
-        code(&migran_with(
-            dir.path(),
-            &["emergency", "plan", "--kind", "hiking"],
-            no_pin
-        )),
-        5
-    );
-    assert_eq!(
-        code(&migran_with(
-            dir.path(),
-            &["emergency", "plan", "--kind", "other", "--lat", "1"],
-            no_pin
-        )),
-        2
-    );
     let wrong_pin: &[(&str, &str)] = &[("MIGRAN_PIN", "000000")];
     let out = migran_with(
         dir.path(),
@@ -1126,7 +1111,7 @@ fn a_cadre_screens_from_a_file_and_interactively_and_sees_the_history() {
                 "--phase",
                 "calon",
                 "--country",
-                "SA",
+                "AE",
                 "--sector",
                 "prt"
             ]
@@ -1139,6 +1124,31 @@ fn a_cadre_screens_from_a_file_and_interactively_and_sees_the_history() {
         r#"{"work_visa": "no", "recruiter_licensed": "no", "fees_paid": "unknown"}"#,
     )
     .unwrap();
+    let out = migran(
+        dir.path(),
+        &[
+            "screen",
+            &id,
+            "--answers",
+            answers.to_str().unwrap(),
+            "--by",
+            "Kader Contoh",
+        ],
+    );
+    assert_eq!(code(&out), 5, "a file that leaves questions out stores nothing");
+    assert!(stderr(&out).contains("nothing was stored"), "{}", stderr(&out));
+    let history: serde_json::Value =
+        serde_json::from_slice(&migran(dir.path(), &["screen", "history", &id, "--json"]).stdout).unwrap();
+    assert_eq!(history.as_array().unwrap().len(), 0);
+    let mut every: serde_json::Map<String, serde_json::Value> =
+        migran_core::screening_questions(migran_core::Locale::En)
+            .unwrap()
+            .into_iter()
+            .map(|q| (q.id, "unknown".into()))
+            .collect();
+    every.insert("work_visa".into(), "no".into());
+    every.insert("recruiter_licensed".into(), "no".into());
+    std::fs::write(&answers, serde_json::Value::Object(every).to_string()).unwrap();
     let out = migran(
         dir.path(),
         &[
@@ -1189,8 +1199,25 @@ fn a_cadre_screens_from_a_file_and_interactively_and_sees_the_history() {
         serde_json::from_slice(&migran(dir.path(), &["follow-up", "list", &id, "--json"]).stdout).unwrap();
     assert_eq!(
         follow_ups.as_array().unwrap().len(),
+        1,
+        "one open follow-up per person, however often re-screened: {follow_ups}"
+    );
+
+    // Input that ends before the last question stores nothing.
+    let out = migran_typing(dir.path(), &["screen", &id], &[("MIGRAN_PIN", PIN)], "y\nn\n");
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("nothing was stored"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&questions.last().unwrap().text),
+        "the questions still to ask are named: {}",
+        stderr(&out)
+    );
+    let history: serde_json::Value =
+        serde_json::from_slice(&migran(dir.path(), &["screen", "history", &id, "--json"]).stdout).unwrap();
+    assert_eq!(
+        history.as_array().unwrap().len(),
         2,
-        "critical and high both open one"
+        "still only the two complete screenings"
     );
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, r#"{"work_visa": "perhaps"}"#).unwrap();
@@ -1735,4 +1762,873 @@ fn the_consent_text_is_read_out_in_the_cadres_language() {
     assert_ne!(english, stdout(&out));
     assert!(english.contains("agencies"), "{english}");
     assert_eq!(code(&migran(dir.path(), &["consent", "text", "gossip"])), 5);
+}
+
+#[test]
+fn a_partial_journey_set_keeps_the_other_fields_and_shows_the_result() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let id = add_siti(dir.path());
+    let full = migran(
+        dir.path(),
+        &[
+            "journey",
+            "set",
+            &id,
+            "--phase",
+            "pre-departure",
+            "--country",
+            "MY",
+            "--sector",
+            "manufacturing",
+            "--agency",
+            "PT Contoh Penempatan",
+            "--departure",
+            "2026-01-05",
+        ],
+    );
+    assert_eq!(code(&full), 0, "{}", stderr(&full));
+    let out = migran(
+        dir.path(),
+        &["journey", "set", &id, "--agency-licence", "KEP-000/CONTOH"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("PT Contoh Penempatan (KEP-000/CONTOH)") && stdout(&out).contains("2026-01-05"),
+        "the result is shown: {}",
+        stdout(&out)
+    );
+    let out = migran(dir.path(), &["journey", "set", &id, "--country", "KR", "--json"]);
+    let journey: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(journey["destination_country"], "KR");
+    assert_eq!(journey["phase"], "pre_departure");
+    assert_eq!(journey["sector"], "manufacturing");
+    assert_eq!(journey["agency_name"], "PT Contoh Penempatan");
+    assert_eq!(journey["agency_licence"], "KEP-000/CONTOH");
+    assert_eq!(journey["departure_date"], "2026-01-05");
+
+    let cleared = migran(
+        dir.path(),
+        &["journey", "set", &id, "--agency-licence", "", "--json"],
+    );
+    let journey: serde_json::Value = serde_json::from_slice(&cleared.stdout).unwrap();
+    assert_eq!(
+        journey["agency_licence"],
+        serde_json::Value::Null,
+        "an empty value clears"
+    );
+    assert_eq!(journey["agency_name"], "PT Contoh Penempatan");
+
+    let nothing = migran(dir.path(), &["journey", "set", &id]);
+    assert_eq!(code(&nothing), 2, "a set with no field is a usage error");
+}
+
+fn plan_json(dir: &Path, args: &[&str]) -> (serde_json::Value, String) {
+    let out = migran_with(dir, args, &[]);
+    assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+    (serde_json::from_slice(&out.stdout).unwrap(), stderr(&out))
+}
+
+#[test]
+fn several_family_contacts_and_a_chinese_address_all_reach_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let set = migran(
+        dir.path(),
+        &[
+            "emergency",
+            "card",
+            "set",
+            "--name",
+            "Siti Contoh",
+            "--country",
+            "HK",
+            "--employer-address",
+            "香港九龍旺角道1號",
+            "--family-contact",
+            "Ibu Contoh:081299990001, Ayah Contoh:081299990003",
+            "--family-contact",
+            "Kakak Contoh:081299990004",
+            "--cadre",
+            "Kader Contoh:081299990002",
+        ],
+    );
+    assert_eq!(code(&set), 0, "{}", stderr(&set));
+    let (plan, _) = plan_json(
+        dir.path(),
+        &[
+            "emergency",
+            "plan",
+            "--kind",
+            "violence",
+            "--lat",
+            "22.3193",
+            "--lon",
+            "114.1694",
+            "--json",
+        ],
+    );
+    let family: Vec<(&str, &str)> = plan["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["recipient"] == "family")
+        .map(|a| (a["label"].as_str().unwrap(), a["number"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        family,
+        [
+            ("Ibu Contoh", "+6281299990001"),
+            ("Ayah Contoh", "+6281299990003"),
+            ("Kakak Contoh", "+6281299990004")
+        ]
+    );
+    for message in [&plan["message_id"], &plan["message_en"]] {
+        let message = message.as_str().unwrap();
+        assert!(message.contains("香港九龍旺角道1號"), "{message}");
+        assert!(
+            message.contains("maps.google.com"),
+            "the location stays: {message}"
+        );
+    }
+    assert_eq!(plan["sms_id"]["encoding"], "ucs2");
+
+    for bad in [
+        "Ibu Contoh",
+        "Ibu:Contoh:0812",
+        ":081299990001",
+        "Ibu Contoh:nomor",
+    ] {
+        let out = migran(
+            dir.path(),
+            &[
+                "emergency",
+                "card",
+                "set",
+                "--name",
+                "X",
+                "--country",
+                "HK",
+                "--family-contact",
+                bad,
+            ],
+        );
+        assert_eq!(code(&out), 2, "{bad}: {}", stderr(&out));
+        assert!(stderr(&out).contains("NAME:PHONE"), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn an_unknown_kind_or_a_bad_location_still_gives_a_plan_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let (plan, note) = plan_json(
+        dir.path(),
+        &["emergency", "plan", "--kind", "xyz", "--country", "HK", "--json"],
+    );
+    assert_eq!(plan["kind"], "other");
+    assert!(note.contains("other"), "{note}");
+    let (plan, _) = plan_json(dir.path(), &["emergency", "plan", "--country", "HK", "--json"]);
+    assert_eq!(plan["kind"], "other", "no kind is 'other' too");
+    for location in [
+        ["--lat", "22,3193", "--lon", "114,1694"],
+        ["--lat", "91", "--lon", "114.1694"],
+        ["--lat", "22.3193", "--lon", "x"],
+    ] {
+        let mut args = vec![
+            "emergency",
+            "plan",
+            "--kind",
+            "violence",
+            "--country",
+            "HK",
+            "--json",
+        ];
+        args.extend(location);
+        let (plan, note) = plan_json(dir.path(), &args);
+        assert!(!plan["actions"].as_array().unwrap().is_empty());
+        assert!(
+            !plan["message_id"].as_str().unwrap().contains("maps"),
+            "{location:?}"
+        );
+        assert!(
+            note.contains("location left out") && note.contains("22.3193"),
+            "{note}"
+        );
+    }
+    let (plan, note) = plan_json(
+        dir.path(),
+        &["emergency", "plan", "--kind", "violence", "--lat", "1", "--json"],
+    );
+    assert!(!plan["actions"].as_array().unwrap().is_empty());
+    assert!(note.contains("location left out"), "{note}");
+    let out = migran_with(
+        dir.path(),
+        &[
+            "emergency",
+            "trigger",
+            "--kind",
+            "hiking",
+            "--country",
+            "ZZ",
+            "--lat",
+            "22,3",
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("Alert recorded"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_person_is_named_by_an_id_prefix_or_suffix_or_a_nik_with_any_separators() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let id = add_siti(dir.path());
+    for reference in [
+        id[..6].to_string(),
+        id[..6].to_uppercase(),
+        id[id.len() - 8..].to_string(),
+        "3201000000000001".to_string(),
+        "3201-0000-0000-0001".to_string(),
+        "3201.0000.0000.0001".to_string(),
+    ] {
+        let shown: serde_json::Value =
+            serde_json::from_str(&ok(dir.path(), &["person", "show", &reference, "--json"])).unwrap();
+        assert_eq!(shown["person"]["id"], id.as_str(), "{reference}");
+    }
+    let out = migran(dir.path(), &["checklist", "show", &id[id.len() - 6..]]);
+    assert_eq!(code(&out), 0, "every person command takes it: {}", stderr(&out));
+    let out = migran(dir.path(), &["person", "show", &id[..5]]);
+    assert_eq!(code(&out), 4, "5 characters are too few: {}", stderr(&out));
+    assert!(stderr(&out).contains("last 6+ characters"), "{}", stderr(&out));
+    assert_eq!(code(&migran(dir.path(), &["person", "show", "abcdef"])), 4);
+
+    // Lists show the short id and the NIK's last 4 digits; confirmations name the person.
+    let list = ok(dir.path(), &["person", "list"]);
+    assert!(
+        list.contains(&id[id.len() - 8..]) && !list.contains(&id),
+        "{list}"
+    );
+    assert!(
+        list.contains("************0001") && !list.contains("3201000000000001"),
+        "{list}"
+    );
+    let out = migran(
+        dir.path(),
+        &[
+            "person",
+            "add",
+            "--name",
+            "Budi Contoh",
+            "--nik",
+            "3201-0000-0000-0002",
+            "--birth-date",
+            "1990-01-01",
+            "--sex",
+            "M",
+            "--village",
+            "Desa Contoh",
+        ],
+    );
+    assert_eq!(code(&out), 0, "a NIK with dashes is taken: {}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Budi Contoh (NIK ************0002)"),
+        "{}",
+        stdout(&out)
+    );
+    let out = migran_typing(
+        dir.path(),
+        &["person", "erase", "3201000000000002"],
+        &[("MIGRAN_PIN", PIN)],
+        "no\n",
+    );
+    assert_eq!(code(&out), 1, "cancelled");
+    assert!(
+        stderr(&out).contains("Erase Budi Contoh (NIK ************0002)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn help_is_per_command_with_version_suggestions_completions_and_a_man_page() {
+    let dir = tempfile::tempdir().unwrap();
+    for words in [&["help", "person", "add"][..], &["person", "add", "--help"]] {
+        let out = migran(dir.path(), words);
+        assert_eq!(code(&out), 0, "{words:?}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            text.contains("Usage: migran person add") && text.contains("--birth-date"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("emergency") && !text.contains("checklist"),
+            "only that command: {text}"
+        );
+    }
+    let out = migran_with(dir.path(), &["help", "journey", "set"], &[("MIGRAN_LANG", "id")]);
+    assert!(
+        stdout(&out).contains("Pemakaian: migran journey set"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("hanya isian yang diberikan"),
+        "{}",
+        stdout(&out)
+    );
+    let out = migran(dir.path(), &["--version"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(env!("CARGO_PKG_VERSION")),
+        "{}",
+        stdout(&out)
+    );
+    let out = migran(dir.path(), &["persn", "list"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("did you mean 'person'"), "{}", stderr(&out));
+    let out = migran(dir.path(), &["person", "list", "--limt", "5"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("did you mean '--limit'"),
+        "{}",
+        stderr(&out)
+    );
+    let out = migran_with(dir.path(), &["persn"], &[("MIGRAN_LANG", "id")]);
+    assert!(stderr(&out).contains("maksud Anda 'person'"), "{}", stderr(&out));
+    let out = migran(dir.path(), &["completions", "bash"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("migran") && stdout(&out).contains("export-csv"),
+        "{}",
+        stdout(&out)
+    );
+    let out = migran(dir.path(), &["man"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with(".ie") || stdout(&out).contains(".TH"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn refused_values_say_what_is_expected_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let add = |birth: &str, nik: &str, lang: &str| {
+        migran_with(
+            dir.path(),
+            &[
+                "person",
+                "add",
+                "--name",
+                "Siti Contoh",
+                "--nik",
+                nik,
+                "--birth-date",
+                birth,
+                "--sex",
+                "F",
+                "--village",
+                "Desa Contoh",
+            ],
+            &[("MIGRAN_PIN", PIN), ("MIGRAN_LANG", lang)],
+        )
+    };
+    let out = add("12-04-1998", "3201000000000001", "en");
+    assert_eq!(code(&out), 5);
+    assert!(
+        stderr(&out).contains("YYYY-MM-DD") && stderr(&out).contains("not 12-04-1998"),
+        "{}",
+        stderr(&out)
+    );
+    let out = add("12-04-1998", "3201000000000001", "id");
+    assert!(
+        stderr(&out).contains("Yang diharapkan: tanggal YYYY-MM-DD"),
+        "{}",
+        stderr(&out)
+    );
+    let out = add("1998-04-12", "3201-0000-0000", "en");
+    assert_eq!(code(&out), 5);
+    assert!(stderr(&out).contains("16-digit NIK"), "{}", stderr(&out));
+    let out = add("1998-04-12", "3201000000000001", "en");
+    let id: String = stdout(&out).trim().rsplit(' ').next().unwrap().to_string();
+    let out = migran(dir.path(), &["person", "edit", &id, "--sex", "X"]);
+    assert_eq!(code(&out), 5);
+    assert!(
+        stderr(&out).contains("Allowed: f, p, female, perempuan, m, l, male, laki-laki"),
+        "{}",
+        stderr(&out)
+    );
+    let out = migran(dir.path(), &["person", "list", "--limit", "5000"]);
+    assert_eq!(code(&out), 5);
+    assert!(stderr(&out).contains("from 1 to 1000"), "{}", stderr(&out));
+}
+
+#[test]
+fn mistakes_are_corrected_with_edit_and_remove() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let id = add_siti(dir.path());
+    let out = migran(
+        dir.path(),
+        &["person", "edit", &id, "--name", "Siti Contoh Dua", "--json"],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let person: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(person["full_name"], "Siti Contoh Dua");
+    assert_eq!(person["phone"], "+6281200000001", "the other fields stay");
+    assert_eq!(person["birth_date"], "1998-04-12");
+
+    let add_mother = || {
+        migran(
+            dir.path(),
+            &[
+                "contact",
+                "add",
+                &id,
+                "--name",
+                "Ibu Contoh",
+                "--relation",
+                "ibu",
+                "--json",
+            ],
+        )
+    };
+    let first: serde_json::Value = serde_json::from_slice(&add_mother().stdout).unwrap();
+    let out = add_mother();
+    assert_eq!(code(&out), 0);
+    assert!(
+        stderr(&out).contains("Warning: a contact with the same name"),
+        "{}",
+        stderr(&out)
+    );
+    ok(dir.path(), &["contact", "remove", first["id"].as_str().unwrap()]);
+    let document: serde_json::Value = serde_json::from_str(&ok(
+        dir.path(),
+        &[
+            "document", "add", &id, "--kind", "paspor", "--number", "C0000001", "--json",
+        ],
+    ))
+    .unwrap();
+    ok(
+        dir.path(),
+        &["document", "remove", document["id"].as_str().unwrap()],
+    );
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(dir.path(), &["person", "show", &id, "--json"])).unwrap();
+    assert_eq!(shown["contacts"].as_array().unwrap().len(), 1);
+    assert_eq!(shown["documents"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn change_pin_checks_the_old_pin_first_and_refuses_the_same_pin_and_a_mismatch_is_not_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let out = migran_with(
+        dir.path(),
+        &["change-pin"],
+        &[("MIGRAN_PIN", PIN), ("MIGRAN_NEW_PIN", PIN)],
+    );
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("same as the old one"), "{}", stderr(&out));
+    // A wrong old PIN is reported before any new PIN is asked for.
+    let out = migran_typing(dir.path(), &["change-pin"], &[("MIGRAN_PIN", "000000")], "");
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(!stderr(&out).contains("New PIN"), "{}", stderr(&out));
+    let out = migran_typing(
+        dir.path(),
+        &["change-pin"],
+        &[("MIGRAN_PIN", PIN)],
+        "135790\n135791\n",
+    );
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the two PINs typed differ") && !stderr(&out).contains("command"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_report_names_village_officer_and_day_counts_only_past_departures_and_refuses_csv_with_json() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let id = add_siti(dir.path());
+    ok(dir.path(), &["consent", "give", &id, "reporting"]);
+    ok(
+        dir.path(),
+        &[
+            "journey",
+            "set",
+            &id,
+            "--phase",
+            "pre-departure",
+            "--country",
+            "TW",
+            "--departure",
+            "2099-01-05",
+        ],
+    );
+    let report = json_of(
+        dir.path(),
+        &[
+            "report",
+            "--village",
+            "Desa Contoh",
+            "--officer",
+            "Petugas Contoh",
+        ],
+    );
+    assert_eq!(
+        report["departures_in_period"], 0,
+        "a planned departure is not a departure yet"
+    );
+    assert_eq!(report["village"], "Desa Contoh");
+    let text = migran_with(
+        dir.path(),
+        &["report", "--village", "Desa Contoh"],
+        &[
+            ("MIGRAN_PIN", PIN),
+            ("MIGRAN_LANG", "id"),
+            ("MIGRAN_ACTOR", "Petugas Contoh"),
+        ],
+    );
+    let text = stdout(&text);
+    assert!(
+        text.contains("Desa: Desa Contoh") && text.contains("Dibuat oleh: Petugas Contoh"),
+        "{text}"
+    );
+    assert!(text.contains("Tanggal dibuat: 20"), "{text}");
+    let csv = stdout(&migran_with(
+        dir.path(),
+        &["report", "--csv"],
+        &[("MIGRAN_PIN", PIN), ("MIGRAN_LANG", "id")],
+    ));
+    assert!(csv.starts_with("bagian,kunci,nilai"), "{csv}");
+    let csv = stdout(&migran_with(
+        dir.path(),
+        &["report", "--csv", "--lang", "en"],
+        &[("MIGRAN_PIN", PIN), ("MIGRAN_LANG", "id")],
+    ));
+    assert!(csv.starts_with("section,key,value"), "{csv}");
+    let out = migran(dir.path(), &["report", "--csv", "--json"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    // Without the reporting consent, a note says how to record it.
+    let out = migran(
+        dir.path(),
+        &[
+            "person",
+            "add",
+            "--name",
+            "Budi Contoh",
+            "--nik",
+            "3201000000000002",
+            "--birth-date",
+            "1990-01-01",
+            "--sex",
+            "M",
+            "--village",
+            "Desa Contoh",
+        ],
+    );
+    assert_eq!(code(&out), 0);
+    let out = migran(dir.path(), &["report"]);
+    assert!(
+        stderr(&out).contains("migran consent give PERSON reporting"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_agenda_s_today_is_the_local_date_of_the_injected_time_zone_and_rows_say_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let id = add_siti(dir.path());
+    // UTC+14 and UTC-12: at most hours of the day the two dates differ from UTC's; each
+    // must be its own zone's date (computed around the call, in case midnight passes).
+    for (zone, hours) in [("Etc/GMT-14", 14), ("Etc/GMT+12", -12), ("Asia/Jakarta", 7)] {
+        let local = || {
+            (chrono::Utc::now() + chrono::Duration::hours(hours))
+                .date_naive()
+                .to_string()
+        };
+        let before = local();
+        let out = migran_with(
+            dir.path(),
+            &["agenda", "--json"],
+            &[("MIGRAN_PIN", PIN), ("TZ", zone)],
+        );
+        let after = local();
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let agenda: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let on = agenda["on"].as_str().unwrap();
+        assert!(on == before || on == after, "{zone}: {on}, expected {before}");
+    }
+    ok(
+        dir.path(),
+        &[
+            "visit",
+            "add",
+            &id,
+            "--date",
+            "2026-01-10",
+            "--follow-up",
+            "Antar paspor",
+            "--due",
+            "2026-01-12",
+        ],
+    );
+    let agenda = ok(dir.path(), &["agenda", "--on", "2026-01-12", "--ahead", "0"]);
+    assert!(
+        agenda.contains("Siti Contoh") && agenda.contains("************0001"),
+        "{agenda}"
+    );
+    assert!(agenda.contains("migran visit done "), "{agenda}");
+}
+
+/// English words that must not show in the Indonesian output (whole words, as printed).
+const ENGLISH: &[&str] = &[
+    "Call",
+    "Sms",
+    "CRITICAL",
+    "HIGH",
+    "Critical",
+    "High",
+    "referred",
+    "create",
+    "read",
+    "update",
+    "Passport",
+    "Registered",
+    "saved",
+    "recorded",
+    "Name",
+    "Phone",
+    "Village",
+    "Warning",
+    "Note",
+    "Risk",
+    "level",
+    "Emergency",
+    "Message",
+    "items",
+    "Since",
+    "Action",
+    "Basis",
+    "found",
+    "Failed",
+    "Wrong",
+    "Usage",
+    "Options",
+    "Commands",
+    "Arguments",
+    "Print",
+    "the",
+    "and",
+    "with",
+    "not",
+    "yet",
+    "Family",
+    "Cadre",
+    "Employer",
+    "Address",
+    "City",
+    "Country",
+    "Departure",
+    "Journey",
+    "Documents",
+    "Contacts",
+    "open",
+    "closed",
+    "in_progress",
+    "OtherRelative",
+    "Parent",
+];
+
+#[test]
+fn the_indonesian_output_of_every_command_has_no_english_words() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let answers = dir.path().join("answers.json");
+    let every: serde_json::Map<String, serde_json::Value> =
+        migran_core::screening_questions(migran_core::Locale::En)
+            .unwrap()
+            .into_iter()
+            .map(|q| (q.id, "no".into()))
+            .collect();
+    std::fs::write(&answers, serde_json::Value::Object(every).to_string()).unwrap();
+    let answers = answers.to_str().unwrap();
+    let env: &[(&str, &str)] = &[
+        ("MIGRAN_PIN", PIN),
+        ("MIGRAN_LANG", "id"),
+        ("MIGRAN_ACTOR", "Kader Contoh"),
+    ];
+    let seen = std::cell::RefCell::new(String::new());
+    let run = |args: &[&str]| -> String {
+        let out = migran_with(dir.path(), args, env);
+        assert!(code(&out) == 0, "{args:?}: {}", stderr(&out));
+        if !args.contains(&"--json") {
+            seen.borrow_mut()
+                .push_str(&format!("\n{}{}", stdout(&out), stderr(&out)));
+        }
+        stdout(&out)
+    };
+    let added = run(&[
+        "person",
+        "add",
+        "--name",
+        "Siti Contoh",
+        "--nik",
+        "3201000000000001",
+        "--birth-date",
+        "1998-04-12",
+        "--sex",
+        "P",
+        "--phone",
+        "081200000001",
+        "--village",
+        "Desa Contoh",
+    ]);
+    let id = added.trim().rsplit(' ').next().unwrap().to_string();
+    for args in [
+        vec!["person", "list"],
+        vec!["person", "edit", &id, "--address", "Jalan Contoh 1"],
+        vec![
+            "journey",
+            "set",
+            &id,
+            "--phase",
+            "pra-penempatan",
+            "--country",
+            "MY",
+            "--sector",
+            "pabrik",
+        ],
+        vec![
+            "contact",
+            "add",
+            &id,
+            "--name",
+            "Ibu Contoh",
+            "--relation",
+            "ibu",
+            "--phone",
+            "081299990001",
+        ],
+        vec!["document", "add", &id, "--kind", "paspor", "--number", "C0000001"],
+        vec!["person", "show", &id],
+        vec!["checklist", "show", &id],
+        vec!["consent", "show", &id],
+        vec!["consent", "history", &id],
+        vec!["consent", "give", &id, "pelaporan"],
+        vec!["screen", &id, "--answers", answers],
+        vec!["screen", "history", &id],
+        vec!["follow-up", "list", &id],
+        vec![
+            "visit",
+            "add",
+            &id,
+            "--date",
+            "2026-01-10",
+            "--topics",
+            "tppo",
+            "--follow-up",
+            "Antar KTP",
+            "--due",
+            "2026-01-12",
+        ],
+        vec!["visit", "list", &id],
+        vec!["agenda", "--on", "2026-01-12"],
+        vec![
+            "case",
+            "open",
+            &id,
+            "--type",
+            "gaji",
+            "--description",
+            "Gaji belum dibayar",
+            "--reported-by",
+            "keluarga",
+            "--date",
+            "2026-01-11",
+        ],
+        vec!["case", "list"],
+        vec![
+            "return",
+            "add",
+            &id,
+            "--date",
+            "2026-02-01",
+            "--reason",
+            "kontrak-selesai",
+            "--needs",
+            "ekonomi",
+            "--next",
+            "2026-03-01",
+        ],
+        vec!["return", "list", &id],
+        vec!["report"],
+        vec!["audit", "--limit", "30"],
+        vec!["status"],
+        vec!["unlock-check"],
+        vec![
+            "emergency",
+            "card",
+            "set",
+            "--name",
+            "Siti Contoh",
+            "--country",
+            "HK",
+            "--family-contact",
+            "Ibu Contoh:081299990001",
+        ],
+        vec!["emergency", "card", "show"],
+        vec![
+            "emergency",
+            "plan",
+            "--kind",
+            "kekerasan",
+            "--lat",
+            "22.3193",
+            "--lon",
+            "114.1694",
+        ],
+        vec!["emergency", "trigger", "--kind", "xyz"],
+        vec!["emergency", "log"],
+        vec!["emergency", "pending"],
+    ] {
+        run(&args);
+    }
+    let case_list = run(&["case", "list", &id, "--json"]);
+    let case: serde_json::Value = serde_json::from_str(&case_list).unwrap();
+    let case_id = case[0]["id"].as_str().unwrap().to_string();
+    run(&["case", "status", &case_id, "ditangani"]);
+    run(&["case", "note", &case_id, "Sudah ditelepon"]);
+    run(&["case", "show", &case_id]);
+    let listed = run(&["case", "list"]);
+    assert!(
+        listed.contains("Siti Contoh") && listed.contains("************0001"),
+        "{listed}"
+    );
+    // The message for local services is English by design; command words are the
+    // command's own (`migran visit done`).
+    let seen: String = seen
+        .into_inner()
+        .lines()
+        .filter(|line| !line.contains("EMERGENCY, Indonesian worker"))
+        .map(|line| line.split("migran ").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let words: Vec<&str> = seen
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .filter(|w| ENGLISH.contains(w))
+        .collect();
+    assert!(
+        words.is_empty(),
+        "English words {words:?} in the Indonesian output:\n{seen}"
+    );
 }

@@ -47,7 +47,7 @@ fn row(n: u32) -> String {
     format!(
         "Siti Contoh {n},{},1998-04-12,{},0812{n:08},\"Dusun Contoh, RT {n:03}\",Desa Contoh,ya,2026-01-15\n",
         nik(n),
-        if n % 2 == 0 { "P" } else { "L" },
+        if n.is_multiple_of(2) { "P" } else { "L" },
     )
 }
 

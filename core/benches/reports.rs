@@ -30,7 +30,11 @@ fn person(n: u32) -> PersonInput {
         full_name: format!("Warga Contoh {n:05}"),
         nik: format!("32010000{n:08}"),
         birth_date: "1998-04-12".to_string(),
-        sex: if n % 2 == 0 { Sex::Female } else { Sex::Male },
+        sex: if n.is_multiple_of(2) {
+            Sex::Female
+        } else {
+            Sex::Male
+        },
         phone: Some(format!("+62812{n:08}")),
         address: Some(format!("Dusun Contoh RT {:03} RW {:02}", n % 50, n % 7)),
         village: "Desa Contoh".to_string(),
@@ -239,6 +243,7 @@ fn bench_report(c: &mut Criterion) {
                 .village_report(ReportRequest {
                     from: Some("2025-01-01".to_string()),
                     to: Some("2025-12-31".to_string()),
+                    ..Default::default()
                 })
                 .unwrap();
             migran_core::village_report_csv(&report)

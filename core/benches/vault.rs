@@ -31,7 +31,11 @@ fn person(n: u32) -> PersonInput {
         full_name: format!("Warga Contoh {n:06}"),
         nik: format!("32010000{n:08}"),
         birth_date: "1998-04-12".to_string(),
-        sex: if n % 2 == 0 { Sex::Female } else { Sex::Male },
+        sex: if n.is_multiple_of(2) {
+            Sex::Female
+        } else {
+            Sex::Male
+        },
         phone: Some(format!("+62812{n:08}")),
         address: Some(format!("Dusun Contoh RT {:03} RW {:02}", n % 50, n % 7)),
         village: "Desa Contoh".to_string(),
@@ -444,7 +448,7 @@ fn paired_block(block: usize, plain: &mut dyn FnMut(), vault: &mut dyn FnMut()) 
         run();
         start.elapsed().as_secs_f64()
     };
-    if block % 2 == 0 {
+    if block.is_multiple_of(2) {
         let p = time(plain);
         time(vault) / p
     } else {

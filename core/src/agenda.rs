@@ -152,7 +152,7 @@ impl Vault {
             .map(|t| parse_date("on", t))
             .transpose()?;
         self.read(|s| {
-            let on = on.unwrap_or_else(|| s.now.date_naive());
+            let on = on.unwrap_or(s.today);
             let horizon = on + chrono::Duration::days(i64::from(request.look_ahead_days));
             let persons = followed_persons(s)?;
             let ctx = AgendaContext {

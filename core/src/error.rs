@@ -140,6 +140,16 @@ pub enum NotAllowedReason {
     },
     /// The operation needs the device secret (the emergency card is sealed with it).
     DeviceSecretRequired,
+    /// A legal block of the checklist (under 18, a moratorium destination, a fee for a
+    /// zero-cost job) cannot be set done or not applicable: it clears only when the
+    /// facts change.
+    LegalBlock {
+        /// The id of the blocking item.
+        item: String,
+    },
+    /// A person under 18 needs a parent's or guardian's consent (UU PDP Pasal 25),
+    /// recorded with who gave it.
+    GuardianConsentRequired,
 }
 
 /// Why a content pack was refused. The pack in use stays.

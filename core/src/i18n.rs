@@ -429,6 +429,24 @@ pub(crate) fn not_allowed_reason(reason: &crate::error::NotAllowedReason, locale
             "kartu darurat memerlukan kunci perangkat".to_string(),
             "the emergency card needs the device key".to_string(),
         ),
+        LegalBlock { item } => (
+            format!(
+                "'{item}' adalah larangan hukum: tidak bisa ditandai selesai atau tidak berlaku; \
+                 larangan hilang bila faktanya berubah"
+            ),
+            format!(
+                "'{item}' is a legal block: it cannot be marked done or not applicable; \
+                 it clears when the facts change"
+            ),
+        ),
+        GuardianConsentRequired => (
+            "orang ini belum 18 tahun: persetujuan harus diberikan orang tua atau wali, \
+             dicatat dengan nama dan hubungannya (UU PDP Pasal 25)"
+                .to_string(),
+            "this person is under 18: consent must be given by a parent or guardian, \
+             recorded with their name and relationship (UU PDP Pasal 25)"
+                .to_string(),
+        ),
     };
     match locale {
         Locale::Id => id,

@@ -184,6 +184,12 @@ pub fn consent_state_label(state: ConsentState, locale: Locale) -> String {
     }
 }
 
+/// The name to show for a kind of record (in the audit log), in `locale`'s language. Not
+/// exported: the apps show record kinds only inside error messages, which carry them.
+pub fn record_kind_label(kind: crate::error::RecordKind, locale: Locale) -> String {
+    crate::i18n::record_kind(kind, locale).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

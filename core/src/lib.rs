@@ -45,14 +45,18 @@ pub use cases::{
 };
 pub use checklist::{
     ChecklistItem, ChecklistItemUpdate, ChecklistSummary, ChecklistView, ChecklistWarning,
-    FamilyChecklistView, FamilyItem, ItemKind, ItemState, MaritalStatus, RetiredItem, WarningKind,
+    FamilyChecklistView, FamilyItem, ItemKind, ItemState, LegalBlock, MaritalStatus, PlacementFacts,
+    RetiredItem, WarningKind,
 };
-pub use consent::{consent_text, ConsentInput, ConsentPurpose, ConsentRecord, ConsentState, ConsentStatus};
+pub use consent::{
+    consent_text, lawful_basis, ConsentGiver, ConsentInput, ConsentPurpose, ConsentRecord, ConsentState,
+    ConsentStatus, GuardianRelationship, LawfulBasis, LawfulBasisInfo, ProcessingRecord,
+};
 pub use crypto::{MAX_KDF_ITERATIONS, MIN_KDF_ITERATIONS, RECOMMENDED_KDF_ITERATIONS};
 pub use emergency::{
-    sms_size, ActionChannel, ActionState, ActionStatus, CardContact, CardContactRole, DirectoryInfo,
-    EmergencyAction, EmergencyAlert, EmergencyCard, EmergencyKind, EmergencyPlan, EmergencySettings,
-    GeoLocation, PendingAction, Recipient, SmsEncoding, SmsSize,
+    sms_size, ActionChannel, ActionState, ActionStatus, CardContact, CardContactRole, DirectoryEntry,
+    DirectoryInfo, DirectoryRole, EmergencyAction, EmergencyAlert, EmergencyCard, EmergencyKind,
+    EmergencyPlan, EmergencySettings, GeoLocation, PendingAction, Recipient, SmsEncoding, SmsSize,
 };
 pub use error::{
     error_message, BackupRefusal, InvalidReason, MigranError, NotAllowedReason, PackRejectReason, RecordKind,
@@ -61,8 +65,8 @@ pub use error::{
 pub use i18n::{Locale, LocalizedText};
 pub use labels::{
     agency_label, case_status_label, case_type_label, consent_purpose_label, consent_state_label,
-    document_kind_label, phase_label, reintegration_need_label, relation_label, return_reason_label,
-    sector_label, service_kind_label, visit_topic_label,
+    document_kind_label, phase_label, record_kind_label, reintegration_need_label, relation_label,
+    return_reason_label, sector_label, service_kind_label, visit_topic_label,
 };
 pub use people::{
     import_issue_message, CsvExportOptions, CsvSeparator, ImportIssue, ImportListener, ImportOptions,

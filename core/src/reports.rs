@@ -43,6 +43,12 @@ pub struct ReportRequest {
     pub from: Option<String>,
     /// Last day of the period, inclusive; open when `None`.
     pub to: Option<String>,
+    /// The village the report is for, printed on it; `None` leaves it out.
+    #[uniffi(default)]
+    pub village: Option<String>,
+    /// Who made the report (the village officer), printed on it; `None` leaves it out.
+    #[uniffi(default)]
+    pub officer: Option<String>,
 }
 
 /// One count: `key` is a fixed code (`pre_departure`, `female`, `MY`, `unpaid_wages`).
@@ -59,6 +65,12 @@ pub struct ReportCount {
 pub struct VillageReport {
     /// When the report was made, RFC 3339 UTC.
     pub generated_at: String,
+    /// The day the report was made, on the device (its time zone), `YYYY-MM-DD`.
+    pub generated_on: String,
+    /// The village, as the request named it.
+    pub village: Option<String>,
+    /// Who made the report, as the request named them.
+    pub officer: Option<String>,
     /// First day of the period, `YYYY-MM-DD`; `None` when open.
     pub period_from: Option<String>,
     /// Last day of the period, `YYYY-MM-DD`; `None` when open.
@@ -75,7 +87,8 @@ pub struct VillageReport {
     pub by_destination: Vec<ReportCount>,
     /// Of those in pre-departure or abroad, by sector code; `unknown` when not recorded.
     pub by_sector: Vec<ReportCount>,
-    /// Counted people whose departure date falls in the period.
+    /// Counted people whose departure date falls in the period and is not after the
+    /// report's day: a planned departure is not a departure yet.
     pub departures_in_period: u32,
     /// `complete`, `incomplete`, `not_started` among people in pre-departure.
     pub pre_departure_completeness: Vec<ReportCount>,
@@ -125,7 +138,7 @@ impl Period {
 /// or not started. A checklist that cannot be opened is not counted.
 fn pre_departure_completeness(s: &Session<'_>) -> Result<Vec<ReportCount>> {
     use crate::checklist::{self, Completeness};
-    let today = s.now.date_naive();
+    let today = s.today;
     // Every pre-departure checklist counted in one SQL query.
     let all = checklist::pre_departure_progress(s, today)?;
     let mut counts = BTreeMap::new();
@@ -191,8 +204,15 @@ impl Vault {
     /// with no person named).
     pub fn village_report(&self, request: ReportRequest) -> Result<VillageReport> {
         let period = period(&request)?;
+        let optional = |field: &str, value: Option<String>| {
+            crate::validate::optional_text(field, value.as_deref(), crate::validate::SHORT_TEXT_MAX)
+        };
+        let village = optional("village", request.village)?;
+        let officer = optional("officer", request.officer)?;
         self.read(|s| {
-            let report = build(s, &period)?;
+            let mut report = build(s, &period)?;
+            report.village = village;
+            report.officer = officer;
             s.audit_count(
                 AuditAction::Report,
                 RecordKind::VillageReport,
@@ -210,6 +230,9 @@ pub fn village_report_csv(report: &VillageReport) -> String {
     let mut out = csv_line(&["section", "key", "value"]);
     let mut meta = |key: &str, value: &str| out.push_str(&csv_line(&["meta", key, value]));
     meta("generated_at", &report.generated_at);
+    meta("generated_on", &report.generated_on);
+    meta("village", report.village.as_deref().unwrap_or(""));
+    meta("officer", report.officer.as_deref().unwrap_or(""));
     meta("period_from", report.period_from.as_deref().unwrap_or(""));
     meta("period_to", report.period_to.as_deref().unwrap_or(""));
     for (section, value) in totals(report) {
@@ -247,6 +270,16 @@ pub fn village_report_text(report: &VillageReport, locale: Locale) -> String {
     } else {
         format!("Village report (period: {period})\n")
     });
+    let mut heading = |id_label: &str, en_label: &str, value: &str| {
+        out.push_str(&format!("{}: {value}\n", if id { id_label } else { en_label }));
+    };
+    if let Some(village) = &report.village {
+        heading("Desa", "Village", village);
+    }
+    if let Some(officer) = &report.officer {
+        heading("Dibuat oleh", "Made by", officer);
+    }
+    heading("Tanggal dibuat", "Made on", &report.generated_on);
     for (section, value) in totals(report) {
         out.push_str(&format!("{}: {value}\n", label(section, locale)));
     }
@@ -406,9 +439,9 @@ fn sections_of(s: &Session<'_>, period: &Period) -> Result<VillageReport> {
     )?;
     let departures: u32 = s.conn.query_row(
         "SELECT count(*) FROM temp.report_counted c JOIN journeys j ON j.person_id = c.person_id
-         WHERE j.departure_date IS NOT NULL
+         WHERE j.departure_date IS NOT NULL AND j.departure_date <= ?3
            AND (?1 IS NULL OR j.departure_date >= ?1) AND (?2 IS NULL OR j.departure_date <= ?2)",
-        ends,
+        rusqlite::params![period.from, period.to, date_text(s.today)],
         |row| row.get(0),
     )?;
     let in_period =
@@ -463,6 +496,9 @@ fn sections_of(s: &Session<'_>, period: &Period) -> Result<VillageReport> {
     let people_counted = counted_ids.len() as u32;
     Ok(VillageReport {
         generated_at: instant_text(s.now),
+        generated_on: date_text(s.today),
+        village: None,
+        officer: None,
         period_from: period.from.clone(),
         period_to: period.to.clone(),
         people_counted,

@@ -1,7 +1,7 @@
 //! One way to write instants and dates everywhere: RFC 3339 UTC with milliseconds
 //! (`2026-11-28T10:15:00.000Z`) and ISO dates (`2026-11-28`). Both sort as text.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Offset, SecondsFormat, TimeZone, Utc};
 
 use crate::error::{InvalidReason, MigranError, Result};
 
@@ -10,15 +10,31 @@ use crate::error::{InvalidReason, MigranError, Result};
 pub trait Clock: Send + Sync {
     /// The current instant, in UTC.
     fn now(&self) -> DateTime<Utc>;
+
+    /// The device's offset from UTC at `instant`: "today" is the date there (at 06:00 in
+    /// Jakarta the UTC date is still yesterday). UTC unless the clock knows better.
+    fn local_offset(&self, _instant: DateTime<Utc>) -> FixedOffset {
+        Utc.fix()
+    }
 }
 
-/// The device's own clock (UTC); what the apps and the CLI use.
+/// The device's own clock, with the device's time zone (on Unix, `TZ` or
+/// `/etc/localtime`); what the apps and the CLI use.
 pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
     }
+
+    fn local_offset(&self, instant: DateTime<Utc>) -> FixedOffset {
+        chrono::Local.offset_from_utc_datetime(&instant.naive_utc()).fix()
+    }
+}
+
+/// The calendar date on the device at `instant`.
+pub(crate) fn local_date(clock: &dyn Clock, instant: DateTime<Utc>) -> NaiveDate {
+    instant.with_timezone(&clock.local_offset(instant)).date_naive()
 }
 
 pub(crate) fn instant_text(instant: DateTime<Utc>) -> String {
@@ -105,6 +121,32 @@ mod tests {
         let birth = NaiveDate::from_ymd_opt(2008, 6, 15).unwrap();
         assert_eq!(age_on(birth, NaiveDate::from_ymd_opt(2026, 6, 14).unwrap()), 17);
         assert_eq!(age_on(birth, NaiveDate::from_ymd_opt(2026, 6, 15).unwrap()), 18);
+    }
+
+    struct Jakarta;
+
+    impl Clock for Jakarta {
+        fn now(&self) -> DateTime<Utc> {
+            Utc.with_ymd_and_hms(2026, 11, 27, 23, 30, 0).unwrap()
+        }
+
+        fn local_offset(&self, _: DateTime<Utc>) -> FixedOffset {
+            FixedOffset::east_opt(7 * 3600).unwrap()
+        }
+    }
+
+    #[test]
+    fn today_is_the_date_in_the_device_time_zone() {
+        let clock = Jakarta;
+        // 23:30 UTC is 06:30 WIB the next day.
+        assert_eq!(
+            local_date(&clock, clock.now()),
+            NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+        );
+        assert_eq!(
+            local_date(&SystemClock, clock.now()),
+            clock.now().with_timezone(&chrono::Local).date_naive()
+        );
     }
 
     #[test]

@@ -53,7 +53,12 @@ pub(crate) fn nik(value: &str) -> Result<String> {
         return Ok(value.to_string());
     }
     let mut digits = String::with_capacity(value.len());
-    digits.extend(value.chars().filter(|c| !c.is_whitespace() && *c != '.'));
+    // Separators as people write them (spaces, dots, dashes) are all dropped alike.
+    digits.extend(
+        value
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '.' | '-')),
+    );
     if digits.is_empty() {
         return Err(MigranError::invalid("nik", InvalidReason::Empty));
     }
@@ -193,6 +198,8 @@ mod tests {
     #[test]
     fn nik_is_sixteen_digits() {
         assert_eq!(nik("3201 0000 0000 0001").unwrap(), "3201000000000001");
+        assert_eq!(nik("3201-0000-0000-0001").unwrap(), "3201000000000001");
+        assert_eq!(nik("3201.0000.0000.0001").unwrap(), "3201000000000001");
         assert_eq!(reason(nik("320100000000001")), InvalidReason::TooShort);
         assert_eq!(reason(nik("32010000000000011")), InvalidReason::TooLong);
         assert_eq!(reason(nik("32010000000000A1")), InvalidReason::BadFormat);

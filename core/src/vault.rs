@@ -168,6 +168,8 @@ pub(crate) struct Session<'a> {
     /// `locked.db`: the emergency card, settings, outbox and content packs.
     pub locked: &'a Connection,
     pub now: DateTime<Utc>,
+    /// The date on the device at `now` (its time zone): what "today" means to the person.
+    pub today: chrono::NaiveDate,
     pub actor: Option<&'a Actor>,
     pub(crate) pending_audit: std::cell::RefCell<Vec<PendingEntry>>,
 }
@@ -421,6 +423,11 @@ impl Vault {
         self.clock.now()
     }
 
+    /// The date on the device now (its time zone).
+    pub(crate) fn today(&self) -> chrono::NaiveDate {
+        crate::time::local_date(self.clock.as_ref(), self.clock.now())
+    }
+
     pub(crate) fn device_secret(&self) -> Option<&[u8]> {
         self.device_secret.as_deref()
     }
@@ -444,6 +451,7 @@ impl Vault {
             conn: &open.conn,
             locked,
             now,
+            today: crate::time::local_date(self.clock.as_ref(), now),
             actor: open.actor.as_ref(),
             pending_audit: std::cell::RefCell::new(std::mem::take(&mut open.read_audit)),
         };
@@ -475,10 +483,12 @@ impl Vault {
             read_audit,
         } = open.as_mut().ok_or(MigranError::Locked)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let now = self.clock.now();
         let session = Session {
             conn: &tx,
             locked,
-            now: self.clock.now(),
+            now,
+            today: crate::time::local_date(self.clock.as_ref(), now),
             actor: actor.as_ref(),
             pending_audit: Default::default(),
         };
@@ -656,6 +666,8 @@ fn store_read_audit(open: &mut Unlocked, locked: &Connection, now: DateTime<Utc>
         conn: &tx,
         locked,
         now,
+        // Only audit entries are stored here; none of them reads "today".
+        today: now.date_naive(),
         actor: open.actor.as_ref(),
         pending_audit: Default::default(),
     };

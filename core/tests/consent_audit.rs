@@ -373,7 +373,8 @@ fn the_export_holds_everything_about_one_person_and_nobody_else() {
             .as_array()
             .unwrap()
             .len(),
-        11
+        13,
+        "every question of the catalogue"
     );
     assert_eq!(value["screening"]["follow_ups"][0]["kind"], "screening");
     assert!(!export.contains("Budi") && !export.contains(&budi.id));

@@ -63,7 +63,9 @@ fn violence_in_hong_kong_calls_local_police_first_then_the_consulate_hotlines_an
     );
     assert_eq!(first.message_language, Locale::En, "local services get English");
     assert_eq!(plan.actions[1].recipient, Recipient::Mission);
-    assert_eq!(plan.actions[1].number, "+85267730466");
+    // KJRI Hong Kong's hotline, then its panic button (both in the 2025 notices).
+    assert_eq!(plan.actions[1].number, "+85252422240");
+    assert_eq!(plan.actions[2].number, "+85267730466");
     let recipients: Vec<Recipient> = plan.actions.iter().map(|a| a.recipient).collect();
     let family_at = recipients.iter().position(|r| *r == Recipient::Family).unwrap();
     let cadre_at = recipients.iter().position(|r| *r == Recipient::Cadre).unwrap();
@@ -111,7 +113,7 @@ fn unpaid_wages_in_malaysia_starts_with_the_embassy_and_keeps_local_police_for_l
         .unwrap();
     assert_eq!(plan.actions[0].recipient, Recipient::Mission);
     assert_eq!(plan.actions[0].number, "+60176688032");
-    assert_eq!(plan.actions[0].label, "Indonesian Embassy Kuala Lumpur");
+    assert_eq!(plan.actions[0].label, "Indonesian Embassy Kuala Lumpur (hotline)");
     let local_at = plan
         .actions
         .iter()
@@ -221,9 +223,23 @@ fn old_numbers_carry_a_verify_hint() {
         .iter()
         .find(|a| a.recipient == Recipient::Mission)
         .unwrap();
-    assert!(kdei.verify_hint, "the KDEI number dates from 2020");
+    assert_eq!(kdei.number, "+886901132000");
+    assert!(
+        kdei.verify_hint,
+        "the KDEI source dates from April 2024, over two years back"
+    );
+    // A local number without a dated source is marked too.
     let police = plan.actions.iter().find(|a| a.number == "110").unwrap();
-    assert!(!police.verify_hint);
+    assert!(police.verify_hint);
+    let plan = vault
+        .emergency_plan(EmergencyKind::Other, Some("HK".into()), None, Locale::Id)
+        .unwrap();
+    let hotline = plan
+        .actions
+        .iter()
+        .find(|a| a.recipient == Recipient::Mission)
+        .unwrap();
+    assert!(!hotline.verify_hint, "the 2025 KJRI notice is recent");
 }
 
 #[test]
@@ -260,6 +276,29 @@ fn long_details_are_dropped_to_fit_one_sms_and_non_gsm_names_switch_to_70() {
     assert!(plan.sms_id.units <= 70, "{:?} {}", plan.sms_id, plan.message_id);
     assert!(plan.message_id.contains("Siti Ŝontoh"));
     assert_eq!(sms_size(plan.message_id.clone()), plan.sms_id);
+}
+
+#[test]
+fn an_address_in_a_non_latin_script_is_kept_with_the_name_and_location_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));
+    let mut chinese = card("HK");
+    chinese.employer_address = Some("香港九龍旺角道1號".into());
+    vault.set_emergency_card(chinese).unwrap();
+    vault.lock();
+    let plan = vault
+        .emergency_plan(EmergencyKind::Violence, None, Some(HERE), Locale::Id)
+        .unwrap();
+    for message in [&plan.message_id, &plan.message_en] {
+        assert!(message.contains("香港九龍旺角道1號"), "{message}");
+        assert!(
+            message.contains("Siti Contoh") && message.contains("maps.google.com"),
+            "{message}"
+        );
+    }
+    assert_eq!(plan.sms_id.encoding, SmsEncoding::Ucs2);
+    assert!(!plan.sms_id.fits_one_sms, "the address is worth a second SMS");
+    assert!(plan.sms_id.parts <= 3, "{:?}", plan.sms_id);
 }
 
 #[test]

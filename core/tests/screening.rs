@@ -26,7 +26,7 @@ fn a_domestic_worker_bound_for_a_moratorium_country_on_a_visit_visa_via_a_sponso
             siti.id.clone(),
             JourneyInput {
                 phase: Some(Phase::Prospective),
-                destination_country: Some("SA".into()),
+                destination_country: Some("AE".into()),
                 sector: Some(Sector::DomesticWork),
                 agency_name: Some("Pak Sponsor".into()),
                 ..JourneyInput::default()

@@ -324,6 +324,7 @@ fn snapshot(vault: &Vault) -> serde_json::Value {
         .village_report(ReportRequest {
             from: Some("2026-01-01".into()),
             to: Some("2026-12-31".into()),
+            ..Default::default()
         })
         .unwrap();
     serde_json::json!({

@@ -191,13 +191,13 @@ fn a_risky_recruitment_is_caught_at_home_and_the_button_works_abroad_after_a_saf
     .unwrap();
     let dewi = vault.add_person(person("Dewi Contoh", 3, Sex::Female)).unwrap();
 
-    // First offer: a sponsor, a visit visa, domestic work in Saudi Arabia.
+    // First offer: a sponsor, a visit visa, domestic work in the Emirates (moratorium).
     vault
         .set_journey(
             dewi.id.clone(),
             JourneyInput {
                 phase: Some(Phase::Prospective),
-                destination_country: Some("SA".into()),
+                destination_country: Some("AE".into()),
                 sector: Some(Sector::DomesticWork),
                 ..JourneyInput::default()
             },

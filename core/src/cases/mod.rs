@@ -325,8 +325,8 @@ impl Vault {
         self.write(|s| {
             ensure_person(s, &person_id)?;
             consent::require(s, &person_id, ConsentPurpose::Registration)?;
-            let reported_on = optional_past_date(s, "reported_on", input.reported_on.as_deref())?
-                .unwrap_or_else(|| s.now.date_naive());
+            let reported_on =
+                optional_past_date(s, "reported_on", input.reported_on.as_deref())?.unwrap_or(s.today);
             let now = instant_text(s.now);
             let case = Case {
                 id: new_row_id()?,
@@ -409,12 +409,48 @@ impl Vault {
     /// An open or in-progress case becomes `Referred`; a referred one stays so (a second
     /// agency); a resolved or closed case must be reopened first.
     pub fn refer_case(&self, case_id: String, referral: ReferralInput) -> Result<Case> {
+        self.refer(case_id, referral, None)
+    }
+
+    /// Refers a case in an emergency (life or safety at risk). With the person's consent
+    /// to share with agencies it is an ordinary referral; without it the referral rests on
+    /// the person's vital interests (UU PDP Pasal 20 ayat (2) huruf d): `reason` is
+    /// required and recorded (`processing_records`), and the person is to be told
+    /// afterwards (`record_person_told`). An empty reason without consent gets the
+    /// consent refusal.
+    pub fn refer_case_in_emergency(
+        &self,
+        case_id: String,
+        referral: ReferralInput,
+        reason: String,
+    ) -> Result<Case> {
+        self.refer(case_id, referral, Some(reason))
+    }
+}
+
+impl Vault {
+    fn refer(
+        &self,
+        case_id: String,
+        referral: ReferralInput,
+        vital_interest_reason: Option<String>,
+    ) -> Result<Case> {
         let note = validate::optional_multiline("note", referral.note.as_deref(), validate::LONG_TEXT_MAX)?;
         let office = validate::optional_text("office", referral.office.as_deref(), validate::SHORT_TEXT_MAX)?;
         self.write(|s| {
             let mut case: Case = s.get(&case_id)?;
             consent::require(s, &case.person_id, ConsentPurpose::Registration)?;
-            consent::require(s, &case.person_id, ConsentPurpose::ShareWithAgencies)?;
+            match &vital_interest_reason {
+                None => consent::require(s, &case.person_id, ConsentPurpose::ShareWithAgencies)?,
+                Some(reason) => {
+                    consent::require_or_vital_interest(
+                        s,
+                        &case.person_id,
+                        ConsentPurpose::ShareWithAgencies,
+                        reason,
+                    )?;
+                }
+            }
             let from = case.status;
             if from != CaseStatus::Referred && !case_transition_allowed(from, CaseStatus::Referred) {
                 return Err(transition_refused(from, CaseStatus::Referred));
@@ -447,7 +483,10 @@ impl Vault {
             Ok(case)
         })
     }
+}
 
+#[uniffi::export]
+impl Vault {
     /// Adds a note to a case's timeline (a call made, news from the agency).
     pub fn add_case_note(&self, case_id: String, note: String, date: Option<String>) -> Result<CaseEvent> {
         let note = validate::optional_multiline("note", Some(&note), validate::LONG_TEXT_MAX)?
@@ -468,7 +507,7 @@ fn transition_refused(from: CaseStatus, to: CaseStatus) -> MigranError {
 
 /// The day of a change: given (not in the future, not before the report) or today.
 fn event_date(s: &Session<'_>, given: Option<&str>, case: &Case) -> Result<String> {
-    let date = optional_past_date(s, "date", given)?.unwrap_or_else(|| s.now.date_naive());
+    let date = optional_past_date(s, "date", given)?.unwrap_or(s.today);
     let date = date_text(date);
     if date < case.reported_on {
         return Err(MigranError::invalid("date", InvalidReason::Inconsistent));

@@ -27,7 +27,7 @@ use crate::validate;
 use crate::vault::Vault;
 
 pub(crate) use progress::{agenda_signals, pre_departure_progress, progress_on, Completeness, Progress};
-pub(crate) use store::SCHEMA;
+pub(crate) use store::{SCHEMA, SCHEMA_PLACEMENT_FACTS};
 pub(crate) use view::view_on;
 
 /// Where an item stands for one person.
@@ -80,6 +80,8 @@ pub enum WarningKind {
     UnderageAtDeparture,
     /// An item not done is past its due date.
     ItemOverdue,
+    /// A legal block applies: the departure is not allowed as recorded (red, always first).
+    LegalBlock,
 }
 
 crate::storage_codes!(ItemState {
@@ -108,7 +110,33 @@ crate::storage_codes!(WarningKind {
     DepartureNearItemsMissing => "departure_near_items_missing",
     UnderageAtDeparture => "underage_at_departure",
     ItemOverdue => "item_overdue",
+    LegalBlock => "legal_block",
 });
+
+/// Facts about the placement that decide two legal blocks, as the cadre records them.
+/// `None`: not recorded, read as "no".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+pub struct PlacementFacts {
+    /// A placement fee was charged to the worker (UU 18/2017 Pasal 30 ayat (1): for the ten
+    /// zero-cost jobs this is a legal block).
+    pub fee_charged: Option<bool>,
+    /// The placement goes through the official single channel (SPSK, for domestic work
+    /// in Saudi Arabia); only this clears that destination's block.
+    pub official_channel: Option<bool>,
+}
+
+/// A legal block on the departure, shown before everything else.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+pub struct LegalBlock {
+    /// The id of the blocking item in the pack.
+    pub item_id: String,
+    /// The block's title, in the requested language.
+    pub title: String,
+    /// Why the departure is not allowed and what clears the block, in the requested language.
+    pub explanation: String,
+    /// The law the block rests on.
+    pub legal_basis: String,
+}
 
 /// A change of one item's state, as the cadre makes it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -186,6 +214,11 @@ pub struct ChecklistSummary {
     pub blocked: Vec<String>,
     /// How many warnings are red.
     pub red_warnings: u32,
+    /// The ids of the legal blocks that apply; first, because while any applies the
+    /// departure is not allowed.
+    pub legal_blocks: Vec<String>,
+    /// Every applicable item done and no legal block: ready to leave.
+    pub ready: bool,
 }
 
 /// An item of an older pack that the current pack no longer asks, kept as history.
@@ -208,6 +241,10 @@ pub struct ChecklistView {
     pub pack_version: u32,
     /// The person's marital status; `None` until set with `set_marital_status`.
     pub marital_status: Option<MaritalStatus>,
+    /// The placement facts recorded with `set_placement_facts`.
+    pub placement: PlacementFacts,
+    /// The legal blocks that apply, before everything else.
+    pub legal_blocks: Vec<LegalBlock>,
     /// Every item that applies to the person, in pack order.
     pub items: Vec<ChecklistItem>,
     /// How far the checklist is.
@@ -237,6 +274,9 @@ pub struct FamilyItem {
 pub struct FamilyChecklistView {
     /// The person's first name (the first word of the full name).
     pub first_name: String,
+    /// The legal blocks in the family's words, first: while any is here, the person
+    /// must not leave.
+    pub legal_blocks: Vec<String>,
     /// Items done.
     pub done: u32,
     /// Items that apply (not "not applicable").
@@ -291,6 +331,11 @@ impl Vault {
                 .iter()
                 .find(|item| item.def.id == item_id)
                 .ok_or_else(|| MigranError::invalid("item", InvalidReason::BadFormat))?;
+            if item.def.legal_block && rules::is_closed(update.state) {
+                return Err(MigranError::not_allowed(NotAllowedReason::LegalBlock {
+                    item: item_id.clone(),
+                }));
+            }
             let missing = rules::blocked_by(item.def, &items);
             if update.state == ItemState::Done && !missing.is_empty() {
                 return Err(MigranError::not_allowed(NotAllowedReason::ChecklistDependency {
@@ -358,6 +403,33 @@ impl Vault {
         })
     }
 
+    /// Records the placement facts that decide two legal blocks: a fee charged for a
+    /// zero-cost job, and a placement through the official single channel (Saudi
+    /// Arabia's SPSK). Both are replaced by what is given (`None` clears a fact).
+    pub fn set_placement_facts(
+        &self,
+        person_id: String,
+        facts: PlacementFacts,
+        locale: Locale,
+    ) -> Result<ChecklistView> {
+        let pack = pack::pack()?;
+        self.write(|s| {
+            let stored = store::load(s, &person_id, pack)?;
+            let mut checklist = rules::migrate(stored.clone(), pack);
+            consent::require(s, &person_id, ConsentPurpose::Registration)?;
+            checklist.placement = facts;
+            store::save(s, &stored, &checklist)?;
+            s.audit(AuditAction::Update, RecordKind::Checklist, &person_id, &person_id);
+            let subject = store::subject(s, &person_id)?;
+            Ok(view::cadre_view(
+                &checklist,
+                pack,
+                &subject.context(s.now.date_naive()),
+                locale,
+            ))
+        })
+    }
+
     /// The same checklist in plain words for the family: no NIK, no document numbers,
     /// no notes, no names of who did what. Needs the person's consent to share with
     /// their family (`NotAllowed` with `ConsentMissing`/`ConsentWithdrawn` otherwise).
@@ -405,7 +477,7 @@ mod tests {
         assert_eq!(
             codes::<WarningKind>(),
             "document_expires_before_contract_end,passport_validity_too_short,\
-             departure_near_items_missing,underage_at_departure,item_overdue"
+             departure_near_items_missing,underage_at_departure,item_overdue,legal_block"
         );
         assert_eq!(
             serde_json::to_string(&ItemState::NotApplicable).unwrap(),

@@ -2,7 +2,7 @@
 //! dependencies and due offsets, and the parameters of the warnings. Checked when it is
 //! parsed, so that the rules and the SQL counts can rely on it.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -18,7 +18,9 @@ const PACK: &str = include_str!("../../content/checklist/pack.json");
 pub(crate) struct Pack {
     pub version: u32,
     pub parameters: Parameters,
-    pub moratorium_countries: Vec<String>,
+    /// Named lists of destination countries a condition can name (`"moratorium"`,
+    /// `"moratorium_single_channel"`, `"moratorium_uncertain"`).
+    pub country_lists: BTreeMap<String, Vec<String>>,
     pub items: Vec<ItemDef>,
     /// The SQL that counts progress under this pack, made once (`progress`).
     #[serde(skip)]
@@ -38,6 +40,11 @@ pub(crate) struct ItemDef {
     #[serde(rename = "phase")]
     pub kind: ItemKind,
     pub legal_basis: String,
+    /// A legal block (under 18, a moratorium destination, a fee for a zero-cost job):
+    /// while it applies the departure is not allowed, so it can be neither done nor set
+    /// aside; it clears only when the facts that make it apply change.
+    #[serde(default)]
+    pub legal_block: bool,
     #[serde(default)]
     pub conditions: Conditions,
     #[serde(default)]
@@ -65,6 +72,11 @@ pub(crate) struct Conditions {
     pub sex: Option<Sex>,
     /// Unknown marital status shows the item, flagged.
     pub marital_status: Option<Vec<MaritalStatus>>,
+    /// Whether the cadre recorded that a placement fee was charged (not recorded: no).
+    pub fee_charged: Option<bool>,
+    /// Whether the cadre recorded that the placement goes through the official single
+    /// channel (not recorded: no).
+    pub official_channel: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,11 +87,10 @@ pub(crate) enum CountryCondition {
 }
 
 impl Pack {
-    /// The destination countries a condition names; empty for an unknown name.
+    /// The destination countries a condition names (the check refuses an unknown name).
     pub fn countries<'a>(&'a self, condition: &'a CountryCondition) -> &'a [String] {
         match condition {
-            CountryCondition::Named(name) if name == "moratorium" => &self.moratorium_countries,
-            CountryCondition::Named(_) => &[],
+            CountryCondition::Named(name) => self.country_lists.get(name).map_or(&[][..], Vec::as_slice),
             CountryCondition::List(list) => list,
         }
     }
@@ -147,6 +158,11 @@ fn check(pack: &Pack) -> std::result::Result<(), String> {
         if item.legal_basis.trim().is_empty() {
             return Err(format!("{} has no legal basis or stated source", item.id));
         }
+        if let Some(CountryCondition::Named(name)) = &item.conditions.countries {
+            if !pack.country_lists.contains_key(name) {
+                return Err(format!("{} names an unknown country list {name}", item.id));
+            }
+        }
         let countries = item
             .conditions
             .countries
@@ -165,11 +181,12 @@ fn check(pack: &Pack) -> std::result::Result<(), String> {
         }
     }
     if !pack
-        .moratorium_countries
-        .iter()
+        .country_lists
+        .values()
+        .flatten()
         .all(|c| crate::validate::is_country_code(c))
     {
-        return Err("the moratorium list names an unknown country".to_string());
+        return Err("a country list names an unknown country".to_string());
     }
     Ok(())
 }
@@ -202,6 +219,7 @@ pub(super) mod tests {
             assert!(
                 item.legal_basis.contains("UU")
                     || item.legal_basis.contains("Kepmenaker")
+                    || item.legal_basis.contains("Peraturan BP2MI")
                     || item.legal_basis.contains("praktis")
                     || item.legal_basis.contains("sekunder"),
                 "{} has no legal basis or stated source",
@@ -217,9 +235,21 @@ pub(super) mod tests {
             }
         }
         assert!(pack
-            .moratorium_countries
-            .iter()
+            .country_lists
+            .values()
+            .flatten()
             .all(|c| crate::validate::is_country_code(c)));
+        // The 18 countries a dated list names (Saudi Arabia with its single channel
+        // apart); the official count is 19, the uncertain ones are listed apart.
+        let official =
+            pack.country_lists["moratorium"].len() + pack.country_lists["moratorium_single_channel"].len();
+        assert_eq!(official, 18);
+        for uncertain in &pack.country_lists["moratorium_uncertain"] {
+            assert!(
+                !pack.country_lists["moratorium"].contains(uncertain),
+                "{uncertain}"
+            );
+        }
     }
 
     #[test]
@@ -244,7 +274,12 @@ pub(super) mod tests {
         assert!(refused(
             &|p| p["items"][2]["replaces"] = serde_json::json!(["family_card"])
         ));
-        assert!(refused(&|p| p["moratorium_countries"] = serde_json::json!(["XX"])));
+        assert!(refused(
+            &|p| p["country_lists"]["moratorium"] = serde_json::json!(["XX"])
+        ));
+        assert!(refused(
+            &|p| p["items"][0]["conditions"]["countries"] = "nowhere".into()
+        ));
         assert!(!refused(
             &|p| p["items"][2]["replaces"] = serde_json::json!(["old_ktp"])
         ));

@@ -261,7 +261,8 @@ fn sql(pack: &Pack) -> &ProgressSql {
     pack.progress_sql.get_or_init(|| ProgressSql {
         one: query(
             pack,
-            "SELECT p.id, p.sex, p.birth_date, ?3, ?4, ?5, c.marital_status, c.pack_version
+            "SELECT p.id, p.sex, p.birth_date, ?3, ?4, ?5, c.marital_status, c.pack_version,
+                    c.placement_fee_charged, c.official_channel
              FROM persons p LEFT JOIN checklists c ON c.person_id = p.id
              WHERE p.id = +?2",
         ),
@@ -269,7 +270,7 @@ fn sql(pack: &Pack) -> &ProgressSql {
             pack,
             &format!(
                 "SELECT p.id, p.sex, p.birth_date, j.destination_country, j.sector, j.departure_date,
-                        c.marital_status, c.pack_version
+                        c.marital_status, c.pack_version, c.placement_fee_charged, c.official_channel
                  FROM journeys j JOIN persons p ON p.id = j.person_id
                  LEFT JOIN checklists c ON c.person_id = p.id
                  WHERE j.phase = {}",
@@ -280,7 +281,8 @@ fn sql(pack: &Pack) -> &ProgressSql {
 }
 
 /// The count over the persons `subjects` selects (id, sex, birth date, destination,
-/// sector, departure, marital status, stored pack version): one row per person.
+/// sector, departure, marital status, stored pack version, placement facts): one row per
+/// person.
 ///
 /// An item without a row is not started, so the count starts from the number of items
 /// that apply to the person (a sum of the pack's conditions, no table read) and then
@@ -295,6 +297,8 @@ fn query(pack: &Pack, subjects: &str) -> String {
     let mut always = 0;
     let mut sometimes = String::new();
     let mut applies = String::new();
+    let done = literal(ItemState::Done.code());
+    let not_applicable = literal(ItemState::NotApplicable.code());
     for item in &pack.items {
         let conditions = conditions(item, pack);
         let condition = if conditions.is_empty() {
@@ -305,15 +309,21 @@ fn query(pack: &Pack, subjects: &str) -> String {
             let _ = write!(sometimes, " + {condition}");
             condition
         };
+        // A block's stored done or "not applicable" (from an older build) counts as
+        // not started, as in the rules.
+        let condition = if item.legal_block {
+            format!("({condition} AND coalesce(st.state NOT IN ({done}, {not_applicable}), 0))")
+        } else {
+            condition
+        };
         let _ = write!(applies, " WHEN {} THEN {condition}", literal(&item.id));
     }
     let states = codes(ItemState::ALL);
     let statuses = codes(MaritalStatus::ALL);
-    let done = literal(ItemState::Done.code());
     let in_progress = literal(ItemState::InProgress.code());
-    let not_applicable = literal(ItemState::NotApplicable.code());
     format!(
-        "WITH subjects (person_id, sex, birth_date, destination, sector, departure, marital, pack_version)
+        "WITH subjects (person_id, sex, birth_date, destination, sector, departure, marital, pack_version,
+                         fee_charged, official_channel)
              AS ({subjects}),
          dated AS (
              SELECT *, CASE WHEN date(departure) = departure THEN departure ELSE ?1 END AS on_day
@@ -370,6 +380,13 @@ fn conditions(item: &ItemDef, pack: &Pack) -> Vec<String> {
     if let Some(statuses) = &c.marital_status {
         let list: Vec<String> = statuses.iter().map(|s| literal(s.code())).collect();
         sql.push(format!("(a.marital IS NULL OR {})", within("a.marital", &list)));
+    }
+    // Not recorded reads as "no", as in the rules.
+    if let Some(wanted) = c.fee_charged {
+        sql.push(format!("coalesce(a.fee_charged, 0) = {}", u8::from(wanted)));
+    }
+    if let Some(wanted) = c.official_channel {
+        sql.push(format!("coalesce(a.official_channel, 0) = {}", u8::from(wanted)));
     }
     sql
 }
@@ -488,6 +505,11 @@ mod tests {
             Some(MaritalStatus::Married),
             Some(MaritalStatus::Widowed),
         ][rng.below(4)];
+        let fact = [None, Some(false), Some(true)];
+        after.placement = super::super::PlacementFacts {
+            fee_charged: fact[rng.below(3)],
+            official_channel: fact[rng.below(3)],
+        };
         // A quarter of them closed completely, the others with random states for random items.
         let closed = rng.below(4) == 0;
         let picks = if closed {
@@ -543,7 +565,7 @@ mod tests {
     }
 
     /// The shipped pack with the conditions it does not use yet: a minimum age, a
-    /// country list, a country name that is not "moratorium", an empty sector list, sex
+    /// country list, another named list with a placement fact, an empty sector list, sex
     /// with marital status. Same version and ids, so the stored states fit it.
     fn pack_with_every_condition() -> Pack {
         let mut json = super::super::pack::tests::shipped_json();
@@ -563,7 +585,7 @@ mod tests {
         );
         condition(
             "siskop2mi_registration",
-            serde_json::json!({ "countries": "nowhere" }),
+            serde_json::json!({ "countries": "moratorium_uncertain", "fee_charged": false }),
         );
         condition("placement_agreement", serde_json::json!({ "sectors": [] }));
         condition(
@@ -599,7 +621,7 @@ mod tests {
                 let mut n = 0;
                 for sex in [Sex::Female, Sex::Male] {
                     for birth in births {
-                        for country in [Some("SA"), Some("TW"), None] {
+                        for country in [Some("SA"), Some("DZ"), Some("TW"), None] {
                             for sector in [Some(Sector::DomesticWork), Some(Sector::Fishing), None] {
                                 for departure in [Some("2027-03-01"), None, Some("2027-02-30")] {
                                     n += 1;
@@ -765,7 +787,7 @@ mod tests {
             .read(|s| {
                 let reloaded = store::load(s, "p0001", v2)?;
                 assert_eq!(reloaded, migrated, "what was stored reads back");
-                assert_eq!(reloaded.pack_version, 2);
+                assert_eq!(reloaded.pack_version, v2.version);
                 assert_eq!(
                     rules::migrate(reloaded.clone(), v2),
                     reloaded,
@@ -790,7 +812,7 @@ mod tests {
                     vec![
                         ("family_card_copy".into(), "done".into(), None),
                         ("ktp".into(), "done".into(), None),
-                        ("seafarer_book".into(), "in_progress".into(), Some(2)),
+                        ("seafarer_book".into(), "in_progress".into(), Some(v2.version)),
                     ]
                 );
                 // Now counted by SQL alone, with the same result.

@@ -8,7 +8,9 @@ use chrono::{Duration, Months, NaiveDate};
 
 use super::pack::{ItemDef, Pack};
 use super::store::{item_key, Checklist, StoredItem, StoredRetired};
-use super::{ChecklistItem, ChecklistWarning, ItemState, MaritalStatus, Progress, WarningKind};
+use super::{
+    ChecklistItem, ChecklistWarning, ItemState, MaritalStatus, PlacementFacts, Progress, WarningKind,
+};
 use crate::i18n::{Locale, LocalizedText};
 use crate::people::{DocumentKind, IdentityDocument, Journey, Person};
 use crate::time::{age_on, date_text, parse_date};
@@ -48,8 +50,18 @@ pub(super) fn applies(
     pack: &Pack,
     ctx: &Context<'_>,
     marital: Option<MaritalStatus>,
+    placement: PlacementFacts,
 ) -> Option<bool> {
     let c = &item.conditions;
+    // Not recorded reads as "no": a block on a fee needs the fee recorded, and only a
+    // recorded official channel clears the single-channel block.
+    if c.fee_charged
+        .is_some_and(|wanted| placement.fee_charged.unwrap_or(false) != wanted)
+        || c.official_channel
+            .is_some_and(|wanted| placement.official_channel.unwrap_or(false) != wanted)
+    {
+        return Some(false);
+    }
     if let Some(countries) = &c.countries {
         match ctx.journey.and_then(|j| j.destination_country.as_ref()) {
             Some(code) if pack.countries(countries).contains(code) => {}
@@ -98,14 +110,20 @@ pub(super) fn applicable_items<'a>(
     pack.items
         .iter()
         .filter_map(|def| {
-            let applicability = applies(def, pack, ctx, checklist.marital_status);
+            let applicability = applies(def, pack, ctx, checklist.marital_status, checklist.placement);
             if applicability == Some(false) {
                 return None;
             }
             let saved = checklist.items.get(&def.id);
+            let stored_state = saved.map_or(ItemState::NotStarted, |s| s.state);
             Some(Applicable {
                 def,
-                state: saved.map_or(ItemState::NotStarted, |s| s.state),
+                // A block is never closed, whatever an older build let someone store.
+                state: if def.legal_block && is_closed(stored_state) {
+                    ItemState::NotStarted
+                } else {
+                    stored_state
+                },
                 saved,
                 due_date: match (def.due_days_before_departure, departure) {
                     (Some(days), Some(departure)) => Some(departure - Duration::days(days)),
@@ -173,7 +191,17 @@ pub(super) fn warnings(
     ctx: &Context<'_>,
     locale: Locale,
 ) -> Vec<ChecklistWarning> {
-    let mut found = Vec::new();
+    // The legal blocks come first: while one applies, nothing else decides the departure.
+    let mut found: Vec<ChecklistWarning> = items
+        .iter()
+        .filter(|item| pack.item(&item.id).is_some_and(|def| def.legal_block))
+        .map(|item| ChecklistWarning {
+            kind: WarningKind::LegalBlock,
+            red: true,
+            item_id: Some(item.id.clone()),
+            message: item.title.clone(),
+        })
+        .collect();
     let departure = ctx.departure();
     if let Some(age) = ctx.age_at_departure().filter(|age| *age < 18) {
         found.push(warning(
@@ -380,7 +408,8 @@ pub(super) mod tests {
     /// renamed, a new step added.
     pub(in crate::checklist) fn second_version() -> Pack {
         let mut v2 = shipped_json();
-        v2["version"] = 2.into();
+        let next = v2["version"].as_u64().unwrap() + 1;
+        v2["version"] = next.into();
         let items = v2["items"].as_array_mut().unwrap();
         items.retain(|i| i["id"] != "seafarer_book");
         for item in items.iter_mut() {
@@ -415,7 +444,7 @@ pub(super) mod tests {
         let v2 = second_version();
 
         let migrated = migrate(stored.clone(), &v2);
-        assert_eq!(migrated.pack_version, 2);
+        assert_eq!(migrated.pack_version, v2.version);
         assert_eq!(
             migrated.items["ktp"], stored.items["ktp"],
             "done items stay as they were"
@@ -434,7 +463,7 @@ pub(super) mod tests {
         let retired = &migrated.retired["seafarer_book"];
         assert_eq!(
             (retired.state, retired.retired_in_version),
-            (ItemState::InProgress, 2)
+            (ItemState::InProgress, v2.version)
         );
 
         // What the person's checklist now shows under the new pack.
@@ -472,7 +501,7 @@ pub(super) mod tests {
     #[test]
     fn a_checklist_already_on_the_pack_is_left_as_it_is() {
         // Even a state under an id this pack does not know (a newer app's) stays put.
-        let mut stored = Checklist::empty("p1", 2);
+        let mut stored = Checklist::empty("p1", second_version().version);
         stored
             .items
             .insert("family_card".into(), saved("family_card", ItemState::Done));

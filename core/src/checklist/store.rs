@@ -8,7 +8,7 @@ use rusqlite::{Row, ToSql};
 
 use super::pack::Pack;
 use super::rules::Context;
-use super::{ItemState, MaritalStatus};
+use super::{ItemState, MaritalStatus, PlacementFacts};
 use crate::error::{RecordKind, Result};
 use crate::people::{self, IdentityDocument, Journey, Person};
 use crate::store::kernel::{stored_sql, Stored};
@@ -56,6 +56,13 @@ pub(crate) const SCHEMA: &str = r#"
     );
 "#;
 
+/// Schema step 3: the facts that clear two legal blocks, recorded by the cadre. NULL
+/// (older vaults, or never recorded) reads as "no".
+pub(crate) const SCHEMA_PLACEMENT_FACTS: &str = r#"
+    ALTER TABLE checklists ADD COLUMN placement_fee_charged INTEGER;
+    ALTER TABLE checklists ADD COLUMN official_channel INTEGER;
+"#;
+
 /// The key of a person's item row (and of a retired item's row).
 pub(super) fn item_key(person_id: &str, item_id: &str) -> String {
     format!("{person_id}/{item_id}")
@@ -68,6 +75,8 @@ struct StoredChecklist {
     pack_version: u32,
     marital_status: Option<MaritalStatus>,
     updated_at: String,
+    placement_fee_charged: Option<bool>,
+    official_channel: Option<bool>,
 }
 
 /// One item's state for one person: a row of `checklist_items`.
@@ -97,7 +106,9 @@ pub(super) struct StoredRetired {
 
 impl Stored for StoredChecklist {
     const KIND: RecordKind = RecordKind::Checklist;
-    stored_sql!(table: "checklists", key: "person_id", columns: ["pack_version", "marital_status", "updated_at"]);
+    stored_sql!(table: "checklists", key: "person_id", columns: [
+        "pack_version", "marital_status", "updated_at", "placement_fee_charged", "official_channel",
+    ]);
 
     fn key(&self) -> &str {
         &self.person_id
@@ -109,6 +120,8 @@ impl Stored for StoredChecklist {
             &self.pack_version,
             &self.marital_status,
             &self.updated_at,
+            &self.placement_fee_charged,
+            &self.official_channel,
         ]
     }
 
@@ -118,6 +131,8 @@ impl Stored for StoredChecklist {
             pack_version: row.get(1)?,
             marital_status: row.get(2)?,
             updated_at: row.get(3)?,
+            placement_fee_charged: row.get(4)?,
+            official_channel: row.get(5)?,
         })
     }
 }
@@ -199,6 +214,7 @@ pub(super) struct Checklist {
     /// The pack version the stored states follow.
     pub pack_version: u32,
     pub marital_status: Option<MaritalStatus>,
+    pub placement: PlacementFacts,
     pub items: BTreeMap<String, StoredItem>,
     pub retired: BTreeMap<String, StoredRetired>,
 }
@@ -210,6 +226,7 @@ impl Checklist {
             person_id: person_id.to_string(),
             pack_version,
             marital_status: None,
+            placement: PlacementFacts::default(),
             items: BTreeMap::new(),
             retired: BTreeMap::new(),
         }
@@ -229,6 +246,10 @@ pub(super) fn load(s: &Session<'_>, person_id: &str, pack: &Pack) -> Result<Chec
         person_id: facts.person_id,
         pack_version: facts.pack_version,
         marital_status: facts.marital_status,
+        placement: PlacementFacts {
+            fee_charged: facts.placement_fee_charged,
+            official_channel: facts.official_channel,
+        },
         items: items.into_iter().map(|row| (row.item_id.clone(), row)).collect(),
         retired: retired
             .into_iter()
@@ -246,6 +267,8 @@ pub(super) fn save(s: &Session<'_>, before: &Checklist, after: &Checklist) -> Re
         pack_version: after.pack_version,
         marital_status: after.marital_status,
         updated_at: instant_text(s.now),
+        placement_fee_charged: after.placement.fee_charged,
+        official_channel: after.placement.official_channel,
     })?;
     for (item_id, row) in &before.items {
         if !after.items.contains_key(item_id) {

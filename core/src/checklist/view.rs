@@ -7,7 +7,8 @@ use super::pack::{self, Pack};
 use super::rules::{self, Context};
 use super::store::{self, Checklist};
 use super::{
-    ChecklistItem, ChecklistSummary, ChecklistView, FamilyChecklistView, FamilyItem, RetiredItem, WarningKind,
+    ChecklistItem, ChecklistSummary, ChecklistView, FamilyChecklistView, FamilyItem, LegalBlock, RetiredItem,
+    WarningKind,
 };
 use crate::error::Result;
 use crate::i18n::{Locale, LocalizedText};
@@ -57,14 +58,26 @@ pub(super) fn cadre_view(
         .collect();
     let warnings = rules::warnings(&views, pack, ctx, locale);
     let progress = rules::progress(&items);
+    let legal_blocks: Vec<LegalBlock> = items
+        .iter()
+        .filter(|item| item.def.legal_block)
+        .map(|item| LegalBlock {
+            item_id: item.def.id.clone(),
+            title: item.def.title.get(locale).to_string(),
+            explanation: item.def.explanation.get(locale).to_string(),
+            legal_basis: item.def.legal_basis.clone(),
+        })
+        .collect();
+    let is_block = |id: &str| legal_blocks.iter().any(|b| b.item_id == id);
     let open = |v: &&ChecklistItem| !rules::is_closed(v.state);
     let summary = ChecklistSummary {
         done: progress.done,
         total: progress.total,
+        // A block is not a step to take: it leads the view on its own.
         next_steps: views
             .iter()
             .filter(open)
-            .filter(|v| v.blocked_by.is_empty())
+            .filter(|v| v.blocked_by.is_empty() && !is_block(&v.id))
             .map(|v| v.id.clone())
             .collect(),
         blocked: views
@@ -74,11 +87,15 @@ pub(super) fn cadre_view(
             .map(|v| v.id.clone())
             .collect(),
         red_warnings: warnings.iter().filter(|w| w.red).count() as u32,
+        legal_blocks: legal_blocks.iter().map(|b| b.item_id.clone()).collect(),
+        ready: legal_blocks.is_empty() && progress.done == progress.total,
     };
     ChecklistView {
         person_id: ctx.person.id.clone(),
         pack_version: pack.version,
         marital_status: checklist.marital_status,
+        placement: checklist.placement,
+        legal_blocks,
         items: views,
         summary,
         warnings,
@@ -94,8 +111,9 @@ pub(super) fn cadre_view(
     }
 }
 
-/// The family's view of the cadre's: the first name, states, due dates and the pack's
-/// family texts; red warnings as fixed sentences.
+/// The family's view of the cadre's: the legal blocks first, then the first name,
+/// states, due dates and the pack's family texts (blocking items first); red warnings as
+/// fixed sentences, a block's first.
 pub(super) fn family_view(
     cadre: &ChecklistView,
     pack: &Pack,
@@ -113,6 +131,11 @@ pub(super) fn family_view(
             .next()
             .unwrap_or_default()
             .to_string(),
+        legal_blocks: cadre
+            .legal_blocks
+            .iter()
+            .map(|block| family_text(&block.item_id))
+            .collect(),
         done: cadre.summary.done,
         total: cadre.summary.total,
         next_steps: cadre
@@ -121,9 +144,7 @@ pub(super) fn family_view(
             .iter()
             .map(|id| family_text(id))
             .collect(),
-        items: cadre
-            .items
-            .iter()
+        items: blocks_first(cadre)
             .map(|item| FamilyItem {
                 title: item.title.clone(),
                 text: family_text(&item.id),
@@ -138,6 +159,16 @@ pub(super) fn family_view(
             .map(|w| family_warning(w.kind, locale))
             .collect(),
     }
+}
+
+/// The cadre's items with the blocking ones first, each group in pack order.
+fn blocks_first(cadre: &ChecklistView) -> impl Iterator<Item = &super::ChecklistItem> {
+    let blocks = |item: &&super::ChecklistItem| cadre.summary.legal_blocks.contains(&item.id);
+    cadre
+        .items
+        .iter()
+        .filter(blocks)
+        .chain(cadre.items.iter().filter(move |item| !blocks(item)))
 }
 
 /// Family warnings are fixed sentences: the detailed ones can carry dates of documents.
@@ -160,6 +191,10 @@ fn family_warning(kind: WarningKind, locale: Locale) -> String {
             "Departure is near and some steps are not done.",
         ),
         WarningKind::ItemOverdue => ("Ada langkah yang terlambat.", "A step is overdue."),
+        WarningKind::LegalBlock => (
+            "DILARANG BERANGKAT seperti yang tercatat: ada larangan hukum. Hubungi kader desa.",
+            "MUST NOT LEAVE as recorded: a legal block applies. Contact the village cadre.",
+        ),
     };
     LocalizedText::new(id, en).get(locale).to_string()
 }

@@ -32,9 +32,17 @@ pub(crate) struct Entry {
     pub label: LocalizedText,
     pub number: String,
     pub channels: Vec<Channel>,
+    /// Who published the number, and where; for an `unsourced` entry, why it has none.
     pub source: String,
-    /// `YYYY-MM-DD`: when the number was last confirmed by its source.
-    pub checked: String,
+    /// `YYYY-MM-DD`: the source's own date (never the day somebody checked it), so the
+    /// age of a number is the age of its evidence. Empty only for an `unsourced` entry,
+    /// which the plan then marks to verify.
+    #[serde(default)]
+    pub source_date: String,
+    /// A local emergency number no dated source was found for: allowed, marked, only
+    /// among the local numbers (a mission or hotline number always needs a source).
+    #[serde(default)]
+    pub unsourced: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -48,9 +56,55 @@ pub(crate) struct Country {
 pub(crate) struct Directory {
     pub kind: String,
     pub version: u32,
+    /// Days after its source's date when an entry carries the "verify" hint.
     pub verify_after_days: u32,
+    /// Hotlines for a migrant abroad: every plan ends with them.
     pub national: Vec<Entry>,
+    /// Hotlines that work only from inside Indonesia (KP2MI's toll-free 0800-1000), for
+    /// families and cadres at home; never in a plan for someone abroad.
+    #[serde(default)]
+    pub domestic: Vec<Entry>,
     pub countries: BTreeMap<String, Country>,
+}
+
+/// What an entry of the directory is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum DirectoryRole {
+    /// A national hotline reachable from abroad (KP2MI, Kemlu).
+    NationalHotline,
+    /// A hotline reachable only from inside Indonesia (families, cadres).
+    DomesticHotline,
+    /// An Indonesian embassy or consulate (KBRI / KJRI / KDEI).
+    Mission,
+    /// The destination country's own emergency number.
+    LocalEmergency,
+}
+
+impl Directory {
+    /// Every entry with its role and country (`None` for the national and domestic
+    /// hotlines), in the pack's order.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (DirectoryRole, Option<&str>, &Entry)> {
+        let national = self
+            .national
+            .iter()
+            .map(|e| (DirectoryRole::NationalHotline, None, e));
+        let domestic = self
+            .domestic
+            .iter()
+            .map(|e| (DirectoryRole::DomesticHotline, None, e));
+        let countries = self.countries.iter().flat_map(|(code, country)| {
+            let mission = country
+                .mission
+                .iter()
+                .map(move |e| (DirectoryRole::Mission, Some(code.as_str()), e));
+            let local = country
+                .local
+                .iter()
+                .map(move |e| (DirectoryRole::LocalEmergency, Some(code.as_str()), e));
+            mission.chain(local)
+        });
+        national.chain(domestic).chain(countries)
+    }
 }
 
 /// Checks `signature` over the exact bytes of `pack` with `public_key`, then parses it.
@@ -88,29 +142,30 @@ pub(crate) fn rejected(reason: PackRejectReason) -> MigranError {
     MigranError::PackRejected { reason }
 }
 
-/// Every entry must be dialable and carry its source: a number without a source is a
-/// number nobody can re-check.
+/// Every entry must be dialable and carry its source and the source's date: a number
+/// without them is a number nobody can re-check. Only a local emergency number may be
+/// marked `unsourced` instead.
 fn check_entries(directory: &Directory) -> Result<()> {
     // The national hotlines are what a plan falls back to for an unknown country and no
     // card: a pack without them could give an empty plan, so it is refused.
     if directory.national.is_empty() {
         return Err(rejected(PackRejectReason::National));
     }
-    let entries = directory.national.iter().chain(
-        directory
-            .countries
-            .values()
-            .flat_map(|c| c.mission.iter().chain(c.local.iter())),
-    );
-    for entry in entries {
+    for (role, _, entry) in directory.entries() {
         let digits = dial_string(&entry.number);
         let dialable = digits.chars().filter(char::is_ascii_digit).count() >= 3;
+        let dated = if entry.unsourced {
+            role == DirectoryRole::LocalEmergency && entry.source_date.is_empty()
+        } else {
+            crate::time::parse_date("source_date", &entry.source_date).is_ok()
+        };
         if !dialable
+            || !dated
             || entry.channels.is_empty()
+            || entry.id.trim().is_empty()
             || entry.source.trim().is_empty()
             || entry.label.id.trim().is_empty()
             || entry.label.en.trim().is_empty()
-            || crate::time::parse_date("checked", &entry.checked).is_err()
         {
             return Err(rejected(PackRejectReason::Entry));
         }
@@ -123,6 +178,14 @@ fn check_entries(directory: &Directory) -> Result<()> {
     Ok(())
 }
 
+/// An entry's age in days on `today`, from its source's date; `None` for an unsourced
+/// entry (no date to count from).
+pub(crate) fn age_days(entry: &Entry, today: chrono::NaiveDate) -> Option<i64> {
+    chrono::NaiveDate::parse_from_str(&entry.source_date, "%Y-%m-%d")
+        .ok()
+        .map(|date| (today - date).num_days())
+}
+
 /// The number as a phone dials it: `+` and digits only.
 pub(crate) fn dial_string(number: &str) -> String {
     number
@@ -132,7 +195,7 @@ pub(crate) fn dial_string(number: &str) -> String {
 }
 
 pub(crate) fn from_hex(text: &str) -> Result<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return Err(rejected(PackRejectReason::Signature));
     }
     // `get` rather than slicing: a stray multi-byte character must be refused, not panic.
@@ -161,17 +224,7 @@ mod tests {
         let directory = default_directory().unwrap();
         assert_eq!(directory.kind, PACK_KIND);
         assert!(directory.national.len() >= 3);
-        let mut ids: Vec<&str> = directory
-            .national
-            .iter()
-            .chain(
-                directory
-                    .countries
-                    .values()
-                    .flat_map(|c| c.mission.iter().chain(c.local.iter())),
-            )
-            .map(|e| e.id.as_str())
-            .collect();
+        let mut ids: Vec<&str> = directory.entries().map(|(_, _, e)| e.id.as_str()).collect();
         let count = ids.len();
         ids.sort_unstable();
         ids.dedup();
@@ -183,12 +236,7 @@ mod tests {
         // A WhatsApp action to a number that does not take WhatsApp wastes the seconds the
         // migrant has: the channel is a fact like the number, and needs a source too.
         let directory = default_directory().unwrap();
-        let entries = directory.national.iter().chain(
-            directory
-                .countries
-                .values()
-                .flat_map(|c| c.mission.iter().chain(c.local.iter())),
-        );
+        let entries = directory.entries().map(|(_, _, e)| e);
         for entry in entries.filter(|e| e.channels.contains(&Channel::Whatsapp)) {
             let said = format!("{} {} {}", entry.label.id, entry.label.en, entry.source);
             assert!(said.contains("WhatsApp"), "{}", entry.id);
@@ -229,7 +277,7 @@ mod tests {
         let pack = br#"{"kind":"emergency-directory","version":9,"verify_after_days":365,
             "national":[],"countries":{"MY":{"name":{"id":"Malaysia","en":"Malaysia"},"mission":[],
             "local":[{"id":"my-999","label":{"id":"Polisi","en":"Police"},"number":"999",
-            "channels":["call"],"source":"public emergency number","checked":"2026-11-29"}]}}}"#;
+            "channels":["call"],"source":"public emergency number","source_date":"2026-11-29"}]}}}"#;
         let signature = key.sign(pack);
         assert_eq!(
             verify_with(pack, signature.as_ref(), key.public_key().as_ref()).err(),
@@ -255,7 +303,7 @@ mod tests {
         let key = test_key();
         let pack = br#"{"kind":"emergency-directory","version":9,"verify_after_days":365,
             "national":[{"id":"x","label":{"id":"x","en":"x"},"number":"+62 812 0000 0000",
-            "channels":["call"],"source":"","checked":"2026-01-01"}],"countries":{}}"#;
+            "channels":["call"],"source":"","source_date":"2026-01-01"}],"countries":{}}"#;
         let signature = key.sign(pack);
         assert_eq!(
             verify_with(pack, signature.as_ref(), key.public_key().as_ref()).err(),

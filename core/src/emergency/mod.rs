@@ -24,8 +24,9 @@ use crate::validate;
 use crate::vault::Vault;
 
 pub use card::{CardContact, CardContactRole, EmergencyCard};
+pub use directory::DirectoryRole;
 pub use outbox::{ActionState, ActionStatus, EmergencyAlert, EmergencySettings, PendingAction, MAX_ATTEMPTS};
-pub use pack::DirectoryInfo;
+pub use pack::{DirectoryEntry, DirectoryInfo};
 pub use plan::{ActionChannel, EmergencyAction, EmergencyKind, EmergencyPlan, GeoLocation, Recipient};
 pub use sms::{measure as measure_sms, SmsEncoding, SmsSize};
 
@@ -75,7 +76,7 @@ impl Vault {
             .transpose()?;
         check_location(location.as_ref())?;
         let key = self.device_secret().map(Self::key_from).transpose()?;
-        let today = self.now().date_naive();
+        let today = self.today();
         let (card, card_unreadable, directory) = self.plan_inputs(key.as_ref())?;
         let request = plan::PlanRequest {
             kind,

@@ -3,9 +3,10 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::directory;
+use super::directory::{self, DirectoryRole};
 use crate::error::PackRejectReason;
 use crate::error::Result;
+use crate::i18n::Locale;
 use crate::time::instant_text;
 use crate::vault::Vault;
 
@@ -20,8 +21,41 @@ pub struct DirectoryInfo {
     pub countries: Vec<String>,
 }
 
+/// One number of the directory with the age of its evidence: what a maintainer re-checks
+/// before a release, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct DirectoryEntry {
+    /// The entry's id in the pack (`kbri-seoul`).
+    pub id: String,
+    /// What the number is for.
+    pub role: DirectoryRole,
+    /// The country, ISO 3166-1 alpha-2; `None` for the national and domestic hotlines.
+    pub country: Option<String>,
+    /// Who the number reaches, in the requested language.
+    pub label: String,
+    /// The number as published.
+    pub number: String,
+    /// Whether the number takes WhatsApp (its source says so).
+    pub whatsapp: bool,
+    /// Who published the number; for an unsourced local number, that none was found.
+    pub source: String,
+    /// The source's own date, `YYYY-MM-DD`; `None` for an unsourced local number.
+    pub source_date: Option<String>,
+    /// Days from the source's date to the vault's today; `None` when unsourced.
+    pub age_days: Option<i64>,
+    /// Older than the directory's re-check age, or unsourced: to be verified.
+    pub verify: bool,
+}
+
 #[uniffi::export]
 impl Vault {
+    /// Every number of the directory in use, unsourced ones first, then oldest source
+    /// first: the list to re-check before a release. Works locked.
+    pub fn directory_entries(&self, locale: Locale) -> Result<Vec<DirectoryEntry>> {
+        let today = self.now().date_naive();
+        self.with_locked_store(|conn| Ok(entries_by_age(&current_directory(conn)?, today, locale)))
+    }
+
     /// Installs a newer signed directory. A bad signature, a malformed pack or one not
     /// newer than the one in use is refused, and the one in use stays. Works locked:
     /// the signature, not the PIN, is what makes a pack trustworthy.
@@ -60,6 +94,34 @@ impl Vault {
         })?;
         self.with_locked_store(|conn| directory_info(&current_directory_trusting(conn, trusted_key)?))
     }
+}
+
+/// The directory's entries, unsourced first, then by the age of their source, oldest first.
+pub(crate) fn entries_by_age(
+    directory: &directory::Directory,
+    today: chrono::NaiveDate,
+    locale: Locale,
+) -> Vec<DirectoryEntry> {
+    let mut entries: Vec<DirectoryEntry> = directory
+        .entries()
+        .map(|(role, country, entry)| {
+            let age_days = directory::age_days(entry, today);
+            DirectoryEntry {
+                id: entry.id.clone(),
+                role,
+                country: country.map(str::to_string),
+                label: entry.label.get(locale).to_string(),
+                number: entry.number.clone(),
+                whatsapp: entry.channels.contains(&directory::Channel::Whatsapp),
+                source: entry.source.clone(),
+                source_date: age_days.map(|_| entry.source_date.clone()),
+                age_days,
+                verify: !matches!(age_days, Some(days) if days <= i64::from(directory.verify_after_days)),
+            }
+        })
+        .collect();
+    entries.sort_by_key(|entry| std::cmp::Reverse(entry.age_days.unwrap_or(i64::MAX)));
+    entries
 }
 
 fn directory_info(current: &directory::Directory) -> Result<DirectoryInfo> {
@@ -122,7 +184,7 @@ mod tests {
             "name": {"id": "Uni Emirat Arab", "en": "United Arab Emirates"},
             "mission": [],
             "local": [{"id": "ae-999", "label": {"id": "Polisi UEA", "en": "UAE police"}, "number": "999",
-                       "channels": ["call"], "source": "test pack", "checked": "2026-11-01"}]
+                       "channels": ["call"], "source": "test pack", "source_date": "2026-11-01"}]
         });
         serde_json::to_vec(&pack).unwrap()
     }
@@ -136,15 +198,15 @@ mod tests {
         let key = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
         let public = key.public_key().as_ref().to_vec();
 
-        let pack = newer_pack(3);
+        let pack = newer_pack(4);
         let info = vault
             .install_directory_pack_trusting(&pack, key.sign(&pack).as_ref(), &public)
             .unwrap();
-        assert_eq!((info.version, info.installed), (3, true));
+        assert_eq!((info.version, info.installed), (4, true));
         assert!(info.countries.contains(&"AE".to_string()));
 
-        // Not newer: refused, version 3 stays.
-        let same = newer_pack(3);
+        // Not newer: refused, version 4 stays.
+        let same = newer_pack(4);
         assert_eq!(
             vault
                 .install_directory_pack_trusting(&same, key.sign(&same).as_ref(), &public)

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::directory::{dial_string, Channel, Directory, Entry};
-use super::sms::{measure, SmsSize};
+use super::sms::{measure, SmsEncoding, SmsSize};
 use super::{CardContactRole, EmergencyCard};
 use crate::i18n::Locale;
 
@@ -204,7 +204,7 @@ pub(crate) fn compose(
             label: entry.label.get(request.locale).to_string(),
             message,
             message_language: language,
-            verify_hint: is_stale(&entry.checked, directory.verify_after_days, request.today),
+            verify_hint: is_stale(&entry.source_date, directory.verify_after_days, request.today),
             entry_id: Some(entry.id.clone()),
         });
     };
@@ -290,74 +290,117 @@ fn map_link(location: &GeoLocation) -> String {
     format!("https://maps.google.com/?q={}", coordinates(location))
 }
 
-/// Builds a message from parts in priority order: the first part always, every further
-/// part only while the whole still fits one SMS. Returns the text and whether a part was
-/// left out.
-fn fit(parts: &[String]) -> (String, bool) {
-    let mut text = String::new();
+/// One piece of a message, and whether it stays even when the message then needs more
+/// than one SMS.
+struct Part {
+    text: String,
+    kept: bool,
+}
+
+impl Part {
+    fn optional(text: String) -> Part {
+        Part { text, kept: false }
+    }
+
+    /// The employer's address in a script SMS's 7-bit alphabet cannot carry (Chinese,
+    /// Arabic): the words a local responder reads, which no transliteration rebuilds, so it
+    /// stays even when the message takes more than one SMS.
+    fn address(text: String, address: &str) -> Part {
+        let kept = measure(address).encoding == SmsEncoding::Ucs2;
+        Part { text, kept }
+    }
+}
+
+/// Builds a message from parts in priority order: the first part and the kept ones
+/// always, every further part only while the whole stays within the budget: one SMS, or
+/// when a kept part needs more, as many as the parts up to the last kept one need (so a
+/// kept address never pushes out the name or the location ranked before it). Returns the
+/// text and whether a part was left out.
+fn fit(parts: &[Part]) -> (String, bool) {
+    let joined = |texts: &[&str]| {
+        texts
+            .iter()
+            .filter(|t| !t.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let budget = parts
+        .iter()
+        .rposition(|p| p.kept)
+        .map(|last| {
+            let prefix: Vec<&str> = parts[..=last].iter().map(|p| p.text.as_str()).collect();
+            measure(&joined(&prefix)).parts
+        })
+        .unwrap_or(1);
+    let mut chosen: Vec<&str> = Vec::new();
     let mut left_out = false;
     for (i, part) in parts.iter().enumerate() {
-        if part.is_empty() {
+        if part.text.is_empty() {
             continue;
         }
-        let candidate = if text.is_empty() {
-            part.clone()
-        } else {
-            format!("{text} {part}")
-        };
-        if i == 0 || measure(&candidate).fits_one_sms {
-            text = candidate;
+        let mut candidate = chosen.clone();
+        candidate.push(&part.text);
+        // Measured with every kept part that follows, so a part taken now never pushes a
+        // kept one past the budget.
+        let with_kept_rest: Vec<&str> = candidate
+            .iter()
+            .copied()
+            .chain(parts[i + 1..].iter().filter(|p| p.kept).map(|p| p.text.as_str()))
+            .collect();
+        if i == 0 || part.kept || measure(&joined(&with_kept_rest)).parts <= budget {
+            chosen = candidate;
         } else {
             left_out = true;
         }
     }
-    (text, left_out)
+    (joined(&chosen), left_out)
 }
 
 fn indonesian_message(request: &PlanRequest<'_>, card: Option<&EmergencyCard>) -> (String, bool) {
     let (kind, _) = request.kind.words();
-    let mut parts = vec![format!("DARURAT PMI: {kind}.")];
+    let mut parts = vec![Part::optional(format!("DARURAT PMI: {kind}."))];
     if let Some(card) = card {
-        parts.push(format!("{}.", card.full_name));
+        parts.push(Part::optional(format!("{}.", card.full_name)));
     }
     if let Some(location) = &request.location {
-        parts.push(format!("Lokasi {}", map_link(location)));
+        parts.push(Part::optional(format!("Lokasi {}", map_link(location))));
     }
     if let Some(card) = card {
         if let Some(passport) = &card.passport_number {
-            parts.push(format!("Paspor {passport}."));
+            parts.push(Part::optional(format!("Paspor {passport}.")));
         }
         if let Some(address) = &card.employer_address {
-            parts.push(format!("Alamat majikan: {address}."));
+            parts.push(Part::address(format!("Alamat majikan: {address}."), address));
         }
         if let Some(employer) = &card.employer_name {
-            parts.push(format!("Majikan {employer}."));
+            parts.push(Part::optional(format!("Majikan {employer}.")));
         }
         if let Some(city) = &card.city {
-            parts.push(format!("{city}, {}.", card.country));
+            parts.push(Part::optional(format!("{city}, {}.", card.country)));
         }
     }
     if let Some(location) = &request.location {
-        parts.push(format!("({})", coordinates(location)));
+        parts.push(Part::optional(format!("({})", coordinates(location))));
     }
     fit(&parts)
 }
 
 fn english_message(request: &PlanRequest<'_>, card: Option<&EmergencyCard>) -> (String, bool) {
     let (_, kind) = request.kind.words();
-    let mut parts = vec![format!("EMERGENCY, Indonesian worker: {kind}.")];
+    let mut parts = vec![Part::optional(format!("EMERGENCY, Indonesian worker: {kind}."))];
     if let Some(card) = card {
-        parts.push(format!("Name {}.", card.full_name));
+        parts.push(Part::optional(format!("Name {}.", card.full_name)));
     }
     if let Some(location) = &request.location {
-        parts.push(format!("Location {}", map_link(location)));
+        parts.push(Part::optional(format!("Location {}", map_link(location))));
     }
     if let Some(card) = card {
         if let Some(address) = &card.employer_address {
-            parts.push(format!("Address: {address}."));
+            parts.push(Part::address(format!("Address: {address}."), address));
         }
         if let Some(city) = &card.city {
-            parts.push(format!("{city}."));
+            parts.push(Part::optional(format!("{city}.")));
         }
     }
     fit(&parts)

@@ -539,7 +539,7 @@ struct Checked {
 /// Calls `progress` at the start, about every hundredth of `total` and at the end.
 fn tick(progress: &mut dyn FnMut(ImportStage, u32, u32), stage: ImportStage, done: usize, total: usize) {
     let step = (total / 100).max(1);
-    if done % step == 0 || done == total {
+    if done.is_multiple_of(step) || done == total {
         progress(stage, done as u32, total as u32);
     }
 }
@@ -800,7 +800,7 @@ fn consent_of(s: &Session<'_>, value: &str, date: Option<&str>) -> Result<Option
     match (given, date) {
         (false, None) => Ok(None),
         (false, Some(_)) => Err(MigranError::invalid("consent_date", InvalidReason::Inconsistent)),
-        (true, None) => Ok(Some(date_text(s.now.date_naive()))),
+        (true, None) => Ok(Some(date_text(s.today))),
         (true, Some(text)) => {
             let date = parse_date("consent_date", text)?;
             if date > latest_date_anywhere(s.now) {

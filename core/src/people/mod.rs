@@ -112,7 +112,7 @@ pub struct PersonPage {
 pub enum Lookup {
     /// By NIK.
     Nik {
-        /// The NIK, 16 digits (spaces and dots ignored).
+        /// The NIK, 16 digits (spaces, dots and dashes ignored).
         nik: String,
     },
     /// By the person's own phone number.

@@ -18,14 +18,34 @@ const CATALOGUE: &str = include_str!("../../content/screening/redflags.json");
 pub(crate) struct Catalogue {
     pub version: u32,
     pub(super) moratorium: Moratorium,
+    pub(super) zero_cost_sectors: ZeroCostSectors,
+    pub(super) scam_route: ScamRoute,
     pub(super) questions: Vec<QuestionDef>,
     pub(super) flags: Vec<FlagDef>,
 }
 
+/// Kepmenaker 260/2015: where domestic work for individual employers is stopped.
 #[derive(Debug, Deserialize)]
 pub(super) struct Moratorium {
+    /// Named by a dated list: critical.
     pub countries: Vec<String>,
+    /// Open only through an official single channel (Saudi Arabia's SPSK): high.
+    pub single_channel: Vec<String>,
+    /// On some lists only: high, to be checked.
     pub disputed: Vec<String>,
+}
+
+/// The sectors of the ten jobs that may be charged nothing for placement (UU 18/2017
+/// Pasal 30 ayat (1), Perban BP2MI 9/2020).
+#[derive(Debug, Deserialize)]
+pub(super) struct ZeroCostSectors {
+    pub sectors: Vec<crate::people::Sector>,
+}
+
+/// The destinations of the online-scam trafficking route.
+#[derive(Debug, Deserialize)]
+pub(super) struct ScamRoute {
+    pub countries: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,6 +71,8 @@ pub(super) struct FlagDef {
 pub(super) enum Rule {
     /// True when any part is true.
     Any { any: Vec<Rule> },
+    /// True when every part is true.
+    All { all: Vec<Rule> },
     /// True when the question `answer` was answered `equals`.
     Answer { answer: String, equals: Answer },
     /// A fact from the record.
@@ -62,8 +84,13 @@ pub(super) enum Rule {
 #[serde(rename_all = "snake_case")]
 pub(super) enum Fact {
     MoratoriumDomesticWork,
+    SingleChannelDomesticWork,
     DisputedMoratoriumDomesticWork,
     AgencyWithoutLicence,
+    /// The recorded sector holds one of the ten zero-cost jobs.
+    ZeroCostSector,
+    /// The recorded destination is on the online-scam route.
+    ScamRouteDestination,
     #[serde(rename = "under_18_at_departure")]
     Under18AtDeparture,
 }
@@ -118,18 +145,29 @@ mod tests {
         for question in &catalogue.questions {
             assert!(!question.text.id.is_empty() && !question.text.en.is_empty());
         }
+        // Officially 19; a dated list names 18 (Saudi Arabia apart, with its single
+        // channel); the uncertain ones are only "check".
         assert_eq!(
-            catalogue.moratorium.countries.len(),
-            20,
-            "19 countries, Sudan and South Sudan separate"
+            catalogue.moratorium.countries.len() + catalogue.moratorium.single_channel.len(),
+            18
         );
         for code in catalogue
             .moratorium
             .countries
             .iter()
+            .chain(&catalogue.moratorium.single_channel)
             .chain(&catalogue.moratorium.disputed)
+            .chain(&catalogue.scam_route.countries)
         {
             assert!(crate::validate::is_country_code(code), "{code}");
+        }
+        for disputed in &catalogue.moratorium.disputed {
+            assert!(!catalogue.moratorium.countries.contains(disputed), "{disputed}");
+        }
+        // Names: the ministry and its regional offices, never a minister.
+        let text = CATALOGUE.to_lowercase();
+        for name in ["karding", "mukhtarudin", "bnp2tki"] {
+            assert!(!text.contains(name), "{name}");
         }
     }
 }

@@ -223,7 +223,8 @@ impl Vault {
     }
 
     /// Screens and stores. High and critical results open a follow-up for the cadre (due
-    /// the next day for critical, within 3 days for high).
+    /// the next day for critical, within 3 days for high), one open follow-up per person
+    /// at a time.
     pub fn screen_person(&self, person_id: String, input: ScreeningInput) -> Result<ScreeningRecord> {
         let catalogue = catalogue()?;
         check_answers(&input.answers, catalogue)?;
@@ -242,7 +243,7 @@ impl Vault {
                 result,
                 change: None,
             };
-            let follow_up = store::insert_screening(s, &record, s.now.date_naive())?;
+            let follow_up = store::insert_screening(s, &record, s.today)?;
             s.audit(AuditAction::Create, RecordKind::Screening, &record.id, &person_id);
             if follow_up {
                 // The follow-up carries its screening's id.

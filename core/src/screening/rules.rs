@@ -44,11 +44,13 @@ fn fact_value(
     catalogue: &Catalogue,
 ) -> (Truth, Vec<String>) {
     match fact {
-        Fact::MoratoriumDomesticWork | Fact::DisputedMoratoriumDomesticWork => {
-            let list = if fact == Fact::MoratoriumDomesticWork {
-                &catalogue.moratorium.countries
-            } else {
-                &catalogue.moratorium.disputed
+        Fact::MoratoriumDomesticWork
+        | Fact::SingleChannelDomesticWork
+        | Fact::DisputedMoratoriumDomesticWork => {
+            let list = match fact {
+                Fact::MoratoriumDomesticWork => &catalogue.moratorium.countries,
+                Fact::SingleChannelDomesticWork => &catalogue.moratorium.single_channel,
+                _ => &catalogue.moratorium.disputed,
             };
             let in_list = facts.destination.as_ref().map(|c| list.contains(c));
             let domestic = match facts.sector {
@@ -71,6 +73,19 @@ fn fact_value(
             (Some(_), None) => (Some(true), Vec::new()),
             (None, None) => (None, Vec::new()),
         },
+        Fact::ZeroCostSector => (
+            facts
+                .sector
+                .map(|sector| catalogue.zero_cost_sectors.sectors.contains(&sector)),
+            Vec::new(),
+        ),
+        Fact::ScamRouteDestination => (
+            facts
+                .destination
+                .as_ref()
+                .map(|code| catalogue.scam_route.countries.contains(code)),
+            Vec::new(),
+        ),
         Fact::Under18AtDeparture => {
             let on = facts.departure_date.or(facts.today);
             match (facts.birth_date, on) {
@@ -95,6 +110,20 @@ fn fact_reason(fact: Fact, facts: &RecordFacts) -> LocalizedText {
         Fact::MoratoriumDomesticWork => LocalizedText::new(
             &format!("Tujuan {country} termasuk daftar moratorium, pekerjaan rumah tangga."),
             &format!("Destination {country} is on the moratorium list, for domestic work."),
+        ),
+        Fact::SingleChannelDomesticWork => LocalizedText::new(
+            &format!("Tujuan {country}, pekerjaan rumah tangga: hanya lewat jalur resmi satu kanal (SPSK)."),
+            &format!(
+                "Destination {country}, domestic work: only through the official single channel (SPSK)."
+            ),
+        ),
+        Fact::ZeroCostSector => LocalizedText::new(
+            "Sektor kerja tercatat termasuk jabatan yang bebas biaya penempatan.",
+            "The recorded sector holds jobs that must cost the worker nothing for placement.",
+        ),
+        Fact::ScamRouteDestination => LocalizedText::new(
+            &format!("Tujuan {country} ada di jalur penipuan daring (online scam)."),
+            &format!("Destination {country} is on the online-scam route."),
         ),
         Fact::DisputedMoratoriumDomesticWork => LocalizedText::new(
             &format!("Tujuan {country} disebut dalam sebagian daftar moratorium, pekerjaan rumah tangga."),
@@ -153,32 +182,45 @@ fn evaluate(
                 open_questions,
             }
         }
-        Rule::Any { any } => {
-            let parts: Vec<Evaluation> = any
-                .iter()
-                .map(|r| evaluate(r, facts, answers, catalogue))
-                .collect();
-            let truth = if parts.iter().any(|p| p.truth == Some(true)) {
-                Some(true)
-            } else if parts.iter().any(|p| p.truth.is_none()) {
-                None
-            } else {
-                Some(false)
-            };
-            Evaluation {
-                truth,
-                reasons: parts
-                    .iter()
-                    .filter(|p| p.truth == Some(true))
-                    .flat_map(|p| p.reasons.clone())
-                    .collect(),
-                open_questions: if truth.is_none() {
-                    parts.into_iter().flat_map(|p| p.open_questions).collect()
-                } else {
-                    Vec::new()
-                },
-            }
-        }
+        Rule::Any { any } => combine(any, facts, answers, catalogue, true),
+        Rule::All { all } => combine(all, facts, answers, catalogue, false),
+    }
+}
+
+/// `any` (`or`) or `all` (`and`) of the parts, three-valued: a part that decides wins
+/// (true for `or`, false for `and`), else one unknown part leaves it unknown. The
+/// reasons are those of the true parts; the open questions those of the unknown ones,
+/// while the whole is unknown.
+fn combine(
+    rules: &[Rule],
+    facts: &RecordFacts,
+    answers: &[ScreeningAnswer],
+    catalogue: &Catalogue,
+    or: bool,
+) -> Evaluation {
+    let parts: Vec<Evaluation> = rules
+        .iter()
+        .map(|r| evaluate(r, facts, answers, catalogue))
+        .collect();
+    let truth = if parts.iter().any(|p| p.truth == Some(or)) {
+        Some(or)
+    } else if parts.iter().any(|p| p.truth.is_none()) {
+        None
+    } else {
+        Some(!or)
+    };
+    Evaluation {
+        truth,
+        reasons: parts
+            .iter()
+            .filter(|p| p.truth == Some(true))
+            .flat_map(|p| p.reasons.clone())
+            .collect(),
+        open_questions: if truth.is_none() {
+            parts.into_iter().flat_map(|p| p.open_questions).collect()
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -305,6 +347,8 @@ mod tests {
             ("age_documents_changed", No),
             ("domestic_work", No),
             ("unrealistic_promise", No),
+            ("zero_cost_job", No),
+            ("social_media_online_job", No),
         ])
     }
 
@@ -364,10 +408,17 @@ mod tests {
             assert!(!result.flags[0].reasons.is_empty());
         }
         let answer_flags: Vec<&str> = cases.iter().map(|c| c.0).collect();
-        let fact_only = ["moratorium_domestic_work", "moratorium_disputed_country"];
+        let fact_only = [
+            "moratorium_domestic_work",
+            "single_channel_domestic_work",
+            "moratorium_disputed_country",
+        ];
+        let combined = ["zero_cost_job_fee", "online_scam_route"];
         for flag in &catalogue.flags {
             assert!(
-                answer_flags.contains(&flag.id.as_str()) || fact_only.contains(&flag.id.as_str()),
+                answer_flags.contains(&flag.id.as_str())
+                    || fact_only.contains(&flag.id.as_str())
+                    || combined.contains(&flag.id.as_str()),
                 "untested flag {}",
                 flag.id
             );
@@ -378,11 +429,17 @@ mod tests {
     fn record_facts_fire_their_flags_and_only_when_true() {
         let catalogue = catalogue().unwrap();
         let mut facts = adult_facts();
-        facts.destination = Some("SA".into());
+        facts.destination = Some("DZ".into());
         facts.sector = Some(Sector::DomesticWork);
         let result = assess(&all_safe(), &facts, catalogue);
         assert_eq!(fired(&result), vec!["moratorium_domestic_work"]);
         assert_eq!(result.level, RiskLevel::Critical);
+
+        // Saudi Arabia: high, only through the official single channel; not "critical".
+        facts.destination = Some("SA".into());
+        let result = assess(&all_safe(), &facts, catalogue);
+        assert_eq!(fired(&result), vec!["single_channel_domestic_work"]);
+        assert_eq!(result.level, RiskLevel::High);
 
         facts.sector = Some(Sector::Construction);
         assert!(
@@ -412,6 +469,60 @@ mod tests {
             assess(&all_safe(), &young, catalogue).flags.is_empty(),
             "18 on the day of departure"
         );
+    }
+
+    #[test]
+    fn a_fee_for_one_of_the_ten_zero_cost_jobs_is_a_flag_of_its_own() {
+        use Answer::*;
+        let catalogue = catalogue().unwrap();
+        let charged = with(all_safe(), "fees_paid", Yes);
+        // A factory job: the general fee flag only.
+        assert_eq!(
+            fired(&assess(&charged, &adult_facts(), catalogue)),
+            vec!["fees_charged"]
+        );
+        // The recorded sector holds the ten jobs (a fishing crew)...
+        let mut fishing = adult_facts();
+        fishing.sector = Some(Sector::Fishing);
+        let result = assess(&charged, &fishing, catalogue);
+        assert_eq!(fired(&result), vec!["fees_charged", "zero_cost_job_fee"]);
+        assert_eq!(result.level, RiskLevel::High);
+        assert!(result.flags[1].legal_basis.contains("Pasal 30 ayat (1)"));
+        assert!(result.flags[1].legal_basis.contains("9 Tahun 2020"));
+        // ...or the answer says it is one of them (a cleaner recorded as "other").
+        let mut other = adult_facts();
+        other.sector = Some(Sector::Other);
+        let cleaner = with(charged.clone(), "zero_cost_job", Yes);
+        assert!(fired(&assess(&cleaner, &other, catalogue)).contains(&"zero_cost_job_fee"));
+        // No fee: nothing, whatever the job.
+        assert!(assess(&all_safe(), &fishing, catalogue).flags.is_empty());
+        // A fee, a job not on the list and no sector: undecided, never "safe".
+        let mut unknown = adult_facts();
+        unknown.sector = None;
+        let open = assess(&with(charged, "zero_cost_job", Unknown), &unknown, catalogue);
+        assert!(open.undecided_flags.contains(&"zero_cost_job_fee".to_string()));
+    }
+
+    #[test]
+    fn a_social_media_offer_of_online_work_in_cambodia_on_a_tourist_visa_is_the_scam_route() {
+        use Answer::*;
+        let catalogue = catalogue().unwrap();
+        let offer = with(with(all_safe(), "social_media_online_job", Yes), "work_visa", No);
+        for country in ["KH", "MM", "LA", "PH"] {
+            let mut facts = adult_facts();
+            facts.destination = Some(country.into());
+            let result = assess(&offer, &facts, catalogue);
+            assert!(fired(&result).contains(&"online_scam_route"), "{country}");
+            assert_eq!(result.level, RiskLevel::High);
+        }
+        let mut cambodia = adult_facts();
+        cambodia.destination = Some("KH".into());
+        // With a work visa, through another channel, or elsewhere: not this flag.
+        let with_work_visa = with(all_safe(), "social_media_online_job", Yes);
+        assert!(!fired(&assess(&with_work_visa, &cambodia, catalogue)).contains(&"online_scam_route"));
+        let not_social = with(all_safe(), "work_visa", No);
+        assert!(!fired(&assess(&not_social, &cambodia, catalogue)).contains(&"online_scam_route"));
+        assert!(!fired(&assess(&offer, &adult_facts(), catalogue)).contains(&"online_scam_route"));
     }
 
     #[test]

@@ -274,12 +274,27 @@ impl From<StoredFollowUp> for FollowUp {
 }
 
 /// Stores a new screening, and the follow-up its level asks for (due from `today`).
+/// A person has at most one open follow-up: a re-screening while one is open keeps it,
+/// brought forward (with the new level) when the new result asks for an earlier date.
 /// `true` when a follow-up was opened.
 pub(super) fn insert_screening(s: &Session<'_>, record: &ScreeningRecord, today: NaiveDate) -> Result<bool> {
     s.insert(&StoredScreening::from(record))?;
     let Some(due) = rules::follow_up_due(record.result.level, today) else {
         return Ok(false);
     };
+    let open: Vec<StoredFollowUp> = s.select(
+        "WHERE person_id = ?1 AND done = 0 ORDER BY due_date, rowid LIMIT 1",
+        [record.person_id.as_str()],
+    )?;
+    if let Some(mut existing) = open.into_iter().next() {
+        let due = date_text(due);
+        if due < existing.due_date {
+            existing.due_date = due;
+            existing.risk_level = record.result.level;
+            s.upsert(&existing)?;
+        }
+        return Ok(false);
+    }
     s.insert(&StoredFollowUp {
         screening_id: record.id.clone(),
         person_id: record.person_id.clone(),
@@ -387,7 +402,7 @@ pub(super) fn record_facts(s: &Session<'_>, person_id: &str) -> Result<RecordFac
         agency_licence: journey.as_ref().and_then(|j| j.agency_licence.clone()),
         birth_date: parse_date("birth_date", &person.birth_date).ok(),
         departure_date: stored_date(journey.as_ref().and_then(|j| j.departure_date.as_ref())),
-        today: Some(s.now.date_naive()),
+        today: Some(s.today),
     })
 }
 

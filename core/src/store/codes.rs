@@ -114,6 +114,11 @@ pub(crate) fn every_stored_enum() -> Vec<(&'static str, Vec<&'static str>)> {
         ("Sector", codes::<crate::people::Sector>()),
         ("DocumentKind", codes::<crate::people::DocumentKind>()),
         ("ConsentPurpose", codes::<crate::consent::ConsentPurpose>()),
+        ("LawfulBasis", codes::<crate::consent::LawfulBasis>()),
+        (
+            "GuardianRelationship",
+            codes::<crate::consent::GuardianRelationship>(),
+        ),
         ("ActorRole", codes::<crate::audit::ActorRole>()),
         ("AuditAction", codes::<crate::audit::AuditAction>()),
         ("ItemState", codes::<crate::checklist::ItemState>()),

@@ -25,6 +25,12 @@ pub(super) const MAIN: &[&[&str]] = &[
     ],
     // Reads' audit entries in compact blocks (data migration 1 moves step 1's batches).
     &[crate::audit::SCHEMA_BLOCKS],
+    // The facts that clear the checklist's legal blocks (fee charged, official channel),
+    // and who gave a child's consent, processing on another basis than consent.
+    &[
+        crate::checklist::SCHEMA_PLACEMENT_FACTS,
+        crate::consent::SCHEMA_BASES,
+    ],
     // Team sync: the change feed (a version per record), the team, conflicts.
     &[crate::sync::SCHEMA, crate::backup::SCHEMA],
 ];

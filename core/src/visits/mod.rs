@@ -171,8 +171,7 @@ impl Vault {
         self.write(|s| {
             let mut follow_up: store::StoredVisitFollowUp = s.get(&follow_up_id)?;
             consent::require(s, &follow_up.person_id, ConsentPurpose::Registration)?;
-            let done =
-                optional_past_date(s, "done_on", done_on.as_deref())?.unwrap_or_else(|| s.now.date_naive());
+            let done = optional_past_date(s, "done_on", done_on.as_deref())?.unwrap_or(s.today);
             follow_up.done_on = Some(date_text(done));
             follow_up.done_note = note.clone();
             s.upsert(&follow_up)?;

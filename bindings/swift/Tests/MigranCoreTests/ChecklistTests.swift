@@ -8,7 +8,7 @@ final class ChecklistTests: XCTestCase {
         let vault = try Vault.create(dir: tempDir(), pin: pin, deviceSecret: nil, settings: fastSettings())
         let siti = try vault.addPerson(input: fakePerson("Siti Contoh", 2))
         _ = try vault.setJourney(personId: siti.id, input: JourneyInput(phase: .preDeparture, destinationCountry: "HK", sector: .caregiving, employerName: nil, employerAddress: nil, agencyName: nil, agencyLicence: nil, departureDate: "2027-03-01", contractEndDate: "2029-02-28"))
-        XCTAssertEqual(try vault.checklistPackVersion(), 1)
+        XCTAssertEqual(try vault.checklistPackVersion(), 2)
         XCTAssertTrue(try vault.checklist(personId: siti.id, locale: .id).items.contains { $0.id == "passport" })
         // A step that needs others is refused with the item and what it still needs, typed.
         XCTAssertThrowsError(try vault.setChecklistItem(personId: siti.id, itemId: "work_visa", update: ChecklistItemUpdate(state: .done, by: nil, note: nil, documentId: nil), locale: .id)) { error in

@@ -7,7 +7,7 @@ final class ScreeningTests: XCTestCase {
     func testCriticalScreeningOpensAFollowUp() throws {
         let vault = try Vault.create(dir: tempDir(), pin: pin, deviceSecret: nil, settings: fastSettings())
         let siti = try vault.addPerson(input: fakePerson("Siti Contoh", 1))
-        _ = try vault.setJourney(personId: siti.id, input: JourneyInput(phase: .prospective, destinationCountry: "SA", sector: .domesticWork, employerName: nil, employerAddress: nil, agencyName: "Pak Sponsor", agencyLicence: nil, departureDate: nil, contractEndDate: nil))
+        _ = try vault.setJourney(personId: siti.id, input: JourneyInput(phase: .prospective, destinationCountry: "AE", sector: .domesticWork, employerName: nil, employerAddress: nil, agencyName: "Pak Sponsor", agencyLicence: nil, departureDate: nil, contractEndDate: nil))
         XCTAssertFalse(try screeningQuestions(locale: .id).isEmpty)
         let answers = [ScreeningAnswer(questionId: "work_visa", answer: .no), ScreeningAnswer(questionId: "recruiter_licensed", answer: .no)]
         XCTAssertEqual(try vault.previewScreening(personId: siti.id, answers: answers).level, .critical)

@@ -61,7 +61,7 @@ final class VillageReportTests: XCTestCase {
         _ = try vault.setJourney(personId: eko.id, input: journey(.abroad, "MY", .construction, "2026-02-01"))
         _ = try vault.setPersonArchived(id: eko.id, archived: true)
 
-        let report = try vault.villageReport(request: ReportRequest(from: "2026-01-01", to: "2026-06-30"))
+        let report = try vault.villageReport(request: ReportRequest(from: "2026-01-01", to: "2026-06-30", village: "Desa Contoh", officer: "Petugas Contoh"))
         XCTAssertEqual(report.periodFrom, "2026-01-01")
         XCTAssertEqual(report.periodTo, "2026-06-30")
         XCTAssertEqual(report.peopleCounted, 3) // Siti, Budi, Dewi
@@ -108,9 +108,10 @@ final class VillageReportTests: XCTestCase {
             report.casesByType, report.casesByStatus, report.screeningsByRisk, report.returnsByReason,
             report.reintegrationNeeds, report.servicesByKind,
         ]
-        XCTAssertEqual(lines.count - 1, 1 + 3 + 6 + sections.map(\.count).reduce(0, +), "header, meta, totals, counts")
+        XCTAssertEqual(lines.count - 1, 1 + 6 + 6 + sections.map(\.count).reduce(0, +), "header, meta, totals, counts")
         for line in [
-            "meta,period_from,2026-01-01", "meta,period_to,2026-06-30", "total,people_counted,3",
+            "meta,period_from,2026-01-01", "meta,period_to,2026-06-30", "meta,village,Desa Contoh",
+            "meta,officer,Petugas Contoh", "total,people_counted,3",
             "total,people_not_counted,2", "total,departures_in_period,1", "by_phase,abroad,1", "by_destination,MY,1",
             "cases_by_status,in_progress,1", "returns_by_reason,contract_end,1", "services_by_kind,training,1",
         ] {
@@ -137,6 +138,7 @@ final class VillageReportTests: XCTestCase {
         let indonesian = villageReportText(report: report, locale: .id)
         XCTAssertTrue(indonesian.hasPrefix("Laporan desa (periode: 2026-01-01 .. 2026-06-30)\n"), indonesian)
         XCTAssertTrue(indonesian.contains("Orang yang dihitung: 3\n"), indonesian)
+        XCTAssertTrue(indonesian.contains("Desa: Desa Contoh\nDibuat oleh: Petugas Contoh\n"), indonesian)
         XCTAssertTrue(villageReportText(report: allTime, locale: .en).hasPrefix("Village report (period: all time)"))
         XCTAssertTrue(villageReportText(report: allTime, locale: .id).hasPrefix("Laporan desa (periode: semua waktu)"))
 

@@ -46,6 +46,11 @@ public final class AppModel: ObservableObject {
                 try vault.unlock(pin: pin)
                 return vault
             }.value
+            // The core keeps the actor with the unlocked session only: set it again.
+            if let name = UserDefaults.standard.string(forKey: "actorName") {
+                let role: ActorRole = UserDefaults.standard.bool(forKey: "actorIsVillageOfficer") ? .villageOfficer : .cadre
+                try? opened.setActor(actor: ActorInput(name: name, role: role))
+            }
             vault = opened
             unlockMessage = nil
         } catch let error as MigranError {

@@ -95,7 +95,11 @@ public struct PersonListView: View {
             .toolbar {
                 NavigationLink { AgendaView(vault: vault, locale: locale) } label: { Text("agenda.title", bundle: .module) }
                 NavigationLink { AddPersonView(vault: vault, locale: locale) } label: { Text("persons.add", bundle: .module) }
+                NavigationLink { ReportScreen(vault: vault, locale: locale) } label: { Text("report.title", bundle: .module) }
+                NavigationLink { EmergencyCardScreen(vault: vault, locale: locale) } label: { Text("card.title", bundle: .module) }
+                NavigationLink { SettingsScreen(vault: vault, locale: locale) } label: { Text("settings.title", bundle: .module) }
             }
+            .emergencyButton(vault: vault, locale: locale)
             .onAppear { load() }
         }
     }
@@ -122,8 +126,13 @@ public struct PersonDetailView: View {
     @State private var contacts: [Contact] = []
     @State private var journey: Journey?
     @State private var documents: [IdentityDocument] = []
+    @State private var consents: [ConsentStatus] = []
+    @State private var cases: [Case] = []
     @State private var message: String?
     @Environment(\.dismiss) private var dismiss
+
+    /// Nearly every action needs the registration consent: the hub asks for it first.
+    private var registrationGiven: Bool { consents.contains { $0.purpose == .registration && $0.state == .given } }
 
     public var body: some View {
         List {
@@ -134,6 +143,29 @@ public struct PersonDetailView: View {
                     Text("NIK \(person.nik)")
                     Text("\(person.birthDate) · \(person.village)")
                     if let phone = person.phone { Text(phone) }
+                }
+            }
+            Section(header: Text("consent.title", bundle: .module)) {
+                if !registrationGiven { Text("person.consentFirst", bundle: .module).font(.headline) }
+                ForEach(consents, id: \.purpose) { status in
+                    Text(consentPurposeLabel(purpose: status.purpose, locale: locale) + ": "
+                        + consentStateLabel(state: status.state, locale: locale) + (status.since.map { " (\($0))" } ?? ""))
+                }
+            }
+            Section {
+                NavigationLink { ConsentScreen(vault: vault, locale: locale, personId: personId) } label: { Text("consent.title", bundle: .module) }
+                NavigationLink { ChecklistScreen(vault: vault, locale: locale, personId: personId) } label: { Text("checklist.title", bundle: .module) }
+                NavigationLink { FamilyChecklistScreen(vault: vault, locale: locale, personId: personId) } label: { Text("checklist.family", bundle: .module) }
+                NavigationLink { ScreeningScreen(vault: vault, locale: locale, personId: personId) } label: { Text("screening.title", bundle: .module) }
+                NavigationLink { VisitScreen(vault: vault, locale: locale, personId: personId) } label: { Text("visit.title", bundle: .module) }
+                NavigationLink { OpenCaseScreen(vault: vault, locale: locale, personId: personId) } label: { Text("case.open", bundle: .module) }
+                NavigationLink { ReturnScreen(vault: vault, locale: locale, personId: personId) } label: { Text("return.title", bundle: .module) }
+            }
+            Section(header: Text("case.title", bundle: .module)) {
+                ForEach(cases, id: \.id) { item in
+                    NavigationLink { CaseScreen(vault: vault, locale: locale, caseId: item.id) } label: {
+                        Text("\(caseTypeLabel(caseType: item.caseType, locale: locale)) · \(caseStatusLabel(status: item.status, locale: locale)) · \(item.reportedOn)")
+                    }
                 }
             }
             Section(header: Text("person.contacts", bundle: .module)) {
@@ -147,7 +179,7 @@ public struct PersonDetailView: View {
                 }
             }
             Section(header: Text("person.documents", bundle: .module)) {
-                ForEach(documents, id: \.id) { Text("\(String(describing: $0.kind)) \($0.number) → \($0.expiresOn ?? "")") }
+                ForEach(documents, id: \.id) { Text("\(documentKindLabel(kind: $0.kind, locale: locale)) \($0.number) → \($0.expiresOn ?? "")") }
             }
             Button(role: .destructive) {
                 do {
@@ -158,11 +190,14 @@ public struct PersonDetailView: View {
                 } catch {}
             } label: { Text("person.erase", bundle: .module) }
         }
+        .emergencyButton(vault: vault, locale: locale)
         .onAppear(perform: load)
     }
 
     private func load() {
         do {
+            consents = try vault.consents(personId: personId)
+            cases = try vault.listCases(personId: personId)
             person = try vault.getPerson(id: personId)
             contacts = try vault.listContacts(personId: personId)
             journey = try vault.getJourney(personId: personId)

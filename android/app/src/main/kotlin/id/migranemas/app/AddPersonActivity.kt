@@ -2,8 +2,6 @@ package id.migranemas.app
 
 import android.app.Activity
 import android.os.Bundle
-import android.widget.Button
-import android.widget.EditText
 import android.widget.RadioButton
 import android.widget.RadioGroup
 import id.migranemas.app.screens.AddPersonForm
@@ -17,7 +15,6 @@ class AddPersonActivity : Activity() {
         protectScreen()
         val vault = app().vault ?: return finish()
         val presenter = AddPersonPresenter(vault, app().locale)
-        fun field(hint: Int) = EditText(this).apply { this.hint = getString(hint) }
         val inputs = mapOf(
             "full_name" to field(R.string.full_name),
             "nik" to field(R.string.nik),
@@ -26,12 +23,18 @@ class AddPersonActivity : Activity() {
             "address" to field(R.string.address),
             "village" to field(R.string.village),
         )
-        val female = RadioButton(this).apply { text = getString(R.string.sex_female); isChecked = true }
-        val male = RadioButton(this).apply { text = getString(R.string.sex_male) }
+        val female = RadioButton(this).apply {
+            text = getString(R.string.sex_female)
+            contentDescription = text
+            isChecked = true
+        }
+        val male = RadioButton(this).apply {
+            text = getString(R.string.sex_male)
+            contentDescription = text
+        }
         val sex = RadioGroup(this).apply { addView(female); addView(male) }
         val message = label("")
-        val save = Button(this).apply { text = getString(R.string.save) }
-        save.setOnClickListener {
+        val save = action(R.string.save) {
             val form = AddPersonForm(
                 fullName = inputs.getValue("full_name").text.toString(),
                 nik = inputs.getValue("nik").text.toString(),
@@ -51,6 +54,6 @@ class AddPersonActivity : Activity() {
                 }
             }
         }
-        setContentView(column(*inputs.values.toTypedArray(), sex, save, message))
+        setContentView(screen(*inputs.values.toTypedArray(), sex, save, message))
     }
 }

@@ -1,12 +1,13 @@
 package id.migranemas.app
 
 import android.app.Activity
-import android.content.Intent
 import android.graphics.Typeface
 import android.os.Bundle
 import android.widget.LinearLayout
 import id.migranemas.app.screens.AgendaPresenter
+import id.migranemas.app.screens.AgendaRow
 import id.migranemas.app.screens.AgendaState
+import id.migranemas.core.AgendaKind
 
 /** The cadre's day: what is due today and in the week ahead, most overdue first. */
 class AgendaActivity : Activity() {
@@ -18,8 +19,8 @@ class AgendaActivity : Activity() {
         protectScreen()
         val vault = app().vault ?: return finish()
         presenter = AgendaPresenter(vault, app().locale)
-        rows = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
-        setContentView(column(label(getString(R.string.agenda_title), 20f), rows))
+        rows = vertical()
+        setContentView(screen(label(getString(R.string.agenda_title), 20f), rows))
     }
 
     override fun onResume() {
@@ -29,16 +30,21 @@ class AgendaActivity : Activity() {
         if (::presenter.isInitialized) app().background({ presenter.load(today) }, ::render)
     }
 
+    /** Straight to where the due thing is done; the person's page for the rest. */
+    private fun open(row: AgendaRow) = when (row.kind) {
+        AgendaKind.VISIT_DUE, AgendaKind.FOLLOW_UP_DUE -> openFor<VisitActivity>(row.personId)
+        AgendaKind.REINTEGRATION_FOLLOW_UP_DUE -> openFor<ReturnActivity>(row.personId)
+        AgendaKind.MISSING_CHECKLIST_ITEMS -> openFor<ChecklistActivity>(row.personId)
+        AgendaKind.SCREENING_NOT_FOLLOWED_UP -> openFor<ScreeningActivity>(row.personId)
+    }
+
     private fun render(state: AgendaState) {
         rows.removeAllViews()
         state.message?.let { rows.addView(label(it)) }
         if (state.message == null && state.rows.isEmpty()) rows.addView(label(getString(R.string.agenda_empty)))
         for (row in state.rows) {
-            val item = label("${row.personName}: ${row.text}", 18f)
+            val item = action("${row.personName}: ${row.text}") { open(row) }
             if (row.overdue) item.setTypeface(item.typeface, Typeface.BOLD)
-            item.setOnClickListener {
-                startActivity(Intent(this, PersonDetailActivity::class.java).putExtra("person_id", row.personId))
-            }
             rows.addView(item)
         }
     }

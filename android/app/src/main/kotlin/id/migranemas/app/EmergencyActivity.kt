@@ -47,6 +47,7 @@ class EmergencyActivity : Activity() {
         val choices = kinds.map { (kind, words) ->
             Button(this).apply {
                 text = getString(words)
+                contentDescription = text
                 textSize = 20f
                 setOnClickListener { app().background({ button.press(kind) }, ::render) }
             }
@@ -70,6 +71,7 @@ class EmergencyActivity : Activity() {
             rows.addView(
                 Button(this).apply {
                     text = "$verb ${row.label} (${row.number})$check"
+                    contentDescription = text
                     textSize = 18f
                     setOnClickListener { handOver(row) }
                 },

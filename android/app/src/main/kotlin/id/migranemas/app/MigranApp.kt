@@ -1,9 +1,15 @@
 package id.migranemas.app
 
 import android.app.Application
+import android.app.LocaleManager
+import android.os.Build
+import android.os.LocaleList
 import android.os.Handler
 import android.os.Looper
+import id.migranemas.core.ActorInput
+import id.migranemas.core.ActorRole
 import id.migranemas.core.Locale
+import id.migranemas.core.MigranException
 import id.migranemas.core.Vault
 import java.io.File
 import java.util.concurrent.ExecutorService
@@ -21,8 +27,45 @@ class MigranApp : Application() {
     var vault: Vault? = null
         private set
 
+    /** The language chosen in the settings, else the phone's: the core answers in it. */
     val locale: Locale
-        get() = if (resources.configuration.locales[0].language == "en") Locale.EN else Locale.ID
+        get() {
+            val chosen = getSharedPreferences("settings", MODE_PRIVATE).getString("language", null)
+            val language = chosen ?: resources.configuration.locales[0].language
+            return if (language == "en") Locale.EN else Locale.ID
+        }
+
+    /**
+     * Keeps the language for the core's texts; from Android 13 the app's own labels
+     * switch too (per-app language), before that they follow the phone.
+     */
+    fun setLanguage(tag: String) {
+        getSharedPreferences("settings", MODE_PRIVATE).edit().putString("language", tag).apply()
+        if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU) {
+            getSystemService(LocaleManager::class.java).applicationLocales = LocaleList.forLanguageTags(tag)
+        }
+    }
+
+    /**
+     * The actor (the app's user) lives with the unlocked session in the core: the app
+     * keeps the name and role chosen in the settings and sets them again after each unlock,
+     * so every audit entry, consent and case event names who did it.
+     */
+    fun rememberActor(name: String, role: ActorRole) {
+        getSharedPreferences("settings", MODE_PRIVATE).edit().putString("actor_name", name).putString("actor_role", role.name).apply()
+    }
+
+    fun restoreActor(vault: Vault) {
+        val prefs = getSharedPreferences("settings", MODE_PRIVATE)
+        val name = prefs.getString("actor_name", null) ?: return
+        val role = ActorRole.entries.firstOrNull { it.name == prefs.getString("actor_role", null) } ?: ActorRole.CADRE
+        try {
+            vault.setActor(ActorInput(name, role))
+        } catch (refused: MigranException) {
+            // Kept from an earlier setting the core accepted; if it no longer does, the
+            // settings screen shows the core's message when the user opens it.
+        }
+    }
 
     fun deviceSecret(): ByteArray = DeviceSecretStore(this).secret()
 

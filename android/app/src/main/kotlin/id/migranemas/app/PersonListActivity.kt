@@ -4,7 +4,6 @@ import android.app.Activity
 import android.content.Intent
 import android.os.Bundle
 import android.widget.Button
-import android.widget.EditText
 import android.widget.LinearLayout
 import id.migranemas.app.screens.PersonListPresenter
 import id.migranemas.app.screens.PersonListState
@@ -19,17 +18,19 @@ class PersonListActivity : Activity() {
         protectScreen()
         val vault = app().vault ?: return finish()
         presenter = PersonListPresenter(vault, app().locale)
-        val search = EditText(this).apply { hint = getString(R.string.search_hint) }
-        val find = Button(this).apply { text = getString(R.string.search_hint) }
-        find.setOnClickListener { load { presenter.search(search.text.toString()) } }
-        val add = Button(this).apply { text = getString(R.string.add_person) }
-        add.setOnClickListener { startActivity(Intent(this, AddPersonActivity::class.java)) }
-        val agenda = Button(this).apply { text = getString(R.string.agenda_title) }
-        agenda.setOnClickListener { startActivity(Intent(this, AgendaActivity::class.java)) }
-        rows = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
-        more = Button(this).apply { text = getString(R.string.load_more) }
-        more.setOnClickListener { load { presenter.loadMore() } }
-        setContentView(column(label(getString(R.string.persons_title), 20f), agenda, search, find, add, rows, more))
+        val search = field(R.string.search_hint)
+        val find = action(R.string.search_hint) { load { presenter.search(search.text.toString()) } }
+        val add = action(R.string.add_person) { startActivity(Intent(this, AddPersonActivity::class.java)) }
+        val agenda = action(R.string.agenda_title) { startActivity(Intent(this, AgendaActivity::class.java)) }
+        val report = action(R.string.report_title) { startActivity(Intent(this, ReportActivity::class.java)) }
+        val card = action(R.string.card_title) { startActivity(Intent(this, EmergencyCardActivity::class.java)) }
+        val settings = action(R.string.settings_title) { startActivity(Intent(this, SettingsActivity::class.java)) }
+        rows = vertical()
+        // The list pages through the core (50 at a time), never the whole register at once.
+        more = action(R.string.load_more) { load { presenter.loadMore() } }
+        setContentView(
+            screen(label(getString(R.string.persons_title), 20f), agenda, search, find, add, rows, more, report, card, settings),
+        )
     }
 
     override fun onResume() {
@@ -43,8 +44,7 @@ class PersonListActivity : Activity() {
         rows.removeAllViews()
         state.message?.let { rows.addView(label(it)) }
         for (row in state.rows) {
-            val item = label("${row.name} · ${row.village}", 18f)
-            item.setOnClickListener {
+            val item = action("${row.name} · ${row.village}") {
                 startActivity(Intent(this, PersonDetailActivity::class.java).putExtra("person_id", row.id))
             }
             rows.addView(item)

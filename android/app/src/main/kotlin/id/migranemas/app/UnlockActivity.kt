@@ -19,9 +19,13 @@ class UnlockActivity : Activity() {
         val title = label(getString(if (creating) R.string.create_title else R.string.unlock_title), 20f)
         val pin = EditText(this).apply {
             inputType = InputType.TYPE_CLASS_NUMBER or InputType.TYPE_NUMBER_VARIATION_PASSWORD
+            contentDescription = getString(R.string.unlock_title)
         }
         val message = label("")
-        val open = Button(this).apply { text = getString(R.string.unlock_button) }
+        val open = Button(this).apply {
+            text = getString(R.string.unlock_button)
+            contentDescription = text
+        }
         open.setOnClickListener {
             open.isEnabled = false
             val typed = pin.text.toString()
@@ -29,7 +33,7 @@ class UnlockActivity : Activity() {
             app().background({
                 try {
                     val vault = app().openOrCreate(typed, creating)
-                    UnlockPresenter(vault, app().locale).submit(typed)
+                    UnlockPresenter(vault, app().locale).submit(typed).also { if (it.unlocked) app().restoreActor(vault) }
                 } catch (error: MigranException) {
                     UnlockState(message = errorMessage(error, app().locale))
                 }
@@ -47,11 +51,7 @@ class UnlockActivity : Activity() {
             }
         }
         // The emergency button needs no PIN: first on the screen, before anything else.
-        val emergency = Button(this).apply {
-            text = getString(R.string.emergency_title)
-            textSize = 22f
-            setOnClickListener { startActivity(Intent(this@UnlockActivity, EmergencyActivity::class.java)) }
-        }
+        val emergency = emergencyButton()
         setContentView(column(emergency, title, pin, open, message))
     }
 }

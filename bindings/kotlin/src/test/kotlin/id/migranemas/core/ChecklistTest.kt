@@ -16,7 +16,7 @@ class ChecklistTest {
             siti.id,
             JourneyInput(Phase.PRE_DEPARTURE, "HK", Sector.CAREGIVING, null, null, null, null, "2027-03-01", "2029-02-28"),
         )
-        assertEquals(1u, vault.checklistPackVersion())
+        assertEquals(2u, vault.checklistPackVersion())
         val view = vault.checklist(siti.id, Locale.ID)
         assertTrue(view.items.any { it.id == "passport" })
         assertTrue(view.items.first { it.id == "husband_permission" }.conditionUnknown)

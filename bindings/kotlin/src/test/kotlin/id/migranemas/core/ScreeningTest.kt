@@ -13,7 +13,7 @@ class ScreeningTest {
         val siti = vault.addPerson(fakePerson("Siti Contoh", 1))
         vault.setJourney(
             siti.id,
-            JourneyInput(Phase.PROSPECTIVE, "SA", Sector.DOMESTIC_WORK, null, null, "Pak Sponsor", null, null, null),
+            JourneyInput(Phase.PROSPECTIVE, "AE", Sector.DOMESTIC_WORK, null, null, "Pak Sponsor", null, null, null),
         )
         val questions = screeningQuestions(Locale.EN)
         assertTrue(questions.any { it.id == "work_visa" && it.text.contains("work visa") })

@@ -66,7 +66,9 @@ class VillageReportTest {
         vault.setJourney(eko.id, journey(Phase.ABROAD, "MY", Sector.CONSTRUCTION, "2026-02-01"))
         vault.setPersonArchived(eko.id, true)
 
-        val report = vault.villageReport(ReportRequest(from = "2026-01-01", to = "2026-06-30"))
+        val report = vault.villageReport(
+            ReportRequest(from = "2026-01-01", to = "2026-06-30", village = "Desa Contoh", officer = "Petugas Contoh"),
+        )
         assertEquals("2026-01-01", report.periodFrom)
         assertEquals("2026-06-30", report.periodTo)
         assertEquals(3u, report.peopleCounted) // Siti, Budi, Dewi
@@ -124,9 +126,10 @@ class VillageReportTest {
             report.casesByType, report.casesByStatus, report.screeningsByRisk, report.returnsByReason,
             report.reintegrationNeeds, report.servicesByKind,
         )
-        assertEquals(1 + 3 + 6 + sections.sumOf { it.size }, lines.size - 1, "header, meta, totals, counts")
+        assertEquals(1 + 6 + 6 + sections.sumOf { it.size }, lines.size - 1, "header, meta, totals, counts")
         for (line in listOf(
-            "meta,period_from,2026-01-01", "meta,period_to,2026-06-30", "total,people_counted,3",
+            "meta,period_from,2026-01-01", "meta,period_to,2026-06-30", "meta,village,Desa Contoh",
+            "meta,officer,Petugas Contoh", "total,people_counted,3",
             "total,people_not_counted,2", "total,departures_in_period,1", "by_phase,abroad,1", "by_destination,MY,1",
             "cases_by_status,in_progress,1", "returns_by_reason,contract_end,1", "services_by_kind,training,1",
         )) {
@@ -152,6 +155,7 @@ class VillageReportTest {
         val indonesian = villageReportText(report, Locale.ID)
         assertTrue(indonesian.startsWith("Laporan desa (periode: 2026-01-01 .. 2026-06-30)\n"), indonesian)
         assertTrue(indonesian.contains("Orang yang dihitung: 3\n"), indonesian)
+        assertTrue(indonesian.contains("Desa: Desa Contoh\nDibuat oleh: Petugas Contoh\n"), indonesian)
         assertTrue(villageReportText(allTime, Locale.EN).startsWith("Village report (period: all time)"))
         assertTrue(villageReportText(allTime, Locale.ID).startsWith("Laporan desa (periode: semua waktu)"))
 

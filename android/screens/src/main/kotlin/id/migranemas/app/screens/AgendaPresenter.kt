@@ -1,6 +1,7 @@
 package id.migranemas.app.screens
 
 import id.migranemas.core.AgendaItem
+import id.migranemas.core.AgendaKind
 import id.migranemas.core.AgendaRequest
 import id.migranemas.core.Locale
 import id.migranemas.core.MigranException
@@ -11,6 +12,8 @@ import id.migranemas.core.errorMessage
 data class AgendaRow(
     val personId: String,
     val personName: String,
+    /** What is due (a visit, a follow-up, a screening not followed up, ...): the screen opens the matching workflow. */
+    val kind: AgendaKind,
     val text: String,
     /** Past its due date: the screen marks it. */
     val overdue: Boolean,
@@ -50,7 +53,8 @@ class AgendaPresenter(
     private fun row(item: AgendaItem) = AgendaRow(
         personId = item.personId,
         personName = item.personName,
-        text = if (locale == Locale.EN) item.text.en else item.text.id,
+        kind = item.kind,
+        text = item.text.pick(locale),
         overdue = item.daysOverdue > 0,
     )
 }

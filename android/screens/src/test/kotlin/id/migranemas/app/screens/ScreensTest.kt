@@ -30,23 +30,11 @@ import java.time.ZoneOffset
 
 /** The app's screen logic over the real core, as a cadre would go through it. */
 class ScreensTest {
-    private val pin = "246810"
+    private val pin = SCREEN_PIN
 
-    private fun vault(freeAttempts: UInt = 5u): Vault = Vault.create(
-        Files.createTempDirectory("migran-screens").toString(),
-        pin,
-        newDeviceSecret(),
-        VaultSettings(kdfIterations = 10_000u, freeAttempts = freeAttempts, eraseAfterFailures = null),
-    )
+    private fun vault(freeAttempts: UInt = 5u): Vault = testVault(freeAttempts)
 
-    private fun form(name: String, n: Int) = AddPersonForm(
-        fullName = name,
-        nik = "32010000" + n.toString().padStart(8, '0'),
-        birthDate = "1998-04-12",
-        sex = Sex.FEMALE,
-        phone = "0812" + n.toString().padStart(8, '0'),
-        village = "Desa Contoh",
-    )
+    private fun form(name: String, n: Int) = fakePersonForm(name, n)
 
     @Test
     fun `unlock screen shows the core's wrong-PIN and lockout messages in Indonesian`() = vault(freeAttempts = 2u).use { v ->

@@ -1,0 +1,177 @@
+//! Lawful bases of processing (UU PDP Pasal 20 ayat (2)) through the public API: the
+//! register on the village's legal duty, a referral in an emergency on vital interests
+//! with its reason recorded and the person told afterwards, a child's consent given by a
+//! parent or guardian.
+// Test code: a failed setup should panic with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use migran_core::{
+    lawful_basis, Agency, CaseInput, CaseStatus, CaseType, ConsentGiver, ConsentInput, ConsentPurpose,
+    GuardianRelationship, InvalidReason, LawfulBasis, Locale, MigranError, NotAllowedReason, ReferralInput,
+    Reporter,
+};
+use support::*;
+
+fn consent(purpose: ConsentPurpose, given: bool) -> ConsentInput {
+    ConsentInput {
+        purpose,
+        given,
+        date: None,
+        note: Some("formulir bertanda tangan".into()),
+    }
+}
+
+fn referral() -> ReferralInput {
+    ReferralInput {
+        agency: Agency::Kbri,
+        office: Some("KJRI Hong Kong".into()),
+        date: None,
+        note: None,
+    }
+}
+
+#[test]
+fn an_emergency_referral_without_consent_needs_a_recorded_vital_interest_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));
+    let person = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    let case = vault
+        .open_case(
+            person.id.clone(),
+            CaseInput {
+                case_type: CaseType::TraffickingSuspicion,
+                description: "Disekap majikan".into(),
+                reported_by: Reporter::Family,
+                reported_on: None,
+            },
+        )
+        .unwrap();
+    let missing = Some(MigranError::NotAllowed {
+        reason: NotAllowedReason::ConsentMissing {
+            purpose: ConsentPurpose::ShareWithAgencies,
+        },
+    });
+    // No consent: an ordinary referral is refused, and so is an emergency one without a reason.
+    assert_eq!(vault.refer_case(case.id.clone(), referral()).err(), missing);
+    assert_eq!(
+        vault
+            .refer_case_in_emergency(case.id.clone(), referral(), "  ".into())
+            .err(),
+        missing
+    );
+    assert!(vault.processing_records(person.id.clone()).unwrap().is_empty());
+
+    // With the reason: allowed on vital interests, and the reason is on record.
+    let referred = vault
+        .refer_case_in_emergency(
+            case.id.clone(),
+            referral(),
+            "Disekap, tidak bisa menelepon sendiri".into(),
+        )
+        .unwrap();
+    assert_eq!(referred.status, CaseStatus::Referred);
+    let records = vault.processing_records(person.id.clone()).unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].basis, LawfulBasis::VitalInterest);
+    assert_eq!(records[0].purpose, ConsentPurpose::ShareWithAgencies);
+    assert_eq!(records[0].reason, "Disekap, tidak bisa menelepon sendiri");
+    assert_eq!(records[0].person_told_on, None, "still to be told");
+
+    // The person is told afterwards: not before the referral, not in the future.
+    assert_eq!(
+        vault
+            .record_person_told(records[0].id.clone(), Some("2026-11-01".into()))
+            .err(),
+        Some(MigranError::Invalid {
+            field: "date".into(),
+            reason: InvalidReason::OutOfRange
+        })
+    );
+    let told = vault.record_person_told(records[0].id.clone(), None).unwrap();
+    assert_eq!(told.person_told_on.as_deref(), Some("2026-11-28"));
+
+    // With consent, an emergency referral needs no vital-interest record.
+    vault
+        .record_consent(
+            person.id.clone(),
+            consent(ConsentPurpose::ShareWithAgencies, true),
+        )
+        .unwrap();
+    vault
+        .refer_case_in_emergency(case.id.clone(), referral(), "".into())
+        .unwrap();
+    assert_eq!(vault.processing_records(person.id).unwrap().len(), 1);
+}
+
+#[test]
+fn a_childs_consent_is_given_by_a_parent_or_guardian_and_recorded_with_who_gave_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));
+    let mut child = fake_person("Dewi Contoh", 2);
+    child.birth_date = "2010-05-01".into();
+    let child = vault.add_person(child).unwrap();
+    let refused = Some(MigranError::NotAllowed {
+        reason: NotAllowedReason::GuardianConsentRequired,
+    });
+    assert_eq!(
+        vault
+            .record_consent(child.id.clone(), consent(ConsentPurpose::ShareWithFamily, true))
+            .err(),
+        refused
+    );
+    // Withdrawing stays open to the child.
+    vault
+        .record_consent(child.id.clone(), consent(ConsentPurpose::Reporting, false))
+        .unwrap();
+    let mother = ConsentGiver {
+        name: "Ibu Contoh".into(),
+        relationship: GuardianRelationship::Parent,
+    };
+    let record = vault
+        .record_guardian_consent(
+            child.id.clone(),
+            consent(ConsentPurpose::ShareWithFamily, true),
+            mother.clone(),
+        )
+        .unwrap();
+    assert_eq!(record.given_by, Some(mother.clone()));
+    let history = vault.consent_history(child.id.clone()).unwrap();
+    assert_eq!(history.last().unwrap().given_by, Some(mother.clone()));
+    // The family view, which needs that consent, opens for the child now.
+    assert!(vault.family_checklist(child.id.clone(), Locale::Id).is_ok());
+
+    // An adult gives their own consent: a guardian's is refused as inconsistent.
+    let adult = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    assert_eq!(
+        vault
+            .record_guardian_consent(adult.id, consent(ConsentPurpose::ShareWithFamily, true), mother)
+            .err(),
+        Some(MigranError::Invalid {
+            field: "given_by".into(),
+            reason: InvalidReason::Inconsistent
+        })
+    );
+}
+
+#[test]
+fn every_purpose_names_its_lawful_basis_and_articles_in_both_languages() {
+    let register = lawful_basis(ConsentPurpose::Registration, Locale::Id).unwrap();
+    assert_eq!(
+        register.bases,
+        [LawfulBasis::LegalObligation, LawfulBasis::PublicTask]
+    );
+    assert!(register.articles.contains("UU 18/2017 Pasal 42"));
+    assert!(register.articles.contains("huruf c dan e"));
+    let agencies = lawful_basis(ConsentPurpose::ShareWithAgencies, Locale::En).unwrap();
+    assert_eq!(agencies.bases, [LawfulBasis::Consent, LawfulBasis::VitalInterest]);
+    assert!(agencies.explanation.contains("told afterwards"));
+    for purpose in [ConsentPurpose::ShareWithFamily, ConsentPurpose::Reporting] {
+        let id = lawful_basis(purpose, Locale::Id).unwrap();
+        let en = lawful_basis(purpose, Locale::En).unwrap();
+        assert_eq!(id.bases, [LawfulBasis::Consent]);
+        assert!(id.articles.contains("Pasal 25") || id.explanation.contains("Pasal 25"));
+        assert_ne!(id.explanation, en.explanation);
+    }
+}

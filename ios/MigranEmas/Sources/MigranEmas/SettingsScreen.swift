@@ -1,0 +1,75 @@
+import MigranCore
+import SwiftUI
+
+/// Who uses the app (name and role, for the audit log) and the PIN. The language follows
+/// the phone's settings on iOS (per-app language in the Settings app).
+struct SettingsScreen: View {
+    let vault: Vault
+    let locale: MigranCore.Locale
+    @State private var name = ""
+    @State private var village = false
+    @State private var oldPin = ""
+    @State private var newPin = ""
+    @State private var done: String?
+    @State private var refusal: Refusal?
+
+    var body: some View {
+        Form {
+            RefusalText(refusal: refusal)
+            if let done { Text(done).font(.headline) }
+            Section(header: Text("settings.actor", bundle: .module)) {
+                TextField(String(localized: "settings.actorName", bundle: .module), text: $name)
+                Picker(selection: $village) {
+                    Text("settings.roleCadre", bundle: .module).tag(false)
+                    Text("settings.roleVillageOfficer", bundle: .module).tag(true)
+                } label: { Text("settings.role", bundle: .module) }
+                Button { saveActor() } label: { Text("common.save", bundle: .module) }
+            }
+            Section(header: Text("settings.pin", bundle: .module)) {
+                SecureField(String(localized: "settings.pinOld", bundle: .module), text: $oldPin).numberPad()
+                SecureField(String(localized: "settings.pinNew", bundle: .module), text: $newPin).numberPad()
+                Button { changePin() } label: { Text("settings.pinChange", bundle: .module) }
+            }
+        }
+        .navigationTitle(Text("settings.title", bundle: .module))
+        .emergencyButton(vault: vault, locale: locale)
+        .onAppear {
+            do {
+                let actor = try vault.currentActor()
+                name = actor?.name ?? ""
+                village = actor?.role == .villageOfficer
+            } catch {
+                refusal = Refusal(error, locale: locale)
+            }
+        }
+    }
+
+    private func saveActor() {
+        do {
+            try vault.setActor(actor: ActorInput(name: name, role: village ? .villageOfficer : .cadre))
+            // Kept by the app and set again after each unlock (AppModel.unlock).
+            UserDefaults.standard.set(name, forKey: "actorName")
+            UserDefaults.standard.set(village, forKey: "actorIsVillageOfficer")
+            done = String(localized: "common.saved", bundle: .module)
+            refusal = nil
+        } catch {
+            done = nil
+            refusal = Refusal(error, locale: locale)
+        }
+    }
+
+    private func changePin() {
+        let old = oldPin
+        let new = newPin
+        oldPin = ""
+        newPin = ""
+        do {
+            try vault.changePin(oldPin: old, newPin: new)
+            done = String(localized: "settings.pinChanged", bundle: .module)
+            refusal = nil
+        } catch {
+            done = nil
+            refusal = Refusal(error, locale: locale)
+        }
+    }
+}
