@@ -24,7 +24,7 @@ use crate::sync::{rows, text};
 use crate::time::Clock;
 use crate::vault::{Session, Vault, VaultSettings};
 
-/// Schema step 3 of `vault.db` (with team sync's tables): the recovery key.
+/// Schema step 4 of `vault.db` (with team sync's tables): the recovery key.
 pub(crate) const SCHEMA: &str = r#"
     CREATE TABLE backup_key (
         id            INTEGER PRIMARY KEY CHECK (id = 1),

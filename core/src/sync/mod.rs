@@ -1,5 +1,5 @@
 //! Team sync: a village team's devices share one register by exchanging **bundles**
-//! (files), without a server (docs/sync.md; decision 0009).
+//! (files), without a server (docs/sync.md; decision 0010).
 //!
 //! - [`feed`]: every write through the storage kernel gets a version (origin device,
 //!   sequence number, HLC, lineage) in the same transaction.
@@ -25,7 +25,7 @@ pub use bundle::MAX_BUNDLE_BYTES;
 pub(crate) use feed::{record_local_write, version_existing_rows};
 pub(crate) use team::device_keys;
 
-/// Schema step 3 of `vault.db`: the change feed, the team and the conflicts.
+/// Schema step 4 of `vault.db`: the change feed, the team and the conflicts.
 pub(crate) const SCHEMA: &str = r#"
     CREATE TABLE sync_device (
         id             INTEGER PRIMARY KEY CHECK (id = 1),
