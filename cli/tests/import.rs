@@ -4,34 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-const PIN: &str = "482615";
+mod support;
 
-fn migran(vault: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_migran"))
-        .arg("--vault")
-        .arg(vault)
-        .args(args)
-        .env("MIGRAN_PIN", PIN)
-        .env_remove("MIGRAN_NEW_PIN")
-        .env("MIGRAN_LANG", "en")
-        .stdin(Stdio::null())
-        .output()
-        .expect("migran runs")
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().expect("exited normally")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use support::{code, migran, stderr, stdout, PIN};
 
 fn init(dir: &Path) {
     let out = migran(dir, &["init", "--kdf-iterations", "10000"]);

@@ -5,34 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod support;
 
-const PIN: &str = "482615";
-
-fn migran(vault: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_migran"))
-        .arg("--vault")
-        .arg(vault)
-        .args(args)
-        .env_remove("MIGRAN_NEW_PIN")
-        .env("MIGRAN_PIN", PIN)
-        .env("MIGRAN_LANG", "en")
-        .stdin(Stdio::null())
-        .output()
-        .expect("migran runs")
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().expect("exited normally")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use support::{code, migran, stderr, stdout};
 
 fn ok(dir: &Path, args: &[&str]) -> String {
     let out = migran(dir, args);

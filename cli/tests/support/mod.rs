@@ -1,0 +1,35 @@
+//! Running the real `migran` binary against a vault folder, shared by the CLI test files
+//! that need nothing more than a run and its output.
+// Each test file uses a different part of this module.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+pub const PIN: &str = "482615";
+
+/// `migran --vault <vault> <args>` with the PIN given, English messages, and no stdin.
+pub fn migran(vault: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_migran"))
+        .arg("--vault")
+        .arg(vault)
+        .args(args)
+        .env("MIGRAN_PIN", PIN)
+        .env_remove("MIGRAN_NEW_PIN")
+        .env("MIGRAN_LANG", "en")
+        .stdin(Stdio::null())
+        .output()
+        .expect("migran runs")
+}
+
+pub fn code(output: &Output) -> i32 {
+    output.status.code().expect("exited normally")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
