@@ -68,6 +68,11 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         (Some("audit"), _) => crate::reports::audit(args),
         (Some("follow-up"), Some("list")) => crate::follow_up::list(args),
         (Some("follow-up"), Some("done")) => crate::follow_up::done(args),
+        (Some("team"), _) => crate::team::run(args),
+        (Some("sync"), _) => crate::sync::run(args),
+        (Some("conflicts"), _) => crate::sync::run_conflicts(args),
+        (Some("backup"), _) => crate::backup::backup(args),
+        (Some("restore"), _) => crate::backup::restore(args),
         (Some("emergency"), sub) => {
             let third = args.words.get(2).map(|w| utf8(w, "command")).transpose()?;
             crate::emergency::run(args, sub, third.as_deref())

@@ -110,6 +110,15 @@ enum Command {
     },
     #[command(subcommand)]
     Emergency(Emergency),
+    // Team sync and backup (issue 12): the grammar lives in their modules.
+    #[command(subcommand)]
+    Team(crate::team::Team),
+    #[command(subcommand)]
+    Sync(crate::sync::Sync),
+    #[command(subcommand)]
+    Conflicts(crate::sync::Conflicts),
+    Backup(crate::backup::Backup),
+    Restore(crate::backup::Restore),
     Completions {
         #[arg(value_name = "SHELL")]
         shell: clap_complete::Shell,

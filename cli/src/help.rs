@@ -75,14 +75,23 @@ const TEMPLATE_EN: &str = "{about-with-newline}\nUsage: {usage}\n\n{all-args}{af
 const AFTER_ID: &str =
     "PIN dibaca dari MIGRAN_PIN atau ditanyakan tanpa ditampilkan; tidak pernah dari argumen.
 Kode keluar: 0 berhasil, 2 perintah salah, 3 PIN salah/terkunci, 4 tidak ditemukan,
-5 isian tidak sah, 6 ditolak aturan (persetujuan, alur kasus, urutan daftar periksa), 1 lainnya.
+5 isian tidak sah, 6 ditolak aturan (persetujuan, alur kasus, urutan daftar periksa),
+7 berkas sinkronisasi atau cadangan ditolak, 1 lainnya.
 Bahasa: MIGRAN_LANG=en untuk bahasa Inggris. Bantuan satu perintah: migran help PERINTAH [SUB].";
 const AFTER_EN: &str = "The PIN is read from MIGRAN_PIN or asked without echo; never from an argument.
 Exit codes: 0 ok, 2 usage, 3 wrong PIN/locked out, 4 not found, 5 invalid input,
-6 refused by a rule (consent, case workflow, checklist order), 1 other.
+6 refused by a rule (consent, case workflow, checklist order), 7 sync file or backup
+refused, 1 other.
 Language: MIGRAN_LANG=en for English. Help on one command: migran help COMMAND [SUB].";
 
 fn command_about(path: &str) -> Text {
+    // Team sync and backup keep their help beside their commands.
+    if let Some(text) = crate::team::about(path)
+        .or_else(|| crate::sync::about(path))
+        .or_else(|| crate::backup::about(path))
+    {
+        return text;
+    }
     let (id, en) = match path {
         "" => (
             "migran: catatan pekerja migran desa yang terenkripsi (Desa Migran Emas)",
@@ -252,6 +261,9 @@ fn command_about(path: &str) -> Text {
 }
 
 fn arg_help(id: &str) -> Text {
+    if let Some(text) = crate::team::arg_help(id) {
+        return text;
+    }
     let (indonesian, english) = match id {
         "vault" => ("folder brankas (atau MIGRAN_VAULT)", "the vault folder (or MIGRAN_VAULT)"),
         "json" => ("keluaran JSON untuk skrip", "JSON output for scripts"),

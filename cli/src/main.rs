@@ -2,13 +2,15 @@
 //!
 //! Exit codes: 0 ok, 1 other failure, 2 usage, 3 wrong PIN / locked out / erased /
 //! wrong device, 4 not found, 5 invalid input, 6 refused by a rule (consent, case
-//! workflow, checklist order).
+//! workflow, checklist order), 7 a sync file or backup refused (tampered, replayed,
+//! another team, removed device, wrong recovery key: nothing was changed).
 
 // println!/print! panic when stdout is a closed pipe (`migran person list | head`); all
 // output goes through output::outln! / output::write_out instead.
 #![deny(clippy::print_stdout)]
 
 mod args;
+mod backup;
 mod cases;
 mod checklist;
 mod commands;
@@ -32,6 +34,8 @@ mod reports;
 mod returns;
 mod screening;
 mod secrets;
+mod sync;
+mod team;
 mod vault;
 mod visits;
 
@@ -88,6 +92,7 @@ impl CliError {
                 | MigranError::Duplicate { .. }
                 | MigranError::PackRejected { .. } => 5,
                 MigranError::NotAllowed { .. } => 6,
+                MigranError::SyncRefused { .. } | MigranError::BackupRefused { .. } => 7,
                 _ => 1,
             },
             CliError::Refused(_) | CliError::NotAChoice { .. } => 5,

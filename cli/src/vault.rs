@@ -16,26 +16,11 @@ pub fn init(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["kdf-iterations", "free-attempts", "erase-after"])?;
     args.no_words_after(1)?;
     let dir = vault_dir(args)?;
-    let defaults = VaultSettings::default();
-    let settings = VaultSettings {
-        kdf_iterations: args
-            .number("kdf-iterations", "kdf_iterations")?
-            .unwrap_or(defaults.kdf_iterations),
-        free_attempts: args
-            .number("free-attempts", "free_attempts")?
-            .unwrap_or(defaults.free_attempts),
-        erase_after_failures: args.number("erase-after", "erase_after_failures")?,
-    };
+    let settings = settings(args)?;
     if dir.join("vault.db").exists() {
         return Err(MigranError::VaultExists.into());
     }
-    let pin = secrets::read_pin("MIGRAN_PIN", &t("PIN baru: ", "New PIN: "))?;
-    if std::env::var_os("MIGRAN_PIN").is_none() {
-        let again = secrets::read_pin("MIGRAN_PIN", &t("Ulangi PIN: ", "Repeat PIN: "))?;
-        if again != pin {
-            return Err(pins_differ());
-        }
-    }
+    let pin = new_pin()?;
     let secret = secrets::create_device_secret(&dir)?;
     let created = Vault::create_with_clock(&dir, &pin, Some(secret), settings, Arc::new(SystemClock));
     if let Err(err) = created {
@@ -58,6 +43,33 @@ pub fn init(args: &Args) -> Result<(), CliError> {
         ),
     );
     Ok(())
+}
+
+/// A new vault's settings from `--kdf-iterations`, `--free-attempts` and `--erase-after`
+/// (`init`, `restore`).
+pub fn settings(args: &Args) -> Result<VaultSettings, CliError> {
+    let defaults = VaultSettings::default();
+    Ok(VaultSettings {
+        kdf_iterations: args
+            .number("kdf-iterations", "kdf_iterations")?
+            .unwrap_or(defaults.kdf_iterations),
+        free_attempts: args
+            .number("free-attempts", "free_attempts")?
+            .unwrap_or(defaults.free_attempts),
+        erase_after_failures: args.number("erase-after", "erase_after_failures")?,
+    })
+}
+
+/// A new vault's PIN: from MIGRAN_PIN, or typed twice.
+pub fn new_pin() -> Result<String, CliError> {
+    let pin = secrets::read_pin("MIGRAN_PIN", &t("PIN baru: ", "New PIN: "))?;
+    if std::env::var_os("MIGRAN_PIN").is_none() {
+        let again = secrets::read_pin("MIGRAN_PIN", &t("Ulangi PIN: ", "Repeat PIN: "))?;
+        if again != pin {
+            return Err(pins_differ());
+        }
+    }
+    Ok(pin)
 }
 
 pub fn status(args: &Args) -> Result<(), CliError> {

@@ -1,0 +1,404 @@
+//! `migran sync ...` and `migran conflicts ...`: bundles of changes carried between a
+//! team's devices by file (a USB stick, a Bluetooth share, a WhatsApp document), and the
+//! person versions that lost to a concurrent edit (docs/sync.md).
+
+use std::ffi::OsString;
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use migran_core::{ConflictReason, MigranError, SyncConflict, SyncRefusal, MAX_BUNDLE_BYTES};
+use serde_json::json;
+
+use crate::args::{utf8, Args};
+use crate::commands::{choice, open_unlocked, say};
+use crate::i18n::{t, Text};
+use crate::output::{outln, print_json};
+use crate::team::{check_out_free, resolve_device, team_json, write_out_file};
+use crate::CliError;
+
+/// The grammar of `migran sync` (declared here, registered in `grammar`).
+#[derive(Subcommand)]
+#[allow(dead_code)] // The fields declare the grammar; the values are read through `Args`.
+pub enum Sync {
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: Option<OsString>,
+        #[arg(long = "for", value_name = "DEVICE")]
+        for_device: Option<OsString>,
+        #[arg(long)]
+        force: bool,
+    },
+    Import {
+        #[arg(value_name = "FILE")]
+        bundle: Option<OsString>,
+    },
+    Status,
+}
+
+/// The grammar of `migran conflicts`.
+#[derive(Subcommand)]
+#[allow(dead_code)]
+pub enum Conflicts {
+    List,
+    Resolve {
+        #[arg(value_name = "CONFLICT_ID")]
+        conflict: Option<OsString>,
+        #[arg(long, value_name = "WHICH")]
+        keep: Option<OsString>,
+    },
+}
+
+/// The help's words for `sync ...` and `conflicts ...`.
+pub fn about(path: &str) -> Option<Text> {
+    let (id, en) = match path {
+        "sync" => (
+            "sinkronisasi tim lewat berkas (USB, Bluetooth, dokumen WhatsApp)",
+            "team sync by file (USB stick, Bluetooth, WhatsApp document)",
+        ),
+        "sync export" => (
+            "tulis berkas perubahan yang belum dimiliki anggota lain (tersegel, bertanda tangan)",
+            "write a file of the changes other members lack (sealed and signed)",
+        ),
+        "sync import" => (
+            "terapkan berkas sinkronisasi: semua atau tidak sama sekali",
+            "apply a sync file: all of it or nothing",
+        ),
+        "sync status" => (
+            "tim, jumlah perubahan, konflik, dan ringkasan register (sama: register sama)",
+            "team, changes held, conflicts and the register's digest (same digest: same register)",
+        ),
+        "conflicts" => (
+            "versi data orang yang kalah karena diubah bersamaan di dua perangkat",
+            "person versions that lost to an edit made at the same time on another device",
+        ),
+        "conflicts list" => ("konflik yang belum diselesaikan", "conflicts not resolved yet"),
+        "conflicts resolve" => (
+            "selesaikan konflik: pakai versi sekarang atau versi lain",
+            "resolve a conflict: keep the current version or the other one",
+        ),
+        _ => return None,
+    };
+    Some(t(id, en))
+}
+
+pub fn run(args: &Args) -> Result<(), CliError> {
+    let second = args.words.get(1).map(|w| utf8(w, "command")).transpose()?;
+    match second.as_deref() {
+        Some("export") => export(args),
+        Some("import") => import(args),
+        Some("status") => status(args),
+        _ => Err(CliError::usage(
+            "sync export --out BERKAS [--for PERANGKAT] | sync import BERKAS | sync status",
+            "sync export --out FILE [--for DEVICE] | sync import FILE | sync status",
+        )),
+    }
+}
+
+pub fn run_conflicts(args: &Args) -> Result<(), CliError> {
+    let second = args.words.get(1).map(|w| utf8(w, "command")).transpose()?;
+    match second.as_deref() {
+        Some("list") => list(args),
+        Some("resolve") => resolve(args),
+        _ => Err(CliError::usage(
+            "conflicts list | conflicts resolve ID --keep sekarang|lain",
+            "conflicts list | conflicts resolve ID --keep current|other",
+        )),
+    }
+}
+
+fn export(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["out", "for", "force"])?;
+    args.no_words_after(2)?;
+    let path = PathBuf::from(args.required("out", "out")?);
+    let force = args.flag("force");
+    check_out_free(&path, force)?;
+    let vault = open_unlocked(args)?;
+    let for_device = match args.text("for", "device")? {
+        Some(reference) => Some(resolve_device(&vault, &reference)?.device_id),
+        None => None,
+    };
+    let bundle = vault.sync_export(for_device.clone())?;
+    write_out_file(&path, &bundle, force)?;
+    if args.json {
+        print_json(&json!({
+            "out": path.display().to_string(),
+            "bytes": bundle.len(),
+            "for": for_device,
+        }));
+        return Ok(());
+    }
+    let whom = match &for_device {
+        Some(device) => t(format!("perangkat {device}"), format!("device {device}")),
+        None => t("seluruh tim", "the whole team"),
+    };
+    say(
+        format!(
+            "Berkas sinkronisasi untuk {} ditulis ke {} ({} bita). Isinya tersegel dengan kunci tim: boleh dibawa lewat USB, Bluetooth atau WhatsApp.",
+            whom.id,
+            path.display(),
+            bundle.len()
+        ),
+        format!(
+            "Sync file for {} written to {} ({} bytes). It is sealed with the team key: it may travel by USB stick, Bluetooth or WhatsApp.",
+            whom.en,
+            path.display(),
+            bundle.len()
+        ),
+    );
+    Ok(())
+}
+
+/// Reads a bundle, refusing one larger than any bundle can be before reading it all.
+fn read_bundle(path: &str) -> Result<Vec<u8>, CliError> {
+    let unreadable = || {
+        CliError::Failed(t(
+            format!("{path} tidak dapat dibaca"),
+            format!("{path} cannot be read"),
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(|_| unreadable())?;
+    let mut bytes = Vec::new();
+    file.take(MAX_BUNDLE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|_| unreadable())?;
+    if bytes.len() > MAX_BUNDLE_BYTES {
+        return Err(MigranError::SyncRefused {
+            reason: SyncRefusal::Format,
+        }
+        .into());
+    }
+    Ok(bytes)
+}
+
+fn import(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    args.no_words_after(3)?;
+    let path = args.word(2, "file")?;
+    let bundle = read_bundle(&path)?;
+    let vault = open_unlocked(args)?;
+    let report = vault.sync_import(bundle)?;
+    let unresolved = vault.sync_status()?.unresolved_conflicts;
+    if args.json {
+        print_json(&json!({
+            "applied": report.applied,
+            "unchanged": report.unchanged,
+            "erased": report.erased,
+            "dropped": report.dropped,
+            "conflicts": report.conflicts,
+            "unresolved_conflicts": unresolved,
+        }));
+        return Ok(());
+    }
+    say(
+        format!(
+            "Diterapkan: {} perubahan; sudah ada: {}; orang dihapus: {}; dilewati (datanya sudah dihapus): {}; konflik baru: {}.",
+            report.applied, report.unchanged, report.erased, report.dropped, report.conflicts
+        ),
+        format!(
+            "Applied: {} changes; already held: {}; persons erased: {}; skipped (their record was erased): {}; new conflicts: {}.",
+            report.applied, report.unchanged, report.erased, report.dropped, report.conflicts
+        ),
+    );
+    if unresolved > 0 {
+        say(
+            format!("{unresolved} konflik menunggu keputusan: migran conflicts list"),
+            format!("{unresolved} conflicts wait for a decision: migran conflicts list"),
+        );
+    }
+    Ok(())
+}
+
+fn status(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    args.no_words_after(2)?;
+    let vault = open_unlocked(args)?;
+    let status = vault.sync_status()?;
+    let digest = vault.sync_register_digest()?;
+    if args.json {
+        print_json(&json!({
+            "device_id": status.device_id,
+            "team": status.team.as_ref().map(team_json),
+            "changes_held": status.changes_held,
+            "unresolved_conflicts": status.unresolved_conflicts,
+            "register_digest": digest,
+        }));
+        return Ok(());
+    }
+    say(
+        format!("Perangkat ini: {}", status.device_id),
+        format!("This device: {}", status.device_id),
+    );
+    match &status.team {
+        Some(team) => say(
+            format!(
+                "Tim: {} ({} anggota aktif), sidik jari {}",
+                team.team_id, team.active_members, team.fingerprint
+            ),
+            format!(
+                "Team: {} ({} active members), fingerprint {}",
+                team.team_id, team.active_members, team.fingerprint
+            ),
+        ),
+        None => say(
+            "Belum masuk tim (migran team create, atau migran team join).",
+            "Not in a team yet (migran team create, or migran team join).",
+        ),
+    }
+    say(
+        format!("Perubahan tersimpan: {}", status.changes_held),
+        format!("Changes held: {}", status.changes_held),
+    );
+    say(
+        format!("Konflik belum diselesaikan: {}", status.unresolved_conflicts),
+        format!("Unresolved conflicts: {}", status.unresolved_conflicts),
+    );
+    say(
+        format!("Ringkasan register: {digest} (sama di dua perangkat: register sama)"),
+        format!("Register digest: {digest} (the same on two devices: the same register)"),
+    );
+    Ok(())
+}
+
+fn reason_code(reason: ConflictReason) -> &'static str {
+    match reason {
+        ConflictReason::ConcurrentEdit => "concurrent_edit",
+        ConflictReason::NikTaken => "nik_taken",
+    }
+}
+
+fn reason_label(reason: ConflictReason) -> Text {
+    match reason {
+        ConflictReason::ConcurrentEdit => t(
+            "diubah bersamaan di dua perangkat",
+            "edited at the same time on two devices",
+        ),
+        ConflictReason::NikTaken => t(
+            "NIK yang sama didaftarkan dua kali; gabungkan dengan tangan",
+            "the same NIK registered twice; merge by hand",
+        ),
+    }
+}
+
+fn conflict_json(conflict: &SyncConflict) -> serde_json::Value {
+    json!({
+        "id": conflict.id,
+        "person_id": conflict.person_id,
+        "reason": reason_code(conflict.reason),
+        "losing_device": conflict.losing_device,
+        "kept_hlc": conflict.kept_hlc,
+        "losing_hlc": conflict.losing_hlc,
+        "fields": conflict.fields.iter().map(|field| json!({
+            "field": field.field,
+            "kept": field.kept,
+            "losing": field.losing,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn list(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    args.no_words_after(2)?;
+    let conflicts = open_unlocked(args)?.list_conflicts()?;
+    if args.json {
+        print_json(&json!(conflicts.iter().map(conflict_json).collect::<Vec<_>>()));
+        return Ok(());
+    }
+    if conflicts.is_empty() {
+        say("Tidak ada konflik.", "No conflicts.");
+        return Ok(());
+    }
+    let empty = "-".to_string();
+    for conflict in &conflicts {
+        say(
+            format!(
+                "Konflik {} (orang {}): {}; versi lain dari perangkat {}",
+                conflict.id,
+                conflict.person_id,
+                reason_label(conflict.reason).id,
+                conflict.losing_device
+            ),
+            format!(
+                "Conflict {} (person {}): {}; the other version is from device {}",
+                conflict.id,
+                conflict.person_id,
+                reason_label(conflict.reason).en,
+                conflict.losing_device
+            ),
+        );
+        for field in &conflict.fields {
+            say(
+                format!(
+                    "  {}: sekarang {} | lain {}",
+                    field.field,
+                    field.kept.as_ref().unwrap_or(&empty),
+                    field.losing.as_ref().unwrap_or(&empty)
+                ),
+                format!(
+                    "  {}: current {} | other {}",
+                    field.field,
+                    field.kept.as_ref().unwrap_or(&empty),
+                    field.losing.as_ref().unwrap_or(&empty)
+                ),
+            );
+        }
+    }
+    outln!();
+    say(
+        "Selesaikan: migran conflicts resolve ID --keep sekarang|lain",
+        "Resolve: migran conflicts resolve ID --keep current|other",
+    );
+    Ok(())
+}
+
+fn resolve(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["keep"])?;
+    args.no_words_after(3)?;
+    let reference = args.word(2, "conflict")?.trim().to_lowercase();
+    let keep_losing = choice(
+        "keep",
+        &args.required("keep", "keep")?,
+        &[
+            (&["current", "kept", "sekarang"], false),
+            (&["other", "losing", "lain"], true),
+        ],
+    )?;
+    let vault = open_unlocked(args)?;
+    let conflicts = vault.list_conflicts()?;
+    let matching: Vec<&SyncConflict> = conflicts
+        .iter()
+        .filter(|c| c.id == reference || (reference.len() >= 6 && c.id.starts_with(&reference)))
+        .collect();
+    let conflict = match matching.as_slice() {
+        [conflict] => *conflict,
+        [] => {
+            return Err(CliError::Refused(t(
+                "tidak ada konflik terbuka dengan ID itu (lihat 'migran conflicts list')",
+                "no open conflict has that ID (see 'migran conflicts list')",
+            )))
+        }
+        _ => {
+            return Err(CliError::usage(
+                "awalan ID konflik cocok dengan lebih dari satu; ketik lebih panjang",
+                "the conflict ID prefix matches more than one; type more of it",
+            ))
+        }
+    };
+    vault.resolve_conflict(conflict.id.clone(), keep_losing)?;
+    if args.json {
+        print_json(&json!({ "resolved": conflict.id, "kept_other": keep_losing }));
+        return Ok(());
+    }
+    if keep_losing {
+        say(
+            "Konflik diselesaikan: versi lain dipakai dan akan menang di setiap perangkat setelah sinkronisasi.",
+            "Conflict resolved: the other version is kept and wins on every device after the next sync.",
+        );
+    } else {
+        say(
+            "Konflik diselesaikan: versi sekarang tetap dipakai.",
+            "Conflict resolved: the current version stays.",
+        );
+    }
+    Ok(())
+}
