@@ -92,6 +92,67 @@ fn refusal(result: Result<migran_core::SyncReport, MigranError>) -> SyncRefusal 
 }
 
 #[test]
+fn an_emergency_referrals_lawful_basis_reaches_every_device_and_so_does_telling_the_person() {
+    let root = tempfile::tempdir().unwrap();
+    let devices = team(root.path(), 2);
+    let person = devices[0]
+        .vault
+        .add_person(fake_person("Siti Contoh", 1))
+        .unwrap();
+    let case = devices[0]
+        .vault
+        .open_case(
+            person.id.clone(),
+            CaseInput {
+                case_type: CaseType::TraffickingSuspicion,
+                description: "Disekap majikan".into(),
+                reported_by: Reporter::Family,
+                reported_on: None,
+            },
+        )
+        .unwrap();
+    devices[0]
+        .vault
+        .refer_case_in_emergency(
+            case.id,
+            migran_core::ReferralInput {
+                agency: migran_core::Agency::Kbri,
+                office: None,
+                date: None,
+                note: None,
+            },
+            "Disekap, tidak bisa menelepon sendiri".into(),
+        )
+        .unwrap();
+    settle(&devices);
+    let received = devices[1].vault.processing_records(person.id.clone()).unwrap();
+    assert_eq!(
+        received,
+        devices[0].vault.processing_records(person.id.clone()).unwrap()
+    );
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].person_told_on, None);
+    // The cadre who visits the family tells the person, on their own phone.
+    devices[1].clock.advance(Duration::days(2));
+    let told = devices[1]
+        .vault
+        .record_person_told(received[0].id.clone(), None)
+        .unwrap();
+    settle(&devices);
+    let seen = devices[0].vault.processing_records(person.id.clone()).unwrap();
+    assert_eq!(seen, vec![told]);
+    // Erasing the person takes the record away on every device.
+    devices[1].vault.erase_person(person.id.clone()).unwrap();
+    settle(&devices);
+    assert_eq!(
+        devices[0].vault.processing_records(person.id).err(),
+        Some(MigranError::NotFound {
+            kind: migran_core::RecordKind::Person
+        })
+    );
+}
+
+#[test]
 fn a_joined_device_receives_the_register_and_both_agree_on_the_team() {
     let root = tempfile::tempdir().unwrap();
     let devices = team(root.path(), 2);

@@ -62,4 +62,10 @@ pub(crate) const DATA_MIGRATIONS: &[DataMigration] = &[
         version: 2,
         run: crate::sync::version_existing_rows,
     },
+    // Lawful bases (step 3) travel too: their rows from before the change feed get a
+    // version (rows that have one are left alone).
+    DataMigration {
+        version: 3,
+        run: crate::sync::version_existing_rows,
+    },
 ];

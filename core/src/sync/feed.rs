@@ -23,6 +23,10 @@ pub(crate) const SYNCED_TABLES: &[&str] = &[
     "contacts",
     "journeys",
     "consents",
+    // Processing on another basis than consent (an emergency referral on vital
+    // interests) is part of the person's record: every member must see it, and whoever
+    // tells the person afterwards records it on their own device.
+    "processing_bases",
     "checklists",
     "checklist_items",
     "checklist_retired",
@@ -323,6 +327,73 @@ pub(crate) fn version_existing_rows(s: &Session<'_>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tables of `vault.db` that stay on the device, and why. A new table must be
+    /// put here or in [`SYNCED_TABLES`]: a personal record left out of both would stay
+    /// on one phone without anyone deciding so.
+    const DEVICE_LOCAL_TABLES: &[(&str, &str)] = &[
+        ("vault_meta", "this vault's data version"),
+        (
+            "audit_read_blocks",
+            "reads' audit entries: who looked, on this device (docs/sync.md)",
+        ),
+        (
+            "audit_read_batches",
+            "step 1's reads' entries, moved into blocks by data migration 1",
+        ),
+        ("backup_key", "this device's recovery key"),
+        ("sync_device", "this device's id, counters and private keys"),
+        (
+            "sync_versions",
+            "the change feed itself (travels as the versions of changes)",
+        ),
+        ("sync_seen", "what this device holds, per origin"),
+        ("sync_peers", "what this device believes each peer holds"),
+        (
+            "sync_bundles_in",
+            "the last bundle applied per sender (replay guard)",
+        ),
+        ("sync_team", "this device's team and role"),
+        (
+            "sync_team_keys",
+            "team keys (travel wrapped, in certificates, never as rows)",
+        ),
+        ("sync_members", "certificates (travel in every bundle's header)"),
+        (
+            "sync_removals",
+            "removal certificates (travel in every bundle's header)",
+        ),
+    ];
+
+    #[test]
+    fn every_table_of_the_vault_is_synced_or_named_as_staying_on_the_device() {
+        let conn = Connection::open_in_memory().unwrap();
+        for statement in crate::store::records_schema() {
+            conn.execute_batch(statement).unwrap();
+        }
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for table in &tables {
+            let synced = SYNCED_TABLES.contains(&table.as_str());
+            let local = DEVICE_LOCAL_TABLES.iter().any(|(name, _)| name == table);
+            assert!(
+                synced != local,
+                "{table}: synced {synced}, device-local {local}; decide whether it travels"
+            );
+        }
+        for table in SYNCED_TABLES
+            .iter()
+            .chain(DEVICE_LOCAL_TABLES.iter().map(|(name, _)| name))
+        {
+            assert!(tables.contains(&table.to_string()), "{table} is no table");
+        }
+        assert!(SYNCED_TABLES.contains(&"processing_bases"));
+    }
 
     fn lineage(pairs: &[(&str, u64)]) -> Lineage {
         pairs.iter().fold(Lineage::default(), |lineage, (device, seq)| {
