@@ -3,7 +3,6 @@
 //! (docs/sync.md, "Backup and restore").
 
 use std::ffi::OsString;
-use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -15,7 +14,7 @@ use crate::commands::{open_unlocked, say, vault_dir};
 use crate::i18n::{t, Text};
 use crate::output::{outln, print_json};
 use crate::secrets;
-use crate::team::{check_out_free, team_json, write_out_file};
+use crate::team::{check_out_free, read_at_most, team_json, write_out_file};
 use crate::CliError;
 
 /// The options of `migran backup` (declared here, registered in `grammar`).
@@ -130,16 +129,8 @@ pub fn restore(args: &Args) -> Result<(), CliError> {
     if dir.join("vault.db").exists() {
         return Err(MigranError::VaultExists.into());
     }
-    let unreadable = || {
-        CliError::Failed(t(
-            format!("{file} tidak dapat dibaca"),
-            format!("{file} cannot be read"),
-        ))
-    };
-    let mut backup = Vec::new();
-    std::fs::File::open(&file)
-        .and_then(|f| f.take(MAX_BACKUP_BYTES + 1).read_to_end(&mut backup))
-        .map_err(|_| unreadable())?;
+    // A larger file is read no further and refused by the core as not a backup.
+    let backup = read_at_most(&file, MAX_BACKUP_BYTES)?;
     // The recovery key never comes from an argument (arguments show in the process list).
     let recovery_key = secrets::read_pin("MIGRAN_RECOVERY_KEY", &t("Kunci pemulihan: ", "Recovery key: "))?;
     let pin = crate::vault::new_pin()?;

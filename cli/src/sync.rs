@@ -3,7 +3,6 @@
 //! person versions that lost to a concurrent edit (docs/sync.md).
 
 use std::ffi::OsString;
-use std::io::Read;
 use std::path::PathBuf;
 
 use clap::Subcommand;
@@ -14,7 +13,7 @@ use crate::args::{utf8, Args};
 use crate::commands::{choice, open_unlocked, say};
 use crate::i18n::{t, Text};
 use crate::output::{outln, print_json};
-use crate::team::{check_out_free, resolve_device, team_json, write_out_file};
+use crate::team::{check_out_free, read_at_most, resolve_device, team_json, write_out_file};
 use crate::CliError;
 
 /// The grammar of `migran sync` (declared here, registered in `grammar`).
@@ -151,17 +150,7 @@ fn export(args: &Args) -> Result<(), CliError> {
 
 /// Reads a bundle, refusing one larger than any bundle can be before reading it all.
 fn read_bundle(path: &str) -> Result<Vec<u8>, CliError> {
-    let unreadable = || {
-        CliError::Failed(t(
-            format!("{path} tidak dapat dibaca"),
-            format!("{path} cannot be read"),
-        ))
-    };
-    let file = std::fs::File::open(path).map_err(|_| unreadable())?;
-    let mut bytes = Vec::new();
-    file.take(MAX_BUNDLE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|_| unreadable())?;
+    let bytes = read_at_most(path, MAX_BUNDLE_BYTES as u64)?;
     if bytes.len() > MAX_BUNDLE_BYTES {
         return Err(MigranError::SyncRefused {
             reason: SyncRefusal::Format,

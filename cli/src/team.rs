@@ -266,21 +266,17 @@ fn read_exchange(word: &str, field: &str) -> Result<String, CliError> {
     if (word.starts_with("MEJ1") || word.starts_with("MEA1")) && !Path::new(word).exists() {
         return Ok(word.trim().to_string());
     }
-    let mut bytes = Vec::new();
-    let read = if word == "-" {
+    let bytes = if word == "-" {
+        let mut bytes = Vec::new();
         std::io::stdin()
             .lock()
             .take(MAX_EXCHANGE_BYTES)
             .read_to_end(&mut bytes)
+            .map_err(|_| unreadable(word))?;
+        bytes
     } else {
-        std::fs::File::open(word).and_then(|file| file.take(MAX_EXCHANGE_BYTES).read_to_end(&mut bytes))
+        read_at_most(word, MAX_EXCHANGE_BYTES)?
     };
-    read.map_err(|_| {
-        CliError::Failed(t(
-            format!("{word} tidak dapat dibaca"),
-            format!("{word} cannot be read"),
-        ))
-    })?;
     String::from_utf8(bytes)
         .map(|text| text.trim().to_string())
         .map_err(|_| {
@@ -289,6 +285,23 @@ fn read_exchange(word: &str, field: &str) -> Result<String, CliError> {
                 reason: migran_core::InvalidReason::BadCharacters,
             })
         })
+}
+
+/// A file's bytes, at most `max` + 1 of them: a caller that gets more than `max` knows the
+/// file is too large without having read it all.
+pub fn read_at_most(path: &str, max: u64) -> Result<Vec<u8>, CliError> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(max + 1).read_to_end(&mut bytes))
+        .map_err(|_| unreadable(path))?;
+    Ok(bytes)
+}
+
+fn unreadable(path: &str) -> CliError {
+    CliError::Failed(t(
+        format!("{path} tidak dapat dibaca"),
+        format!("{path} cannot be read"),
+    ))
 }
 
 /// Writes `bytes` to `--out`, owner-only and whole or not at all; an existing file only
