@@ -13,7 +13,9 @@ use crate::args::{utf8, Args};
 use crate::commands::{choice, open_unlocked, say};
 use crate::i18n::{t, Text};
 use crate::output::{outln, print_json};
-use crate::team::{check_out_free, read_at_most, resolve_device, team_json, write_out_file};
+use crate::team::{
+    check_out_free, not_in_team_said_plainly, read_at_most, resolve_device, team_json, write_out_file,
+};
 use crate::CliError;
 
 /// The grammar of `migran sync` (declared here, registered in `grammar`).
@@ -84,7 +86,7 @@ pub fn about(path: &str) -> Option<Text> {
 pub fn run(args: &Args) -> Result<(), CliError> {
     let second = args.words.get(1).map(|w| utf8(w, "command")).transpose()?;
     match second.as_deref() {
-        Some("export") => export(args),
+        Some("export") => export(args).map_err(not_in_team_said_plainly),
         Some("import") => import(args),
         Some("status") => status(args),
         _ => Err(CliError::usage(

@@ -143,7 +143,7 @@ pub fn arg_help(id: &str) -> Option<Text> {
 
 pub fn run(args: &Args) -> Result<(), CliError> {
     let second = args.words.get(1).map(|w| utf8(w, "command")).transpose()?;
-    match second.as_deref() {
+    let outcome = match second.as_deref() {
         Some("create") => create(args),
         Some("invite") => invite(args),
         Some("join") => join(args),
@@ -154,6 +154,22 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             "team create [--role PERAN] | team invite | team join [--out BERKAS] | team admit PERMINTAAN [--fingerprint KODE] [--out BERKAS] | team join JAWABAN | team devices | team remove PERANGKAT",
             "team create [--role ROLE] | team invite | team join [--out FILE] | team admit REQUEST [--fingerprint CODE] [--out FILE] | team join ANSWER | team devices | team remove DEVICE",
         )),
+    };
+    outcome.map_err(not_in_team_said_plainly)
+}
+
+/// The core says a device in no team refuses a sync file; for a command that reads no
+/// file (`team devices`, `sync export`) that is no refused file but a step not taken
+/// yet: a failure (exit 1) that names the step.
+pub fn not_in_team_said_plainly(err: CliError) -> CliError {
+    match err {
+        CliError::Core(migran_core::MigranError::SyncRefused {
+            reason: migran_core::SyncRefusal::NotInTeam,
+        }) => CliError::Failed(t(
+            "perangkat ini belum masuk tim; buat tim (migran team create) atau bergabung (migran team join)",
+            "this device is in no team yet; make one (migran team create) or join one (migran team join)",
+        )),
+        other => other,
     }
 }
 

@@ -417,6 +417,10 @@ fn team_and_sync_commands_speak_indonesian_and_refuse_a_wrong_fingerprint() {
         assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
         format!("{}{}", stdout(&out), stderr(&out))
     };
+    // Before a team exists the step to take is named: no file was refused (exit 1, not 7).
+    let out = migran(&a, &["team", "devices"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("migran team create"), "{}", stderr(&out));
     let mut seen = id(&a, &["team", "create"]);
     seen += &id(&a, &["team", "invite"]);
     let request = root.path().join("permintaan.txt");
