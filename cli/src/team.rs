@@ -447,7 +447,15 @@ fn admit(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["role", "fingerprint", "out", "force", "yes"])?;
     args.no_words_after(3)?;
     let role = role(args)?;
-    let request = read_exchange(&args.word(2, "request")?, "request")?;
+    let word = args.word(2, "request")?;
+    if word == "-" && !args.has("fingerprint") && !args.flag("yes") {
+        // Standard input carries the request, so it cannot carry the answer to the question.
+        return Err(CliError::usage(
+            "permintaan dari masukan standar (-) perlu --fingerprint KODE",
+            "a request from standard input (-) needs --fingerprint CODE",
+        ));
+    }
+    let request = read_exchange(&word, "request")?;
     let fingerprint = join_request_fingerprint(request.clone())?;
     let out = out_path(args)?;
     if let Some(path) = &out {

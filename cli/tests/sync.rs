@@ -338,6 +338,12 @@ fn backup_restores_into_a_fresh_folder_and_a_wrong_key_is_no_pin_failure() {
     let recovery_key = made["recovery_key"].as_str().unwrap().to_string();
     assert_eq!(recovery_key.split('-').count(), 8, "{recovery_key}");
     let bytes = std::fs::read(&file).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "owner-only");
+    }
     assert!(!String::from_utf8_lossy(&bytes).contains("Siti Contoh"), "sealed");
     assert!(
         !String::from_utf8_lossy(&bytes).contains("3201000000000001"),
@@ -438,6 +444,8 @@ fn team_and_sync_commands_speak_indonesian_and_refuse_a_wrong_fingerprint() {
     assert_eq!(code(&out), 5, "{}", stderr(&out));
     assert!(stderr(&out).contains("not admitted"), "{}", stderr(&out));
     assert_eq!(json(&a, &["team", "devices"]).as_array().unwrap().len(), 1);
+    let out = migran(&a, &["team", "admit", "-"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
     // Without --fingerprint the member is asked; no answer admits nobody.
     let out = migran(&a, &["team", "admit", path(&request)]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
