@@ -2525,6 +2525,8 @@ fn the_indonesian_output_of_every_command_has_no_english_words() {
         vec!["consent", "show", &id],
         vec!["consent", "history", &id],
         vec!["consent", "give", &id, "pelaporan"],
+        vec!["consent", "processing", &id],
+        vec!["checklist", "placement", &id, "--fee-charged", "tidak"],
         vec!["screen", &id, "--answers", answers],
         vec!["screen", "history", &id],
         vec!["follow-up", "list", &id],
