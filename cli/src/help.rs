@@ -296,8 +296,8 @@ fn arg_help(id: &str) -> Text {
         "force" => ("timpa berkas yang sudah ada", "overwrite an existing file"),
         "separator" => ("pemisah kolom: , atau ;", "column separator: , or ;"),
         "relation" => (
-            "hubungan: ibu, ayah, pasangan, anak, saudara, lainnya",
-            "relation: mother, father, spouse, child, sibling, other",
+            "hubungan: ibu, ayah, orang-tua, pasangan, anak, saudara, wali, kerabat, lainnya",
+            "relation: mother, father, parent, spouse, child, sibling, guardian, relative, other",
         ),
         "phase" => (
             "tahap: calon, pra-penempatan, bekerja, purna",

@@ -172,7 +172,14 @@ fn officer_registers_lists_shows_finds_and_searches() {
     let shown: serde_json::Value =
         serde_json::from_slice(&migran(dir.path(), &["person", "show", &id, "--json"]).stdout).unwrap();
     assert_eq!(shown["person"]["nik"], "3201000000000001");
-    assert_eq!(shown["contacts"][0]["relation"], "parent");
+    // `ibu` stays a mother (and is shown as "ibu"), not the generic "orang tua".
+    assert_eq!(shown["contacts"][0]["relation"], "mother");
+    let shown_id = stdout(&migran_with(
+        dir.path(),
+        &["person", "show", &id],
+        &[("MIGRAN_PIN", PIN), ("MIGRAN_LANG", "id")],
+    ));
+    assert!(shown_id.contains("Ibu Contoh (ibu)"), "{shown_id}");
     assert_eq!(shown["journey"]["destination_country"], "TW");
     assert_eq!(shown["documents"][0]["number"], "C0000001");
     assert!(stdout(&migran(dir.path(), &["person", "show", &id])).contains("Family contacts"));
