@@ -22,8 +22,8 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         Some("refer") => refer(args),
         Some("note") => note(args),
         _ => Err(CliError::usage(
-            "case open ORANG --type JENIS --description TEKS --reported-by PELAPOR [--date TGL] | case show ID | case list [ORANG] | case status ID STATUS [--date] [--note] | case refer ID INSTANSI [--office] [--date] [--note] | case note ID TEKS [--date]",
-            "case open PERSON --type TYPE --description TEXT --reported-by REPORTER [--date DATE] | case show ID | case list [PERSON] | case status ID STATUS [--date] [--note] | case refer ID AGENCY [--office] [--date] [--note] | case note ID TEXT [--date]",
+            "case open ORANG --type JENIS --description TEKS --reported-by PELAPOR [--date TGL] | case show ID | case list [ORANG] | case status ID STATUS [--date] [--note] | case refer ID INSTANSI [--office] [--date] [--note] [--emergency-reason TEKS] | case note ID TEKS [--date]",
+            "case open PERSON --type TYPE --description TEXT --reported-by REPORTER [--date DATE] | case show ID | case list [PERSON] | case status ID STATUS [--date] [--note] | case refer ID AGENCY [--office] [--date] [--note] [--emergency-reason TEXT] | case note ID TEXT [--date]",
         )),
     }
 }
@@ -293,7 +293,7 @@ fn status(args: &Args) -> Result<(), CliError> {
 }
 
 fn refer(args: &Args) -> Result<(), CliError> {
-    args.allow_only(&["office", "date", "note"])?;
+    args.allow_only(&["office", "date", "note", "emergency-reason"])?;
     let case_id = args.word(2, "id")?;
     let agency = agency(&args.word(3, "agency")?)?;
     args.no_words_after(4)?;
@@ -303,7 +303,13 @@ fn refer(args: &Args) -> Result<(), CliError> {
         date: args.text("date", "date")?,
         note: args.text("note", "note")?,
     };
-    let case = open_unlocked(args)?.refer_case(case_id, referral)?;
+    // Without the person's consent to share with agencies, only a danger to their life or
+    // safety allows the referral (vital interests); the reason is recorded.
+    let vault = open_unlocked(args)?;
+    let case = match args.text("emergency-reason", "emergency_reason")? {
+        Some(reason) => vault.refer_case_in_emergency(case_id, referral, reason)?,
+        None => vault.refer_case(case_id, referral)?,
+    };
     print_case_saved(args, &case);
     Ok(())
 }

@@ -2,7 +2,8 @@
 //! with `--family`, in the family's plain words.
 
 use migran_core::{
-    ChecklistItemUpdate, ChecklistView, FamilyChecklistView, ItemState, MaritalStatus, WarningKind,
+    ChecklistItemUpdate, ChecklistView, FamilyChecklistView, ItemState, MaritalStatus, PlacementFacts,
+    WarningKind,
 };
 use serde_json::{json, Value};
 
@@ -18,9 +19,10 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         Some("show") => show(args),
         Some("set") => set(args),
         Some("marital-status") => marital(args),
+        Some("placement") => placement(args),
         _ => Err(CliError::usage(
-            "checklist show ORANG [--family] | checklist set ORANG LANGKAH STATUS [--note] [--by] [--document ID] | checklist marital-status ORANG STATUS",
-            "checklist show PERSON [--family] | checklist set PERSON ITEM STATE [--note] [--by] [--document ID] | checklist marital-status PERSON STATUS",
+            "checklist show ORANG [--family] | checklist set ORANG LANGKAH STATUS [--note] [--by] [--document ID] | checklist marital-status ORANG STATUS | checklist placement ORANG [--fee-charged ya|tidak] [--official-channel ya|tidak]",
+            "checklist show PERSON [--family] | checklist set PERSON ITEM STATE [--note] [--by] [--document ID] | checklist marital-status PERSON STATUS | checklist placement PERSON [--fee-charged yes|no] [--official-channel yes|no]",
         )),
     }
 }
@@ -120,6 +122,73 @@ fn marital(args: &Args) -> Result<(), CliError> {
             view.summary.total
         ),
         format!("Marital status saved; {} items apply.", view.summary.total),
+    );
+    Ok(())
+}
+
+/// The placement facts the legal blocks read (a fee charged for a zero-cost job, the
+/// official channel for domestic work in Saudi Arabia). Only the facts given change;
+/// without any, the recorded ones are shown.
+fn placement(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["fee-charged", "official-channel"])?;
+    let person_id = args.word(2, "person")?;
+    args.no_words_after(3)?;
+    let yes_no = |option: &str, field: &str| -> Result<Option<bool>, CliError> {
+        args.text(option, field)?
+            .map(|value| {
+                choice(
+                    field,
+                    &value,
+                    &[(&["yes", "ya", "y"], true), (&["no", "tidak", "n"], false)],
+                )
+            })
+            .transpose()
+    };
+    let fee_charged = yes_no("fee-charged", "fee_charged")?;
+    let official_channel = yes_no("official-channel", "official_channel")?;
+    let (vault, person_id) = open_with_person(args, &person_id)?;
+    let current = vault.checklist(person_id.clone(), locale())?;
+    let view = if fee_charged.is_none() && official_channel.is_none() {
+        current
+    } else {
+        let facts = PlacementFacts {
+            fee_charged: fee_charged.or(current.placement.fee_charged),
+            official_channel: official_channel.or(current.placement.official_channel),
+        };
+        vault.set_placement_facts(person_id, facts, locale())?
+    };
+    if args.json {
+        print_json(&json!({
+            "fee_charged": view.placement.fee_charged,
+            "official_channel": view.placement.official_channel,
+            "legal_blocks": view.legal_blocks,
+            "ready": view.summary.ready,
+        }));
+        return Ok(());
+    }
+    let fact = |value: Option<bool>| match value {
+        Some(true) => t("ya", "yes"),
+        Some(false) => t("tidak", "no"),
+        None => t("belum dicatat", "not recorded"),
+    };
+    say(
+        format!(
+            "Biaya penempatan dipungut: {}. Jalur resmi: {}.",
+            fact(view.placement.fee_charged).id,
+            fact(view.placement.official_channel).id
+        ),
+        format!(
+            "Placement fee charged: {}. Official channel: {}.",
+            fact(view.placement.fee_charged).en,
+            fact(view.placement.official_channel).en
+        ),
+    );
+    print_blocks(
+        &view
+            .legal_blocks
+            .iter()
+            .map(|b| b.title.clone())
+            .collect::<Vec<_>>(),
     );
     Ok(())
 }

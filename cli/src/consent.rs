@@ -1,7 +1,10 @@
 //! `migran consent ...`: a person's consent per purpose (UU PDP), its history, and the
 //! words the cadre reads out before asking.
 
-use migran_core::{consent_purpose_label, consent_state_label, consent_text, ConsentInput, ConsentPurpose};
+use migran_core::{
+    consent_purpose_label, consent_state_label, consent_text, ConsentGiver, ConsentInput, ConsentPurpose,
+    GuardianRelationship,
+};
 
 use crate::args::{utf8, Args};
 use crate::commands::{choice, open_with_person, say};
@@ -17,9 +20,11 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         Some("withdraw") => record(args, false),
         Some("history") => history(args),
         Some("text") => text(args),
+        Some("processing") => processing(args),
+        Some("told") => told(args),
         _ => Err(CliError::usage(
-            "consent show ORANG | consent give|withdraw ORANG TUJUAN [--date TGL] [--note] | consent history ORANG | consent text TUJUAN",
-            "consent show PERSON | consent give|withdraw PERSON PURPOSE [--date DATE] [--note] | consent history PERSON | consent text PURPOSE",
+            "consent show ORANG | consent give|withdraw ORANG TUJUAN [--date TGL] [--note] [--given-by NAMA --relationship orang-tua|wali] | consent history ORANG | consent text TUJUAN | consent processing ORANG | consent told ID_CATATAN [--date TGL]",
+            "consent show PERSON | consent give|withdraw PERSON PURPOSE [--date DATE] [--note] [--given-by NAME --relationship parent|guardian] | consent history PERSON | consent text PURPOSE | consent processing PERSON | consent told RECORD_ID [--date DATE]",
         )),
     }
 }
@@ -72,8 +77,35 @@ fn show(args: &Args) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Who consents for a child: both `--given-by` and `--relationship`, or neither.
+fn guardian(args: &Args) -> Result<Option<ConsentGiver>, CliError> {
+    let name = args.text("given-by", "given_by")?;
+    let relationship = args.text("relationship", "relationship")?;
+    match (name, relationship) {
+        (None, None) => Ok(None),
+        (Some(name), Some(relationship)) => Ok(Some(ConsentGiver {
+            name,
+            relationship: choice(
+                "relationship",
+                &relationship,
+                &[
+                    (
+                        &["parent", "orang-tua", "ibu", "ayah"],
+                        GuardianRelationship::Parent,
+                    ),
+                    (&["guardian", "wali"], GuardianRelationship::Guardian),
+                ],
+            )?,
+        })),
+        _ => Err(CliError::usage(
+            "--given-by dan --relationship dipakai bersama",
+            "--given-by and --relationship go together",
+        )),
+    }
+}
+
 fn record(args: &Args, given: bool) -> Result<(), CliError> {
-    args.allow_only(&["date", "note"])?;
+    args.allow_only(&["date", "note", "given-by", "relationship"])?;
     let person_id = args.word(2, "person")?;
     let purpose = purpose(&args.word(3, "purpose")?)?;
     args.no_words_after(4)?;
@@ -83,12 +115,22 @@ fn record(args: &Args, given: bool) -> Result<(), CliError> {
         date: args.text("date", "date")?,
         note: args.text("note", "note")?,
     };
+    let given_by = guardian(args)?;
     let (vault, person_id) = open_with_person(args, &person_id)?;
-    let recorded = vault.record_consent(person_id, input)?;
+    let recorded = match given_by {
+        Some(giver) => vault.record_guardian_consent(person_id, input, giver)?,
+        None => vault.record_consent(person_id, input)?,
+    };
     if args.json {
         print_json(&serde_json::to_value(&recorded).unwrap_or_default());
     } else {
         let what = consent_purpose_label(purpose, locale());
+        if let Some(giver) = &recorded.given_by {
+            say(
+                format!("Atas nama anak, oleh {}.", giver.name),
+                format!("On the child's behalf, by {}.", giver.name),
+            );
+        }
         if given {
             say(
                 format!("Persetujuan untuk {what} dicatat ({}).", recorded.date),
@@ -148,5 +190,73 @@ fn text(args: &Args) -> Result<(), CliError> {
     let purpose = purpose(&args.word(2, "purpose")?)?;
     args.no_words_after(3)?;
     outln!("{}", consent_text(purpose, locale()));
+    Ok(())
+}
+
+/// Processing of the person's data on another basis than consent (referrals in an
+/// emergency), with whether they have been told yet.
+fn processing(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    let person_id = args.word(2, "person")?;
+    args.no_words_after(3)?;
+    let (vault, person_id) = open_with_person(args, &person_id)?;
+    let records = vault.processing_records(person_id)?;
+    if args.json {
+        print_json(&serde_json::to_value(&records).unwrap_or_default());
+        return Ok(());
+    }
+    if records.is_empty() {
+        say(
+            "Tidak ada pemrosesan tanpa persetujuan.",
+            "No processing without consent.",
+        );
+        return Ok(());
+    }
+    let headers = vec![
+        t("ID", "ID").get().to_string(),
+        t("Tanggal", "Date").get().to_string(),
+        t("Tujuan", "Purpose").get().to_string(),
+        t("Alasan", "Reason").get().to_string(),
+        t("Diberi tahu", "Told").get().to_string(),
+    ];
+    let rows: Vec<Vec<String>> = records
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.clone(),
+                r.date.clone(),
+                consent_purpose_label(r.purpose, locale()),
+                r.reason.clone(),
+                r.person_told_on
+                    .clone()
+                    .unwrap_or_else(|| t("belum", "not yet").get().to_string()),
+            ]
+        })
+        .collect();
+    print_table(&headers, &rows);
+    if records.iter().any(|r| r.person_told_on.is_none()) {
+        say(
+            "Beri tahu orangnya, lalu catat: migran consent told ID_CATATAN",
+            "Tell the person, then record it: migran consent told RECORD_ID",
+        );
+    }
+    Ok(())
+}
+
+fn told(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["date"])?;
+    let record_id = args.word(2, "record")?;
+    args.no_words_after(3)?;
+    let record =
+        crate::commands::open_unlocked(args)?.record_person_told(record_id, args.text("date", "date")?)?;
+    if args.json {
+        print_json(&serde_json::to_value(&record).unwrap_or_default());
+    } else {
+        let on = record.person_told_on.clone().unwrap_or_default();
+        say(
+            format!("Dicatat: orangnya diberi tahu pada {on}."),
+            format!("Recorded: the person was told on {on}."),
+        );
+    }
     Ok(())
 }

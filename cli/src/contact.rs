@@ -17,10 +17,9 @@ pub fn add(args: &Args) -> Result<(), CliError> {
         &args.required("relation", "relation")?,
         &[
             (&["spouse", "suami", "istri", "pasangan"], Relation::Spouse),
-            (
-                &["parent", "ayah", "ibu", "orang-tua", "orangtua"],
-                Relation::Parent,
-            ),
+            (&["mother", "ibu"], Relation::Mother),
+            (&["father", "ayah", "bapak"], Relation::Father),
+            (&["parent", "orang-tua", "orangtua"], Relation::Parent),
             (&["child", "anak"], Relation::Child),
             (&["sibling", "saudara", "kakak", "adik"], Relation::Sibling),
             (&["guardian", "wali"], Relation::Guardian),

@@ -93,7 +93,7 @@ pub fn run() -> Result<(), CliError> {
         siti.id.clone(),
         ContactInput {
             name: "Ibu Contoh".to_string(),
-            relation: Relation::Parent,
+            relation: Relation::Mother,
             phone: Some("081299990001".to_string()),
             address: None,
         },

@@ -339,6 +339,14 @@ enum Checklist {
         #[arg(value_name = "STATUS")]
         status: Option<OsString>,
     },
+    Placement {
+        #[arg(value_name = "PERSON")]
+        person: Option<OsString>,
+        #[arg(long, value_name = "YES_NO")]
+        fee_charged: Option<OsString>,
+        #[arg(long, value_name = "YES_NO")]
+        official_channel: Option<OsString>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -363,6 +371,10 @@ struct ConsentRecord {
     date: Option<OsString>,
     #[arg(long, value_name = "TEXT")]
     note: Option<OsString>,
+    #[arg(long, value_name = "NAME")]
+    given_by: Option<OsString>,
+    #[arg(long, value_name = "RELATIONSHIP")]
+    relationship: Option<OsString>,
 }
 
 #[derive(Subcommand)]
@@ -380,6 +392,16 @@ enum Consent {
     Text {
         #[arg(value_name = "PURPOSE")]
         purpose: Option<OsString>,
+    },
+    Processing {
+        #[arg(value_name = "PERSON")]
+        person: Option<OsString>,
+    },
+    Told {
+        #[arg(value_name = "RECORD_ID")]
+        record: Option<OsString>,
+        #[arg(long, value_name = "DATE")]
+        date: Option<OsString>,
     },
 }
 
@@ -470,6 +492,8 @@ enum Case {
         date: Option<OsString>,
         #[arg(long, value_name = "TEXT")]
         note: Option<OsString>,
+        #[arg(long, value_name = "TEXT")]
+        emergency_reason: Option<OsString>,
     },
 }
 

@@ -181,6 +181,10 @@ fn command_about(path: &str) -> Text {
         ),
         "checklist set" => ("ubah status satu langkah", "set one item's state"),
         "checklist marital-status" => ("catat status perkawinan", "record the marital status"),
+        "checklist placement" => (
+            "catat fakta penempatan: biaya yang dipungut, jalur resmi",
+            "record placement facts: fee charged, official channel",
+        ),
         "follow-up" => ("tindak lanjut penapisan", "screening follow-ups"),
         "follow-up list" => ("tindak lanjut seseorang", "a person's follow-ups"),
         "follow-up done" => ("tandai tindak lanjut selesai", "mark a follow-up done"),
@@ -193,6 +197,14 @@ fn command_about(path: &str) -> Text {
         "consent withdraw" => ("catat penarikan persetujuan", "record a withdrawal"),
         "consent history" => ("riwayat persetujuan", "the consent history"),
         "consent text" => ("teks yang dibacakan", "the text to read out"),
+        "consent processing" => (
+            "pemrosesan tanpa persetujuan (rujukan darurat) dan apakah orangnya sudah diberi tahu",
+            "processing without consent (emergency referrals) and whether the person was told",
+        ),
+        "consent told" => (
+            "catat bahwa orangnya sudah diberi tahu tentang rujukan darurat",
+            "record that the person was told about an emergency referral",
+        ),
         "visit" => ("kunjungan rumah", "home visits"),
         "visit add" => ("catat kunjungan", "record a visit"),
         "visit list" => ("kunjungan seseorang", "a person's visits"),
@@ -296,8 +308,8 @@ fn arg_help(id: &str) -> Text {
         "force" => ("timpa berkas yang sudah ada", "overwrite an existing file"),
         "separator" => ("pemisah kolom: , atau ;", "column separator: , or ;"),
         "relation" => (
-            "hubungan: ibu, ayah, pasangan, anak, saudara, lainnya",
-            "relation: mother, father, spouse, child, sibling, other",
+            "hubungan: ibu, ayah, orang-tua, pasangan, anak, saudara, wali, kerabat, lainnya",
+            "relation: mother, father, parent, spouse, child, sibling, guardian, relative, other",
         ),
         "phase" => (
             "tahap: calon, pra-penempatan, bekerja, purna",
@@ -348,6 +360,18 @@ fn arg_help(id: &str) -> Text {
         "reported_by" => ("pelapor: pmi, keluarga, kader, lainnya", "reporter: migrant, family, cadre, other"),
         "text" => ("teks", "text"),
         "agency_name" | "office" => ("kantor", "office"),
+        "emergency_reason" => (
+            "rujuk tanpa persetujuan karena nyawa atau keselamatannya terancam: bahayanya (dicatat, orangnya diberi tahu sesudahnya)",
+            "refer without consent because their life or safety is at risk: the danger (recorded; the person is told afterwards)",
+        ),
+        "given_by" => (
+            "untuk anak di bawah 18 tahun: nama orang tua atau wali yang memberi persetujuan",
+            "for a child under 18: name of the parent or guardian who gives consent",
+        ),
+        "relationship" => ("orang-tua atau wali (dengan --given-by)", "parent or guardian (with --given-by)"),
+        "record" => ("ID catatan pemrosesan (dari 'consent processing')", "ID of the processing record (from 'consent processing')"),
+        "fee_charged" => ("ya atau tidak: biaya penempatan dipungut dari pekerja", "yes or no: a placement fee was charged to the worker"),
+        "official_channel" => ("ya atau tidak: melalui jalur resmi (SPSK)", "yes or no: through the official channel (SPSK)"),
         "reason" => (
             "alasan: kontrak-selesai, pulang-awal, dideportasi, kasus",
             "reason: contract-end, early-return, deported, case",

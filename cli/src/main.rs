@@ -162,11 +162,23 @@ impl CliError {
     /// What to do next, when the core refused for a missing consent.
     fn hint(&self) -> Option<String> {
         use migran_core::{ConsentPurpose, NotAllowedReason};
-        let CliError::Core(MigranError::NotAllowed {
-            reason: NotAllowedReason::ConsentMissing { purpose },
-        }) = self
-        else {
-            return None;
+        let reason = match self {
+            CliError::Core(MigranError::NotAllowed { reason }) => reason,
+            _ => return None,
+        };
+        let purpose = match reason {
+            NotAllowedReason::ConsentMissing { purpose } => purpose,
+            NotAllowedReason::GuardianConsentRequired => {
+                return Some(
+                    t(
+                        "Untuk anak di bawah 18 tahun, orang tua atau wali yang memberi persetujuan: migran consent give ORANG TUJUAN --given-by NAMA --relationship orang-tua|wali",
+                        "For a child under 18 a parent or guardian gives consent: migran consent give PERSON PURPOSE --given-by NAME --relationship parent|guardian",
+                    )
+                    .get()
+                    .to_string(),
+                )
+            }
+            _ => return None,
         };
         let purpose = match purpose {
             ConsentPurpose::Registration => "registration",
@@ -174,14 +186,23 @@ impl CliError {
             ConsentPurpose::ShareWithAgencies => "agencies",
             ConsentPurpose::Reporting => "reporting",
         };
-        Some(
-            t(
-                format!("Bacakan 'migran consent text {purpose}', lalu catat jawabannya: migran consent give ORANG {purpose}"),
-                format!("Read out 'migran consent text {purpose}', then record the answer: migran consent give PERSON {purpose}"),
-            )
-            .get()
-            .to_string(),
+        let mut hint = t(
+            format!("Bacakan 'migran consent text {purpose}', lalu catat jawabannya: migran consent give ORANG {purpose}"),
+            format!("Read out 'migran consent text {purpose}', then record the answer: migran consent give PERSON {purpose}"),
         )
+        .get()
+        .to_string();
+        if purpose == "agencies" {
+            hint.push('\n');
+            hint.push_str(
+                t(
+                    "Bila nyawa atau keselamatannya terancam dan persetujuan tidak bisa diminta: migran case refer ID INSTANSI --emergency-reason BAHAYANYA",
+                    "If their life or safety is at risk and consent cannot be asked: migran case refer ID AGENCY --emergency-reason THE_DANGER",
+                )
+                .get(),
+            );
+        }
+        Some(hint)
     }
 }
 

@@ -172,7 +172,14 @@ fn officer_registers_lists_shows_finds_and_searches() {
     let shown: serde_json::Value =
         serde_json::from_slice(&migran(dir.path(), &["person", "show", &id, "--json"]).stdout).unwrap();
     assert_eq!(shown["person"]["nik"], "3201000000000001");
-    assert_eq!(shown["contacts"][0]["relation"], "parent");
+    // `ibu` stays a mother (and is shown as "ibu"), not the generic "orang tua".
+    assert_eq!(shown["contacts"][0]["relation"], "mother");
+    let shown_id = stdout(&migran_with(
+        dir.path(),
+        &["person", "show", &id],
+        &[("MIGRAN_PIN", PIN), ("MIGRAN_LANG", "id")],
+    ));
+    assert!(shown_id.contains("Ibu Contoh (ibu)"), "{shown_id}");
     assert_eq!(shown["journey"]["destination_country"], "TW");
     assert_eq!(shown["documents"][0]["number"], "C0000001");
     assert!(stdout(&migran(dir.path(), &["person", "show", &id])).contains("Family contacts"));
@@ -2525,6 +2532,8 @@ fn the_indonesian_output_of_every_command_has_no_english_words() {
         vec!["consent", "show", &id],
         vec!["consent", "history", &id],
         vec!["consent", "give", &id, "pelaporan"],
+        vec!["consent", "processing", &id],
+        vec!["checklist", "placement", &id, "--fee-charged", "tidak"],
         vec!["screen", &id, "--answers", answers],
         vec!["screen", "history", &id],
         vec!["follow-up", "list", &id],

@@ -17,8 +17,8 @@ const EXPORT_FORMAT: &str = "migran-person-export/1";
 #[uniffi::export]
 impl Vault {
     /// Everything held about one person, as JSON: the record, family contacts, journey,
-    /// documents, consents, visits and follow-ups, cases with their timelines, returns
-    /// and services, the pre-departure checklist, screenings and their follow-ups, and
+    /// documents, consents, processing without consent (emergency referrals), visits
+    /// and follow-ups, cases with their timelines, returns and services, the pre-departure checklist, screenings and their follow-ups, and
     /// the audit entries about them (who did what with their data). The emergency card
     /// is not in it: it belongs to the phone's owner, not to a person in the register,
     /// and `emergency_card` shows it to them.
@@ -45,6 +45,7 @@ fn export(s: &Session<'_>, person_id: &str) -> Result<Value> {
         "journey": to_value(&people::load_journey(s, person_id)?)?,
         "documents": to_value(&people::load_documents(s, person_id)?)?,
         "consents": to_value(&consent::load_history(s, person_id)?)?,
+        "processing_without_consent": to_value(&consent::load_processing(s, person_id)?)?,
         "visits": to_value(&visits::load_visits(s, person_id)?)?,
         "cases": to_value(&cases::details_of(s, person_id)?)?,
         "returns": to_value(&reintegration::load_returns(s, person_id)?)?,

@@ -436,15 +436,14 @@ impl Vault {
     pub fn processing_records(&self, person_id: String) -> Result<Vec<ProcessingRecord>> {
         self.read(|s| {
             ensure_person(s, &person_id)?;
-            let rows: Vec<StoredProcessing> =
-                s.select("WHERE person_id = ?1 ORDER BY date, rowid", [&person_id])?;
+            let records = load_processing(s, &person_id)?;
             s.audit_count(
                 AuditAction::List,
                 RecordKind::Consent,
                 Some(&person_id),
-                rows.len(),
+                records.len(),
             );
-            Ok(rows.iter().map(ProcessingRecord::from).collect())
+            Ok(records)
         })
     }
 
@@ -772,6 +771,12 @@ pub(crate) fn load_history(s: &Session<'_>, person_id: &str) -> Result<Vec<Conse
     // Ordered by the date the consent was given or withdrawn; same day: as recorded.
     let rows: Vec<StoredConsent> = s.select("WHERE person_id = ?1 ORDER BY date, rowid", [person_id])?;
     Ok(rows.into_iter().map(ConsentRecord::from).collect())
+}
+
+/// Every processing of the person's data on another basis than consent, oldest first.
+pub(crate) fn load_processing(s: &Session<'_>, person_id: &str) -> Result<Vec<ProcessingRecord>> {
+    let rows: Vec<StoredProcessing> = s.select("WHERE person_id = ?1 ORDER BY date, rowid", [person_id])?;
+    Ok(rows.iter().map(ProcessingRecord::from).collect())
 }
 
 /// The state each purpose is in after `history` (sorted by date, then recording order).

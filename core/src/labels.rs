@@ -50,6 +50,8 @@ pub fn relation_label(relation: Relation, locale: Locale) -> String {
         Relation::Guardian => pick(locale, "wali", "guardian"),
         Relation::OtherRelative => pick(locale, "kerabat", "relative"),
         Relation::Other => pick(locale, "lainnya", "other"),
+        Relation::Mother => pick(locale, "ibu", "mother"),
+        Relation::Father => pick(locale, "ayah", "father"),
     }
 }
 
@@ -202,6 +204,8 @@ mod tests {
             assert!(!sector_label(sector, Locale::Id).is_empty());
         }
         assert_eq!(relation_label(Relation::Parent, Locale::Id), "orang tua");
+        assert_eq!(relation_label(Relation::Mother, Locale::Id), "ibu");
+        assert_eq!(relation_label(Relation::Father, Locale::En), "father");
         assert_eq!(
             document_kind_label(DocumentKind::Passport, Locale::En),
             "passport"

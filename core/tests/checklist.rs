@@ -241,6 +241,22 @@ fn warnings_come_from_the_core_with_a_fixed_today() {
         "registration was due 90 days before departure"
     );
     assert!(!kinds.contains(&WarningKind::UnderageAtDeparture));
+    // The document is named in the person's language, never by its code name.
+    let expiry_text = |locale| {
+        let view = vault.checklist(id.clone(), locale).unwrap();
+        let warning = view
+            .warnings
+            .iter()
+            .find(|w| w.kind == WarningKind::DocumentExpiresBeforeContractEnd)
+            .unwrap()
+            .message
+            .clone();
+        warning
+    };
+    let in_indonesian = expiry_text(Locale::Id);
+    assert!(in_indonesian.starts_with("Dokumen paspor "), "{in_indonesian}");
+    assert!(!in_indonesian.contains("Passport"), "{in_indonesian}");
+    assert!(expiry_text(Locale::En).starts_with("The passport expires"));
     assert_eq!(
         view.summary.red_warnings,
         view.warnings.iter().filter(|w| w.red).count() as u32

@@ -92,6 +92,14 @@ fn an_emergency_referral_without_consent_needs_a_recorded_vital_interest_reason(
     let told = vault.record_person_told(records[0].id.clone(), None).unwrap();
     assert_eq!(told.person_told_on.as_deref(), Some("2026-11-28"));
 
+    // The person's own export shows the processing, its reason and when they were told.
+    let export: serde_json::Value =
+        serde_json::from_str(&vault.export_person(person.id.clone()).unwrap()).unwrap();
+    let exported = &export["processing_without_consent"];
+    assert_eq!(exported.as_array().map(Vec::len), Some(1), "{exported}");
+    assert_eq!(exported[0]["reason"], "Disekap, tidak bisa menelepon sendiri");
+    assert_eq!(exported[0]["person_told_on"], "2026-11-28");
+
     // With consent, an emergency referral needs no vital-interest record.
     vault
         .record_consent(

@@ -12,6 +12,7 @@ use super::{
     ChecklistItem, ChecklistWarning, ItemState, MaritalStatus, PlacementFacts, Progress, WarningKind,
 };
 use crate::i18n::{Locale, LocalizedText};
+use crate::labels::document_kind_label;
 use crate::people::{DocumentKind, IdentityDocument, Journey, Person};
 use crate::time::{age_on, date_text, parse_date};
 
@@ -228,14 +229,14 @@ pub(super) fn warnings(
                 None,
                 locale,
                 format!(
-                    "Dokumen {:?} habis berlaku {} sebelum kontrak berakhir {}.",
-                    document.kind,
+                    "Dokumen {} habis berlaku {} sebelum kontrak berakhir {}.",
+                    document_kind_label(document.kind, Locale::Id),
                     date_text(expires),
                     date_text(end)
                 ),
                 format!(
-                    "{:?} expires {} before the contract ends {}.",
-                    document.kind,
+                    "The {} expires {} before the contract ends {}.",
+                    document_kind_label(document.kind, Locale::En),
                     date_text(expires),
                     date_text(end)
                 ),

@@ -132,7 +132,7 @@ pub enum Lookup {
 pub enum Relation {
     /// Husband or wife (suami/istri).
     Spouse,
-    /// Father or mother (orang tua).
+    /// A parent, when which one is not said (orang tua).
     Parent,
     /// Son or daughter (anak).
     Child,
@@ -144,6 +144,10 @@ pub enum Relation {
     OtherRelative,
     /// Not a relative.
     Other,
+    /// Mother (ibu).
+    Mother,
+    /// Father (ayah).
+    Father,
 }
 
 /// A family contact as typed in.
@@ -335,6 +339,8 @@ crate::storage_codes!(Relation {
     Guardian => "guardian",
     OtherRelative => "other_relative",
     Other => "other",
+    Mother => "mother",
+    Father => "father",
 });
 
 crate::storage_codes!(Phase {

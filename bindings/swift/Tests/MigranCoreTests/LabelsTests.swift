@@ -7,6 +7,7 @@ final class LabelsTests: XCTestCase {
         XCTAssertEqual(phaseLabel(phase: .preDeparture, locale: .id), "pra-penempatan")
         XCTAssertEqual(sectorLabel(sector: .domesticWork, locale: .id), "pekerja rumah tangga")
         XCTAssertEqual(relationLabel(relation: .parent, locale: .en), "parent")
+        XCTAssertEqual(relationLabel(relation: .mother, locale: .id), "ibu")
         XCTAssertEqual(documentKindLabel(kind: .passport, locale: .id), "paspor")
     }
 

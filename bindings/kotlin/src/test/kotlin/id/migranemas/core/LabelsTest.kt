@@ -10,6 +10,7 @@ class LabelsTest {
         assertEquals("pre-departure", phaseLabel(Phase.PRE_DEPARTURE, Locale.EN))
         assertEquals("pekerja rumah tangga", sectorLabel(Sector.DOMESTIC_WORK, Locale.ID))
         assertEquals("parent", relationLabel(Relation.PARENT, Locale.EN))
+        assertEquals("ibu", relationLabel(Relation.MOTHER, Locale.ID))
         assertEquals("paspor", documentKindLabel(DocumentKind.PASSPORT, Locale.ID))
     }
 
