@@ -18,8 +18,10 @@ import java.util.concurrent.Executors
 /**
  * Holds the one vault of this device profile and runs every core call off the main
  * thread. Activities stay thin: they render presenter state and pass input back.
+ * Open only for the JVM tests (src/test), which run the Activities under Robolectric:
+ * it has no Android Keystore, so they give [deviceSecret] another source.
  */
-class MigranApp : Application() {
+open class MigranApp : Application() {
     private val worker: ExecutorService = Executors.newSingleThreadExecutor()
     private val main = Handler(Looper.getMainLooper())
 
@@ -67,7 +69,7 @@ class MigranApp : Application() {
         }
     }
 
-    fun deviceSecret(): ByteArray = DeviceSecretStore(this).secret()
+    open fun deviceSecret(): ByteArray = DeviceSecretStore(this).secret()
 
     fun openOrCreate(pin: String, create: Boolean): Vault {
         val existing = vault

@@ -1,0 +1,207 @@
+package id.migranemas.app
+
+import android.app.Activity
+import android.content.Intent
+import android.os.Looper
+import android.view.View
+import android.view.ViewGroup
+import android.widget.Button
+import android.widget.TextView
+import id.migranemas.app.screens.AddPersonForm
+import id.migranemas.app.screens.AddPersonPresenter
+import id.migranemas.app.screens.AddPersonResult
+import id.migranemas.app.screens.UnlockPresenter
+import id.migranemas.core.ActorInput
+import id.migranemas.core.ActorRole
+import id.migranemas.core.Locale
+import id.migranemas.core.Sex
+import id.migranemas.core.Vault
+import id.migranemas.core.VaultSettings
+import id.migranemas.core.newDeviceSecret
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertTrue
+import org.junit.Assert.fail
+import org.junit.Test
+import org.junit.runner.RunWith
+import org.robolectric.Robolectric
+import org.robolectric.RobolectricTestRunner
+import org.robolectric.RuntimeEnvironment
+import org.robolectric.Shadows.shadowOf
+import org.robolectric.annotation.Config
+
+/** Robolectric has no Android Keystore: the device secret is kept in memory instead. */
+class JvmTestApp : MigranApp() {
+    override fun deviceSecret(): ByteArray = SECRET
+
+    private companion object {
+        val SECRET: ByteArray = newDeviceSecret()
+    }
+}
+
+/**
+ * Each Activity launched once under Robolectric (Android 14 framework on the JVM) over a
+ * real vault made through the core's library, the phone's language Indonesian: what the
+ * screen shows first, in the app's own strings.
+ */
+@RunWith(RobolectricTestRunner::class)
+@Config(sdk = [34], application = JvmTestApp::class, qualifiers = "id")
+class ActivitiesTest {
+    private val app: JvmTestApp get() = RuntimeEnvironment.getApplication() as JvmTestApp
+
+    @Test
+    fun withoutAVaultTheUnlockScreenAsksForANewPinBelowTheEmergencyButton() {
+        val screen = launch<UnlockActivity>()
+        assertEquals(listOf("DARURAT", "Buat PIN baru untuk brankas ini"), texts(screen).take(2))
+    }
+
+    @Test
+    fun withoutAVaultTheEmergencyScreenGivesTheNoVaultAdvice() {
+        val screen = launch<EmergencyActivity>()
+        assertTrue(texts(screen).any { it.startsWith("Brankas belum dibuat di ponsel ini") })
+    }
+
+    @Test
+    fun theEmergencyButtonOpensItsScreenWhileTheVaultIsLocked() {
+        createVault()
+        val unlock = launch<UnlockActivity>()
+        assertEquals("Masukkan PIN", texts(unlock)[1])
+        button(unlock, "DARURAT").performClick()
+        val started = shadowOf(unlock).nextStartedActivity
+        assertEquals(EmergencyActivity::class.java.name, started.component?.className)
+
+        val emergency = Robolectric.buildActivity(EmergencyActivity::class.java, started).setup().get()
+        assertTrue(texts(emergency).containsAll(listOf("DARURAT", "Kekerasan", "Paspor ditahan")))
+        assertFalse(app.vault!!.isUnlocked())
+    }
+
+    @Test
+    fun thePersonListShowsTheRegisteredPerson() {
+        unlockedWithPerson()
+        val screen = launch<PersonListActivity>()
+        assertTrue(texts(screen).contains("Warga terdaftar"))
+        awaitText(screen, "Siti Contoh · Desa Contoh")
+    }
+
+    @Test
+    @Config(qualifiers = "en")
+    fun inEnglishThePersonListSpeaksEnglish() {
+        unlockedWithPerson()
+        val screen = launch<PersonListActivity>()
+        assertTrue(texts(screen).contains("Registered villagers"))
+        awaitText(screen, "Siti Contoh · Desa Contoh")
+    }
+
+    @Test
+    fun thePersonDetailShowsThePerson() {
+        val personId = unlockedWithPerson()
+        val screen = launch<PersonDetailActivity>(personId)
+        awaitText(screen, "NIK 3201000000000001")
+    }
+
+    @Test
+    fun theAddPersonFormAsksForTheFullName() {
+        unlockedWithPerson()
+        assertTrue(texts(launch<AddPersonActivity>()).contains("Nama lengkap"))
+    }
+
+    @Test
+    fun everyScreenOfAPersonOpensWithItsTitle() {
+        val personId = unlockedWithPerson()
+        val titles = mapOf(
+            ConsentActivity::class.java to "Persetujuan",
+            ChecklistActivity::class.java to "Daftar persiapan keberangkatan",
+            ScreeningActivity::class.java to "Skrining risiko TPPO",
+            VisitActivity::class.java to "Kunjungan rumah",
+            CaseActivity::class.java to "Buka kasus",
+            ReturnActivity::class.java to "Kepulangan dan reintegrasi",
+        )
+        for ((screen, title) in titles) {
+            val activity = launch(screen, personId)
+            settle()
+            assertTrue("${screen.simpleName}: ${texts(activity)}", texts(activity).contains(title))
+        }
+    }
+
+    @Test
+    fun everyScreenOfTheVillageOpensWithItsTitle() {
+        unlockedWithPerson()
+        val titles = mapOf(
+            AgendaActivity::class.java to "Agenda kunjungan",
+            ReportActivity::class.java to "Laporan desa",
+            EmergencyCardActivity::class.java to "Kartu darurat",
+            SettingsActivity::class.java to "Pengaturan",
+        )
+        for ((screen, title) in titles) {
+            val activity = launch(screen)
+            settle()
+            assertTrue("${screen.simpleName}: ${texts(activity)}", texts(activity).contains(title))
+        }
+    }
+
+    /** A vault on the app's own path, closed: the next open finds it locked. */
+    private fun createVault() {
+        val settings = VaultSettings(kdfIterations = 10_000u, freeAttempts = 5u, eraseAfterFailures = null)
+        Vault.create(app.vaultDir.path, PIN, app.deviceSecret(), settings).destroy()
+    }
+
+    /** Opens and unlocks the vault as the unlock screen does, and registers Siti Contoh. */
+    private fun unlockedWithPerson(): String {
+        createVault()
+        val vault = app.openOrCreate(PIN, create = false)
+        assertTrue(UnlockPresenter(vault, Locale.ID).submit(PIN).unlocked)
+        vault.setActor(ActorInput("Kader Contoh", ActorRole.CADRE))
+        val form = AddPersonForm("Siti Contoh", "3201000000000001", "1998-04-12", Sex.FEMALE, "081200000001", village = "Desa Contoh")
+        return (AddPersonPresenter(vault, Locale.ID).submit(form) as AddPersonResult.Saved).personId
+    }
+
+    private inline fun <reified T : Activity> launch(personId: String? = null): T = launch(T::class.java, personId)
+
+    private fun <T : Activity> launch(screen: Class<T>, personId: String? = null): T {
+        val intent = Intent(app, screen)
+        personId?.let { intent.putExtra("person_id", it) }
+        return Robolectric.buildActivity(screen, intent).setup().get()
+    }
+
+    /** Lets the worker thread finish its core call and the main thread render what it handed over. */
+    private fun settle() {
+        repeat(10) {
+            shadowOf(Looper.getMainLooper()).idle()
+            Thread.sleep(20)
+        }
+        shadowOf(Looper.getMainLooper()).idle()
+    }
+
+    /** Waits (bounded) for the screen to show [text] after a core call on the worker thread. */
+    private fun awaitText(screen: Activity, text: String) {
+        repeat(500) {
+            shadowOf(Looper.getMainLooper()).idle()
+            if (texts(screen).contains(text)) return
+            Thread.sleep(10)
+        }
+        fail("never shown: $text; shown: ${texts(screen)}")
+    }
+
+    /** What the screen shows, top to bottom: each text, or for an empty input its hint. */
+    private fun texts(screen: Activity): List<String> {
+        val found = mutableListOf<String>()
+        fun walk(view: View) {
+            if (view is TextView) {
+                val shown = view.text?.toString().orEmpty().ifEmpty { view.hint?.toString().orEmpty() }
+                if (shown.isNotEmpty()) found.add(shown)
+            }
+            if (view is ViewGroup) for (i in 0 until view.childCount) walk(view.getChildAt(i))
+        }
+        walk(screen.findViewById(android.R.id.content))
+        return found
+    }
+
+    private fun button(screen: Activity, text: String): Button {
+        val content = screen.findViewById<ViewGroup>(android.R.id.content)
+        return content.touchables.filterIsInstance<Button>().first { it.text.toString() == text }
+    }
+
+    private companion object {
+        const val PIN = "246810"
+    }
+}
