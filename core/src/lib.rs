@@ -23,11 +23,14 @@ pub mod emergency;
 pub mod error;
 pub mod i18n;
 pub mod labels;
+pub mod lessons;
 pub mod people;
 pub mod reintegration;
 mod report_format;
 pub mod reports;
 pub mod screening;
+mod signed_pack;
+pub mod speech;
 mod store;
 pub mod sync;
 #[doc(hidden)]
@@ -68,6 +71,7 @@ pub use labels::{
     document_kind_label, phase_label, record_kind_label, reintegration_need_label, relation_label,
     return_reason_label, sector_label, service_kind_label, visit_topic_label,
 };
+pub use lessons::{CheckQuestion, Lesson, LessonContact, LessonPackInfo, LessonStatement, LessonSummary};
 pub use people::{
     import_issue_message, CsvExportOptions, CsvSeparator, ImportIssue, ImportListener, ImportOptions,
     ImportProblem, ImportReport, ImportStage, ProgressFn, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS,
@@ -88,6 +92,7 @@ pub use screening::{
     screening_questions, Answer, FiredFlag, FollowUp, RiskLevel, ScreeningAnswer, ScreeningChange,
     ScreeningInput, ScreeningQuestion, ScreeningRecord, ScreeningResult,
 };
+pub use speech::{speakable_text, ABBREVIATIONS};
 pub use store::configure as configure_connection;
 pub use sync::{
     join_request_fingerprint, ConflictField, ConflictReason, JoinRequest, SyncConflict, SyncReport,
