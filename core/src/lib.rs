@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 mod access;
+pub mod agencies;
 pub mod agenda;
 pub mod audit;
 mod backup;
@@ -40,6 +41,9 @@ mod validate;
 pub mod vault;
 pub mod visits;
 
+pub use agencies::{
+    agency_pack_from_csv, AgencyCheck, AgencyRegistryInfo, AgencyStanding, AgencyStatus, RegisteredAgency,
+};
 pub use agenda::{Agenda, AgendaItem, AgendaKind, AgendaRequest};
 pub use audit::{Actor, ActorInput, ActorRole, AuditAction, AuditEntry, AuditPage, AuditQuery};
 pub use cases::{
