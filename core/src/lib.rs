@@ -30,6 +30,7 @@ pub mod reintegration;
 mod report_format;
 pub mod reports;
 pub mod screening;
+pub mod sessions;
 mod signed_pack;
 pub mod speech;
 mod store;
@@ -95,6 +96,10 @@ pub use reports::{
 pub use screening::{
     screening_questions, Answer, FiredFlag, FollowUp, RiskLevel, ScreeningAnswer, ScreeningChange,
     ScreeningInput, ScreeningQuestion, ScreeningRecord, ScreeningResult,
+};
+pub use sessions::{
+    AgeGroup, AttendedSession, Facilitator, FacilitatorOrganisation, GuestCount, InfoSession,
+    InfoSessionInput, PersonEducation,
 };
 pub use speech::{speakable_text, ABBREVIATIONS};
 pub use store::configure as configure_connection;
