@@ -8,6 +8,7 @@
 // output goes through output::outln! / output::write_out instead.
 #![deny(clippy::print_stdout)]
 
+mod agency;
 mod args;
 mod cases;
 mod checklist;
@@ -24,6 +25,7 @@ mod grammar;
 mod help;
 mod i18n;
 mod journey;
+mod lessons;
 mod output;
 mod person;
 mod person_csv;
@@ -32,6 +34,7 @@ mod reports;
 mod returns;
 mod screening;
 mod secrets;
+mod sessions;
 mod vault;
 mod visits;
 

@@ -16,14 +16,6 @@ use support::*;
 const SAMPLE: &[u8] = include_bytes!("../content/agencies/sample.json");
 const SAMPLE_SIGNATURE: &str = include_str!("../content/agencies/sample.json.sig");
 
-fn unhex(text: &str) -> Vec<u8> {
-    let text = text.trim();
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
-}
-
 fn vault_with_sample(dir: &std::path::Path) -> Arc<Vault> {
     let vault = new_vault(dir, TestClock::at(2026, 12, 3));
     install_sample(&vault);

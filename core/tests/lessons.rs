@@ -15,14 +15,6 @@ const PACK: &[u8] = include_bytes!("../content/lessons/lessons.json");
 const SIGNATURE: &str = include_str!("../content/lessons/lessons.json.sig");
 const PUBLISHER: &str = include_str!("../content/emergency/publisher.pub");
 
-fn unhex(text: &str) -> Vec<u8> {
-    let text = text.trim();
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
-        .collect()
-}
-
 fn locked_vault(dir: &std::path::Path) -> Arc<Vault> {
     let vault = new_vault(dir, TestClock::at(2026, 12, 3));
     vault.lock();

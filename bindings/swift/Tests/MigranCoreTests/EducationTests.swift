@@ -64,4 +64,34 @@ final class EducationTests: XCTestCase {
         XCTAssertEqual(try vault.checkAgency(query: "KEP-0003/CONTOH/2026", locale: .en).standing, .revoked)
         XCTAssertEqual(try vault.checkAgency(query: "PT Tidak Ada Contoh", locale: .id).standing, .unknown)
     }
+
+    func testASessionsAttendanceReachesTheRecordTheAgendaAndTheReport() throws {
+        let vault = try Vault.create(dir: tempDir(), pin: pin, deviceSecret: try newDeviceSecret(), settings: fastSettings())
+        let ani = try vault.addPerson(input: fakePerson("Siti Contoh", 1)).id
+        let budi = try vault.addPerson(input: fakePerson("Budi Contoh", 2)).id
+        for id in [ani, budi] {
+            _ = try vault.recordConsent(personId: id, input: ConsentInput(purpose: .reporting, given: true, date: nil, note: nil))
+            _ = try vault.setJourney(personId: id, input: JourneyInput(phase: .preDeparture, destinationCountry: "MY", sector: nil, employerName: nil, employerAddress: nil, agencyName: nil, agencyLicence: nil, departureDate: nil, contractEndDate: nil))
+        }
+        let session = try vault.addInfoSession(input: InfoSessionInput(
+            date: try vault.agenda(request: AgendaRequest(on: nil, lookAheadDays: 0)).on, place: "Balai Desa Contoh", topics: ["costs", "check-recruiter", "costs"],
+            facilitators: [Facilitator(name: "Petugas Contoh", organisation: .bp3mi)],
+            attendees: [ani], guests: [GuestCount(sex: .female, ageGroup: .adult, count: 4)],
+            followUps: ["Kunjungi keluarga Budi"]
+        ))
+        XCTAssertEqual(session.topics, ["costs", "check-recruiter"])
+        XCTAssertEqual(try vault.infoSession(sessionId: session.id), session)
+        XCTAssertEqual(try vault.listInfoSessions(from: nil, to: nil), [session])
+        XCTAssertEqual(try vault.personEducation(personId: ani).lessons, ["check-recruiter", "costs"])
+        XCTAssertTrue(try vault.personEducation(personId: budi).sessions.isEmpty)
+        let invited = try vault.agenda(request: AgendaRequest(on: nil, lookAheadDays: 0)).items.filter { $0.kind == .inviteToSession }
+        XCTAssertEqual(invited.map { $0.personId }, [budi])
+        let report = try vault.villageReport(request: ReportRequest(from: nil, to: nil, village: nil, officer: nil))
+        XCTAssertEqual(report.sessionsInPeriod, 1)
+        XCTAssertEqual(report.sessionAttendance.map { $0.count }, [1, 4])
+        assertInvalid(try vault.addInfoSession(input: InfoSessionInput(
+            date: session.date, place: session.place, topics: ["no-such-lesson"], facilitators: session.facilitators,
+            attendees: [], guests: [], followUps: []
+        )), field: "topics")
+    }
 }

@@ -75,4 +75,39 @@ class EducationTest {
         val tampered = String(pack).replace("\"revoked\"", "\"active\"").toByteArray()
         assertThrows<MigranException.PackRejected> { vault.installAgencyPack(tampered, signature) }
     }
+
+    @Test
+    fun `a session's attendance reaches the person's record, the agenda and the report`(): Unit = newVault().use { vault ->
+        val ani = vault.addPerson(fakePerson("Siti Contoh", 1)).id
+        val budi = vault.addPerson(fakePerson("Budi Contoh", 2)).id
+        for (id in listOf(ani, budi)) {
+            vault.recordConsent(id, consent(ConsentPurpose.REPORTING))
+            vault.setJourney(id, JourneyInput(Phase.PRE_DEPARTURE, "MY", null, null, null, null, null, null, null))
+        }
+        val session = vault.addInfoSession(
+            InfoSessionInput(
+                date = todayUtc(),
+                place = "Balai Desa Contoh",
+                topics = listOf("costs", "check-recruiter", "costs"),
+                facilitators = listOf(Facilitator("Petugas Contoh", FacilitatorOrganisation.BP3MI)),
+                attendees = listOf(ani),
+                guests = listOf(GuestCount(Sex.FEMALE, AgeGroup.ADULT, 4u)),
+                followUps = listOf("Kunjungi keluarga Budi"),
+            ),
+        )
+        assertEquals(listOf("costs", "check-recruiter"), session.topics)
+        assertEquals(session, vault.infoSession(session.id))
+        assertEquals(listOf(session), vault.listInfoSessions(null, null))
+        assertEquals(listOf("check-recruiter", "costs"), vault.personEducation(ani).lessons)
+        assertTrue(vault.personEducation(budi).sessions.isEmpty())
+        val invited = vault.agenda(AgendaRequest(null, 0u)).items.filter { it.kind == AgendaKind.INVITE_TO_SESSION }
+        assertEquals(listOf(budi), invited.map { it.personId })
+        val report = vault.villageReport(ReportRequest(null, null, null, null))
+        assertEquals(1u, report.sessionsInPeriod)
+        assertEquals(mapOf("registered" to 1u, "others" to 4u), report.sessionAttendance.associate { it.key to it.count })
+        val bad = assertThrows<MigranException.Invalid> {
+            vault.addInfoSession(session.let { InfoSessionInput(it.date, it.place, listOf("no-such-lesson"), it.facilitators, listOf(), listOf(), listOf()) })
+        }
+        assertEquals("topics", bad.field)
+    }
 }
