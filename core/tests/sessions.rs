@@ -287,3 +287,28 @@ fn a_session_is_refused_for_bad_input_or_an_attendee_who_withdrew_consent() {
         })
     );
 }
+
+#[test]
+fn a_session_and_its_attendance_travel_to_the_teams_other_device() {
+    let root = tempfile::tempdir().unwrap();
+    let officer = new_vault(&root.path().join("officer"), TestClock::at(2026, 12, 3));
+    let cadre = new_vault(&root.path().join("cadre"), TestClock::at(2026, 12, 3));
+    officer.team_create(migran_core::TeamRole::Officer).unwrap();
+    let request = cadre.team_join_request().unwrap();
+    let admission = officer
+        .team_admit(request.text, migran_core::TeamRole::Cadre)
+        .unwrap();
+    cadre.team_accept(admission).unwrap();
+
+    let ani = person(&officer, 1, Phase::PreDeparture, true);
+    let recorded = officer
+        .add_info_session(session("2026-11-10", &["costs"], &[&ani], guests(2, 1)))
+        .unwrap();
+    let to = cadre.sync_status().unwrap().device_id;
+    cadre.sync_import(officer.sync_export(Some(to)).unwrap()).unwrap();
+    assert_eq!(cadre.list_info_sessions(None, None).unwrap(), vec![recorded]);
+    assert_eq!(
+        cadre.person_education(ani).unwrap().lessons,
+        vec!["costs".to_string()]
+    );
+}

@@ -7,7 +7,7 @@ import SwiftUI
 final class LessonSpeaker: ObservableObject {
     private let synthesizer = AVSpeechSynthesizer()
 
-    func speak(_ text: String, locale: MigranCore.Locale) {
+    func read(_ text: String, locale: MigranCore.Locale) {
         synthesizer.stopSpeaking(at: .immediate)
         let utterance = AVSpeechUtterance(string: text)
         utterance.voice = AVSpeechSynthesisVoice(language: locale == .en ? "en-US" : "id-ID")
@@ -115,7 +115,7 @@ public struct LessonReaderView: View {
 
     private func readAloud() {
         do {
-            speaker.speak(try vault.lessonSpeech(lessonId: lessonId, locale: locale), locale: locale)
+            speaker.read(try vault.lessonSpeech(lessonId: lessonId, locale: locale), locale: locale)
         } catch let error as MigranError {
             message = errorMessage(error: error, locale: locale)
         } catch {
