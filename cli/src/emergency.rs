@@ -484,7 +484,7 @@ fn install_pack(args: &Args) -> Result<(), CliError> {
     Ok(())
 }
 
-fn unhex(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) {
         return None;
     }

@@ -66,6 +66,12 @@ enum Command {
     Consent(Consent),
     #[command(subcommand)]
     Visit(Visit),
+    #[command(subcommand)]
+    Lesson(crate::lessons::LessonCommand),
+    #[command(subcommand)]
+    Session(crate::sessions::SessionCommand),
+    #[command(subcommand)]
+    Agency(crate::agency::AgencyCommand),
     Agenda {
         #[arg(long, value_name = "DATE")]
         on: Option<OsString>,

@@ -212,6 +212,38 @@ fn command_about(path: &str) -> Text {
             "tandai tindak lanjut kunjungan selesai",
             "mark a visit follow-up done",
         ),
+        "lesson" => (
+            "pelajaran migrasi aman (luring, bersumber)",
+            "safe-migration lessons (offline, sourced)",
+        ),
+        "lesson list" => ("daftar pelajaran", "list the lessons"),
+        "lesson show" => (
+            "satu pelajaran dengan sumber dan pertanyaan",
+            "one lesson with its sources and questions",
+        ),
+        "lesson speak-text" => (
+            "teks pelajaran untuk dibacakan mesin suara ponsel",
+            "the lesson's text for the phone's text-to-speech",
+        ),
+        "session" => (
+            "sesi informasi (sosialisasi)",
+            "information sessions (sosialisasi)",
+        ),
+        "session add" => ("catat sesi yang sudah diadakan", "record a session held"),
+        "session list" => ("sesi dalam periode", "sessions in a period"),
+        "session show" => ("satu sesi", "one session"),
+        "agency" => (
+            "periksa perusahaan penempatan (P3MI)",
+            "check a placement agency (P3MI)",
+        ),
+        "agency check" => (
+            "cari nomor izin atau nama di daftar P3MI yang terpasang",
+            "look a licence number or name up in the installed P3MI list",
+        ),
+        "agency install" => (
+            "pasang daftar P3MI bertanda tangan (dari daftar resmi kementerian)",
+            "install a signed P3MI list (from the ministry's published registry)",
+        ),
         "agenda" => (
             "yang jatuh tempo hari ini dan mendatang, dengan perintah untuk menyelesaikannya",
             "what is due today and ahead, with the command that completes it",
@@ -395,6 +427,19 @@ fn arg_help(id: &str) -> Text {
             "family contact NAME:PHONE; several separated by commas, or repeat this option",
         ),
         "pack" => ("berkas paket", "pack file"),
+        "lesson" => ("id pelajaran (lihat: migran lesson list)", "lesson id (see: migran lesson list)"),
+        "query" => ("nomor izin atau nama P3MI", "P3MI licence number or name"),
+        "place" => ("tempat sesi", "where the session was held"),
+        "facilitator" => (
+            "fasilitator NAMA:ORG (desa, bp3mi, disnaker, lsm, tokoh-masyarakat); ulangi untuk beberapa",
+            "facilitator NAME:ORG (village, bp3mi, disnaker, ngo, community-leader); repeat for several",
+        ),
+        "attendees" => ("warga terdaftar yang hadir (id atau NIK), dipisah koma", "registered attendees (id or NIK), comma-separated"),
+        "guests" => (
+            "peserta lain JENIS:UMUR=N (perempuan|laki-laki : anak|dewasa|lansia), dipisah koma",
+            "other attendees SEX:AGE=N (female|male : under-18|adult|older), comma-separated",
+        ),
+        "session_follow_up" => ("tindak lanjut yang disepakati; ulangi untuk beberapa", "follow-up agreed; repeat for several"),
         "signature" => ("berkas tanda tangan (hex)", "signature file (hex)"),
         "shell" => ("bash, zsh, fish, powershell, elvish", "bash, zsh, fish, powershell, elvish"),
         "command" => ("perintah", "command"),
@@ -417,7 +462,8 @@ pub fn usage_error(error: &clap::Error) -> Option<CliError> {
     let first = |kind: ContextKind| context(kind).into_iter().next().unwrap_or_default();
     let option_name = |arg: String| arg.split([' ', '=']).next().unwrap_or_default().to_string();
     let suggestion = |kind: ContextKind| -> (String, String) {
-        match context(kind).first() {
+        // clap lists the candidates by rising similarity: the best one is the last.
+        match context(kind).last() {
             Some(s) => (
                 format!(" (maksud Anda '{s}'?)"),
                 format!(" (did you mean '{s}'?)"),

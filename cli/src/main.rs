@@ -9,6 +9,7 @@
 // output goes through output::outln! / output::write_out instead.
 #![deny(clippy::print_stdout)]
 
+mod agency;
 mod args;
 mod backup;
 mod cases;
@@ -26,6 +27,7 @@ mod grammar;
 mod help;
 mod i18n;
 mod journey;
+mod lessons;
 mod output;
 mod person;
 mod person_csv;
@@ -34,6 +36,7 @@ mod reports;
 mod returns;
 mod screening;
 mod secrets;
+mod sessions;
 mod sync;
 mod team;
 mod vault;

@@ -193,6 +193,10 @@ fn completing_command(item: &AgendaItem) -> Text {
             format!("tindak lanjuti penapisan: migran follow-up done {record}"),
             format!("follow up the screening: migran follow-up done {record}"),
         ),
+        AgendaKind::InviteToSession => t(
+            format!("undang ke sesi berikut, lalu: migran session add ... --attendees {person}"),
+            format!("invite to the next session, then: migran session add ... --attendees {person}"),
+        ),
     }
 }
 

@@ -50,6 +50,7 @@ fn export(s: &Session<'_>, person_id: &str) -> Result<Value> {
         "cases": to_value(&cases::details_of(s, person_id)?)?,
         "returns": to_value(&reintegration::load_returns(s, person_id)?)?,
         "checklist": to_value(&checklist::view_on(s, person_id, s.today)?)?,
+        "education": to_value(&crate::sessions::attended_by(s, person_id)?)?,
         "screening": screening::export_section(s, person_id)?,
         "audit": to_value(&audit::entries_about(s, person_id)?)?,
     });

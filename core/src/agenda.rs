@@ -39,6 +39,9 @@ pub enum AgendaKind {
     MissingChecklistItems,
     /// A high or critical screening has no follow-up yet (from the screening).
     ScreeningNotFollowedUp,
+    /// A person in pre-departure has attended no information session: invite them
+    /// (from the sessions; no due date).
+    InviteToSession,
 }
 
 /// Which agenda to build: for which day, and how far ahead to look.
@@ -136,6 +139,7 @@ const SOURCES: &[SignalSource] = &[
     crate::reintegration::agenda_signals,
     crate::checklist::agenda_signals,
     crate::screening::agenda_signals,
+    crate::sessions::agenda_signals,
 ];
 
 #[uniffi::export]
@@ -258,6 +262,10 @@ fn text(kind: AgendaKind, days_overdue: i64, count: Option<u32>) -> LocalizedTex
         AgendaKind::ScreeningNotFollowedUp => (
             "Skrining risiko tinggi belum ditindaklanjuti".to_string(),
             "High-risk screening not yet followed up".to_string(),
+        ),
+        AgendaKind::InviteToSession => (
+            "Undang ke sesi informasi (sosialisasi), belum pernah hadir".to_string(),
+            "Invite to an information session (none attended yet)".to_string(),
         ),
     };
     let (when_id, when_en) = match days_overdue {

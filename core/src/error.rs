@@ -81,6 +81,10 @@ pub enum RecordKind {
     VillageReport,
     /// The cadre's agenda.
     Agenda,
+    /// An information session (sosialisasi).
+    InfoSession,
+    /// A registered person's attendance at an information session.
+    SessionAttendance,
 }
 
 crate::storage_codes!(RecordKind {
@@ -108,6 +112,8 @@ crate::storage_codes!(RecordKind {
     ContentPack => "content_pack",
     VillageReport => "village_report",
     Agenda => "agenda",
+    InfoSession => "info_session",
+    SessionAttendance => "session_attendance",
 });
 
 /// Why an operation was refused by a rule. Typed, so that a UI can act on it (offer to

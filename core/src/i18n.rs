@@ -193,6 +193,8 @@ pub(crate) fn record_kind(kind: crate::error::RecordKind, locale: Locale) -> &'s
         ContentPack => ("paket data", "Content pack"),
         VillageReport => ("laporan desa", "Village report"),
         Agenda => ("agenda", "Agenda"),
+        InfoSession => ("sesi informasi", "Information session"),
+        SessionAttendance => ("kehadiran sesi informasi", "Session attendance"),
     };
     match locale {
         Locale::Id => id,

@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 mod access;
+pub mod agencies;
 pub mod agenda;
 pub mod audit;
 mod backup;
@@ -23,11 +24,15 @@ pub mod emergency;
 pub mod error;
 pub mod i18n;
 pub mod labels;
+pub mod lessons;
 pub mod people;
 pub mod reintegration;
 mod report_format;
 pub mod reports;
 pub mod screening;
+pub mod sessions;
+mod signed_pack;
+pub mod speech;
 mod store;
 pub mod sync;
 #[doc(hidden)]
@@ -37,6 +42,9 @@ mod validate;
 pub mod vault;
 pub mod visits;
 
+pub use agencies::{
+    agency_pack_from_csv, AgencyCheck, AgencyRegistryInfo, AgencyStanding, AgencyStatus, RegisteredAgency,
+};
 pub use agenda::{Agenda, AgendaItem, AgendaKind, AgendaRequest};
 pub use audit::{Actor, ActorInput, ActorRole, AuditAction, AuditEntry, AuditPage, AuditQuery};
 pub use cases::{
@@ -68,6 +76,7 @@ pub use labels::{
     document_kind_label, phase_label, record_kind_label, reintegration_need_label, relation_label,
     return_reason_label, sector_label, service_kind_label, visit_topic_label,
 };
+pub use lessons::{CheckQuestion, Lesson, LessonContact, LessonPackInfo, LessonStatement, LessonSummary};
 pub use people::{
     import_issue_message, CsvExportOptions, CsvSeparator, ImportIssue, ImportListener, ImportOptions,
     ImportProblem, ImportReport, ImportStage, ProgressFn, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS,
@@ -88,6 +97,11 @@ pub use screening::{
     screening_questions, Answer, FiredFlag, FollowUp, RiskLevel, ScreeningAnswer, ScreeningChange,
     ScreeningInput, ScreeningQuestion, ScreeningRecord, ScreeningResult,
 };
+pub use sessions::{
+    AgeGroup, AttendedSession, Facilitator, FacilitatorOrganisation, GuestCount, InfoSession,
+    InfoSessionInput, PersonEducation,
+};
+pub use speech::{speakable_text, ABBREVIATIONS};
 pub use store::configure as configure_connection;
 pub use sync::{
     join_request_fingerprint, ConflictField, ConflictReason, JoinRequest, SyncConflict, SyncReport,

@@ -111,6 +111,13 @@ pub struct VillageReport {
     pub services_in_period: u32,
     /// Those services by kind, every kind listed (0 included).
     pub services_by_kind: Vec<ReportCount>,
+    /// Information sessions held in the period.
+    pub sessions_in_period: u32,
+    /// Their attendance: `registered` (attendees among the people counted) and
+    /// `others` (attendees not registered, as counted at the session).
+    pub session_attendance: Vec<ReportCount>,
+    /// Per lesson id, how many of those sessions covered it.
+    pub session_topics: Vec<ReportCount>,
 }
 
 /// The inclusive period, as date text (which sorts like dates).
@@ -295,7 +302,7 @@ pub fn village_report_text(report: &VillageReport, locale: Locale) -> String {
     out
 }
 
-fn totals(report: &VillageReport) -> [(&'static str, u32); 6] {
+fn totals(report: &VillageReport) -> [(&'static str, u32); 7] {
     [
         ("people_counted", report.people_counted),
         ("people_not_counted", report.people_not_counted),
@@ -303,10 +310,11 @@ fn totals(report: &VillageReport) -> [(&'static str, u32); 6] {
         ("cases_in_period", report.cases_in_period),
         ("returns_in_period", report.returns_in_period),
         ("services_in_period", report.services_in_period),
+        ("sessions_in_period", report.sessions_in_period),
     ]
 }
 
-fn sections(report: &VillageReport) -> [(&'static str, &[ReportCount]); 11] {
+fn sections(report: &VillageReport) -> [(&'static str, &[ReportCount]); 13] {
     [
         ("by_phase", &report.by_phase),
         ("by_sex", &report.by_sex),
@@ -319,6 +327,8 @@ fn sections(report: &VillageReport) -> [(&'static str, &[ReportCount]); 11] {
         ("returns_by_reason", &report.returns_by_reason),
         ("reintegration_needs", &report.reintegration_needs),
         ("services_by_kind", &report.services_by_kind),
+        ("session_attendance", &report.session_attendance),
+        ("session_topics", &report.session_topics),
     ]
 }
 
@@ -494,6 +504,8 @@ fn sections_of(s: &Session<'_>, period: &Period) -> Result<VillageReport> {
         ends,
     )?;
     let people_counted = counted_ids.len() as u32;
+    let (sessions_in_period, session_attendance, session_topics) =
+        crate::sessions::report_counts(s, period.from.as_deref(), period.to.as_deref())?;
     Ok(VillageReport {
         generated_at: instant_text(s.now),
         generated_on: date_text(s.today),
@@ -518,6 +530,9 @@ fn sections_of(s: &Session<'_>, period: &Period) -> Result<VillageReport> {
         reintegration_needs: fixed(&ALL_NEEDS, &needs),
         services_in_period: services_by_kind.values().sum(),
         services_by_kind: fixed(&ALL_SERVICE_KINDS, &services_by_kind),
+        sessions_in_period,
+        session_attendance,
+        session_topics,
     })
 }
 
@@ -593,6 +608,17 @@ fn label(key: &str, locale: Locale) -> String {
         "returns_by_reason" => ("Kepulangan menurut alasan", "Returns by reason"),
         "reintegration_needs" => ("Kebutuhan reintegrasi", "Reintegration needs"),
         "services_by_kind" => ("Layanan menurut jenis", "Services by kind"),
+        "sessions_in_period" => (
+            "Sesi informasi dalam periode",
+            "Information sessions in the period",
+        ),
+        "session_attendance" => ("Kehadiran sesi informasi", "Information session attendance"),
+        "session_topics" => (
+            "Topik sesi informasi (pelajaran)",
+            "Information session topics (lessons)",
+        ),
+        "registered" => ("Warga terdaftar", "Registered persons"),
+        "others" => ("Peserta lain", "Other attendees"),
         "female" => ("Perempuan", "Female"),
         "male" => ("Laki-laki", "Male"),
         "unknown" => ("Tidak diketahui", "Unknown"),

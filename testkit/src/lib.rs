@@ -131,3 +131,12 @@ pub fn every_answer_yes() -> ScreeningInput {
             .collect(),
     }
 }
+
+/// Bytes from the hex text a signature file holds (content packs' `.sig`).
+pub fn unhex(text: &str) -> Vec<u8> {
+    let text = text.trim();
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex"))
+        .collect()
+}

@@ -33,3 +33,10 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// Runs `migran` and returns its output, failing the test (with stderr) unless it exits 0.
+pub fn ok(vault: &Path, args: &[&str]) -> String {
+    let out = migran(vault, args);
+    assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+    stdout(&out)
+}

@@ -82,6 +82,8 @@ pub enum WarningKind {
     ItemOverdue,
     /// A legal block applies: the departure is not allowed as recorded (red, always first).
     LegalBlock,
+    /// The recorded P3MI is unknown, suspended or revoked on the installed agency list (red).
+    AgencyNotInGoodStanding,
 }
 
 crate::storage_codes!(ItemState {
@@ -111,6 +113,7 @@ crate::storage_codes!(WarningKind {
     UnderageAtDeparture => "underage_at_departure",
     ItemOverdue => "item_overdue",
     LegalBlock => "legal_block",
+    AgencyNotInGoodStanding => "agency_not_in_good_standing",
 });
 
 /// Facts about the placement that decide two legal blocks, as the cadre records them.
@@ -477,7 +480,8 @@ mod tests {
         assert_eq!(
             codes::<WarningKind>(),
             "document_expires_before_contract_end,passport_validity_too_short,\
-             departure_near_items_missing,underage_at_departure,item_overdue,legal_block"
+             departure_near_items_missing,underage_at_departure,item_overdue,legal_block,\
+             agency_not_in_good_standing"
         );
         assert_eq!(
             serde_json::to_string(&ItemState::NotApplicable).unwrap(),

@@ -166,6 +166,8 @@ fn by_rules(
         journey,
         documents: &[],
         today,
+        // Progress counts items; the agency check only adds a warning.
+        agency: None,
     };
     Ok(rules::progress(&rules::applicable_items(&checklist, pack, &ctx)))
 }

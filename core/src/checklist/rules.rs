@@ -22,6 +22,8 @@ pub(super) struct Context<'a> {
     pub journey: Option<&'a Journey>,
     pub documents: &'a [IdentityDocument],
     pub today: NaiveDate,
+    /// The recorded P3MI checked against the installed agency list.
+    pub agency: Option<&'a crate::agencies::AgencyCheck>,
 }
 
 impl Context<'_> {
@@ -203,6 +205,19 @@ pub(super) fn warnings(
             message: item.title.clone(),
         })
         .collect();
+    if let Some(check) = ctx
+        .agency
+        .filter(|check| check.standing.is_warning() == Some(true))
+    {
+        found.push(warning(
+            WarningKind::AgencyNotInGoodStanding,
+            true,
+            None,
+            locale,
+            check.standing.explanation(Locale::Id),
+            check.standing.explanation(Locale::En),
+        ));
+    }
     let departure = ctx.departure();
     if let Some(age) = ctx.age_at_departure().filter(|age| *age < 18) {
         found.push(warning(
@@ -474,6 +489,7 @@ pub(super) mod tests {
             journey: Some(&journey),
             documents: &[],
             today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+            agency: None,
         };
         let items = applicable_items(&migrated, &v2, &ctx);
         let state = |id: &str| items.iter().find(|i| i.def.id == id).map(|i| i.state);

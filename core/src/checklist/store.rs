@@ -298,6 +298,8 @@ pub(super) struct Subject {
     pub person: Person,
     pub journey: Option<Journey>,
     pub documents: Vec<IdentityDocument>,
+    /// The recorded P3MI checked against the installed agency list.
+    pub agency: Option<crate::agencies::AgencyCheck>,
 }
 
 impl Subject {
@@ -307,6 +309,7 @@ impl Subject {
             journey: self.journey.as_ref(),
             documents: &self.documents,
             today,
+            agency: self.agency.as_ref(),
         }
     }
 }
@@ -316,6 +319,15 @@ pub(super) fn subject(s: &Session<'_>, person_id: &str) -> Result<Subject> {
         person: people::load_person(s, person_id)?,
         journey: people::load_journey(s, person_id)?,
         documents: people::load_documents(s, person_id)?,
+        agency: {
+            let journey = people::load_journey(s, person_id)?;
+            crate::agencies::check_recorded(
+                s.locked,
+                journey.as_ref().and_then(|j| j.agency_licence.as_deref()),
+                journey.as_ref().and_then(|j| j.agency_name.as_deref()),
+                crate::i18n::Locale::Id,
+            )?
+        },
     })
 }
 

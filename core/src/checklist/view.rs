@@ -191,6 +191,10 @@ fn family_warning(kind: WarningKind, locale: Locale) -> String {
             "Departure is near and some steps are not done.",
         ),
         WarningKind::ItemOverdue => ("Ada langkah yang terlambat.", "A step is overdue."),
+        WarningKind::AgencyNotInGoodStanding => (
+            "Perusahaan penempatan (P3MI) tidak terdaftar dengan izin aktif. Tanyakan ke kader desa.",
+            "The placement agency (P3MI) is not listed with an active licence. Ask the village cadre.",
+        ),
         WarningKind::LegalBlock => (
             "DILARANG BERANGKAT seperti yang tercatat: ada larangan hukum. Hubungi kader desa.",
             "MUST NOT LEAVE as recorded: a legal block applies. Contact the village cadre.",

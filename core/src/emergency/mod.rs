@@ -11,7 +11,7 @@
 //! action states, retries, log). This file joins them into the plan.
 
 mod card;
-mod directory;
+pub(crate) mod directory;
 mod outbox;
 mod pack;
 mod plan;
@@ -26,6 +26,7 @@ use crate::vault::Vault;
 pub use card::{CardContact, CardContactRole, EmergencyCard};
 pub use directory::DirectoryRole;
 pub use outbox::{ActionState, ActionStatus, EmergencyAlert, EmergencySettings, PendingAction, MAX_ATTEMPTS};
+pub(crate) use pack::current_directory;
 pub use pack::{DirectoryEntry, DirectoryInfo};
 pub use plan::{ActionChannel, EmergencyAction, EmergencyKind, EmergencyPlan, GeoLocation, Recipient};
 pub use sms::{measure as measure_sms, SmsEncoding, SmsSize};

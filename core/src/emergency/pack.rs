@@ -133,7 +133,7 @@ fn directory_info(current: &directory::Directory) -> Result<DirectoryInfo> {
     })
 }
 
-pub(super) fn current_directory(conn: &Connection) -> Result<directory::Directory> {
+pub(crate) fn current_directory(conn: &Connection) -> Result<directory::Directory> {
     current_directory_trusting(conn, &directory::publisher_key()?)
 }
 

@@ -20,7 +20,7 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// What is wrong with a record's shape (its values are checked later).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Malformed {
+pub(crate) enum Malformed {
     /// A quoted field is not closed before the end of the file.
     UnclosedQuote,
     /// Text follows the closing quote of a field (`"Siti" Contoh`).
@@ -31,7 +31,7 @@ pub(super) enum Malformed {
 
 /// One record of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Record {
+pub(crate) struct Record {
     /// The line the record starts on, counted from 1.
     pub line: u32,
     /// The fields' bytes, unquoted. UTF-8 is checked by the caller, field by field.
@@ -53,7 +53,7 @@ impl Record {
 }
 
 /// Reads the records of a CSV text one at a time.
-pub(super) struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
     line: u32,

@@ -5,7 +5,7 @@
 //! `input` turns what people type into checked records; `store` keeps them in
 //! `vault.db` (typed columns, real indexes on NIK, phone and passport numbers).
 
-mod csv;
+pub(crate) mod csv;
 mod import;
 mod input;
 mod store;

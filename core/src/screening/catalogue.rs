@@ -87,6 +87,8 @@ pub(super) enum Fact {
     SingleChannelDomesticWork,
     DisputedMoratoriumDomesticWork,
     AgencyWithoutLicence,
+    /// The recorded agency is unknown, suspended or revoked on the installed P3MI list.
+    AgencyNotInGoodStanding,
     /// The recorded sector holds one of the ten zero-cost jobs.
     ZeroCostSector,
     /// The recorded destination is on the online-scam route.

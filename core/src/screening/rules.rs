@@ -16,6 +16,9 @@ pub(crate) struct RecordFacts {
     pub sector: Option<Sector>,
     pub agency_name: Option<String>,
     pub agency_licence: Option<String>,
+    /// The recorded agency checked against the installed P3MI list; `None` when the
+    /// journey names none.
+    pub agency_standing: Option<crate::agencies::AgencyStanding>,
     pub birth_date: Option<NaiveDate>,
     pub departure_date: Option<NaiveDate>,
     pub today: Option<NaiveDate>,
@@ -73,6 +76,18 @@ fn fact_value(
             (Some(_), None) => (Some(true), Vec::new()),
             (None, None) => (None, Vec::new()),
         },
+        // "The installed list speaks against the agency": with no list or no agency
+        // recorded it says nothing, which is false, not unknown (the recruiter question
+        // still asks), so a device without a list screens as before.
+        Fact::AgencyNotInGoodStanding => (
+            Some(
+                facts
+                    .agency_standing
+                    .and_then(crate::agencies::AgencyStanding::is_warning)
+                    .unwrap_or(false),
+            ),
+            Vec::new(),
+        ),
         Fact::ZeroCostSector => (
             facts
                 .sector
@@ -133,6 +148,15 @@ fn fact_reason(fact: Fact, facts: &RecordFacts) -> LocalizedText {
             "Nama P3MI tercatat tanpa nomor izin.",
             "A placement agency is recorded without a licence number.",
         ),
+        Fact::AgencyNotInGoodStanding => {
+            let standing = facts
+                .agency_standing
+                .unwrap_or(crate::agencies::AgencyStanding::Unknown);
+            LocalizedText::new(
+                &standing.explanation(crate::i18n::Locale::Id),
+                &standing.explanation(crate::i18n::Locale::En),
+            )
+        }
         Fact::Under18AtDeparture => LocalizedText::new(
             "Umur di bawah 18 tahun pada tanggal berangkat.",
             "Under 18 years old on the departure date.",
@@ -358,6 +382,7 @@ mod tests {
             sector: Some(Sector::Manufacturing),
             agency_name: Some("PT Contoh".into()),
             agency_licence: Some("KEP-000".into()),
+            agency_standing: None,
             birth_date: NaiveDate::from_ymd_opt(1998, 4, 12),
             departure_date: NaiveDate::from_ymd_opt(2027, 3, 1),
             today: NaiveDate::from_ymd_opt(2026, 11, 28),

@@ -400,6 +400,13 @@ pub(super) fn record_facts(s: &Session<'_>, person_id: &str) -> Result<RecordFac
         sector: journey.as_ref().and_then(|j| j.sector),
         agency_name: journey.as_ref().and_then(|j| j.agency_name.clone()),
         agency_licence: journey.as_ref().and_then(|j| j.agency_licence.clone()),
+        agency_standing: crate::agencies::check_recorded(
+            s.locked,
+            journey.as_ref().and_then(|j| j.agency_licence.as_deref()),
+            journey.as_ref().and_then(|j| j.agency_name.as_deref()),
+            crate::i18n::Locale::Id,
+        )?
+        .map(|check| check.standing),
         birth_date: parse_date("birth_date", &person.birth_date).ok(),
         departure_date: stored_date(journey.as_ref().and_then(|j| j.departure_date.as_ref())),
         today: Some(s.today),

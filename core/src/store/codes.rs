@@ -128,6 +128,11 @@ pub(crate) fn every_stored_enum() -> Vec<(&'static str, Vec<&'static str>)> {
         ("RiskLevel", codes::<crate::screening::RiskLevel>()),
         ("Answer", codes::<crate::screening::Answer>()),
         ("VisitTopic", codes::<crate::visits::VisitTopic>()),
+        (
+            "FacilitatorOrganisation",
+            codes::<crate::sessions::FacilitatorOrganisation>(),
+        ),
+        ("AgeGroup", codes::<crate::sessions::AgeGroup>()),
         ("CaseType", codes::<crate::cases::CaseType>()),
         ("CaseStatus", codes::<crate::cases::CaseStatus>()),
         ("Reporter", codes::<crate::cases::Reporter>()),

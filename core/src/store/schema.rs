@@ -33,6 +33,8 @@ pub(super) const MAIN: &[&[&str]] = &[
     ],
     // Team sync: the change feed (a version per record), the team, conflicts.
     &[crate::sync::SCHEMA, crate::backup::SCHEMA],
+    // Information sessions and who attended them (docs/education.md).
+    &[crate::sessions::SCHEMA],
 ];
 
 /// `locked.db`: what works without the PIN.

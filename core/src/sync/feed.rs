@@ -38,6 +38,8 @@ pub(crate) const SYNCED_TABLES: &[&str] = &[
     "case_events",
     "returns",
     "reintegration_services",
+    "info_sessions",
+    "session_attendance",
     "audit_log",
     "sync_conflicts",
 ];

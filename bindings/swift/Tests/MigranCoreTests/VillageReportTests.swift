@@ -106,9 +106,9 @@ final class VillageReportTests: XCTestCase {
         let sections = [
             report.byPhase, report.bySex, report.byDestination, report.bySector, report.preDepartureCompleteness,
             report.casesByType, report.casesByStatus, report.screeningsByRisk, report.returnsByReason,
-            report.reintegrationNeeds, report.servicesByKind,
+            report.reintegrationNeeds, report.servicesByKind, report.sessionAttendance, report.sessionTopics,
         ]
-        XCTAssertEqual(lines.count - 1, 1 + 6 + 6 + sections.map(\.count).reduce(0, +), "header, meta, totals, counts")
+        XCTAssertEqual(lines.count - 1, 1 + 6 + 7 + sections.map(\.count).reduce(0, +), "header, meta, totals, counts")
         for line in [
             "meta,period_from,2026-01-01", "meta,period_to,2026-06-30", "meta,village,Desa Contoh",
             "meta,officer,Petugas Contoh", "total,people_counted,3",

@@ -36,6 +36,7 @@ class AgendaActivity : Activity() {
         AgendaKind.REINTEGRATION_FOLLOW_UP_DUE -> openFor<ReturnActivity>(row.personId)
         AgendaKind.MISSING_CHECKLIST_ITEMS -> openFor<ChecklistActivity>(row.personId)
         AgendaKind.SCREENING_NOT_FOLLOWED_UP -> openFor<ScreeningActivity>(row.personId)
+        AgendaKind.INVITE_TO_SESSION -> openFor<PersonDetailActivity>(row.personId)
     }
 
     private fun render(state: AgendaState) {

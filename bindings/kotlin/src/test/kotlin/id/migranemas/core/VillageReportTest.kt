@@ -124,9 +124,9 @@ class VillageReportTest {
         val sections = listOf(
             report.byPhase, report.bySex, report.byDestination, report.bySector, report.preDepartureCompleteness,
             report.casesByType, report.casesByStatus, report.screeningsByRisk, report.returnsByReason,
-            report.reintegrationNeeds, report.servicesByKind,
+            report.reintegrationNeeds, report.servicesByKind, report.sessionAttendance, report.sessionTopics,
         )
-        assertEquals(1 + 6 + 6 + sections.sumOf { it.size }, lines.size - 1, "header, meta, totals, counts")
+        assertEquals(1 + 6 + 7 + sections.sumOf { it.size }, lines.size - 1, "header, meta, totals, counts")
         for (line in listOf(
             "meta,period_from,2026-01-01", "meta,period_to,2026-06-30", "meta,village,Desa Contoh",
             "meta,officer,Petugas Contoh", "total,people_counted,3",
