@@ -292,9 +292,23 @@ fn plan(args: &Args, record: bool) -> Result<(), CliError> {
         }
         known
     });
-    let vault = open_locked(args)?;
+    let vault = match open_locked(args) {
+        Ok(vault) => vault,
+        Err(err) => return plan_without_vault(args, &err.describe(), kind, country, location),
+    };
     if record {
-        let alert = vault.trigger_emergency(kind, country, location, locale())?;
+        let alert = match vault.trigger_emergency(kind, country.clone(), location, locale()) {
+            Ok(alert) => alert,
+            Err(err @ MigranError::Invalid { .. }) => return Err(err.into()),
+            Err(err) => {
+                let why = CliError::Core(err).describe();
+                note(
+                    &format!("peringatan tidak dapat dicatat ({why}); langkah di bawah tetap berlaku, jalankan sendiri"),
+                    &format!("the alert could not be recorded ({why}); the steps below still hold, run them yourself"),
+                );
+                return show_plan(args, &vault.emergency_plan(kind, country, location, locale())?);
+            }
+        };
         if args.json {
             print_json(&alert_json(&alert));
         } else {
@@ -306,11 +320,43 @@ fn plan(args: &Args, record: bool) -> Result<(), CliError> {
         }
         return Ok(());
     }
-    let plan = vault.emergency_plan(kind, country, location, locale())?;
+    show_plan(args, &vault.emergency_plan(kind, country, location, locale())?)
+}
+
+/// No vault opens (folder gone, files empty, damaged or wiped, device key lost): the plan
+/// still comes, from the built-in directory, with a warning that says why and that the
+/// card's contacts are missing. A migrant whose phone storage was reset still gets the
+/// mission's and the national hotlines' numbers.
+fn plan_without_vault(
+    args: &Args,
+    why: &str,
+    kind: EmergencyKind,
+    country: Option<String>,
+    location: Option<GeoLocation>,
+) -> Result<(), CliError> {
+    eprintln!(
+        "migran: {}",
+        t(
+            format!(
+                "peringatan: brankas tidak dapat dibuka ({}); rencana ini dari direktori bawaan, tanpa kontak kartu darurat.",
+                why
+            ),
+            format!(
+                "warning: the vault cannot be opened ({}); this plan comes from the built-in directory, without the emergency card's contacts.",
+                why
+            ),
+        )
+        .get()
+    );
+    let plan = migran_core::emergency_plan_without_vault(kind, country, location, locale())?;
+    show_plan(args, &plan)
+}
+
+fn show_plan(args: &Args, plan: &EmergencyPlan) -> Result<(), CliError> {
     if args.json {
-        print_json(&serde_json::to_value(&plan).unwrap_or(Value::Null));
+        print_json(&serde_json::to_value(plan).unwrap_or(Value::Null));
     } else {
-        print_plan(&plan);
+        print_plan(plan);
     }
     Ok(())
 }

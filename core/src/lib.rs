@@ -54,9 +54,10 @@ pub use consent::{
 };
 pub use crypto::{MAX_KDF_ITERATIONS, MIN_KDF_ITERATIONS, RECOMMENDED_KDF_ITERATIONS};
 pub use emergency::{
-    sms_size, ActionChannel, ActionState, ActionStatus, CardContact, CardContactRole, DirectoryEntry,
-    DirectoryInfo, DirectoryRole, EmergencyAction, EmergencyAlert, EmergencyCard, EmergencyKind,
-    EmergencyPlan, EmergencySettings, GeoLocation, PendingAction, Recipient, SmsEncoding, SmsSize,
+    emergency_plan_without_vault, sms_size, ActionChannel, ActionState, ActionStatus, CardContact,
+    CardContactRole, DirectoryEntry, DirectoryInfo, DirectoryRole, EmergencyAction, EmergencyAlert,
+    EmergencyCard, EmergencyKind, EmergencyPlan, EmergencySettings, GeoLocation, PendingAction, Recipient,
+    SmsEncoding, SmsSize,
 };
 pub use error::{
     error_message, BackupRefusal, InvalidReason, MigranError, NotAllowedReason, PackRejectReason, RecordKind,
