@@ -33,3 +33,16 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// `migran --vault <vault> <args>` with another PIN than [`PIN`] (a typo, a guess).
+pub fn migran_with_pin(vault: &Path, args: &[&str], pin: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_migran"))
+        .arg("--vault")
+        .arg(vault)
+        .args(args)
+        .env("MIGRAN_PIN", pin)
+        .env("MIGRAN_LANG", "en")
+        .stdin(Stdio::null())
+        .output()
+        .expect("migran runs")
+}
