@@ -7,8 +7,13 @@ use migran_core::{
 };
 use serde_json::{json, Value};
 
+use std::path::Path;
+
+use migran_core::MAX_DIRECTORY_PACK_BYTES;
+
 use crate::args::Args;
 use crate::commands::{choice, open_locked, open_unlocked, say};
+use crate::files::read_bounded;
 use crate::i18n::{locale, t, Text};
 use crate::output::{outln, print_json};
 use crate::CliError;
@@ -516,12 +521,16 @@ fn install_pack(args: &Args) -> Result<(), CliError> {
     args.allow_only(&[])?;
     let pack_path = args.word(2, "pack")?;
     let signature_path = args.word(3, "signature")?;
-    let pack = std::fs::read(&pack_path).map_err(|_| CliError::Other("pack file".to_string()))?;
-    let signature_text = std::fs::read_to_string(&signature_path)
-        .map_err(|_| CliError::Other("signature file".to_string()))?;
-    let signature = unhex(signature_text.trim()).ok_or(CliError::Core(MigranError::PackRejected {
-        reason: migran_core::PackRejectReason::Signature,
-    }))?;
+    let pack = read_bounded(Path::new(&pack_path), MAX_DIRECTORY_PACK_BYTES as u64)?;
+    let bad_signature = || {
+        CliError::Core(MigranError::PackRejected {
+            reason: migran_core::PackRejectReason::Signature,
+        })
+    };
+    // An Ed25519 signature is 64 bytes, 128 hex digits: a larger file is not one.
+    let signature_bytes = read_bounded(Path::new(&signature_path), 1024)?;
+    let signature_text = std::str::from_utf8(&signature_bytes).map_err(|_| bad_signature())?;
+    let signature = unhex(signature_text.trim()).ok_or_else(bad_signature)?;
     let info = open_locked(args)?.install_directory_pack(pack, signature)?;
     say(
         format!("Direktori versi {} dipasang.", info.version),

@@ -1,9 +1,54 @@
-//! Files the command writes outside the vault (exports, reports): readable by their
-//! owner only, and whole or not at all.
+//! Files the command reads from outside (answers, content packs, CSV) and writes outside
+//! the vault (exports, reports). Read: never more than a bound, whatever the file is (a
+//! pipe, `/dev/zero`). Written: readable by their owner only, and whole or not at all.
 
 use std::fs::OpenOptions;
-use std::io::{ErrorKind, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
+
+use migran_core::{InvalidReason, MigranError};
+
+use crate::i18n::t;
+use crate::CliError;
+
+/// The bytes of the file at `path`, refused (`Invalid { field: "file", reason: TooLong }`,
+/// exit 5) as soon as it holds more than `max` bytes: a device or a pipe that never ends
+/// costs at most `max + 1` bytes of memory and is read no further.
+pub fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, CliError> {
+    let too_large = || {
+        CliError::Core(MigranError::Invalid {
+            field: "file".to_string(),
+            reason: InvalidReason::TooLong,
+        })
+    };
+    let cannot_read = || {
+        CliError::Failed(t(
+            format!("berkas {} tidak dapat dibaca", path.display()),
+            format!("cannot read {}", path.display()),
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(|_| cannot_read())?;
+    let metadata = file.metadata().map_err(|_| cannot_read())?;
+    if metadata.is_dir() {
+        return Err(cannot_read());
+    }
+    if metadata.is_file() && metadata.len() > max {
+        return Err(too_large());
+    }
+    let capacity = if metadata.is_file() {
+        metadata.len() as usize
+    } else {
+        0
+    };
+    let mut bytes = Vec::with_capacity(capacity);
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|_| cannot_read())?;
+    if bytes.len() as u64 > max {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
 
 /// Why a file was not written.
 #[derive(Debug, PartialEq, Eq)]

@@ -49,23 +49,41 @@ fn parse_answer(text: &str) -> Result<Answer, CliError> {
     }
 }
 
+/// The most an answers file may hold: a full interview is under 2 KiB.
+const MAX_ANSWERS_BYTES: u64 = 64 * 1024;
+
 /// The answers in a JSON file (`{"question_id": "yes" | "no" | "unknown", ...}`). Every
 /// question needs one ("unknown" counts): a file that leaves some out is refused and
-/// nothing is stored, with the questions still to ask.
+/// nothing is stored, with the questions still to ask. The file is read up to
+/// [`MAX_ANSWERS_BYTES`]; a UTF-8 byte order mark (as Windows editors write) is skipped;
+/// bytes that are not UTF-8 and a question answered twice are refused (exit 5): a
+/// second answer must not silently replace the first (it dropped a High flag once).
 fn answers_from_file(path: &str) -> Result<Vec<ScreeningAnswer>, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|_| CliError::Other("answers file".to_string()))?;
-    let value: Value = serde_json::from_str(&text).map_err(|_| {
+    let invalid = |reason| {
         CliError::Core(MigranError::Invalid {
             field: "answers".to_string(),
-            reason: InvalidReason::BadFormat,
+            reason,
         })
+    };
+    let bytes = crate::files::read_bounded(std::path::Path::new(path), MAX_ANSWERS_BYTES)?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| invalid(InvalidReason::BadCharacters))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let object: UniqueEntries = serde_json::from_str(text).map_err(|err| {
+        let message = err.to_string();
+        match message.strip_prefix(DUPLICATE) {
+            Some(rest) => {
+                let question: String = rest.chars().take_while(|c| *c != ' ').take(64).collect();
+                CliError::Refused(t(
+                    format!(
+                        "pertanyaan {question} dijawab dua kali dalam berkas jawaban; sisakan satu jawaban"
+                    ),
+                    format!("question {question} is answered twice in the answers file; keep one answer"),
+                ))
+            }
+            None => invalid(InvalidReason::BadFormat),
+        }
     })?;
-    let object = value.as_object().ok_or_else(|| {
-        CliError::Core(MigranError::Invalid {
-            field: "answers".to_string(),
-            reason: InvalidReason::BadFormat,
-        })
-    })?;
+    let object = object.0;
     let answers: Vec<ScreeningAnswer> = object
         .iter()
         .map(|(question, answer)| {
@@ -237,5 +255,38 @@ fn risk_label(level: RiskLevel) -> Text {
         RiskLevel::Medium => t("sedang", "medium"),
         RiskLevel::High => t("tinggi", "high"),
         RiskLevel::Critical => t("kritis", "critical"),
+    }
+}
+
+const DUPLICATE: &str = "duplicate answer: ";
+
+/// A JSON object's entries in file order, refusing a key given twice.
+struct UniqueEntries(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for UniqueEntries {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> serde::de::Visitor<'de> for Entries {
+            type Value = UniqueEntries;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("an object of answers")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UniqueEntries, A::Error> {
+                let mut entries: Vec<(String, Value)> = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, Value>()? {
+                    if entries.iter().any(|(seen, _)| *seen == key) {
+                        // The question id only (never an answer); shown to say which one.
+                        let question: String = key
+                            .chars()
+                            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                            .collect();
+                        return Err(serde::de::Error::custom(format!("{DUPLICATE}{question}")));
+                    }
+                    entries.push((key, value));
+                }
+                Ok(UniqueEntries(entries))
+            }
+        }
+        deserializer.deserialize_map(Entries)
     }
 }

@@ -57,7 +57,7 @@ pub use emergency::{
     emergency_plan_without_vault, sms_size, ActionChannel, ActionState, ActionStatus, CardContact,
     CardContactRole, DirectoryEntry, DirectoryInfo, DirectoryRole, EmergencyAction, EmergencyAlert,
     EmergencyCard, EmergencyKind, EmergencyPlan, EmergencySettings, GeoLocation, PendingAction, Recipient,
-    SmsEncoding, SmsSize,
+    SmsEncoding, SmsSize, MAX_DIRECTORY_PACK_BYTES,
 };
 pub use error::{
     error_message, BackupRefusal, InvalidReason, MigranError, NotAllowedReason, PackRejectReason, RecordKind,

@@ -207,3 +207,16 @@ fn the_pack_verifies_with_the_new_key_only_and_a_pack_signed_with_the_old_key_is
     );
     assert_eq!(vault.directory_info().unwrap().version, 3);
 }
+
+#[test]
+fn a_pack_over_the_size_bound_is_refused_before_its_signature_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 12, 3));
+    let oversized = vec![b' '; migran_core::MAX_DIRECTORY_PACK_BYTES + 1];
+    assert_eq!(
+        vault.install_directory_pack(oversized, vec![0; 64]).err(),
+        Some(MigranError::PackRejected {
+            reason: PackRejectReason::Format
+        })
+    );
+}

@@ -107,8 +107,15 @@ impl Directory {
     }
 }
 
+/// The largest directory pack accepted (the built-in one is about 22 KB): a pack is
+/// refused for its size before its signature is checked or a byte of it parsed.
+pub const MAX_DIRECTORY_PACK_BYTES: usize = 1024 * 1024;
+
 /// Checks `signature` over the exact bytes of `pack` with `public_key`, then parses it.
 pub(crate) fn verify_with(pack: &[u8], signature: &[u8], public_key: &[u8]) -> Result<Directory> {
+    if pack.len() > MAX_DIRECTORY_PACK_BYTES {
+        return Err(rejected(PackRejectReason::Format));
+    }
     UnparsedPublicKey::new(&ED25519, public_key)
         .verify(pack, signature)
         .map_err(|_| rejected(PackRejectReason::Signature))?;

@@ -24,7 +24,7 @@ use crate::validate;
 use crate::vault::Vault;
 
 pub use card::{CardContact, CardContactRole, EmergencyCard};
-pub use directory::DirectoryRole;
+pub use directory::{DirectoryRole, MAX_DIRECTORY_PACK_BYTES};
 pub use outbox::{ActionState, ActionStatus, EmergencyAlert, EmergencySettings, PendingAction, MAX_ATTEMPTS};
 pub use pack::{DirectoryEntry, DirectoryInfo};
 pub use plan::{ActionChannel, EmergencyAction, EmergencyKind, EmergencyPlan, GeoLocation, Recipient};
