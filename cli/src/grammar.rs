@@ -85,6 +85,8 @@ enum Command {
         csv: bool,
         #[arg(long, value_name = "FILE")]
         out: Option<OsString>,
+        #[arg(long)]
+        force: bool,
         #[arg(long, value_name = "LANG")]
         lang: Option<OsString>,
         #[arg(long, value_name = "NAME")]
@@ -107,6 +109,8 @@ enum Command {
         export: Option<OsString>,
         #[arg(long, value_name = "FILE")]
         out: Option<OsString>,
+        #[arg(long)]
+        force: bool,
     },
     #[command(subcommand)]
     Emergency(Emergency),
@@ -193,6 +197,8 @@ enum Person {
         person: Option<OsString>,
         #[arg(long, value_name = "FILE")]
         out: Option<OsString>,
+        #[arg(long)]
+        force: bool,
     },
 }
 

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::args::Args;
 use crate::commands::{choice, open_unlocked, say};
-use crate::files::{read_bounded, write_private, WriteError};
+use crate::files::{read_bounded, refuse_existing, write_export};
 use crate::i18n::{locale, t};
 use crate::output::{outln, print_json};
 use crate::progress::Bar;
@@ -185,24 +185,13 @@ pub fn export(args: &Args) -> Result<(), CliError> {
         )?,
     };
     let force = args.flag("force");
-    let exists = || {
-        CliError::Failed(t(
-            format!("{} sudah ada; tambahkan --force untuk menimpanya", path.display()),
-            format!("{} already exists; add --force to replace it", path.display()),
-        ))
-    };
     // Refused before the PIN is asked for; checked again when the file is put in place.
-    if !force && path.symlink_metadata().is_ok() {
-        return Err(exists());
-    }
+    refuse_existing(&path, force)?;
     let text = open_unlocked(args)?.export_persons_csv(CsvExportOptions {
         include_archived: args.flag("all"),
         separator,
     })?;
-    write_private(&path, text.as_bytes(), force).map_err(|err| match err {
-        WriteError::Exists => exists(),
-        WriteError::Failed => CliError::Other(path.display().to_string()),
-    })?;
+    write_export(&path, text.as_bytes(), force)?;
     say(
         format!(
             "Daftar warga ditulis ke {} (hanya dapat dibaca pemiliknya). Isinya data pribadi tanpa enkripsi: serahkan, lalu hapus.",

@@ -85,10 +85,3 @@ pub fn create_device_secret(dir: &Path) -> Result<Vec<u8>, CliError> {
 pub fn remove_device_secret(dir: &Path) {
     let _ = std::fs::remove_file(dir.join(DEVICE_SECRET_FILE));
 }
-
-/// Writes an export (a person's data, the audit log, a report) to `path`, readable by the
-/// owner only, all or nothing, replacing what was there (see `files::write_private`).
-pub fn write_private_file(path: &Path, text: &str) -> Result<(), CliError> {
-    crate::files::write_private(path, text.as_bytes(), true)
-        .map_err(|_| CliError::Other(path.display().to_string()))
-}
