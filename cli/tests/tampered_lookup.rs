@@ -17,8 +17,19 @@ fn add(dir: &Path, name: &str, nik: &str) -> String {
     let out = migran(
         dir,
         &[
-            "person", "add", "--name", name, "--nik", nik, "--birth-date", "1998-04-12", "--sex", "F",
-            "--village", "Desa Contoh", "--json",
+            "person",
+            "add",
+            "--name",
+            name,
+            "--nik",
+            nik,
+            "--birth-date",
+            "1998-04-12",
+            "--sex",
+            "F",
+            "--village",
+            "Desa Contoh",
+            "--json",
         ],
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -38,8 +49,14 @@ fn assert_never_another(dir: &Path, siti_id: &str, case: &str) {
             continue;
         }
         let text = stdout(&out);
-        assert!(!text.contains(DEWI), "{case} {args:?} returned another person: {text}");
-        assert!(!text.contains("Dewi"), "{case} {args:?} returned another person: {text}");
+        assert!(
+            !text.contains(DEWI),
+            "{case} {args:?} returned another person: {text}"
+        );
+        assert!(
+            !text.contains("Dewi"),
+            "{case} {args:?} returned another person: {text}"
+        );
         assert!(text.contains(siti_id), "{case} {args:?}: {text}");
     }
 }
