@@ -8,6 +8,7 @@
 // output goes through output::outln! / output::write_out instead.
 #![deny(clippy::print_stdout)]
 
+mod answers_json;
 mod args;
 mod cases;
 mod checklist;

@@ -10,6 +10,7 @@ use migran_core::{
 };
 use serde_json::Value;
 
+use crate::answers_json::AnswersJsonError;
 use crate::args::{utf8, Args};
 use crate::commands::{open_with_person, say};
 use crate::i18n::{locale, t, Text};
@@ -66,24 +67,14 @@ fn answers_from_file(path: &str) -> Result<Vec<ScreeningAnswer>, CliError> {
         })
     };
     let bytes = crate::files::read_bounded(std::path::Path::new(path), MAX_ANSWERS_BYTES)?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| invalid(InvalidReason::BadCharacters))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let object: UniqueEntries = serde_json::from_str(text).map_err(|err| {
-        let message = err.to_string();
-        match message.strip_prefix(DUPLICATE) {
-            Some(rest) => {
-                let question: String = rest.chars().take_while(|c| *c != ' ').take(64).collect();
-                CliError::Refused(t(
-                    format!(
-                        "pertanyaan {question} dijawab dua kali dalam berkas jawaban; sisakan satu jawaban"
-                    ),
-                    format!("question {question} is answered twice in the answers file; keep one answer"),
-                ))
-            }
-            None => invalid(InvalidReason::BadFormat),
-        }
+    let object = crate::answers_json::decode(&bytes).map_err(|err| match err {
+        AnswersJsonError::NotUtf8 => invalid(InvalidReason::BadCharacters),
+        AnswersJsonError::BadFormat => invalid(InvalidReason::BadFormat),
+        AnswersJsonError::Duplicate(question) => CliError::Refused(t(
+            format!("pertanyaan {question} dijawab dua kali dalam berkas jawaban; sisakan satu jawaban"),
+            format!("question {question} is answered twice in the answers file; keep one answer"),
+        )),
     })?;
-    let object = object.0;
     let answers: Vec<ScreeningAnswer> = object
         .iter()
         .map(|(question, answer)| {
@@ -255,38 +246,5 @@ fn risk_label(level: RiskLevel) -> Text {
         RiskLevel::Medium => t("sedang", "medium"),
         RiskLevel::High => t("tinggi", "high"),
         RiskLevel::Critical => t("kritis", "critical"),
-    }
-}
-
-const DUPLICATE: &str = "duplicate answer: ";
-
-/// A JSON object's entries in file order, refusing a key given twice.
-struct UniqueEntries(Vec<(String, Value)>);
-
-impl<'de> serde::Deserialize<'de> for UniqueEntries {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Entries;
-        impl<'de> serde::de::Visitor<'de> for Entries {
-            type Value = UniqueEntries;
-            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
-                formatter.write_str("an object of answers")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UniqueEntries, A::Error> {
-                let mut entries: Vec<(String, Value)> = Vec::new();
-                while let Some((key, value)) = map.next_entry::<String, Value>()? {
-                    if entries.iter().any(|(seen, _)| *seen == key) {
-                        // The question id only (never an answer); shown to say which one.
-                        let question: String = key
-                            .chars()
-                            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-                            .collect();
-                        return Err(serde::de::Error::custom(format!("{DUPLICATE}{question}")));
-                    }
-                    entries.push((key, value));
-                }
-                Ok(UniqueEntries(entries))
-            }
-        }
-        deserializer.deserialize_map(Entries)
     }
 }
