@@ -53,6 +53,8 @@ pub use consent::{
     ConsentStatus, GuardianRelationship, LawfulBasis, LawfulBasisInfo, ProcessingRecord,
 };
 pub use crypto::{MAX_KDF_ITERATIONS, MIN_KDF_ITERATIONS, RECOMMENDED_KDF_ITERATIONS};
+#[doc(hidden)]
+pub use emergency::check_unsigned_directory_pack;
 pub use emergency::{
     emergency_plan_without_vault, sms_size, ActionChannel, ActionState, ActionStatus, CardContact,
     CardContactRole, DirectoryEntry, DirectoryInfo, DirectoryRole, EmergencyAction, EmergencyAlert,

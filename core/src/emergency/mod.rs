@@ -24,6 +24,8 @@ use crate::validate;
 use crate::vault::Vault;
 
 pub use card::{CardContact, CardContactRole, EmergencyCard};
+#[doc(hidden)]
+pub use directory::check_unsigned_directory_pack;
 pub use directory::{DirectoryRole, MAX_DIRECTORY_PACK_BYTES};
 pub use outbox::{ActionState, ActionStatus, EmergencyAlert, EmergencySettings, PendingAction, MAX_ATTEMPTS};
 pub use pack::{DirectoryEntry, DirectoryInfo};
