@@ -220,3 +220,11 @@ fn a_pack_over_the_size_bound_is_refused_before_its_signature_is_checked() {
         })
     );
 }
+
+#[test]
+fn the_fuzz_targets_check_of_a_pack_body_accepts_the_built_in_pack_and_refuses_garbage() {
+    let built_in = include_bytes!("../content/emergency/directory.json");
+    assert_eq!(migran_core::check_unsigned_directory_pack(built_in), Ok(()));
+    assert!(migran_core::check_unsigned_directory_pack(b"{\"kind\": 1}").is_err());
+    assert!(migran_core::check_unsigned_directory_pack(&built_in[..built_in.len() / 2]).is_err());
+}
