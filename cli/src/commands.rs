@@ -80,13 +80,11 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             let third = args.words.get(2).map(|w| utf8(w, "command")).transpose()?;
             crate::emergency::run(args, sub, third.as_deref())
         }
-        (Some(command), sub) => {
-            let words = format!("{command}{}", sub.map(|s| format!(" {s}")).unwrap_or_default());
-            Err(CliError::usage(
-                format!("perintah '{words}' tidak dikenal"),
-                format!("unknown command '{words}'"),
-            ))
-        }
+        // The words are not repeated: one may be a NIK or a name typed in the wrong place.
+        (Some(_), _) => Err(CliError::usage(
+            "kata perintah tidak dikenal",
+            "unknown command word",
+        )),
     }
 }
 

@@ -7,8 +7,13 @@ use migran_core::{
 };
 use serde_json::{json, Value};
 
+use std::path::Path;
+
+use migran_core::MAX_DIRECTORY_PACK_BYTES;
+
 use crate::args::Args;
 use crate::commands::{choice, open_locked, open_unlocked, say};
+use crate::files::read_bounded;
 use crate::i18n::{locale, t, Text};
 use crate::output::{outln, print_json};
 use crate::CliError;
@@ -292,9 +297,23 @@ fn plan(args: &Args, record: bool) -> Result<(), CliError> {
         }
         known
     });
-    let vault = open_locked(args)?;
+    let vault = match open_locked(args) {
+        Ok(vault) => vault,
+        Err(err) => return plan_without_vault(args, &err.describe(), kind, country, location),
+    };
     if record {
-        let alert = vault.trigger_emergency(kind, country, location, locale())?;
+        let alert = match vault.trigger_emergency(kind, country.clone(), location, locale()) {
+            Ok(alert) => alert,
+            Err(err @ MigranError::Invalid { .. }) => return Err(err.into()),
+            Err(err) => {
+                let why = CliError::Core(err).describe();
+                note(
+                    &format!("peringatan tidak dapat dicatat ({why}); langkah di bawah tetap berlaku, jalankan sendiri"),
+                    &format!("the alert could not be recorded ({why}); the steps below still hold, run them yourself"),
+                );
+                return show_plan(args, &vault.emergency_plan(kind, country, location, locale())?);
+            }
+        };
         if args.json {
             print_json(&alert_json(&alert));
         } else {
@@ -306,11 +325,43 @@ fn plan(args: &Args, record: bool) -> Result<(), CliError> {
         }
         return Ok(());
     }
-    let plan = vault.emergency_plan(kind, country, location, locale())?;
+    show_plan(args, &vault.emergency_plan(kind, country, location, locale())?)
+}
+
+/// No vault opens (folder gone, files empty, damaged or wiped, device key lost): the plan
+/// still comes, from the built-in directory, with a warning that says why and that the
+/// card's contacts are missing. A migrant whose phone storage was reset still gets the
+/// mission's and the national hotlines' numbers.
+fn plan_without_vault(
+    args: &Args,
+    why: &str,
+    kind: EmergencyKind,
+    country: Option<String>,
+    location: Option<GeoLocation>,
+) -> Result<(), CliError> {
+    eprintln!(
+        "migran: {}",
+        t(
+            format!(
+                "peringatan: brankas tidak dapat dibuka ({}); rencana ini dari direktori bawaan, tanpa kontak kartu darurat.",
+                why
+            ),
+            format!(
+                "warning: the vault cannot be opened ({}); this plan comes from the built-in directory, without the emergency card's contacts.",
+                why
+            ),
+        )
+        .get()
+    );
+    let plan = migran_core::emergency_plan_without_vault(kind, country, location, locale())?;
+    show_plan(args, &plan)
+}
+
+fn show_plan(args: &Args, plan: &EmergencyPlan) -> Result<(), CliError> {
     if args.json {
-        print_json(&serde_json::to_value(&plan).unwrap_or(Value::Null));
+        print_json(&serde_json::to_value(plan).unwrap_or(Value::Null));
     } else {
-        print_plan(&plan);
+        print_plan(plan);
     }
     Ok(())
 }
@@ -470,12 +521,16 @@ fn install_pack(args: &Args) -> Result<(), CliError> {
     args.allow_only(&[])?;
     let pack_path = args.word(2, "pack")?;
     let signature_path = args.word(3, "signature")?;
-    let pack = std::fs::read(&pack_path).map_err(|_| CliError::Other("pack file".to_string()))?;
-    let signature_text = std::fs::read_to_string(&signature_path)
-        .map_err(|_| CliError::Other("signature file".to_string()))?;
-    let signature = unhex(signature_text.trim()).ok_or(CliError::Core(MigranError::PackRejected {
-        reason: migran_core::PackRejectReason::Signature,
-    }))?;
+    let pack = read_bounded(Path::new(&pack_path), MAX_DIRECTORY_PACK_BYTES as u64)?;
+    let bad_signature = || {
+        CliError::Core(MigranError::PackRejected {
+            reason: migran_core::PackRejectReason::Signature,
+        })
+    };
+    // An Ed25519 signature is 64 bytes, 128 hex digits: a larger file is not one.
+    let signature_bytes = read_bounded(Path::new(&signature_path), 1024)?;
+    let signature_text = std::str::from_utf8(&signature_bytes).map_err(|_| bad_signature())?;
+    let signature = unhex(signature_text.trim()).ok_or_else(bad_signature)?;
     let info = open_locked(args)?.install_directory_pack(pack, signature)?;
     say(
         format!("Direktori versi {} dipasang.", info.version),

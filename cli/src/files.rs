@@ -1,9 +1,54 @@
-//! Files the command writes outside the vault (exports, reports): readable by their
-//! owner only, and whole or not at all.
+//! Files the command reads from outside (answers, content packs, CSV) and writes outside
+//! the vault (exports, reports). Read: never more than a bound, whatever the file is (a
+//! pipe, `/dev/zero`). Written: readable by their owner only, and whole or not at all.
 
 use std::fs::OpenOptions;
-use std::io::{ErrorKind, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
+
+use migran_core::{InvalidReason, MigranError};
+
+use crate::i18n::t;
+use crate::CliError;
+
+/// The bytes of the file at `path`, refused (`Invalid { field: "file", reason: TooLong }`,
+/// exit 5) as soon as it holds more than `max` bytes: a device or a pipe that never ends
+/// costs at most `max + 1` bytes of memory and is read no further.
+pub fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, CliError> {
+    let too_large = || {
+        CliError::Core(MigranError::Invalid {
+            field: "file".to_string(),
+            reason: InvalidReason::TooLong,
+        })
+    };
+    let cannot_read = || {
+        CliError::Failed(t(
+            format!("berkas {} tidak dapat dibaca", path.display()),
+            format!("cannot read {}", path.display()),
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(|_| cannot_read())?;
+    let metadata = file.metadata().map_err(|_| cannot_read())?;
+    if metadata.is_dir() {
+        return Err(cannot_read());
+    }
+    if metadata.is_file() && metadata.len() > max {
+        return Err(too_large());
+    }
+    let capacity = if metadata.is_file() {
+        metadata.len() as usize
+    } else {
+        0
+    };
+    let mut bytes = Vec::with_capacity(capacity);
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|_| cannot_read())?;
+    if bytes.len() as u64 > max {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
 
 /// Why a file was not written.
 #[derive(Debug, PartialEq, Eq)]
@@ -43,15 +88,49 @@ pub fn write_private(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), W
     }
 }
 
+/// Writes an export (a person's data, the register, the audit log, a report) to `path`
+/// with [`write_private`]: an existing file (or a link planted under its name) is
+/// refused unless `force`, and even then replaced, never written through.
+pub fn write_export(path: &Path, bytes: &[u8], force: bool) -> Result<(), CliError> {
+    write_private(path, bytes, force).map_err(|err| match err {
+        WriteError::Exists => exists(path),
+        WriteError::Failed => CliError::Failed(t(
+            format!("{} tidak dapat ditulis", path.display()),
+            format!("cannot write {}", path.display()),
+        )),
+    })
+}
+
+/// Refuses an export to an existing `path` before any work (or PIN) is asked for, unless
+/// `force`; [`write_export`] checks again when the file is put in place.
+pub fn refuse_existing(path: &Path, force: bool) -> Result<(), CliError> {
+    if !force && path.symlink_metadata().is_ok() {
+        return Err(exists(path));
+    }
+    Ok(())
+}
+
+fn exists(path: &Path) -> CliError {
+    CliError::Failed(t(
+        format!("{} sudah ada; tambahkan --force untuk menimpanya", path.display()),
+        format!("{} already exists; add --force to replace it", path.display()),
+    ))
+}
+
 /// A new, empty, owner-only file beside the target, under a name nobody else uses.
 fn create_temporary(folder: &Path, name: &std::ffi::OsStr) -> Result<(PathBuf, std::fs::File), WriteError> {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    for attempt in 0..32u32 {
+    for _ in 0..32u32 {
+        // 64 random bits: another user cannot guess the name to plant a link under it
+        // (and `create_new` refuses one if they did).
+        let random: String = migran_core::new_device_secret()
+            .map_err(|_| WriteError::Failed)?
+            .iter()
+            .take(8)
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
         let mut temporary_name = std::ffi::OsString::from(".");
         temporary_name.push(name);
-        temporary_name.push(format!(".{}-{nanos:x}-{attempt}.tmp", std::process::id()));
+        temporary_name.push(format!(".{random}.tmp"));
         let temporary = folder.join(temporary_name);
         let mut options = OpenOptions::new();
         options.write(true).create_new(true);

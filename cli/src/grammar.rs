@@ -91,6 +91,8 @@ enum Command {
         csv: bool,
         #[arg(long, value_name = "FILE")]
         out: Option<OsString>,
+        #[arg(long)]
+        force: bool,
         #[arg(long, value_name = "LANG")]
         lang: Option<OsString>,
         #[arg(long, value_name = "NAME")]
@@ -113,6 +115,8 @@ enum Command {
         export: Option<OsString>,
         #[arg(long, value_name = "FILE")]
         out: Option<OsString>,
+        #[arg(long)]
+        force: bool,
     },
     #[command(subcommand)]
     Emergency(Emergency),
@@ -208,6 +212,8 @@ enum Person {
         person: Option<OsString>,
         #[arg(long, value_name = "FILE")]
         out: Option<OsString>,
+        #[arg(long)]
+        force: bool,
     },
 }
 

@@ -474,11 +474,12 @@ pub fn usage_error(error: &clap::Error) -> Option<CliError> {
     let (id, en) = match error.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return None,
         ErrorKind::InvalidSubcommand => {
-            let word = first(ContextKind::InvalidSubcommand);
+            // The word itself is not repeated: it may be a NIK or a name typed in the
+            // wrong place, and error output ends up in logs and screenshots.
             let (id_hint, en_hint) = suggestion(ContextKind::SuggestedSubcommand);
             (
-                format!("perintah '{word}' tidak dikenal{id_hint}"),
-                format!("unknown command '{word}'{en_hint}"),
+                format!("kata perintah tidak dikenal{id_hint}"),
+                format!("unknown command word{en_hint}"),
             )
         }
         ErrorKind::UnknownArgument => {

@@ -10,6 +10,7 @@
 #![deny(clippy::print_stdout)]
 
 mod agency;
+mod answers_json;
 mod args;
 mod backup;
 mod cases;

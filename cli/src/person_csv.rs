@@ -1,18 +1,17 @@
 //! `migran person import FILE.csv` and `migran person export-csv --out FILE`: the
 //! register from and to a spreadsheet.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use migran_core::{
     import_issue_message, CsvExportOptions, CsvSeparator, ImportIssue, ImportOptions, ImportProblem,
-    ImportReport, ImportStage, InvalidReason, MigranError, MAX_IMPORT_BYTES,
+    ImportReport, ImportStage, MAX_IMPORT_BYTES,
 };
 use serde_json::{json, Value};
 
 use crate::args::Args;
 use crate::commands::{choice, open_unlocked, say};
-use crate::files::{write_private, WriteError};
+use crate::files::{read_bounded, refuse_existing, write_export};
 use crate::i18n::{locale, t};
 use crate::output::{outln, print_json};
 use crate::progress::Bar;
@@ -34,7 +33,7 @@ pub fn import(args: &Args) -> Result<(), CliError> {
         without_consent: args.flag("without-consent"),
     };
     // The file is read (and refused when too large) before the PIN is asked for.
-    let bytes = read_bounded(&path)?;
+    let bytes = read_bounded(&path, MAX_IMPORT_BYTES)?;
     let vault = open_unlocked(args)?;
     let mut bar = Bar::on_stderr();
     let checking = t("Memeriksa", "Checking");
@@ -72,45 +71,6 @@ pub fn import(args: &Args) -> Result<(), CliError> {
         )));
     }
     Ok(())
-}
-
-/// The file's bytes, at most the core's bound: a larger regular file is refused without
-/// being read, and a stream that never ends (`/dev/zero`, a pipe) is cut at the bound
-/// and refused.
-fn read_bounded(path: &Path) -> Result<Vec<u8>, CliError> {
-    let too_large = || {
-        CliError::Core(MigranError::Invalid {
-            field: "file".to_string(),
-            reason: InvalidReason::TooLong,
-        })
-    };
-    let cannot_read = || {
-        CliError::Failed(t(
-            format!("berkas {} tidak dapat dibaca", path.display()),
-            format!("cannot read {}", path.display()),
-        ))
-    };
-    let file = std::fs::File::open(path).map_err(|_| cannot_read())?;
-    let metadata = file.metadata().map_err(|_| cannot_read())?;
-    if metadata.is_dir() {
-        return Err(cannot_read());
-    }
-    if metadata.is_file() && metadata.len() > MAX_IMPORT_BYTES {
-        return Err(too_large());
-    }
-    let capacity = if metadata.is_file() {
-        metadata.len() as usize
-    } else {
-        0
-    };
-    let mut bytes = Vec::with_capacity(capacity);
-    file.take(MAX_IMPORT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|_| cannot_read())?;
-    if bytes.len() as u64 > MAX_IMPORT_BYTES {
-        return Err(too_large());
-    }
-    Ok(bytes)
 }
 
 fn print_summary(report: &ImportReport) {
@@ -225,24 +185,13 @@ pub fn export(args: &Args) -> Result<(), CliError> {
         )?,
     };
     let force = args.flag("force");
-    let exists = || {
-        CliError::Failed(t(
-            format!("{} sudah ada; tambahkan --force untuk menimpanya", path.display()),
-            format!("{} already exists; add --force to replace it", path.display()),
-        ))
-    };
     // Refused before the PIN is asked for; checked again when the file is put in place.
-    if !force && path.symlink_metadata().is_ok() {
-        return Err(exists());
-    }
+    refuse_existing(&path, force)?;
     let text = open_unlocked(args)?.export_persons_csv(CsvExportOptions {
         include_archived: args.flag("all"),
         separator,
     })?;
-    write_private(&path, text.as_bytes(), force).map_err(|err| match err {
-        WriteError::Exists => exists(),
-        WriteError::Failed => CliError::Other(path.display().to_string()),
-    })?;
+    write_export(&path, text.as_bytes(), force)?;
     say(
         format!(
             "Daftar warga ditulis ke {} (hanya dapat dibaca pemiliknya). Isinya data pribadi tanpa enkripsi: serahkan, lalu hapus.",

@@ -11,9 +11,9 @@ use migran_core::{
 
 use crate::args::Args;
 use crate::commands::{choice, open_unlocked, open_with_person, say};
+use crate::files::{refuse_existing, write_export};
 use crate::i18n::{locale, t};
 use crate::output::{outln, print_json, print_table};
-use crate::secrets::write_private_file;
 use crate::CliError;
 
 /// Prints `text`, or writes it to `--out FILE` (owner-only) and says where.
@@ -25,7 +25,7 @@ fn deliver(args: &Args, text: &str) -> Result<(), CliError> {
         }
         Some(path) => {
             let path = PathBuf::from(path);
-            write_private_file(&path, text)?;
+            write_export(&path, text.as_bytes(), args.flag("force"))?;
             say(
                 format!("Ditulis ke {}", path.display()),
                 format!("Written to {}", path.display()),
@@ -35,11 +35,20 @@ fn deliver(args: &Args, text: &str) -> Result<(), CliError> {
     }
 }
 
+/// An existing `--out` file is refused (without `--force`) before the PIN is asked for.
+fn refuse_existing_out(args: &Args) -> Result<(), CliError> {
+    match args.text("out", "out")? {
+        Some(path) => refuse_existing(&PathBuf::from(path), args.flag("force")),
+        None => Ok(()),
+    }
+}
+
 /// `migran report [--from DATE] [--to DATE] [--village NAME] [--officer NAME]
-/// [--csv | --json] [--lang id|en] [--out FILE]`. The officer defaults to MIGRAN_ACTOR;
+/// [--csv | --json] [--lang id|en] [--out FILE [--force]]`. The officer defaults to MIGRAN_ACTOR;
 /// the text and the CSV's header row are in `--lang` (default: the person's language).
 pub fn report(args: &Args) -> Result<(), CliError> {
-    args.allow_only(&["from", "to", "csv", "out", "lang", "village", "officer"])?;
+    args.allow_only(&["from", "to", "csv", "out", "force", "lang", "village", "officer"])?;
+    refuse_existing_out(args)?;
     args.no_words_after(1)?;
     if args.json && args.flag("csv") {
         return Err(CliError::usage(
@@ -102,9 +111,12 @@ fn csv_in(csv: &str, language: Locale) -> String {
 }
 
 /// `migran audit [--person ID] [--from DATE] [--to DATE] [--offset N] [--limit N]
-/// [--export csv|json] [--out FILE]`.
+/// [--export csv|json] [--out FILE [--force]]`.
 pub fn audit(args: &Args) -> Result<(), CliError> {
-    args.allow_only(&["person", "from", "to", "offset", "limit", "export", "out"])?;
+    args.allow_only(&[
+        "person", "from", "to", "offset", "limit", "export", "out", "force",
+    ])?;
+    refuse_existing_out(args)?;
     args.no_words_after(1)?;
     let from = args.text("from", "from")?;
     let to = args.text("to", "to")?;
@@ -184,7 +196,7 @@ fn audit_row(entry: &AuditEntry) -> Vec<String> {
     ]
 }
 
-/// `migran person export ID [--out FILE]`: everything held about one person, as JSON.
+/// `migran person export ID [--out FILE [--force]]`: everything held about one person, as JSON.
 fn action_label(action: migran_core::AuditAction) -> crate::i18n::Text {
     use migran_core::AuditAction::*;
     match action {
@@ -203,7 +215,8 @@ fn action_label(action: migran_core::AuditAction) -> crate::i18n::Text {
 }
 
 pub fn person_export(args: &Args) -> Result<(), CliError> {
-    args.allow_only(&["out"])?;
+    args.allow_only(&["out", "force"])?;
+    refuse_existing_out(args)?;
     let person_id = args.word(2, "person")?;
     args.no_words_after(3)?;
     let (vault, person_id) = open_with_person(args, &person_id)?;

@@ -10,6 +10,7 @@ use migran_core::{
 };
 use serde_json::Value;
 
+use crate::answers_json::AnswersJsonError;
 use crate::args::{utf8, Args};
 use crate::commands::{open_with_person, say};
 use crate::i18n::{locale, t, Text};
@@ -49,22 +50,30 @@ fn parse_answer(text: &str) -> Result<Answer, CliError> {
     }
 }
 
+/// The most an answers file may hold: a full interview is under 2 KiB.
+const MAX_ANSWERS_BYTES: u64 = 64 * 1024;
+
 /// The answers in a JSON file (`{"question_id": "yes" | "no" | "unknown", ...}`). Every
 /// question needs one ("unknown" counts): a file that leaves some out is refused and
-/// nothing is stored, with the questions still to ask.
+/// nothing is stored, with the questions still to ask. The file is read up to
+/// [`MAX_ANSWERS_BYTES`]; a UTF-8 byte order mark (as Windows editors write) is skipped;
+/// bytes that are not UTF-8 and a question answered twice are refused (exit 5): a
+/// second answer must not silently replace the first (it dropped a High flag once).
 fn answers_from_file(path: &str) -> Result<Vec<ScreeningAnswer>, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|_| CliError::Other("answers file".to_string()))?;
-    let value: Value = serde_json::from_str(&text).map_err(|_| {
+    let invalid = |reason| {
         CliError::Core(MigranError::Invalid {
             field: "answers".to_string(),
-            reason: InvalidReason::BadFormat,
+            reason,
         })
-    })?;
-    let object = value.as_object().ok_or_else(|| {
-        CliError::Core(MigranError::Invalid {
-            field: "answers".to_string(),
-            reason: InvalidReason::BadFormat,
-        })
+    };
+    let bytes = crate::files::read_bounded(std::path::Path::new(path), MAX_ANSWERS_BYTES)?;
+    let object = crate::answers_json::decode(&bytes).map_err(|err| match err {
+        AnswersJsonError::NotUtf8 => invalid(InvalidReason::BadCharacters),
+        AnswersJsonError::BadFormat => invalid(InvalidReason::BadFormat),
+        AnswersJsonError::Duplicate(question) => CliError::Refused(t(
+            format!("pertanyaan {question} dijawab dua kali dalam berkas jawaban; sisakan satu jawaban"),
+            format!("question {question} is answered twice in the answers file; keep one answer"),
+        )),
     })?;
     let answers: Vec<ScreeningAnswer> = object
         .iter()

@@ -38,11 +38,53 @@ pub fn read_pin(env_var: &str, prompt: &Text) -> Result<String, CliError> {
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
+/// The device secret, if its file exists. A link in its place is refused (it could
+/// point the vault at a key another user controls, or read one it should not); a file
+/// that others can read is used, with a warning to make it owner-only.
 pub fn read_device_secret(dir: &Path) -> Result<Option<Vec<u8>>, CliError> {
-    match std::fs::read(dir.join(DEVICE_SECRET_FILE)) {
+    let path = dir.join(DEVICE_SECRET_FILE);
+    let metadata = match std::fs::symlink_metadata(&path) {
+        Ok(metadata) => metadata,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(_) => return Err(CliError::Other(DEVICE_SECRET_FILE.to_string())),
+    };
+    if !metadata.file_type().is_file() {
+        return Err(CliError::Refused(crate::i18n::t(
+            format!(
+                "{} bukan berkas biasa (mungkin tautan); kunci perangkat tidak dipakai",
+                path.display()
+            ),
+            format!(
+                "{} is not a plain file (perhaps a link); the device key is not used",
+                path.display()
+            ),
+        )));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if metadata.permissions().mode() & 0o077 != 0 {
+            eprintln!(
+                "migran: {}",
+                crate::i18n::t(
+                    format!(
+                        "peringatan: {} dapat dibaca pengguna lain; jalankan: chmod 600 {}",
+                        path.display(),
+                        path.display()
+                    ),
+                    format!(
+                        "warning: {} is readable by other users; run: chmod 600 {}",
+                        path.display(),
+                        path.display()
+                    ),
+                )
+                .get()
+            );
+        }
+    }
+    match std::fs::read(&path) {
         Ok(bytes) => Ok(Some(bytes)),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(_) => Err(CliError::Other("device.secret".to_string())),
+        Err(_) => Err(CliError::Other(DEVICE_SECRET_FILE.to_string())),
     }
 }
 
@@ -84,11 +126,4 @@ pub fn create_device_secret(dir: &Path) -> Result<Vec<u8>, CliError> {
 
 pub fn remove_device_secret(dir: &Path) {
     let _ = std::fs::remove_file(dir.join(DEVICE_SECRET_FILE));
-}
-
-/// Writes an export (a person's data, the audit log, a report) to `path`, readable by the
-/// owner only, all or nothing, replacing what was there (see `files::write_private`).
-pub fn write_private_file(path: &Path, text: &str) -> Result<(), CliError> {
-    crate::files::write_private(path, text.as_bytes(), true)
-        .map_err(|_| CliError::Other(path.display().to_string()))
 }

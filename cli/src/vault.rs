@@ -1,5 +1,6 @@
 //! `migran init`, `status`, `unlock-check`, `change-pin` and `wipe`: the vault itself.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use migran_core::{MigranError, SystemClock, Vault, VaultSettings};
@@ -17,8 +18,17 @@ pub fn init(args: &Args) -> Result<(), CliError> {
     args.no_words_after(1)?;
     let dir = vault_dir(args)?;
     let settings = settings(args)?;
-    if dir.join("vault.db").exists() {
-        return Err(MigranError::VaultExists.into());
+    match open_locked(args) {
+        Ok(_) => return Err(MigranError::VaultExists.into()),
+        // Nothing here, or the remains of an `init` killed or failed (a full disk) before
+        // the vault's header was written: nothing to keep, start again.
+        Err(CliError::Core(MigranError::NoVault)) => remove_remains(&dir)?,
+        // A vault whose device key is lost or damaged is not replaced silently: `wipe`
+        // erases it after asking.
+        Err(CliError::Core(MigranError::DeviceSecretMismatch | MigranError::Invalid { .. })) => {
+            return Err(MigranError::VaultExists.into())
+        }
+        Err(other) => return Err(other),
     }
     let pin = new_pin()?;
     let secret = secrets::create_device_secret(&dir)?;
@@ -171,7 +181,13 @@ pub fn wipe(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["yes"])?;
     args.no_words_after(1)?;
     let dir = vault_dir(args)?;
-    let vault = open_locked(args)?;
+    let vault = match open_locked(args) {
+        Ok(vault) => vault,
+        Err(CliError::Core(
+            err @ (MigranError::NoVault | MigranError::DeviceSecretMismatch | MigranError::Invalid { .. }),
+        )) => return wipe_unopenable(args, &dir, err),
+        Err(other) => return Err(other),
+    };
     confirm(
         args,
         &t(
@@ -183,4 +199,50 @@ pub fn wipe(args: &Args) -> Result<(), CliError> {
     secrets::remove_device_secret(&dir);
     say("Brankas dihapus.", "Vault erased.");
     Ok(())
+}
+
+/// `wipe` where no vault opens: the remains of an unfinished `init`, or a vault whose
+/// device key is lost (nothing in it can be read again). Its files are deleted after the
+/// same question; an empty folder is "no vault", as `status` says.
+fn wipe_unopenable(args: &Args, dir: &Path, why: MigranError) -> Result<(), CliError> {
+    if !has_vault_files(dir) {
+        return Err(MigranError::NoVault.into());
+    }
+    let question = if why == MigranError::NoVault {
+        t(
+            "Di sini ada sisa brankas yang tidak selesai dibuat. Hapus? (ya/tidak)",
+            "This folder holds the remains of a vault never finished. Delete them? (yes/no)",
+        )
+    } else {
+        t(
+            "Kunci perangkat tidak membuka brankas ini; isinya tidak dapat dibaca lagi. Hapus berkasnya? (ya/tidak)",
+            "The device key does not open this vault; nothing in it can be read again. Delete its files? (yes/no)",
+        )
+    };
+    confirm(args, &question)?;
+    remove_remains(dir)?;
+    say("Berkas brankas dihapus.", "Vault files deleted.");
+    Ok(())
+}
+
+/// Deletes the vault files and the device key of a folder where no vault opens.
+fn remove_remains(dir: &Path) -> Result<(), CliError> {
+    if dir.exists() {
+        Vault::remove_unopenable(dir, secrets::read_device_secret(dir)?)?;
+    }
+    secrets::remove_device_secret(dir);
+    Ok(())
+}
+
+/// Whether `dir` holds any file a vault is made of (or begins with).
+fn has_vault_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|entry| {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("vault.db")
+                || name.starts_with("locked.db")
+                || name == secrets::DEVICE_SECRET_FILE
+        })
+    })
 }

@@ -61,10 +61,13 @@ pub use consent::{
     ConsentStatus, GuardianRelationship, LawfulBasis, LawfulBasisInfo, ProcessingRecord,
 };
 pub use crypto::{MAX_KDF_ITERATIONS, MIN_KDF_ITERATIONS, RECOMMENDED_KDF_ITERATIONS};
+#[doc(hidden)]
+pub use emergency::check_unsigned_directory_pack;
 pub use emergency::{
-    sms_size, ActionChannel, ActionState, ActionStatus, CardContact, CardContactRole, DirectoryEntry,
-    DirectoryInfo, DirectoryRole, EmergencyAction, EmergencyAlert, EmergencyCard, EmergencyKind,
-    EmergencyPlan, EmergencySettings, GeoLocation, PendingAction, Recipient, SmsEncoding, SmsSize,
+    emergency_plan_without_vault, sms_size, ActionChannel, ActionState, ActionStatus, CardContact,
+    CardContactRole, DirectoryEntry, DirectoryInfo, DirectoryRole, EmergencyAction, EmergencyAlert,
+    EmergencyCard, EmergencyKind, EmergencyPlan, EmergencySettings, GeoLocation, PendingAction, Recipient,
+    SmsEncoding, SmsSize, MAX_DIRECTORY_PACK_BYTES,
 };
 pub use error::{
     error_message, BackupRefusal, InvalidReason, MigranError, NotAllowedReason, PackRejectReason, RecordKind,

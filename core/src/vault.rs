@@ -5,9 +5,9 @@
 //! key-encryption key (KEK) derived from the PIN (PBKDF2) mixed with an optional device
 //! secret (HKDF), in the header of `locked.db`. `locked.db` is keyed from the device
 //! secret alone and holds what must work without the PIN (the header, the emergency
-//! button's data). Changing the PIN re-wraps the DEK. Failed unlocks are counted in the
-//! header *before* the PIN is checked, so killing the app mid-check does not reset the
-//! count.
+//! button's data). Changing the PIN re-wraps the DEK. Unlock attempts are counted in the
+//! header *before* the PIN is checked, so killing the app mid-check does not escape the
+//! wait; erasure counts only PINs checked and found wrong (docs/security.md).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -115,6 +115,13 @@ pub(crate) const LOCKED_PAGE_HMAC: &str = r#"
     ALTER TABLE vault_header ADD COLUMN page_hmac TEXT NOT NULL DEFAULT 'hmac_sha512';
 "#;
 
+/// Locked schema step 3: wrong PINs really checked, apart from `failed_attempts` (every
+/// attempt begun, counted before the check). Erasure follows only `wrong_pins`, so unlocks
+/// killed mid-check (a phone ending the app) never erase; the wait follows every attempt.
+pub(crate) const LOCKED_WRONG_PINS: &str = r#"
+    ALTER TABLE vault_header ADD COLUMN wrong_pins INTEGER NOT NULL DEFAULT 0;
+"#;
+
 /// The data version of the records, in `vault.db`: which registered data migrations
 /// (`store::DATA_MIGRATIONS`) have run.
 pub(crate) const MAIN_SCHEMA: &str = r#"
@@ -186,6 +193,7 @@ struct Header {
     lockout_until: Option<DateTime<Utc>>,
     erased: bool,
     page_hmac: PageHmac,
+    wrong_pins: u32,
 }
 
 #[uniffi::export]
@@ -414,6 +422,27 @@ impl Vault {
         }))
     }
 
+    /// Deletes the vault files in `dir` (records, locked store, their WAL and SHM) when no
+    /// vault opens there with `device_secret`: the remains of a creation killed before its
+    /// header was written (`NoVault`), or of a vault whose device secret is lost for good
+    /// (`DeviceSecretMismatch`: nothing in it can be read again). A vault that opens is
+    /// refused with `VaultExists`: [`Vault::wipe`] erases it properly. So that `init`,
+    /// `status` and `wipe` agree, what the files are is decided by opening, never by which
+    /// files exist.
+    pub fn remove_unopenable(dir: &Path, device_secret: Option<Vec<u8>>) -> Result<()> {
+        let opened = match device_secret {
+            Some(secret) if validate_device_secret(&secret).is_err() => {
+                Err(MigranError::DeviceSecretMismatch)
+            }
+            secret => Self::open_with_clock(dir, secret, Arc::new(SystemClock)).map(drop),
+        };
+        match opened {
+            Ok(()) => Err(MigranError::VaultExists),
+            Err(MigranError::NoVault | MigranError::DeviceSecretMismatch) => store::remove_files(dir),
+            Err(other) => Err(other),
+        }
+    }
+
     /// The vault's folder.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -568,7 +597,8 @@ impl Vault {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Checks a PIN against the header, counting a failure first, and returns the DEK.
+    /// Checks a PIN against the header, counting an attempt first (for the wait), and
+    /// returns the DEK. A PIN found wrong is counted once more, for erasure.
     fn verify_pin(&self, conn: &Connection, pin: &str) -> Result<SecretKey> {
         validate_pin("pin", pin)?;
         let header = read_header(conn)?;
@@ -609,14 +639,22 @@ impl Vault {
         )?;
         if let Some(dek) = crypto::unwrap_key(&kek, &header.wrapped_dek, &header.vault_id)? {
             conn.execute(
-                "UPDATE vault_header SET failed_attempts = 0, last_failure_at = NULL, lockout_until = NULL
+                "UPDATE vault_header SET failed_attempts = 0, wrong_pins = 0, last_failure_at = NULL,
+                     lockout_until = NULL
                  WHERE id = 1",
                 [],
             )?;
             return Ok(dek);
         }
 
-        if header.erase_after.is_some_and(|limit| failed >= limit) {
+        // Only now is this PIN known to be wrong: an attempt killed before this line is
+        // counted for the wait above, never for erasure.
+        let wrong = header.wrong_pins.saturating_add(1);
+        conn.execute(
+            "UPDATE vault_header SET wrong_pins = ?1 WHERE id = 1",
+            params![wrong],
+        )?;
+        if header.erase_after.is_some_and(|limit| wrong >= limit) {
             crypto_erase(conn)?;
             return Err(MigranError::Erased);
         }
@@ -628,7 +666,7 @@ impl Vault {
             )?;
         }
         let attempts_left = match header.erase_after {
-            Some(limit) => limit.saturating_sub(failed),
+            Some(limit) => limit.saturating_sub(wrong),
             None => header.free_attempts.saturating_sub(failed),
         };
         Err(MigranError::WrongPin { attempts_left })
@@ -710,7 +748,8 @@ fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
     let header = conn
         .query_row(
             "SELECT vault_id, kdf_salt, kdf_iterations, wrapped_dek, free_attempts,
-                    erase_after, failed_attempts, last_failure_at, lockout_until, erased, page_hmac
+                    erase_after, failed_attempts, last_failure_at, lockout_until, erased, page_hmac,
+                    wrong_pins
              FROM vault_header WHERE id = 1",
             [],
             |row| {
@@ -727,6 +766,7 @@ fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
                         lockout_until: None,
                         erased: row.get(9)?,
                         page_hmac: row.get(10)?,
+                        wrong_pins: row.get(11)?,
                     },
                     row.get::<_, Option<String>>(7)?,
                     row.get::<_, Option<String>>(8)?,

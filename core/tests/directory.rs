@@ -207,3 +207,24 @@ fn the_pack_verifies_with_the_new_key_only_and_a_pack_signed_with_the_old_key_is
     );
     assert_eq!(vault.directory_info().unwrap().version, 3);
 }
+
+#[test]
+fn a_pack_over_the_size_bound_is_refused_before_its_signature_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 12, 3));
+    let oversized = vec![b' '; migran_core::MAX_DIRECTORY_PACK_BYTES + 1];
+    assert_eq!(
+        vault.install_directory_pack(oversized, vec![0; 64]).err(),
+        Some(MigranError::PackRejected {
+            reason: PackRejectReason::Format
+        })
+    );
+}
+
+#[test]
+fn the_fuzz_targets_check_of_a_pack_body_accepts_the_built_in_pack_and_refuses_garbage() {
+    let built_in = include_bytes!("../content/emergency/directory.json");
+    assert_eq!(migran_core::check_unsigned_directory_pack(built_in), Ok(()));
+    assert!(migran_core::check_unsigned_directory_pack(b"{\"kind\": 1}").is_err());
+    assert!(migran_core::check_unsigned_directory_pack(&built_in[..built_in.len() / 2]).is_err());
+}

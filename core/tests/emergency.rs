@@ -624,3 +624,37 @@ fn a_hand_over_that_fails_is_one_attempt_and_is_retried_after_a_restart() {
     let state = log[0].states.iter().find(|s| s.position == family).unwrap();
     assert_eq!(state.attempts, 5);
 }
+
+#[test]
+fn a_plan_comes_even_when_no_vault_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault_dir = dir.path().join("vault");
+    drop(locked_vault_with_card(&vault_dir, "HK"));
+    // The device key lost: the vault does not open, the plan still does.
+    assert_eq!(
+        Vault::open(vault_dir.display().to_string(), None).err(),
+        Some(MigranError::DeviceSecretMismatch)
+    );
+    let plan = migran_core::emergency_plan_without_vault(
+        EmergencyKind::PassportTaken,
+        Some("hk".into()),
+        None,
+        Locale::Id,
+    )
+    .unwrap();
+    assert_eq!(plan.country.as_deref(), Some("HK"));
+    assert_eq!(plan.actions[0].recipient, Recipient::Mission);
+    assert!(plan
+        .actions
+        .iter()
+        .any(|a| a.recipient == Recipient::NationalHotline));
+    assert!(plan.actions.iter().all(|a| a.recipient != Recipient::Family));
+    assert!(plan.card_unreadable);
+    let nowhere =
+        migran_core::emergency_plan_without_vault(EmergencyKind::Other, None, None, Locale::En).unwrap();
+    assert!(!nowhere.actions.is_empty());
+    assert!(matches!(
+        migran_core::emergency_plan_without_vault(EmergencyKind::Other, Some("XX1".into()), None, Locale::En),
+        Err(MigranError::Invalid { .. })
+    ));
+}

@@ -40,3 +40,16 @@ pub fn ok(vault: &Path, args: &[&str]) -> String {
     assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
     stdout(&out)
 }
+
+/// `migran --vault <vault> <args>` with another PIN than [`PIN`] (a typo, a guess).
+pub fn migran_with_pin(vault: &Path, args: &[&str], pin: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_migran"))
+        .arg("--vault")
+        .arg(vault)
+        .args(args)
+        .env("MIGRAN_PIN", pin)
+        .env("MIGRAN_LANG", "en")
+        .stdin(Stdio::null())
+        .output()
+        .expect("migran runs")
+}

@@ -24,7 +24,9 @@ use crate::validate;
 use crate::vault::Vault;
 
 pub use card::{CardContact, CardContactRole, EmergencyCard};
-pub use directory::DirectoryRole;
+#[doc(hidden)]
+pub use directory::check_unsigned_directory_pack;
+pub use directory::{DirectoryRole, MAX_DIRECTORY_PACK_BYTES};
 pub use outbox::{ActionState, ActionStatus, EmergencyAlert, EmergencySettings, PendingAction, MAX_ATTEMPTS};
 pub(crate) use pack::current_directory;
 pub use pack::{DirectoryEntry, DirectoryInfo};
@@ -71,10 +73,7 @@ impl Vault {
         location: Option<GeoLocation>,
         locale: Locale,
     ) -> Result<EmergencyPlan> {
-        let country = country
-            .filter(|c| !c.trim().is_empty())
-            .map(|c| validate::country("country", &c))
-            .transpose()?;
+        let country = typed_country(country)?;
         check_location(location.as_ref())?;
         let key = self.device_secret().map(Self::key_from).transpose()?;
         let today = self.today();
@@ -90,6 +89,42 @@ impl Vault {
         plan.card_unreadable = card_unreadable;
         Ok(plan)
     }
+}
+
+/// The plan when no vault opens at all: its folder deleted or unreadable, its files
+/// empty, damaged or wiped, the device secret lost or another one. The apps call it
+/// whenever `Vault::open` (or `emergency_plan` on the opened vault) fails, so the button
+/// never depends on storage. Built from the built-in directory alone: the mission of
+/// `country` (when given) and the national hotlines; no card could be read, so
+/// `card_unreadable` is true. Fails only on a malformed `country` or `location`.
+#[uniffi::export]
+pub fn emergency_plan_without_vault(
+    kind: EmergencyKind,
+    country: Option<String>,
+    location: Option<GeoLocation>,
+    locale: Locale,
+) -> Result<EmergencyPlan> {
+    let country = typed_country(country)?;
+    check_location(location.as_ref())?;
+    let clock = crate::time::SystemClock;
+    let today = crate::time::local_date(&clock, crate::time::Clock::now(&clock));
+    let request = plan::PlanRequest {
+        kind,
+        country: country.as_deref(),
+        location,
+        locale,
+        today,
+    };
+    let mut plan = plan::compose(&request, None, directory::default_directory()?);
+    plan.card_unreadable = true;
+    Ok(plan)
+}
+
+fn typed_country(country: Option<String>) -> Result<Option<String>> {
+    country
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| validate::country("country", &c))
+        .transpose()
 }
 
 impl Vault {

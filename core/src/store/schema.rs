@@ -42,6 +42,8 @@ pub(super) const LOCKED: &[&[&str]] = &[
     &[crate::vault::LOCKED_SCHEMA, crate::emergency::LOCKED_SCHEMA],
     // Which page HMAC the records' file uses (SHA-256 for vaults made from now on).
     &[crate::vault::LOCKED_PAGE_HMAC],
+    // Wrong PINs really checked, counted apart from attempts begun (erasure follows them).
+    &[crate::vault::LOCKED_WRONG_PINS],
 ];
 
 /// A change to stored records that a new version needs (a renamed code, a value split in

@@ -14,6 +14,20 @@ final class EmergencyTests: XCTestCase {
         ]
     )
 
+    func testButtonWorksWhenNoVaultOpensAtAll() throws {
+        let dir = tempDir()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Data(repeating: 0x5a, count: 4096).write(to: URL(fileURLWithPath: dir).appendingPathComponent("locked.db"))
+        XCTAssertThrowsError(try Vault.open(dir: dir, deviceSecret: try newDeviceSecret()))
+        let plan = try emergencyPlanWithoutVault(kind: .heldAgainstWill, country: "HK", location: nil, locale: .en)
+        XCTAssertTrue(plan.cardUnreadable)
+        XCTAssertTrue(plan.actions.contains { $0.recipient == .mission })
+        XCTAssertTrue(plan.actions.contains { $0.recipient == .nationalHotline })
+        XCTAssertThrowsError(try emergencyPlanWithoutVault(kind: .other, country: nil, location: GeoLocation(latitude: 91, longitude: 0), locale: .id)) {
+            guard case MigranError.Invalid = $0 else { return XCTFail("\($0)") }
+        }
+    }
+
     func testButtonWorksLockedAndPutsLocalPoliceFirstForViolence() throws {
         let vault = try Vault.create(dir: tempDir(), pin: pin, deviceSecret: try newDeviceSecret(), settings: fastSettings())
         _ = try vault.setEmergencyCard(card: card)

@@ -22,6 +22,20 @@ class EmergencyTest {
     )
 
     @Test
+    fun `the button works when no vault opens at all`() {
+        val dir = java.nio.file.Files.createTempDirectory("migran-broken")
+        java.nio.file.Files.write(dir.resolve("locked.db"), ByteArray(4096) { 0x5a })
+        assertThrows<MigranException> { Vault.open(dir.toString(), newDeviceSecret()) }
+        val plan = emergencyPlanWithoutVault(EmergencyKind.HELD_AGAINST_WILL, "HK", null, Locale.EN)
+        assertTrue(plan.cardUnreadable)
+        assertTrue(plan.actions.any { it.recipient == Recipient.MISSION })
+        assertTrue(plan.actions.any { it.recipient == Recipient.NATIONAL_HOTLINE })
+        assertThrows<MigranException.Invalid> {
+            emergencyPlanWithoutVault(EmergencyKind.OTHER, null, GeoLocation(91.0, 0.0), Locale.ID)
+        }
+    }
+
+    @Test
     fun `the button works on a locked vault and puts local police first for violence`(): Unit = newVault().use { vault ->
         vault.setEmergencyCard(card)
         vault.lock()

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every fuzz target (fuzz/) for SECONDS each, installing the nightly toolchain and
+# cargo-fuzz first if they are missing. Crashes are kept in fuzz/artifacts/TARGET/ and end
+# the script with a failure; turn each into a regression test. Prints the executions per
+# target at the end (docs/security.md records them).
+#   scripts/fuzz.sh 60
+set -euo pipefail
+seconds="${1:-60}"
+cd "$(dirname "$0")/.."
+
+rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+cargo +nightly fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+
+targets=$(cd fuzz && cargo +nightly fuzz list)
+cd fuzz
+cargo +nightly fuzz build --release $targets 2>&1 | tail -n 3
+failed=0
+summary=""
+for target in $targets; do
+  mkdir -p "corpus/$target"
+  log=$(mktemp)
+  # -rss_limit_mb: a parser that holds more than this for one input is a finding too.
+  if ! cargo +nightly fuzz run --release "$target" "corpus/$target" -- \
+      -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 >"$log" 2>&1; then
+    failed=1
+    echo "fuzz: $target FAILED; see fuzz/artifacts/$target/" >&2
+    tail -n 40 "$log" >&2
+  fi
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n 1)
+  summary+="$target ${runs:-?}"$'\n'
+  rm -f "$log"
+done
+printf 'executions per target (%s s each):\n%s' "$seconds" "$summary"
+exit "$failed"
