@@ -75,6 +75,6 @@ if [ -n "$kotlin_clocks" ]; then
   mvn -B -ntp -o -q -f bindings/pom.xml test-compile
   for offset in $kotlin_clocks; do
     echo "== Kotlin tests under the clock $offset ($(under_clock "$offset" date -u +%F))"
-    under_clock "$offset" mvn -B -ntp -o -f bindings/pom.xml surefire:test
+    under_clock "$offset" mvn -B -ntp -o -f bindings/pom.xml org.apache.maven.plugins:maven-surefire-plugin:3.5.4:test
   done
 fi
