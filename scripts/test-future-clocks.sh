@@ -72,9 +72,11 @@ if [ -n "$kotlin_clocks" ]; then
   # clock. Offline: the plugins are in the local repository after
   # scripts/test-bindings.sh, and a moved clock would make Central's certificate look
   # expired.
-  mvn -B -ntp -o -q -f bindings/pom.xml test-compile
+  # Installed into the local repository (tests skipped) so that surefire, run alone
+  # below, finds each module's sibling (android/screens needs the bindings' jar).
+  mvn -B -ntp -o -q -f bindings/pom.xml install -DskipTests
   for offset in $kotlin_clocks; do
     echo "== Kotlin tests under the clock $offset ($(under_clock "$offset" date -u +%F))"
-    under_clock "$offset" mvn -B -ntp -o -f bindings/pom.xml org.apache.maven.plugins:maven-surefire-plugin:3.5.4:test
+    under_clock "$offset" mvn -B -ntp -o -fae -f bindings/pom.xml org.apache.maven.plugins:maven-surefire-plugin:3.5.4:test
   done
 fi
