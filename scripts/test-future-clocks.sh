@@ -67,14 +67,12 @@ fi
 
 if [ -n "$kotlin_clocks" ]; then
   bash scripts/build-bindings.sh
-  # Compiled under the real clock: the Kotlin compile daemon cannot be reached under a
-  # moved one ("Failed connecting to the daemon"). Only the JUnit run sees the moved
-  # clock. Offline: the plugins are in the local repository after
-  # scripts/test-bindings.sh, and a moved clock would make Central's certificate look
-  # expired.
-  # Installed into the local repository (tests skipped) so that surefire, run alone
-  # below, finds each module's sibling (android/screens needs the bindings' jar).
-  mvn -B -ntp -o -q -f bindings/pom.xml install -DskipTests
+  # Compiled and installed into the local repository (tests skipped) under the real
+  # clock: the Kotlin compile daemon cannot be reached under a moved one ("Failed
+  # connecting to the daemon"), and surefire, run alone below, must find each module's
+  # sibling (android/screens needs the bindings' jar). Only the JUnit run sees the moved
+  # clock, offline: a moved clock would make Central's certificate look expired.
+  mvn -B -ntp -q -f bindings/pom.xml install -DskipTests
   for offset in $kotlin_clocks; do
     echo "== Kotlin tests under the clock $offset ($(under_clock "$offset" date -u +%F))"
     under_clock "$offset" mvn -B -ntp -o -fae -f bindings/pom.xml org.apache.maven.plugins:maven-surefire-plugin:3.5.4:test
