@@ -191,7 +191,7 @@ pub fn run() -> Result<(), CliError> {
         "6281200000001",
         "C0000001",
     ] {
-        let hits = files_containing(&dir, marker);
+        let hits = files_containing(&dir, marker)?;
         let verdict = if hits.is_empty() {
             t("tidak ditemukan", "not found").get().to_string()
         } else {
@@ -201,7 +201,10 @@ pub fn run() -> Result<(), CliError> {
         outln!("    {marker:<18} {verdict}");
     }
     if leaked {
-        return Err(CliError::Other("plaintext found in the vault files".to_string()));
+        return Err(CliError::Failed(t(
+            "teks terbuka ditemukan di berkas brankas",
+            "plaintext found in the vault files",
+        )));
     }
     outln!();
     outln!(
@@ -224,23 +227,73 @@ fn print_count(vault: &Vault) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The vault files that contain `marker`, as UTF-8 or UTF-16.
-fn files_containing(dir: &Path, marker: &str) -> Vec<String> {
+/// The vault files that contain `marker`, as UTF-8 or UTF-16. A folder or file that
+/// cannot be read fails the scan: "not found" must mean the bytes were looked at.
+fn files_containing(dir: &Path, marker: &str) -> Result<Vec<String>, CliError> {
+    let unreadable = |what: &Path| {
+        CliError::Failed(t(
+            format!("pemeriksaan tidak dapat membaca {}", what.display()),
+            format!("the scan cannot read {}", what.display()),
+        ))
+    };
     let utf16le: Vec<u8> = marker.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
     let patterns = [marker.as_bytes().to_vec(), utf16le];
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .filter(|entry| {
-            let bytes = std::fs::read(entry.path()).unwrap_or_default();
-            patterns.iter().any(|pattern| {
-                bytes
-                    .windows(pattern.len())
-                    .any(|window| window == pattern.as_slice())
-            })
-        })
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .collect()
+    let entries = std::fs::read_dir(dir).map_err(|_| unreadable(dir))?;
+    let mut hits = Vec::new();
+    let mut scanned = 0;
+    for entry in entries {
+        let path = entry.map_err(|_| unreadable(dir))?.path();
+        let bytes = std::fs::read(&path).map_err(|_| unreadable(&path))?;
+        scanned += 1;
+        if patterns.iter().any(|pattern| {
+            bytes
+                .windows(pattern.len())
+                .any(|window| window == pattern.as_slice())
+        }) {
+            hits.push(
+                path.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+    }
+    if scanned == 0 {
+        return Err(unreadable(dir));
+    }
+    Ok(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plaintext_scan_fails_when_it_cannot_read_what_it_should_scan() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing");
+        assert!(matches!(
+            files_containing(&missing, "Siti Contoh"),
+            Err(CliError::Failed(_))
+        ));
+        assert!(
+            matches!(
+                files_containing(dir.path(), "Siti Contoh"),
+                Err(CliError::Failed(_))
+            ),
+            "empty"
+        );
+        std::fs::write(dir.path().join("vault.db"), b"..Siti Contoh..").unwrap();
+        assert_eq!(
+            files_containing(dir.path(), "Siti Contoh").ok(),
+            Some(vec!["vault.db".to_string()])
+        );
+        assert_eq!(files_containing(dir.path(), "Budi Contoh").ok(), Some(vec![]));
+        // A directory where a file is expected cannot be read as one.
+        std::fs::create_dir(dir.path().join("vault.db-wal")).unwrap();
+        assert!(matches!(
+            files_containing(dir.path(), "Budi Contoh"),
+            Err(CliError::Failed(_))
+        ));
+    }
 }

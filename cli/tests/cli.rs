@@ -422,18 +422,24 @@ fn the_device_key_file_is_private_to_its_owner() {
 fn messages_are_indonesian_by_default() {
     let dir = tempfile::tempdir().unwrap();
     init(dir.path());
-    let out = Command::new(env!("CARGO_BIN_EXE_migran"))
-        .arg("--vault")
-        .arg(dir.path())
-        .arg("unlock-check")
-        .env("MIGRAN_PIN", "000000")
-        .env_remove("MIGRAN_LANG")
-        .env("LANG", "id_ID.UTF-8")
-        .env_remove("LC_ALL")
-        .output()
-        .unwrap();
-    assert_eq!(code(&out), 3);
-    assert!(stderr(&out).contains("PIN salah"), "{}", stderr(&out));
+    // No locale set at all, then an Indonesian one: both speak Indonesian.
+    for lang in [None, Some("id_ID.UTF-8")] {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_migran"));
+        command
+            .arg("--vault")
+            .arg(dir.path())
+            .arg("unlock-check")
+            .env("MIGRAN_PIN", "000000")
+            .env_remove("MIGRAN_LANG")
+            .env_remove("LC_ALL")
+            .env_remove("LANG");
+        if let Some(lang) = lang {
+            command.env("LANG", lang);
+        }
+        let out = command.output().unwrap();
+        assert_eq!(code(&out), 3, "{lang:?}");
+        assert!(stderr(&out).contains("PIN salah"), "{lang:?}: {}", stderr(&out));
+    }
 }
 
 #[test]

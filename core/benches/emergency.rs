@@ -1,6 +1,13 @@
-//! Composing an emergency plan on a locked vault, after the vault file is opened: the
-//! time between the tap and the first action. Baseline in the same run: reading the
-//! sealed card alone (one SQLite read and one AES-GCM open).
+//! The emergency button on a locked vault, after the vault file is opened (as after a
+//! restart, never unlocked):
+//! - `trigger_emergency`, what the apps call on the tap: composes the plan, seals the
+//!   alert (AES-GCM with the device key) and stores it in the outbox in `locked.db` with a
+//!   durable commit (`synchronous=FULL`: the WAL is fsynced). The figure grows with the
+//!   outbox, one alert per iteration, as it would not on a phone: it is an upper bound.
+//! - `fsync_4k_baseline`: writing 4 KiB to a file in the same folder and `fdatasync`: the
+//!   disk's share of a durable commit, so that the figure can be read for a slower disk.
+//! - the plan alone (`emergency_plan`), and reading the sealed card (one SQLite read and
+//!   one AES-GCM open) as the baseline of the plan.
 //!
 //! Run: `cargo bench -p migran-core --bench emergency`. Figures in docs/performance.md.
 // Test code: a failed setup should panic with its message.
@@ -83,5 +90,30 @@ fn plan(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, plan);
+fn trigger(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = locked_vault(dir.path());
+    let mut group = c.benchmark_group("emergency_tap_locked");
+    let probe = dir.path().join("fsync-probe");
+    let page = [0x5au8; 4096];
+    group.bench_function("fsync_4k_baseline", |b| {
+        b.iter(|| {
+            use std::io::Write;
+            let mut file = std::fs::File::create(&probe).unwrap();
+            file.write_all(&page).unwrap();
+            file.sync_data().unwrap();
+        })
+    });
+    group.bench_function("trigger_emergency", |b| {
+        b.iter(|| {
+            vault
+                .trigger_emergency(EmergencyKind::Violence, None, None, Locale::Id)
+                .unwrap()
+        })
+    });
+    group.finish();
+    assert!(!vault.is_unlocked(), "the tap must be measured on a locked vault");
+}
+
+criterion_group!(benches, plan, trigger);
 criterion_main!(benches);

@@ -7,10 +7,14 @@
 //! with the same connection settings (WAL, synchronous=FULL, secure_delete, cache) and
 //! the very same tables and indexes (`migran_core::testing::records_schema`). For every
 //! person the baseline writes what the vault writes: the person row, the registration
-//! consent row and two audit entries. Setup (creating the vault or the database, the KDF)
-//! is outside the timed regions. What the vault does on top, and so inside its figures:
-//! input validation and normalization, random row ids, building the returned records,
-//! audit entries of reads (kept in memory and stored in batches), and the encryption.
+//! consent row, two audit entries, and the change feed's work for the person and the
+//! consent (the device's sequence number, the version lookup, the version row). Setup
+//! (creating the vault or the database, the KDF) is outside the timed regions. What the
+//! vault does on top, and so inside its figures: input validation and normalization,
+//! random row ids, building the returned records,
+//! the audit entries of reads (each read makes one, kept in memory and stored as a block
+//! with the next write, at lock, or per 1,000: the read benches' vault side writes them,
+//! the baseline writes nothing when it reads), and the encryption.
 // Test code: a failed setup should panic with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -20,7 +24,7 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use migran_core::{Lookup, PageRequest, Person, PersonInput, Sex, SystemClock, Vault, VaultSettings};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 const PIN: &str = "246810";
 const REGISTER: u32 = 10_000;
@@ -124,6 +128,41 @@ fn plain_register(tx: &Connection, i: u32, now: &str) {
     audit
         .execute(params![format!("b{i:031x}"), now, "person", id, id])
         .unwrap();
+    for (table, key) in [("persons", &id), ("consents", &consent_id)] {
+        plain_version(tx, table, key);
+    }
+}
+
+/// What the vault's change feed does for every record written, team or not
+/// (docs/sync.md): the device's next sequence number and clock, the record's version
+/// held so far (none for a new record), and the new version row.
+fn plain_version(tx: &Connection, table: &str, key: &str) {
+    let (device, seq, hlc): (String, i64, i64) = tx
+        .prepare_cached(
+            "UPDATE sync_device SET last_seq = last_seq + 1, last_hlc = max(last_hlc + 1, ?1)
+             WHERE id = 1 RETURNING device_id, last_seq, last_hlc",
+        )
+        .unwrap()
+        .query_row([chrono::Utc::now().timestamp_millis() << 16], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
+        .unwrap();
+    let held: Option<String> = tx
+        .prepare_cached("SELECT lineage FROM sync_versions WHERE tbl = ?1 AND key = ?2")
+        .unwrap()
+        .query_row(params![table, key], |row| row.get(0))
+        .optional()
+        .unwrap();
+    assert!(held.is_none(), "the baseline only writes new records");
+    tx.prepare_cached(
+        "INSERT INTO sync_versions (tbl, key, origin, seq, hlc, deleted, lineage)
+         VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)
+         ON CONFLICT (tbl, key) DO UPDATE SET origin = excluded.origin, seq = excluded.seq,
+             hlc = excluded.hlc, deleted = excluded.deleted, lineage = excluded.lineage",
+    )
+    .unwrap()
+    .execute(params![table, key, device, seq, hlc, format!("{device}:{seq}")])
+    .unwrap();
 }
 
 fn plain_import(conn: &Connection, from: u32, n: u32) {

@@ -364,7 +364,10 @@ mod tests {
             column: "name",
             ..PLACE
         };
-        assert!(keys.open(other_column, &sealed, "person").is_err());
+        assert!(matches!(
+            keys.open(other_column, &sealed, "person"),
+            Err(MigranError::Tampered { .. })
+        ));
     }
 
     #[test]
@@ -374,10 +377,16 @@ mod tests {
         for i in 0..sealed.len() {
             let mut altered = sealed.clone();
             altered[i] ^= 0x01;
-            assert!(keys.open(PLACE, &altered, "person").is_err(), "byte {i}");
+            let opened = keys.open(PLACE, &altered, "person");
+            assert!(
+                matches!(opened, Err(MigranError::Tampered { .. })),
+                "byte {i}: {opened:?}"
+            );
         }
-        assert!(keys.open(PLACE, &sealed[..5], "person").is_err());
-        assert!(keys.open(PLACE, &[], "person").is_err());
+        for cut in [&sealed[..5], &[][..]] {
+            let opened = keys.open(PLACE, cut, "person");
+            assert!(matches!(opened, Err(MigranError::Tampered { .. })), "{opened:?}");
+        }
     }
 
     #[test]

@@ -39,3 +39,13 @@ pub fn plaintext_copy(vault: &crate::vault::Vault, path: &Path) -> Result<()> {
         Ok(())
     })
 }
+
+/// The raw key of `locked.db` for `device_secret`: what someone holding the device
+/// secret (or anyone, for a vault made without one) can derive, to decrypt the file's
+/// pages and WAL frames one by one and look for what should be gone.
+pub fn locked_store_key(device_secret: Option<&[u8]>) -> Result<[u8; crypto::KEY_LEN]> {
+    let key = crypto::locked_store_key(device_secret)?;
+    let mut raw = [0u8; crypto::KEY_LEN];
+    raw.copy_from_slice(key.expose());
+    Ok(raw)
+}

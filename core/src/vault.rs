@@ -295,12 +295,18 @@ impl Vault {
             self.device_secret.as_deref(),
         )?;
         let wrapped = crypto::wrap_key(&kek, &dek, &header.vault_id)?;
-        conn.execute(
-            "UPDATE vault_header SET kdf_salt = ?1, wrapped_dek = ?2 WHERE id = 1",
-            params![salt.as_slice(), wrapped],
-        )?;
-        // The old wrapping must not survive in the WAL: it opens with the old PIN.
-        store::checkpoint(conn)?;
+        let rewrap = "UPDATE vault_header SET kdf_salt = ?1, wrapped_dek = ?2 WHERE id = 1";
+        conn.execute(rewrap, params![salt.as_slice(), wrapped])?;
+        // The old wrapping must not survive in the WAL or in a page of the file: it opens
+        // with the old PIN.
+        if let Err(busy) = store::checkpoint(conn) {
+            // Another reader (a second handle on these files) holds a snapshot that still
+            // needs the old page, past the busy timeout. The change is undone, so that the
+            // error means what it says: the PIN is still the old one, nothing to clean up
+            // was left behind unreported, and the user can simply try again.
+            conn.execute(rewrap, params![header.kdf_salt, header.wrapped_dek])?;
+            return Err(busy);
+        }
         Ok(())
     }
 
@@ -310,8 +316,11 @@ impl Vault {
         let mut state = self.state();
         state.open = None;
         if let Some(conn) = state.locked.take() {
-            crypto_erase(&conn)?;
-            drop(conn);
+            // The erase protects a deletion that is interrupted. When it cannot finish
+            // (another reader keeps the checkpoint from running past the busy timeout, a
+            // full disk), the files still go: deleting them is what the wipe is for, and
+            // stopping here would leave the old wrapping in them.
+            let _ = crypto_erase(&conn);
         }
         store::remove_files(&self.dir)
     }

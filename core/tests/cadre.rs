@@ -431,10 +431,24 @@ fn a_case_follows_its_workflow_and_keeps_a_timeline_of_every_change() {
         .change_case_status(case.id.clone(), to(CaseStatus::Closed, None))
         .unwrap();
     // Closed: only reopening is allowed.
-    assert!(vault.refer_case(case.id.clone(), referral).is_err());
-    assert!(vault
-        .change_case_status(case.id.clone(), to(CaseStatus::Resolved, None))
-        .is_err());
+    let closed_to = |to| {
+        Some(MigranError::NotAllowed {
+            reason: NotAllowedReason::CaseTransition {
+                from: CaseStatus::Closed,
+                to,
+            },
+        })
+    };
+    assert_eq!(
+        vault.refer_case(case.id.clone(), referral).err(),
+        closed_to(CaseStatus::Referred)
+    );
+    assert_eq!(
+        vault
+            .change_case_status(case.id.clone(), to(CaseStatus::Resolved, None))
+            .err(),
+        closed_to(CaseStatus::Resolved)
+    );
 
     let detail = vault.get_case(case.id.clone()).unwrap();
     assert_eq!(detail.case.status, CaseStatus::Closed);

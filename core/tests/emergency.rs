@@ -440,7 +440,7 @@ fn discreet_mode_hides_the_log_behind_the_pin() {
 }
 
 #[test]
-fn a_forged_or_stale_directory_pack_is_refused_and_the_shipped_one_stays() {
+fn a_forged_directory_pack_is_refused_and_the_shipped_one_stays() {
     let dir = tempfile::tempdir().unwrap();
     let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));
     vault.lock();

@@ -513,7 +513,18 @@ fn enrolment_texts_are_checked() {
     let mut damaged = admission.clone().into_bytes();
     let middle = damaged.len() / 2;
     damaged[middle] = if damaged[middle] == b'A' { b'B' } else { b'A' };
-    assert!(outsider.team_accept(String::from_utf8(damaged).unwrap()).is_err());
+    // One base32 letter changed: the JSON no longer parses (Format) or no longer matches
+    // its signature (Tampered), depending on where it falls.
+    let refused = outsider.team_accept(String::from_utf8(damaged).unwrap()).err();
+    assert!(
+        matches!(
+            refused,
+            Some(MigranError::SyncRefused {
+                reason: SyncRefusal::Format | SyncRefusal::Tampered
+            })
+        ),
+        "{refused:?}"
+    );
     assert!(outsider.sync_status().unwrap().team.is_none());
     outsider.team_accept(admission).unwrap();
     assert_eq!(
@@ -522,7 +533,12 @@ fn enrolment_texts_are_checked() {
             reason: SyncRefusal::AlreadyInTeam
         })
     );
-    assert!(migran_core::join_request_fingerprint("MEJ1AAAA".into()).is_err());
+    assert_eq!(
+        migran_core::join_request_fingerprint("MEJ1AAAA".into()).err(),
+        Some(MigranError::SyncRefused {
+            reason: SyncRefusal::Format
+        })
+    );
 }
 
 #[test]

@@ -735,7 +735,7 @@ mod tests {
     }
 
     #[test]
-    fn a_checklist_of_an_older_pack_is_counted_and_stored_migrated() {
+    fn a_checklist_of_an_older_pack_is_counted_migrated_and_its_stored_migration_reads_back() {
         let dir = tempfile::tempdir().unwrap();
         let vault = vault(dir.path());
         let v1 = pack::pack().unwrap();

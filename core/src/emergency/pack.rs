@@ -138,7 +138,7 @@ pub(crate) fn current_directory(conn: &Connection) -> Result<directory::Director
 }
 
 /// The installed pack if it still verifies and is newer, else the built-in one: a pack
-/// altered in the database falls back to the last good one instead of failing the button.
+/// altered in the database falls back to the built-in one instead of failing the button.
 fn current_directory_trusting(conn: &Connection, trusted_key: &[u8]) -> Result<directory::Directory> {
     let builtin = directory::default_directory()?;
     let installed: Option<(Vec<u8>, Vec<u8>)> = conn
@@ -190,7 +190,7 @@ mod tests {
     }
 
     #[test]
-    fn a_newer_signed_pack_is_installed_and_an_altered_copy_falls_back_to_the_last_good_one() {
+    fn a_newer_signed_pack_is_installed_and_an_altered_copy_falls_back_to_the_built_in_one() {
         let dir = tempfile::tempdir().unwrap();
         let vault = vault(dir.path());
         vault.lock();

@@ -1,6 +1,19 @@
 import Foundation
 import MigranCore
 
+/// How long stretching the PIN should take on this phone, at every unlock.
+private let kdfTargetMillis: UInt32 = 1000
+
+/// Settings for a vault made on this phone: as many PBKDF2 iterations as take about
+/// `kdfTargetMillis` here (measured now, off the main thread), so a fast phone stretches
+/// the PIN more than the default and a slow one still unlocks in about a second; the core
+/// keeps the count between its floor and ceiling.
+private func newVaultSettings() throws -> VaultSettings {
+    var settings = defaultVaultSettings()
+    settings.kdfIterations = try calibrateKdfIterations(targetMillis: kdfTargetMillis)
+    return settings
+}
+
 /// Holds the vault and runs core calls off the main thread. Views render its state.
 @MainActor
 public final class AppModel: ObservableObject {
@@ -40,7 +53,7 @@ public final class AppModel: ObservableObject {
         do {
             let opened = try await Task.detached { () throws -> Vault in
                 if !exists {
-                    return try Vault.create(dir: path, pin: pin, deviceSecret: secret, settings: defaultVaultSettings())
+                    return try Vault.create(dir: path, pin: pin, deviceSecret: secret, settings: newVaultSettings())
                 }
                 let vault = try reuse ?? Vault.open(dir: path, deviceSecret: secret)
                 try vault.unlock(pin: pin)

@@ -11,9 +11,15 @@ import id.migranemas.core.ActorRole
 import id.migranemas.core.Locale
 import id.migranemas.core.MigranException
 import id.migranemas.core.Vault
+import id.migranemas.core.VaultSettings
+import id.migranemas.core.calibrateKdfIterations
+import id.migranemas.core.defaultVaultSettings
 import java.io.File
 import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
+
+/** How long stretching the PIN should take on this phone, at every unlock. */
+private const val KDF_TARGET_MILLIS = 1000u
 
 /**
  * Holds the one vault of this device profile and runs every core call off the main
@@ -75,13 +81,22 @@ open class MigranApp : Application() {
         val existing = vault
         if (existing != null) return existing
         val opened = if (create) {
-            Vault.create(vaultDir.path, pin, deviceSecret(), id.migranemas.core.defaultVaultSettings())
+            Vault.create(vaultDir.path, pin, deviceSecret(), newVaultSettings())
         } else {
             Vault.open(vaultDir.path, deviceSecret())
         }
         vault = opened
         return opened
     }
+
+    /**
+     * Settings for a vault made on this phone: the PIN is stretched with as many PBKDF2
+     * iterations as take about [KDF_TARGET_MILLIS] here (measured now, on the worker
+     * thread), so a fast phone stretches more than the default and a slow one still
+     * unlocks in about a second; the core keeps the count between its floor and ceiling.
+     */
+    private fun newVaultSettings(): VaultSettings =
+        defaultVaultSettings().copy(kdfIterations = calibrateKdfIterations(KDF_TARGET_MILLIS))
 
     /** The vault, opened locked, for what works without the PIN (the emergency button). */
     fun openLocked(): Vault? {

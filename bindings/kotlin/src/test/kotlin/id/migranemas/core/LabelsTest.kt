@@ -29,6 +29,12 @@ class LabelsTest {
             assertEquals(CaseType.values().size, CaseType.values().map { caseTypeLabel(it, locale) }.toSet().size)
             assertEquals(CaseStatus.values().size, CaseStatus.values().map { caseStatusLabel(it, locale) }.toSet().size)
             assertEquals(ConsentPurpose.values().size, ConsentPurpose.values().map { consentPurposeLabel(it, locale) }.toSet().size)
+            assertEquals(ConsentState.values().size, ConsentState.values().map { consentStateLabel(it, locale) }.toSet().size)
+            assertEquals(Agency.values().size, Agency.values().map { agencyLabel(it, locale) }.toSet().size)
+            assertEquals(VisitTopic.values().size, VisitTopic.values().map { visitTopicLabel(it, locale) }.toSet().size)
+            assertEquals(ReturnReason.values().size, ReturnReason.values().map { returnReasonLabel(it, locale) }.toSet().size)
+            assertEquals(ReintegrationNeed.values().size, ReintegrationNeed.values().map { reintegrationNeedLabel(it, locale) }.toSet().size)
+            assertEquals(ServiceKind.values().size, ServiceKind.values().map { serviceKindLabel(it, locale) }.toSet().size)
         }
     }
 }
