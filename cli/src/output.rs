@@ -66,6 +66,21 @@ pub fn detail_json(
 
 /// A table with a header row; columns as wide as their widest cell.
 pub fn print_table(headers: &[String], rows: &[Vec<String>]) {
+    // Direction overrides are refused on input; any stored before that are dropped here so
+    // that no cell can reorder its neighbours (one person's NIK read as another's).
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| {
+                    cell.chars()
+                        .filter(|c| !migran_core::is_direction_override(*c))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let rows = &rows;
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {

@@ -2647,3 +2647,32 @@ fn the_indonesian_output_of_every_command_has_no_english_words() {
         "English words {words:?} in the Indonesian output:\n{seen}"
     );
 }
+
+#[test]
+fn names_that_show_nothing_or_reorder_a_list_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    for name in ["\u{200B}\u{200D}", "\u{0301}\u{0308}", "Siti \u{202E}1000"] {
+        let out = migran(
+            dir.path(),
+            &[
+                "person",
+                "add",
+                "--name",
+                name,
+                "--nik",
+                "3201000000000009",
+                "--birth-date",
+                "1998-04-12",
+                "--sex",
+                "F",
+                "--village",
+                "Desa Contoh",
+            ],
+        );
+        assert_eq!(code(&out), 5, "{name:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains(name), "the value is never echoed");
+    }
+    let found = migran(dir.path(), &["person", "find", "--nik", "3201000000000009"]);
+    assert_eq!(code(&found), 4, "nothing was registered: {}", stdout(&found));
+}

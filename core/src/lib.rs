@@ -111,7 +111,7 @@ pub use sync::{
     SyncStatus, TeamDevice, TeamInfo, TeamRole, MAX_BUNDLE_BYTES,
 };
 pub use time::{Clock, SystemClock};
-pub use validate::is_country_code;
+pub use validate::{is_country_code, is_direction_override};
 pub use vault::{
     calibrate_kdf_iterations, default_vault_settings, new_device_secret, Vault, VaultSettings, VaultStatus,
 };

@@ -8,19 +8,44 @@ pub(crate) const SHORT_TEXT_MAX: usize = 200;
 /// Longest free text accepted in an address or a note.
 pub(crate) const LONG_TEXT_MAX: usize = 2_000;
 
-/// A required one-line text: trimmed, not empty, no control characters, at most `max` chars.
+/// A required one-line text: trimmed, with something visible, no control or direction
+/// override characters, at most `max` chars.
 pub(crate) fn required_text(field: &str, value: &str, max: usize) -> Result<String> {
     let trimmed = value.trim();
-    if trimmed.is_empty() {
+    if !has_visible(trimmed) {
         return Err(MigranError::invalid(field, InvalidReason::Empty));
     }
     if trimmed.chars().count() > max {
         return Err(MigranError::invalid(field, InvalidReason::TooLong));
     }
-    if trimmed.chars().any(char::is_control) {
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() || is_direction_override(c))
+    {
         return Err(MigranError::invalid(field, InvalidReason::BadCharacters));
     }
     Ok(trimmed.to_string())
+}
+
+/// Whether `text` holds a character that shows: a name made only of zero-width or
+/// combining characters looks empty in every list and cannot be told apart.
+fn has_visible(text: &str) -> bool {
+    text.chars().any(|c| !c.is_whitespace() && !is_invisible(c))
+}
+
+/// Zero-width characters, combining marks on nothing, variation selectors.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{034F}' | '\u{180E}'
+        | '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}' | '\u{FE00}'..='\u{FE0F}' | '\u{FE20}'..='\u{FE2F}')
+}
+
+/// Embeddings, overrides and isolates reorder the text around them: in a list they can
+/// make one person's name or NIK read as another's. The marks LRM and RLM, which Arabic
+/// addresses may need, stay allowed.
+pub fn is_direction_override(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// An optional one-line text: blank becomes `None`.
@@ -36,10 +61,16 @@ pub(crate) fn optional_multiline(field: &str, value: Option<&str>, max: usize) -
     let Some(text) = value.map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
+    if !has_visible(text) {
+        return Err(MigranError::invalid(field, InvalidReason::Empty));
+    }
     if text.chars().count() > max {
         return Err(MigranError::invalid(field, InvalidReason::TooLong));
     }
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if text
+        .chars()
+        .any(|c| (c.is_control() && c != '\n' && c != '\t') || is_direction_override(c))
+    {
         return Err(MigranError::invalid(field, InvalidReason::BadCharacters));
     }
     Ok(Some(text.to_string()))
@@ -231,6 +262,38 @@ mod tests {
             InvalidReason::BadCharacters
         );
         assert_eq!(optional_text("name", Some("  "), 10).unwrap(), None);
+    }
+
+    #[test]
+    fn texts_that_show_nothing_or_reorder_their_neighbours_are_refused() {
+        for blank in ["\u{200B}\u{200D}", "\u{0301}\u{0308}", " \u{FEFF} \u{FE0F}"] {
+            assert_eq!(
+                reason(required_text("name", blank, 50)),
+                InvalidReason::Empty,
+                "{blank:?}"
+            );
+            assert_eq!(
+                optional_multiline("note", Some(blank), 50).unwrap_err(),
+                MigranError::invalid("note", InvalidReason::Empty)
+            );
+        }
+        for spoof in ["Siti \u{202E}Contoh", "Siti\u{2067}Contoh\u{2069}"] {
+            assert_eq!(
+                reason(required_text("name", spoof, 50)),
+                InvalidReason::BadCharacters
+            );
+            assert_eq!(
+                optional_multiline("note", Some(spoof), 50).unwrap_err(),
+                MigranError::invalid("note", InvalidReason::BadCharacters)
+            );
+        }
+        // Letters with their accents, other scripts and the RLM mark Arabic needs stay.
+        assert_eq!(required_text("name", "Se\u{0301}ri", 50).unwrap(), "Se\u{0301}ri");
+        assert_eq!(
+            required_text("address", "\u{0627}\u{0644}\u{200F} 12", 50).unwrap(),
+            "\u{0627}\u{0644}\u{200F} 12"
+        );
+        assert_eq!(required_text("name", "王小明", 50).unwrap(), "王小明");
     }
 
     #[test]
