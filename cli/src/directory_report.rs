@@ -1,10 +1,6 @@
 //! `migran emergency directory`: every number of the emergency directory in use, with
 //! the age of its source, unsourced ones first, then oldest first: what a maintainer
 //! re-checks before a release. Works without the PIN, like the directory itself.
-//!
-//! Not wired into the command parser yet (it moves to clap): the parser calls
-//! `directory_report::run(&vault, json)` for `emergency directory [--json]`, with the
-//! vault from `open_locked`.
 
 use migran_core::{DirectoryEntry, DirectoryRole, Vault};
 use serde_json::{json, Value};
@@ -34,7 +30,7 @@ pub fn run(vault: &Vault, as_json: bool) -> Result<(), CliError> {
             "{} {:<2} {:<9} {:<18} {:<28} {} [{}]",
             if entry.verify { "*" } else { " " },
             entry.country.as_deref().unwrap_or("ID"),
-            role_word(entry.role),
+            role_label(entry.role).get(),
             entry.number,
             entry.id,
             age,
@@ -44,6 +40,16 @@ pub fn run(vault: &Vault, as_json: bool) -> Result<(), CliError> {
     Ok(())
 }
 
+fn role_label(role: DirectoryRole) -> crate::i18n::Text {
+    match role {
+        DirectoryRole::NationalHotline => t("nasional", "national"),
+        DirectoryRole::DomesticHotline => t("dalam-negeri", "domestic"),
+        DirectoryRole::Mission => t("perwakilan", "mission"),
+        DirectoryRole::LocalEmergency => t("darurat-setempat", "local"),
+    }
+}
+
+/// The role's stable code, for scripts.
 fn role_word(role: DirectoryRole) -> &'static str {
     match role {
         DirectoryRole::NationalHotline => "national",

@@ -28,9 +28,15 @@ pub fn run(args: &Args, sub: Option<&str>, third: Option<&str>) -> Result<(), Cl
         (Some("pending"), _) => pending(args),
         (Some("ack"), _) => acknowledge(args),
         (Some("install-pack"), _) => install_pack(args),
+        (Some("card"), Some("clear")) => card_clear(args),
+        (Some("directory"), _) => {
+            args.allow_only(&[])?;
+            args.no_words_after(2)?;
+            crate::directory_report::run(&*open_locked(args)?, args.json)
+        }
         _ => Err(CliError::usage(
-            "emergency card set|card show|plan|trigger|log|pending|ack|install-pack",
-            "emergency card set|card show|plan|trigger|log|pending|ack|install-pack",
+            "emergency card set|card show|card clear|plan|trigger|log|pending|ack|install-pack|directory",
+            "emergency card set|card show|card clear|plan|trigger|log|pending|ack|install-pack|directory",
         )),
     }
 }
@@ -178,6 +184,31 @@ fn card_show(args: &Args) -> Result<(), CliError> {
         Some(card) => print_card(&card),
         None => say("Belum ada kartu darurat.", "No emergency card yet."),
     }
+    Ok(())
+}
+
+/// Deletes the card (after asking, or with `--yes`): a phone about to change hands, or
+/// one that should no longer show where its owner works.
+fn card_clear(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["yes"])?;
+    args.no_words_after(3)?;
+    let vault = open_unlocked(args)?;
+    if vault.emergency_card()?.is_none() {
+        say("Belum ada kartu darurat.", "No emergency card yet.");
+        return Ok(());
+    }
+    crate::commands::confirm(
+        args,
+        &t(
+            "Hapus kartu darurat dari ponsel ini? (ya/tidak)",
+            "Delete the emergency card from this phone? (yes/no)",
+        ),
+    )?;
+    vault.clear_emergency_card()?;
+    say(
+        "Kartu darurat dihapus. Tombol darurat tetap memakai nomor nasional dan perwakilan.",
+        "Emergency card deleted. The button still uses the national and mission numbers.",
+    );
     Ok(())
 }
 

@@ -589,6 +589,7 @@ enum Emergency {
         #[arg(value_name = "SIGNATURE")]
         signature: Option<OsString>,
     },
+    Directory,
 }
 
 #[derive(Subcommand)]
@@ -612,4 +613,8 @@ enum Card {
         cadre: Option<OsString>,
     },
     Show,
+    Clear {
+        #[arg(long)]
+        yes: bool,
+    },
 }

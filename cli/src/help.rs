@@ -275,6 +275,14 @@ fn command_about(path: &str) -> Text {
             "set the emergency card (needs the PIN)",
         ),
         "emergency card show" => ("tampilkan kartu darurat", "show the emergency card"),
+        "emergency card clear" => (
+            "hapus kartu darurat dari ponsel ini (tombol darurat tetap memakai nomor nasional dan perwakilan)",
+            "delete the emergency card from this phone (the button still uses the national and mission numbers)",
+        ),
+        "emergency directory" => (
+            "semua nomor direktori darurat dengan umur sumbernya; yang perlu diperiksa ulang ditandai *",
+            "every number of the emergency directory with the age of its source; those to re-check marked *",
+        ),
         "emergency plan" => (
             "rencana darurat tanpa mencatat",
             "the emergency plan, without recording it",

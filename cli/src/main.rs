@@ -19,6 +19,7 @@ mod commands;
 mod consent;
 mod contact;
 mod demo;
+mod directory_report;
 mod document;
 mod emergency;
 mod expected;

@@ -2676,3 +2676,83 @@ fn names_that_show_nothing_or_reorder_a_list_are_refused() {
     let found = migran(dir.path(), &["person", "find", "--nik", "3201000000000009"]);
     assert_eq!(code(&found), 4, "nothing was registered: {}", stdout(&found));
 }
+
+#[test]
+fn the_emergency_card_can_be_cleared_and_the_plan_still_names_the_mission() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let set = migran(
+        dir.path(),
+        &[
+            "emergency",
+            "card",
+            "set",
+            "--name",
+            "Siti Contoh",
+            "--country",
+            "MY",
+            "--family-contact",
+            "Ibu Contoh:081299990001",
+        ],
+    );
+    assert_eq!(code(&set), 0, "{}", stderr(&set));
+    // Without --yes and no one to answer: nothing is deleted.
+    let unconfirmed = migran(dir.path(), &["emergency", "card", "clear"]);
+    assert_eq!(code(&unconfirmed), 1, "{}", stderr(&unconfirmed));
+    let still = stdout(&migran(dir.path(), &["emergency", "card", "show", "--json"]));
+    assert!(still.contains("Siti Contoh"), "{still}");
+
+    let cleared = migran(dir.path(), &["emergency", "card", "clear", "--yes"]);
+    assert_eq!(code(&cleared), 0, "{}", stderr(&cleared));
+    let card = stdout(&migran(dir.path(), &["emergency", "card", "show", "--json"]));
+    assert_eq!(card.trim(), "null");
+    let plan = migran(
+        dir.path(),
+        &[
+            "emergency",
+            "plan",
+            "--kind",
+            "violence",
+            "--country",
+            "MY",
+            "--json",
+        ],
+    );
+    assert_eq!(code(&plan), 0, "{}", stderr(&plan));
+    let plan = stdout(&plan);
+    assert!(
+        !plan.contains("081299990001") && !plan.contains("6281299990001"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("\"kbri-kualalumpur\""),
+        "the mission is still named: {plan}"
+    );
+}
+
+#[test]
+fn the_directory_report_lists_every_number_with_the_age_of_its_source() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let no_pin: &[(&str, &str)] = &[];
+    let out = migran_with(dir.path(), &["emergency", "directory", "--json"], no_pin);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let entries: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entries = entries.as_array().unwrap();
+    assert!(entries.len() > 10, "{entries:?}");
+    assert!(entries
+        .iter()
+        .any(|e| e["role"] == "mission" && e["country"] == "MY"));
+    assert!(entries
+        .iter()
+        .all(|e| e["number"].as_str().is_some_and(|n| !n.is_empty())));
+    let text = stdout(&migran_with(
+        dir.path(),
+        &["emergency", "directory"],
+        &[("MIGRAN_LANG", "id")],
+    ));
+    assert!(
+        text.contains("perwakilan") && !text.contains(" mission "),
+        "{text}"
+    );
+}
