@@ -13,7 +13,7 @@ cargo +nightly fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --lock
 
 targets=$(cd fuzz && cargo +nightly fuzz list)
 cd fuzz
-cargo +nightly fuzz build --release $targets 2>&1 | tail -n 3
+cargo +nightly fuzz build --release 2>&1 | tail -n 3
 failed=0
 summary=""
 for target in $targets; do
