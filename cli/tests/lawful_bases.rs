@@ -7,6 +7,7 @@
 use std::path::Path;
 mod support;
 
+use chrono::Datelike;
 use serde_json::Value;
 use support::{code, migran, stderr, stdout};
 
@@ -22,8 +23,23 @@ fn json(dir: &Path, args: &[&str]) -> Value {
     serde_json::from_str(&ok(dir, &args)).unwrap()
 }
 
-/// A fresh vault with one woman born on `birth`, going to Malaysia as a domestic worker.
-fn vault_with(birth: &str) -> (tempfile::TempDir, String) {
+/// A day `years` before today (and `days` after), as the command reads dates: the tests
+/// must hold whatever the real date is (CI runs them again with the clock moved ahead).
+fn from_today(years: i32, days: i64) -> String {
+    let today = chrono::Local::now().date_naive();
+    let shifted = today
+        .with_year(today.year() - years)
+        .unwrap_or_else(|| today - chrono::Duration::days(365 * i64::from(years)));
+    (shifted + chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// A fresh vault with one woman `age` years old, leaving for Malaysia as a domestic
+/// worker in half a year.
+fn vault_with(age: i32) -> (tempfile::TempDir, String) {
+    let birth = from_today(age, -30);
+    let departure = from_today(0, 180);
     let dir = tempfile::tempdir().unwrap();
     ok(dir.path(), &["init", "--kdf-iterations", "10000"]);
     let added = json(
@@ -36,7 +52,7 @@ fn vault_with(birth: &str) -> (tempfile::TempDir, String) {
             "--nik",
             "3201000000000001",
             "--birth-date",
-            birth,
+            &birth,
             "--sex",
             "F",
             "--village",
@@ -57,7 +73,7 @@ fn vault_with(birth: &str) -> (tempfile::TempDir, String) {
             "--sector",
             "prt",
             "--departure",
-            "2027-06-01",
+            &departure,
         ],
     );
     (dir, id)
@@ -65,7 +81,7 @@ fn vault_with(birth: &str) -> (tempfile::TempDir, String) {
 
 #[test]
 fn a_childs_consent_is_given_by_a_parent_named_on_the_command_line() {
-    let (dir, id) = vault_with("2010-03-01");
+    let (dir, id) = vault_with(15);
 
     let refused = migran(dir.path(), &["consent", "give", &id, "family"]);
     assert_eq!(code(&refused), 6, "{}", stderr(&refused));
@@ -112,7 +128,7 @@ fn a_childs_consent_is_given_by_a_parent_named_on_the_command_line() {
 
 #[test]
 fn an_emergency_referral_without_consent_is_recorded_told_and_exported() {
-    let (dir, id) = vault_with("1998-04-12");
+    let (dir, id) = vault_with(28);
     let case = json(
         dir.path(),
         &[
@@ -171,7 +187,7 @@ fn an_emergency_referral_without_consent_is_recorded_told_and_exported() {
 
 #[test]
 fn placement_facts_change_only_what_is_given_and_drive_the_fee_block() {
-    let (dir, id) = vault_with("1998-04-12");
+    let (dir, id) = vault_with(28);
     let blocks = |view: &Value| -> Vec<String> {
         view["legal_blocks"]
             .as_array()
