@@ -75,6 +75,11 @@ if [ -n "$kotlin_clocks" ]; then
   mvn -B -ntp -q -f bindings/pom.xml install -DskipTests
   for offset in $kotlin_clocks; do
     echo "== Kotlin tests under the clock $offset ($(under_clock "$offset" date -u +%F))"
-    under_clock "$offset" mvn -B -ntp -o -fae -f bindings/pom.xml org.apache.maven.plugins:maven-surefire-plugin:3.5.4:test
+    # Not the Activities under Robolectric: its main looper spins without end when the
+    # wall clock is moved (seen: minutes at full CPU for a 13 s run). They hold no date
+    # logic of their own; the presenters they show are tested here (android/screens).
+    under_clock "$offset" mvn -B -ntp -o -fae -f bindings/pom.xml \
+      -pl '!id.migranemas:migran-app-ui-compile-check' \
+      org.apache.maven.plugins:maven-surefire-plugin:3.5.4:test
   done
 fi
