@@ -2,8 +2,7 @@
 //! with `--family`, in the family's plain words.
 
 use migran_core::{
-    ChecklistItemUpdate, ChecklistView, FamilyChecklistView, ItemState, MaritalStatus, PlacementFacts,
-    WarningKind,
+    ChecklistItemUpdate, ChecklistView, FamilyChecklistView, ItemState, MaritalStatus, WarningKind,
 };
 use serde_json::{json, Value};
 
@@ -147,15 +146,10 @@ fn placement(args: &Args) -> Result<(), CliError> {
     let fee_charged = yes_no("fee-charged", "fee_charged")?;
     let official_channel = yes_no("official-channel", "official_channel")?;
     let (vault, person_id) = open_with_person(args, &person_id)?;
-    let current = vault.checklist(person_id.clone(), locale())?;
     let view = if fee_charged.is_none() && official_channel.is_none() {
-        current
+        vault.checklist(person_id, locale())?
     } else {
-        let facts = PlacementFacts {
-            fee_charged: fee_charged.or(current.placement.fee_charged),
-            official_channel: official_channel.or(current.placement.official_channel),
-        };
-        vault.set_placement_facts(person_id, facts, locale())?
+        vault.change_placement_facts(person_id, fee_charged, official_channel, locale())?
     };
     if args.json {
         print_json(&json!({

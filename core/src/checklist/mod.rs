@@ -415,22 +415,7 @@ impl Vault {
         facts: PlacementFacts,
         locale: Locale,
     ) -> Result<ChecklistView> {
-        let pack = pack::pack()?;
-        self.write(|s| {
-            let stored = store::load(s, &person_id, pack)?;
-            let mut checklist = rules::migrate(stored.clone(), pack);
-            consent::require(s, &person_id, ConsentPurpose::Registration)?;
-            checklist.placement = facts;
-            store::save(s, &stored, &checklist)?;
-            s.audit(AuditAction::Update, RecordKind::Checklist, &person_id, &person_id);
-            let subject = store::subject(s, &person_id)?;
-            Ok(view::cadre_view(
-                &checklist,
-                pack,
-                &subject.context(s.now.date_naive()),
-                locale,
-            ))
-        })
+        self.write_placement_facts(person_id, |_| facts, locale)
     }
 
     /// The same checklist in plain words for the family: no NIK, no document numbers,
@@ -457,6 +442,52 @@ impl Vault {
     /// The version of the checklist pack this build carries.
     pub fn checklist_pack_version(&self) -> Result<u32> {
         Ok(pack::pack()?.version)
+    }
+}
+
+impl Vault {
+    /// Changes only the placement facts given (`Some`), keeping the others as recorded,
+    /// in one transaction: two changes made at once both take effect (the command line's
+    /// `checklist placement`; the apps replace both facts with `set_placement_facts`).
+    pub fn change_placement_facts(
+        &self,
+        person_id: String,
+        fee_charged: Option<bool>,
+        official_channel: Option<bool>,
+        locale: Locale,
+    ) -> Result<ChecklistView> {
+        self.write_placement_facts(
+            person_id,
+            |recorded| PlacementFacts {
+                fee_charged: fee_charged.or(recorded.fee_charged),
+                official_channel: official_channel.or(recorded.official_channel),
+            },
+            locale,
+        )
+    }
+
+    fn write_placement_facts(
+        &self,
+        person_id: String,
+        change: impl FnOnce(PlacementFacts) -> PlacementFacts,
+        locale: Locale,
+    ) -> Result<ChecklistView> {
+        let pack = pack::pack()?;
+        self.write(|s| {
+            let stored = store::load(s, &person_id, pack)?;
+            let mut checklist = rules::migrate(stored.clone(), pack);
+            consent::require(s, &person_id, ConsentPurpose::Registration)?;
+            checklist.placement = change(checklist.placement);
+            store::save(s, &stored, &checklist)?;
+            s.audit(AuditAction::Update, RecordKind::Checklist, &person_id, &person_id);
+            let subject = store::subject(s, &person_id)?;
+            Ok(view::cadre_view(
+                &checklist,
+                pack,
+                &subject.context(s.now.date_naive()),
+                locale,
+            ))
+        })
     }
 }
 
