@@ -49,3 +49,9 @@ pub fn locked_store_key(device_secret: Option<&[u8]>) -> Result<[u8; crypto::KEY
     raw.copy_from_slice(key.expose());
     Ok(raw)
 }
+
+/// The code (or rusqlite variant) behind this thread's last `StorageProblem::Other`, for a failing
+/// test to print: the error itself carries only the category.
+pub fn last_unlisted_storage_failure() -> Option<String> {
+    crate::error::last_unlisted_storage_failure()
+}

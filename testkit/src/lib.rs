@@ -50,8 +50,10 @@ pub fn device_secret() -> Vec<u8> {
 
 /// A new vault (with a device secret) in `dir`, unlocked, on `clock`.
 pub fn new_vault(dir: &Path, clock: Arc<TestClock>) -> Arc<Vault> {
-    Vault::create_with_clock(dir, PIN, Some(device_secret()), fast_settings(), clock)
-        .unwrap_or_else(|err| panic!("vault not created: {err:?}"))
+    Vault::create_with_clock(dir, PIN, Some(device_secret()), fast_settings(), clock).unwrap_or_else(|err| {
+        let unlisted = migran_core::testing::last_unlisted_storage_failure();
+        panic!("vault not created: {err:?} (last unlisted storage failure: {unlisted:?})")
+    })
 }
 
 pub fn reopen(dir: &Path, clock: Arc<TestClock>) -> Arc<Vault> {
