@@ -102,12 +102,29 @@ pub(crate) fn open(
     } else if !path.exists() {
         return Err(MigranError::NoVault);
     }
+    initialise_sqlite_once()?;
     let mut conn = Connection::open_with_flags(&path, flags)?;
     apply_key(&conn, key, hmac)?;
     configure(&conn)?;
     migrate(&mut conn, database.migrations())?;
     restrict_files_to_owner(dir);
     Ok(conn)
+}
+
+/// SQLite marks itself initialised, and lets every other thread through, before it runs
+/// SQLCipher's start-up (`SQLITE_EXTRA_INIT`) outside its own mutex; a thread keying its
+/// first connection meanwhile can fail (seen as a rare `Storage { problem: Other }` when
+/// tests created their first vaults at once). Here the first caller initialises and every
+/// other waits until that has finished, cipher included.
+fn initialise_sqlite_once() -> Result<()> {
+    static INITIALISED: std::sync::OnceLock<std::os::raw::c_int> = std::sync::OnceLock::new();
+    // Safety: sqlite3_initialize takes no arguments and may be called any number of times.
+    let code = *INITIALISED.get_or_init(|| unsafe { rusqlite::ffi::sqlite3_initialize() });
+    if code == rusqlite::ffi::SQLITE_OK {
+        Ok(())
+    } else {
+        Err(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None).into())
+    }
 }
 
 /// Gives SQLCipher the raw key (no second KDF: the key is already 256 random bits) and
