@@ -34,9 +34,14 @@ pub fn expected(field: &str, reason: InvalidReason) -> Option<Text> {
             "nomor telepon 8-15 angka, mis. 0812-3456-7890 atau +852 6773 0466",
             "a phone number of 8-15 digits, e.g. 0812-3456-7890 or +852 6773 0466",
         ),
-        ("pin" | "new_pin", TooShort | TooLong | Empty) => {
-            ("PIN 4 sampai 128 karakter", "a PIN of 4 to 128 characters")
-        }
+        ("pin" | "new_pin", TooShort | TooLong | Empty) => (
+            "PIN 6 sampai 128 karakter (PIN lama 4 angka tetap bisa membuka)",
+            "a PIN of 6 to 128 characters (an old 4-digit PIN still opens)",
+        ),
+        ("pin" | "new_pin", Weak) => (
+            "6 angka atau lebih tanpa pola: bukan 123456, 111111, 121212, 112233 atau garis papan tombol",
+            "6 or more digits without a pattern: not 123456, 111111, 121212, 112233 or a keypad line",
+        ),
         ("country" | "destination_country", _) => (
             "kode negara ISO dua huruf, mis. MY, HK, TW, SA, KR",
             "a two-letter ISO country code, e.g. MY, HK, TW, SA, KR",

@@ -230,6 +230,30 @@ pub(crate) fn locked_store_key(device_secret: Option<&[u8]>) -> Result<SecretKey
     derive_subkey(device_secret.unwrap_or(&[]), &[], "migran/v2/locked-store")
 }
 
+/// The key of the lockout header's MAC (docs/security.md, "The lockout header"): from the
+/// device secret, so that whoever can change `locked.db` without it cannot seal a header
+/// again. It is only as strong as where the device secret lives: a vault without one has a
+/// fixed key and its MAC stops nothing. When the hardware factor lands (issue 19), this key
+/// is to come from it (a keyed function computed inside the Keystore / Secure Enclave),
+/// so that even a copy of the device secret cannot reseal a reset counter.
+pub(crate) fn lockout_mac_key(device_secret: Option<&[u8]>) -> Result<SecretKey> {
+    derive_subkey(device_secret.unwrap_or(&[]), &[], "migran/v3/lockout-mac")
+}
+
+/// HMAC-SHA256 of `data` under `key`.
+pub(crate) fn hmac_sha256(key: &SecretKey, data: &[u8]) -> [u8; 32] {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key.expose());
+    let mut out = [0u8; 32];
+    out.copy_from_slice(ring::hmac::sign(&key, data).as_ref());
+    out
+}
+
+/// Whether `tag` is the HMAC-SHA256 of `data` under `key`, compared in constant time.
+pub(crate) fn hmac_sha256_verify(key: &SecretKey, data: &[u8], tag: &[u8]) -> bool {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key.expose());
+    ring::hmac::verify(&key, data, tag).is_ok()
+}
+
 /// A key that needs only the device secret (no PIN): for what must work while the vault
 /// is locked, such as the emergency card.
 pub(crate) struct DeviceKey {

@@ -28,6 +28,9 @@ pub enum InvalidReason {
     BadCharacters,
     /// Two values that contradict each other (an expiry before the issue date).
     Inconsistent,
+    /// A new PIN that is among the first an attacker tries (`123456`, `111111`, `121212`,
+    /// `112233`, keypad lines); docs/security.md lists the rules.
+    Weak,
 }
 
 /// What kind of record an error is about. Stored in audit entries under its code.

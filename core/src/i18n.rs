@@ -373,6 +373,10 @@ pub(crate) fn invalid_reason(reason: crate::error::InvalidReason, locale: Locale
             "contains characters that are not allowed",
         ),
         Inconsistent => ("bertentangan dengan isian lain", "contradicts another field"),
+        Weak => (
+            "terlalu mudah ditebak (angka sama, berurutan, berulang atau pola papan tombol); pilih yang lain",
+            "too easy to guess (one digit, a run, a repeat or a keypad pattern); choose another",
+        ),
     };
     match locale {
         Locale::Id => id,

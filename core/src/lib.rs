@@ -26,6 +26,7 @@ pub mod i18n;
 pub mod labels;
 pub mod lessons;
 pub mod people;
+mod pin;
 pub mod reintegration;
 mod report_format;
 pub mod reports;

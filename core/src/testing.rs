@@ -55,3 +55,9 @@ pub fn locked_store_key(device_secret: Option<&[u8]>) -> Result<[u8; crypto::KEY
 pub fn last_unlisted_storage_failure() -> Option<String> {
     crate::error::last_unlisted_storage_failure()
 }
+
+/// Sets the PIN of an unlocked or locked vault without the policy for new PINs, as a
+/// vault made before the policy (4-digit PINs were allowed) would have it.
+pub fn set_pin_without_policy(vault: &crate::vault::Vault, old_pin: &str, new_pin: &str) -> Result<()> {
+    vault.replace_pin(old_pin, new_pin)
+}

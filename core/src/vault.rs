@@ -10,10 +10,11 @@
 //! wait; erasure counts only PINs checked and found wrong (docs/security.md).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::audit::{self, Actor, PendingEntry};
 use crate::crypto::{self, DataKeys, SecretKey};
@@ -86,8 +87,6 @@ pub struct VaultStatus {
 
 const BACKOFF_FIRST_SECONDS: i64 = 30;
 const BACKOFF_MAX_SECONDS: i64 = 24 * 60 * 60;
-const PIN_MIN_CHARS: usize = 4;
-const PIN_MAX_CHARS: usize = 128;
 const DEVICE_SECRET_MIN_BYTES: usize = 16;
 const DEVICE_SECRET_MAX_BYTES: usize = 1024;
 
@@ -122,6 +121,22 @@ pub(crate) const LOCKED_WRONG_PINS: &str = r#"
     ALTER TABLE vault_header ADD COLUMN wrong_pins INTEGER NOT NULL DEFAULT 0;
 "#;
 
+/// Locked schema step 4: the lockout header's authentication (docs/security.md, "The
+/// lockout header"): a generation raised by every write of the header, and an
+/// HMAC-SHA256 over every field of the header with that generation. Headers of earlier
+/// vaults are sealed when a build with this step first opens them.
+pub(crate) const LOCKED_HEADER_MAC: &str = r#"
+    ALTER TABLE vault_header ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE vault_header ADD COLUMN header_mac BLOB;
+"#;
+/// The locked schema step that adds [`LOCKED_HEADER_MAC`]: a file opened from an earlier
+/// step has a header to seal.
+const LOCKED_HEADER_MAC_STEP: u32 = 4;
+
+/// Doublings of the wait that reach its ceiling: a header found altered is given this many
+/// attempts over the free ones, so that every further attempt waits the longest.
+const BACKOFF_DOUBLINGS_TO_MAX: u32 = 20;
+
 /// The data version of the records, in `vault.db`: which registered data migrations
 /// (`store::DATA_MIGRATIONS`) have run.
 pub(crate) const MAIN_SCHEMA: &str = r#"
@@ -146,6 +161,11 @@ pub struct Vault {
     dir: PathBuf,
     device_secret: Option<Vec<u8>>,
     clock: Arc<dyn Clock>,
+    /// The key of the lockout header's MAC (see [`crypto::lockout_mac_key`]).
+    lockout_key: SecretKey,
+    /// The highest header generation this handle has seen: a header put back from
+    /// earlier (validly sealed then) is caught while the handle lives.
+    highest_generation: AtomicI64,
     state: Mutex<State>,
 }
 
@@ -181,6 +201,7 @@ pub(crate) struct Session<'a> {
     pub(crate) pending_audit: std::cell::RefCell<Vec<PendingEntry>>,
 }
 
+#[derive(Clone)]
 struct Header {
     vault_id: String,
     kdf_salt: Vec<u8>,
@@ -194,6 +215,51 @@ struct Header {
     erased: bool,
     page_hmac: PageHmac,
     wrong_pins: u32,
+    /// Raised by every write of the header (locked schema step 4).
+    generation: i64,
+    /// HMAC-SHA256 over the other fields ([`Header::mac_input`]); `None` only in a file
+    /// not yet sealed by this build.
+    header_mac: Option<Vec<u8>>,
+}
+
+impl Header {
+    /// Every field the lockout depends on, each with its length, under a fixed label: what
+    /// the header's MAC covers. The wrapped key and its salt are in it too, so that an
+    /// older wrapping (an old PIN) cannot be put back under a current counter.
+    fn mac_input(&self) -> Vec<u8> {
+        fn field(out: &mut Vec<u8>, bytes: &[u8]) {
+            out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+            out.extend_from_slice(bytes);
+        }
+        let instant = |at: Option<DateTime<Utc>>| at.map(instant_text).unwrap_or_default();
+        let mut out = b"migran/v3/lockout-header".to_vec();
+        field(&mut out, self.vault_id.as_bytes());
+        field(&mut out, &self.kdf_salt);
+        field(&mut out, &self.kdf_iterations.to_be_bytes());
+        field(&mut out, &self.wrapped_dek);
+        field(&mut out, &self.free_attempts.to_be_bytes());
+        field(
+            &mut out,
+            &self.erase_after.map_or(u64::MAX, u64::from).to_be_bytes(),
+        );
+        field(&mut out, &self.failed_attempts.to_be_bytes());
+        field(&mut out, instant(self.last_failure_at).as_bytes());
+        field(&mut out, instant(self.lockout_until).as_bytes());
+        field(&mut out, &[u8::from(self.erased)]);
+        field(
+            &mut out,
+            store::codes::StorageCode::code(self.page_hmac).as_bytes(),
+        );
+        field(&mut out, &self.wrong_pins.to_be_bytes());
+        field(&mut out, &self.generation.to_be_bytes());
+        out
+    }
+
+    /// Destroys the wrapped data key: without it no PIN opens the vault again.
+    fn erase(&mut self) {
+        self.wrapped_dek.iter_mut().for_each(|byte| *byte = 0);
+        self.erased = true;
+    }
 }
 
 #[uniffi::export]
@@ -265,8 +331,11 @@ impl Vault {
     /// [`Vault::wipe`].
     pub fn status(&self) -> Result<VaultStatus> {
         let state = self.state();
-        let header = read_header(locked_connection(&state)?)?;
+        let conn = locked_connection(&state)?;
         let now = self.clock.now();
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        let (header, _) = self.checked_header(&tx, now)?;
+        tx.commit()?;
         Ok(VaultStatus {
             unlocked: state.open.is_some(),
             failed_attempts: header.failed_attempts,
@@ -281,33 +350,8 @@ impl Vault {
     /// Replaces the PIN. The data key is only re-wrapped: nothing is re-encrypted.
     /// A wrong `old_pin` counts as a failed attempt, as at unlock.
     pub fn change_pin(&self, old_pin: String, new_pin: String) -> Result<()> {
-        validate_pin("new_pin", &new_pin)?;
-        let state = self.state();
-        let conn = locked_connection(&state)?;
-        let dek = self.verify_pin(conn, &old_pin)?;
-        let header = read_header(conn)?;
-        let mut salt = [0u8; crypto::SALT_LEN];
-        crypto::fill_random(&mut salt)?;
-        let kek = crypto::derive_kek(
-            &new_pin,
-            &salt,
-            header.kdf_iterations,
-            self.device_secret.as_deref(),
-        )?;
-        let wrapped = crypto::wrap_key(&kek, &dek, &header.vault_id)?;
-        let rewrap = "UPDATE vault_header SET kdf_salt = ?1, wrapped_dek = ?2 WHERE id = 1";
-        conn.execute(rewrap, params![salt.as_slice(), wrapped])?;
-        // The old wrapping must not survive in the WAL or in a page of the file: it opens
-        // with the old PIN.
-        if let Err(busy) = store::checkpoint(conn) {
-            // Another reader (a second handle on these files) holds a snapshot that still
-            // needs the old page, past the busy timeout. The change is undone, so that the
-            // error means what it says: the PIN is still the old one, nothing to clean up
-            // was left behind unreported, and the user can simply try again.
-            conn.execute(rewrap, params![header.kdf_salt, header.wrapped_dek])?;
-            return Err(busy);
-        }
-        Ok(())
+        crate::pin::check_new("new_pin", &new_pin)?;
+        self.replace_pin(&old_pin, &new_pin)
     }
 
     /// Quick wipe: destroys the data key first (so the data is unreadable even if the
@@ -327,6 +371,47 @@ impl Vault {
 }
 
 impl Vault {
+    /// Re-wraps the data key under `new_pin` once `old_pin` is checked (counted like an
+    /// unlock). The policy for new PINs is the caller's: [`Vault::change_pin`] applies it.
+    pub(crate) fn replace_pin(&self, old_pin: &str, new_pin: &str) -> Result<()> {
+        let state = self.state();
+        let conn = locked_connection(&state)?;
+        let dek = self.verify_pin(conn, old_pin)?;
+        let mut salt = [0u8; crypto::SALT_LEN];
+        crypto::fill_random(&mut salt)?;
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        let (mut header, _) = self.checked_header(&tx, self.clock.now())?;
+        if header.erased {
+            return Err(MigranError::Erased);
+        }
+        let kek = crypto::derive_kek(
+            new_pin,
+            &salt,
+            header.kdf_iterations,
+            self.device_secret.as_deref(),
+        )?;
+        let old_wrapping = (header.kdf_salt.clone(), header.wrapped_dek.clone());
+        header.kdf_salt = salt.to_vec();
+        header.wrapped_dek = crypto::wrap_key(&kek, &dek, &header.vault_id)?;
+        self.store_header(&tx, &mut header)?;
+        tx.commit()?;
+        // The old wrapping must not survive in the WAL or in a page of the file: it opens
+        // with the old PIN.
+        if let Err(busy) = store::checkpoint(conn) {
+            // Another reader (a second handle on these files) holds a snapshot that still
+            // needs the old page, past the busy timeout. The change is undone, so that the
+            // error means what it says: the PIN is still the old one, nothing to clean up
+            // was left behind unreported, and the user can simply try again.
+            let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+            let (mut header, _) = self.checked_header(&tx, self.clock.now())?;
+            (header.kdf_salt, header.wrapped_dek) = old_wrapping;
+            self.store_header(&tx, &mut header)?;
+            tx.commit()?;
+            return Err(busy);
+        }
+        Ok(())
+    }
+
     /// As [`Vault::create`], with the time source given (tests inject a fixed clock).
     pub fn create_with_clock(
         dir: &Path,
@@ -335,7 +420,7 @@ impl Vault {
         settings: VaultSettings,
         clock: Arc<dyn Clock>,
     ) -> Result<Arc<Vault>> {
-        validate_pin("pin", pin)?;
+        crate::pin::check_new("pin", pin)?;
         validate_settings(&settings)?;
         if let Some(secret) = &device_secret {
             validate_device_secret(secret)?;
@@ -381,10 +466,14 @@ impl Vault {
                 PageHmac::NEW,
             ],
         )?;
+        let lockout_key = crypto::lockout_mac_key(device_secret.as_deref())?;
+        seal_unsealed_header(&locked, &lockout_key)?;
         let vault = Vault {
             dir: dir.to_path_buf(),
             device_secret,
             clock,
+            lockout_key,
+            highest_generation: AtomicI64::new(0),
             state: Mutex::new(State {
                 locked: Some(locked),
                 open: Some(Unlocked {
@@ -413,17 +502,26 @@ impl Vault {
         let locked_key = crypto::locked_store_key(device_secret.as_deref())?;
         // The locked store is keyed from the device secret: another secret (or none for
         // a vault made with one) does not open it.
-        let locked = match store::open(dir, Database::Locked, &locked_key, PageHmac::LOCKED_STORE, false) {
+        let opened = store::open_from_step(dir, Database::Locked, &locked_key, PageHmac::LOCKED_STORE, false);
+        let (locked, earlier_step) = match opened {
             Err(MigranError::Storage {
                 problem: StorageProblem::NotADatabase,
             }) => return Err(MigranError::DeviceSecretMismatch),
             other => other?,
         };
         read_header_opt(&locked)?.ok_or(MigranError::NoVault)?;
+        let lockout_key = crypto::lockout_mac_key(device_secret.as_deref())?;
+        if earlier_step < LOCKED_HEADER_MAC_STEP {
+            // A vault from before the header's MAC: sealed now, once. From here on a
+            // header without a valid MAC is an altered one.
+            seal_unsealed_header(&locked, &lockout_key)?;
+        }
         Ok(Arc::new(Vault {
             dir: dir.to_path_buf(),
             device_secret,
             clock,
+            lockout_key,
+            highest_generation: AtomicI64::new(0),
             state: Mutex::new(State {
                 locked: Some(locked),
                 open: None,
@@ -607,78 +705,146 @@ impl Vault {
     }
 
     /// Checks a PIN against the header, counting an attempt first (for the wait), and
-    /// returns the DEK. A PIN found wrong is counted once more, for erasure.
+    /// returns the DEK. A PIN found wrong is counted once more, for erasure. Each count is
+    /// read, checked and raised inside one IMMEDIATE transaction on a freshly read header,
+    /// so attempts made at once (threads, processes) are each counted; the key derivation
+    /// runs between the two transactions, holding no lock.
     fn verify_pin(&self, conn: &Connection, pin: &str) -> Result<SecretKey> {
-        validate_pin("pin", pin)?;
-        let header = read_header(conn)?;
-        if header.erased {
-            return Err(MigranError::Erased);
-        }
-        let now = self.clock.now();
-        if let Some(until) = header.lockout_until {
-            if until > now {
-                return Err(MigranError::LockedOut {
-                    retry_after_seconds: seconds_until(now, until),
-                });
-            }
-        }
-        let clock_went_back = header.last_failure_at.is_some_and(|last| last > now);
-        if clock_went_back && header.failed_attempts >= header.free_attempts {
-            // Setting the clock back must not shorten a wait: it starts again from now.
-            let until = now + backoff(header.failed_attempts, header.free_attempts);
-            conn.execute(
-                "UPDATE vault_header SET lockout_until = ?1, last_failure_at = ?2 WHERE id = 1",
-                params![instant_text(until), instant_text(now)],
-            )?;
-            return Err(MigranError::LockedOut {
-                retry_after_seconds: seconds_until(now, until),
-            });
-        }
-
-        let failed = header.failed_attempts.saturating_add(1);
-        conn.execute(
-            "UPDATE vault_header SET failed_attempts = ?1, last_failure_at = ?2 WHERE id = 1",
-            params![failed, instant_text(now)],
-        )?;
+        crate::pin::check_shape("pin", pin)?;
+        let attempt = self.begin_attempt(conn)?;
         let kek = crypto::derive_kek(
             pin,
-            &header.kdf_salt,
-            header.kdf_iterations,
+            &attempt.kdf_salt,
+            attempt.kdf_iterations,
             self.device_secret.as_deref(),
         )?;
+
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        let now = self.clock.now();
+        let (mut header, altered) = self.checked_header(&tx, now)?;
+        if header.erased {
+            tx.commit()?;
+            if altered {
+                store::checkpoint(conn)?;
+            }
+            return Err(MigranError::Erased);
+        }
+        if header.kdf_salt != attempt.kdf_salt {
+            // Another handle changed the PIN during this check: nothing is known about this
+            // PIN. The attempt stays counted for the wait, never as a wrong PIN.
+            tx.commit()?;
+            return Err(MigranError::storage(StorageProblem::Busy));
+        }
         if let Some(dek) = crypto::unwrap_key(&kek, &header.wrapped_dek, &header.vault_id)? {
-            conn.execute(
-                "UPDATE vault_header SET failed_attempts = 0, wrong_pins = 0, last_failure_at = NULL,
-                     lockout_until = NULL
-                 WHERE id = 1",
-                [],
-            )?;
+            header.failed_attempts = 0;
+            header.wrong_pins = 0;
+            header.last_failure_at = None;
+            header.lockout_until = None;
+            self.store_header(&tx, &mut header)?;
+            tx.commit()?;
             return Ok(dek);
         }
 
         // Only now is this PIN known to be wrong: an attempt killed before this line is
-        // counted for the wait above, never for erasure.
-        let wrong = header.wrong_pins.saturating_add(1);
-        conn.execute(
-            "UPDATE vault_header SET wrong_pins = ?1 WHERE id = 1",
-            params![wrong],
-        )?;
-        if header.erase_after.is_some_and(|limit| wrong >= limit) {
-            crypto_erase(conn)?;
+        // counted for the wait, never for erasure.
+        header.wrong_pins = header.wrong_pins.saturating_add(1);
+        if header.erase_after.is_some_and(|limit| header.wrong_pins >= limit) {
+            header.erase();
+            self.store_header(&tx, &mut header)?;
+            tx.commit()?;
+            store::checkpoint(conn)?;
             return Err(MigranError::Erased);
         }
-        if failed >= header.free_attempts {
-            let until = now + backoff(failed, header.free_attempts);
-            conn.execute(
-                "UPDATE vault_header SET lockout_until = ?1 WHERE id = 1",
-                params![instant_text(until)],
-            )?;
+        if header.failed_attempts >= header.free_attempts {
+            header.lockout_until = Some(now + backoff(header.failed_attempts, header.free_attempts));
         }
+        self.store_header(&tx, &mut header)?;
+        tx.commit()?;
         let attempts_left = match header.erase_after {
-            Some(limit) => limit.saturating_sub(wrong),
-            None => header.free_attempts.saturating_sub(failed),
+            Some(limit) => limit.saturating_sub(header.wrong_pins),
+            None => header.free_attempts.saturating_sub(header.failed_attempts),
         };
         Err(MigranError::WrongPin { attempts_left })
+    }
+
+    /// Counts an attempt before its PIN is derived, or refuses it (erased, a wait
+    /// pending); returns the header the PIN is to be checked against.
+    fn begin_attempt(&self, conn: &Connection) -> Result<Header> {
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        let now = self.clock.now();
+        let (mut header, altered) = self.checked_header(&tx, now)?;
+        let refusal = if header.erased {
+            Some(MigranError::Erased)
+        } else if let Some(until) = header.lockout_until.filter(|until| *until > now) {
+            Some(MigranError::LockedOut {
+                retry_after_seconds: seconds_until(now, until),
+            })
+        } else if header.last_failure_at.is_some_and(|last| last > now)
+            && header.failed_attempts >= header.free_attempts
+        {
+            // Setting the clock back must not shorten a wait: it starts again from now.
+            let until = now + backoff(header.failed_attempts, header.free_attempts);
+            header.lockout_until = Some(until);
+            header.last_failure_at = Some(now);
+            self.store_header(&tx, &mut header)?;
+            Some(MigranError::LockedOut {
+                retry_after_seconds: seconds_until(now, until),
+            })
+        } else {
+            header.failed_attempts = header.failed_attempts.saturating_add(1);
+            header.last_failure_at = Some(now);
+            self.store_header(&tx, &mut header)?;
+            None
+        };
+        tx.commit()?;
+        match refusal {
+            Some(MigranError::Erased) if altered => {
+                // Erased just now because the header was altered: the old wrapping must
+                // leave the WAL as after any erasure.
+                store::checkpoint(conn)?;
+                Err(MigranError::Erased)
+            }
+            Some(refused) => Err(refused),
+            None => Ok(header),
+        }
+    }
+
+    /// The header as the caller's write transaction sees it, its MAC and generation
+    /// checked; `true` with it when it failed. A header that fails (changed by an SQL
+    /// UPDATE, its MAC removed, an earlier header put back) is never taken as it reads:
+    /// it becomes the harshest state it names, stored under a fresh MAC: erased when
+    /// erase-after is set, else every attempt used and the longest wait, from now.
+    fn checked_header(&self, conn: &Connection, now: DateTime<Utc>) -> Result<(Header, bool)> {
+        let mut header = read_header(conn)?;
+        let authentic = header
+            .header_mac
+            .as_deref()
+            .is_some_and(|mac| crypto::hmac_sha256_verify(&self.lockout_key, &header.mac_input(), mac));
+        let highest = self.highest_generation.load(Ordering::SeqCst);
+        let altered = !authentic || header.generation < highest;
+        if altered {
+            if header.erase_after.is_some() {
+                header.erase();
+            } else {
+                let worst = header.free_attempts.saturating_add(BACKOFF_DOUBLINGS_TO_MAX);
+                header.failed_attempts = header.failed_attempts.max(worst);
+                header.last_failure_at = Some(now);
+                header.lockout_until = Some(now + Duration::seconds(BACKOFF_MAX_SECONDS));
+            }
+            header.generation = header.generation.max(highest);
+            self.store_header(conn, &mut header)?;
+        }
+        self.highest_generation
+            .fetch_max(header.generation, Ordering::SeqCst);
+        Ok((header, altered))
+    }
+
+    /// Writes the header's changing fields with the next generation and a fresh MAC.
+    fn store_header(&self, conn: &Connection, header: &mut Header) -> Result<()> {
+        write_sealed_header(conn, header, &self.lockout_key)?;
+        self.highest_generation
+            .fetch_max(header.generation, Ordering::SeqCst);
+        Ok(())
     }
 }
 
@@ -740,7 +906,43 @@ fn seconds_until(now: DateTime<Utc>, until: DateTime<Utc>) -> u64 {
     millis.div_ceil(1000)
 }
 
-/// Destroys the wrapped data key: without it no PIN opens the vault again.
+/// Writes the header's changing fields with the next generation and their MAC.
+fn write_sealed_header(conn: &Connection, header: &mut Header, key: &SecretKey) -> Result<()> {
+    header.generation = header.generation.saturating_add(1);
+    let mac = crypto::hmac_sha256(key, &header.mac_input());
+    conn.execute(
+        "UPDATE vault_header SET kdf_salt = ?1, wrapped_dek = ?2, failed_attempts = ?3, wrong_pins = ?4,
+             last_failure_at = ?5, lockout_until = ?6, erased = ?7, generation = ?8, header_mac = ?9
+         WHERE id = 1",
+        params![
+            header.kdf_salt,
+            header.wrapped_dek,
+            header.failed_attempts,
+            header.wrong_pins,
+            header.last_failure_at.map(instant_text),
+            header.lockout_until.map(instant_text),
+            header.erased,
+            header.generation,
+            mac.as_slice(),
+        ],
+    )?;
+    header.header_mac = Some(mac.to_vec());
+    Ok(())
+}
+
+/// Seals a header written without a MAC (a new vault's, or one from before locked schema
+/// step 4), in one transaction.
+fn seal_unsealed_header(conn: &Connection, key: &SecretKey) -> Result<()> {
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let mut header = read_header(&tx)?;
+    write_sealed_header(&tx, &mut header, key)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Destroys the wrapped data key for a wipe, which deletes the files next: the header is
+/// not sealed again (if the deletion fails, an unsealed header reads as altered and stays
+/// erased).
 fn crypto_erase(conn: &Connection) -> Result<()> {
     conn.execute(
         "UPDATE vault_header SET wrapped_dek = zeroblob(length(wrapped_dek)), erased = 1 WHERE id = 1",
@@ -758,7 +960,7 @@ fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
         .query_row(
             "SELECT vault_id, kdf_salt, kdf_iterations, wrapped_dek, free_attempts,
                     erase_after, failed_attempts, last_failure_at, lockout_until, erased, page_hmac,
-                    wrong_pins
+                    wrong_pins, generation, header_mac
              FROM vault_header WHERE id = 1",
             [],
             |row| {
@@ -776,6 +978,8 @@ fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
                         erased: row.get(9)?,
                         page_hmac: row.get(10)?,
                         wrong_pins: row.get(11)?,
+                        generation: row.get(12)?,
+                        header_mac: row.get(13)?,
                     },
                     row.get::<_, Option<String>>(7)?,
                     row.get::<_, Option<String>>(8)?,
@@ -789,23 +993,6 @@ fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
     header.last_failure_at = last_failure.as_deref().map(parse_instant).transpose()?;
     header.lockout_until = lockout.as_deref().map(parse_instant).transpose()?;
     Ok(Some(header))
-}
-
-fn validate_pin(field: &str, pin: &str) -> Result<()> {
-    let chars = pin.chars().count();
-    if pin.trim().is_empty() {
-        return Err(MigranError::invalid(field, InvalidReason::Empty));
-    }
-    if chars < PIN_MIN_CHARS {
-        return Err(MigranError::invalid(field, InvalidReason::TooShort));
-    }
-    if chars > PIN_MAX_CHARS {
-        return Err(MigranError::invalid(field, InvalidReason::TooLong));
-    }
-    if pin.chars().any(char::is_control) {
-        return Err(MigranError::invalid(field, InvalidReason::BadCharacters));
-    }
-    Ok(())
 }
 
 fn validate_settings(settings: &VaultSettings) -> Result<()> {
@@ -857,22 +1044,5 @@ mod tests {
         assert_eq!(backoff(6, 5), Duration::seconds(60));
         assert_eq!(backoff(7, 5), Duration::seconds(120));
         assert_eq!(backoff(60, 5), Duration::seconds(BACKOFF_MAX_SECONDS));
-    }
-
-    #[test]
-    fn pins_are_checked_for_shape() {
-        assert!(validate_pin("pin", "123456").is_ok());
-        assert_eq!(
-            validate_pin("pin", ""),
-            Err(MigranError::invalid("pin", InvalidReason::Empty))
-        );
-        assert_eq!(
-            validate_pin("pin", "123"),
-            Err(MigranError::invalid("pin", InvalidReason::TooShort))
-        );
-        assert_eq!(
-            validate_pin("pin", "12\n3456"),
-            Err(MigranError::invalid("pin", InvalidReason::BadCharacters))
-        );
     }
 }

@@ -217,6 +217,27 @@ fn crypto_erase_leaves_the_old_wrapping_in_no_file_while_another_handle_has_the_
 }
 
 #[test]
+fn an_erase_forced_by_an_altered_lockout_header_leaves_the_old_wrapping_in_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, old, key) = vault_with_wrapping(dir.path(), Some(device_secret()));
+    let other =
+        Vault::open_with_clock(dir.path(), Some(device_secret()), TestClock::at(2026, 11, 28)).unwrap();
+    assert_eq!(
+        vault.unlock("000001".into()),
+        Err(MigranError::WrongPin { attempts_left: 2 })
+    );
+    // Someone with the device secret resets the counters by hand: the header's MAC no
+    // longer fits, and with erase-after chosen that means erasure, not a reset.
+    let conn = open_locked_store(dir.path(), Some(&device_secret())).unwrap();
+    conn.execute_batch("UPDATE vault_header SET wrong_pins = 0, failed_attempts = 0")
+        .unwrap();
+    drop(conn);
+    assert_eq!(vault.unlock(PIN.into()), Err(MigranError::Erased));
+    assert_eq!(places_holding(dir.path(), &key, &old), Vec::<String>::new());
+    assert_eq!(other.unlock(PIN.into()), Err(MigranError::Erased));
+}
+
+#[test]
 fn crypto_erase_waits_for_a_short_reader_and_then_leaves_the_old_wrapping_in_no_file() {
     let dir = tempfile::tempdir().unwrap();
     let (vault, old, key) = vault_with_wrapping(dir.path(), Some(device_secret()));

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use migran_core::{
-    ContactInput, DocumentInput, DocumentKind, JourneyInput, Lookup, MigranError, PageRequest, Person, Phase,
-    RecordKind, Relation, Sector, StorageProblem, Vault, VaultSettings,
+    ContactInput, DocumentInput, DocumentKind, InvalidReason, JourneyInput, Lookup, MigranError, PageRequest,
+    Person, Phase, RecordKind, Relation, Sector, StorageProblem, Vault, VaultSettings,
 };
 use support::*;
 
@@ -211,6 +211,148 @@ fn setting_the_clock_back_does_not_shorten_a_wait() {
         vault.unlock(PIN.into()),
         Err(MigranError::LockedOut { .. })
     ));
+}
+
+/// Runs `sql` on the vault's `locked.db` from outside the core, as someone holding the
+/// device secret could.
+fn meddle(dir: &std::path::Path, sql: &str) {
+    let conn = migran_core::testing::open_locked_store(dir, Some(&device_secret())).unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+#[test]
+fn a_lockout_header_reset_by_sql_counts_as_every_attempt_used_never_as_a_reset() {
+    for (erase_after, tamper) in [
+        (
+            None,
+            "UPDATE vault_header SET failed_attempts = 0, wrong_pins = 0, lockout_until = NULL",
+        ),
+        (
+            None,
+            "UPDATE vault_header SET header_mac = NULL, failed_attempts = 0, lockout_until = NULL",
+        ),
+        (
+            Some(5),
+            "UPDATE vault_header SET wrong_pins = 0, failed_attempts = 0",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = TestClock::at(2026, 11, 28);
+        let settings = VaultSettings {
+            free_attempts: 3,
+            erase_after_failures: erase_after,
+            ..fast_settings()
+        };
+        let vault = Vault::create_with_clock(dir.path(), PIN, Some(device_secret()), settings, clock.clone())
+            .unwrap();
+        vault.lock();
+        assert!(matches!(
+            vault.unlock("000001".into()),
+            Err(MigranError::WrongPin { .. })
+        ));
+        drop(vault);
+        meddle(dir.path(), tamper);
+
+        // A new handle (a restarted app) knows nothing but the file.
+        let vault = reopen(dir.path(), clock.clone());
+        match erase_after {
+            None => {
+                assert_eq!(
+                    vault.unlock(PIN.into()),
+                    Err(MigranError::LockedOut {
+                        retry_after_seconds: 24 * 60 * 60
+                    }),
+                    "{tamper}"
+                );
+                let status = vault.status().unwrap();
+                assert!(status.failed_attempts >= 3, "{status:?}");
+                // After the longest wait the right PIN opens again: altered, not lost.
+                clock.advance(Duration::hours(24));
+                vault.unlock(PIN.into()).unwrap();
+            }
+            Some(_) => assert_eq!(vault.unlock(PIN.into()), Err(MigranError::Erased), "{tamper}"),
+        }
+    }
+}
+
+#[test]
+fn an_earlier_header_put_back_is_caught_by_the_handle_that_saw_a_later_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let settings = VaultSettings {
+        free_attempts: 2,
+        ..fast_settings()
+    };
+    let vault =
+        Vault::create_with_clock(dir.path(), PIN, Some(device_secret()), settings, clock.clone()).unwrap();
+    vault.lock();
+    let saved: (Option<String>, i64, Vec<u8>) = {
+        let conn = migran_core::testing::open_locked_store(dir.path(), Some(&device_secret())).unwrap();
+        conn.query_row(
+            "SELECT last_failure_at, generation, header_mac FROM vault_header",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .unwrap()
+    };
+    for _ in 0..2 {
+        assert!(matches!(
+            vault.unlock("000001".into()),
+            Err(MigranError::WrongPin { .. })
+        ));
+    }
+    assert!(matches!(
+        vault.unlock(PIN.into()),
+        Err(MigranError::LockedOut { .. })
+    ));
+    // The header as it was before the wrong PINs, validly sealed at the time.
+    let conn = migran_core::testing::open_locked_store(dir.path(), Some(&device_secret())).unwrap();
+    conn.execute(
+        "UPDATE vault_header SET failed_attempts = 0, wrong_pins = 0, last_failure_at = ?1,
+             lockout_until = NULL, generation = ?2, header_mac = ?3",
+        rusqlite::params![saved.0, saved.1, saved.2],
+    )
+    .unwrap();
+    drop(conn);
+    assert_eq!(
+        vault.unlock(PIN.into()),
+        Err(MigranError::LockedOut {
+            retry_after_seconds: 24 * 60 * 60
+        })
+    );
+}
+
+#[test]
+fn wrong_pins_tried_at_once_from_many_handles_are_each_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let settings = VaultSettings {
+        free_attempts: 100,
+        ..fast_settings()
+    };
+    drop(Vault::create_with_clock(dir.path(), PIN, Some(device_secret()), settings, clock.clone()).unwrap());
+    const THREADS: usize = 6;
+    const TRIES: usize = 3;
+    let start = Arc::new(std::sync::Barrier::new(THREADS));
+    let threads: Vec<_> = (0..THREADS)
+        .map(|n| {
+            let (dir, clock, start) = (dir.path().to_path_buf(), clock.clone(), start.clone());
+            std::thread::spawn(move || {
+                // Each thread its own handle, as separate processes would have.
+                let vault = reopen(&dir, clock);
+                start.wait();
+                for try_number in 0..TRIES {
+                    let wrong = format!("90{n}{try_number}00");
+                    assert!(matches!(vault.unlock(wrong), Err(MigranError::WrongPin { .. })));
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    let vault = reopen(dir.path(), clock);
+    assert_eq!(vault.status().unwrap().failed_attempts, (THREADS * TRIES) as u32);
 }
 
 #[test]
@@ -466,6 +608,55 @@ fn bad_settings_and_pins_are_refused_with_the_field_named() {
     assert!(matches!(error, Some(MigranError::Invalid { ref field, .. }) if field == "pin"));
     let error = Vault::create_with_clock(dir.path(), PIN, Some(vec![1, 2, 3]), fast_settings(), clock).err();
     assert!(matches!(error, Some(MigranError::Invalid { ref field, .. }) if field == "device_secret"));
+}
+
+#[test]
+fn short_and_weak_new_pins_are_refused_and_an_old_short_pin_still_opens() {
+    let clock = TestClock::at(2026, 11, 28);
+    let refused = |pin: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        match Vault::create_with_clock(dir.path(), pin, None, fast_settings(), clock.clone()) {
+            Err(MigranError::Invalid { field, reason }) if field == "pin" => reason,
+            other => panic!("{pin}: {:?}", other.map(|_| "created")),
+        }
+    };
+    for short in ["1357", "97531"] {
+        assert_eq!(refused(short), InvalidReason::TooShort, "{short}");
+    }
+    for weak in [
+        "000000", "123456", "654321", "121212", "112233", "147258", "1231231",
+    ] {
+        assert_eq!(refused(weak), InvalidReason::Weak, "{weak}");
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), clock.clone());
+    let invalid_new_pin = |reason| {
+        Err(MigranError::Invalid {
+            field: "new_pin".into(),
+            reason,
+        })
+    };
+    assert_eq!(
+        vault.change_pin(PIN.into(), "111111".into()),
+        invalid_new_pin(InvalidReason::Weak)
+    );
+    // A refused new PIN is not a wrong old one: nothing was counted.
+    assert_eq!(vault.status().unwrap().failed_attempts, 0);
+    // A vault made before the policy with a 4-digit PIN keeps opening with it, and its
+    // owner can move to a PIN the policy accepts, not to another short one.
+    let old_pin = "1234";
+    migran_core::testing::set_pin_without_policy(&vault, PIN, old_pin).unwrap();
+    drop(vault);
+    let vault = reopen(dir.path(), clock);
+    vault.unlock(old_pin.into()).unwrap();
+    assert_eq!(
+        vault.change_pin(old_pin.into(), "4321".into()),
+        invalid_new_pin(InvalidReason::TooShort)
+    );
+    vault.change_pin(old_pin.into(), "318527".into()).unwrap();
+    vault.lock();
+    vault.unlock("318527".into()).unwrap();
 }
 
 #[test]

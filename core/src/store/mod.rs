@@ -95,6 +95,18 @@ pub(crate) fn open(
     hmac: PageHmac,
     create: bool,
 ) -> Result<Connection> {
+    open_from_step(dir, database, key, hmac, create).map(|(conn, _)| conn)
+}
+
+/// As [`open`], also returning the schema step the file was at before this open brought
+/// it up to date (0 for a new file): for what a migration cannot do in SQL alone.
+pub(crate) fn open_from_step(
+    dir: &Path,
+    database: Database,
+    key: &SecretKey,
+    hmac: PageHmac,
+    create: bool,
+) -> Result<(Connection, u32)> {
     let path = dir.join(database.file());
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
@@ -106,9 +118,9 @@ pub(crate) fn open(
     let mut conn = Connection::open_with_flags(&path, flags)?;
     apply_key(&conn, key, hmac)?;
     configure(&conn)?;
-    migrate(&mut conn, database.migrations())?;
+    let earlier = migrate(&mut conn, database.migrations())?;
     restrict_files_to_owner(dir);
-    Ok(conn)
+    Ok((conn, earlier))
 }
 
 /// SQLite marks itself initialised, and lets every other thread through, before it runs
@@ -187,8 +199,9 @@ pub fn configure(conn: &Connection) -> Result<()> {
 }
 
 /// Brings the schema to the newest step, each step in its own transaction. A step is a
-/// list of statements (one per capability); a shipped step is never edited.
-fn migrate(conn: &mut Connection, steps: &[&[&str]]) -> Result<()> {
+/// list of statements (one per capability); a shipped step is never edited. Returns the
+/// step the file was at.
+fn migrate(conn: &mut Connection, steps: &[&[&str]]) -> Result<u32> {
     let newest = steps.len() as u32;
     let current: u32 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if current > newest {
@@ -205,7 +218,7 @@ fn migrate(conn: &mut Connection, steps: &[&[&str]]) -> Result<()> {
         tx.pragma_update(None, "user_version", step as u32 + 1)?;
         tx.commit()?;
     }
-    Ok(())
+    Ok(current)
 }
 
 /// Every statement of every step of `vault.db`'s schema, in order.

@@ -44,6 +44,8 @@ pub(super) const LOCKED: &[&[&str]] = &[
     &[crate::vault::LOCKED_PAGE_HMAC],
     // Wrong PINs really checked, counted apart from attempts begun (erasure follows them).
     &[crate::vault::LOCKED_WRONG_PINS],
+    // The lockout header's generation and MAC (sealed at the first open by this build).
+    &[crate::vault::LOCKED_HEADER_MAC],
 ];
 
 /// A change to stored records that a new version needs (a renamed code, a value split in

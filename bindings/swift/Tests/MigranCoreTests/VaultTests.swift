@@ -72,6 +72,11 @@ final class VaultTests: XCTestCase {
     func testChangePinAndWipe() throws {
         let dir = tempDir()
         let vault = try Vault.create(dir: dir, pin: pin, deviceSecret: nil, settings: fastSettings())
+        XCTAssertThrowsError(try vault.changePin(oldPin: pin, newPin: "112233")) {
+            guard case MigranError.Invalid(let field, let reason) = $0, field == "new_pin", reason == .weak else {
+                return XCTFail("\($0)")
+            }
+        }
         try vault.changePin(oldPin: pin, newPin: "135790")
         vault.lock()
         XCTAssertThrowsError(try vault.unlock(pin: pin))

@@ -103,6 +103,17 @@ class VaultTest {
         assertEquals("pin", shortPin.field)
         assertEquals(InvalidReason.TOO_SHORT, shortPin.reason)
         assertTrue(errorMessage(shortPin, Locale.ID).contains("terlalu pendek"))
+        // New PINs: at least 6 characters and no pattern guessers try first.
+        val fiveDigits = assertThrows<MigranException.Invalid> {
+            Vault.create(tempVaultDir().toString(), "97531", null, fastSettings())
+        }
+        assertEquals(InvalidReason.TOO_SHORT, fiveDigits.reason)
+        newVault(tempVaultDir()).use { vault ->
+            val weakPin = assertThrows<MigranException.Invalid> { vault.changePin(PIN, "112233") }
+            assertEquals("new_pin", weakPin.field)
+            assertEquals(InvalidReason.WEAK, weakPin.reason)
+            assertTrue(errorMessage(weakPin, Locale.EN).contains("too easy to guess"))
+        }
     }
 
     @Test
