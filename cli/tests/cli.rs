@@ -2648,6 +2648,119 @@ fn the_indonesian_output_of_every_command_has_no_english_words() {
     );
 }
 
+/// Every command and subcommand the help lists, walked down from `migran help`.
+fn command_paths(dir: &Path) -> Vec<Vec<String>> {
+    let mut paths = vec![Vec::new()];
+    let mut next = 0;
+    while next < paths.len() {
+        let path: Vec<String> = paths[next].clone();
+        next += 1;
+        let mut words = vec!["help"];
+        words.extend(path.iter().map(String::as_str));
+        let help = stdout(&migran(dir, &words));
+        let listed = help
+            .lines()
+            .skip_while(|line| *line != "Commands:")
+            .skip(1)
+            .take_while(|line| line.starts_with("  "));
+        for line in listed {
+            let name = line.split_whitespace().next().unwrap().to_string();
+            if name != "help" {
+                let mut sub = path.clone();
+                sub.push(name);
+                paths.push(sub);
+            }
+        }
+    }
+    paths
+}
+
+/// The words inside `<...>` and `[...]`: the usage's and the options' placeholders.
+fn placeholder_words(help: &str) -> std::collections::BTreeSet<String> {
+    let mut words = std::collections::BTreeSet::new();
+    let mut inside = String::new();
+    let mut depth = 0;
+    for c in help.chars() {
+        match c {
+            '<' | '[' => depth += 1,
+            '>' | ']' if depth > 0 => {
+                depth -= 1;
+                words.extend(
+                    inside
+                        .split(|c: char| !c.is_alphanumeric() && c != '_')
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_string),
+                );
+                inside.clear();
+            }
+            c if depth > 0 => inside.push(c),
+            _ => {}
+        }
+    }
+    words
+}
+
+#[test]
+fn the_indonesian_help_of_every_command_and_subcommand_has_no_english_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = command_paths(dir.path());
+    assert!(
+        paths.iter().any(|p| p == &["emergency", "card", "set"]) && paths.len() > 100,
+        "every level is walked: {paths:?}"
+    );
+    // Placeholders that read the same in both languages: letters, numbers, codes.
+    const SAME: &[&str] = &[
+        "A", "B", "N", "X", "Y", "NIK", "ID", "SHELL", "ORG", "P1", "P2", "SUB", "FORMAT", "STATUS",
+    ];
+    const HELP_WORDS: &[&str] = &[
+        "OPTIONS", "COMMAND", "possible", "values", "default", "help", "version", "Show",
+    ];
+    let mut problems = Vec::new();
+    for path in &paths {
+        let mut words: Vec<&str> = path.iter().map(String::as_str).collect();
+        words.push("--help");
+        let english = migran(dir.path(), &words);
+        let indonesian = migran_with(dir.path(), &words, &[("MIGRAN_LANG", "id")]);
+        assert_eq!(code(&indonesian), 0, "{words:?}: {}", stderr(&indonesian));
+        let (english, indonesian) = (stdout(&english), stdout(&indonesian));
+        assert!(
+            indonesian.contains("Pemakaian: migran"),
+            "{words:?}: {indonesian}"
+        );
+        let english_placeholders = placeholder_words(&english);
+        for word in placeholder_words(&indonesian) {
+            if english_placeholders.contains(&word) && !SAME.contains(&word.as_str()) {
+                problems.push(format!("{words:?}: <{word}>"));
+            }
+        }
+        let mut in_commands = false;
+        for line in indonesian.lines() {
+            let listed_command = in_commands && line.starts_with("  ");
+            in_commands = line == "Perintah:" || listed_command;
+            // Command words and option names are the command's own, in every language.
+            let line = line.split("migran ").next().unwrap_or_default();
+            let prose = line
+                .split_whitespace()
+                .skip(usize::from(listed_command))
+                .filter(|word| !word.starts_with('-'))
+                .collect::<Vec<_>>()
+                .join(" ");
+            for word in prose.split(|c: char| !c.is_alphanumeric() && c != '_') {
+                if ENGLISH.contains(&word) || HELP_WORDS.contains(&word) {
+                    problems.push(format!("{words:?}: {word} in '{line}'"));
+                }
+            }
+        }
+    }
+    let root = stdout(&migran_with(dir.path(), &["-h"], &[("MIGRAN_LANG", "id")]));
+    assert!(root.contains("Pemakaian: migran [PILIHAN]"), "{root}");
+    assert!(
+        problems.is_empty(),
+        "English in the Indonesian help:\n{}",
+        problems.join("\n")
+    );
+}
+
 #[test]
 fn names_that_show_nothing_or_reorder_a_list_are_refused() {
     let dir = tempfile::tempdir().unwrap();
