@@ -11,8 +11,15 @@ pub(crate) fn rejected(reason: PackRejectReason) -> MigranError {
     MigranError::PackRejected { reason }
 }
 
+/// The largest lesson or agency pack read: many times the real ones, small enough that
+/// parsing one never holds much memory.
+pub const MAX_CONTENT_PACK_BYTES: usize = 4 * 1024 * 1024;
+
 /// Checks `signature` over the exact bytes of `pack` with `public_key`.
 pub(crate) fn check_signature(pack: &[u8], signature: &[u8], public_key: &[u8]) -> Result<()> {
+    if pack.len() > MAX_CONTENT_PACK_BYTES {
+        return Err(rejected(PackRejectReason::Format));
+    }
     UnparsedPublicKey::new(&ED25519, public_key)
         .verify(pack, signature)
         .map_err(|_| rejected(PackRejectReason::Signature))
