@@ -1095,6 +1095,37 @@ fn change_pin_reads_old_and_new_pins_from_standard_input_when_no_terminal() {
 }
 
 #[test]
+fn ask_again_names_the_questions_and_the_screener_is_the_actor_at_the_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let id = add_siti(dir.path());
+    let questions = migran_core::screening_questions(migran_core::Locale::En).unwrap();
+    let answers = dir.path().join("answers.json");
+    let every: serde_json::Map<String, serde_json::Value> = questions
+        .iter()
+        .map(|q| (q.id.clone(), "unknown".into()))
+        .collect();
+    std::fs::write(&answers, serde_json::Value::Object(every).to_string()).unwrap();
+    let out = migran_with(
+        dir.path(),
+        &["screen", &id, "--answers", answers.to_str().unwrap()],
+        &[("MIGRAN_PIN", PIN), ("MIGRAN_ACTOR", "Kader Contoh")],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    let asked = text.split("ask again:").nth(1).unwrap_or_default();
+    for question in &questions {
+        assert!(asked.contains(&question.text), "{}: {text}", question.text);
+        assert!(!asked.contains(&format!("- {}\n", question.id)), "{text}");
+    }
+    let history = ok(dir.path(), &["screen", "history", &id]);
+    assert!(
+        history.contains("(Kader Contoh)") && !history.contains("migran CLI"),
+        "{history}"
+    );
+}
+
+#[test]
 fn status_needs_no_pin_and_reads_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();
     init(dir.path());
