@@ -19,23 +19,31 @@ fn init(dir: &Path) {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
 
+/// `emergency card set` for Hong Kong naming a family contact.
+fn card_set_args() -> Vec<String> {
+    [
+        "emergency",
+        "card",
+        "set",
+        "--name",
+        "Siti Contoh",
+        "--country",
+        "HK",
+    ]
+    .map(String::from)
+    .into_iter()
+    .chain([
+        "--family-contact".to_string(),
+        format!("Ibu Contoh:{FAMILY_PHONE}"),
+    ])
+    .collect()
+}
+
 /// A vault with a card for Hong Kong naming a family contact.
 fn vault_with_card(dir: &Path) {
     init(dir);
-    let out = migran(
-        dir,
-        &[
-            "emergency",
-            "card",
-            "set",
-            "--name",
-            "Siti Contoh",
-            "--country",
-            "HK",
-            "--family-contact",
-            &format!("Ibu Contoh:{FAMILY_PHONE}"),
-        ],
-    );
+    let args = card_set_args();
+    let out = migran(dir, &args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
 
@@ -197,21 +205,12 @@ fn the_plan_comes_from_a_read_only_folder() {
     };
     let dir = root.path().join("vault");
     user.folder(&dir);
+    let card = card_set_args();
     for args in [
-        &["init", "--kdf-iterations", "10000"][..],
-        &[
-            "emergency",
-            "card",
-            "set",
-            "--name",
-            "Siti Contoh",
-            "--country",
-            "HK",
-            "--family-contact",
-            &format!("Ibu Contoh:{FAMILY_PHONE}"),
-        ],
+        vec!["init", "--kdf-iterations", "10000"],
+        card.iter().map(String::as_str).collect(),
     ] {
-        let out = user.run(&dir, args);
+        let out = user.run(&dir, &args);
         assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
     }
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o500)).unwrap();
