@@ -25,6 +25,7 @@ pub mod error;
 pub mod i18n;
 pub mod labels;
 pub mod lessons;
+pub mod owner_only;
 pub mod people;
 pub mod reintegration;
 mod report_format;
