@@ -91,9 +91,12 @@ fn install(args: &Args) -> Result<(), CliError> {
     let pack_path = args.word(2, "pack")?;
     let signature_path = args.word(3, "signature")?;
     args.no_words_after(4)?;
-    let pack = std::fs::read(&pack_path).map_err(|_| CliError::Other("pack file".to_string()))?;
-    let signature_text = std::fs::read_to_string(&signature_path)
-        .map_err(|_| CliError::Other("signature file".to_string()))?;
+    let pack = crate::files::read_bounded(
+        std::path::Path::new(&pack_path),
+        migran_core::MAX_CONTENT_PACK_BYTES as u64,
+    )?;
+    let signature_bytes = crate::files::read_bounded(std::path::Path::new(&signature_path), 1024)?;
+    let signature_text = String::from_utf8_lossy(&signature_bytes);
     let signature =
         crate::emergency::unhex(signature_text.trim()).ok_or(CliError::Core(MigranError::PackRejected {
             reason: migran_core::PackRejectReason::Signature,

@@ -140,7 +140,13 @@ fn create_temporary(folder: &Path, name: &std::ffi::OsStr) -> Result<(PathBuf, s
             options.mode(0o600);
         }
         match options.open(&temporary) {
-            Ok(file) => return Ok((temporary, file)),
+            Ok(file) => {
+                // Windows has no mode to give at creation: the owner-only access list
+                // is set before anything is written.
+                #[cfg(windows)]
+                let _ = migran_core::owner_only::restrict_to_owner(&temporary);
+                return Ok((temporary, file));
+            }
             Err(err) if err.kind() == ErrorKind::AlreadyExists => continue,
             Err(_) => return Err(WriteError::Failed),
         }

@@ -7,8 +7,9 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Command, CommandFactory};
 
 use crate::grammar::Cli;
-use crate::i18n::{t, Text};
+use crate::i18n::{locale, t, Text};
 use crate::CliError;
+use migran_core::Locale;
 
 /// The whole grammar with its help in the current language. Built first, so that every
 /// subcommand's words exist (derive defers them) and its usage line says `migran ...`.
@@ -52,9 +53,14 @@ fn localize(command: Command, path: &str) -> Command {
                 "version" => t("tampilkan versi", "show the version"),
                 other => arg_help(other),
             };
-            arg.help(help.get().to_string())
-                .help_heading(heading.get().to_string())
+            let arg = arg
+                .help(help.get().to_string())
+                .help_heading(heading.get().to_string());
+            indonesian_value_names(arg)
         });
+    if locale() == Locale::Id {
+        command = indonesian_usage(command);
+    }
     if path.is_empty() {
         command = command.after_help(t(AFTER_ID, AFTER_EN).get().to_string());
     }
@@ -67,6 +73,113 @@ fn localize(command: Command, path: &str) -> Command {
         command = command.mut_subcommand(&name, |sub| localize(sub, &sub_path));
     }
     command
+}
+
+/// In Indonesian, an option's placeholders (`<NAME>`) in Indonesian too (`<NAMA>`), and
+/// the allowed values left to the help text, which lists them in the person's words.
+fn indonesian_value_names(arg: clap::Arg) -> clap::Arg {
+    if locale() != Locale::Id {
+        return arg;
+    }
+    let names: Vec<String> = arg
+        .get_value_names()
+        .unwrap_or_default()
+        .iter()
+        .map(|name| indonesian_placeholder(name.as_str()))
+        .collect();
+    let arg = arg.hide_possible_values(true);
+    if names.is_empty() {
+        arg
+    } else {
+        arg.value_names(names)
+    }
+}
+
+/// `NAME:PHONE` → `NAMA:TELEPON`: each word of a placeholder, separators kept.
+fn indonesian_placeholder(name: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    for c in name.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        out.push_str(placeholder_word(&word));
+        word.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
+fn placeholder_word(word: &str) -> &str {
+    match word {
+        "ACTION" => "TINDAKAN",
+        "ADDRESS" => "ALAMAT",
+        "AGE" => "UMUR",
+        "AGENCY" => "INSTANSI",
+        "ALERT_ID" => "ID_PERINGATAN",
+        "ANSWER" => "JAWABAN",
+        "CASE_ID" => "ID_KASUS",
+        "CITY" => "KOTA",
+        "CODE" => "KODE",
+        "COMMAND" => "PERINTAH",
+        "CONFLICT_ID" => "ID_KONFLIK",
+        "CONTACT_ID" => "ID_KONTAK",
+        "DATE" => "TANGGAL",
+        "DAYS" => "HARI",
+        "DEVICE" => "PERANGKAT",
+        "DIR" => "FOLDER",
+        "DOCUMENT_ID" => "ID_DOKUMEN",
+        "FILE" => "BERKAS",
+        "FOLLOW_UP_ID" => "ID_TINDAK_LANJUT",
+        "ITEM" => "LANGKAH",
+        "KIND" | "TYPE" => "JENIS",
+        "LANG" => "BAHASA",
+        "LESSON" | "LESSONS" => "PELAJARAN",
+        "LICENCE_OR_NAME" => "IZIN_ATAU_NAMA",
+        "NAME" => "NAMA",
+        "NEEDS" => "KEBUTUHAN",
+        "NUMBER" => "NOMOR",
+        "PACK" => "PAKET",
+        "PERSON" => "ORANG",
+        "PHASE" => "TAHAP",
+        "PHONE" => "TELEPON",
+        "PURPOSE" => "TUJUAN",
+        "REASON" => "ALASAN",
+        "RECORD_ID" => "ID_CATATAN",
+        "RELATION" | "RELATIONSHIP" => "HUBUNGAN",
+        "REPORTER" => "PELAPOR",
+        "REQUEST" => "PERMINTAAN",
+        "RETURN_ID" => "ID_KEPULANGAN",
+        "ROLE" => "PERAN",
+        "SECTOR" => "SEKTOR",
+        "SEPARATOR" => "PEMISAH",
+        "SESSION_ID" => "ID_SESI",
+        "SEX" => "KELAMIN",
+        "SIGNATURE" => "TANDA_TANGAN",
+        "STATE" => "KEADAAN",
+        "TEXT" => "TEKS",
+        "TOPICS" => "TOPIK",
+        "VILLAGE" => "DESA",
+        "WHICH" => "YANG_MANA",
+        "YES_NO" => "YA_TIDAK",
+        // Letters, numbers, codes and names that read the same (N, X, NIK, ID, SHELL).
+        same => same,
+    }
+}
+
+/// The usage line as clap writes it, with its English words (`[OPTIONS]`, `<COMMAND>`)
+/// in Indonesian and its second line aligned under the longer heading.
+fn indonesian_usage(command: Command) -> Command {
+    let mut command = command.subcommand_value_name("PERINTAH");
+    let rendered = command.render_usage().to_string();
+    let usage = rendered
+        .trim_start_matches("Usage: ")
+        .trim_end()
+        .replace("[OPTIONS]", "[PILIHAN]")
+        .replace("\n       ", "\n           ");
+    command.override_usage(usage)
 }
 
 const TEMPLATE_ID: &str = "{about-with-newline}\nPemakaian: {usage}\n\n{all-args}{after-help}";

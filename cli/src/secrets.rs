@@ -103,6 +103,9 @@ pub fn create_device_secret(dir: &Path) -> Result<Vec<u8>, CliError> {
     folder
         .create(dir)
         .map_err(|_| CliError::Other("vault folder".to_string()))?;
+    // Windows: an owner-only access list on the folder, passed on to every file made in it.
+    #[cfg(windows)]
+    let _ = migran_core::owner_only::restrict_to_owner(dir);
     let path = dir.join(DEVICE_SECRET_FILE);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

@@ -4,7 +4,7 @@
 // Test code: a failed setup should panic with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 mod support;
@@ -19,23 +19,31 @@ fn init(dir: &Path) {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
 
+/// `emergency card set` for Hong Kong naming a family contact.
+fn card_set_args() -> Vec<String> {
+    [
+        "emergency",
+        "card",
+        "set",
+        "--name",
+        "Siti Contoh",
+        "--country",
+        "HK",
+    ]
+    .map(String::from)
+    .into_iter()
+    .chain([
+        "--family-contact".to_string(),
+        format!("Ibu Contoh:{FAMILY_PHONE}"),
+    ])
+    .collect()
+}
+
 /// A vault with a card for Hong Kong naming a family contact.
 fn vault_with_card(dir: &Path) {
     init(dir);
-    let out = migran(
-        dir,
-        &[
-            "emergency",
-            "card",
-            "set",
-            "--name",
-            "Siti Contoh",
-            "--country",
-            "HK",
-            "--family-contact",
-            &format!("Ibu Contoh:{FAMILY_PHONE}"),
-        ],
-    );
+    let args = card_set_args();
+    let out = migran(dir, &args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
 
@@ -96,27 +104,136 @@ fn the_plan_comes_in_every_broken_storage_case() {
 
 #[test]
 fn the_plan_keeps_the_cards_contacts_when_only_the_records_are_lost() {
-    let root = tempfile::tempdir().unwrap();
-    let dir = root.path().join("vault");
-    vault_with_card(&dir);
-    std::fs::remove_file(dir.join("vault.db")).unwrap();
-    let out = plan(&dir);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(stdout(&out).contains("(Ibu Contoh)"), "{}", stdout(&out));
-    assert!(stdout(&out).contains(HK_CONSULATE), "{}", stdout(&out));
+    let cases: &[(&str, Damage)] = &[
+        ("vault.db deleted", |dir| {
+            std::fs::remove_file(dir.join("vault.db")).unwrap()
+        }),
+        ("vault.db empty", |dir| {
+            std::fs::write(dir.join("vault.db"), b"").unwrap()
+        }),
+        ("vault.db garbage", |dir| {
+            std::fs::write(dir.join("vault.db"), vec![0x5a; 8192]).unwrap()
+        }),
+    ];
+    for (case, damage) in cases {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("vault");
+        vault_with_card(&dir);
+        damage(&dir);
+        let out = plan(&dir);
+        assert_eq!(code(&out), 0, "{case}: {}", stderr(&out));
+        assert!(stdout(&out).contains("(Ibu Contoh)"), "{case}: {}", stdout(&out));
+        assert!(stdout(&out).contains(HK_CONSULATE), "{case}: {}", stdout(&out));
+    }
+}
+
+/// Runs `migran` as a user a read-only folder stops: the test's own user, or, when the
+/// tests run as root (whom file modes do not stop), the unprivileged `nobody` (65534)
+/// through util-linux's `setpriv`, with a copy of the binary it can execute.
+struct Unprivileged {
+    binary: PathBuf,
+    as_nobody: bool,
+}
+
+const NOBODY: u32 = 65534;
+
+impl Unprivileged {
+    /// `None` (with the reason printed) when the tests run as root and cannot switch user.
+    fn new(root: &Path) -> Option<Unprivileged> {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let as_root = std::fs::metadata(root).unwrap().uid() == 0;
+        if !as_root {
+            return Some(Unprivileged {
+                binary: PathBuf::from(env!("CARGO_BIN_EXE_migran")),
+                as_nobody: false,
+            });
+        }
+        let switches = Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "true"])
+            .status()
+            .is_ok_and(|status| status.success());
+        if !switches {
+            eprintln!("skipped: running as root and `setpriv` (util-linux) cannot switch to nobody");
+            return None;
+        }
+        std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let binary = root.join("migran");
+        std::fs::copy(env!("CARGO_BIN_EXE_migran"), &binary).unwrap();
+        std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+        Some(Unprivileged {
+            binary,
+            as_nobody: true,
+        })
+    }
+
+    /// A folder this user owns, for the vault.
+    fn folder(&self, path: &Path) {
+        std::fs::create_dir(path).unwrap();
+        if self.as_nobody {
+            std::os::unix::fs::chown(path, Some(NOBODY), Some(NOBODY)).unwrap();
+        }
+    }
+
+    fn run(&self, dir: &Path, args: &[&str]) -> std::process::Output {
+        let mut command = if self.as_nobody {
+            let mut command = Command::new("setpriv");
+            command
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(&self.binary);
+            command
+        } else {
+            Command::new(&self.binary)
+        };
+        command
+            .arg("--vault")
+            .arg(dir)
+            .args(args)
+            .env("MIGRAN_PIN", support::PIN)
+            .env("MIGRAN_LANG", "en")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
 }
 
 #[test]
 fn the_plan_comes_from_a_read_only_folder() {
     use std::os::unix::fs::PermissionsExt;
     let root = tempfile::tempdir().unwrap();
+    let Some(user) = Unprivileged::new(root.path()) else {
+        return;
+    };
     let dir = root.path().join("vault");
-    vault_with_card(&dir);
+    user.folder(&dir);
+    let card = card_set_args();
+    for args in [
+        vec!["init", "--kdf-iterations", "10000"],
+        card.iter().map(String::as_str).collect(),
+    ] {
+        let out = user.run(&dir, &args);
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+    }
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o500)).unwrap();
-    let out = plan(&dir);
+    // The folder really is read-only for this user: a write is refused.
+    let write = user.run(&dir, &["emergency", "card", "clear", "--yes"]);
+    let out = user.run(
+        &dir,
+        &["emergency", "plan", "--kind", "violence", "--country", "HK"],
+    );
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    assert!(
+        code(&write) != 0 && stderr(&write).contains("cannot be written"),
+        "a write went through: {}",
+        stderr(&write)
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(stdout(&out).contains(HK_CONSULATE), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("KP2MI") || stdout(&out).contains("BP2MI"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stderr(&out).contains("warning"), "{}", stderr(&out));
 }
 
 #[test]

@@ -1095,6 +1095,37 @@ fn change_pin_reads_old_and_new_pins_from_standard_input_when_no_terminal() {
 }
 
 #[test]
+fn ask_again_names_the_questions_and_the_screener_is_the_actor_at_the_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let id = add_siti(dir.path());
+    let questions = migran_core::screening_questions(migran_core::Locale::En).unwrap();
+    let answers = dir.path().join("answers.json");
+    let every: serde_json::Map<String, serde_json::Value> = questions
+        .iter()
+        .map(|q| (q.id.clone(), "unknown".into()))
+        .collect();
+    std::fs::write(&answers, serde_json::Value::Object(every).to_string()).unwrap();
+    let out = migran_with(
+        dir.path(),
+        &["screen", &id, "--answers", answers.to_str().unwrap()],
+        &[("MIGRAN_PIN", PIN), ("MIGRAN_ACTOR", "Kader Contoh")],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    let asked = text.split("ask again:").nth(1).unwrap_or_default();
+    for question in &questions {
+        assert!(asked.contains(&question.text), "{}: {text}", question.text);
+        assert!(!asked.contains(&format!("- {}\n", question.id)), "{text}");
+    }
+    let history = ok(dir.path(), &["screen", "history", &id]);
+    assert!(
+        history.contains("(Kader Contoh)") && !history.contains("migran CLI"),
+        "{history}"
+    );
+}
+
+#[test]
 fn status_needs_no_pin_and_reads_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();
     init(dir.path());
@@ -2645,6 +2676,119 @@ fn the_indonesian_output_of_every_command_has_no_english_words() {
     assert!(
         words.is_empty(),
         "English words {words:?} in the Indonesian output:\n{seen}"
+    );
+}
+
+/// Every command and subcommand the help lists, walked down from `migran help`.
+fn command_paths(dir: &Path) -> Vec<Vec<String>> {
+    let mut paths = vec![Vec::new()];
+    let mut next = 0;
+    while next < paths.len() {
+        let path: Vec<String> = paths[next].clone();
+        next += 1;
+        let mut words = vec!["help"];
+        words.extend(path.iter().map(String::as_str));
+        let help = stdout(&migran(dir, &words));
+        let listed = help
+            .lines()
+            .skip_while(|line| *line != "Commands:")
+            .skip(1)
+            .take_while(|line| line.starts_with("  "));
+        for line in listed {
+            let name = line.split_whitespace().next().unwrap().to_string();
+            if name != "help" {
+                let mut sub = path.clone();
+                sub.push(name);
+                paths.push(sub);
+            }
+        }
+    }
+    paths
+}
+
+/// The words inside `<...>` and `[...]`: the usage's and the options' placeholders.
+fn placeholder_words(help: &str) -> std::collections::BTreeSet<String> {
+    let mut words = std::collections::BTreeSet::new();
+    let mut inside = String::new();
+    let mut depth = 0;
+    for c in help.chars() {
+        match c {
+            '<' | '[' => depth += 1,
+            '>' | ']' if depth > 0 => {
+                depth -= 1;
+                words.extend(
+                    inside
+                        .split(|c: char| !c.is_alphanumeric() && c != '_')
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_string),
+                );
+                inside.clear();
+            }
+            c if depth > 0 => inside.push(c),
+            _ => {}
+        }
+    }
+    words
+}
+
+#[test]
+fn the_indonesian_help_of_every_command_and_subcommand_has_no_english_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = command_paths(dir.path());
+    assert!(
+        paths.iter().any(|p| p == &["emergency", "card", "set"]) && paths.len() > 100,
+        "every level is walked: {paths:?}"
+    );
+    // Placeholders that read the same in both languages: letters, numbers, codes.
+    const SAME: &[&str] = &[
+        "A", "B", "N", "X", "Y", "NIK", "ID", "SHELL", "ORG", "P1", "P2", "SUB", "FORMAT", "STATUS",
+    ];
+    const HELP_WORDS: &[&str] = &[
+        "OPTIONS", "COMMAND", "possible", "values", "default", "help", "version", "Show",
+    ];
+    let mut problems = Vec::new();
+    for path in &paths {
+        let mut words: Vec<&str> = path.iter().map(String::as_str).collect();
+        words.push("--help");
+        let english = migran(dir.path(), &words);
+        let indonesian = migran_with(dir.path(), &words, &[("MIGRAN_LANG", "id")]);
+        assert_eq!(code(&indonesian), 0, "{words:?}: {}", stderr(&indonesian));
+        let (english, indonesian) = (stdout(&english), stdout(&indonesian));
+        assert!(
+            indonesian.contains("Pemakaian: migran"),
+            "{words:?}: {indonesian}"
+        );
+        let english_placeholders = placeholder_words(&english);
+        for word in placeholder_words(&indonesian) {
+            if english_placeholders.contains(&word) && !SAME.contains(&word.as_str()) {
+                problems.push(format!("{words:?}: <{word}>"));
+            }
+        }
+        let mut in_commands = false;
+        for line in indonesian.lines() {
+            let listed_command = in_commands && line.starts_with("  ");
+            in_commands = line == "Perintah:" || listed_command;
+            // Command words and option names are the command's own, in every language.
+            let line = line.split("migran ").next().unwrap_or_default();
+            let prose = line
+                .split_whitespace()
+                .skip(usize::from(listed_command))
+                .filter(|word| !word.starts_with('-'))
+                .collect::<Vec<_>>()
+                .join(" ");
+            for word in prose.split(|c: char| !c.is_alphanumeric() && c != '_') {
+                if ENGLISH.contains(&word) || HELP_WORDS.contains(&word) {
+                    problems.push(format!("{words:?}: {word} in '{line}'"));
+                }
+            }
+        }
+    }
+    let root = stdout(&migran_with(dir.path(), &["-h"], &[("MIGRAN_LANG", "id")]));
+    assert!(root.contains("Pemakaian: migran [PILIHAN]"), "{root}");
+    assert!(
+        problems.is_empty(),
+        "English in the Indonesian help:\n{}",
+        problems.join("\n")
     );
 }
 

@@ -25,6 +25,7 @@ pub mod error;
 pub mod i18n;
 pub mod labels;
 pub mod lessons;
+pub mod owner_only;
 pub mod people;
 mod pin;
 pub mod reintegration;
@@ -43,6 +44,8 @@ mod validate;
 pub mod vault;
 pub mod visits;
 
+#[doc(hidden)]
+pub use agencies::check_unsigned_agency_pack;
 pub use agencies::{
     agency_pack_from_csv, AgencyCheck, AgencyRegistryInfo, AgencyStanding, AgencyStatus, RegisteredAgency,
 };
@@ -80,6 +83,8 @@ pub use labels::{
     document_kind_label, phase_label, record_kind_label, reintegration_need_label, relation_label,
     return_reason_label, sector_label, service_kind_label, visit_topic_label,
 };
+#[doc(hidden)]
+pub use lessons::check_unsigned_lesson_pack;
 pub use lessons::{CheckQuestion, Lesson, LessonContact, LessonPackInfo, LessonStatement, LessonSummary};
 pub use people::{
     import_issue_message, CsvExportOptions, CsvSeparator, ImportIssue, ImportListener, ImportOptions,
@@ -105,6 +110,7 @@ pub use sessions::{
     AgeGroup, AttendedSession, Facilitator, FacilitatorOrganisation, GuestCount, InfoSession,
     InfoSessionInput, PersonEducation,
 };
+pub use signed_pack::MAX_CONTENT_PACK_BYTES;
 pub use speech::{speakable_text, ABBREVIATIONS};
 pub use store::configure as configure_connection;
 pub use sync::{

@@ -1032,7 +1032,7 @@ fn restrict_to_owner(dir: &Path) {
 }
 
 #[cfg(not(unix))]
-fn restrict_to_owner(_dir: &Path) {}
+use crate::owner_only::restrict_folder as restrict_to_owner;
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,9 @@
 
 mod pack;
 
+#[doc(hidden)]
+pub use pack::check_unsigned_lesson_pack;
+
 use crate::emergency::directory;
 use crate::error::{MigranError, PackRejectReason, RecordKind, Result};
 use crate::i18n::Locale;

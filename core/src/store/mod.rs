@@ -292,7 +292,15 @@ pub(crate) fn restrict_files_to_owner(dir: &Path) {
 }
 
 #[cfg(not(unix))]
-pub(crate) fn restrict_files_to_owner(_dir: &Path) {}
+pub(crate) fn restrict_files_to_owner(dir: &Path) {
+    // Files made in the vault folder inherit its owner-only access list; this covers a
+    // folder made before it had one.
+    for file in files(dir) {
+        if file.exists() {
+            let _ = crate::owner_only::restrict_to_owner(&file);
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

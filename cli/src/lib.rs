@@ -211,7 +211,16 @@ impl CliError {
     }
 }
 
-fn main() -> ExitCode {
+/// Reads a command line against the grammar as the command does, printing the help or
+/// the version when asked; `false` when the words were refused. For fuzz/, which hands it
+/// arbitrary words: whatever they are, it must return.
+#[doc(hidden)]
+pub fn parse_command_line(words: Vec<std::ffi::OsString>) -> bool {
+    Args::parse(words).is_ok()
+}
+
+/// The command: runs the words it was given and says how it went as the exit code.
+pub fn main() -> ExitCode {
     let outcome = Args::parse(std::env::args_os()).and_then(|args| match args {
         Some(args) => commands::run(&args),
         None => Ok(()),
