@@ -8,39 +8,97 @@
 #
 #   bash scripts/mutants.sh                      every guarding module
 #   bash scripts/mutants.sh core/src/consent.rs  one or more files
-#   MIGRAN_MUTANTS_TIMEOUT=120 bash scripts/mutants.sh ...   seconds per test run
+#   MIGRAN_MUTANTS_TIMEOUT=120    seconds per test run of one mutant (default 300)
+#   MIGRAN_MUTANTS_BUDGET=1800    seconds for the whole script (default: no bound); when
+#                                 it runs out cargo-mutants is interrupted, puts the
+#                                 source back and keeps the outcomes counted so far
+#   MIGRAN_MUTANTS_ALL_TESTS=1    every test of the core for each mutant, instead of the
+#                                 module's own (its unit tests and the integration tests
+#                                 that exercise it; see test_targets below)
+#   MIGRAN_MUTANTS_IN_PLACE=1     mutate this worktree itself (below)
+#
+# By default the mutants are built in a copy of the tree (cargo-mutants' default, the
+# worktree is never changed) but into this worktree's target/ (CARGO_TARGET_DIR), so
+# the dependencies are not compiled from cold a second time; the core itself is, once
+# per run (its path differs). With MIGRAN_MUTANTS_IN_PLACE=1 cargo-mutants changes the
+# files of this worktree and reuses its incremental build: faster to start, but do not
+# edit or commit while it runs, and after an interrupted run check `git diff core/src`
+# (cargo-mutants puts each file back, unless it is killed with SIGKILL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$(pwd)
 
 if ! cargo mutants --version >/dev/null 2>&1; then
   cargo install --locked cargo-mutants
 fi
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 
 modules=("$@")
 if [ ${#modules[@]} -eq 0 ]; then
   modules=(
-    core/src/crypto.rs
-    core/src/vault.rs
-    core/src/consent.rs
-    core/src/checklist/rules.rs
-    core/src/screening/rules.rs
     core/src/emergency/plan.rs
+    core/src/screening/rules.rs
+    core/src/checklist/rules.rs
+    core/src/crypto.rs
+    core/src/consent.rs
+    core/src/vault.rs
   )
 fi
 
+# The integration tests that exercise a module, besides the core's unit tests (--lib).
+# A mutant these miss may still be caught by another test of the core; a run with
+# MIGRAN_MUTANTS_ALL_TESTS=1 settles that, at several times the cost.
+test_targets() {
+  case "$1" in
+    core/src/emergency/*) echo "emergency" ;;
+    core/src/screening/*) echo "screening" ;;
+    core/src/checklist/*) echo "checklist" ;;
+    core/src/consent.rs) echo "consent_audit lawful_bases" ;;
+    core/src/crypto.rs | core/src/vault.rs) echo "vault erasure" ;;
+  esac
+}
+
+limit=()
+if [ -n "${MIGRAN_MUTANTS_BUDGET:-}" ]; then
+  # SIGINT when the budget runs out: cargo-mutants stops the running mutant, restores
+  # its copy and writes the outcomes counted so far.
+  limit=(timeout --signal=INT --kill-after=60 "$MIGRAN_MUTANTS_BUDGET")
+fi
+files=()
+tests=()
 for module in "${modules[@]}"; do
-  name=$(echo "$module" | tr '/.' '__')
-  echo "== $module"
-  # The core's own tests only (`--package`: its unit and integration tests): the CLI and
-  # journeys add minutes per mutant and test the same code through it. A non-zero exit
-  # (some mutants missed) does not stop the other modules.
-  nice -n 15 cargo mutants --package migran-core --file "$module" \
-    --timeout "${MIGRAN_MUTANTS_TIMEOUT:-300}" --output "target/mutants/$name" || true
-  if [ -f "target/mutants/$name/mutants.out/outcomes.json" ]; then
+  files+=(--file "$module")
+  for test in $(test_targets "$module"); do
+    case " ${tests[*]} " in *" $test "*) ;; *) tests+=("$test") ;; esac
+  done
+done
+# Passed to every cargo command (-C), the build as well as the test run: cargo-mutants
+# builds with `cargo test --no-run`, which would otherwise link every test binary of
+# the core for each mutant.
+targets=()
+if [ -z "${MIGRAN_MUTANTS_ALL_TESTS:-}" ]; then
+  targets=(-C --lib)
+  for test in "${tests[@]}"; do targets+=(-C --test -C "$test"); done
+fi
+
+# One run for all the modules: each run builds the core once from cold in its copy of
+# the tree. The core's own tests only (`--package`): the CLI and journeys add minutes
+# per mutant and test the same code through it. A non-zero exit (some mutants missed,
+# or the budget ran out) still reports.
+out=target/mutants/mutants.out
+place=()
+if [ -n "${MIGRAN_MUTANTS_IN_PLACE:-}" ]; then
+  place=(--in-place)
+fi
+"${limit[@]}" nice -n 15 cargo mutants --package migran-core "${files[@]}" "${place[@]}" \
+  "${targets[@]}" --timeout "${MIGRAN_MUTANTS_TIMEOUT:-300}" --output target/mutants || true
+if [ -f "$out/outcomes.json" ]; then
+  for module in "${modules[@]}"; do
+    echo "== $module"
     for outcome in caught missed timeout unviable; do
-      count=$(grep -c "^" "target/mutants/$name/mutants.out/$outcome.txt" 2>/dev/null || true)
+      count=$(grep -c "^$module:" "$out/$outcome.txt" 2>/dev/null || true)
       echo "   $outcome: ${count:-0}"
     done
-    echo "   missed mutants: target/mutants/$name/mutants.out/missed.txt"
-  fi
-done
+  done
+  echo "missed mutants: $out/missed.txt"
+fi
