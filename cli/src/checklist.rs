@@ -257,13 +257,6 @@ fn print_view(view: &ChecklistView) {
 /// Under the orientation item: the village sessions attended and the lessons they
 /// covered (`migran lesson show ID` opens one).
 fn print_item_education(education: &PersonEducation) {
-    if education.sessions.is_empty() {
-        say(
-            "    Sesi informasi desa: belum ikut",
-            "    Village information sessions: none attended",
-        );
-        return;
-    }
     for session in &education.sessions {
         say(
             format!(

@@ -196,7 +196,10 @@ pub struct ChecklistItem {
     /// On the pre-departure orientation item only (`ORIENTATION_ITEM`): the village
     /// information sessions the person attended and the lessons they covered, so the
     /// cadre can open them from the item. A village session is not the official OPP, so
-    /// it never marks the item done by itself. `None` on every other item.
+    /// it never marks the item done by itself. `None` on every other item, and while the
+    /// person attended no session (left out of the JSON then, so views of vaults from
+    /// before sessions read back as they were written).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub education: Option<crate::sessions::PersonEducation>,
 }
 

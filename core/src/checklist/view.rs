@@ -54,7 +54,7 @@ pub(super) fn cadre_view(
                 due_date: item.due_date.map(date_text),
                 condition_unknown: item.condition_unknown,
                 education: (item.def.id == super::ORIENTATION_ITEM)
-                    .then(|| ctx.education.cloned())
+                    .then(|| ctx.education.filter(|e| !e.sessions.is_empty()).cloned())
                     .flatten(),
             }
         })

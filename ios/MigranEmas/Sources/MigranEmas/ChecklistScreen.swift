@@ -60,11 +60,7 @@ struct ChecklistScreen: View {
             if item.conditionUnknown { Text("checklist.conditionUnknown", bundle: .module) }
             if let education = item.education {
                 // The orientation item: the village sessions attended and their lessons.
-                if education.sessions.isEmpty {
-                    Text("checklist.noSession", bundle: .module)
-                } else {
-                    Text(String(localized: "checklist.sessions", bundle: .module) + " " + education.sessions.map { $0.date }.joined(separator: ", "))
-                }
+                Text(String(localized: "checklist.sessions", bundle: .module) + " " + education.sessions.map { $0.date }.joined(separator: ", "))
                 ForEach(education.lessons, id: \.self) { lessonId in
                     NavigationLink { LessonReaderView(vault: vault, locale: locale, lessonId: lessonId) } label: {
                         Text(lessonTitles[lessonId] ?? lessonId)

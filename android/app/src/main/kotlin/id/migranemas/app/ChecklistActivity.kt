@@ -64,12 +64,7 @@ class ChecklistActivity : Activity() {
         if (row.waitsFor.isNotEmpty()) addView(label(getString(R.string.waits_for, row.waitsFor.joinToString(", "))))
         if (row.conditionUnknown) addView(label(getString(R.string.condition_unknown)))
         row.learnt?.let { learnt ->
-            addView(
-                label(
-                    if (learnt.sessionDates.isEmpty()) getString(R.string.orientation_no_session)
-                    else getString(R.string.orientation_sessions, learnt.sessionDates.joinToString(", ")),
-                ),
-            )
+            addView(label(getString(R.string.orientation_sessions, learnt.sessionDates.joinToString(", "))))
             if (learnt.lessons.isNotEmpty()) addView(label(getString(R.string.orientation_lessons)))
             learnt.lessons.forEach { lesson ->
                 addView(action(lesson.title, 16f) {

@@ -30,7 +30,7 @@ data class ChecklistRow(
     /**
      * On the orientation item only: the village sessions the person attended (their
      * dates) and the lessons they covered (titles, in the screen's language); the reader
-     * opens them. `null` on every other item.
+     * opens them. `null` on every other item and while the person attended none.
      */
     val learnt: Learnt? = null,
 )
