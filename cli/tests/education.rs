@@ -209,8 +209,9 @@ fn a_session_is_recorded_listed_and_shown_and_reaches_the_persons_export() {
         .collect::<Vec<_>>()
         .join("\n");
     assert!(
-        orientation.contains(&format!("Sesi informasi desa {today}: costs, check-recruiter"))
-            && orientation.contains("Pelajaran yang diikuti: check-recruiter, costs"),
+        orientation.contains(&format!(
+            "Village information session {today}: costs, check-recruiter"
+        )) && orientation.contains("Lessons covered: check-recruiter, costs"),
         "{checklist}"
     );
     let checklist = json(dir.path(), &["checklist", "show", &id]);
