@@ -2,7 +2,8 @@
 //! with `--family`, in the family's plain words.
 
 use migran_core::{
-    ChecklistItemUpdate, ChecklistView, FamilyChecklistView, ItemState, MaritalStatus, WarningKind,
+    ChecklistItemUpdate, ChecklistView, FamilyChecklistView, ItemState, MaritalStatus, PersonEducation,
+    WarningKind,
 };
 use serde_json::{json, Value};
 
@@ -241,6 +242,9 @@ fn print_view(view: &ChecklistView) {
             item.id,
             item.title
         );
+        if let Some(education) = &item.education {
+            print_item_education(education);
+        }
     }
     if !view.summary.next_steps.is_empty() {
         say(
@@ -248,6 +252,29 @@ fn print_view(view: &ChecklistView) {
             format!("Next steps: {}", view.summary.next_steps.join(", ")),
         );
     }
+}
+
+/// Under the orientation item: the village sessions attended and the lessons they
+/// covered (`migran lesson show ID` opens one).
+fn print_item_education(education: &PersonEducation) {
+    for session in &education.sessions {
+        say(
+            format!(
+                "    Sesi informasi desa {}: {}",
+                session.date,
+                session.topics.join(", ")
+            ),
+            format!(
+                "    Village information session {}: {}",
+                session.date,
+                session.topics.join(", ")
+            ),
+        );
+    }
+    say(
+        format!("    Pelajaran yang diikuti: {}", education.lessons.join(", ")),
+        format!("    Lessons covered: {}", education.lessons.join(", ")),
+    );
 }
 
 fn print_family(view: &FamilyChecklistView) {
@@ -285,6 +312,10 @@ fn view_json(view: &ChecklistView) -> Value {
             "id": i.id, "title": i.title, "state": format!("{:?}", i.state), "legal_basis": i.legal_basis,
             "due_date": i.due_date, "blocked_by": i.blocked_by, "done_by": i.done_by, "note": i.note,
             "document_id": i.document_id, "condition_unknown": i.condition_unknown,
+            "education": i.education.as_ref().map(|e| json!({
+                "sessions": e.sessions.iter().map(|s| json!({"session_id": s.session_id, "date": s.date, "topics": s.topics})).collect::<Vec<_>>(),
+                "lessons": e.lessons,
+            })),
         })).collect::<Vec<_>>(),
     })
 }

@@ -200,6 +200,37 @@ fn a_session_is_recorded_listed_and_shown_and_reaches_the_persons_export() {
         export["education"]["lessons"],
         serde_json::json!(["check-recruiter", "costs"])
     );
+    // The checklist's orientation item shows the session and its lessons.
+    let checklist = ok(dir.path(), &["checklist", "show", &id]);
+    let orientation = checklist
+        .lines()
+        .skip_while(|line| !line.contains("pre_departure_orientation"))
+        .take(3)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        orientation.contains(&format!(
+            "Village information session {today}: costs, check-recruiter"
+        )) && orientation.contains("Lessons covered: check-recruiter, costs"),
+        "{checklist}"
+    );
+    let checklist = json(dir.path(), &["checklist", "show", &id]);
+    let items = checklist["items"].as_array().unwrap();
+    let with_education: Vec<&str> = items
+        .iter()
+        .filter(|item| !item["education"].is_null())
+        .map(|item| item["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(with_education, vec!["pre_departure_orientation"]);
+    let education = &items
+        .iter()
+        .find(|item| item["id"] == "pre_departure_orientation")
+        .unwrap()["education"];
+    assert_eq!(education["sessions"][0]["session_id"], session_id.as_str());
+    assert_eq!(
+        education["lessons"],
+        serde_json::json!(["check-recruiter", "costs"])
+    );
 
     let refused = |topics: &str, facilitator: &str| {
         let out = migran(

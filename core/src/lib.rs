@@ -58,7 +58,7 @@ pub use cases::{
 pub use checklist::{
     ChecklistItem, ChecklistItemUpdate, ChecklistSummary, ChecklistView, ChecklistWarning,
     FamilyChecklistView, FamilyItem, ItemKind, ItemState, LegalBlock, MaritalStatus, PlacementFacts,
-    RetiredItem, WarningKind,
+    RetiredItem, WarningKind, ORIENTATION_ITEM,
 };
 pub use consent::{
     consent_text, lawful_basis, ConsentGiver, ConsentInput, ConsentPurpose, ConsentRecord, ConsentState,

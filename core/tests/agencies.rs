@@ -173,3 +173,25 @@ fn an_unknown_suspended_or_revoked_agency_raises_the_flag_and_the_warning_and_an
     }
     assert_eq!(recruiter_flag_and_warning(&vault, &before), (true, true));
 }
+
+/// The agency fact changed the `unlicensed_recruiter` rule, so the catalogue's version
+/// moved on (3): a stored screening names the rules it was scored by, and one scored
+/// before the list existed must not look as if the list had been consulted.
+#[test]
+fn a_screening_names_the_catalogue_version_that_reads_the_agency_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 12, 3));
+    install_sample(&vault);
+    let person = journey_with(&vault, 1, Some("KEP-0003/CONTOH/2026"), "PT Contoh Dicabut, Tbk");
+    let record = vault
+        .screen_person(
+            person,
+            ScreeningInput {
+                screened_by: "Kader Contoh".into(),
+                answers: vec![],
+            },
+        )
+        .unwrap();
+    assert!(record.result.flags.iter().any(|f| f.id == "unlicensed_recruiter"));
+    assert_eq!(record.result.catalogue_version, 3);
+}

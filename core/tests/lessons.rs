@@ -98,6 +98,26 @@ fn each_destination_has_a_lesson_whose_mission_numbers_come_from_the_directory()
     }
 }
 
+/// Issue 21 asks each destination lesson for its legal channel and its common risks:
+/// said from a dated source, or said to need one (never left out silently).
+#[test]
+fn each_destination_lesson_speaks_of_its_legal_channel_and_its_common_risks() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = locked_vault(dir.path());
+    for summary in vault.lessons(Locale::En).unwrap() {
+        let Some(country) = summary.country else { continue };
+        let lesson = vault.lesson(summary.id, Locale::En).unwrap();
+        let says = |words: &str| {
+            lesson
+                .statements
+                .iter()
+                .any(|s| s.text.to_lowercase().contains(words))
+        };
+        assert!(says("channel"), "{country}: the legal channel");
+        assert!(says("risk"), "{country}: the common risks");
+    }
+}
+
 #[test]
 fn the_shipped_pack_verifies_with_the_publisher_key_and_a_changed_byte_does_not() {
     let key = UnparsedPublicKey::new(&ED25519, unhex(PUBLISHER));

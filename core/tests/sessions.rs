@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use migran_core::{
     AgeGroup, AgendaKind, AgendaRequest, ConsentInput, ConsentPurpose, Facilitator, FacilitatorOrganisation,
-    GuestCount, InfoSessionInput, InvalidReason, JourneyInput, MigranError, NotAllowedReason, Phase,
-    RecordKind, ReportRequest, Sex, Vault,
+    GuestCount, InfoSessionInput, InvalidReason, ItemState, JourneyInput, Locale, MigranError,
+    NotAllowedReason, PersonEducation, Phase, RecordKind, ReportRequest, Sex, Vault, ORIENTATION_ITEM,
 };
 use support::*;
 
@@ -310,5 +310,77 @@ fn a_session_and_its_attendance_travel_to_the_teams_other_device() {
     assert_eq!(
         cadre.person_education(ani).unwrap().lessons,
         vec!["costs".to_string()]
+    );
+}
+
+/// The orientation item of the checklist, and only it, carries what the person learnt
+/// (nothing while the person attended no session).
+fn orientation_education(vault: &Vault, person_id: &str) -> Option<PersonEducation> {
+    let view = vault.checklist(person_id.to_string(), Locale::Id).unwrap();
+    let with_education: Vec<&str> = view
+        .items
+        .iter()
+        .filter(|item| item.education.is_some())
+        .map(|item| item.id.as_str())
+        .collect();
+    let item = view
+        .items
+        .iter()
+        .find(|item| item.id == ORIENTATION_ITEM)
+        .unwrap();
+    // A village session is not the official orientation: the item stays as the cadre set it.
+    assert_eq!(item.state, ItemState::NotStarted);
+    // Only the orientation item, and only once the person attended a session.
+    let expected: Vec<&str> = item.education.iter().map(|_| ORIENTATION_ITEM).collect();
+    assert_eq!(with_education, expected);
+    item.education.clone()
+}
+
+#[test]
+fn the_checklists_orientation_item_shows_the_sessions_attended_and_their_lessons() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 12, 3));
+    let ani = person(&vault, 1, Phase::PreDeparture, false);
+    let budi = person(&vault, 2, Phase::PreDeparture, false);
+    assert_eq!(orientation_education(&vault, &ani), None);
+
+    let first = vault
+        .add_info_session(session(
+            "2026-11-10",
+            &["safe-migration", "costs"],
+            &[&ani, &budi],
+            vec![],
+        ))
+        .unwrap();
+    let second = vault
+        .add_info_session(session(
+            "2026-11-24",
+            &["rights-abroad", "costs"],
+            &[&ani],
+            vec![],
+        ))
+        .unwrap();
+
+    let ani_learnt = orientation_education(&vault, &ani).unwrap();
+    let sessions: Vec<(&str, &str)> = ani_learnt
+        .sessions
+        .iter()
+        .map(|s| (s.session_id.as_str(), s.date.as_str()))
+        .collect();
+    assert_eq!(
+        sessions,
+        vec![
+            (second.id.as_str(), "2026-11-24"),
+            (first.id.as_str(), "2026-11-10")
+        ]
+    );
+    assert_eq!(
+        ani_learnt.lessons,
+        vec!["costs", "rights-abroad", "safe-migration"]
+    );
+    assert_eq!(ani_learnt, vault.person_education(ani.clone()).unwrap());
+    assert_eq!(
+        orientation_education(&vault, &budi).unwrap().lessons,
+        vec!["costs", "safe-migration"]
     );
 }

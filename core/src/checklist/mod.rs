@@ -18,6 +18,10 @@ mod rules;
 mod store;
 mod view;
 
+/// The pack's pre-departure orientation item: its view carries the person's village
+/// sessions and lessons (`ChecklistItem::education`).
+pub const ORIENTATION_ITEM: &str = "pre_departure_orientation";
+
 use crate::audit::AuditAction;
 use crate::consent::{self, ConsentPurpose};
 use crate::error::{InvalidReason, MigranError, NotAllowedReason, RecordKind, Result};
@@ -189,6 +193,14 @@ pub struct ChecklistItem {
     pub due_date: Option<String>,
     /// Shown because a condition could not be checked (marital status not recorded).
     pub condition_unknown: bool,
+    /// On the pre-departure orientation item only (`ORIENTATION_ITEM`): the village
+    /// information sessions the person attended and the lessons they covered, so the
+    /// cadre can open them from the item. A village session is not the official OPP, so
+    /// it never marks the item done by itself. `None` on every other item, and while the
+    /// person attended no session (left out of the JSON then, so views of vaults from
+    /// before sessions read back as they were written).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub education: Option<crate::sessions::PersonEducation>,
 }
 
 /// Something the cadre should act on, computed with the session's "today".

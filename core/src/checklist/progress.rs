@@ -168,6 +168,7 @@ fn by_rules(
         today,
         // Progress counts items; the agency check only adds a warning.
         agency: None,
+        education: None,
     };
     Ok(rules::progress(&rules::applicable_items(&checklist, pack, &ctx)))
 }

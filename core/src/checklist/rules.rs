@@ -24,6 +24,8 @@ pub(super) struct Context<'a> {
     pub today: NaiveDate,
     /// The recorded P3MI checked against the installed agency list.
     pub agency: Option<&'a crate::agencies::AgencyCheck>,
+    /// The village sessions the person attended, for the orientation item.
+    pub education: Option<&'a crate::sessions::PersonEducation>,
 }
 
 impl Context<'_> {
@@ -490,6 +492,7 @@ pub(super) mod tests {
             documents: &[],
             today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
             agency: None,
+            education: None,
         };
         let items = applicable_items(&migrated, &v2, &ctx);
         let state = |id: &str| items.iter().find(|i| i.def.id == id).map(|i| i.state);

@@ -300,6 +300,8 @@ pub(super) struct Subject {
     pub documents: Vec<IdentityDocument>,
     /// The recorded P3MI checked against the installed agency list.
     pub agency: Option<crate::agencies::AgencyCheck>,
+    /// The village sessions the person attended and the lessons they covered.
+    pub education: crate::sessions::PersonEducation,
 }
 
 impl Subject {
@@ -310,6 +312,7 @@ impl Subject {
             documents: &self.documents,
             today,
             agency: self.agency.as_ref(),
+            education: Some(&self.education),
         }
     }
 }
@@ -327,6 +330,19 @@ pub(super) fn subject(s: &Session<'_>, person_id: &str) -> Result<Subject> {
                 journey.as_ref().and_then(|j| j.agency_name.as_deref()),
                 crate::i18n::Locale::Id,
             )?
+        },
+        education: {
+            let education = crate::sessions::attended_by(s, person_id)?;
+            // The checklist now shows who attended what: read like `person_education`.
+            if !education.sessions.is_empty() {
+                s.audit_count(
+                    crate::audit::AuditAction::List,
+                    crate::error::RecordKind::SessionAttendance,
+                    Some(person_id),
+                    education.sessions.len(),
+                );
+            }
+            education
         },
     })
 }

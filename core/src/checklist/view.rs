@@ -53,6 +53,9 @@ pub(super) fn cadre_view(
                 blocked_by: rules::blocked_by(item.def, &items),
                 due_date: item.due_date.map(date_text),
                 condition_unknown: item.condition_unknown,
+                education: (item.def.id == super::ORIENTATION_ITEM)
+                    .then(|| ctx.education.filter(|e| !e.sessions.is_empty()).cloned())
+                    .flatten(),
             }
         })
         .collect();

@@ -84,6 +84,11 @@ final class EducationTests: XCTestCase {
         XCTAssertEqual(try vault.listInfoSessions(from: nil, to: nil), [session])
         XCTAssertEqual(try vault.personEducation(personId: ani).lessons, ["check-recruiter", "costs"])
         XCTAssertTrue(try vault.personEducation(personId: budi).sessions.isEmpty)
+        // The checklist's orientation item, and only it, links to what the person learnt.
+        let orientation = try vault.checklist(personId: ani, locale: .id).items.filter { $0.education != nil }
+        XCTAssertEqual(orientation.map { $0.id }, ["pre_departure_orientation"])
+        XCTAssertEqual(orientation.first?.education, try vault.personEducation(personId: ani))
+        XCTAssertEqual(orientation.first?.education?.sessions.map { $0.sessionId }, [session.id])
         let invited = try vault.agenda(request: AgendaRequest(on: nil, lookAheadDays: 0)).items.filter { $0.kind == .inviteToSession }
         XCTAssertEqual(invited.map { $0.personId }, [budi])
         let report = try vault.villageReport(request: ReportRequest(from: nil, to: nil, village: nil, officer: nil))

@@ -10,6 +10,7 @@ struct ChecklistScreen: View {
     let personId: String
     @State private var view: MigranCore.ChecklistView?
     @State private var documents: [IdentityDocument] = []
+    @State private var lessonTitles: [String: String] = [:]
     @State private var refusal: Refusal?
 
     var body: some View {
@@ -43,6 +44,7 @@ struct ChecklistScreen: View {
         .onAppear {
             update { try vault.checklist(personId: personId, locale: locale) }
             documents = (try? vault.listDocuments(personId: personId)) ?? []
+            lessonTitles = Dictionary(((try? vault.lessons(locale: locale)) ?? []).map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
         }
     }
 
@@ -56,6 +58,15 @@ struct ChecklistScreen: View {
                 Text(String(localized: "checklist.waitsFor", bundle: .module) + " " + waits)
             }
             if item.conditionUnknown { Text("checklist.conditionUnknown", bundle: .module) }
+            if let education = item.education {
+                // The orientation item: the village sessions attended and their lessons.
+                Text(String(localized: "checklist.sessions", bundle: .module) + " " + education.sessions.map { $0.date }.joined(separator: ", "))
+                ForEach(education.lessons, id: \.self) { lessonId in
+                    NavigationLink { LessonReaderView(vault: vault, locale: locale, lessonId: lessonId) } label: {
+                        Text(lessonTitles[lessonId] ?? lessonId)
+                    }
+                }
+            }
             if item.state != .done {
                 Menu {
                     Button { mark(item, document: nil) } label: { Text("checklist.noDocument", bundle: .module) }

@@ -62,12 +62,22 @@ public struct LessonReaderView: View {
     @StateObject private var speaker = LessonSpeaker()
     @State private var lesson: Lesson?
     @State private var message: String?
+    @State private var reading = false
+    /// Per question, whether the option chosen was right.
+    @State private var answers: [Int: Bool] = [:]
 
     public var body: some View {
         List {
             if let message { Text(message).foregroundColor(.red) }
             if let lesson {
-                Button(action: readAloud) { Text("lessons.read_aloud", bundle: .module) }
+                if reading {
+                    Button {
+                        speaker.stop()
+                        reading = false
+                    } label: { Text("lessons.stop", bundle: .module) }
+                } else {
+                    Button(action: readAloud) { Text("lessons.read_aloud", bundle: .module) }
+                }
                 Section {
                     ForEach(Array(lesson.statements.enumerated()), id: \.offset) { _, statement in
                         VStack(alignment: .leading) {
@@ -86,11 +96,14 @@ public struct LessonReaderView: View {
                     }
                 }
                 Section(header: Text("lessons.questions", bundle: .module)) {
-                    ForEach(Array(lesson.questions.enumerated()), id: \.offset) { _, question in
+                    ForEach(Array(lesson.questions.enumerated()), id: \.offset) { index, question in
                         VStack(alignment: .leading) {
                             Text(question.question)
-                            ForEach(Array(question.options.enumerated()), id: \.offset) { _, option in
-                                Text("• \(option)").font(.caption)
+                            if let right = answers[index] {
+                                right ? Text("lessons.right", bundle: .module).bold() : Text("lessons.wrong", bundle: .module).bold()
+                            }
+                            ForEach(Array(question.options.enumerated()), id: \.offset) { option, text in
+                                Button(text) { answers[index] = Int(question.answer) == option }
                             }
                         }
                     }
@@ -99,7 +112,10 @@ public struct LessonReaderView: View {
         }
         .navigationTitle(lesson?.title ?? "")
         .onAppear(perform: load)
-        .onDisappear { speaker.stop() }
+        .onDisappear {
+            speaker.stop()
+            reading = false
+        }
     }
 
     private func load() {
@@ -116,6 +132,7 @@ public struct LessonReaderView: View {
     private func readAloud() {
         do {
             speaker.read(try vault.lessonSpeech(lessonId: lessonId, locale: locale), locale: locale)
+            reading = true
         } catch let error as MigranError {
             message = errorMessage(error: error, locale: locale)
         } catch {

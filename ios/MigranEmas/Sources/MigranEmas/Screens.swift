@@ -98,6 +98,8 @@ public struct PersonListView: View {
                 NavigationLink { ReportScreen(vault: vault, locale: locale) } label: { Text("report.title", bundle: .module) }
                 NavigationLink { EmergencyCardScreen(vault: vault, locale: locale) } label: { Text("card.title", bundle: .module) }
                 NavigationLink { SettingsScreen(vault: vault, locale: locale) } label: { Text("settings.title", bundle: .module) }
+                NavigationLink { LessonListView(vault: vault, locale: locale) } label: { Text("lessons.title", bundle: .module) }
+                NavigationLink { SessionScreen(vault: vault, locale: locale) } label: { Text("sessions.title", bundle: .module) }
             }
             .emergencyButton(vault: vault, locale: locale)
             .onAppear { load() }

@@ -2,6 +2,7 @@ package id.migranemas.app
 
 import android.app.Activity
 import android.app.AlertDialog
+import android.content.Intent
 import android.os.Bundle
 import android.widget.LinearLayout
 import id.migranemas.app.screens.ChecklistPresenter
@@ -62,6 +63,15 @@ class ChecklistActivity : Activity() {
         row.dueDate?.let { addView(label(getString(R.string.due_on, it))) }
         if (row.waitsFor.isNotEmpty()) addView(label(getString(R.string.waits_for, row.waitsFor.joinToString(", "))))
         if (row.conditionUnknown) addView(label(getString(R.string.condition_unknown)))
+        row.learnt?.let { learnt ->
+            addView(label(getString(R.string.orientation_sessions, learnt.sessionDates.joinToString(", "))))
+            if (learnt.lessons.isNotEmpty()) addView(label(getString(R.string.orientation_lessons)))
+            learnt.lessons.forEach { lesson ->
+                addView(action(lesson.title, 16f) {
+                    startActivity(Intent(this@ChecklistActivity, LessonsActivity::class.java).putExtra("lesson_id", lesson.id))
+                })
+            }
+        }
         if (!done) addView(action(getString(R.string.mark_done) + ": " + row.title, 16f) { chooseDocument(row) })
     }
 

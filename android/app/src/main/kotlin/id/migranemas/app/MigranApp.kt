@@ -6,6 +6,7 @@ import android.os.Build
 import android.os.LocaleList
 import android.os.Handler
 import android.os.Looper
+import id.migranemas.app.screens.Speaker
 import id.migranemas.core.ActorInput
 import id.migranemas.core.ActorRole
 import id.migranemas.core.Locale
@@ -76,6 +77,9 @@ open class MigranApp : Application() {
     }
 
     open fun deviceSecret(): ByteArray = DeviceSecretStore(this).secret()
+
+    /** The phone's text-to-speech; the JVM tests give a speaker that records instead. */
+    open fun speaker(): Speaker = AndroidSpeaker(this)
 
     fun openOrCreate(pin: String, create: Boolean): Vault {
         val existing = vault

@@ -25,11 +25,13 @@ class PersonListActivity : Activity() {
         val report = action(R.string.report_title) { startActivity(Intent(this, ReportActivity::class.java)) }
         val card = action(R.string.card_title) { startActivity(Intent(this, EmergencyCardActivity::class.java)) }
         val settings = action(R.string.settings_title) { startActivity(Intent(this, SettingsActivity::class.java)) }
+        val lessons = action(R.string.lessons_title) { startActivity(Intent(this, LessonsActivity::class.java)) }
+        val sessions = action(R.string.sessions_title) { startActivity(Intent(this, SessionActivity::class.java)) }
         rows = vertical()
         // The list pages through the core (50 at a time), never the whole register at once.
         more = action(R.string.load_more) { load { presenter.loadMore() } }
         setContentView(
-            screen(label(getString(R.string.persons_title), 20f), agenda, search, find, add, rows, more, report, card, settings),
+            screen(label(getString(R.string.persons_title), 20f), agenda, search, find, add, rows, more, lessons, sessions, report, card, settings),
         )
     }
 

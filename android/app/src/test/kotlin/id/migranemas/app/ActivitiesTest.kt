@@ -6,17 +6,27 @@ import android.os.Looper
 import android.view.View
 import android.view.ViewGroup
 import android.widget.Button
+import android.widget.CheckBox
+import android.widget.EditText
+import android.widget.RadioButton
 import android.widget.TextView
 import id.migranemas.app.screens.AddPersonForm
 import id.migranemas.app.screens.AddPersonPresenter
 import id.migranemas.app.screens.AddPersonResult
+import id.migranemas.app.screens.Speaker
 import id.migranemas.app.screens.UnlockPresenter
 import id.migranemas.core.ActorInput
 import id.migranemas.core.ActorRole
+import id.migranemas.core.ConsentInput
+import id.migranemas.core.ConsentPurpose
+import id.migranemas.core.FacilitatorOrganisation
+import id.migranemas.core.InvalidReason
 import id.migranemas.core.Locale
+import id.migranemas.core.MigranException
 import id.migranemas.core.Sex
 import id.migranemas.core.Vault
 import id.migranemas.core.VaultSettings
+import id.migranemas.core.errorMessage
 import id.migranemas.core.newDeviceSecret
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
@@ -30,9 +40,27 @@ import org.robolectric.RuntimeEnvironment
 import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.Config
 
-/** Robolectric has no Android Keystore: the device secret is kept in memory instead. */
+/** Records what would have been read aloud, instead of Android's TextToSpeech. */
+class RecordingSpeaker : Speaker {
+    val spoken = java.util.concurrent.CopyOnWriteArrayList<Pair<String, Locale>>()
+
+    override fun speak(text: String, locale: Locale) {
+        spoken += text to locale
+    }
+
+    override fun stop() {}
+}
+
+/**
+ * Robolectric has no Android Keystore: the device secret is kept in memory instead; and
+ * the speech goes to a recording speaker.
+ */
 class JvmTestApp : MigranApp() {
+    val speaker = RecordingSpeaker()
+
     override fun deviceSecret(): ByteArray = SECRET
+
+    override fun speaker(): Speaker = speaker
 
     private companion object {
         val SECRET: ByteArray = newDeviceSecret()
@@ -139,6 +167,74 @@ class ActivitiesTest {
         }
     }
 
+    @Test
+    fun theLessonReaderReadsTheOpenLessonAloudInTheCoresSpeakableFormOnALockedVault() {
+        createVault()
+        val list = launch<LessonsActivity>()
+        val vault = app.vault!!
+        assertFalse(vault.isUnlocked())
+        val lesson = vault.lessons(Locale.ID).first { it.country == "HK" }
+        awaitText(list, lesson.title)
+        button(list, lesson.title).performClick()
+        val started = shadowOf(list).nextStartedActivity
+        assertEquals(lesson.id, started.getStringExtra("lesson_id"))
+
+        val reader = Robolectric.buildActivity(LessonsActivity::class.java, started).setup().get()
+        awaitText(reader, "Bacakan")
+        assertTrue(app.speaker.spoken.isEmpty())
+        button(reader, "Bacakan").performClick()
+        awaitText(reader, "Berhenti membaca")
+        val (text, locale) = app.speaker.spoken.single()
+        assertEquals(vault.lessonSpeech(lesson.id, Locale.ID), text)
+        assertEquals(Locale.ID, locale)
+        assertTrue(text, text.contains("Konsulat Jenderal Republik Indonesia"))
+    }
+
+    @Test
+    fun theSessionFormStoresTheSessionTheCoreShowsAndTheOrientationItemLinksIt() {
+        val personId = unlockedWithPerson()
+        val vault = app.vault!!
+        vault.recordConsent(personId, ConsentInput(ConsentPurpose.REGISTRATION, true, null, null))
+        val costs = vault.lessons(Locale.ID).first { it.id == "costs" }
+        val form = launch<SessionActivity>()
+        awaitText(form, "Siti Contoh · Desa Contoh")
+        awaitText(form, costs.title)
+        input(form, "Tempat").setText("Balai Desa Contoh")
+        (view(form, costs.title) as CheckBox).isChecked = true
+        input(form, "Nama fasilitator").setText("Petugas Contoh")
+        (view(form, "BP3MI") as RadioButton).isChecked = true
+        (view(form, "Siti Contoh · Desa Contoh") as CheckBox).isChecked = true
+        input(form, "Perempuan, 18–59 tahun").setText("3")
+        input(form, "Tindak lanjut (satu per baris)").setText("Kunjungi keluarga Contoh")
+        button(form, "Simpan").performClick()
+        awaitText(form, "Sesi tersimpan")
+
+        val session = vault.listInfoSessions(null, null).single()
+        assertEquals("Balai Desa Contoh", session.place)
+        assertEquals(listOf("costs"), session.topics)
+        assertEquals(listOf(personId), session.attendees)
+        assertEquals(FacilitatorOrganisation.BP3MI, session.facilitators.single().organisation)
+        assertEquals(4u, session.guests.sumOf { it.count } + session.attendees.size.toUInt())
+        assertEquals(listOf("Kunjungi keluarga Contoh"), session.followUps)
+
+        val checklist = launch<ChecklistActivity>(personId)
+        awaitText(checklist, "Sesi informasi desa yang diikuti: ${session.date}")
+        button(checklist, costs.title).performClick()
+        assertEquals("costs", shadowOf(checklist).nextStartedActivity.getStringExtra("lesson_id"))
+    }
+
+    @Test
+    fun theSessionFormShowsTheCoresRefusalWithoutATopic() {
+        unlockedWithPerson()
+        val form = launch<SessionActivity>()
+        awaitText(form, "Siti Contoh · Desa Contoh")
+        input(form, "Tempat").setText("Balai Desa Contoh")
+        input(form, "Nama fasilitator").setText("Petugas Contoh")
+        button(form, "Simpan").performClick()
+        awaitText(form, errorMessage(MigranException.Invalid("topics", InvalidReason.EMPTY), Locale.ID))
+        assertTrue(app.vault!!.listInfoSessions(null, null).isEmpty())
+    }
+
     /** A vault on the app's own path, closed: the next open finds it locked. */
     private fun createVault() {
         val settings = VaultSettings(kdfIterations = 10_000u, freeAttempts = 5u, eraseAfterFailures = null)
@@ -195,6 +291,19 @@ class ActivitiesTest {
         walk(screen.findViewById(android.R.id.content))
         return found
     }
+
+    /** The view showing [text], or for an empty input its hint. */
+    private fun view(screen: Activity, text: String): TextView {
+        val found = mutableListOf<TextView>()
+        fun walk(view: View) {
+            if (view is TextView && (view.text?.toString() == text || (view.text.isNullOrEmpty() && view.hint?.toString() == text))) found.add(view)
+            if (view is ViewGroup) for (i in 0 until view.childCount) walk(view.getChildAt(i))
+        }
+        walk(screen.findViewById(android.R.id.content))
+        return found.firstOrNull() ?: throw AssertionError("no view shows $text; shown: ${texts(screen)}")
+    }
+
+    private fun input(screen: Activity, hint: String): EditText = view(screen, hint) as EditText
 
     private fun button(screen: Activity, text: String): Button {
         val content = screen.findViewById<ViewGroup>(android.R.id.content)

@@ -100,6 +100,11 @@ class EducationTest {
         assertEquals(listOf(session), vault.listInfoSessions(null, null))
         assertEquals(listOf("check-recruiter", "costs"), vault.personEducation(ani).lessons)
         assertTrue(vault.personEducation(budi).sessions.isEmpty())
+        // The checklist's orientation item, and only it, links to what the person learnt.
+        val orientation = vault.checklist(ani, Locale.ID).items.filter { it.education != null }
+        assertEquals(listOf("pre_departure_orientation"), orientation.map { it.id })
+        assertEquals(vault.personEducation(ani), orientation.single().education)
+        assertEquals(listOf(session.id), orientation.single().education!!.sessions.map { it.sessionId })
         val invited = vault.agenda(AgendaRequest(null, 0u)).items.filter { it.kind == AgendaKind.INVITE_TO_SESSION }
         assertEquals(listOf(budi), invited.map { it.personId })
         val report = vault.villageReport(ReportRequest(null, null, null, null))

@@ -27,7 +27,15 @@ data class ChecklistRow(
     val conditionUnknown: Boolean,
     /** Marked done with this document of the person's (an id from the person's documents). */
     val documentId: String?,
+    /**
+     * On the orientation item only: the village sessions the person attended (their
+     * dates) and the lessons they covered (titles, in the screen's language); the reader
+     * opens them. `null` on every other item and while the person attended none.
+     */
+    val learnt: Learnt? = null,
 )
+
+data class Learnt(val sessionDates: List<String>, val lessons: List<LessonRow>)
 
 /** Items grouped the way the content pack sorts them: requirements, documents, steps. */
 data class ChecklistGroup(val kind: ItemKind, val rows: List<ChecklistRow>)
@@ -77,6 +85,8 @@ class ChecklistPresenter(private val vault: Vault, private val locale: Locale, p
 
     private fun view(view: ChecklistView): ChecklistState {
         val titles = view.items.associate { it.id to it.title }
+        // Lesson titles only when an item shows education (the orientation item).
+        val lessons by lazy { vault.lessons(locale).associateBy { it.id } }
         fun row(item: ChecklistItem) = ChecklistRow(
             id = item.id,
             title = item.title,
@@ -86,6 +96,12 @@ class ChecklistPresenter(private val vault: Vault, private val locale: Locale, p
             waitsFor = item.blockedBy.map { titles[it] ?: it },
             conditionUnknown = item.conditionUnknown,
             documentId = item.documentId,
+            learnt = item.education?.let { education ->
+                Learnt(
+                    sessionDates = education.sessions.map { it.date },
+                    lessons = education.lessons.map { id -> lessons[id].let { LessonRow(id, it?.title ?: id, it?.country) } },
+                )
+            },
         )
         return ChecklistState(
             groups = view.items.groupBy { it.kind }.map { (kind, items) -> ChecklistGroup(kind, items.map(::row)) },

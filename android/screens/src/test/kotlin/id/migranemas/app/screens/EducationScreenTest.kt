@@ -88,5 +88,14 @@ class EducationScreenTest {
         assertEquals(saved.savedSessionId, line.id)
         assertTrue(line.summary.endsWith("· 4"), line.summary)
         assertEquals(listOf("check-recruiter", "costs"), v.personEducation(siti).lessons)
+
+        // The checklist's orientation row shows the session and its lessons by title.
+        val rows = ChecklistPresenter(v, Locale.ID, siti).load().groups.flatMap { it.rows }
+        val learnt = rows.mapNotNull { row -> row.learnt?.let { row.id to it } }.single()
+        assertEquals("pre_departure_orientation", learnt.first)
+        assertEquals(listOf(today().toString()), learnt.second.sessionDates)
+        val titles = v.lessons(Locale.ID).associate { it.id to it.title }
+        assertEquals(listOf(titles["check-recruiter"], titles["costs"]), learnt.second.lessons.map { it.title })
+        assertTrue(ChecklistPresenter(v, Locale.ID, budi).load().groups.flatMap { it.rows }.none { it.learnt != null })
     }
 }
