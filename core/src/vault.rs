@@ -451,7 +451,11 @@ impl Vault {
         let locked_key = crypto::locked_store_key(device_secret.as_deref())?;
         // The header is written last: its presence is what makes the folder a vault.
         let locked = store::open(dir, Database::Locked, &locked_key, PageHmac::LOCKED_STORE, true)?;
-        locked.execute(
+        let lockout_key = crypto::lockout_mac_key(device_secret.as_deref())?;
+        // Written and sealed in one transaction: a creation killed between the two would
+        // leave an unsealed header, which reads as altered and locks the new vault for a day.
+        let tx = Transaction::new_unchecked(&locked, TransactionBehavior::Immediate)?;
+        tx.execute(
             "INSERT INTO vault_header (id, vault_id, created_at, kdf_salt, kdf_iterations,
                  wrapped_dek, free_attempts, erase_after, page_hmac)
              VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -466,8 +470,9 @@ impl Vault {
                 PageHmac::NEW,
             ],
         )?;
-        let lockout_key = crypto::lockout_mac_key(device_secret.as_deref())?;
-        seal_unsealed_header(&locked, &lockout_key)?;
+        let mut header = read_header(&tx)?;
+        write_sealed_header(&tx, &mut header, &lockout_key)?;
+        tx.commit()?;
         let vault = Vault {
             dir: dir.to_path_buf(),
             device_secret,
