@@ -400,22 +400,11 @@ impl Vault {
         status: MaritalStatus,
         locale: Locale,
     ) -> Result<ChecklistView> {
-        let pack = pack::pack()?;
-        self.write(|s| {
-            let stored = store::load(s, &person_id, pack)?;
-            let mut checklist = rules::migrate(stored.clone(), pack);
-            consent::require(s, &person_id, ConsentPurpose::Registration)?;
-            checklist.marital_status = Some(status);
-            store::save(s, &stored, &checklist)?;
-            s.audit(AuditAction::Update, RecordKind::Checklist, &person_id, &person_id);
-            let subject = store::subject(s, &person_id)?;
-            Ok(view::cadre_view(
-                &checklist,
-                pack,
-                &subject.context(s.now.date_naive()),
-                locale,
-            ))
-        })
+        self.change_checklist_facts(
+            person_id,
+            |checklist| checklist.marital_status = Some(status),
+            locale,
+        )
     }
 
     /// Records the placement facts that decide two legal blocks: a fee charged for a
@@ -484,12 +473,27 @@ impl Vault {
         change: impl FnOnce(PlacementFacts) -> PlacementFacts,
         locale: Locale,
     ) -> Result<ChecklistView> {
+        self.change_checklist_facts(
+            person_id,
+            |checklist| checklist.placement = change(checklist.placement),
+            locale,
+        )
+    }
+
+    /// A fact about the person that the checklist's rules read (marital status, placement),
+    /// changed inside the write's transaction so that two changes made at once both count.
+    fn change_checklist_facts(
+        &self,
+        person_id: String,
+        change: impl FnOnce(&mut store::Checklist),
+        locale: Locale,
+    ) -> Result<ChecklistView> {
         let pack = pack::pack()?;
         self.write(|s| {
             let stored = store::load(s, &person_id, pack)?;
             let mut checklist = rules::migrate(stored.clone(), pack);
             consent::require(s, &person_id, ConsentPurpose::Registration)?;
-            checklist.placement = change(checklist.placement);
+            change(&mut checklist);
             store::save(s, &stored, &checklist)?;
             s.audit(AuditAction::Update, RecordKind::Checklist, &person_id, &person_id);
             let subject = store::subject(s, &person_id)?;
