@@ -290,8 +290,10 @@ fn limits_refuse_with_their_code_and_keep_nothing(kind: Kind) {
 /// Writes `request` on a raw connection, closes the writing half, reads what comes back.
 fn raw(relay: &TestRelay, request: &[u8]) -> String {
     let mut stream = TcpStream::connect(relay.addr).unwrap();
-    stream.write_all(request).unwrap();
-    stream.shutdown(std::net::Shutdown::Write).unwrap();
+    // The relay may answer and close before the request is all written (a refused
+    // length, bytes that are not HTTP): what it answered is still there to read.
+    let _ = stream.write_all(request);
+    let _ = stream.shutdown(std::net::Shutdown::Write);
     let mut answer = Vec::new();
     let _ = stream.read_to_end(&mut answer);
     String::from_utf8_lossy(&answer).into_owned()
