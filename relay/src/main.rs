@@ -72,8 +72,28 @@ async fn main() -> ExitCode {
         }
     };
     eprintln!("migran-relay: listening on http://{}", args.listen);
+    // Ctrl-C, or SIGTERM from systemd or a container runtime: finish the requests in
+    // flight (a push either commits or is not there), then stop.
     let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
+        #[cfg(unix)]
+        {
+            let terminate = async {
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(mut signal) => {
+                        signal.recv().await;
+                    }
+                    Err(_) => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     };
     match axum::serve(listener, router(store, limits))
         .with_graceful_shutdown(shutdown)
