@@ -21,6 +21,7 @@ on_both_engines!(
     garbage_and_truncated_bodies_never_stop_the_relay,
     a_restarted_relay_loses_and_duplicates_nothing,
     the_relay_stores_no_plaintext_value,
+    pages_keep_to_their_byte_limit_and_a_larger_bundle_comes_alone,
 );
 
 fn small_limits() -> Limits {
@@ -486,4 +487,41 @@ fn the_relay_stores_no_plaintext_value(kind: Kind) {
             }
         }
     }
+}
+
+fn pages_keep_to_their_byte_limit_and_a_larger_bundle_comes_alone(kind: Kind) {
+    let root = tempfile::tempdir().unwrap();
+    let Some(engine) = engine(kind, root.path()) else {
+        return;
+    };
+    let relay = TestRelay::start(
+        &engine,
+        Limits {
+            page_max_bytes: 10_000,
+            ..small_limits()
+        },
+    );
+    let team = opaque_team(&relay);
+    let sizes = [4000, 4000, 4000, 12_000, 4000, 4000, 4000];
+    for size in sizes {
+        assert_eq!(team.push(random_bytes(size)).status, 201);
+    }
+    let mut pages = Vec::new();
+    let mut cursor = 0;
+    loop {
+        let answer = team.pull_page(cursor, 50);
+        let seqs: Vec<i64> = answer.json["bundles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|bundle| bundle["seq"].as_i64().unwrap())
+            .collect();
+        cursor = *seqs.last().unwrap_or(&cursor);
+        pages.push(seqs);
+        if !answer.json["more"].as_bool().unwrap() {
+            break;
+        }
+    }
+    // 8,000 bytes fit in 10,000, a third 4,000 would not; 12,000 comes alone.
+    assert_eq!(pages, vec![vec![1, 2], vec![3], vec![4], vec![5, 6], vec![7]]);
 }
