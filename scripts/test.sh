@@ -10,6 +10,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 echo "== Rust tests (core, CLI, journeys)"
 cargo test --workspace
+bash scripts/relay-postgres.sh # the relay tests again, on a throwaway PostgreSQL
 
 echo "== Kotlin bindings on the JVM, Swift completeness"
 bash scripts/test-bindings.sh

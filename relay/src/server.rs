@@ -1,0 +1,499 @@
+//! The HTTP API (axum). Every route but `/v1/health` is signed (see `auth`); every
+//! refusal is the JSON of `error::RelayError`. The relay only stores and hands back
+//! opaque bytes: it never parses a bundle.
+//!
+//! | method and path | what |
+//! |---|---|
+//! | `GET /v1/health` | `{"status":"ok"}` |
+//! | `POST /v1/teams` | register a team with its first device: `{team_id, device_id, public_key}` signed by that key |
+//! | `POST /v1/teams/{team}/devices` | enrol a device: `{device_id, public_key}`, signed by an enrolled device |
+//! | `DELETE /v1/teams/{team}/devices/{device}` | remove a device, signed by an enrolled device |
+//! | `POST /v1/teams/{team}/bundles` | push a bundle (the body): `{seq, duplicate}` |
+//! | `GET /v1/teams/{team}/bundles?after=N&limit=M` | a page: `{bundles: [{seq, device_id, body (base64)}], last_seq, more}` |
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::body::Body;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::http::{header, request::Parts, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
+use http_body_util::BodyExt;
+use ring::digest::{digest, SHA256};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::auth::{self, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP};
+use crate::error::{Code, RelayError};
+use crate::store::{DeviceLookup, NewBundle, SharedStore, StoreError};
+
+/// What the relay accepts; each has a command-line flag (`migran-relay --help`).
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest bundle a push may carry.
+    pub max_bundle_bytes: usize,
+    /// All bundles of one team together.
+    pub max_team_bytes: i64,
+    /// Signed requests per device per minute.
+    pub requests_per_minute: u32,
+    /// Most bundles in one page of a pull.
+    pub page_max_bundles: i64,
+    /// Most body bytes in one page (a single larger bundle still comes, alone).
+    pub page_max_bytes: i64,
+    /// How far a request's timestamp may be from the relay's clock, either way.
+    pub max_clock_skew_secs: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bundle_bytes: 32 * 1024 * 1024,
+            max_team_bytes: 2 * 1024 * 1024 * 1024,
+            requests_per_minute: 600,
+            page_max_bundles: 100,
+            page_max_bytes: 32 * 1024 * 1024,
+            max_clock_skew_secs: 300,
+        }
+    }
+}
+
+/// Registration and enrolment bodies are a few hundred bytes.
+const MAX_JSON_BYTES: usize = 16 * 1024;
+/// An oversized body is read and dropped up to this much past the limit, so the client
+/// gets the 413 instead of a reset connection; beyond it the connection is dropped.
+const DRAIN_BYTES: usize = 8 * 1024 * 1024;
+const MINUTE: Duration = Duration::from_secs(60);
+
+struct Relay {
+    store: SharedStore,
+    limits: Limits,
+    /// (team, device) -> (start of its current minute, requests in it). Per relay
+    /// process: replicas behind a load balancer each count their own share.
+    rate: Mutex<HashMap<(String, String), (Instant, u32)>>,
+}
+
+type Shared = State<Arc<Relay>>;
+
+/// The relay's routes on `store` with `limits`.
+pub fn router(store: SharedStore, limits: Limits) -> Router {
+    let relay = Arc::new(Relay {
+        store,
+        limits,
+        rate: Mutex::new(HashMap::new()),
+    });
+    Router::new()
+        .route("/v1/health", get(health))
+        .route("/v1/teams", post(register_team))
+        .route("/v1/teams/{team}/devices", post(enrol_device))
+        .route("/v1/teams/{team}/devices/{device}", delete(remove_device))
+        .route("/v1/teams/{team}/bundles", post(push).get(pull))
+        .fallback(|| async { RelayError(Code::NotFound) })
+        .method_not_allowed_fallback(|| async { RelayError(Code::MethodNotAllowed) })
+        // Bodies are read and limited by `read_body`, with the relay's own refusal.
+        .layer(DefaultBodyLimit::disable())
+        .with_state(relay)
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+fn store_refusal(err: StoreError) -> RelayError {
+    if matches!(err, StoreError::Internal(_) | StoreError::Unavailable(_)) {
+        // Engine messages name tables and states, never a stored value.
+        eprintln!("migran-relay: storage: {err}");
+    }
+    RelayError(err.code())
+}
+
+async fn health() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// The body, whole, or a refusal: too large (413) or cut off / unreadable (400).
+async fn read_body(headers: &HeaderMap, mut body: Body, limit: usize) -> Result<Vec<u8>, RelayError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > (limit + DRAIN_BYTES) as u64) {
+        return Err(RelayError(Code::TooLarge));
+    }
+    let mut bytes = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| RelayError(Code::BadRequest))?;
+        if let Ok(data) = frame.into_data() {
+            seen = seen.saturating_add(data.len());
+            if seen > limit + DRAIN_BYTES {
+                break;
+            }
+            if seen <= limit {
+                bytes.extend_from_slice(&data);
+            }
+        }
+    }
+    if seen > limit {
+        return Err(RelayError(Code::TooLarge));
+    }
+    Ok(bytes)
+}
+
+fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, RelayError> {
+    headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .ok_or(RelayError(Code::MissingAuth))
+}
+
+struct Claimed<'a> {
+    device_id: &'a str,
+    timestamp: i64,
+    nonce: &'a str,
+    signature: &'a str,
+}
+
+/// The signature headers, well formed and within the clock window.
+fn claimed<'a>(relay: &Relay, parts: &'a Parts) -> Result<Claimed<'a>, RelayError> {
+    let device_id = header_text(&parts.headers, HEADER_DEVICE)?;
+    let timestamp = header_text(&parts.headers, HEADER_TIMESTAMP)?
+        .parse::<i64>()
+        .map_err(|_| RelayError(Code::MissingAuth))?;
+    let nonce = header_text(&parts.headers, HEADER_NONCE)?;
+    let signature = header_text(&parts.headers, HEADER_SIGNATURE)?;
+    if !auth::valid_id(device_id, 1, 64) || !auth::valid_id(nonce, 16, 64) {
+        return Err(RelayError(Code::MissingAuth));
+    }
+    if (now() - timestamp).abs() > relay.limits.max_clock_skew_secs {
+        return Err(RelayError(Code::StaleTimestamp));
+    }
+    Ok(Claimed {
+        device_id,
+        timestamp,
+        nonce,
+        signature,
+    })
+}
+
+fn signature_holds(parts: &Parts, body: &[u8], claim: &Claimed<'_>, public_key: &[u8]) -> bool {
+    let path = parts
+        .uri
+        .path_and_query()
+        .map(|path| path.as_str())
+        .unwrap_or_else(|| parts.uri.path());
+    let message = auth::signed_message(
+        parts.method.as_str(),
+        path,
+        body,
+        claim.timestamp,
+        claim.nonce,
+        claim.device_id,
+    );
+    auth::verify(public_key, &message, claim.signature)
+}
+
+impl Relay {
+    fn count_request(&self, team_id: &str, device_id: &str) -> Result<(), RelayError> {
+        let mut rate = self.rate.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let now = Instant::now();
+        if rate.len() > 100_000 {
+            rate.retain(|_, (start, _)| now.duration_since(*start) < MINUTE);
+        }
+        let entry = rate
+            .entry((team_id.to_owned(), device_id.to_owned()))
+            .or_insert((now, 0));
+        if now.duration_since(entry.0) >= MINUTE {
+            *entry = (now, 0);
+        }
+        entry.1 = entry.1.saturating_add(1);
+        if entry.1 > self.limits.requests_per_minute {
+            Err(RelayError(Code::RateLimited))
+        } else {
+            Ok(())
+        }
+    }
+
+    async fn spend_nonce(&self, team_id: &str, claim: &Claimed<'_>) -> Result<(), RelayError> {
+        let now = now();
+        // Kept twice the window: any timestamp still accepted has its nonce on record.
+        let forget_before = now - 2 * self.limits.max_clock_skew_secs - 1;
+        let fresh = self
+            .store
+            .use_nonce(team_id, claim.device_id, claim.nonce, now, forget_before)
+            .await
+            .map_err(store_refusal)?;
+        if fresh {
+            Ok(())
+        } else {
+            Err(RelayError(Code::ReplayedNonce))
+        }
+    }
+
+    /// The enrolled, not removed device that signed this request.
+    async fn authenticate(&self, team_id: &str, parts: &Parts, body: &[u8]) -> Result<String, RelayError> {
+        let claim = claimed(self, parts)?;
+        match self
+            .store
+            .device(team_id, claim.device_id)
+            .await
+            .map_err(store_refusal)?
+        {
+            DeviceLookup::NoTeam => return Err(RelayError(Code::UnknownTeam)),
+            DeviceLookup::NoDevice => return Err(RelayError(Code::UnknownDevice)),
+            DeviceLookup::Found { public_key, removed } => {
+                if !signature_holds(parts, body, &claim, &public_key) {
+                    return Err(RelayError(Code::BadSignature));
+                }
+                if removed {
+                    return Err(RelayError(Code::RemovedDevice));
+                }
+            }
+        }
+        self.count_request(team_id, claim.device_id)?;
+        self.spend_nonce(team_id, &claim).await?;
+        Ok(claim.device_id.to_owned())
+    }
+}
+
+fn team_path(path: Result<Path<String>, PathRejection>) -> Result<String, RelayError> {
+    match path {
+        Ok(Path(team)) if auth::valid_id(&team, 1, 64) => Ok(team),
+        Ok(_) => Err(RelayError(Code::UnknownTeam)),
+        Err(_) => Err(RelayError(Code::BadRequest)),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Registration {
+    team_id: String,
+    device_id: String,
+    /// base64 of the 32-byte Ed25519 public key.
+    public_key: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Enrolment {
+    device_id: String,
+    public_key: String,
+}
+
+fn public_key(text: &str) -> Result<Vec<u8>, RelayError> {
+    match BASE64.decode(text) {
+        Ok(key) if key.len() == 32 => Ok(key),
+        _ => Err(RelayError(Code::BadRequest)),
+    }
+}
+
+async fn register_team(State(relay): Shared, request: Request) -> Result<Response, RelayError> {
+    let (parts, body) = request.into_parts();
+    let body = read_body(&parts.headers, body, MAX_JSON_BYTES).await?;
+    let claim = claimed(&relay, &parts)?;
+    let registration: Registration =
+        serde_json::from_slice(&body).map_err(|_| RelayError(Code::BadRequest))?;
+    if !auth::valid_id(&registration.team_id, 1, 64)
+        || !auth::valid_id(&registration.device_id, 1, 64)
+        || registration.device_id != claim.device_id
+    {
+        return Err(RelayError(Code::BadRequest));
+    }
+    let key = public_key(&registration.public_key)?;
+    // The first device proves it holds the key it registers.
+    if !signature_holds(&parts, &body, &claim, &key) {
+        return Err(RelayError(Code::BadSignature));
+    }
+    relay.count_request(&registration.team_id, claim.device_id)?;
+    relay
+        .store
+        .register_team(&registration.team_id, &registration.device_id, &key, now())
+        .await
+        .map_err(store_refusal)?;
+    relay.spend_nonce(&registration.team_id, &claim).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "team_id": registration.team_id, "device_id": registration.device_id })),
+    )
+        .into_response())
+}
+
+async fn enrol_device(
+    State(relay): Shared,
+    path: Result<Path<String>, PathRejection>,
+    request: Request,
+) -> Result<Response, RelayError> {
+    let team_id = team_path(path)?;
+    let (parts, body) = request.into_parts();
+    let body = read_body(&parts.headers, body, MAX_JSON_BYTES).await?;
+    let by = relay.authenticate(&team_id, &parts, &body).await?;
+    let enrolment: Enrolment = serde_json::from_slice(&body).map_err(|_| RelayError(Code::BadRequest))?;
+    if !auth::valid_id(&enrolment.device_id, 1, 64) {
+        return Err(RelayError(Code::BadRequest));
+    }
+    let key = public_key(&enrolment.public_key)?;
+    relay
+        .store
+        .enrol_device(&team_id, &enrolment.device_id, &key, &by, now())
+        .await
+        .map_err(store_refusal)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "device_id": enrolment.device_id })),
+    )
+        .into_response())
+}
+
+async fn remove_device(
+    State(relay): Shared,
+    path: Result<Path<(String, String)>, PathRejection>,
+    request: Request,
+) -> Result<Response, RelayError> {
+    let (team_id, device_id) = match path {
+        Ok(Path((team, device))) if auth::valid_id(&team, 1, 64) => (team, device),
+        Ok(_) => return Err(RelayError(Code::UnknownTeam)),
+        Err(_) => return Err(RelayError(Code::BadRequest)),
+    };
+    let (parts, body) = request.into_parts();
+    let body = read_body(&parts.headers, body, MAX_JSON_BYTES).await?;
+    relay.authenticate(&team_id, &parts, &body).await?;
+    if !auth::valid_id(&device_id, 1, 64) {
+        return Err(RelayError(Code::UnknownDevice));
+    }
+    relay
+        .store
+        .remove_device(&team_id, &device_id, now())
+        .await
+        .map_err(store_refusal)?;
+    Ok(Json(json!({ "device_id": device_id, "removed": true })).into_response())
+}
+
+#[derive(Serialize)]
+struct PushAnswer {
+    seq: i64,
+    duplicate: bool,
+}
+
+async fn push(
+    State(relay): Shared,
+    path: Result<Path<String>, PathRejection>,
+    request: Request,
+) -> Result<Response, RelayError> {
+    let team_id = team_path(path)?;
+    let (parts, body) = request.into_parts();
+    let body = read_body(&parts.headers, body, relay.limits.max_bundle_bytes).await?;
+    let device_id = relay.authenticate(&team_id, &parts, &body).await?;
+    if body.is_empty() {
+        return Err(RelayError(Code::BadRequest));
+    }
+    let digest = digest(&SHA256, &body).as_ref().to_vec();
+    let pushed = relay
+        .store
+        .push(
+            NewBundle {
+                team_id,
+                device_id,
+                body,
+                digest,
+                now: now(),
+            },
+            relay.limits.max_team_bytes,
+        )
+        .await
+        .map_err(store_refusal)?;
+    let status = if pushed.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((
+        status,
+        Json(PushAnswer {
+            seq: pushed.seq,
+            duplicate: pushed.duplicate,
+        }),
+    )
+        .into_response())
+}
+
+#[derive(Serialize)]
+struct PulledBundle {
+    seq: i64,
+    device_id: String,
+    body: String,
+}
+
+#[derive(Serialize)]
+struct PullAnswer {
+    bundles: Vec<PulledBundle>,
+    last_seq: i64,
+    more: bool,
+}
+
+/// `after` and `limit` from the query; anything else in it is ignored.
+fn cursor(parts: &Parts, page_max: i64) -> Result<(i64, i64), RelayError> {
+    let mut after = 0i64;
+    let mut limit = page_max;
+    for pair in parts
+        .uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+    {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let number = || {
+            value
+                .parse::<i64>()
+                .ok()
+                .filter(|number| *number >= 0)
+                .ok_or(RelayError(Code::BadRequest))
+        };
+        match key {
+            "after" => after = number()?,
+            "limit" => limit = number()?.clamp(1, page_max),
+            _ => {}
+        }
+    }
+    Ok((after, limit))
+}
+
+async fn pull(
+    State(relay): Shared,
+    path: Result<Path<String>, PathRejection>,
+    request: Request,
+) -> Result<Response, RelayError> {
+    let team_id = team_path(path)?;
+    let (parts, body) = request.into_parts();
+    let body = read_body(&parts.headers, body, MAX_JSON_BYTES).await?;
+    relay.authenticate(&team_id, &parts, &body).await?;
+    let (after, limit) = cursor(&parts, relay.limits.page_max_bundles)?;
+    let page = relay
+        .store
+        .pull(&team_id, after, limit, relay.limits.page_max_bytes)
+        .await
+        .map_err(store_refusal)?;
+    let last_returned = page.bundles.last().map(|bundle| bundle.seq).unwrap_or(after);
+    Ok(Json(PullAnswer {
+        more: last_returned < page.last_seq,
+        last_seq: page.last_seq,
+        bundles: page
+            .bundles
+            .into_iter()
+            .map(|bundle| PulledBundle {
+                seq: bundle.seq,
+                device_id: bundle.device_id,
+                body: BASE64.encode(bundle.body),
+            })
+            .collect(),
+    })
+    .into_response())
+}

@@ -1,0 +1,368 @@
+//! The PostgreSQL engine for a district, a province or the nation: a pool of
+//! connections (deadpool), schema migrations under an advisory lock so that several relay
+//! replicas can start at once, and the same log rules as the SQLite engine.
+
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::error::SqlState;
+use tokio_postgres::NoTls;
+
+use super::{DeviceLookup, NewBundle, Page, Pushed, Store, StoreError, Stored};
+
+/// Schema versions in order; `relay_schema` records which are applied.
+const MIGRATIONS: &[&str] = &[
+    // 1: teams, devices, nonces, the bundle log.
+    "CREATE TABLE relay_teams (
+        team_id TEXT PRIMARY KEY,
+        created_at BIGINT NOT NULL,
+        last_seq BIGINT NOT NULL DEFAULT 0,
+        bytes_used BIGINT NOT NULL DEFAULT 0
+    );
+    CREATE TABLE relay_devices (
+        team_id TEXT NOT NULL REFERENCES relay_teams(team_id),
+        device_id TEXT NOT NULL,
+        public_key BYTEA NOT NULL,
+        enrolled_by TEXT,
+        enrolled_at BIGINT NOT NULL,
+        removed_at BIGINT,
+        PRIMARY KEY (team_id, device_id)
+    );
+    CREATE TABLE relay_nonces (
+        team_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        nonce TEXT NOT NULL,
+        seen_at BIGINT NOT NULL,
+        PRIMARY KEY (team_id, device_id, nonce)
+    );
+    CREATE TABLE relay_bundles (
+        team_id TEXT NOT NULL REFERENCES relay_teams(team_id),
+        seq BIGINT NOT NULL,
+        device_id TEXT NOT NULL,
+        digest BYTEA NOT NULL,
+        size BIGINT NOT NULL,
+        body BYTEA NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (team_id, seq),
+        UNIQUE (team_id, digest)
+    );",
+];
+
+/// Any fixed number: the advisory lock that keeps two starting replicas from migrating
+/// at the same time.
+const MIGRATION_LOCK: i64 = 0x6d69_6772_616e;
+
+pub struct PostgresStore {
+    pool: Pool,
+}
+
+fn pg_error(err: tokio_postgres::Error) -> StoreError {
+    // A closed connection or a server shutting down: the client may retry.
+    if err.is_closed()
+        || err
+            .code()
+            .is_some_and(|code| code.code().starts_with("57") || code.code().starts_with("08"))
+    {
+        StoreError::Unavailable(err.to_string())
+    } else {
+        StoreError::Internal(err.to_string())
+    }
+}
+
+fn pool_error(err: deadpool_postgres::PoolError) -> StoreError {
+    StoreError::Unavailable(err.to_string())
+}
+
+fn is_unique_violation(err: &tokio_postgres::Error) -> bool {
+    err.code() == Some(&SqlState::UNIQUE_VIOLATION)
+}
+
+impl PostgresStore {
+    /// Connects a pool to `url` (`postgres://user@host:port/db`) and brings the schema up
+    /// to date.
+    pub async fn connect(url: &str, max_connections: usize) -> Result<PostgresStore, StoreError> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|err: tokio_postgres::Error| StoreError::Internal(format!("bad database URL: {err}")))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(max_connections)
+            .build()
+            .map_err(|err| StoreError::Internal(err.to_string()))?;
+        let store = PostgresStore { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+            .await
+            .map_err(pg_error)?;
+        tx.batch_execute("CREATE TABLE IF NOT EXISTS relay_schema (version BIGINT NOT NULL)")
+            .await
+            .map_err(pg_error)?;
+        let applied: i64 = tx
+            .query_one("SELECT COALESCE(MAX(version), 0) FROM relay_schema", &[])
+            .await
+            .map_err(pg_error)?
+            .get(0);
+        let known = i64::try_from(MIGRATIONS.len()).map_err(|err| StoreError::Internal(err.to_string()))?;
+        if applied > known {
+            return Err(StoreError::Internal(format!(
+                "database has relay schema version {applied}, newer than this relay ({known})"
+            )));
+        }
+        for (version, sql) in (1i64..).zip(MIGRATIONS.iter()) {
+            if version <= applied {
+                continue;
+            }
+            tx.batch_execute(sql).await.map_err(pg_error)?;
+            tx.execute("INSERT INTO relay_schema (version) VALUES ($1)", &[&version])
+                .await
+                .map_err(pg_error)?;
+        }
+        tx.commit().await.map_err(pg_error)
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn register_team(
+        &self,
+        team_id: &str,
+        device_id: &str,
+        public_key: &[u8],
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        match tx
+            .execute(
+                "INSERT INTO relay_teams (team_id, created_at) VALUES ($1, $2)",
+                &[&team_id, &now],
+            )
+            .await
+        {
+            Err(err) if is_unique_violation(&err) => return Err(StoreError::TeamExists),
+            other => other.map_err(pg_error)?,
+        };
+        tx.execute(
+            "INSERT INTO relay_devices (team_id, device_id, public_key, enrolled_by, enrolled_at)
+             VALUES ($1, $2, $3, NULL, $4)",
+            &[&team_id, &device_id, &public_key, &now],
+        )
+        .await
+        .map_err(pg_error)?;
+        tx.commit().await.map_err(pg_error)
+    }
+
+    async fn device(&self, team_id: &str, device_id: &str) -> Result<DeviceLookup, StoreError> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let team = client
+            .query_opt("SELECT 1 FROM relay_teams WHERE team_id = $1", &[&team_id])
+            .await
+            .map_err(pg_error)?;
+        if team.is_none() {
+            return Ok(DeviceLookup::NoTeam);
+        }
+        let row = client
+            .query_opt(
+                "SELECT public_key, removed_at FROM relay_devices WHERE team_id = $1 AND device_id = $2",
+                &[&team_id, &device_id],
+            )
+            .await
+            .map_err(pg_error)?;
+        Ok(match row {
+            None => DeviceLookup::NoDevice,
+            Some(row) => DeviceLookup::Found {
+                public_key: row.get(0),
+                removed: row.get::<_, Option<i64>>(1).is_some(),
+            },
+        })
+    }
+
+    async fn enrol_device(
+        &self,
+        team_id: &str,
+        device_id: &str,
+        public_key: &[u8],
+        enrolled_by: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        match client
+            .execute(
+                "INSERT INTO relay_devices (team_id, device_id, public_key, enrolled_by, enrolled_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[&team_id, &device_id, &public_key, &enrolled_by, &now],
+            )
+            .await
+        {
+            Err(err) if is_unique_violation(&err) => Err(StoreError::DeviceExists),
+            other => other.map(|_| ()).map_err(pg_error),
+        }
+    }
+
+    async fn remove_device(&self, team_id: &str, device_id: &str, now: i64) -> Result<(), StoreError> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let changed = client
+            .execute(
+                "UPDATE relay_devices SET removed_at = COALESCE(removed_at, $3)
+                 WHERE team_id = $1 AND device_id = $2",
+                &[&team_id, &device_id, &now],
+            )
+            .await
+            .map_err(pg_error)?;
+        if changed == 0 {
+            Err(StoreError::UnknownDevice)
+        } else {
+            Ok(())
+        }
+    }
+
+    async fn use_nonce(
+        &self,
+        team_id: &str,
+        device_id: &str,
+        nonce: &str,
+        now: i64,
+        forget_before: i64,
+    ) -> Result<bool, StoreError> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        client
+            .execute(
+                "DELETE FROM relay_nonces WHERE team_id = $1 AND device_id = $2 AND seen_at < $3",
+                &[&team_id, &device_id, &forget_before],
+            )
+            .await
+            .map_err(pg_error)?;
+        let added = client
+            .execute(
+                "INSERT INTO relay_nonces (team_id, device_id, nonce, seen_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT DO NOTHING",
+                &[&team_id, &device_id, &nonce, &now],
+            )
+            .await
+            .map_err(pg_error)?;
+        Ok(added == 1)
+    }
+
+    async fn push(&self, bundle: NewBundle, max_team_bytes: i64) -> Result<Pushed, StoreError> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        // The team's row lock orders the team's pushes: sequence numbers are given and
+        // committed in order, so a reader at cursor N never skips a later-committed N+1.
+        let Some(team) = tx
+            .query_opt(
+                "SELECT last_seq, bytes_used FROM relay_teams WHERE team_id = $1 FOR UPDATE",
+                &[&bundle.team_id],
+            )
+            .await
+            .map_err(pg_error)?
+        else {
+            return Err(StoreError::UnknownTeam);
+        };
+        let (last_seq, bytes_used): (i64, i64) = (team.get(0), team.get(1));
+        if let Some(row) = tx
+            .query_opt(
+                "SELECT seq FROM relay_bundles WHERE team_id = $1 AND digest = $2",
+                &[&bundle.team_id, &bundle.digest],
+            )
+            .await
+            .map_err(pg_error)?
+        {
+            return Ok(Pushed {
+                seq: row.get(0),
+                duplicate: true,
+            });
+        }
+        let size = i64::try_from(bundle.body.len()).map_err(|_| StoreError::TeamStorageFull)?;
+        if bytes_used.saturating_add(size) > max_team_bytes {
+            return Err(StoreError::TeamStorageFull);
+        }
+        let seq = last_seq + 1;
+        tx.execute(
+            "UPDATE relay_teams SET last_seq = $2, bytes_used = bytes_used + $3 WHERE team_id = $1",
+            &[&bundle.team_id, &seq, &size],
+        )
+        .await
+        .map_err(pg_error)?;
+        tx.execute(
+            "INSERT INTO relay_bundles (team_id, seq, device_id, digest, size, body, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                &bundle.team_id,
+                &seq,
+                &bundle.device_id,
+                &bundle.digest,
+                &size,
+                &bundle.body,
+                &bundle.now,
+            ],
+        )
+        .await
+        .map_err(pg_error)?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(Pushed {
+            seq,
+            duplicate: false,
+        })
+    }
+
+    async fn pull(
+        &self,
+        team_id: &str,
+        after: i64,
+        max_count: i64,
+        max_bytes: i64,
+    ) -> Result<Page, StoreError> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        // REPEATABLE READ: the page and `last_seq` are of the same snapshot.
+        let tx = client
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await
+            .map_err(pg_error)?;
+        let Some(team) = tx
+            .query_opt("SELECT last_seq FROM relay_teams WHERE team_id = $1", &[&team_id])
+            .await
+            .map_err(pg_error)?
+        else {
+            return Err(StoreError::UnknownTeam);
+        };
+        let last_seq: i64 = team.get(0);
+        let rows = tx
+            .query(
+                "SELECT seq, device_id, body FROM (
+                     SELECT seq, device_id, body, size,
+                            (SUM(size) OVER (ORDER BY seq))::BIGINT AS running
+                     FROM relay_bundles WHERE team_id = $1 AND seq > $2
+                     ORDER BY seq LIMIT $3) page
+                 WHERE running <= $4 OR running = size ORDER BY seq",
+                &[&team_id, &after, &max_count, &max_bytes],
+            )
+            .await
+            .map_err(pg_error)?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(Page {
+            bundles: rows
+                .into_iter()
+                .map(|row| Stored {
+                    seq: row.get(0),
+                    device_id: row.get(1),
+                    body: row.get(2),
+                })
+                .collect(),
+            last_seq,
+        })
+    }
+}

@@ -1,0 +1,377 @@
+//! The embedded engine: one SQLite file (`relay.db` in the data folder), zero set-up.
+//! SQLite calls block, so they run on tokio's blocking threads behind one connection:
+//! a village relay's load is a few devices, and one writer is what SQLite allows anyway.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
+
+use super::{DeviceLookup, NewBundle, Page, Pushed, Store, StoreError, Stored};
+
+/// Schema versions in order; `PRAGMA user_version` says how many are applied.
+const MIGRATIONS: &[&str] = &[
+    // 1: teams, devices, nonces, the bundle log.
+    "CREATE TABLE relay_teams (
+        team_id TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        last_seq INTEGER NOT NULL DEFAULT 0,
+        bytes_used INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE relay_devices (
+        team_id TEXT NOT NULL REFERENCES relay_teams(team_id),
+        device_id TEXT NOT NULL,
+        public_key BLOB NOT NULL,
+        enrolled_by TEXT,
+        enrolled_at INTEGER NOT NULL,
+        removed_at INTEGER,
+        PRIMARY KEY (team_id, device_id)
+    );
+    CREATE TABLE relay_nonces (
+        team_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        nonce TEXT NOT NULL,
+        seen_at INTEGER NOT NULL,
+        PRIMARY KEY (team_id, device_id, nonce)
+    );
+    CREATE TABLE relay_bundles (
+        team_id TEXT NOT NULL REFERENCES relay_teams(team_id),
+        seq INTEGER NOT NULL,
+        device_id TEXT NOT NULL,
+        digest BLOB NOT NULL,
+        size INTEGER NOT NULL,
+        body BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (team_id, seq),
+        UNIQUE (team_id, digest)
+    );",
+];
+
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+}
+
+fn internal(err: rusqlite::Error) -> StoreError {
+    match err.sqlite_error_code() {
+        Some(
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked | ErrorCode::DiskFull | ErrorCode::CannotOpen,
+        ) => StoreError::Unavailable(err.to_string()),
+        _ => StoreError::Internal(err.to_string()),
+    }
+}
+
+impl SqliteStore {
+    /// Opens (or makes) `relay.db` in `dir` and brings its schema up to date.
+    pub fn open(dir: &Path) -> Result<SqliteStore, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|err| StoreError::Unavailable(err.to_string()))?;
+        let mut conn = Connection::open(dir.join("relay.db")).map_err(internal)?;
+        // WAL: readers never see a half-written push and do not wait for the writer.
+        // synchronous=FULL: an acknowledged bundle survives a power cut.
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 5000;",
+        )
+        .map_err(internal)?;
+        migrate(&mut conn)?;
+        Ok(SqliteStore {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    async fn run<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            // A panic while holding the lock cannot leave a transaction open (it rolls
+            // back on drop), so the connection is still sound.
+            let mut conn = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            work(&mut conn)
+        })
+        .await
+        .map_err(|err| StoreError::Internal(err.to_string()))?
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(internal)?;
+    let applied: usize = tx
+        .query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))
+        .map_err(internal)?
+        .try_into()
+        .map_err(|_| StoreError::Internal("negative schema version".into()))?;
+    if applied > MIGRATIONS.len() {
+        return Err(StoreError::Internal(format!(
+            "relay.db has schema version {applied}, newer than this relay ({})",
+            MIGRATIONS.len()
+        )));
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+        tx.execute_batch(sql).map_err(internal)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", index + 1))
+            .map_err(internal)?;
+    }
+    tx.commit().map_err(internal)
+}
+
+fn is_constraint(err: &rusqlite::Error) -> bool {
+    err.sqlite_error_code() == Some(ErrorCode::ConstraintViolation)
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn register_team(
+        &self,
+        team_id: &str,
+        device_id: &str,
+        public_key: &[u8],
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let (team_id, device_id, public_key) =
+            (team_id.to_owned(), device_id.to_owned(), public_key.to_vec());
+        self.run(move |conn| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(internal)?;
+            match tx.execute(
+                "INSERT INTO relay_teams (team_id, created_at) VALUES (?1, ?2)",
+                params![team_id, now],
+            ) {
+                Err(err) if is_constraint(&err) => return Err(StoreError::TeamExists),
+                other => other.map_err(internal)?,
+            };
+            tx.execute(
+                "INSERT INTO relay_devices (team_id, device_id, public_key, enrolled_by, enrolled_at)
+                 VALUES (?1, ?2, ?3, NULL, ?4)",
+                params![team_id, device_id, public_key, now],
+            )
+            .map_err(internal)?;
+            tx.commit().map_err(internal)
+        })
+        .await
+    }
+
+    async fn device(&self, team_id: &str, device_id: &str) -> Result<DeviceLookup, StoreError> {
+        let (team_id, device_id) = (team_id.to_owned(), device_id.to_owned());
+        self.run(move |conn| {
+            let team: Option<i64> = conn
+                .query_row(
+                    "SELECT 1 FROM relay_teams WHERE team_id = ?1",
+                    params![team_id],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(internal)?;
+            if team.is_none() {
+                return Ok(DeviceLookup::NoTeam);
+            }
+            let device: Option<(Vec<u8>, Option<i64>)> = conn
+                .query_row(
+                    "SELECT public_key, removed_at FROM relay_devices WHERE team_id = ?1 AND device_id = ?2",
+                    params![team_id, device_id],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()
+                .map_err(internal)?;
+            Ok(match device {
+                None => DeviceLookup::NoDevice,
+                Some((public_key, removed_at)) => DeviceLookup::Found {
+                    public_key,
+                    removed: removed_at.is_some(),
+                },
+            })
+        })
+        .await
+    }
+
+    async fn enrol_device(
+        &self,
+        team_id: &str,
+        device_id: &str,
+        public_key: &[u8],
+        enrolled_by: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let (team_id, device_id, public_key, enrolled_by) = (
+            team_id.to_owned(),
+            device_id.to_owned(),
+            public_key.to_vec(),
+            enrolled_by.to_owned(),
+        );
+        self.run(move |conn| {
+            match conn.execute(
+                "INSERT INTO relay_devices (team_id, device_id, public_key, enrolled_by, enrolled_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![team_id, device_id, public_key, enrolled_by, now],
+            ) {
+                Err(err) if is_constraint(&err) => Err(StoreError::DeviceExists),
+                other => other.map(|_| ()).map_err(internal),
+            }
+        })
+        .await
+    }
+
+    async fn remove_device(&self, team_id: &str, device_id: &str, now: i64) -> Result<(), StoreError> {
+        let (team_id, device_id) = (team_id.to_owned(), device_id.to_owned());
+        self.run(move |conn| {
+            let changed = conn
+                .execute(
+                    "UPDATE relay_devices SET removed_at = COALESCE(removed_at, ?3)
+                     WHERE team_id = ?1 AND device_id = ?2",
+                    params![team_id, device_id, now],
+                )
+                .map_err(internal)?;
+            if changed == 0 {
+                Err(StoreError::UnknownDevice)
+            } else {
+                Ok(())
+            }
+        })
+        .await
+    }
+
+    async fn use_nonce(
+        &self,
+        team_id: &str,
+        device_id: &str,
+        nonce: &str,
+        now: i64,
+        forget_before: i64,
+    ) -> Result<bool, StoreError> {
+        let (team_id, device_id, nonce) = (team_id.to_owned(), device_id.to_owned(), nonce.to_owned());
+        self.run(move |conn| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(internal)?;
+            tx.execute(
+                "DELETE FROM relay_nonces WHERE team_id = ?1 AND device_id = ?2 AND seen_at < ?3",
+                params![team_id, device_id, forget_before],
+            )
+            .map_err(internal)?;
+            let added = tx
+                .execute(
+                    "INSERT OR IGNORE INTO relay_nonces (team_id, device_id, nonce, seen_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![team_id, device_id, nonce, now],
+                )
+                .map_err(internal)?;
+            tx.commit().map_err(internal)?;
+            Ok(added == 1)
+        })
+        .await
+    }
+
+    async fn push(&self, bundle: NewBundle, max_team_bytes: i64) -> Result<Pushed, StoreError> {
+        self.run(move |conn| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(internal)?;
+            let team: Option<(i64, i64)> = tx
+                .query_row(
+                    "SELECT last_seq, bytes_used FROM relay_teams WHERE team_id = ?1",
+                    params![bundle.team_id],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()
+                .map_err(internal)?;
+            let Some((last_seq, bytes_used)) = team else {
+                return Err(StoreError::UnknownTeam);
+            };
+            let existing: Option<i64> = tx
+                .query_row(
+                    "SELECT seq FROM relay_bundles WHERE team_id = ?1 AND digest = ?2",
+                    params![bundle.team_id, bundle.digest],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(internal)?;
+            if let Some(seq) = existing {
+                return Ok(Pushed { seq, duplicate: true });
+            }
+            let size = i64::try_from(bundle.body.len()).map_err(|_| StoreError::TeamStorageFull)?;
+            if bytes_used.saturating_add(size) > max_team_bytes {
+                return Err(StoreError::TeamStorageFull);
+            }
+            let seq = last_seq + 1;
+            tx.execute(
+                "UPDATE relay_teams SET last_seq = ?2, bytes_used = bytes_used + ?3 WHERE team_id = ?1",
+                params![bundle.team_id, seq, size],
+            )
+            .map_err(internal)?;
+            tx.execute(
+                "INSERT INTO relay_bundles (team_id, seq, device_id, digest, size, body, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    bundle.team_id,
+                    seq,
+                    bundle.device_id,
+                    bundle.digest,
+                    size,
+                    bundle.body,
+                    bundle.now
+                ],
+            )
+            .map_err(internal)?;
+            tx.commit().map_err(internal)?;
+            Ok(Pushed {
+                seq,
+                duplicate: false,
+            })
+        })
+        .await
+    }
+
+    async fn pull(
+        &self,
+        team_id: &str,
+        after: i64,
+        max_count: i64,
+        max_bytes: i64,
+    ) -> Result<Page, StoreError> {
+        let team_id = team_id.to_owned();
+        self.run(move |conn| {
+            // One read transaction: the page and `last_seq` are of the same moment.
+            let tx = conn.transaction().map_err(internal)?;
+            let last_seq: Option<i64> = tx
+                .query_row(
+                    "SELECT last_seq FROM relay_teams WHERE team_id = ?1",
+                    params![team_id],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(internal)?;
+            let Some(last_seq) = last_seq else {
+                return Err(StoreError::UnknownTeam);
+            };
+            let mut statement = tx
+                .prepare(
+                    "SELECT seq, device_id, body FROM (
+                         SELECT seq, device_id, body, size,
+                                SUM(size) OVER (ORDER BY seq) AS running
+                         FROM relay_bundles WHERE team_id = ?1 AND seq > ?2
+                         ORDER BY seq LIMIT ?3)
+                     WHERE running <= ?4 OR running = size ORDER BY seq",
+                )
+                .map_err(internal)?;
+            let bundles = statement
+                .query_map(params![team_id, after, max_count, max_bytes], |row| {
+                    Ok(Stored {
+                        seq: row.get(0)?,
+                        device_id: row.get(1)?,
+                        body: row.get(2)?,
+                    })
+                })
+                .map_err(internal)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(internal)?;
+            Ok(Page { bundles, last_seq })
+        })
+        .await
+    }
+}
