@@ -29,9 +29,11 @@ public final class AppModel: ObservableObject {
     private let deviceSecret: Data
 
     /// The self-locking rule (`AppLock`): background, idle timeout, a late touch.
-    private lazy var appLock = AppLock(now: monotonicSeconds, idleMinutes: self.storedIdleMinutes) { [weak self] in
-        self?.lockedNow()
-    }
+    private lazy var appLock = AppLock(
+        now: monotonicSeconds,
+        idleMinutes: self.storedIdleMinutes,
+        lockVault: { [weak self] in self?.lockedNow() }
+    )
     private var idleTask: Task<Void, Never>?
     private var inBackground = false
 
