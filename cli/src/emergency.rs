@@ -12,7 +12,7 @@ use std::path::Path;
 use migran_core::MAX_DIRECTORY_PACK_BYTES;
 
 use crate::args::Args;
-use crate::commands::{choice, open_locked, open_unlocked, say};
+use crate::commands::{choice, open_locked, open_unlocked, say, vault_dir};
 use crate::files::read_bounded;
 use crate::i18n::{locale, t, Text};
 use crate::output::{outln, print_json};
@@ -359,8 +359,10 @@ fn plan(args: &Args, record: bool) -> Result<(), CliError> {
     show_plan(args, &vault.emergency_plan(kind, country, location, locale())?)
 }
 
-/// No vault opens (folder gone, files empty, damaged or wiped, device key lost): the plan
-/// still comes, from the built-in directory, with a warning that says why and that the
+/// No vault opens (folder read-only, gone, files empty, damaged or wiped, device key
+/// lost): the plan still comes. First from the card read without writing anything (a
+/// read-only folder still holds it, and the family's number matters most); when even
+/// that fails, from the built-in directory, with a warning that says why and that the
 /// card's contacts are missing. A migrant whose phone storage was reset still gets the
 /// mission's and the national hotlines' numbers.
 fn plan_without_vault(
@@ -370,6 +372,23 @@ fn plan_without_vault(
     country: Option<String>,
     location: Option<GeoLocation>,
 ) -> Result<(), CliError> {
+    if let Some(plan) = read_only_plan(args, kind, country.clone(), location) {
+        eprintln!(
+            "migran: {}",
+            t(
+                format!(
+                    "peringatan: brankas tidak dapat dibuka ({}); rencana ini dibaca dari kartu darurat tanpa menulis apa pun, jadi tidak dicatat.",
+                    why
+                ),
+                format!(
+                    "warning: the vault cannot be opened ({}); this plan was read from the emergency card without writing anything, so it is not recorded.",
+                    why
+                ),
+            )
+            .get()
+        );
+        return show_plan(args, &plan);
+    }
     eprintln!(
         "migran: {}",
         t(
@@ -386,6 +405,28 @@ fn plan_without_vault(
     );
     let plan = migran_core::emergency_plan_without_vault(kind, country, location, locale())?;
     show_plan(args, &plan)
+}
+
+/// The plan from `locked.db` opened read-only, or `None` when it cannot be read (then
+/// the built-in directory's plan is the answer). A device key file that is refused
+/// (a link, unreadable) gives `None` too, as it does for the normal open.
+fn read_only_plan(
+    args: &Args,
+    kind: EmergencyKind,
+    country: Option<String>,
+    location: Option<GeoLocation>,
+) -> Option<EmergencyPlan> {
+    let dir = vault_dir(args).ok()?;
+    let secret = crate::secrets::read_device_secret(&dir).ok()?;
+    migran_core::emergency::emergency_plan_read_only(
+        &dir,
+        secret.as_deref(),
+        kind,
+        country,
+        location,
+        locale(),
+    )
+    .ok()
 }
 
 fn show_plan(args: &Args, plan: &EmergencyPlan) -> Result<(), CliError> {

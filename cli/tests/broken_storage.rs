@@ -196,8 +196,11 @@ impl Unprivileged {
     }
 }
 
+/// A folder the user cannot write (a read-only mount, a mode changed behind their back):
+/// the vault does not open, yet the card is on disk and is read without writing, so the
+/// family contact comes with the consulate and the national numbers (issue 14, item 1).
 #[test]
-fn the_plan_comes_from_a_read_only_folder() {
+fn the_plan_from_a_read_only_folder_keeps_the_cards_contacts() {
     use std::os::unix::fs::PermissionsExt;
     let root = tempfile::tempdir().unwrap();
     let Some(user) = Unprivileged::new(root.path()) else {
@@ -216,10 +219,24 @@ fn the_plan_comes_from_a_read_only_folder() {
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o500)).unwrap();
     // The folder really is read-only for this user: a write is refused.
     let write = user.run(&dir, &["emergency", "card", "clear", "--yes"]);
+    let files_before = sorted_names(&dir);
     let out = user.run(
         &dir,
         &["emergency", "plan", "--kind", "violence", "--country", "HK"],
     );
+    let json = user.run(
+        &dir,
+        &[
+            "--json",
+            "emergency",
+            "plan",
+            "--kind",
+            "violence",
+            "--country",
+            "HK",
+        ],
+    );
+    let files_after = sorted_names(&dir);
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
     assert!(
         code(&write) != 0 && stderr(&write).contains("cannot be written"),
@@ -234,6 +251,30 @@ fn the_plan_comes_from_a_read_only_folder() {
         stdout(&out)
     );
     assert!(stderr(&out).contains("warning"), "{}", stderr(&out));
+    // The card keeps the number in international form.
+    assert!(
+        stdout(&out).contains("+6281299990001 (Ibu Contoh)"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out).contains("without writing anything"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(code(&json), 0, "{}", stderr(&json));
+    let plan: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(plan["card_unreadable"], false, "{plan}");
+    assert_eq!(files_before, files_after, "reading the plan changed the folder");
+}
+
+fn sorted_names(dir: &Path) -> Vec<std::ffi::OsString> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    names.sort();
+    names
 }
 
 #[test]

@@ -7,17 +7,31 @@ import MigranCore
 import MigranEmas
 import SwiftUI
 
+/// The vault's folder in Application Support.
+private let vaultDirectory: URL = FileManager.default
+    .urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
+    .appendingPathComponent("vault", isDirectory: true)
+
 @main
 struct MigranEmasApp: App {
     @StateObject private var model: AppModel = {
-        let support = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
-        let directory = support.appendingPathComponent("vault", isDirectory: true)
+        // Best effort: a folder the protection cannot be set on still holds an encrypted
+        // vault, and the emergency button must not depend on it.
+        try? VaultFolder.protect(vaultDirectory)
         // Failing to reach the Keychain is not recoverable here: the vault cannot be opened.
         let secret = try! DeviceSecret.load()
-        return AppModel(directory: directory, deviceSecret: secret)
+        return AppModel(directory: vaultDirectory, deviceSecret: secret)
     }()
+    @Environment(\.scenePhase) private var scenePhase
 
     var body: some Scene {
-        WindowGroup { RootView(model: model) }
+        WindowGroup {
+            // RootView locks on .background and covers the screen while not active.
+            RootView(model: model)
+                .background(TouchWatcher { model.touched() })
+        }
+        .onChange(of: scenePhase) { phase in
+            if phase == .background { try? VaultFolder.protect(vaultDirectory) }
+        }
     }
 }

@@ -120,6 +120,52 @@ pub fn emergency_plan_without_vault(
     Ok(plan)
 }
 
+/// The plan from a vault whose folder cannot be written (a read-only mount or folder, a
+/// failing card): `Vault::open` writes before it reads and fails there, yet the card is
+/// still on disk. `locked.db` is opened read-only (`store::read_only`) with the key from
+/// `device_secret`, the card opened with the device key, and the installed directory pack
+/// used when it verifies, the built-in one otherwise. Nothing is written, so nothing of
+/// this plan is recorded (no outbox entry).
+///
+/// Unlike [`emergency_plan_without_vault`] this fails when the file cannot be read (gone,
+/// damaged, another device secret): the caller then falls back to that function, which
+/// cannot fail on storage. A card that is present but does not open gives a plan without
+/// it, flagged `card_unreadable`, as on an opened vault. Not exported to the apps yet:
+/// the CLI uses it; an export needs its Kotlin and Swift tests (docs/bindings.md).
+pub fn emergency_plan_read_only(
+    dir: &std::path::Path,
+    device_secret: Option<&[u8]>,
+    kind: EmergencyKind,
+    country: Option<String>,
+    location: Option<GeoLocation>,
+    locale: Locale,
+) -> Result<EmergencyPlan> {
+    let country = typed_country(country)?;
+    check_location(location.as_ref())?;
+    let store_key = crate::crypto::locked_store_key(device_secret)?;
+    let conn = crate::store::read_only::open_locked_read_only(dir, &store_key)?;
+    let card_key = device_secret.map(Vault::key_from).transpose()?;
+    let (card, card_unreadable) = match card_key.map(|key| card::load_card(&conn, &key)) {
+        None | Some(Ok(None)) => (None, false),
+        Some(Ok(Some(card))) => (Some(card), false),
+        Some(Err(_)) => (None, true),
+    };
+    let builtin = directory::default_directory()?;
+    let directory = pack::current_directory(&conn).unwrap_or_else(|_| builtin.clone());
+    let clock = crate::time::SystemClock;
+    let today = crate::time::local_date(&clock, crate::time::Clock::now(&clock));
+    let request = plan::PlanRequest {
+        kind,
+        country: country.as_deref(),
+        location,
+        locale,
+        today,
+    };
+    let mut plan = plan::compose(&request, card.as_ref(), &directory);
+    plan.card_unreadable = card_unreadable;
+    Ok(plan)
+}
+
 fn typed_country(country: Option<String>) -> Result<Option<String>> {
     country
         .filter(|c| !c.trim().is_empty())

@@ -15,6 +15,7 @@
 
 pub(crate) mod codes;
 pub(crate) mod kernel;
+pub(crate) mod read_only;
 mod schema;
 
 use std::path::{Path, PathBuf};

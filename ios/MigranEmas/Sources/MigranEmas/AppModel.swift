@@ -28,11 +28,74 @@ public final class AppModel: ObservableObject {
     private let directory: URL
     private let deviceSecret: Data
 
+    /// The self-locking rule (`AppLock`): background, idle timeout, a late touch.
+    private lazy var appLock = AppLock(
+        now: monotonicSeconds,
+        idleMinutes: self.storedIdleMinutes,
+        lockVault: { [weak self] in self?.lockedNow() }
+    )
+    private var idleTask: Task<Void, Never>?
+    private var inBackground = false
+
     /// `deviceSecret` comes from the Keychain (kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly),
     /// created once with `newDeviceSecret()`.
     public init(directory: URL, deviceSecret: Data) {
         self.directory = directory
         self.deviceSecret = deviceSecret
+    }
+
+    private var storedIdleMinutes: Int {
+        let stored = UserDefaults.standard.integer(forKey: idleLockMinutesKey)
+        return stored == 0 ? defaultIdleLockMinutes : stored
+    }
+
+    /// A touch anywhere in the window (the app target's touch watcher).
+    public func touched() {
+        guard appLock.used() else { return }
+        // The settings may have changed the timeout (the picker was touched too).
+        if storedIdleMinutes != appLock.idleMinutes {
+            appLock.idleMinutes = storedIdleMinutes
+            scheduleIdleCheck()
+        }
+    }
+
+    /// `scenePhase` became `.background`: lock at once.
+    public func wentToBackground() {
+        inBackground = true
+        appLock.wentToBackground()
+    }
+
+    /// `scenePhase` became `.active`: a session that ran out while the timer was
+    /// suspended locks now, before anything is shown.
+    public func becameActive() {
+        inBackground = false
+        appLock.idleMinutes = storedIdleMinutes
+        if !appLock.lockIfIdle() { scheduleIdleCheck() }
+    }
+
+    private func scheduleIdleCheck() {
+        idleTask?.cancel()
+        guard let seconds = appLock.secondsUntilIdle() else { return }
+        idleTask = Task { [weak self] in
+            try? await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
+            guard !Task.isCancelled, let self else { return }
+            if !self.appLock.lockIfIdle() { self.scheduleIdleCheck() }
+        }
+    }
+
+    /// The app locked itself: every screen with records goes (`RootView` shows the unlock
+    /// screen once `vault` is nil), the core forgets the keys off the main thread, and
+    /// the vault object is dropped: with `NSFileProtectionComplete` its files cannot be
+    /// read once the phone locks, so it is opened again (locked) when next needed.
+    private func lockedNow() {
+        idleTask?.cancel()
+        idleTask = nil
+        let opened = vault ?? locked
+        vault = nil
+        locked = nil
+        if let opened {
+            Task.detached { opened.lock() }
+        }
     }
 
     /// The vault opened locked, for what works without the PIN (the emergency button);
@@ -66,6 +129,11 @@ public final class AppModel: ObservableObject {
             }
             vault = opened
             unlockMessage = nil
+            appLock.idleMinutes = storedIdleMinutes
+            appLock.unlocked()
+            scheduleIdleCheck()
+            // The app went to the background while the PIN was checked: lock again.
+            if inBackground { appLock.lock() }
         } catch let error as MigranError {
             // Every text comes from the core: wrong PIN with attempts left, lockout, erased.
             unlockMessage = errorMessage(error: error, locale: locale)

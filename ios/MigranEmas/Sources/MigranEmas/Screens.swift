@@ -4,14 +4,37 @@ import SwiftUI
 /// The app's root: the unlock screen until the vault is open, then the person list.
 public struct RootView: View {
     @ObservedObject var model: AppModel
+    @Environment(\.scenePhase) private var scenePhase
 
     public init(model: AppModel) { self.model = model }
 
     public var body: some View {
-        if let vault = model.vault {
-            PersonListView(vault: vault, locale: model.locale)
-        } else {
-            NavigationStack { UnlockView(model: model) }
+        ZStack {
+            if let vault = model.vault {
+                PersonListView(vault: vault, locale: model.locale)
+            } else {
+                NavigationStack { UnlockView(model: model) }
+            }
+            // The app switcher shows a snapshot taken as the app leaves the front: it
+            // shows this cover, not the register (Android's FLAG_SECURE does the same).
+            if scenePhase != .active { PrivacyCover() }
+        }
+        .onChange(of: scenePhase) { phase in
+            switch phase {
+            case .background: model.wentToBackground()
+            case .active: model.becameActive()
+            default: break
+            }
+        }
+    }
+}
+
+/// What the app switcher and a glance at an inactive app see: the name, nothing else.
+struct PrivacyCover: View {
+    var body: some View {
+        ZStack {
+            Color.white.ignoresSafeArea()
+            Text("app.name", bundle: .module).font(.largeTitle).foregroundColor(.black)
         }
     }
 }

@@ -12,6 +12,8 @@ struct SettingsScreen: View {
     @State private var newPin = ""
     @State private var done: String?
     @State private var refusal: Refusal?
+    /// Read by `AppModel` at the next touch (this one): applies at once.
+    @AppStorage(idleLockMinutesKey) private var idleMinutes = defaultIdleLockMinutes
 
     var body: some View {
         Form {
@@ -29,6 +31,13 @@ struct SettingsScreen: View {
                 SecureField(String(localized: "settings.pinOld", bundle: .module), text: $oldPin).numberPad()
                 SecureField(String(localized: "settings.pinNew", bundle: .module), text: $newPin).numberPad()
                 Button { changePin() } label: { Text("settings.pinChange", bundle: .module) }
+            }
+            Section(header: Text("settings.autoLock", bundle: .module)) {
+                Picker(selection: $idleMinutes) {
+                    ForEach(idleLockChoicesMinutes, id: \.self) { minutes in
+                        Text(verbatim: "\(minutes)").tag(minutes)
+                    }
+                } label: { Text("settings.autoLock", bundle: .module) }
             }
         }
         .navigationTitle(Text("settings.title", bundle: .module))

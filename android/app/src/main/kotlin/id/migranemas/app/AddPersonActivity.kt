@@ -1,6 +1,5 @@
 package id.migranemas.app
 
-import android.app.Activity
 import android.os.Bundle
 import android.widget.RadioButton
 import android.widget.RadioGroup
@@ -9,11 +8,10 @@ import id.migranemas.app.screens.AddPersonPresenter
 import id.migranemas.app.screens.AddPersonResult
 import id.migranemas.core.Sex
 
-class AddPersonActivity : Activity() {
+class AddPersonActivity : PinScreen() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        protectScreen()
-        val vault = app().vault ?: return finish()
+        val vault = unlockedVault() ?: return
         val presenter = AddPersonPresenter(vault, app().locale)
         val inputs = mapOf(
             "full_name" to field(R.string.full_name),

@@ -1,6 +1,5 @@
 package id.migranemas.app
 
-import android.app.Activity
 import android.graphics.Typeface
 import android.os.Bundle
 import android.widget.LinearLayout
@@ -10,14 +9,13 @@ import id.migranemas.app.screens.AgendaState
 import id.migranemas.core.AgendaKind
 
 /** The cadre's day: what is due today and in the week ahead, most overdue first. */
-class AgendaActivity : Activity() {
+class AgendaActivity : PinScreen() {
     private lateinit var presenter: AgendaPresenter
     private lateinit var rows: LinearLayout
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        protectScreen()
-        val vault = app().vault ?: return finish()
+        val vault = unlockedVault() ?: return
         presenter = AgendaPresenter(vault, app().locale)
         rows = vertical()
         setContentView(screen(label(getString(R.string.agenda_title), 20f), rows))

@@ -1,6 +1,5 @@
 package id.migranemas.app
 
-import android.app.Activity
 import android.os.Bundle
 import android.widget.LinearLayout
 import id.migranemas.app.screens.CasePresenter
@@ -16,14 +15,13 @@ import id.migranemas.core.caseTypeLabel
  * family); with "case_id": its timeline, the status buttons the workflow allows, notes
  * and referrals.
  */
-class CaseActivity : Activity() {
+class CaseActivity : PinScreen() {
     private lateinit var presenter: CasePresenter
     private lateinit var body: LinearLayout
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        protectScreen()
-        val vault = app().vault ?: return finish()
+        val vault = unlockedVault() ?: return
         presenter = CasePresenter(vault, app().locale)
         body = vertical()
         val caseId = intent.getStringExtra("case_id")

@@ -1,6 +1,5 @@
 package id.migranemas.app
 
-import android.app.Activity
 import android.app.AlertDialog
 import android.content.Intent
 import android.os.Bundle
@@ -17,15 +16,14 @@ import id.migranemas.core.MaritalStatus
 import id.migranemas.core.documentKindLabel
 
 /** The pre-departure checklist by group; with the extra "family", what the family sees. */
-class ChecklistActivity : Activity() {
+class ChecklistActivity : PinScreen() {
     private lateinit var presenter: ChecklistPresenter
     private lateinit var body: LinearLayout
     private lateinit var personId: String
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        protectScreen()
-        val vault = app().vault ?: return finish()
+        val vault = unlockedVault() ?: return
         personId = intent.getStringExtra("person_id") ?: return finish()
         body = vertical()
         if (intent.getBooleanExtra("family", false)) {

@@ -1,6 +1,5 @@
 package id.migranemas.app
 
-import android.app.Activity
 import android.os.Bundle
 import android.widget.LinearLayout
 import id.migranemas.app.screens.ConsentPresenter
@@ -11,14 +10,13 @@ import id.migranemas.core.ConsentState
  * Consent read aloud from the screen: each purpose in Bahasa Indonesia and English, in
  * large type, then given or withdrawn on the date typed (today when left empty).
  */
-class ConsentActivity : Activity() {
+class ConsentActivity : PinScreen() {
     private lateinit var presenter: ConsentPresenter
     private lateinit var body: LinearLayout
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        protectScreen()
-        val vault = app().vault ?: return finish()
+        val vault = unlockedVault() ?: return
         val personId = intent.getStringExtra("person_id") ?: return finish()
         presenter = ConsentPresenter(vault, app().locale, personId)
         body = vertical()

@@ -1,6 +1,5 @@
 package id.migranemas.app
 
-import android.app.Activity
 import android.content.ActivityNotFoundException
 import android.content.Intent
 import android.net.Uri
@@ -19,13 +18,12 @@ import id.migranemas.core.EmergencyKind
  * the messaging app with the number and the text filled in (the person presses send:
  * no permission to call or text on their behalf is asked for).
  */
-class EmergencyActivity : Activity() {
+class EmergencyActivity : AppScreen() {
     private var presenter: EmergencyPresenter? = null
     private lateinit var rows: LinearLayout
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        protectScreen()
         rows = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
         val vault = app().openLocked()
         if (vault == null) {

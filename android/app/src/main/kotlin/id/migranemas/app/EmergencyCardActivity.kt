@@ -1,6 +1,5 @@
 package id.migranemas.app
 
-import android.app.Activity
 import android.os.Bundle
 import android.widget.LinearLayout
 import id.migranemas.app.screens.EmergencyCardPresenter
@@ -11,15 +10,14 @@ import id.migranemas.core.CardContact
 import id.migranemas.core.CardContactRole
 
 /** The emergency card the button plans from (country, a family contact, the cadre), and the outbox. */
-class EmergencyCardActivity : Activity() {
+class EmergencyCardActivity : PinScreen() {
     private lateinit var presenter: EmergencyCardPresenter
     private lateinit var body: LinearLayout
     private lateinit var acknowledgedBy: android.widget.EditText
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        protectScreen()
-        val vault = app().vault ?: return finish()
+        val vault = unlockedVault() ?: return
         presenter = EmergencyCardPresenter(vault, app().locale)
         val name = field(R.string.full_name)
         val country = field(R.string.card_country)

@@ -1,6 +1,5 @@
 package id.migranemas.app
 
-import android.app.Activity
 import android.content.Intent
 import android.os.Bundle
 import android.widget.LinearLayout
@@ -15,14 +14,13 @@ import id.migranemas.core.Lesson
  * "read aloud" button that hands the core's speakable text to the phone's speech.
  * Lessons hold no personal data, so they work on a locked vault too.
  */
-class LessonsActivity : Activity() {
+class LessonsActivity : AppScreen() {
     private lateinit var presenter: LessonReaderPresenter
     private lateinit var speaker: Speaker
     private lateinit var body: LinearLayout
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        protectScreen()
         val vault = app().vault ?: app().openLocked() ?: return finish()
         speaker = app().speaker()
         presenter = LessonReaderPresenter(vault, app().locale, speaker)

@@ -1,11 +1,17 @@
 package id.migranemas.app
 
+import android.app.Activity
 import android.app.Application
 import android.app.LocaleManager
+import android.content.Intent
 import android.os.Build
+import android.os.Bundle
 import android.os.LocaleList
 import android.os.Handler
 import android.os.Looper
+import android.os.SystemClock
+import id.migranemas.app.screens.AppLock
+import id.migranemas.app.screens.DEFAULT_IDLE_LOCK_MINUTES
 import id.migranemas.app.screens.Speaker
 import id.migranemas.core.ActorInput
 import id.migranemas.core.ActorRole
@@ -35,6 +41,97 @@ open class MigranApp : Application() {
     val vaultDir: File get() = File(filesDir, "vault")
     var vault: Vault? = null
         private set
+
+    /** When the app locks itself (background, idle timeout): the rule, tested on the JVM in `android/screens`. */
+    lateinit var appLock: AppLock
+        private set
+
+    /** The app's screens not yet destroyed, so that a lock can close those showing records. */
+    private val screens = mutableListOf<Activity>()
+    private val idleCheck = Runnable { if (!appLock.lockIfIdle()) scheduleIdleCheck() }
+
+    override fun onCreate() {
+        super.onCreate()
+        val minutes = getSharedPreferences("settings", MODE_PRIVATE).getInt("idle_lock_minutes", DEFAULT_IDLE_LOCK_MINUTES)
+        appLock = AppLock(clock(), minutes, ::lockedNow)
+        registerActivityLifecycleCallbacks(
+            object : ActivityLifecycleCallbacks {
+                override fun onActivityCreated(activity: Activity, savedInstanceState: Bundle?) {
+                    screens += activity
+                }
+
+                override fun onActivityStarted(activity: Activity) = appLock.screenStarted()
+
+                override fun onActivityResumed(activity: Activity) {}
+
+                override fun onActivityPaused(activity: Activity) {}
+
+                override fun onActivityStopped(activity: Activity) = appLock.screenStopped(activity.isChangingConfigurations)
+
+                override fun onActivitySaveInstanceState(activity: Activity, outState: Bundle) {}
+
+                override fun onActivityDestroyed(activity: Activity) {
+                    screens -= activity
+                }
+            },
+        )
+    }
+
+    /**
+     * Milliseconds since boot, counting deep sleep and unaffected by the wall clock: a
+     * phone put down with its screen off still reaches the idle timeout. Open for the JVM
+     * tests, which move Robolectric's clock instead.
+     */
+    open fun clock(): () -> Long = { SystemClock.elapsedRealtime() }
+
+    /**
+     * The PIN opened the vault (main thread, after [restoreActor] on the worker): the
+     * session starts and the idle timer runs. Had the app gone to the background while the
+     * PIN was checked, it locks again at once.
+     */
+    fun sessionOpened() {
+        if (!appLock.inForeground) {
+            appLock.lock()
+            return
+        }
+        appLock.unlocked()
+        scheduleIdleCheck()
+    }
+
+    /** A touch or key on any screen (`AppScreen.onUserInteraction`). */
+    fun touched() {
+        appLock.used()
+    }
+
+    /** The idle timeout chosen in the settings; takes effect at once. */
+    var idleLockMinutes: Int
+        get() = appLock.idleMinutes
+        set(minutes) {
+            appLock.idleMinutes = minutes
+            getSharedPreferences("settings", MODE_PRIVATE).edit().putInt("idle_lock_minutes", appLock.idleMinutes).apply()
+            scheduleIdleCheck()
+        }
+
+    private fun scheduleIdleCheck() {
+        main.removeCallbacks(idleCheck)
+        appLock.millisUntilIdle()?.let { main.postDelayed(idleCheck, it) }
+    }
+
+    /**
+     * The app locked itself: the core forgets the keys (on the worker, after any call in
+     * flight, so no call runs half unlocked), and every screen showing records is closed,
+     * so that coming back shows no record, not even for a frame. If that leaves nothing
+     * on screen while the app is in front (the idle timeout), the unlock screen opens;
+     * the emergency button and the lessons stay where they were, they work locked.
+     */
+    private fun lockedNow() {
+        main.removeCallbacks(idleCheck)
+        vault?.let { opened -> worker.execute { opened.lock() } }
+        screens.filter { it is PinScreen && !it.isFinishing }.forEach(Activity::finish)
+        if (appLock.inForeground && screens.all { it.isFinishing }) {
+            startActivity(Intent(this, UnlockActivity::class.java).addFlags(Intent.FLAG_ACTIVITY_NEW_TASK))
+        }
+    }
 
     /** The language chosen in the settings, else the phone's: the core answers in it. */
     val locale: Locale

@@ -1,6 +1,5 @@
 package id.migranemas.app
 
-import android.app.Activity
 import android.app.AlertDialog
 import android.content.Intent
 import android.os.Bundle
@@ -9,15 +8,14 @@ import id.migranemas.app.screens.PersonDetailPresenter
 import id.migranemas.app.screens.PersonDetailState
 
 /** The person's page, the hub of a home visit: who, journey, documents, family, consents, and every action. */
-class PersonDetailActivity : Activity() {
+class PersonDetailActivity : PinScreen() {
     private lateinit var presenter: PersonDetailPresenter
     private lateinit var body: LinearLayout
     private lateinit var personId: String
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        protectScreen()
-        val vault = app().vault ?: return finish()
+        val vault = unlockedVault() ?: return
         personId = intent.getStringExtra("person_id") ?: return finish()
         presenter = PersonDetailPresenter(vault, app().locale)
         body = vertical()

@@ -1,6 +1,5 @@
 package id.migranemas.app
 
-import android.app.Activity
 import android.content.Intent
 import android.os.Bundle
 import android.widget.Button
@@ -8,15 +7,14 @@ import android.widget.LinearLayout
 import id.migranemas.app.screens.PersonListPresenter
 import id.migranemas.app.screens.PersonListState
 
-class PersonListActivity : Activity() {
+class PersonListActivity : PinScreen() {
     private lateinit var presenter: PersonListPresenter
     private lateinit var rows: LinearLayout
     private lateinit var more: Button
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        protectScreen()
-        val vault = app().vault ?: return finish()
+        val vault = unlockedVault() ?: return
         presenter = PersonListPresenter(vault, app().locale)
         val search = field(R.string.search_hint)
         val find = action(R.string.search_hint) { load { presenter.search(search.text.toString()) } }

@@ -1,6 +1,5 @@
 package id.migranemas.app
 
-import android.app.Activity
 import android.content.Intent
 import android.os.Bundle
 import android.widget.LinearLayout
@@ -8,15 +7,14 @@ import id.migranemas.app.screens.ReportPresenter
 import id.migranemas.app.screens.ReportState
 
 /** The village report for a period; the CSV goes out through the share sheet (counts only). */
-class ReportActivity : Activity() {
+class ReportActivity : PinScreen() {
     private lateinit var presenter: ReportPresenter
     private lateinit var body: LinearLayout
     private var csv: String = ""
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        protectScreen()
-        val vault = app().vault ?: return finish()
+        val vault = unlockedVault() ?: return
         presenter = ReportPresenter(vault, app().locale)
         val from = field(R.string.report_from)
         val to = field(R.string.report_to)

@@ -1,6 +1,5 @@
 package id.migranemas.app
 
-import android.app.Activity
 import android.os.Bundle
 import android.widget.LinearLayout
 import id.migranemas.app.screens.ReturnPresenter
@@ -13,14 +12,13 @@ import id.migranemas.core.returnReasonLabel
 import id.migranemas.core.serviceKindLabel
 
 /** Return and reintegration: record the return with needs and plan, then the services given. */
-class ReturnActivity : Activity() {
+class ReturnActivity : PinScreen() {
     private lateinit var presenter: ReturnPresenter
     private lateinit var body: LinearLayout
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        protectScreen()
-        val vault = app().vault ?: return finish()
+        val vault = unlockedVault() ?: return
         val personId = intent.getStringExtra("person_id") ?: return finish()
         presenter = ReturnPresenter(vault, app().locale, personId)
         val date = field(R.string.date_hint, java.time.LocalDate.now().toString())

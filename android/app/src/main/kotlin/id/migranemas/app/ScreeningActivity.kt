@@ -1,6 +1,5 @@
 package id.migranemas.app
 
-import android.app.Activity
 import android.os.Bundle
 import android.widget.LinearLayout
 import id.migranemas.app.screens.ScreeningPresenter
@@ -9,14 +8,13 @@ import id.migranemas.core.Answer
 import id.migranemas.core.RiskLevel
 
 /** The TPPO screening as an interview: one question, yes / no / don't know, then the result. */
-class ScreeningActivity : Activity() {
+class ScreeningActivity : PinScreen() {
     private lateinit var presenter: ScreeningPresenter
     private lateinit var body: LinearLayout
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        protectScreen()
-        val vault = app().vault ?: return finish()
+        val vault = unlockedVault() ?: return
         val personId = intent.getStringExtra("person_id") ?: return finish()
         presenter = ScreeningPresenter(vault, app().locale, personId)
         body = vertical()

@@ -1,6 +1,5 @@
 package id.migranemas.app
 
-import android.app.Activity
 import android.os.Bundle
 import android.text.InputType
 import android.widget.CheckBox
@@ -24,7 +23,7 @@ import id.migranemas.core.Sex
  * the register, searchable), everyone else only as counts by sex and age group, and the
  * follow-ups. The core checks it all and names what it refuses; below, the sessions held.
  */
-class SessionActivity : Activity() {
+class SessionActivity : PinScreen() {
     private lateinit var presenter: SessionPresenter
     private lateinit var persons: PersonListPresenter
     private lateinit var topics: LinearLayout
@@ -38,8 +37,7 @@ class SessionActivity : Activity() {
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        protectScreen()
-        val vault = app().vault ?: return finish()
+        val vault = unlockedVault() ?: return
         presenter = SessionPresenter(vault, app().locale)
         persons = PersonListPresenter(vault, app().locale)
         val date = field(R.string.session_date, java.time.LocalDate.now().toString())

@@ -1,22 +1,21 @@
 package id.migranemas.app
 
-import android.app.Activity
 import android.os.Bundle
 import android.text.InputType
 import android.widget.LinearLayout
+import id.migranemas.app.screens.IDLE_LOCK_CHOICES_MINUTES
 import id.migranemas.app.screens.SettingsPresenter
 import id.migranemas.app.screens.SettingsState
 import id.migranemas.core.ActorRole
 
 /** Language, who uses the app (name and role, for the audit log) and the PIN. */
-class SettingsActivity : Activity() {
+class SettingsActivity : PinScreen() {
     private lateinit var presenter: SettingsPresenter
     private lateinit var body: LinearLayout
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        protectScreen()
-        val vault = app().vault ?: return finish()
+        val vault = unlockedVault() ?: return
         presenter = SettingsPresenter(vault, app().locale)
         val languages = listOf("id" to R.string.language_id, "en" to R.string.language_en).map { (tag, words) ->
             action(words) {
@@ -47,11 +46,27 @@ class SettingsActivity : Activity() {
             newPin.text.clear()
             app().background({ presenter.changePin(old, new) }, ::render)
         }
+        // The idle lock (AppLock): the chosen one is marked; it applies at once.
+        val autoLock = vertical()
+        fun renderAutoLock() {
+            autoLock.removeAllViews()
+            autoLock.addView(label(getString(R.string.auto_lock_title), 18f))
+            for (minutes in IDLE_LOCK_CHOICES_MINUTES) {
+                val chosen = if (minutes == app().idleLockMinutes) " ✓" else ""
+                autoLock.addView(
+                    action(getString(R.string.auto_lock_minutes, minutes) + chosen) {
+                        app().idleLockMinutes = minutes
+                        renderAutoLock()
+                    },
+                )
+            }
+        }
+        renderAutoLock()
         body = vertical()
         setContentView(
             screen(
                 label(getString(R.string.settings_title), 22f), *languages.toTypedArray(),
-                name, *roles.toTypedArray(), oldPin, newPin, change, body,
+                name, *roles.toTypedArray(), oldPin, newPin, change, autoLock, body,
             ),
         )
         app().background({ presenter.load() }) { state ->

@@ -1,6 +1,5 @@
 package id.migranemas.app
 
-import android.app.Activity
 import android.content.Intent
 import android.os.Bundle
 import android.text.InputType
@@ -11,10 +10,9 @@ import id.migranemas.app.screens.UnlockState
 import id.migranemas.core.MigranException
 import id.migranemas.core.errorMessage
 
-class UnlockActivity : Activity() {
+class UnlockActivity : AppScreen() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        protectScreen()
         val creating = !app().vaultExists()
         val title = label(getString(if (creating) R.string.create_title else R.string.unlock_title), 20f)
         val pin = EditText(this).apply {
@@ -40,6 +38,7 @@ class UnlockActivity : Activity() {
             }) { state ->
                 message.text = state.message.orEmpty()
                 if (state.unlocked) {
+                    app().sessionOpened()
                     startActivity(Intent(this, PersonListActivity::class.java))
                     finish()
                 } else if (state.retryAfterSeconds > 0) {

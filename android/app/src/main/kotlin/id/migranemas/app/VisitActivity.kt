@@ -1,6 +1,5 @@
 package id.migranemas.app
 
-import android.app.Activity
 import android.os.Bundle
 import android.widget.LinearLayout
 import id.migranemas.app.screens.VisitForm
@@ -10,14 +9,13 @@ import id.migranemas.core.VisitTopic
 import id.migranemas.core.visitTopicLabel
 
 /** A home visit: who was there, topics, observations, a follow-up; below it, the visit history. */
-class VisitActivity : Activity() {
+class VisitActivity : PinScreen() {
     private lateinit var presenter: VisitPresenter
     private lateinit var history: LinearLayout
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        protectScreen()
-        val vault = app().vault ?: return finish()
+        val vault = unlockedVault() ?: return
         val personId = intent.getStringExtra("person_id") ?: return finish()
         presenter = VisitPresenter(vault, app().locale, personId)
         val date = field(R.string.date_hint, java.time.LocalDate.now().toString())

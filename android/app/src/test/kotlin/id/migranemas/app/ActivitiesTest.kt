@@ -17,6 +17,9 @@ import id.migranemas.app.screens.Speaker
 import id.migranemas.app.screens.UnlockPresenter
 import id.migranemas.core.ActorInput
 import id.migranemas.core.ActorRole
+import id.migranemas.core.CardContact
+import id.migranemas.core.CardContactRole
+import id.migranemas.core.EmergencyCard
 import id.migranemas.core.ConsentInput
 import id.migranemas.core.ConsentPurpose
 import id.migranemas.core.FacilitatorOrganisation
@@ -38,7 +41,9 @@ import org.robolectric.Robolectric
 import org.robolectric.RobolectricTestRunner
 import org.robolectric.RuntimeEnvironment
 import org.robolectric.Shadows.shadowOf
+import org.robolectric.android.controller.ActivityController
 import org.robolectric.annotation.Config
+import java.time.Duration
 
 /** Records what would have been read aloud, instead of Android's TextToSpeech. */
 class RecordingSpeaker : Speaker {
@@ -235,17 +240,110 @@ class ActivitiesTest {
         assertTrue(app.vault!!.listInfoSessions(null, null).isEmpty())
     }
 
+    @Test
+    fun goingToTheBackgroundLocksTheVaultClosesTheRegisterAndLeavesTheEmergencyButton() {
+        unlockedWithPerson()
+        app.vault!!.setEmergencyCard(
+            EmergencyCard("Siti Contoh", null, "HK", null, null, null, listOf(CardContact("Ibu Contoh", "081299990001", CardContactRole.FAMILY))),
+        )
+        val list = Robolectric.buildActivity(PersonListActivity::class.java, Intent(app, PersonListActivity::class.java)).setup()
+        awaitText(list.get(), "Siti Contoh · Desa Contoh")
+        leaveUnlockScreen()
+        assertFalse(app.appLock.isLocked)
+
+        list.pause().stop()
+        assertTrue(app.appLock.isLocked)
+        assertTrue("the register stays open behind the lock", list.get().isFinishing)
+        awaitVaultLocked()
+
+        val emergency = launch<EmergencyActivity>()
+        assertTrue(texts(emergency).containsAll(listOf("DARURAT", "Kekerasan")))
+        button(emergency, "Kekerasan").performClick()
+        awaitShown(emergency) { it.contains("Ibu Contoh") }
+        assertFalse(app.vault!!.isUnlocked())
+
+        val again = launch<PersonListActivity>()
+        assertTrue(again.isFinishing)
+        assertEquals(UnlockActivity::class.java.name, shadowOf(again).nextStartedActivity.component?.className)
+    }
+
+    @Test
+    fun theIdleTimeoutLocksAndOpensTheUnlockScreenAndATouchPutsItOff() {
+        unlockedWithPerson()
+        val list = launch<PersonListActivity>()
+        awaitText(list, "Siti Contoh · Desa Contoh")
+        leaveUnlockScreen()
+        shadowOf(Looper.getMainLooper()).idleFor(Duration.ofSeconds(90))
+        list.onUserInteraction()
+        shadowOf(Looper.getMainLooper()).idleFor(Duration.ofSeconds(90))
+        assertFalse("90 s after the touch, the 2-minute timeout has not run out", app.appLock.isLocked)
+        assertTrue(app.vault!!.isUnlocked())
+
+        shadowOf(Looper.getMainLooper()).idleFor(Duration.ofSeconds(30))
+        assertTrue(app.appLock.isLocked)
+        assertTrue(list.isFinishing)
+        awaitVaultLocked()
+        assertEquals(UnlockActivity::class.java.name, shadowOf(app).nextStartedActivity.component?.className)
+    }
+
+    @Test
+    fun theSettingsOfferTheIdleTimeoutAndTheChoiceHolds() {
+        unlockedWithPerson()
+        val settings = launch<SettingsActivity>()
+        assertTrue(texts(settings).contains("Kunci otomatis setelah tidak dipakai"))
+        assertTrue(texts(settings).contains("2 menit ✓"))
+        button(settings, "5 menit").performClick()
+        assertEquals(5, app.idleLockMinutes)
+        assertTrue(texts(settings).contains("5 menit ✓"))
+        shadowOf(Looper.getMainLooper()).idleFor(Duration.ofMinutes(4))
+        assertFalse(app.appLock.isLocked)
+        shadowOf(Looper.getMainLooper()).idleFor(Duration.ofMinutes(1))
+        assertTrue(app.appLock.isLocked)
+    }
+
+    private var unlockScreen: ActivityController<UnlockActivity>? = null
+
+    /** The unlock screen goes, as it does once the next screen shows. */
+    private fun leaveUnlockScreen() {
+        unlockScreen?.pause()?.stop()?.destroy()
+        unlockScreen = null
+    }
+
+    /** Waits (bounded) for a text on the screen that [matches]. */
+    private fun awaitShown(screen: Activity, matches: (String) -> Boolean) {
+        repeat(500) {
+            shadowOf(Looper.getMainLooper()).idle()
+            if (texts(screen).any(matches)) return
+            Thread.sleep(10)
+        }
+        fail("never shown; shown: ${texts(screen)}")
+    }
+
+    /** The worker thread runs the core's lock after any call in flight: wait for it, bounded. */
+    private fun awaitVaultLocked() {
+        repeat(500) {
+            if (app.vault?.isUnlocked() == false) return
+            Thread.sleep(10)
+        }
+        fail("the vault stayed unlocked")
+    }
+
     /** A vault on the app's own path, closed: the next open finds it locked. */
     private fun createVault() {
         val settings = VaultSettings(kdfIterations = 10_000u, freeAttempts = 5u, eraseAfterFailures = null)
         Vault.create(app.vaultDir.path, PIN, app.deviceSecret(), settings).destroy()
     }
 
-    /** Opens and unlocks the vault as the unlock screen does, and registers Siti Contoh. */
+    /**
+     * Opens and unlocks the vault as the unlock screen does (which is showing, then
+     * closes), so the app's session is open, and registers Siti Contoh.
+     */
     private fun unlockedWithPerson(): String {
         createVault()
+        unlockScreen = Robolectric.buildActivity(UnlockActivity::class.java, Intent(app, UnlockActivity::class.java)).setup()
         val vault = app.openOrCreate(PIN, create = false)
         assertTrue(UnlockPresenter(vault, Locale.ID).submit(PIN).unlocked)
+        app.sessionOpened()
         vault.setActor(ActorInput("Kader Contoh", ActorRole.CADRE))
         val form = AddPersonForm("Siti Contoh", "3201000000000001", "1998-04-12", Sex.FEMALE, "081200000001", village = "Desa Contoh")
         return (AddPersonPresenter(vault, Locale.ID).submit(form) as AddPersonResult.Saved).personId
