@@ -64,6 +64,10 @@ pub use consent::{
     consent_text, lawful_basis, ConsentGiver, ConsentInput, ConsentPurpose, ConsentRecord, ConsentState,
     ConsentStatus, GuardianRelationship, LawfulBasis, LawfulBasisInfo, ProcessingRecord,
 };
+pub use crypto::{
+    calibrate_argon2, stretch_pin_once, Argon2Settings, ARGON2_CALIBRATION_FLOOR,
+    ARGON2_CALIBRATION_MAX_MEMORY_KIB, ARGON2_RECOMMENDED, MIN_ARGON2_MEMORY_KIB,
+};
 pub use crypto::{MAX_KDF_ITERATIONS, MIN_KDF_ITERATIONS, RECOMMENDED_KDF_ITERATIONS};
 #[doc(hidden)]
 pub use emergency::check_unsigned_directory_pack;
