@@ -186,6 +186,36 @@ fn pbkdf2_vectors_move_to_argon2id_at_their_next_correct_unlock_and_keep_pin_and
 }
 
 #[test]
+fn the_v3_vector_names_argon2id_and_opens_with_its_pin() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_vector("v3", dir.path());
+    let expected = Argon2Settings::for_iterations(MIN_KDF_ITERATIONS);
+    let (kind, memory, passes, lanes, salt) = stored_kdf(dir.path(), &VECTOR_SECRET);
+    assert_eq!(
+        (kind.as_str(), memory, passes, lanes),
+        (
+            "argon2id",
+            Some(expected.memory_kib),
+            Some(expected.passes),
+            Some(expected.lanes)
+        )
+    );
+    let vault = Vault::open_with_clock(
+        dir.path(),
+        Some(VECTOR_SECRET.to_vec()),
+        TestClock::at(2026, 12, 2),
+    )
+    .unwrap();
+    vault.unlock(VECTOR_PIN.into()).unwrap();
+    assert_eq!(names(&vault).len(), 3);
+    assert_eq!(
+        stored_kdf(dir.path(), &VECTOR_SECRET).4,
+        salt,
+        "not wrapped again"
+    );
+}
+
+#[test]
 fn a_lowered_argon2_setting_in_the_header_reads_as_altered_never_as_cheaper_guessing() {
     let dir = tempfile::tempdir().unwrap();
     let clock = TestClock::at(2026, 11, 28);
