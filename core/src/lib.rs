@@ -124,7 +124,8 @@ pub use sync::{
 pub use time::{Clock, SystemClock};
 pub use validate::{is_country_code, is_direction_override};
 pub use vault::{
-    calibrate_kdf_iterations, default_vault_settings, new_device_secret, Vault, VaultSettings, VaultStatus,
+    calibrate_kdf_iterations, default_vault_settings, new_device_secret, MonotonicTime, Vault, VaultSettings,
+    VaultStatus,
 };
 pub use visits::{Visit, VisitFollowUp, VisitFollowUpInput, VisitInput, VisitTopic};
 

@@ -147,7 +147,38 @@ pub(crate) const LOCKED_KDF_AND_CLOCK: &str = r#"
     ALTER TABLE vault_header ADD COLUMN argon2_passes INTEGER;
     ALTER TABLE vault_header ADD COLUMN argon2_lanes INTEGER;
     ALTER TABLE vault_header ADD COLUMN last_seen_at TEXT;
+    ALTER TABLE vault_header ADD COLUMN wait_boot_id TEXT;
+    ALTER TABLE vault_header ADD COLUMN wait_end_elapsed_ms INTEGER;
 "#;
+
+/// A reading of the phone's monotonic clock: time since boot, which the owner cannot set,
+/// and which boot it counts from. Android: `SystemClock.elapsedRealtime()` with
+/// `Settings.Global.BOOT_COUNT`; iOS: `CLOCK_BOOTTIME` (or `systemUptime`) with the kernel
+/// boot time. Given to [`Vault::unlock_with_uptime`] and [`Vault::status_with_uptime`].
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct MonotonicTime {
+    /// Names the boot the time counts from (1 to 64 characters); another value means
+    /// the phone restarted.
+    pub boot_id: String,
+    /// Milliseconds since that boot, counting deep sleep.
+    pub elapsed_millis: u64,
+}
+
+impl MonotonicTime {
+    fn validate(&self) -> Result<()> {
+        if self.boot_id.is_empty() {
+            return Err(MigranError::invalid("boot_id", InvalidReason::Empty));
+        }
+        if self.boot_id.chars().count() > 64 {
+            return Err(MigranError::invalid("boot_id", InvalidReason::TooLong));
+        }
+        Ok(())
+    }
+
+    fn millis(&self) -> i64 {
+        i64::try_from(self.elapsed_millis).unwrap_or(i64::MAX)
+    }
+}
 
 /// The PIN's KDF as the header names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -255,6 +286,10 @@ struct Header {
     wrong_pins: u32,
     /// The latest wall-clock time the header was checked at (locked schema step 5).
     last_seen_at: Option<DateTime<Utc>>,
+    /// The boot on whose monotonic clock the pending wait also runs, and the elapsed time
+    /// at which it ends there; `None` when the wait was set without one (locked step 5).
+    wait_boot_id: Option<String>,
+    wait_end_elapsed_ms: Option<i64>,
     /// Raised by every write of the header (locked schema step 4).
     generation: i64,
     /// HMAC-SHA256 over the other fields ([`Header::mac_input`]); `None` only in a file
@@ -303,6 +338,14 @@ impl Header {
                 field(&mut out, &value.to_be_bytes());
             }
             field(&mut out, instant(self.last_seen_at).as_bytes());
+            field(
+                &mut out,
+                self.wait_boot_id.as_deref().unwrap_or_default().as_bytes(),
+            );
+            field(
+                &mut out,
+                &self.wait_end_elapsed_ms.unwrap_or(i64::MIN).to_be_bytes(),
+            );
         }
         out
     }
@@ -312,7 +355,10 @@ impl Header {
     /// step implies (PBKDF2, nothing seen), which is the state it sealed; the next write
     /// seals it in the new layout.
     fn sealed_by(&self, key: &SecretKey, mac: &[u8]) -> bool {
-        let pre_step_5 = matches!(self.kdf, PinKdf::Pbkdf2 { .. }) && self.last_seen_at.is_none();
+        let pre_step_5 = matches!(self.kdf, PinKdf::Pbkdf2 { .. })
+            && self.last_seen_at.is_none()
+            && self.wait_boot_id.is_none()
+            && self.wait_end_elapsed_ms.is_none();
         crypto::hmac_sha256_verify(key, &self.mac_input(MacLayout::V4), mac)
             || (pre_step_5 && crypto::hmac_sha256_verify(key, &self.mac_input(MacLayout::V3), mac))
     }
@@ -349,6 +395,51 @@ impl Header {
         }
     }
 
+    /// Starts a wait of `length` from `now`, on the wall clock and, when the app gave one,
+    /// on the monotonic clock of this boot.
+    fn start_wait(&mut self, now: DateTime<Utc>, length: Duration, uptime: Option<&MonotonicTime>) {
+        self.lockout_until = Some(now + length);
+        self.wait_boot_id = uptime.map(|u| u.boot_id.clone());
+        self.wait_end_elapsed_ms = uptime.map(|u| u.millis().saturating_add(length.num_milliseconds()));
+    }
+
+    fn clear_wait(&mut self) {
+        self.lockout_until = None;
+        self.wait_boot_id = None;
+        self.wait_end_elapsed_ms = None;
+    }
+
+    /// Takes in the monotonic clock, when the app gave it, for a wait that also runs on
+    /// one. Same boot: the wait ends at the later of its wall-clock and monotonic ends, so
+    /// a wall clock set forward no longer shortens it. Another boot: how much of the wait
+    /// passed is unknown, so it starts again in full, now on this boot. `true` when the
+    /// header changed.
+    fn observe_uptime(&mut self, now: DateTime<Utc>, uptime: Option<&MonotonicTime>) -> bool {
+        let (Some(uptime), Some(boot), Some(end)) =
+            (uptime, self.wait_boot_id.as_deref(), self.wait_end_elapsed_ms)
+        else {
+            return false;
+        };
+        if boot != uptime.boot_id {
+            let length = backoff(self.failed_attempts, self.free_attempts);
+            self.start_wait(now, length, Some(uptime));
+            return true;
+        }
+        let left = end.saturating_sub(uptime.millis());
+        if left <= 0 {
+            // Over on the clock no one can set: the wall clock alone decides from here.
+            self.wait_boot_id = None;
+            self.wait_end_elapsed_ms = None;
+            return true;
+        }
+        let monotonic_end = now + Duration::milliseconds(left);
+        if self.lockout_until.is_some_and(|until| until >= monotonic_end) {
+            return false;
+        }
+        self.lockout_until = Some(monotonic_end);
+        true
+    }
+
     /// Destroys the wrapped data key: without it no PIN opens the vault again.
     fn erase(&mut self) {
         self.wrapped_dek.iter_mut().for_each(|byte| *byte = 0);
@@ -383,24 +474,22 @@ impl Vault {
 
     /// Unlocks with the PIN. Wrong PINs are counted; see [`VaultSettings`].
     pub fn unlock(&self, pin: String) -> Result<()> {
-        let mut state = self.state();
-        let locked = locked_connection(&state)?;
-        let dek = self.verify_pin(locked, &pin)?;
-        let page_hmac = read_header(locked)?.page_hmac;
-        let conn = store::open(
-            &self.dir,
-            Database::Main,
-            DataKeys::from_dek(&dek)?.page_key(),
-            page_hmac,
-            false,
-        )?;
-        state.open = Some(Unlocked {
-            conn,
-            actor: None,
-            read_audit: Vec::new(),
-        });
-        drop(state);
-        self.run_data_migrations(store::DATA_MIGRATIONS)
+        self.unlock_at(&pin, None)
+    }
+
+    /// As [`Vault::unlock`], with the phone's monotonic clock: a wait this sets also runs
+    /// on it, and a wait that does is not shortened by a wall clock set forward
+    /// (docs/security.md, "Lockout and the clock").
+    pub fn unlock_with_uptime(&self, pin: String, uptime: MonotonicTime) -> Result<()> {
+        uptime.validate()?;
+        self.unlock_at(&pin, Some(&uptime))
+    }
+
+    /// As [`Vault::status`], with the phone's monotonic clock (see
+    /// [`Vault::unlock_with_uptime`]).
+    pub fn status_with_uptime(&self, uptime: MonotonicTime) -> Result<VaultStatus> {
+        uptime.validate()?;
+        self.status_at(Some(&uptime))
     }
 
     /// Stores the audit entries of reads not yet stored, then forgets the keys and the
@@ -424,21 +513,7 @@ impl Vault {
     /// Lockout state for the unlock screen; works locked. Fails with `Erased` after
     /// [`Vault::wipe`].
     pub fn status(&self) -> Result<VaultStatus> {
-        let state = self.state();
-        let conn = locked_connection(&state)?;
-        let now = self.clock.now();
-        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-        let (header, _) = self.checked_header(&tx, now)?;
-        tx.commit()?;
-        Ok(VaultStatus {
-            unlocked: state.open.is_some(),
-            failed_attempts: header.failed_attempts,
-            retry_after_seconds: header.lockout_until.map_or(0, |until| seconds_until(now, until)),
-            uses_device_secret: self.device_secret.is_some(),
-            kdf_iterations: header.kdf_iterations,
-            free_attempts: header.free_attempts,
-            erase_after_failures: header.erase_after,
-        })
+        self.status_at(None)
     }
 
     /// Replaces the PIN. The data key is only re-wrapped: nothing is re-encrypted.
@@ -465,16 +540,56 @@ impl Vault {
 }
 
 impl Vault {
+    fn unlock_at(&self, pin: &str, uptime: Option<&MonotonicTime>) -> Result<()> {
+        let mut state = self.state();
+        let locked = locked_connection(&state)?;
+        let dek = self.verify_pin(locked, pin, uptime)?;
+        let page_hmac = read_header(locked)?.page_hmac;
+        let conn = store::open(
+            &self.dir,
+            Database::Main,
+            DataKeys::from_dek(&dek)?.page_key(),
+            page_hmac,
+            false,
+        )?;
+        state.open = Some(Unlocked {
+            conn,
+            actor: None,
+            read_audit: Vec::new(),
+        });
+        drop(state);
+        self.run_data_migrations(store::DATA_MIGRATIONS)
+    }
+
+    fn status_at(&self, uptime: Option<&MonotonicTime>) -> Result<VaultStatus> {
+        let state = self.state();
+        let conn = locked_connection(&state)?;
+        let now = self.clock.now();
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        let (header, _) = self.checked_header(&tx, now, uptime)?;
+
+        tx.commit()?;
+        Ok(VaultStatus {
+            unlocked: state.open.is_some(),
+            failed_attempts: header.failed_attempts,
+            retry_after_seconds: header.lockout_until.map_or(0, |until| seconds_until(now, until)),
+            uses_device_secret: self.device_secret.is_some(),
+            kdf_iterations: header.kdf_iterations,
+            free_attempts: header.free_attempts,
+            erase_after_failures: header.erase_after,
+        })
+    }
+
     /// Re-wraps the data key under `new_pin` once `old_pin` is checked (counted like an
     /// unlock). The policy for new PINs is the caller's: [`Vault::change_pin`] applies it.
     pub(crate) fn replace_pin(&self, old_pin: &str, new_pin: &str) -> Result<()> {
         let state = self.state();
         let conn = locked_connection(&state)?;
-        let dek = self.verify_pin(conn, old_pin)?;
+        let dek = self.verify_pin(conn, old_pin, None)?;
         let mut salt = [0u8; crypto::SALT_LEN];
         crypto::fill_random(&mut salt)?;
         let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-        let (mut header, _) = self.checked_header(&tx, self.clock.now())?;
+        let (mut header, _) = self.checked_header(&tx, self.clock.now(), None)?;
         if header.erased {
             return Err(MigranError::Erased);
         }
@@ -495,7 +610,7 @@ impl Vault {
             // error means what it says: the PIN is still the old one, nothing to clean up
             // was left behind unreported, and the user can simply try again.
             let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-            let (mut header, _) = self.checked_header(&tx, self.clock.now())?;
+            let (mut header, _) = self.checked_header(&tx, self.clock.now(), None)?;
             (header.kdf_salt, header.wrapped_dek) = old_wrapping;
             self.store_header(&tx, &mut header)?;
             tx.commit()?;
@@ -828,9 +943,9 @@ impl Vault {
     /// read, checked and raised inside one IMMEDIATE transaction on a freshly read header,
     /// so attempts made at once (threads, processes) are each counted; the key derivation
     /// runs between the two transactions, holding no lock.
-    fn verify_pin(&self, conn: &Connection, pin: &str) -> Result<SecretKey> {
+    fn verify_pin(&self, conn: &Connection, pin: &str, uptime: Option<&MonotonicTime>) -> Result<SecretKey> {
         crate::pin::check_shape("pin", pin)?;
-        let attempt = self.begin_attempt(conn)?;
+        let attempt = self.begin_attempt(conn, uptime)?;
         let kek = crypto::derive_pin_kek(pin, &attempt.kdf_salt, attempt.kdf, self.device_secret.as_deref())?;
         // A vault still on PBKDF2 is moved to Argon2id by its next correct unlock. The new
         // key is derived here, before the PIN is known to be right and outside any lock,
@@ -854,7 +969,7 @@ impl Vault {
 
         let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         let now = self.clock.now();
-        let (mut header, altered) = self.checked_header(&tx, now)?;
+        let (mut header, altered) = self.checked_header(&tx, now, uptime)?;
         if header.erased {
             tx.commit()?;
             if altered {
@@ -872,7 +987,7 @@ impl Vault {
             header.failed_attempts = 0;
             header.wrong_pins = 0;
             header.last_failure_at = None;
-            header.lockout_until = None;
+            header.clear_wait();
             let upgraded = upgrade.is_some();
             if let Some((settings, salt, kek)) = upgrade {
                 header.kdf = PinKdf::Argon2id(settings);
@@ -902,7 +1017,8 @@ impl Vault {
             return Err(MigranError::Erased);
         }
         if header.failed_attempts >= header.free_attempts {
-            header.lockout_until = Some(now + backoff(header.failed_attempts, header.free_attempts));
+            let length = backoff(header.failed_attempts, header.free_attempts);
+            header.start_wait(now, length, uptime);
         }
         self.store_header(&tx, &mut header)?;
         tx.commit()?;
@@ -915,10 +1031,10 @@ impl Vault {
 
     /// Counts an attempt before its PIN is derived, or refuses it (erased, a wait
     /// pending); returns the header the PIN is to be checked against.
-    fn begin_attempt(&self, conn: &Connection) -> Result<Header> {
+    fn begin_attempt(&self, conn: &Connection, uptime: Option<&MonotonicTime>) -> Result<Header> {
         let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         let now = self.clock.now();
-        let (mut header, altered) = self.checked_header(&tx, now)?;
+        let (mut header, altered) = self.checked_header(&tx, now, uptime)?;
         let refusal = if header.erased {
             Some(MigranError::Erased)
         } else if let Some(until) = header.lockout_until.filter(|until| *until > now) {
@@ -950,7 +1066,12 @@ impl Vault {
     /// it becomes the harshest state it names, stored under a fresh MAC: erased when
     /// erase-after is set, else every attempt used and the longest wait, from now. An
     /// authentic header takes in `now` ([`Header::observe_clock`]).
-    fn checked_header(&self, conn: &Connection, now: DateTime<Utc>) -> Result<(Header, bool)> {
+    fn checked_header(
+        &self,
+        conn: &Connection,
+        now: DateTime<Utc>,
+        uptime: Option<&MonotonicTime>,
+    ) -> Result<(Header, bool)> {
         let mut header = read_header(conn)?;
         let authentic = header
             .header_mac
@@ -959,7 +1080,9 @@ impl Vault {
         let highest = self.highest_generation.load(Ordering::SeqCst);
         let altered = !authentic || header.generation < highest;
         if !altered {
-            if header.observe_clock(now) {
+            // Both looks run: each may move the wait.
+            let moved = header.observe_clock(now);
+            if header.observe_uptime(now, uptime) || moved {
                 self.store_header(conn, &mut header)?;
             }
         } else {
@@ -969,7 +1092,7 @@ impl Vault {
                 let worst = header.free_attempts.saturating_add(BACKOFF_DOUBLINGS_TO_MAX);
                 header.failed_attempts = header.failed_attempts.max(worst);
                 header.last_failure_at = Some(now);
-                header.lockout_until = Some(now + Duration::seconds(BACKOFF_MAX_SECONDS));
+                header.start_wait(now, Duration::seconds(BACKOFF_MAX_SECONDS), uptime);
             }
             header.last_seen_at = Some(now);
             header.generation = header.generation.max(highest);
@@ -1056,7 +1179,7 @@ fn write_sealed_header(conn: &Connection, header: &mut Header, key: &SecretKey) 
         "UPDATE vault_header SET kdf_salt = ?1, wrapped_dek = ?2, failed_attempts = ?3, wrong_pins = ?4,
              last_failure_at = ?5, lockout_until = ?6, erased = ?7, generation = ?8, header_mac = ?9,
              kdf = ?10, argon2_memory_kib = ?11, argon2_passes = ?12, argon2_lanes = ?13,
-             last_seen_at = ?14
+             last_seen_at = ?14, wait_boot_id = ?15, wait_end_elapsed_ms = ?16
          WHERE id = 1",
         params![
             header.kdf_salt,
@@ -1073,6 +1196,8 @@ fn write_sealed_header(conn: &Connection, header: &mut Header, key: &SecretKey) 
             argon2.map(|a| a.passes),
             argon2.map(|a| a.lanes),
             header.last_seen_at.map(instant_text),
+            header.wait_boot_id,
+            header.wait_end_elapsed_ms,
         ],
     )?;
     header.header_mac = Some(mac.to_vec());
@@ -1110,7 +1235,7 @@ fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
             "SELECT vault_id, kdf_salt, kdf_iterations, wrapped_dek, free_attempts,
                     erase_after, failed_attempts, last_failure_at, lockout_until, erased, page_hmac,
                     wrong_pins, generation, header_mac, kdf, argon2_memory_kib, argon2_passes,
-                    argon2_lanes, last_seen_at
+                    argon2_lanes, last_seen_at, wait_boot_id, wait_end_elapsed_ms
              FROM vault_header WHERE id = 1",
             [],
             |row| {
@@ -1140,6 +1265,8 @@ fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
                         page_hmac: row.get(10)?,
                         wrong_pins: row.get(11)?,
                         last_seen_at: None,
+                        wait_boot_id: row.get(19)?,
+                        wait_end_elapsed_ms: row.get(20)?,
                         generation: row.get(12)?,
                         header_mac: row.get(13)?,
                     },

@@ -12,7 +12,7 @@ mod support;
 use std::sync::Arc;
 
 use chrono::Duration;
-use migran_core::{MigranError, Vault, VaultSettings};
+use migran_core::{MigranError, MonotonicTime, Vault, VaultSettings};
 use support::*;
 
 /// A locked vault with one free attempt: each wrong PIN after it waits 30 s, doubling.
@@ -133,4 +133,82 @@ fn an_unchanged_clock_during_a_wait_keeps_it_and_the_right_pin_then_opens() {
     assert_eq!(vault.unlock(PIN.into()), locked_out(30));
     clock.advance(Duration::seconds(30));
     vault.unlock(PIN.into()).unwrap();
+}
+
+fn uptime(boot: &str, seconds: u64) -> MonotonicTime {
+    MonotonicTime {
+        boot_id: boot.into(),
+        elapsed_millis: seconds * 1000,
+    }
+}
+
+#[test]
+fn with_the_monotonic_clock_a_forward_jump_no_longer_shortens_a_wait() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let vault = strict_vault(dir.path(), clock.clone());
+    assert_eq!(
+        vault.unlock_with_uptime("318527".into(), uptime("boot-1", 100)),
+        Err(MigranError::WrongPin { attempts_left: 0 })
+    );
+    // A day forward on the wall clock, one second on the phone's own.
+    clock.advance(Duration::days(1));
+    let status = vault.status_with_uptime(uptime("boot-1", 101)).unwrap();
+    assert_eq!(status.retry_after_seconds, 29);
+    assert_eq!(
+        vault.unlock_with_uptime(PIN.into(), uptime("boot-1", 101)),
+        locked_out(29)
+    );
+    // The plain calls see the wait the header now holds, too.
+    assert_eq!(retry_after(&vault), 29);
+    clock.advance(Duration::seconds(29));
+    vault
+        .unlock_with_uptime(PIN.into(), uptime("boot-1", 130))
+        .unwrap();
+    assert_eq!(vault.status().unwrap().retry_after_seconds, 0);
+}
+
+#[test]
+fn after_a_restart_a_pending_wait_starts_again_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let vault = strict_vault(dir.path(), clock.clone());
+    assert!(matches!(
+        vault.unlock_with_uptime("318527".into(), uptime("boot-1", 100)),
+        Err(MigranError::WrongPin { .. })
+    ));
+    clock.advance(Duration::seconds(20));
+    // Restarted, and the wall clock moved on a day: how much of the wait passed is unknown.
+    clock.advance(Duration::days(1));
+    assert_eq!(
+        vault.unlock_with_uptime(PIN.into(), uptime("boot-2", 5)),
+        locked_out(30)
+    );
+    clock.advance(Duration::seconds(30));
+    vault
+        .unlock_with_uptime(PIN.into(), uptime("boot-2", 35))
+        .unwrap();
+}
+
+#[test]
+fn a_boot_id_must_name_something() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let vault = strict_vault(dir.path(), clock);
+    for (boot, reason) in [
+        (String::new(), migran_core::InvalidReason::Empty),
+        ("x".repeat(65), migran_core::InvalidReason::TooLong),
+    ] {
+        assert_eq!(
+            vault.status_with_uptime(MonotonicTime {
+                boot_id: boot,
+                elapsed_millis: 1
+            }),
+            Err(MigranError::Invalid {
+                field: "boot_id".into(),
+                reason
+            })
+        );
+    }
+    assert_eq!(vault.status().unwrap().failed_attempts, 0);
 }
