@@ -1,7 +1,8 @@
 //! Every cryptographic operation of the core, on ring, behind a few hard-to-misuse calls:
-//! `seal`/`open` (AES-256-GCM bound to a place), `derive_kek` (PBKDF2 + HKDF with the
-//! device secret), `wrap_key`/`unwrap_key`, and the raw page keys of the vault's two
-//! SQLCipher files.
+//! `seal`/`open` (AES-256-GCM bound to a place), `derive_pin_kek` (Argon2id, or PBKDF2
+//! for vaults not yet upgraded, then HKDF with the device secret), `wrap_key`/`unwrap_key`,
+//! and the raw page keys of the vault's two SQLCipher files. Argon2id comes from
+//! RustCrypto's `argon2`: ring has no memory-hard KDF.
 //!
 //! Secrets live in [`SecretKey`], which cannot be printed or compared and is zeroed on drop.
 
@@ -179,6 +180,219 @@ pub(crate) fn derive_kek(
         &mut stretched.0,
     );
     derive_subkey(stretched.expose(), device_secret.unwrap_or(&[]), "migran/v1/kek")
+}
+
+/// How a vault stretches its PIN, as its header names it. Each vault keeps its own
+/// setting: a phone that calibrated a larger one keeps it when the app is updated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PinKdf {
+    /// Vaults made before Argon2id, until their next correct unlock re-wraps them.
+    Pbkdf2 {
+        iterations: u32,
+    },
+    Argon2id(Argon2Settings),
+}
+
+/// Argon2id's cost (RFC 9106): memory in KiB, passes over it, lanes. Stored in the vault
+/// header and covered by its MAC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Argon2Settings {
+    /// Memory filled per derivation, in KiB: what an attacker pays per parallel guess.
+    pub memory_kib: u32,
+    /// Passes over that memory (Argon2's `t`).
+    pub passes: u32,
+    /// Lanes (Argon2's `p`); 1 on phones, which derive on one core.
+    pub lanes: u32,
+}
+
+impl Argon2Settings {
+    /// The setting a vault gets when it was given PBKDF2 iterations only (every caller
+    /// before Argon2id, and a PBKDF2 vault at its upgrade): the same class of cost, now
+    /// memory-hard. [`RECOMMENDED_KDF_ITERATIONS`] and above give [`ARGON2_RECOMMENDED`]
+    /// (more passes for more iterations); fewer iterations give proportionally less
+    /// memory, so a vault set cheap on purpose (tests at [`MIN_KDF_ITERATIONS`]: about
+    /// 1 MiB) stays cheap. Never below [`MIN_ARGON2_MEMORY_KIB`].
+    pub fn for_iterations(iterations: u32) -> Argon2Settings {
+        let recommended = ARGON2_RECOMMENDED;
+        let scaled =
+            u64::from(iterations) * u64::from(recommended.memory_kib) / u64::from(RECOMMENDED_KDF_ITERATIONS);
+        let memory_kib = scaled.clamp(
+            u64::from(MIN_ARGON2_MEMORY_KIB),
+            u64::from(recommended.memory_kib),
+        ) as u32;
+        let passes = (u64::from(iterations) * u64::from(recommended.passes))
+            .div_ceil(u64::from(RECOMMENDED_KDF_ITERATIONS))
+            .clamp(u64::from(recommended.passes), u64::from(MAX_ARGON2_PASSES)) as u32;
+        Argon2Settings {
+            memory_kib,
+            passes,
+            lanes: recommended.lanes,
+        }
+    }
+
+    /// Refuses a setting outside what the vault accepts, naming the field.
+    pub(crate) fn validate(&self) -> Result<()> {
+        let out_of_range = |field| MigranError::invalid(field, crate::error::InvalidReason::OutOfRange);
+        if !(1..=MAX_ARGON2_LANES).contains(&self.lanes) {
+            return Err(out_of_range("argon2_lanes"));
+        }
+        if !(1..=MAX_ARGON2_PASSES).contains(&self.passes) {
+            return Err(out_of_range("argon2_passes"));
+        }
+        if !(MIN_ARGON2_MEMORY_KIB..=MAX_ARGON2_MEMORY_KIB).contains(&self.memory_kib) {
+            return Err(out_of_range("argon2_memory_kib"));
+        }
+        Ok(())
+    }
+}
+
+/// What new vaults use when the device was not calibrated: RFC 9106's second
+/// recommendation (64 MiB, 3 passes), on one lane (the phone derives on one core).
+pub const ARGON2_RECOMMENDED: Argon2Settings = Argon2Settings {
+    memory_kib: 64 * 1024,
+    passes: 3,
+    lanes: 1,
+};
+/// The least [`calibrate_argon2`] picks, whatever the device: OWASP's floor for Argon2id
+/// (19 MiB, 2 passes, 1 lane).
+pub const ARGON2_CALIBRATION_FLOOR: Argon2Settings = Argon2Settings {
+    memory_kib: 19 * 1024,
+    passes: 2,
+    lanes: 1,
+};
+/// The most memory [`calibrate_argon2`] picks: what a phone with 2 GB of RAM spares an
+/// app in the foreground without the system ending it.
+pub const ARGON2_CALIBRATION_MAX_MEMORY_KIB: u32 = 64 * 1024;
+/// The least memory a vault accepts. Below OWASP's floor on purpose, like
+/// [`MIN_KDF_ITERATIONS`]: test vaults (about 1 MiB at the test iterations) stay fast.
+pub const MIN_ARGON2_MEMORY_KIB: u32 = 1024;
+/// The most memory a vault accepts (a vault must open on the phone that made it).
+pub const MAX_ARGON2_MEMORY_KIB: u32 = 1024 * 1024;
+/// The most passes a vault accepts, and calibration picks.
+pub const MAX_ARGON2_PASSES: u32 = 10;
+/// The most lanes a vault accepts.
+pub const MAX_ARGON2_LANES: u32 = 4;
+
+/// The key-encryption key from the PIN under the vault's KDF, mixed with the device
+/// secret. Argon2id's output goes through its own HKDF label, so a PBKDF2 and an Argon2id
+/// wrapping never share a key.
+pub(crate) fn derive_pin_kek(
+    pin: &str,
+    salt: &[u8],
+    kdf: PinKdf,
+    device_secret: Option<&[u8]>,
+) -> Result<SecretKey> {
+    match kdf {
+        PinKdf::Pbkdf2 { iterations } => derive_kek(pin, salt, iterations, device_secret),
+        PinKdf::Argon2id(settings) => {
+            let stretched = argon2id(pin.as_bytes(), salt, settings)?;
+            derive_subkey(
+                stretched.expose(),
+                device_secret.unwrap_or(&[]),
+                "migran/v4/kek-argon2id",
+            )
+        }
+    }
+}
+
+/// Argon2id over `secret`. The memory is reserved fallibly: a phone that cannot spare it
+/// gets an error, never an abort across the FFI.
+fn argon2id(secret: &[u8], salt: &[u8], settings: Argon2Settings) -> Result<SecretKey> {
+    settings.validate()?;
+    let params = argon2::Params::new(
+        settings.memory_kib,
+        settings.passes,
+        settings.lanes,
+        Some(KEY_LEN),
+    )
+    .map_err(|_| MigranError::invalid("argon2_memory_kib", crate::error::InvalidReason::OutOfRange))?;
+    let blocks = params.block_count();
+    let hasher = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    let mut stretched = SecretKey([0u8; KEY_LEN]);
+    run_argon2(&hasher, blocks, secret, salt, &mut stretched.0)?;
+    Ok(stretched)
+}
+
+/// Runs `hasher` in memory reserved here, then wipes that memory.
+fn run_argon2(
+    hasher: &argon2::Argon2<'_>,
+    blocks: usize,
+    secret: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> Result<()> {
+    let mut memory: Vec<argon2::Block> = Vec::new();
+    memory
+        .try_reserve_exact(blocks)
+        .map_err(|_| MigranError::internal("not enough memory to check the PIN"))?;
+    memory.resize(blocks, argon2::Block::default());
+    let result = hasher.hash_password_into_with_memory(secret, salt, out, &mut memory[..]);
+    // The blocks hold values derived from the PIN: wiped before the memory is freed.
+    for block in memory.iter_mut() {
+        // Volatile for the same reason as `SecretKey`'s drop.
+        unsafe { std::ptr::write_volatile(block, argon2::Block::default()) };
+    }
+    result.map_err(|_| MigranError::internal("the PIN's key derivation failed"))
+}
+
+/// Stretches `pin` once under `kdf` and drops the result: the brute-force cost bench
+/// (`core/benches/pin_kdf.rs`) measures exactly what one guess against a vault costs.
+pub fn stretch_pin_once(pin: &str, argon2: Option<Argon2Settings>, pbkdf2_iterations: u32) -> Result<()> {
+    let kdf = match argon2 {
+        Some(settings) => PinKdf::Argon2id(settings),
+        None => PinKdf::Pbkdf2 {
+            iterations: pbkdf2_iterations,
+        },
+    };
+    derive_pin_kek(pin, &[0x11; SALT_LEN], kdf, Some(&[0x22; KEY_LEN])).map(drop)
+}
+
+/// Picks Argon2id's memory and passes that take about `target_millis` on this device,
+/// never below [`ARGON2_CALIBRATION_FLOOR`] and never above
+/// [`ARGON2_CALIBRATION_MAX_MEMORY_KIB`]: memory first (what a GPU pays for), then passes.
+/// Run once at vault creation on the phone itself.
+pub fn calibrate_argon2(target_millis: u32) -> Result<Argon2Settings> {
+    let probe = Argon2Settings {
+        memory_kib: 8 * 1024,
+        passes: 1,
+        lanes: 1,
+    };
+    let salt = [0u8; SALT_LEN];
+    // The first run pays for page faults the later ones do not.
+    argon2id(b"000000", &salt, probe)?;
+    let started = std::time::Instant::now();
+    argon2id(b"000000", &salt, probe)?;
+    let per_kib_pass = started.elapsed().as_secs_f64() / f64::from(probe.memory_kib);
+    let budget = if per_kib_pass > 0.0 {
+        (f64::from(target_millis) / 1000.0) / per_kib_pass
+    } else {
+        f64::MAX
+    };
+    Ok(argon2_for_budget(budget))
+}
+
+/// The setting that spends about `kib_passes` (KiB of memory times passes): memory up to
+/// the cap at the floor's passes, then more passes; never below the floor.
+fn argon2_for_budget(kib_passes: f64) -> Argon2Settings {
+    let floor = ARGON2_CALIBRATION_FLOOR;
+    let cap = ARGON2_CALIBRATION_MAX_MEMORY_KIB;
+    let memory = kib_passes / f64::from(floor.passes);
+    if memory < f64::from(floor.memory_kib) {
+        floor
+    } else if memory < f64::from(cap) {
+        Argon2Settings {
+            // Whole MiB: the figure shows plainly in the header and the docs.
+            memory_kib: ((memory as u32) / 1024 * 1024).max(floor.memory_kib),
+            ..floor
+        }
+    } else {
+        let passes = (kib_passes / f64::from(cap)).floor();
+        Argon2Settings {
+            memory_kib: cap,
+            passes: (passes as u32).clamp(floor.passes, MAX_ARGON2_PASSES),
+            lanes: floor.lanes,
+        }
+    }
 }
 
 /// Wraps (encrypts) a key under another, bound to `context` (the vault id).
@@ -434,6 +648,118 @@ mod tests {
         let no_device = derive_kek("123456", &salt, 10_000, None).unwrap();
         assert!(unwrap_key(&no_device, &wrapped, "vault-1").unwrap().is_none());
         assert!(unwrap_key(&same, &wrapped, "vault-2").unwrap().is_none());
+    }
+
+    #[test]
+    fn an_argon2id_wrapping_needs_the_same_pin_setting_and_device_secret() {
+        let salt = [7u8; SALT_LEN];
+        let device = [9u8; KEY_LEN];
+        let small = Argon2Settings {
+            memory_kib: MIN_ARGON2_MEMORY_KIB,
+            passes: 1,
+            lanes: 1,
+        };
+        let kek = |pin: &str, kdf, device: Option<&[u8]>| derive_pin_kek(pin, &salt, kdf, device).unwrap();
+        let dek = SecretKey::random().unwrap();
+        let wrapped = wrap_key(&kek("318527", PinKdf::Argon2id(small), Some(&device)), &dek, "v").unwrap();
+        let same = kek("318527", PinKdf::Argon2id(small), Some(&device));
+        assert_eq!(
+            unwrap_key(&same, &wrapped, "v").unwrap().unwrap().expose(),
+            dek.expose()
+        );
+        let more_passes = PinKdf::Argon2id(Argon2Settings { passes: 2, ..small });
+        for other in [
+            kek("318528", PinKdf::Argon2id(small), Some(&device)),
+            kek("318527", more_passes, Some(&device)),
+            kek("318527", PinKdf::Argon2id(small), None),
+            kek("318527", PinKdf::Pbkdf2 { iterations: 10_000 }, Some(&device)),
+        ] {
+            assert!(unwrap_key(&other, &wrapped, "v").unwrap().is_none());
+        }
+    }
+
+    #[test]
+    fn argon2id_runs_as_rfc_9106_specifies() {
+        // RFC 9106 section 5.3: Argon2id v1.3, m = 32 KiB, t = 3, p = 4, with a secret
+        // and associated data, through the same memory handling as a vault's PIN.
+        let params = argon2::ParamsBuilder::new()
+            .m_cost(32)
+            .t_cost(3)
+            .p_cost(4)
+            .data(argon2::AssociatedData::new(&[4; 12]).unwrap())
+            .output_len(32)
+            .build()
+            .unwrap();
+        let blocks = params.block_count();
+        let hasher = argon2::Argon2::new_with_secret(
+            &[3; 8],
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            params,
+        )
+        .unwrap();
+        let mut tag = [0u8; 32];
+        run_argon2(&hasher, blocks, &[1; 32], &[2; 16], &mut tag).unwrap();
+        assert_eq!(
+            hex(&tag),
+            "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659"
+        );
+    }
+
+    #[test]
+    fn settings_from_iterations_keep_their_cost_class() {
+        assert_eq!(
+            Argon2Settings::for_iterations(RECOMMENDED_KDF_ITERATIONS),
+            ARGON2_RECOMMENDED
+        );
+        let test = Argon2Settings::for_iterations(MIN_KDF_ITERATIONS);
+        assert_eq!((test.memory_kib, test.passes, test.lanes), (1092, 3, 1));
+        let high = Argon2Settings::for_iterations(2 * RECOMMENDED_KDF_ITERATIONS);
+        assert_eq!((high.memory_kib, high.passes), (64 * 1024, 6));
+        let top = Argon2Settings::for_iterations(MAX_KDF_ITERATIONS);
+        assert_eq!(top.passes, MAX_ARGON2_PASSES);
+        for iterations in [MIN_KDF_ITERATIONS, 123_456, MAX_KDF_ITERATIONS] {
+            assert!(Argon2Settings::for_iterations(iterations).validate().is_ok());
+        }
+    }
+
+    #[test]
+    fn calibration_keeps_to_the_floor_and_the_cap() {
+        assert_eq!(argon2_for_budget(0.0), ARGON2_CALIBRATION_FLOOR);
+        assert_eq!(argon2_for_budget(20_000.0), ARGON2_CALIBRATION_FLOOR);
+        let middle = argon2_for_budget(2.0 * 40.5 * 1024.0);
+        assert_eq!((middle.memory_kib, middle.passes), (40 * 1024, 2));
+        let large = argon2_for_budget(5.0 * 64.0 * 1024.0);
+        assert_eq!((large.memory_kib, large.passes), (64 * 1024, 5));
+        let huge = argon2_for_budget(f64::MAX);
+        assert_eq!((huge.memory_kib, huge.passes), (64 * 1024, MAX_ARGON2_PASSES));
+        let calibrated = calibrate_argon2(1).unwrap();
+        assert!(calibrated.memory_kib >= ARGON2_CALIBRATION_FLOOR.memory_kib);
+        assert!(calibrated.passes >= ARGON2_CALIBRATION_FLOOR.passes);
+    }
+
+    #[test]
+    fn settings_outside_the_accepted_range_are_refused_by_name() {
+        let fine = Argon2Settings::for_iterations(MIN_KDF_ITERATIONS);
+        for (bad, field) in [
+            (
+                Argon2Settings {
+                    memory_kib: 512,
+                    ..fine
+                },
+                "argon2_memory_kib",
+            ),
+            (Argon2Settings { passes: 0, ..fine }, "argon2_passes"),
+            (Argon2Settings { lanes: 9, ..fine }, "argon2_lanes"),
+        ] {
+            assert_eq!(
+                bad.validate(),
+                Err(MigranError::invalid(
+                    field,
+                    crate::error::InvalidReason::OutOfRange
+                ))
+            );
+        }
     }
 
     #[test]

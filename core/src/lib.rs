@@ -64,6 +64,10 @@ pub use consent::{
     consent_text, lawful_basis, ConsentGiver, ConsentInput, ConsentPurpose, ConsentRecord, ConsentState,
     ConsentStatus, GuardianRelationship, LawfulBasis, LawfulBasisInfo, ProcessingRecord,
 };
+pub use crypto::{
+    calibrate_argon2, stretch_pin_once, Argon2Settings, ARGON2_CALIBRATION_FLOOR,
+    ARGON2_CALIBRATION_MAX_MEMORY_KIB, ARGON2_RECOMMENDED, MIN_ARGON2_MEMORY_KIB,
+};
 pub use crypto::{MAX_KDF_ITERATIONS, MIN_KDF_ITERATIONS, RECOMMENDED_KDF_ITERATIONS};
 #[doc(hidden)]
 pub use emergency::check_unsigned_directory_pack;
@@ -120,7 +124,8 @@ pub use sync::{
 pub use time::{Clock, SystemClock};
 pub use validate::{is_country_code, is_direction_override};
 pub use vault::{
-    calibrate_kdf_iterations, default_vault_settings, new_device_secret, Vault, VaultSettings, VaultStatus,
+    calibrate_kdf_iterations, default_vault_settings, new_device_secret, MonotonicTime, Vault, VaultSettings,
+    VaultStatus,
 };
 pub use visits::{Visit, VisitFollowUp, VisitFollowUpInput, VisitInput, VisitTopic};
 

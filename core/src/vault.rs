@@ -2,8 +2,9 @@
 //!
 //! Key hierarchy (docs/security.md): a random data key (DEK) is the source of the page
 //! key of `vault.db`, which holds every record; it is stored only wrapped by a
-//! key-encryption key (KEK) derived from the PIN (PBKDF2) mixed with an optional device
-//! secret (HKDF), in the header of `locked.db`. `locked.db` is keyed from the device
+//! key-encryption key (KEK) derived from the PIN (Argon2id; PBKDF2 in vaults made before
+//! it, until their next correct unlock) mixed with an optional device secret (HKDF), in
+//! the header of `locked.db`. `locked.db` is keyed from the device
 //! secret alone and holds what must work without the PIN (the header, the emergency
 //! button's data). Changing the PIN re-wraps the DEK. Unlock attempts are counted in the
 //! header *before* the PIN is checked, so killing the app mid-check does not escape the
@@ -17,7 +18,7 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::audit::{self, Actor, PendingEntry};
-use crate::crypto::{self, DataKeys, SecretKey};
+use crate::crypto::{self, Argon2Settings, DataKeys, PinKdf, SecretKey};
 use crate::error::{InvalidReason, MigranError, Result, StorageProblem};
 use crate::store::{self, Database, PageHmac};
 use crate::time::{instant_text, parse_instant, Clock, SystemClock};
@@ -25,7 +26,10 @@ use crate::time::{instant_text, parse_instant, Clock, SystemClock};
 /// How a new vault protects itself. Stored in the vault header.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct VaultSettings {
-    /// PBKDF2-HMAC-SHA256 iterations; see [`crate::calibrate_kdf_iterations`].
+    /// The PIN's stretching cost, in PBKDF2-HMAC-SHA256 iterations (see
+    /// [`crate::calibrate_kdf_iterations`]). New vaults stretch with Argon2id at the
+    /// setting of the same cost class ([`crate::Argon2Settings::for_iterations`]: 600,000
+    /// gives 64 MiB and 3 passes); [`Vault::create_with_argon2`] takes a calibrated one.
     pub kdf_iterations: u32,
     /// Wrong PINs allowed before each further try has to wait (30 s, doubling, at most a day).
     pub free_attempts: u32,
@@ -77,7 +81,8 @@ pub struct VaultStatus {
     pub retry_after_seconds: u64,
     /// Whether this handle was opened with a device secret.
     pub uses_device_secret: bool,
-    /// PBKDF2 iterations the PIN is stretched with, as set at creation.
+    /// The stretching cost set at creation, in PBKDF2 iterations (Argon2id's setting
+    /// follows from it unless one was given; see [`VaultSettings::kdf_iterations`]).
     pub kdf_iterations: u32,
     /// Wrong PINs allowed before each further try has to wait.
     pub free_attempts: u32,
@@ -132,6 +137,68 @@ pub(crate) const LOCKED_HEADER_MAC: &str = r#"
 /// The locked schema step that adds [`LOCKED_HEADER_MAC`]: a file opened from an earlier
 /// step has a header to seal.
 const LOCKED_HEADER_MAC_STEP: u32 = 4;
+
+/// Locked schema step 5 (issue 19): which KDF stretches the PIN (`kdf`, storage codes of
+/// [`KdfKind`]) with Argon2id's setting, and the latest wall-clock time the vault has seen
+/// (`last_seen_at`), against which a clock set back is recognised. All in the MAC.
+pub(crate) const LOCKED_KDF_AND_CLOCK: &str = r#"
+    ALTER TABLE vault_header ADD COLUMN kdf TEXT NOT NULL DEFAULT 'pbkdf2_sha256';
+    ALTER TABLE vault_header ADD COLUMN argon2_memory_kib INTEGER;
+    ALTER TABLE vault_header ADD COLUMN argon2_passes INTEGER;
+    ALTER TABLE vault_header ADD COLUMN argon2_lanes INTEGER;
+    ALTER TABLE vault_header ADD COLUMN last_seen_at TEXT;
+    ALTER TABLE vault_header ADD COLUMN wait_boot_id TEXT;
+    ALTER TABLE vault_header ADD COLUMN wait_end_elapsed_ms INTEGER;
+"#;
+
+/// A reading of the phone's monotonic clock: time since boot, which the owner cannot set,
+/// and which boot it counts from. Android: `SystemClock.elapsedRealtime()` with
+/// `Settings.Global.BOOT_COUNT`; iOS: `CLOCK_BOOTTIME` (or `systemUptime`) with the kernel
+/// boot time. Given to [`Vault::unlock_with_uptime`] and [`Vault::status_with_uptime`].
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct MonotonicTime {
+    /// Names the boot the time counts from (1 to 64 characters); another value means
+    /// the phone restarted.
+    pub boot_id: String,
+    /// Milliseconds since that boot, counting deep sleep.
+    pub elapsed_millis: u64,
+}
+
+impl MonotonicTime {
+    fn validate(&self) -> Result<()> {
+        if self.boot_id.is_empty() {
+            return Err(MigranError::invalid("boot_id", InvalidReason::Empty));
+        }
+        if self.boot_id.chars().count() > 64 {
+            return Err(MigranError::invalid("boot_id", InvalidReason::TooLong));
+        }
+        Ok(())
+    }
+
+    fn millis(&self) -> i64 {
+        i64::try_from(self.elapsed_millis).unwrap_or(i64::MAX)
+    }
+}
+
+/// The PIN's KDF as the header names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KdfKind {
+    Pbkdf2Sha256,
+    Argon2id,
+}
+
+crate::storage_codes!(KdfKind {
+    Pbkdf2Sha256 => "pbkdf2_sha256",
+    Argon2id => "argon2id",
+});
+
+/// The two layouts of the header's MAC input: step 4's, and step 5's with the KDF and the
+/// last time seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MacLayout {
+    V3,
+    V4,
+}
 
 /// Doublings of the wait that reach its ceiling: a header found altered is given this many
 /// attempts over the free ones, so that every further attempt waits the longest.
@@ -206,6 +273,8 @@ struct Header {
     vault_id: String,
     kdf_salt: Vec<u8>,
     kdf_iterations: u32,
+    /// What stretches the PIN for `wrapped_dek` (locked schema step 5).
+    kdf: PinKdf,
     wrapped_dek: Vec<u8>,
     free_attempts: u32,
     erase_after: Option<u32>,
@@ -215,6 +284,12 @@ struct Header {
     erased: bool,
     page_hmac: PageHmac,
     wrong_pins: u32,
+    /// The latest wall-clock time the header was checked at (locked schema step 5).
+    last_seen_at: Option<DateTime<Utc>>,
+    /// The boot on whose monotonic clock the pending wait also runs, and the elapsed time
+    /// at which it ends there; `None` when the wait was set without one (locked step 5).
+    wait_boot_id: Option<String>,
+    wait_end_elapsed_ms: Option<i64>,
     /// Raised by every write of the header (locked schema step 4).
     generation: i64,
     /// HMAC-SHA256 over the other fields ([`Header::mac_input`]); `None` only in a file
@@ -226,13 +301,16 @@ impl Header {
     /// Every field the lockout depends on, each with its length, under a fixed label: what
     /// the header's MAC covers. The wrapped key and its salt are in it too, so that an
     /// older wrapping (an old PIN) cannot be put back under a current counter.
-    fn mac_input(&self) -> Vec<u8> {
+    fn mac_input(&self, layout: MacLayout) -> Vec<u8> {
         fn field(out: &mut Vec<u8>, bytes: &[u8]) {
             out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
             out.extend_from_slice(bytes);
         }
         let instant = |at: Option<DateTime<Utc>>| at.map(instant_text).unwrap_or_default();
-        let mut out = b"migran/v3/lockout-header".to_vec();
+        let mut out = match layout {
+            MacLayout::V3 => b"migran/v3/lockout-header".to_vec(),
+            MacLayout::V4 => b"migran/v4/lockout-header".to_vec(),
+        };
         field(&mut out, self.vault_id.as_bytes());
         field(&mut out, &self.kdf_salt);
         field(&mut out, &self.kdf_iterations.to_be_bytes());
@@ -252,7 +330,114 @@ impl Header {
         );
         field(&mut out, &self.wrong_pins.to_be_bytes());
         field(&mut out, &self.generation.to_be_bytes());
+        if layout == MacLayout::V4 {
+            let (kind, argon2) = self.kdf_columns();
+            field(&mut out, store::codes::StorageCode::code(kind).as_bytes());
+            let argon2 = argon2.map_or([0; 3], |a| [a.memory_kib, a.passes, a.lanes]);
+            for value in argon2 {
+                field(&mut out, &value.to_be_bytes());
+            }
+            field(&mut out, instant(self.last_seen_at).as_bytes());
+            field(
+                &mut out,
+                self.wait_boot_id.as_deref().unwrap_or_default().as_bytes(),
+            );
+            field(
+                &mut out,
+                &self.wait_end_elapsed_ms.unwrap_or(i64::MIN).to_be_bytes(),
+            );
+        }
         out
+    }
+
+    /// Whether `mac` seals this header. A header last written before locked schema step 5
+    /// is sealed in step 4's layout: accepted only while the new fields hold what that
+    /// step implies (PBKDF2, nothing seen), which is the state it sealed; the next write
+    /// seals it in the new layout.
+    fn sealed_by(&self, key: &SecretKey, mac: &[u8]) -> bool {
+        let pre_step_5 = matches!(self.kdf, PinKdf::Pbkdf2 { .. })
+            && self.last_seen_at.is_none()
+            && self.wait_boot_id.is_none()
+            && self.wait_end_elapsed_ms.is_none();
+        crypto::hmac_sha256_verify(key, &self.mac_input(MacLayout::V4), mac)
+            || (pre_step_5 && crypto::hmac_sha256_verify(key, &self.mac_input(MacLayout::V3), mac))
+    }
+
+    fn kdf_columns(&self) -> (KdfKind, Option<Argon2Settings>) {
+        match self.kdf {
+            PinKdf::Pbkdf2 { .. } => (KdfKind::Pbkdf2Sha256, None),
+            PinKdf::Argon2id(settings) => (KdfKind::Argon2id, Some(settings)),
+        }
+    }
+
+    /// Takes in the wall-clock time `now`. A clock set back below the latest time seen
+    /// moves the pending wait (and the last failure) back by as much: the wait keeps the
+    /// length it had left at the latest time seen, neither restarted nor shortened, and a
+    /// wait started while the clock was ahead survives the clock's return. `true` when the
+    /// header must be stored now: after such a move, and while a wait is pending (so that
+    /// the latest time seen is the last look at the clock, and a later set-back cannot
+    /// give back time that already passed).
+    fn observe_clock(&mut self, now: DateTime<Utc>) -> bool {
+        let seen = self.last_seen_at.max(self.last_failure_at);
+        let waiting = self
+            .lockout_until
+            .is_some_and(|until| seen.is_none_or(|seen| until > seen));
+        self.last_seen_at = Some(now);
+        match seen {
+            Some(seen) if now < seen => {
+                let back = seen - now;
+                self.lockout_until = self.lockout_until.map(|until| until - back);
+                self.last_failure_at = self.last_failure_at.map(|at| at - back);
+                true
+            }
+            Some(seen) if now == seen => false,
+            _ => waiting,
+        }
+    }
+
+    /// Starts a wait of `length` from `now`, on the wall clock and, when the app gave one,
+    /// on the monotonic clock of this boot.
+    fn start_wait(&mut self, now: DateTime<Utc>, length: Duration, uptime: Option<&MonotonicTime>) {
+        self.lockout_until = Some(now + length);
+        self.wait_boot_id = uptime.map(|u| u.boot_id.clone());
+        self.wait_end_elapsed_ms = uptime.map(|u| u.millis().saturating_add(length.num_milliseconds()));
+    }
+
+    fn clear_wait(&mut self) {
+        self.lockout_until = None;
+        self.wait_boot_id = None;
+        self.wait_end_elapsed_ms = None;
+    }
+
+    /// Takes in the monotonic clock, when the app gave it, for a wait that also runs on
+    /// one. Same boot: the wait ends at the later of its wall-clock and monotonic ends, so
+    /// a wall clock set forward no longer shortens it. Another boot: how much of the wait
+    /// passed is unknown, so it starts again in full, now on this boot. `true` when the
+    /// header changed.
+    fn observe_uptime(&mut self, now: DateTime<Utc>, uptime: Option<&MonotonicTime>) -> bool {
+        let (Some(uptime), Some(boot), Some(end)) =
+            (uptime, self.wait_boot_id.as_deref(), self.wait_end_elapsed_ms)
+        else {
+            return false;
+        };
+        if boot != uptime.boot_id {
+            let length = backoff(self.failed_attempts, self.free_attempts);
+            self.start_wait(now, length, Some(uptime));
+            return true;
+        }
+        let left = end.saturating_sub(uptime.millis());
+        if left <= 0 {
+            // Over on the clock no one can set: the wall clock alone decides from here.
+            self.wait_boot_id = None;
+            self.wait_end_elapsed_ms = None;
+            return true;
+        }
+        let monotonic_end = now + Duration::milliseconds(left);
+        if self.lockout_until.is_some_and(|until| until >= monotonic_end) {
+            return false;
+        }
+        self.lockout_until = Some(monotonic_end);
+        true
     }
 
     /// Destroys the wrapped data key: without it no PIN opens the vault again.
@@ -289,24 +474,22 @@ impl Vault {
 
     /// Unlocks with the PIN. Wrong PINs are counted; see [`VaultSettings`].
     pub fn unlock(&self, pin: String) -> Result<()> {
-        let mut state = self.state();
-        let locked = locked_connection(&state)?;
-        let dek = self.verify_pin(locked, &pin)?;
-        let page_hmac = read_header(locked)?.page_hmac;
-        let conn = store::open(
-            &self.dir,
-            Database::Main,
-            DataKeys::from_dek(&dek)?.page_key(),
-            page_hmac,
-            false,
-        )?;
-        state.open = Some(Unlocked {
-            conn,
-            actor: None,
-            read_audit: Vec::new(),
-        });
-        drop(state);
-        self.run_data_migrations(store::DATA_MIGRATIONS)
+        self.unlock_at(&pin, None)
+    }
+
+    /// As [`Vault::unlock`], with the phone's monotonic clock: a wait this sets also runs
+    /// on it, and a wait that does is not shortened by a wall clock set forward
+    /// (docs/security.md, "Lockout and the clock").
+    pub fn unlock_with_uptime(&self, pin: String, uptime: MonotonicTime) -> Result<()> {
+        uptime.validate()?;
+        self.unlock_at(&pin, Some(&uptime))
+    }
+
+    /// As [`Vault::status`], with the phone's monotonic clock (see
+    /// [`Vault::unlock_with_uptime`]).
+    pub fn status_with_uptime(&self, uptime: MonotonicTime) -> Result<VaultStatus> {
+        uptime.validate()?;
+        self.status_at(Some(&uptime))
     }
 
     /// Stores the audit entries of reads not yet stored, then forgets the keys and the
@@ -330,21 +513,7 @@ impl Vault {
     /// Lockout state for the unlock screen; works locked. Fails with `Erased` after
     /// [`Vault::wipe`].
     pub fn status(&self) -> Result<VaultStatus> {
-        let state = self.state();
-        let conn = locked_connection(&state)?;
-        let now = self.clock.now();
-        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-        let (header, _) = self.checked_header(&tx, now)?;
-        tx.commit()?;
-        Ok(VaultStatus {
-            unlocked: state.open.is_some(),
-            failed_attempts: header.failed_attempts,
-            retry_after_seconds: header.lockout_until.map_or(0, |until| seconds_until(now, until)),
-            uses_device_secret: self.device_secret.is_some(),
-            kdf_iterations: header.kdf_iterations,
-            free_attempts: header.free_attempts,
-            erase_after_failures: header.erase_after,
-        })
+        self.status_at(None)
     }
 
     /// Replaces the PIN. The data key is only re-wrapped: nothing is re-encrypted.
@@ -371,25 +540,63 @@ impl Vault {
 }
 
 impl Vault {
+    fn unlock_at(&self, pin: &str, uptime: Option<&MonotonicTime>) -> Result<()> {
+        let mut state = self.state();
+        let locked = locked_connection(&state)?;
+        let dek = self.verify_pin(locked, pin, uptime)?;
+        let page_hmac = read_header(locked)?.page_hmac;
+        let conn = store::open(
+            &self.dir,
+            Database::Main,
+            DataKeys::from_dek(&dek)?.page_key(),
+            page_hmac,
+            false,
+        )?;
+        state.open = Some(Unlocked {
+            conn,
+            actor: None,
+            read_audit: Vec::new(),
+        });
+        drop(state);
+        self.run_data_migrations(store::DATA_MIGRATIONS)
+    }
+
+    fn status_at(&self, uptime: Option<&MonotonicTime>) -> Result<VaultStatus> {
+        let state = self.state();
+        let conn = locked_connection(&state)?;
+        let now = self.clock.now();
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        let (header, _) = self.checked_header(&tx, now, uptime)?;
+
+        tx.commit()?;
+        Ok(VaultStatus {
+            unlocked: state.open.is_some(),
+            failed_attempts: header.failed_attempts,
+            retry_after_seconds: header.lockout_until.map_or(0, |until| seconds_until(now, until)),
+            uses_device_secret: self.device_secret.is_some(),
+            kdf_iterations: header.kdf_iterations,
+            free_attempts: header.free_attempts,
+            erase_after_failures: header.erase_after,
+        })
+    }
+
     /// Re-wraps the data key under `new_pin` once `old_pin` is checked (counted like an
     /// unlock). The policy for new PINs is the caller's: [`Vault::change_pin`] applies it.
     pub(crate) fn replace_pin(&self, old_pin: &str, new_pin: &str) -> Result<()> {
         let state = self.state();
         let conn = locked_connection(&state)?;
-        let dek = self.verify_pin(conn, old_pin)?;
+        let dek = self.verify_pin(conn, old_pin, None)?;
         let mut salt = [0u8; crypto::SALT_LEN];
         crypto::fill_random(&mut salt)?;
         let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-        let (mut header, _) = self.checked_header(&tx, self.clock.now())?;
+        let (mut header, _) = self.checked_header(&tx, self.clock.now(), None)?;
         if header.erased {
             return Err(MigranError::Erased);
         }
-        let kek = crypto::derive_kek(
-            new_pin,
-            &salt,
-            header.kdf_iterations,
-            self.device_secret.as_deref(),
-        )?;
+        // The setting the header names now: `verify_pin` has moved a PBKDF2 vault to
+        // Argon2id already. Derived inside the write lock: a PIN change is rare, and the
+        // header must not change between reading the setting and storing the wrapping.
+        let kek = crypto::derive_pin_kek(new_pin, &salt, header.kdf, self.device_secret.as_deref())?;
         let old_wrapping = (header.kdf_salt.clone(), header.wrapped_dek.clone());
         header.kdf_salt = salt.to_vec();
         header.wrapped_dek = crypto::wrap_key(&kek, &dek, &header.vault_id)?;
@@ -403,7 +610,7 @@ impl Vault {
             // error means what it says: the PIN is still the old one, nothing to clean up
             // was left behind unreported, and the user can simply try again.
             let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-            let (mut header, _) = self.checked_header(&tx, self.clock.now())?;
+            let (mut header, _) = self.checked_header(&tx, self.clock.now(), None)?;
             (header.kdf_salt, header.wrapped_dek) = old_wrapping;
             self.store_header(&tx, &mut header)?;
             tx.commit()?;
@@ -420,8 +627,25 @@ impl Vault {
         settings: VaultSettings,
         clock: Arc<dyn Clock>,
     ) -> Result<Arc<Vault>> {
+        validate_settings(&settings)?;
+        let argon2 = Argon2Settings::for_iterations(settings.kdf_iterations);
+        Self::create_with_argon2(dir, pin, device_secret, settings, argon2, clock)
+    }
+
+    /// As [`Vault::create_with_clock`], stretching the PIN with the Argon2id setting given
+    /// (from [`crate::calibrate_argon2`] on the device) instead of the one that follows
+    /// from `settings.kdf_iterations`.
+    pub fn create_with_argon2(
+        dir: &Path,
+        pin: &str,
+        device_secret: Option<Vec<u8>>,
+        settings: VaultSettings,
+        argon2: Argon2Settings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Arc<Vault>> {
         crate::pin::check_new("pin", pin)?;
         validate_settings(&settings)?;
+        argon2.validate()?;
         if let Some(secret) = &device_secret {
             validate_device_secret(secret)?;
         }
@@ -446,7 +670,7 @@ impl Vault {
         conn.execute("INSERT INTO vault_meta (id, data_version) VALUES (1, 0)", [])?;
         let mut salt = [0u8; crypto::SALT_LEN];
         crypto::fill_random(&mut salt)?;
-        let kek = crypto::derive_kek(pin, &salt, settings.kdf_iterations, device_secret.as_deref())?;
+        let kek = crypto::derive_pin_kek(pin, &salt, PinKdf::Argon2id(argon2), device_secret.as_deref())?;
         let wrapped = crypto::wrap_key(&kek, &dek, &vault_id)?;
         let locked_key = crypto::locked_store_key(device_secret.as_deref())?;
         // The header is written last: its presence is what makes the folder a vault.
@@ -457,8 +681,9 @@ impl Vault {
         let tx = Transaction::new_unchecked(&locked, TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO vault_header (id, vault_id, created_at, kdf_salt, kdf_iterations,
-                 wrapped_dek, free_attempts, erase_after, page_hmac)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 wrapped_dek, free_attempts, erase_after, page_hmac, kdf, argon2_memory_kib,
+                 argon2_passes, argon2_lanes)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 vault_id,
                 instant_text(clock.now()),
@@ -468,6 +693,10 @@ impl Vault {
                 settings.free_attempts,
                 settings.erase_after_failures,
                 PageHmac::NEW,
+                KdfKind::Argon2id,
+                argon2.memory_kib,
+                argon2.passes,
+                argon2.lanes,
             ],
         )?;
         let mut header = read_header(&tx)?;
@@ -714,19 +943,33 @@ impl Vault {
     /// read, checked and raised inside one IMMEDIATE transaction on a freshly read header,
     /// so attempts made at once (threads, processes) are each counted; the key derivation
     /// runs between the two transactions, holding no lock.
-    fn verify_pin(&self, conn: &Connection, pin: &str) -> Result<SecretKey> {
+    fn verify_pin(&self, conn: &Connection, pin: &str, uptime: Option<&MonotonicTime>) -> Result<SecretKey> {
         crate::pin::check_shape("pin", pin)?;
-        let attempt = self.begin_attempt(conn)?;
-        let kek = crypto::derive_kek(
-            pin,
-            &attempt.kdf_salt,
-            attempt.kdf_iterations,
-            self.device_secret.as_deref(),
-        )?;
+        let attempt = self.begin_attempt(conn, uptime)?;
+        let kek = crypto::derive_pin_kek(pin, &attempt.kdf_salt, attempt.kdf, self.device_secret.as_deref())?;
+        // A vault still on PBKDF2 is moved to Argon2id by its next correct unlock. The new
+        // key is derived here, before the PIN is known to be right and outside any lock,
+        // so that the re-wrapping commits in the same transaction as the counter reset: a
+        // kill before that commit leaves the PBKDF2 wrapping as it was, and working.
+        let upgrade = match attempt.kdf {
+            PinKdf::Pbkdf2 { iterations } => {
+                let settings = Argon2Settings::for_iterations(iterations);
+                let mut salt = vec![0u8; crypto::SALT_LEN];
+                crypto::fill_random(&mut salt)?;
+                let kek = crypto::derive_pin_kek(
+                    pin,
+                    &salt,
+                    PinKdf::Argon2id(settings),
+                    self.device_secret.as_deref(),
+                )?;
+                Some((settings, salt, kek))
+            }
+            PinKdf::Argon2id(_) => None,
+        };
 
         let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         let now = self.clock.now();
-        let (mut header, altered) = self.checked_header(&tx, now)?;
+        let (mut header, altered) = self.checked_header(&tx, now, uptime)?;
         if header.erased {
             tx.commit()?;
             if altered {
@@ -744,9 +987,22 @@ impl Vault {
             header.failed_attempts = 0;
             header.wrong_pins = 0;
             header.last_failure_at = None;
-            header.lockout_until = None;
+            header.clear_wait();
+            let upgraded = upgrade.is_some();
+            if let Some((settings, salt, kek)) = upgrade {
+                header.kdf = PinKdf::Argon2id(settings);
+                header.kdf_salt = salt;
+                header.wrapped_dek = crypto::wrap_key(&kek, &dek, &header.vault_id)?;
+            }
             self.store_header(&tx, &mut header)?;
             tx.commit()?;
+            if upgraded {
+                // The PBKDF2 wrapping opens with the same PIN at a fraction of the cost:
+                // it should leave the WAL. Best effort: another reader may hold it
+                // (`Busy`), and SQLite's own checkpoints overwrite it later; the unlock
+                // itself has succeeded.
+                let _ = store::checkpoint(conn);
+            }
             return Ok(dek);
         }
 
@@ -761,7 +1017,8 @@ impl Vault {
             return Err(MigranError::Erased);
         }
         if header.failed_attempts >= header.free_attempts {
-            header.lockout_until = Some(now + backoff(header.failed_attempts, header.free_attempts));
+            let length = backoff(header.failed_attempts, header.free_attempts);
+            header.start_wait(now, length, uptime);
         }
         self.store_header(&tx, &mut header)?;
         tx.commit()?;
@@ -774,24 +1031,13 @@ impl Vault {
 
     /// Counts an attempt before its PIN is derived, or refuses it (erased, a wait
     /// pending); returns the header the PIN is to be checked against.
-    fn begin_attempt(&self, conn: &Connection) -> Result<Header> {
+    fn begin_attempt(&self, conn: &Connection, uptime: Option<&MonotonicTime>) -> Result<Header> {
         let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
         let now = self.clock.now();
-        let (mut header, altered) = self.checked_header(&tx, now)?;
+        let (mut header, altered) = self.checked_header(&tx, now, uptime)?;
         let refusal = if header.erased {
             Some(MigranError::Erased)
         } else if let Some(until) = header.lockout_until.filter(|until| *until > now) {
-            Some(MigranError::LockedOut {
-                retry_after_seconds: seconds_until(now, until),
-            })
-        } else if header.last_failure_at.is_some_and(|last| last > now)
-            && header.failed_attempts >= header.free_attempts
-        {
-            // Setting the clock back must not shorten a wait: it starts again from now.
-            let until = now + backoff(header.failed_attempts, header.free_attempts);
-            header.lockout_until = Some(until);
-            header.last_failure_at = Some(now);
-            self.store_header(&tx, &mut header)?;
             Some(MigranError::LockedOut {
                 retry_after_seconds: seconds_until(now, until),
             })
@@ -818,24 +1064,37 @@ impl Vault {
     /// checked; `true` with it when it failed. A header that fails (changed by an SQL
     /// UPDATE, its MAC removed, an earlier header put back) is never taken as it reads:
     /// it becomes the harshest state it names, stored under a fresh MAC: erased when
-    /// erase-after is set, else every attempt used and the longest wait, from now.
-    fn checked_header(&self, conn: &Connection, now: DateTime<Utc>) -> Result<(Header, bool)> {
+    /// erase-after is set, else every attempt used and the longest wait, from now. An
+    /// authentic header takes in `now` ([`Header::observe_clock`]).
+    fn checked_header(
+        &self,
+        conn: &Connection,
+        now: DateTime<Utc>,
+        uptime: Option<&MonotonicTime>,
+    ) -> Result<(Header, bool)> {
         let mut header = read_header(conn)?;
         let authentic = header
             .header_mac
             .as_deref()
-            .is_some_and(|mac| crypto::hmac_sha256_verify(&self.lockout_key, &header.mac_input(), mac));
+            .is_some_and(|mac| header.sealed_by(&self.lockout_key, mac));
         let highest = self.highest_generation.load(Ordering::SeqCst);
         let altered = !authentic || header.generation < highest;
-        if altered {
+        if !altered {
+            // Both looks run: each may move the wait.
+            let moved = header.observe_clock(now);
+            if header.observe_uptime(now, uptime) || moved {
+                self.store_header(conn, &mut header)?;
+            }
+        } else {
             if header.erase_after.is_some() {
                 header.erase();
             } else {
                 let worst = header.free_attempts.saturating_add(BACKOFF_DOUBLINGS_TO_MAX);
                 header.failed_attempts = header.failed_attempts.max(worst);
                 header.last_failure_at = Some(now);
-                header.lockout_until = Some(now + Duration::seconds(BACKOFF_MAX_SECONDS));
+                header.start_wait(now, Duration::seconds(BACKOFF_MAX_SECONDS), uptime);
             }
+            header.last_seen_at = Some(now);
             header.generation = header.generation.max(highest);
             self.store_header(conn, &mut header)?;
         }
@@ -914,10 +1173,13 @@ fn seconds_until(now: DateTime<Utc>, until: DateTime<Utc>) -> u64 {
 /// Writes the header's changing fields with the next generation and their MAC.
 fn write_sealed_header(conn: &Connection, header: &mut Header, key: &SecretKey) -> Result<()> {
     header.generation = header.generation.saturating_add(1);
-    let mac = crypto::hmac_sha256(key, &header.mac_input());
+    let mac = crypto::hmac_sha256(key, &header.mac_input(MacLayout::V4));
+    let (kind, argon2) = header.kdf_columns();
     conn.execute(
         "UPDATE vault_header SET kdf_salt = ?1, wrapped_dek = ?2, failed_attempts = ?3, wrong_pins = ?4,
-             last_failure_at = ?5, lockout_until = ?6, erased = ?7, generation = ?8, header_mac = ?9
+             last_failure_at = ?5, lockout_until = ?6, erased = ?7, generation = ?8, header_mac = ?9,
+             kdf = ?10, argon2_memory_kib = ?11, argon2_passes = ?12, argon2_lanes = ?13,
+             last_seen_at = ?14, wait_boot_id = ?15, wait_end_elapsed_ms = ?16
          WHERE id = 1",
         params![
             header.kdf_salt,
@@ -929,6 +1191,13 @@ fn write_sealed_header(conn: &Connection, header: &mut Header, key: &SecretKey) 
             header.erased,
             header.generation,
             mac.as_slice(),
+            kind,
+            argon2.map(|a| a.memory_kib),
+            argon2.map(|a| a.passes),
+            argon2.map(|a| a.lanes),
+            header.last_seen_at.map(instant_text),
+            header.wait_boot_id,
+            header.wait_end_elapsed_ms,
         ],
     )?;
     header.header_mac = Some(mac.to_vec());
@@ -965,15 +1234,27 @@ fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
         .query_row(
             "SELECT vault_id, kdf_salt, kdf_iterations, wrapped_dek, free_attempts,
                     erase_after, failed_attempts, last_failure_at, lockout_until, erased, page_hmac,
-                    wrong_pins, generation, header_mac
+                    wrong_pins, generation, header_mac, kdf, argon2_memory_kib, argon2_passes,
+                    argon2_lanes, last_seen_at, wait_boot_id, wait_end_elapsed_ms
              FROM vault_header WHERE id = 1",
             [],
             |row| {
+                let kdf = match row.get::<_, KdfKind>(14)? {
+                    KdfKind::Pbkdf2Sha256 => PinKdf::Pbkdf2 {
+                        iterations: row.get(2)?,
+                    },
+                    KdfKind::Argon2id => PinKdf::Argon2id(Argon2Settings {
+                        memory_kib: row.get(15)?,
+                        passes: row.get(16)?,
+                        lanes: row.get(17)?,
+                    }),
+                };
                 Ok((
                     Header {
                         vault_id: row.get(0)?,
                         kdf_salt: row.get(1)?,
                         kdf_iterations: row.get(2)?,
+                        kdf,
                         wrapped_dek: row.get(3)?,
                         free_attempts: row.get(4)?,
                         erase_after: row.get(5)?,
@@ -983,20 +1264,26 @@ fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
                         erased: row.get(9)?,
                         page_hmac: row.get(10)?,
                         wrong_pins: row.get(11)?,
+                        last_seen_at: None,
+                        wait_boot_id: row.get(19)?,
+                        wait_end_elapsed_ms: row.get(20)?,
                         generation: row.get(12)?,
                         header_mac: row.get(13)?,
                     },
-                    row.get::<_, Option<String>>(7)?,
-                    row.get::<_, Option<String>>(8)?,
+                    [7, 8, 18].map(|column| row.get::<_, Option<String>>(column)),
                 ))
             },
         )
         .optional()?;
-    let Some((mut header, last_failure, lockout)) = header else {
+    let Some((mut header, [last_failure, lockout, last_seen])) = header else {
         return Ok(None);
     };
-    header.last_failure_at = last_failure.as_deref().map(parse_instant).transpose()?;
-    header.lockout_until = lockout.as_deref().map(parse_instant).transpose()?;
+    let instant = |text: rusqlite::Result<Option<String>>| -> Result<Option<DateTime<Utc>>> {
+        text?.as_deref().map(parse_instant).transpose()
+    };
+    header.last_failure_at = instant(last_failure)?;
+    header.lockout_until = instant(lockout)?;
+    header.last_seen_at = instant(last_seen)?;
     Ok(Some(header))
 }
 

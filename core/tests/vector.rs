@@ -26,8 +26,9 @@ use migran_core::{
 use support::*;
 
 /// Every committed vector, oldest first: v1, the first page-encrypted format; v2, reads'
-/// audit entries in blocks and pages authenticated with HMAC-SHA256.
-const VECTORS: &[&str] = &["v1", "v2"];
+/// audit entries in blocks and pages authenticated with HMAC-SHA256; v3, the PIN stretched
+/// with Argon2id and the lockout header sealed (locked schema step 5).
+const VECTORS: &[&str] = &["v1", "v2", "v3"];
 const VECTOR_PIN: &str = "135790";
 const VECTOR_SECRET: [u8; 32] = [0x42; 32];
 

@@ -151,6 +151,7 @@ pub(crate) fn every_stored_enum() -> Vec<(&'static str, Vec<&'static str>)> {
         ("CardContactRole", codes::<crate::emergency::CardContactRole>()),
         ("SmsEncoding", codes::<crate::emergency::SmsEncoding>()),
         ("PageHmac", codes::<crate::store::PageHmac>()),
+        ("KdfKind", codes::<crate::vault::KdfKind>()),
     ]
 }
 

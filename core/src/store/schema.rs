@@ -46,6 +46,8 @@ pub(super) const LOCKED: &[&[&str]] = &[
     &[crate::vault::LOCKED_WRONG_PINS],
     // The lockout header's generation and MAC (sealed at the first open by this build).
     &[crate::vault::LOCKED_HEADER_MAC],
+    // The PIN's KDF (Argon2id, with its setting) and the latest time seen (issue 19).
+    &[crate::vault::LOCKED_KDF_AND_CLOCK],
 ];
 
 /// A change to stored records that a new version needs (a renamed code, a value split in
