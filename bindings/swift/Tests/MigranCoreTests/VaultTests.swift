@@ -200,4 +200,26 @@ final class VaultTests: XCTestCase {
         XCTAssertEqual(defaultVaultSettings().kdfIterations, 600_000)
         XCTAssertGreaterThanOrEqual(try calibrateKdfIterations(targetMillis: 20), 10_000)
     }
+
+    // Mirrors UptimeTest.kt: a wait set with the monotonic clock runs on it, and another
+    // boot id (a restart) starts a pending wait again in full.
+    func testAWaitSetWithTheMonotonicClockRestartsAfterAReboot() throws {
+        let vault = try Vault.create(dir: tempDir(), pin: pin, deviceSecret: nil, settings: fastSettings(freeAttempts: 1))
+        vault.lock()
+        XCTAssertThrowsError(try vault.unlockWithUptime(pin: "318527", uptime: MonotonicTime(bootId: "boot-1", elapsedMillis: 100_000))) {
+            guard case MigranError.WrongPin(let left) = $0 else { return XCTFail("\($0)") }
+            XCTAssertEqual(left, 0)
+        }
+        let waiting = try vault.statusWithUptime(uptime: MonotonicTime(bootId: "boot-1", elapsedMillis: 100_000))
+        XCTAssertEqual(waiting.failedAttempts, 1)
+        XCTAssertTrue((29...30).contains(waiting.retryAfterSeconds), "\(waiting)")
+        XCTAssertThrowsError(try vault.unlockWithUptime(pin: pin, uptime: MonotonicTime(bootId: "boot-2", elapsedMillis: 1_000))) {
+            guard case MigranError.LockedOut(let seconds) = $0 else { return XCTFail("\($0)") }
+            XCTAssertTrue((29...30).contains(seconds), "\(seconds)")
+        }
+        XCTAssertThrowsError(try vault.statusWithUptime(uptime: MonotonicTime(bootId: "", elapsedMillis: 1))) {
+            guard case MigranError.Invalid(let field, _) = $0 else { return XCTFail("\($0)") }
+            XCTAssertEqual(field, "boot_id")
+        }
+    }
 }
