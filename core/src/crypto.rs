@@ -295,6 +295,28 @@ pub(crate) fn derive_pin_kek(
     }
 }
 
+/// The PIN stretched under `kdf`, before any HKDF: what a factor vault hands to the
+/// hardware key (`key_factor::factor_kek`).
+pub(crate) fn stretch_pin(pin: &str, salt: &[u8], kdf: PinKdf) -> Result<SecretKey> {
+    match kdf {
+        PinKdf::Pbkdf2 { iterations } => {
+            let iterations = NonZeroU32::new(iterations).ok_or_else(|| {
+                MigranError::invalid("kdf_iterations", crate::error::InvalidReason::OutOfRange)
+            })?;
+            let mut stretched = SecretKey([0u8; KEY_LEN]);
+            pbkdf2::derive(
+                pbkdf2::PBKDF2_HMAC_SHA256,
+                iterations,
+                salt,
+                pin.as_bytes(),
+                &mut stretched.0,
+            );
+            Ok(stretched)
+        }
+        PinKdf::Argon2id(settings) => argon2id(pin.as_bytes(), salt, settings),
+    }
+}
+
 /// Argon2id over `secret`. The memory is reserved fallibly: a phone that cannot spare it
 /// gets an error, never an abort across the FFI.
 fn argon2id(secret: &[u8], salt: &[u8], settings: Argon2Settings) -> Result<SecretKey> {
@@ -537,6 +559,11 @@ pub(crate) fn new_row_id() -> Result<String> {
         ids.used += 8;
     }
     Ok(hex(&bytes))
+}
+
+/// Lower-case hex of `bytes` (ids, not secrets).
+pub(crate) fn hex_of(bytes: &[u8]) -> String {
+    hex(bytes)
 }
 
 fn hex(bytes: &[u8]) -> String {

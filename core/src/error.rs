@@ -247,6 +247,23 @@ pub enum StorageProblem {
     Other,
 }
 
+/// Why the hardware key factor (docs/security.md, "The hardware key factor") did not
+/// answer. Thrown by the app's [`crate::KeyFactor`] as `MigranError::KeyFactor`; never a
+/// wrong PIN, never counted towards erasure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum KeyFactorProblem {
+    /// The hardware key does not exist (deleted by a wipe, the app's data cleared, another
+    /// phone): the vault cannot be opened on this device.
+    KeyMissing,
+    /// The key exists but cannot be used now: the phone is locked, or the keystore is
+    /// busy. Unlock the phone and try again.
+    Unavailable,
+    /// The system invalidated the key (the phone's screen lock was removed or reset).
+    Invalidated,
+    /// The keystore failed otherwise, or answered something that is not a key's output.
+    Platform,
+}
+
 /// The one error of the core (`MigranException` in Kotlin, `MigranError` in Swift). Its
 /// variants carry what a UI acts on; show [`error_message`] to the person, not the
 /// exception's own message.
@@ -274,6 +291,13 @@ pub enum MigranError {
     /// The vault was created with a device secret and none (or another one) was given.
     #[error("the device secret is missing or does not belong to this vault")]
     DeviceSecretMismatch,
+    /// The hardware key factor (Android Keystore, iOS Secure Enclave, the CLI's key file)
+    /// did not answer; nothing was changed and no attempt was counted as a wrong PIN.
+    #[error("the hardware key failed: {problem:?}")]
+    KeyFactor {
+        /// Why it did not answer.
+        problem: KeyFactorProblem,
+    },
     /// No vault exists at the given place.
     #[error("no vault here")]
     NoVault,
@@ -436,6 +460,27 @@ impl MigranError {
                 "Kunci perangkat tidak ada atau bukan milik brankas ini.",
                 "The device key is missing or does not belong to this vault.",
             ),
+            MigranError::KeyFactor { problem } => {
+                let (id_text, en_text) = match problem {
+                    KeyFactorProblem::KeyMissing => (
+                        "Kunci perangkat keras brankas ini tidak ada di ponsel ini (sudah dihapus atau ponsel lain). Brankas tidak dapat dibuka.",
+                        "This vault's hardware key is not on this phone (deleted, or another phone). The vault cannot be opened.",
+                    ),
+                    KeyFactorProblem::Unavailable => (
+                        "Kunci perangkat keras belum dapat dipakai. Buka kunci layar ponsel, lalu coba lagi.",
+                        "The hardware key cannot be used yet. Unlock the phone's screen, then try again.",
+                    ),
+                    KeyFactorProblem::Invalidated => (
+                        "Kunci perangkat keras dibatalkan oleh sistem (kunci layar ponsel diubah atau dihapus). Pulihkan dari cadangan.",
+                        "The system invalidated the hardware key (the phone's screen lock was changed or removed). Restore from a backup.",
+                    ),
+                    KeyFactorProblem::Platform => (
+                        "Penyimpanan kunci ponsel gagal. Data tidak berubah; coba lagi.",
+                        "The phone's key store failed. Nothing was changed; try again.",
+                    ),
+                };
+                pick(id, id_text, en_text)
+            }
             MigranError::NoVault => pick(
                 id,
                 "Belum ada brankas di sini. Buat dulu dengan 'init'.",

@@ -23,6 +23,7 @@ mod crypto;
 pub mod emergency;
 pub mod error;
 pub mod i18n;
+pub mod key_factor;
 pub mod labels;
 pub mod lessons;
 pub mod owner_only;
@@ -78,10 +79,11 @@ pub use emergency::{
     SmsEncoding, SmsSize, MAX_DIRECTORY_PACK_BYTES,
 };
 pub use error::{
-    error_message, BackupRefusal, InvalidReason, MigranError, NotAllowedReason, PackRejectReason, RecordKind,
-    Result, StorageProblem, SyncRefusal,
+    error_message, BackupRefusal, InvalidReason, KeyFactorProblem, MigranError, NotAllowedReason,
+    PackRejectReason, RecordKind, Result, StorageProblem, SyncRefusal,
 };
 pub use i18n::{Locale, LocalizedText};
+pub use key_factor::{FileKeyFactor, KeyFactor, KeyPurpose, LOCKED_KEY_ID};
 pub use labels::{
     agency_label, case_status_label, case_type_label, consent_purpose_label, consent_state_label,
     document_kind_label, phase_label, record_kind_label, reintegration_need_label, relation_label,

@@ -20,6 +20,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 use crate::audit::{self, Actor, PendingEntry};
 use crate::crypto::{self, Argon2Settings, DataKeys, PinKdf, SecretKey};
 use crate::error::{InvalidReason, MigranError, Result, StorageProblem};
+use crate::key_factor::{self, KeyFactor, KeyPurpose};
 use crate::store::{self, Database, PageHmac};
 use crate::time::{instant_text, parse_instant, Clock, SystemClock};
 
@@ -151,6 +152,15 @@ pub(crate) const LOCKED_KDF_AND_CLOCK: &str = r#"
     ALTER TABLE vault_header ADD COLUMN wait_end_elapsed_ms INTEGER;
 "#;
 
+/// Locked schema step 6 (issue 19): the hardware key factor. `factor_key_id` names the
+/// PIN key whose output is mixed into the KEK (`NULL`: a vault made with a device secret);
+/// `retired_key_id` a PIN key a PIN change replaced and whose deletion has not been seen
+/// to succeed yet (retried at the next correct unlock). Both in the MAC.
+pub(crate) const LOCKED_KEY_FACTOR: &str = r#"
+    ALTER TABLE vault_header ADD COLUMN factor_key_id TEXT;
+    ALTER TABLE vault_header ADD COLUMN retired_key_id TEXT;
+"#;
+
 /// A reading of the phone's monotonic clock: time since boot, which the owner cannot set,
 /// and which boot it counts from. Android: `SystemClock.elapsedRealtime()` with
 /// `Settings.Global.BOOT_COUNT`; iOS: `CLOCK_BOOTTIME` (or `systemUptime`) with the kernel
@@ -192,12 +202,13 @@ crate::storage_codes!(KdfKind {
     Argon2id => "argon2id",
 });
 
-/// The two layouts of the header's MAC input: step 4's, and step 5's with the KDF and the
-/// last time seen.
+/// The layouts of the header's MAC input: step 4's, step 5's with the KDF and the last
+/// time seen, and step 6's with the hardware key factor's key ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum MacLayout {
     V3,
     V4,
+    V5,
 }
 
 /// Doublings of the wait that reach its ceiling: a header found altered is given this many
@@ -226,7 +237,11 @@ const READ_AUDIT_MAX_AGE_SECONDS: i64 = 60;
 #[derive(uniffi::Object)]
 pub struct Vault {
     dir: PathBuf,
+    /// The device secret, or for a vault made with a hardware key factor the locked
+    /// key's output ([`crate::key_factor`]), which takes its place.
     device_secret: Option<Vec<u8>>,
+    /// The hardware key factor of a vault made with one.
+    factor: Option<Arc<dyn KeyFactor>>,
     clock: Arc<dyn Clock>,
     /// The key of the lockout header's MAC (see [`crypto::lockout_mac_key`]).
     lockout_key: SecretKey,
@@ -290,6 +305,10 @@ struct Header {
     /// at which it ends there; `None` when the wait was set without one (locked step 5).
     wait_boot_id: Option<String>,
     wait_end_elapsed_ms: Option<i64>,
+    /// The hardware key factor's PIN key, and a retired one still to delete (locked
+    /// schema step 6).
+    factor_key_id: Option<String>,
+    retired_key_id: Option<String>,
     /// Raised by every write of the header (locked schema step 4).
     generation: i64,
     /// HMAC-SHA256 over the other fields ([`Header::mac_input`]); `None` only in a file
@@ -310,6 +329,7 @@ impl Header {
         let mut out = match layout {
             MacLayout::V3 => b"migran/v3/lockout-header".to_vec(),
             MacLayout::V4 => b"migran/v4/lockout-header".to_vec(),
+            MacLayout::V5 => b"migran/v5/lockout-header".to_vec(),
         };
         field(&mut out, self.vault_id.as_bytes());
         field(&mut out, &self.kdf_salt);
@@ -330,7 +350,7 @@ impl Header {
         );
         field(&mut out, &self.wrong_pins.to_be_bytes());
         field(&mut out, &self.generation.to_be_bytes());
-        if layout == MacLayout::V4 {
+        if layout != MacLayout::V3 {
             let (kind, argon2) = self.kdf_columns();
             field(&mut out, store::codes::StorageCode::code(kind).as_bytes());
             let argon2 = argon2.map_or([0; 3], |a| [a.memory_kib, a.passes, a.lanes]);
@@ -347,6 +367,15 @@ impl Header {
                 &self.wait_end_elapsed_ms.unwrap_or(i64::MIN).to_be_bytes(),
             );
         }
+        if layout == MacLayout::V5 {
+            // A present and an absent id differ in a leading byte, not only in length.
+            for id in [&self.factor_key_id, &self.retired_key_id] {
+                match id {
+                    Some(id) => field(&mut out, &[&[1u8][..], id.as_bytes()].concat()),
+                    None => field(&mut out, &[0]),
+                }
+            }
+        }
         out
     }
 
@@ -354,12 +383,17 @@ impl Header {
     /// is sealed in step 4's layout: accepted only while the new fields hold what that
     /// step implies (PBKDF2, nothing seen), which is the state it sealed; the next write
     /// seals it in the new layout.
+    /// A header last written before step 6 is accepted in step 5's layout only while it
+    /// names no factor key, which is the state it sealed.
     fn sealed_by(&self, key: &SecretKey, mac: &[u8]) -> bool {
-        let pre_step_5 = matches!(self.kdf, PinKdf::Pbkdf2 { .. })
+        let pre_step_6 = self.factor_key_id.is_none() && self.retired_key_id.is_none();
+        let pre_step_5 = pre_step_6
+            && matches!(self.kdf, PinKdf::Pbkdf2 { .. })
             && self.last_seen_at.is_none()
             && self.wait_boot_id.is_none()
             && self.wait_end_elapsed_ms.is_none();
-        crypto::hmac_sha256_verify(key, &self.mac_input(MacLayout::V4), mac)
+        crypto::hmac_sha256_verify(key, &self.mac_input(MacLayout::V5), mac)
+            || (pre_step_6 && crypto::hmac_sha256_verify(key, &self.mac_input(MacLayout::V4), mac))
             || (pre_step_5 && crypto::hmac_sha256_verify(key, &self.mac_input(MacLayout::V3), mac))
     }
 
@@ -472,6 +506,37 @@ impl Vault {
         Self::open_with_clock(Path::new(&dir), device_secret, Arc::new(SystemClock))
     }
 
+    /// Creates a new vault in `dir` whose keys come from the hardware key factor
+    /// (docs/security.md, "The hardware key factor"): the factor makes its locked key and
+    /// a PIN key, and no device secret exists. Returns it unlocked. Give each vault its own
+    /// factor: creating replaces the factor's locked key.
+    #[uniffi::constructor]
+    pub fn create_with_factor(
+        dir: String,
+        pin: String,
+        factor: Arc<dyn KeyFactor>,
+        settings: VaultSettings,
+    ) -> Result<Arc<Vault>> {
+        validate_settings(&settings)?;
+        let argon2 = Argon2Settings::for_iterations(settings.kdf_iterations);
+        Self::create_with_factor_and_clock(
+            Path::new(&dir),
+            &pin,
+            factor,
+            settings,
+            argon2,
+            Arc::new(SystemClock),
+        )
+    }
+
+    /// Opens, locked, a vault made with [`Vault::create_with_factor`]. Another factor (or
+    /// its locked key deleted) does not open it: `DeviceSecretMismatch`, or
+    /// `KeyFactor { KeyMissing }`.
+    #[uniffi::constructor]
+    pub fn open_with_factor(dir: String, factor: Arc<dyn KeyFactor>) -> Result<Arc<Vault>> {
+        Self::open_with_factor_and_clock(Path::new(&dir), factor, Arc::new(SystemClock))
+    }
+
     /// Unlocks with the PIN. Wrong PINs are counted; see [`VaultSettings`].
     pub fn unlock(&self, pin: String) -> Result<()> {
         self.unlock_at(&pin, None)
@@ -525,9 +590,28 @@ impl Vault {
 
     /// Quick wipe: destroys the data key first (so the data is unreadable even if the
     /// file deletion is interrupted), then deletes the vault files.
+    /// A vault made with a hardware key factor also has its hardware keys deleted, first:
+    /// then no copy of its files, of any age, opens again. Should the factor fail to
+    /// delete one, the files are still erased and deleted, and the factor's error is
+    /// returned (`KeyFactor`).
     pub fn wipe(&self) -> Result<()> {
         let mut state = self.state();
         state.open = None;
+        let mut forgotten = Ok(());
+        if let Some(factor) = &self.factor {
+            let header = state.locked.as_ref().and_then(|conn| read_header(conn).ok());
+            let mut ids = vec![key_factor::LOCKED_KEY_ID.to_string()];
+            if let Some(header) = header {
+                ids.extend(header.factor_key_id);
+                ids.extend(header.retired_key_id);
+            }
+            for id in ids {
+                let deleted = key_factor::delete_key(factor.as_ref(), &id);
+                if forgotten.is_ok() {
+                    forgotten = deleted;
+                }
+            }
+        }
         if let Some(conn) = state.locked.take() {
             // The erase protects a deletion that is interrupted. When it cannot finish
             // (another reader keeps the checkpoint from running past the busy timeout, a
@@ -535,7 +619,8 @@ impl Vault {
             // stopping here would leave the old wrapping in them.
             let _ = crypto_erase(&conn);
         }
-        store::remove_files(&self.dir)
+        store::remove_files(&self.dir)?;
+        forgotten
     }
 }
 
@@ -593,13 +678,45 @@ impl Vault {
         if header.erased {
             return Err(MigranError::Erased);
         }
+        // A factor vault's new PIN gets a new hardware key: a copy of the files taken
+        // before the change needs the old key, which is deleted once the change is stored.
+        let new_key = match (&self.factor, &header.factor_key_id) {
+            (Some(factor), Some(_)) => {
+                let id = key_factor::new_pin_key_id()?;
+                key_factor::create_key(factor.as_ref(), &id, KeyPurpose::Pin)?;
+                Some(id)
+            }
+            _ => None,
+        };
         // The setting the header names now: `verify_pin` has moved a PBKDF2 vault to
         // Argon2id already. Derived inside the write lock: a PIN change is rare, and the
         // header must not change between reading the setting and storing the wrapping.
-        let kek = crypto::derive_pin_kek(new_pin, &salt, header.kdf, self.device_secret.as_deref())?;
-        let old_wrapping = (header.kdf_salt.clone(), header.wrapped_dek.clone());
+        let key_id = new_key.as_deref().or(header.factor_key_id.as_deref());
+        let wrapped = self
+            .pin_kek(new_pin, &salt, header.kdf, key_id)
+            .and_then(|kek| crypto::wrap_key(&kek, &dek, &header.vault_id));
+        let wrapped = match wrapped {
+            Ok(wrapped) => wrapped,
+            Err(error) => {
+                self.forget_keys(new_key.as_deref());
+                return Err(error);
+            }
+        };
+        let old_wrapping = (
+            header.kdf_salt.clone(),
+            header.wrapped_dek.clone(),
+            header.factor_key_id.clone(),
+            header.retired_key_id.clone(),
+        );
         header.kdf_salt = salt.to_vec();
-        header.wrapped_dek = crypto::wrap_key(&kek, &dek, &header.vault_id)?;
+        header.wrapped_dek = wrapped;
+        if new_key.is_some() {
+            // A key an earlier change could not delete goes now, best effort: only one
+            // retired id is kept.
+            self.forget_keys(header.retired_key_id.as_deref());
+            header.retired_key_id = header.factor_key_id.take();
+            header.factor_key_id = new_key.clone();
+        }
         self.store_header(&tx, &mut header)?;
         tx.commit()?;
         // The old wrapping must not survive in the WAL or in a page of the file: it opens
@@ -611,11 +728,61 @@ impl Vault {
             // was left behind unreported, and the user can simply try again.
             let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
             let (mut header, _) = self.checked_header(&tx, self.clock.now(), None)?;
-            (header.kdf_salt, header.wrapped_dek) = old_wrapping;
+            (
+                header.kdf_salt,
+                header.wrapped_dek,
+                header.factor_key_id,
+                header.retired_key_id,
+            ) = old_wrapping;
             self.store_header(&tx, &mut header)?;
             tx.commit()?;
+            self.forget_keys(new_key.as_deref());
             return Err(busy);
         }
+        self.delete_retired_key(conn)
+    }
+
+    /// The key-encryption key for `pin`: with the hardware factor's PIN key `key_id` for a
+    /// factor vault, else with the device secret.
+    fn pin_kek(&self, pin: &str, salt: &[u8], kdf: PinKdf, key_id: Option<&str>) -> Result<SecretKey> {
+        match (key_id, &self.factor) {
+            (Some(id), Some(factor)) => key_factor::factor_kek(factor.as_ref(), id, pin, salt, kdf),
+            (Some(_), None) => Err(MigranError::KeyFactor {
+                problem: crate::error::KeyFactorProblem::KeyMissing,
+            }),
+            (None, _) => crypto::derive_pin_kek(pin, salt, kdf, self.device_secret.as_deref()),
+        }
+    }
+
+    /// Deletes the hardware key `key_id`, best effort: for keys nothing refers to any more
+    /// (a new key whose PIN change was undone) and for erasure, retried at every later
+    /// attempt on the erased vault.
+    fn forget_keys(&self, key_id: Option<&str>) {
+        if let (Some(factor), Some(id)) = (&self.factor, key_id) {
+            let _ = key_factor::delete_key(factor.as_ref(), id);
+        }
+    }
+
+    /// Deletes the PIN key a PIN change retired, then clears its id from the header. A
+    /// factor that cannot delete it now leaves the id, for the next correct unlock: the
+    /// PIN change itself has succeeded.
+    fn delete_retired_key(&self, conn: &Connection) -> Result<()> {
+        let Some(factor) = &self.factor else {
+            return Ok(());
+        };
+        let Some(retired) = read_header(conn)?.retired_key_id else {
+            return Ok(());
+        };
+        if key_factor::delete_key(factor.as_ref(), &retired).is_err() {
+            return Ok(());
+        }
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        let (mut header, _) = self.checked_header(&tx, self.clock.now(), None)?;
+        if header.retired_key_id.as_deref() == Some(retired.as_str()) {
+            header.retired_key_id = None;
+            self.store_header(&tx, &mut header)?;
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -643,20 +810,57 @@ impl Vault {
         argon2: Argon2Settings,
         clock: Arc<dyn Clock>,
     ) -> Result<Arc<Vault>> {
-        crate::pin::check_new("pin", pin)?;
-        validate_settings(&settings)?;
-        argon2.validate()?;
         if let Some(secret) = &device_secret {
             validate_device_secret(secret)?;
         }
+        Self::create_inner(dir, pin, device_secret, None, settings, argon2, clock)
+    }
+
+    /// As [`Vault::create_with_factor`], with the Argon2id setting and the time source
+    /// given.
+    pub fn create_with_factor_and_clock(
+        dir: &Path,
+        pin: &str,
+        factor: Arc<dyn KeyFactor>,
+        settings: VaultSettings,
+        argon2: Argon2Settings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Arc<Vault>> {
+        Self::create_inner(dir, pin, None, Some(factor), settings, argon2, clock)
+    }
+
+    fn create_inner(
+        dir: &Path,
+        pin: &str,
+        device_secret: Option<Vec<u8>>,
+        factor: Option<Arc<dyn KeyFactor>>,
+        settings: VaultSettings,
+        argon2: Argon2Settings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Arc<Vault>> {
+        crate::pin::check_new("pin", pin)?;
+        validate_settings(&settings)?;
+        argon2.validate()?;
         std::fs::create_dir_all(dir)?;
         restrict_to_owner(dir);
+        // Before any hardware key is made: making the locked key replaces the factor's
+        // old one, which an existing vault here would need.
         if dir.join(store::LOCKED_FILE).exists() {
             return Err(MigranError::VaultExists);
         }
         // A creation killed before the header was written leaves only `vault.db`
         // behind: unreadable (its key was never stored) and safe to replace.
         store::remove_files(dir)?;
+        let (device_secret, factor_key_id) = match &factor {
+            Some(factor) => {
+                let factor = factor.as_ref();
+                key_factor::create_key(factor, key_factor::LOCKED_KEY_ID, KeyPurpose::Locked)?;
+                let pin_key = key_factor::new_pin_key_id()?;
+                key_factor::create_key(factor, &pin_key, KeyPurpose::Pin)?;
+                (Some(key_factor::locked_secret(factor)?), Some(pin_key))
+            }
+            None => (device_secret, None),
+        };
 
         let vault_id = crypto::new_row_id()?;
         let dek = SecretKey::random()?;
@@ -670,7 +874,12 @@ impl Vault {
         conn.execute("INSERT INTO vault_meta (id, data_version) VALUES (1, 0)", [])?;
         let mut salt = [0u8; crypto::SALT_LEN];
         crypto::fill_random(&mut salt)?;
-        let kek = crypto::derive_pin_kek(pin, &salt, PinKdf::Argon2id(argon2), device_secret.as_deref())?;
+        let kek = match (&factor, &factor_key_id) {
+            (Some(factor), Some(id)) => {
+                key_factor::factor_kek(factor.as_ref(), id, pin, &salt, PinKdf::Argon2id(argon2))?
+            }
+            _ => crypto::derive_pin_kek(pin, &salt, PinKdf::Argon2id(argon2), device_secret.as_deref())?,
+        };
         let wrapped = crypto::wrap_key(&kek, &dek, &vault_id)?;
         let locked_key = crypto::locked_store_key(device_secret.as_deref())?;
         // The header is written last: its presence is what makes the folder a vault.
@@ -682,8 +891,8 @@ impl Vault {
         tx.execute(
             "INSERT INTO vault_header (id, vault_id, created_at, kdf_salt, kdf_iterations,
                  wrapped_dek, free_attempts, erase_after, page_hmac, kdf, argon2_memory_kib,
-                 argon2_passes, argon2_lanes)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 argon2_passes, argon2_lanes, factor_key_id)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 vault_id,
                 instant_text(clock.now()),
@@ -697,6 +906,7 @@ impl Vault {
                 argon2.memory_kib,
                 argon2.passes,
                 argon2.lanes,
+                factor_key_id,
             ],
         )?;
         let mut header = read_header(&tx)?;
@@ -705,6 +915,7 @@ impl Vault {
         let vault = Vault {
             dir: dir.to_path_buf(),
             device_secret,
+            factor,
             clock,
             lockout_key,
             highest_generation: AtomicI64::new(0),
@@ -727,11 +938,33 @@ impl Vault {
         device_secret: Option<Vec<u8>>,
         clock: Arc<dyn Clock>,
     ) -> Result<Arc<Vault>> {
+        if let Some(secret) = &device_secret {
+            validate_device_secret(secret)?;
+        }
+        Self::open_inner(dir, device_secret, None, clock)
+    }
+
+    /// As [`Vault::open_with_factor`], with the time source given.
+    pub fn open_with_factor_and_clock(
+        dir: &Path,
+        factor: Arc<dyn KeyFactor>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Arc<Vault>> {
         if !dir.join(store::LOCKED_FILE).exists() {
             return Err(MigranError::NoVault);
         }
-        if let Some(secret) = &device_secret {
-            validate_device_secret(secret)?;
+        let secret = key_factor::locked_secret(factor.as_ref())?;
+        Self::open_inner(dir, Some(secret), Some(factor), clock)
+    }
+
+    fn open_inner(
+        dir: &Path,
+        device_secret: Option<Vec<u8>>,
+        factor: Option<Arc<dyn KeyFactor>>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Arc<Vault>> {
+        if !dir.join(store::LOCKED_FILE).exists() {
+            return Err(MigranError::NoVault);
         }
         let locked_key = crypto::locked_store_key(device_secret.as_deref())?;
         // The locked store is keyed from the device secret: another secret (or none for
@@ -753,6 +986,7 @@ impl Vault {
         Ok(Arc::new(Vault {
             dir: dir.to_path_buf(),
             device_secret,
+            factor,
             clock,
             lockout_key,
             highest_generation: AtomicI64::new(0),
@@ -945,8 +1179,18 @@ impl Vault {
     /// runs between the two transactions, holding no lock.
     fn verify_pin(&self, conn: &Connection, pin: &str, uptime: Option<&MonotonicTime>) -> Result<SecretKey> {
         crate::pin::check_shape("pin", pin)?;
+        if self.factor.is_none() && read_header(conn)?.factor_key_id.is_some() {
+            // A factor vault's locked store opened with its locked secret but without the
+            // factor: no PIN can be checked, so none is counted.
+            return Err(MigranError::KeyFactor {
+                problem: crate::error::KeyFactorProblem::KeyMissing,
+            });
+        }
         let attempt = self.begin_attempt(conn, uptime)?;
-        let kek = crypto::derive_pin_kek(pin, &attempt.kdf_salt, attempt.kdf, self.device_secret.as_deref())?;
+        // A factor that fails here leaves the attempt counted for the wait (as a check
+        // interrupted), never as a wrong PIN.
+        let key_id = attempt.factor_key_id.as_deref();
+        let kek = self.pin_kek(pin, &attempt.kdf_salt, attempt.kdf, key_id)?;
         // A vault still on PBKDF2 is moved to Argon2id by its next correct unlock. The new
         // key is derived here, before the PIN is known to be right and outside any lock,
         // so that the re-wrapping commits in the same transaction as the counter reset: a
@@ -956,12 +1200,7 @@ impl Vault {
                 let settings = Argon2Settings::for_iterations(iterations);
                 let mut salt = vec![0u8; crypto::SALT_LEN];
                 crypto::fill_random(&mut salt)?;
-                let kek = crypto::derive_pin_kek(
-                    pin,
-                    &salt,
-                    PinKdf::Argon2id(settings),
-                    self.device_secret.as_deref(),
-                )?;
+                let kek = self.pin_kek(pin, &salt, PinKdf::Argon2id(settings), key_id)?;
                 Some((settings, salt, kek))
             }
             PinKdf::Argon2id(_) => None,
@@ -972,6 +1211,7 @@ impl Vault {
         let (mut header, altered) = self.checked_header(&tx, now, uptime)?;
         if header.erased {
             tx.commit()?;
+            self.forget_keys(header.factor_key_id.as_deref());
             if altered {
                 store::checkpoint(conn)?;
             }
@@ -994,8 +1234,13 @@ impl Vault {
                 header.kdf_salt = salt;
                 header.wrapped_dek = crypto::wrap_key(&kek, &dek, &header.vault_id)?;
             }
+            let retired = header.retired_key_id.is_some();
             self.store_header(&tx, &mut header)?;
             tx.commit()?;
+            if retired {
+                // A PIN change's old key whose deletion failed then: tried again.
+                self.delete_retired_key(conn)?;
+            }
             if upgraded {
                 // The PBKDF2 wrapping opens with the same PIN at a fraction of the cost:
                 // it should leave the WAL. Best effort: another reader may hold it
@@ -1013,6 +1258,10 @@ impl Vault {
             header.erase();
             self.store_header(&tx, &mut header)?;
             tx.commit()?;
+            // The PIN key goes too: no older copy of the files opens with any PIN. The
+            // locked key stays, so that the emergency button still works.
+            self.forget_keys(header.factor_key_id.as_deref());
+            self.forget_keys(header.retired_key_id.as_deref());
             store::checkpoint(conn)?;
             return Err(MigranError::Erased);
         }
@@ -1048,6 +1297,10 @@ impl Vault {
             None
         };
         tx.commit()?;
+        if header.erased {
+            self.forget_keys(header.factor_key_id.as_deref());
+            self.forget_keys(header.retired_key_id.as_deref());
+        }
         match refusal {
             Some(MigranError::Erased) if altered => {
                 // Erased just now because the header was altered: the old wrapping must
@@ -1173,13 +1426,14 @@ fn seconds_until(now: DateTime<Utc>, until: DateTime<Utc>) -> u64 {
 /// Writes the header's changing fields with the next generation and their MAC.
 fn write_sealed_header(conn: &Connection, header: &mut Header, key: &SecretKey) -> Result<()> {
     header.generation = header.generation.saturating_add(1);
-    let mac = crypto::hmac_sha256(key, &header.mac_input(MacLayout::V4));
+    let mac = crypto::hmac_sha256(key, &header.mac_input(MacLayout::V5));
     let (kind, argon2) = header.kdf_columns();
     conn.execute(
         "UPDATE vault_header SET kdf_salt = ?1, wrapped_dek = ?2, failed_attempts = ?3, wrong_pins = ?4,
              last_failure_at = ?5, lockout_until = ?6, erased = ?7, generation = ?8, header_mac = ?9,
              kdf = ?10, argon2_memory_kib = ?11, argon2_passes = ?12, argon2_lanes = ?13,
-             last_seen_at = ?14, wait_boot_id = ?15, wait_end_elapsed_ms = ?16
+             last_seen_at = ?14, wait_boot_id = ?15, wait_end_elapsed_ms = ?16,
+             factor_key_id = ?17, retired_key_id = ?18
          WHERE id = 1",
         params![
             header.kdf_salt,
@@ -1198,6 +1452,8 @@ fn write_sealed_header(conn: &Connection, header: &mut Header, key: &SecretKey) 
             header.last_seen_at.map(instant_text),
             header.wait_boot_id,
             header.wait_end_elapsed_ms,
+            header.factor_key_id,
+            header.retired_key_id,
         ],
     )?;
     header.header_mac = Some(mac.to_vec());
@@ -1235,7 +1491,8 @@ fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
             "SELECT vault_id, kdf_salt, kdf_iterations, wrapped_dek, free_attempts,
                     erase_after, failed_attempts, last_failure_at, lockout_until, erased, page_hmac,
                     wrong_pins, generation, header_mac, kdf, argon2_memory_kib, argon2_passes,
-                    argon2_lanes, last_seen_at, wait_boot_id, wait_end_elapsed_ms
+                    argon2_lanes, last_seen_at, wait_boot_id, wait_end_elapsed_ms,
+                    factor_key_id, retired_key_id
              FROM vault_header WHERE id = 1",
             [],
             |row| {
@@ -1267,6 +1524,8 @@ fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
                         last_seen_at: None,
                         wait_boot_id: row.get(19)?,
                         wait_end_elapsed_ms: row.get(20)?,
+                        factor_key_id: row.get(21)?,
+                        retired_key_id: row.get(22)?,
                         generation: row.get(12)?,
                         header_mac: row.get(13)?,
                     },

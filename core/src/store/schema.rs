@@ -48,6 +48,8 @@ pub(super) const LOCKED: &[&[&str]] = &[
     &[crate::vault::LOCKED_HEADER_MAC],
     // The PIN's KDF (Argon2id, with its setting) and the latest time seen (issue 19).
     &[crate::vault::LOCKED_KDF_AND_CLOCK],
+    // The hardware key factor's PIN key, and one retired by a PIN change (issue 19).
+    &[crate::vault::LOCKED_KEY_FACTOR],
 ];
 
 /// A change to stored records that a new version needs (a renamed code, a value split in
