@@ -27,8 +27,10 @@ use support::*;
 
 /// Every committed vector, oldest first: v1, the first page-encrypted format; v2, reads'
 /// audit entries in blocks and pages authenticated with HMAC-SHA256; v3, the PIN stretched
-/// with Argon2id and the lockout header sealed (locked schema step 5).
-const VECTORS: &[&str] = &["v1", "v2", "v3"];
+/// with Argon2id and the lockout header sealed (locked schema step 5); v4, made with the
+/// hardware key factor (locked schema step 6; the CLI's file factor, its key files in
+/// `v4/keys/`).
+const VECTORS: &[&str] = &["v1", "v2", "v3", "v4"];
 const VECTOR_PIN: &str = "135790";
 const VECTOR_SECRET: [u8; 32] = [0x42; 32];
 
@@ -42,20 +44,37 @@ fn clock() -> Arc<TestClock> {
     TestClock::at(2026, 12, 1)
 }
 
-/// Writes a vault holding one or more records of every kind.
-fn write_vault(dir: &Path, clock: Arc<TestClock>) {
+/// The folder of a vector's hardware key factor (the file factor's keys), for the
+/// vectors made with one.
+fn factor_keys(vector: &Path) -> Option<PathBuf> {
+    Some(vector.join("keys")).filter(|keys| keys.is_dir())
+}
+
+/// Writes a vault holding one or more records of every kind; with a file key factor
+/// keeping its keys in `factor_keys` when given, else with the vector's device secret.
+fn write_vault(dir: &Path, clock: Arc<TestClock>, factor_keys: Option<&Path>) {
     let settings = VaultSettings {
         kdf_iterations: migran_core::MIN_KDF_ITERATIONS,
         free_attempts: 5,
         erase_after_failures: None,
     };
-    let vault = Vault::create_with_clock(
-        dir,
-        VECTOR_PIN,
-        Some(VECTOR_SECRET.to_vec()),
-        settings,
-        clock.clone(),
-    )
+    let vault = match factor_keys {
+        Some(keys) => Vault::create_with_factor_and_clock(
+            dir,
+            VECTOR_PIN,
+            migran_core::FileKeyFactor::new(keys),
+            settings.clone(),
+            migran_core::Argon2Settings::for_iterations(settings.kdf_iterations),
+            clock.clone(),
+        ),
+        None => Vault::create_with_clock(
+            dir,
+            VECTOR_PIN,
+            Some(VECTOR_SECRET.to_vec()),
+            settings,
+            clock.clone(),
+        ),
+    }
     .unwrap();
     vault
         .set_actor(ActorInput {
@@ -353,7 +372,8 @@ fn write_the_test_vector() {
         "{newest} exists: a new format goes into a new folder"
     );
     std::fs::create_dir_all(&target).unwrap();
-    write_vault(&target, clock());
+    // From v4 on the vector is made with the hardware key factor.
+    write_vault(&target, clock(), Some(&target.join("keys")));
     // Read from a copy, exactly as the test does: reading writes audit entries, which
     // must not end up in the committed files.
     let expected = snapshot_of_copy(&target);
@@ -370,7 +390,20 @@ fn snapshot_of_copy(source: &Path) -> serde_json::Value {
     for file in ["vault.db", "locked.db"] {
         std::fs::copy(source.join(file), dir.path().join(file)).unwrap();
     }
-    let vault = Vault::open_with_clock(dir.path(), Some(VECTOR_SECRET.to_vec()), clock()).unwrap();
+    let vault = match factor_keys(source) {
+        Some(keys) => {
+            // The keys are copied too: a test never changes a committed file.
+            let copied = dir.path().join("keys");
+            std::fs::create_dir_all(&copied).unwrap();
+            for entry in std::fs::read_dir(keys).unwrap() {
+                let entry = entry.unwrap();
+                std::fs::copy(entry.path(), copied.join(entry.file_name())).unwrap();
+            }
+            let factor = migran_core::FileKeyFactor::new(&copied);
+            Vault::open_with_factor_and_clock(dir.path(), factor, clock()).unwrap()
+        }
+        None => Vault::open_with_clock(dir.path(), Some(VECTOR_SECRET.to_vec()), clock()).unwrap(),
+    };
     vault.unlock(VECTOR_PIN.into()).unwrap();
     snapshot(&vault)
 }
