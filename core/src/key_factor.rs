@@ -34,7 +34,8 @@ pub enum KeyPurpose {
 /// (the core picks them: [`LOCKED_KEY_ID`] and `pin-` with 16 hex digits), unique within
 /// one factor; an app gives each vault its own factor (its own key name prefix).
 /// Implementations throw `MigranError::KeyFactor { problem }`; any other exception is
-/// taken as [`KeyFactorProblem::Platform`]. Called off the main thread, like the vault.
+/// taken as [`KeyFactorProblem::Platform`]. Called off the main thread, like the vault,
+/// and while the vault holds its lock: an implementation must not call the vault.
 #[uniffi::export(foreign)]
 pub trait KeyFactor: Send + Sync {
     /// Makes a new random key named `key_id` for `purpose`, replacing any key of that name.

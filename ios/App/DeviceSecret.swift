@@ -2,9 +2,10 @@ import Foundation
 import MigranCore
 import Security
 
-/// The vault's device secret: 32 random bytes from the core, kept in the Keychain on
-/// this device only (never in backups, never synced). A copied vault file is useless
-/// without it (docs/security.md).
+/// The device secret of a vault made before the hardware key factor: 32 random bytes from
+/// the core, kept in the Keychain on this device only (never in backups, never synced).
+/// New vaults use `SecureEnclaveKeyFactor` and make no device secret (docs/security.md,
+/// "The hardware key factor").
 enum DeviceSecret {
     private static let query: [String: Any] = [
         kSecClass as String: kSecClassGenericPassword,
@@ -13,6 +14,17 @@ enum DeviceSecret {
     ]
 
     struct KeychainError: Error { let status: OSStatus }
+
+    /// The stored secret, or nil when this phone never made one (nothing is created).
+    static func existing() throws -> Data? {
+        var lookup = query
+        lookup[kSecReturnData as String] = true
+        var found: AnyObject?
+        let status = SecItemCopyMatching(lookup as CFDictionary, &found)
+        if status == errSecSuccess, let data = found as? Data { return data }
+        guard status == errSecItemNotFound else { throw KeychainError(status: status) }
+        return nil
+    }
 
     static func load() throws -> Data {
         var lookup = query

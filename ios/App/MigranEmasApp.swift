@@ -2,7 +2,8 @@
 // "MigranEmas" in ios/, delete its generated ContentView/App files, add this folder to the
 // target, and add the local package ios/ (product MigranEmasScreens) and the
 // MigranCoreFFI.xcframework (docs/bindings.md) to it. Everything else lives in the
-// package: this file only wires the Keychain and the vault folder to the root view.
+// package: this file only wires the Keychain, the Secure Enclave key factor and the
+// vault folder to the root view.
 import MigranCore
 import MigranEmas
 import SwiftUI
@@ -18,9 +19,15 @@ struct MigranEmasApp: App {
         // Best effort: a folder the protection cannot be set on still holds an encrypted
         // vault, and the emergency button must not depend on it.
         try? VaultFolder.protect(vaultDirectory)
-        // Failing to reach the Keychain is not recoverable here: the vault cannot be opened.
-        let secret = try! DeviceSecret.load()
-        return AppModel(directory: vaultDirectory, deviceSecret: secret)
+        // A device secret exists only for a vault made before the hardware key factor; a
+        // Keychain that cannot be read here is taken as none (the open then fails with a
+        // typed error the unlock screen shows, instead of the app dying at launch).
+        let secret = try? DeviceSecret.existing()
+        return AppModel(
+            directory: vaultDirectory,
+            deviceSecret: secret,
+            keyFactor: SecureEnclaveKeyFactor(prefix: "id.migranemas.vault.")
+        )
     }()
     @Environment(\.scenePhase) private var scenePhase
 

@@ -26,7 +26,9 @@ public final class AppModel: ObservableObject {
         Foundation.Locale.current.language.languageCode?.identifier == "en" ? .en : .id
     private var locked: Vault?
     private let directory: URL
-    private let deviceSecret: Data
+    /// Set only for a vault made before the hardware key factor (it keeps opening so).
+    private let deviceSecret: Data?
+    private let keyFactor: KeyFactor
 
     /// The self-locking rule (`AppLock`): background, idle timeout, a late touch.
     private lazy var appLock = AppLock(
@@ -37,11 +39,23 @@ public final class AppModel: ObservableObject {
     private var idleTask: Task<Void, Never>?
     private var inBackground = false
 
-    /// `deviceSecret` comes from the Keychain (kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly),
-    /// created once with `newDeviceSecret()`.
-    public init(directory: URL, deviceSecret: Data) {
+    /// `keyFactor` makes and uses the vault's Secure Enclave keys (docs/security.md, "The
+    /// hardware key factor"); new vaults are made with it. `deviceSecret` is the Keychain
+    /// item of a vault made before the factor, nil on phones that never had one: such a
+    /// vault keeps opening with it and is not moved to the factor in place.
+    public init(directory: URL, deviceSecret: Data?, keyFactor: KeyFactor) {
         self.directory = directory
         self.deviceSecret = deviceSecret
+        self.keyFactor = keyFactor
+    }
+
+    /// Opens the existing vault, locked: with the device secret if it was made with one,
+    /// else with the hardware key factor.
+    private static func openExisting(path: String, deviceSecret: Data?, keyFactor: KeyFactor) throws -> Vault {
+        if let deviceSecret {
+            return try Vault.open(dir: path, deviceSecret: deviceSecret)
+        }
+        return try Vault.openWithFactor(dir: path, factor: keyFactor)
     }
 
     private var storedIdleMinutes: Int {
@@ -104,21 +118,22 @@ public final class AppModel: ObservableObject {
         if let vault { return vault }
         if let opened = locked { return opened }
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("vault.db").path) else { return nil }
-        locked = try? Vault.open(dir: directory.path, deviceSecret: deviceSecret)
+        locked = try? Self.openExisting(path: directory.path, deviceSecret: deviceSecret, keyFactor: keyFactor)
         return locked
     }
 
     public func unlock(pin: String) async {
         let path = directory.path
         let secret = deviceSecret
+        let factor = keyFactor
         let exists = FileManager.default.fileExists(atPath: directory.appendingPathComponent("vault.db").path)
         let reuse = locked
         do {
             let opened = try await Task.detached { () throws -> Vault in
                 if !exists {
-                    return try Vault.create(dir: path, pin: pin, deviceSecret: secret, settings: newVaultSettings())
+                    return try Vault.createWithFactor(dir: path, pin: pin, factor: factor, settings: newVaultSettings())
                 }
-                let vault = try reuse ?? Vault.open(dir: path, deviceSecret: secret)
+                let vault = try reuse ?? Self.openExisting(path: path, deviceSecret: secret, keyFactor: factor)
                 try vault.unlock(pin: pin)
                 return vault
             }.value

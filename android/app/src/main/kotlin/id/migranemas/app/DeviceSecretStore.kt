@@ -11,13 +11,17 @@ import javax.crypto.SecretKey
 import javax.crypto.spec.GCMParameterSpec
 
 /**
- * The vault's device secret: 32 random bytes from the core, stored only encrypted by a
- * non-exportable AES key in the Android Keystore. A copied vault file is useless
- * without this phone's Keystore (docs/security.md).
+ * The device secret of a vault made before the hardware key factor: 32 random bytes from
+ * the core, stored only encrypted by a non-exportable AES key in the Android Keystore and
+ * decrypted into app memory at every open. New vaults use [KeystoreKeyFactor] instead,
+ * whose keys never leave the Keystore (docs/security.md, "The hardware key factor").
  */
 class DeviceSecretStore(private val context: Context) {
     private val file get() = File(context.noBackupFilesDir, "device.secret.enc")
     private val alias = "migran-device-secret"
+
+    /** Whether this phone has a device secret, that is a vault made before the factor. */
+    fun exists(): Boolean = file.exists()
 
     fun secret(): ByteArray {
         if (file.exists()) {

@@ -15,6 +15,7 @@ import id.migranemas.app.screens.DEFAULT_IDLE_LOCK_MINUTES
 import id.migranemas.app.screens.Speaker
 import id.migranemas.core.ActorInput
 import id.migranemas.core.ActorRole
+import id.migranemas.core.KeyFactor
 import id.migranemas.core.Locale
 import id.migranemas.core.MigranException
 import id.migranemas.core.Vault
@@ -32,7 +33,7 @@ private const val KDF_TARGET_MILLIS = 1000u
  * Holds the one vault of this device profile and runs every core call off the main
  * thread. Activities stay thin: they render presenter state and pass input back.
  * Open only for the JVM tests (src/test), which run the Activities under Robolectric:
- * it has no Android Keystore, so they give [deviceSecret] another source.
+ * it has no Android Keystore, so they give [keyFactor] (and [deviceSecret]) another source.
  */
 open class MigranApp : Application() {
     private val worker: ExecutorService = Executors.newSingleThreadExecutor()
@@ -173,7 +174,21 @@ open class MigranApp : Application() {
         }
     }
 
+    /** The device secret of a vault made before the hardware key factor (see [usesDeviceSecret]). */
     open fun deviceSecret(): ByteArray = DeviceSecretStore(this).secret()
+
+    /**
+     * Whether this phone's vault was made with a device secret (before the hardware key
+     * factor): it keeps opening that way; it is not moved to the factor in place
+     * (docs/security.md, "The hardware key factor").
+     */
+    open fun usesDeviceSecret(): Boolean = DeviceSecretStore(this).exists()
+
+    /** The vault's hardware key factor: HMAC keys in the Android Keystore. */
+    open fun keyFactor(): KeyFactor = KeystoreKeyFactor(this, "migran-vault-")
+
+    private fun openExisting(): Vault =
+        if (usesDeviceSecret()) Vault.open(vaultDir.path, deviceSecret()) else Vault.openWithFactor(vaultDir.path, keyFactor())
 
     /** The phone's text-to-speech; the JVM tests give a speaker that records instead. */
     open fun speaker(): Speaker = AndroidSpeaker(this)
@@ -182,9 +197,9 @@ open class MigranApp : Application() {
         val existing = vault
         if (existing != null) return existing
         val opened = if (create) {
-            Vault.create(vaultDir.path, pin, deviceSecret(), newVaultSettings())
+            Vault.createWithFactor(vaultDir.path, pin, keyFactor(), newVaultSettings())
         } else {
-            Vault.open(vaultDir.path, deviceSecret())
+            openExisting()
         }
         vault = opened
         return opened
@@ -206,7 +221,7 @@ open class MigranApp : Application() {
         // Any failure (a damaged file, the Keystore refusing) shows the no-vault advice
         // instead of crashing the emergency screen.
         return try {
-            Vault.open(vaultDir.path, deviceSecret()).also { vault = it }
+            openExisting().also { vault = it }
         } catch (error: Exception) {
             null
         }

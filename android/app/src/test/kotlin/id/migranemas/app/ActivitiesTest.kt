@@ -24,6 +24,9 @@ import id.migranemas.core.ConsentInput
 import id.migranemas.core.ConsentPurpose
 import id.migranemas.core.FacilitatorOrganisation
 import id.migranemas.core.InvalidReason
+import id.migranemas.core.KeyFactor
+import id.migranemas.core.KeyFactorProblem
+import id.migranemas.core.KeyPurpose
 import id.migranemas.core.Locale
 import id.migranemas.core.MigranException
 import id.migranemas.core.Sex
@@ -57,18 +60,42 @@ class RecordingSpeaker : Speaker {
 }
 
 /**
- * Robolectric has no Android Keystore: the device secret is kept in memory instead; and
- * the speech goes to a recording speaker.
+ * Robolectric has no Android Keystore: the hardware key factor's HMAC keys (and a device
+ * secret) are kept in memory instead, with javax.crypto's HmacSHA256, the function the
+ * Keystore computes; and the speech goes to a recording speaker.
  */
 class JvmTestApp : MigranApp() {
     val speaker = RecordingSpeaker()
 
     override fun deviceSecret(): ByteArray = SECRET
 
+    override fun keyFactor(): KeyFactor = FACTOR
+
     override fun speaker(): Speaker = speaker
 
     private companion object {
         val SECRET: ByteArray = newDeviceSecret()
+        val FACTOR = MemoryKeyFactor()
+    }
+}
+
+/** HMAC-SHA256 keys in memory, standing in for the Android Keystore on the JVM. */
+class MemoryKeyFactor : KeyFactor {
+    private val keys = java.util.concurrent.ConcurrentHashMap<String, ByteArray>()
+
+    override fun createKey(keyId: String, purpose: KeyPurpose) {
+        keys[keyId] = ByteArray(32).also { java.security.SecureRandom().nextBytes(it) }
+    }
+
+    override fun derive(keyId: String, input: ByteArray): ByteArray {
+        val key = keys[keyId] ?: throw MigranException.KeyFactor(KeyFactorProblem.KEY_MISSING)
+        val mac = javax.crypto.Mac.getInstance("HmacSHA256")
+        mac.init(javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"))
+        return mac.doFinal(input)
+    }
+
+    override fun deleteKey(keyId: String) {
+        keys.remove(keyId)
     }
 }
 
@@ -331,7 +358,8 @@ class ActivitiesTest {
     /** A vault on the app's own path, closed: the next open finds it locked. */
     private fun createVault() {
         val settings = VaultSettings(kdfIterations = 10_000u, freeAttempts = 5u, eraseAfterFailures = null)
-        Vault.create(app.vaultDir.path, PIN, app.deviceSecret(), settings).destroy()
+        // As the app makes new vaults: with the hardware key factor.
+        Vault.createWithFactor(app.vaultDir.path, PIN, app.keyFactor(), settings).destroy()
     }
 
     /**
