@@ -14,8 +14,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use migran_core::{
-    FileKeyFactor, KeyFactor, KeyFactorProblem, KeyPurpose, Locale, MigranError, PageRequest, Vault,
-    VaultSettings, LOCKED_KEY_ID,
+    CardContact, CardContactRole, EmergencyCard, FileKeyFactor, KeyFactor, KeyFactorProblem, KeyPurpose,
+    Locale, MigranError, PageRequest, Vault, VaultSettings, LOCKED_KEY_ID,
 };
 use support::*;
 
@@ -351,6 +351,23 @@ fn erasure_after_wrong_pins_deletes_the_pin_key_and_keeps_the_emergency_button_k
         ..fast_settings()
     };
     let (factor, pin_key) = vault_with_siti(&dir, &keys, settings);
+    let card = EmergencyCard {
+        full_name: "Siti Contoh".into(),
+        passport_number: None,
+        country: "MY".into(),
+        city: None,
+        employer_name: None,
+        employer_address: None,
+        contacts: vec![CardContact {
+            name: "Ibu Contoh".into(),
+            phone: "081299990001".into(),
+            role: CardContactRole::Family,
+        }],
+    };
+    let vault = open(&dir, factor.clone()).unwrap();
+    vault.unlock(PIN.into()).unwrap();
+    let stored = vault.set_emergency_card(card).unwrap();
+    drop(vault);
     let before = root.path().join("copy-before");
     copy_files(&dir, &before);
 
@@ -366,8 +383,9 @@ fn erasure_after_wrong_pins_deletes_the_pin_key_and_keeps_the_emergency_button_k
     assert_eq!(key_files(&keys), vec!["locked.key".to_string()]);
     drop(vault);
 
-    // The button's key stays: the erased vault still opens locked.
+    // The button's key stays: the erased vault still opens locked, its card readable.
     let vault = open(&dir, factor.clone()).unwrap();
+    assert_eq!(vault.emergency_card().unwrap(), Some(stored));
     assert_eq!(vault.unlock(PIN.into()), Err(MigranError::Erased));
     // A copy from before the erasure, with the right PIN: its PIN key is gone.
     let copy = open(&before, factor).unwrap();
@@ -416,6 +434,50 @@ fn a_failing_factor_is_a_typed_bilingual_error_never_a_wrong_pin_nor_an_erasure(
     vault.unlock(PIN.into()).unwrap();
     assert_eq!(names(&vault), vec!["Siti Contoh"]);
     assert_eq!(vault.status().unwrap().failed_attempts, 0);
+}
+
+#[test]
+fn a_creation_the_factor_refuses_leaves_no_vault_and_can_be_tried_again() {
+    let root = tempfile::tempdir().unwrap();
+    let (dir, keys) = (root.path().join("vault"), root.path().join("keys"));
+    let factor = Recorder::new(&keys);
+    factor.fail(Fail::CreateKey(KeyFactorProblem::Unavailable));
+    let argon2 = migran_core::Argon2Settings::for_iterations(fast_settings().kdf_iterations);
+    let refused = Vault::create_with_factor_and_clock(
+        &dir,
+        PIN,
+        factor.clone(),
+        fast_settings(),
+        argon2,
+        TestClock::at(2026, 12, 3),
+    );
+    assert_eq!(refused.err(), Some(factor_error(KeyFactorProblem::Unavailable)));
+    assert!(!dir.join("locked.db").exists());
+    factor.fail(Fail::None);
+    drop(create(&dir, factor.clone(), fast_settings()));
+    open(&dir, factor).unwrap().unlock(PIN.into()).unwrap();
+}
+
+#[test]
+fn creating_over_an_existing_vault_is_refused_before_any_key_is_replaced() {
+    let root = tempfile::tempdir().unwrap();
+    let (dir, keys) = (root.path().join("vault"), root.path().join("keys"));
+    let (factor, _) = vault_with_siti(&dir, &keys, fast_settings());
+    let calls = factor.calls().len();
+    let argon2 = migran_core::Argon2Settings::for_iterations(fast_settings().kdf_iterations);
+    let again = Vault::create_with_factor_and_clock(
+        &dir,
+        PIN,
+        factor.clone(),
+        fast_settings(),
+        argon2,
+        TestClock::at(2026, 12, 3),
+    );
+    assert_eq!(again.err(), Some(MigranError::VaultExists));
+    assert_eq!(factor.calls().len(), calls, "{:?}", factor.calls());
+    let vault = open(&dir, factor).unwrap();
+    vault.unlock(PIN.into()).unwrap();
+    assert_eq!(names(&vault), vec!["Siti Contoh"]);
 }
 
 #[test]
