@@ -43,10 +43,15 @@ impl SecretKey {
 
 impl Drop for SecretKey {
     fn drop(&mut self) {
-        for byte in self.0.iter_mut() {
-            // Volatile so that the compiler cannot drop the wipe of memory it sees as dead.
-            unsafe { std::ptr::write_volatile(byte, 0) };
-        }
+        wipe(&mut self.0);
+    }
+}
+
+/// Zeroes `bytes` (secret material about to be freed).
+pub(crate) fn wipe(bytes: &mut [u8]) {
+    for byte in bytes.iter_mut() {
+        // Volatile so that the compiler cannot drop the wipe of memory it sees as dead.
+        unsafe { std::ptr::write_volatile(byte, 0) };
     }
 }
 

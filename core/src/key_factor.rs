@@ -68,7 +68,7 @@ fn factor_error(error: MigranError) -> MigranError {
 fn output(answer: Result<Vec<u8>>) -> Result<SecretKey> {
     let mut bytes = answer.map_err(factor_error)?;
     let key = SecretKey::from_slice(&bytes);
-    bytes.iter_mut().for_each(|b| *b = 0);
+    crypto::wipe(&mut bytes);
     key.ok_or(MigranError::KeyFactor {
         problem: KeyFactorProblem::Platform,
     })
@@ -112,7 +112,7 @@ pub(crate) fn factor_kek(
     let mut input = PIN_INPUT_LABEL.to_vec();
     input.extend_from_slice(stretched.expose());
     let answer = factor.derive(key_id.to_string(), input.clone());
-    input.iter_mut().for_each(|b| *b = 0);
+    crypto::wipe(&mut input);
     let hardware = output(answer)?;
     crypto::derive_subkey(hardware.expose(), stretched.expose(), "migran/v6/kek-factor")
 }
@@ -175,7 +175,7 @@ impl KeyFactor for FileKeyFactor {
             Err(error) => return Err(error.into()),
         };
         let key = SecretKey::from_slice(&bytes);
-        bytes.iter_mut().for_each(|b| *b = 0);
+        crypto::wipe(&mut bytes);
         let key = key.ok_or(MigranError::KeyFactor {
             problem: KeyFactorProblem::Platform,
         })?;

@@ -1369,6 +1369,11 @@ impl Drop for Vault {
     fn drop(&mut self) {
         // Reads' audit entries still waiting are stored when the app lets go of the vault.
         self.lock();
+        // The device secret, or a factor vault's locked secret, opens `locked.db`: it
+        // does not outlive the handle in freed memory.
+        if let Some(secret) = self.device_secret.as_mut() {
+            crypto::wipe(secret);
+        }
     }
 }
 

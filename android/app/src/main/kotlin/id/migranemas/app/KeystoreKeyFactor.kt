@@ -88,23 +88,24 @@ class KeystoreKeyFactor(context: Context, private val prefix: String) : KeyFacto
         throw MigranException.KeyFactor(problemOf(error))
     }
 
-    private fun problemOf(error: Throwable): KeyFactorProblem {
-        var cause: Throwable? = error
-        while (cause != null) {
-            when {
-                cause is KeyPermanentlyInvalidatedException -> return KeyFactorProblem.INVALIDATED
-                // The phone is locked (unlocked-device keys) or the user must authenticate.
-                cause is UserNotAuthenticatedException -> return KeyFactorProblem.UNAVAILABLE
-                Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU &&
-                    cause is android.security.KeyStoreException && cause.isTransientFailure ->
-                    return KeyFactorProblem.UNAVAILABLE
-            }
-            cause = cause.cause
-        }
-        return KeyFactorProblem.PLATFORM
-    }
-
-    private companion object {
+    internal companion object {
         const val ANDROID_KEYSTORE = "AndroidKeyStore"
+
+        /** The core's problem for what the Keystore threw, looking through its causes. */
+        fun problemOf(error: Throwable): KeyFactorProblem {
+            var cause: Throwable? = error
+            while (cause != null) {
+                when {
+                    cause is KeyPermanentlyInvalidatedException -> return KeyFactorProblem.INVALIDATED
+                    // The phone is locked (unlocked-device keys) or the user must authenticate.
+                    cause is UserNotAuthenticatedException -> return KeyFactorProblem.UNAVAILABLE
+                    Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU &&
+                        cause is android.security.KeyStoreException && cause.isTransientFailure ->
+                        return KeyFactorProblem.UNAVAILABLE
+                }
+                cause = cause.cause
+            }
+            return KeyFactorProblem.PLATFORM
+        }
     }
 }
