@@ -739,7 +739,10 @@ impl Vault {
             self.forget_keys(new_key.as_deref());
             return Err(busy);
         }
-        self.delete_retired_key(conn)
+        // Best effort: the change is stored; a key left undeleted keeps its id in the
+        // header and goes at the next correct unlock.
+        let _ = self.delete_retired_key(conn);
+        Ok(())
     }
 
     /// The key-encryption key for `pin`: with the hardware factor's PIN key `key_id` for a
@@ -1238,8 +1241,9 @@ impl Vault {
             self.store_header(&tx, &mut header)?;
             tx.commit()?;
             if retired {
-                // A PIN change's old key whose deletion failed then: tried again.
-                self.delete_retired_key(conn)?;
+                // A PIN change's old key whose deletion failed then: tried again, best
+                // effort (the unlock itself has succeeded; the id stays for next time).
+                let _ = self.delete_retired_key(conn);
             }
             if upgraded {
                 // The PBKDF2 wrapping opens with the same PIN at a fraction of the cost:
