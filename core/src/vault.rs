@@ -6,7 +6,10 @@
 //! it, until their next correct unlock) mixed with an optional device secret (HKDF), in
 //! the header of `locked.db`. `locked.db` is keyed from the device
 //! secret alone and holds what must work without the PIN (the header, the emergency
-//! button's data). Changing the PIN re-wraps the DEK. Unlock attempts are counted in the
+//! button's data). A vault made with the hardware key factor ([`crate::key_factor`]) has
+//! no device secret: its locked key's output takes that place, and its PIN key's output
+//! over the stretched PIN goes into the KEK. Changing the PIN re-wraps the DEK (and, with a
+//! factor, makes a new PIN key and deletes the old one). Unlock attempts are counted in the
 //! header *before* the PIN is checked, so killing the app mid-check does not escape the
 //! wait; erasure counts only PINs checked and found wrong (docs/security.md).
 
@@ -80,7 +83,8 @@ pub struct VaultStatus {
     pub failed_attempts: u32,
     /// Seconds before the next PIN is accepted; 0 when none is pending.
     pub retry_after_seconds: u64,
-    /// Whether this handle was opened with a device secret.
+    /// Whether this handle was opened with a device secret, or with the hardware key
+    /// factor (whose locked key stands in for one).
     pub uses_device_secret: bool,
     /// The stretching cost set at creation, in PBKDF2 iterations (Argon2id's setting
     /// follows from it unless one was given; see [`VaultSettings::kdf_iterations`]).
