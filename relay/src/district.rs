@@ -417,6 +417,25 @@ fn cells(rows: &[(String, u64)], shown: &[Shown]) -> Vec<Cell> {
         .collect()
 }
 
+/// An open table (destinations, sectors, case types, return reasons) in display order:
+/// shown counts largest first, then the hidden ones by key, then the zeros. Hidden
+/// cells are not ordered by their value: the order would tell which is larger.
+fn display_order(mut cells: Vec<Cell>) -> Vec<Cell> {
+    let class = |cell: &Cell| match (cell.count, cell.display.as_str()) {
+        (Some(0), _) => 3,
+        (Some(_), _) => 0,
+        (None, "≥5") => 1,
+        (None, _) => 2,
+    };
+    cells.sort_by(|a, b| {
+        class(a)
+            .cmp(&class(b))
+            .then(b.count.cmp(&a.count))
+            .then(a.key.cmp(&b.key))
+    });
+    cells
+}
+
 fn by_size(rows: &[(String, u64)]) -> Vec<Shown> {
     rows.iter().map(|(_, value)| hidden_by_size(*value)).collect()
 }
@@ -508,8 +527,8 @@ pub fn totals(
                     .collect();
                 (
                     phase_cells,
-                    cells(&destination_rows, &shown[2]),
-                    cells(&sector_rows, &shown[3]),
+                    display_order(cells(&destination_rows, &shown[2])),
+                    display_order(cells(&sector_rows, &shown[3])),
                     cell(
                         "people_counted",
                         sum.people_counted,
@@ -519,8 +538,8 @@ pub fn totals(
             }
             None => (
                 cells(&phase_rows, &by_size(&phase_rows)),
-                cells(&destination_rows, &by_size(&destination_rows)),
-                cells(&sector_rows, &by_size(&sector_rows)),
+                display_order(cells(&destination_rows, &by_size(&destination_rows))),
+                display_order(cells(&sector_rows, &by_size(&sector_rows))),
                 cell(
                     "people_counted",
                     sum.people_counted,
@@ -613,6 +632,22 @@ mod tests {
     fn a_table_that_cannot_be_protected_is_refused() {
         assert_eq!(shown(&[3, 0, 0]), None);
         assert_eq!(shown(&[3, 3]), None);
+    }
+
+    #[test]
+    fn hidden_cells_are_listed_by_key_not_by_size() {
+        let rows = vec![
+            ("TW".to_owned(), 8),
+            ("SG".to_owned(), 4),
+            ("HK".to_owned(), 2),
+            ("MY".to_owned(), 19),
+        ];
+        let how = protect(&[8, 4, 2, 19]).unwrap();
+        let keys: Vec<String> = display_order(cells(&rows, &how))
+            .into_iter()
+            .map(|c| c.key)
+            .collect();
+        assert_eq!(keys, ["MY", "TW", "HK", "SG"]);
     }
 
     #[test]
