@@ -19,6 +19,7 @@ on_both_engines!(
     villages_add_up_and_a_newer_report_replaces_the_older,
     bad_submissions_are_refused_and_change_nothing,
     unknown_districts_periods_and_markup_in_names,
+    concurrent_versions_leave_the_newest_whole,
 );
 
 fn totals_json(relay: &TestRelay, district: &str) -> Value {
@@ -132,7 +133,7 @@ fn villages_add_up_and_a_newer_report_replaces_the_older(kind: Kind) {
 
     // Another period is its own set of totals; the latest period is the default.
     let mut next = villages[1].clone();
-    next.generated_at = "2027-07-01T08:00:00.000Z";
+    next.generated_at = "2027-07-01T08:00:00.000Z".to_owned();
     let mut report = next.report();
     report.period_from = Some("2027-04-01".into());
     report.period_to = Some("2027-06-30".into());
@@ -346,4 +347,67 @@ fn unknown_districts_periods_and_markup_in_names(kind: Kind) {
     assert!(page.contains("Menurut tahap"));
     let (_, _, english) = get(&base, &format!("/districts/{district}?lang=en"));
     assert!(english.contains("<html lang=\"en\">") && english.contains("By phase"));
+}
+
+fn concurrent_versions_leave_the_newest_whole(kind: Kind) {
+    let root = tempfile::tempdir().unwrap();
+    let Some(engine) = engine(kind, root.path()) else {
+        return;
+    };
+    let relay = TestRelay::start(&engine, Limits::default());
+    let district = new_district();
+    let team = village_team(&relay.url(), "satu");
+    // Twelve versions of one village's report, version n made at minute n with n * 10
+    // people abroad, sent at once from twelve threads in no particular order.
+    let bodies: Vec<Vec<u8>> = (0..12u32)
+        .map(|n| {
+            let mut village = villages()[0].clone();
+            village.generated_at = format!("2027-04-02T08:{n:02}:00.000Z");
+            village.phases = [0, 0, (n + 1) * 10, 0];
+            village.destinations = vec![("MY", (n + 1) * 10)];
+            village.sectors = vec![("fishing", (n + 1) * 10)];
+            village.body(&district)
+        })
+        .collect();
+    let all_at_once = |bodies: &[Vec<u8>]| -> Vec<(u16, String)> {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = bodies
+                .iter()
+                .rev()
+                .map(|body| {
+                    let team = &team;
+                    scope.spawn(move || {
+                        let answer = submit(team, body.clone());
+                        (answer.status, answer.code().to_owned())
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|handle| handle.join().unwrap()).collect()
+        })
+    };
+    let answers = all_at_once(&bodies);
+    for (status, code) in &answers {
+        assert!(
+            matches!((status, code.as_str()), (200 | 201, "") | (409, "older_report")),
+            "{answers:?}"
+        );
+    }
+    // The eleven older versions again, at once, now that the newest is surely kept:
+    // every one refused.
+    let answers = all_at_once(&bodies[..11]);
+    assert!(
+        answers
+            .iter()
+            .all(|(status, code)| (*status, code.as_str()) == (409, "older_report")),
+        "{answers:?}"
+    );
+    // Whatever the order, the newest is kept, and whole: its phase, destination and
+    // sector all say 120.
+    let totals = totals_json(&relay, &district);
+    assert_eq!(totals["people_counted"]["count"], 120, "{totals}");
+    assert_eq!(json_cell(&totals, "by_phase", "abroad")["count"], 120);
+    assert_eq!(json_cell(&totals, "by_destination", "MY")["count"], 120);
+    assert_eq!(json_cell(&totals, "by_sector", "fishing")["count"], 120);
+    assert_eq!(totals["villages"][0]["report_date"], "2027-04-02");
+    assert_eq!(totals["villages"].as_array().unwrap().len(), 1);
 }

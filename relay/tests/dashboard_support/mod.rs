@@ -24,7 +24,7 @@ pub struct Village {
     /// After the district's code: `.01.2001` makes `99.xxxx.01.2001`.
     pub code: &'static str,
     pub name: &'static str,
-    pub generated_at: &'static str,
+    pub generated_at: String,
     /// prospective, pre_departure, abroad, returned
     pub phases: [u32; 4],
     pub destinations: Vec<(&'static str, u32)>,
@@ -48,7 +48,7 @@ impl Village {
         let phases = ["prospective", "pre_departure", "abroad", "returned"];
         let by_phase: Vec<(&str, u32)> = phases.iter().copied().zip(self.phases).collect();
         VillageReport {
-            generated_at: self.generated_at.to_owned(),
+            generated_at: self.generated_at.clone(),
             generated_on: self.generated_at[..10].to_owned(),
             village: Some(self.name.to_owned()),
             officer: Some("Siti Contoh".to_owned()),
@@ -96,7 +96,7 @@ pub fn villages() -> Vec<Village> {
         Village {
             code: ".01.2001",
             name: "Desa Contoh Satu",
-            generated_at: "2027-04-02T08:00:00.000Z",
+            generated_at: "2027-04-02T08:00:00.000Z".to_owned(),
             phases: [10, 4, 12, 6],
             destinations: vec![("MY", 8), ("TW", 6), ("HK", 2)],
             sectors: vec![("domestic_work", 10), ("manufacturing", 6)],
@@ -106,7 +106,7 @@ pub fn villages() -> Vec<Village> {
         Village {
             code: ".01.2002",
             name: "Desa Contoh Dua",
-            generated_at: "2027-04-01T09:30:00.000Z",
+            generated_at: "2027-04-01T09:30:00.000Z".to_owned(),
             phases: [5, 0, 7, 3],
             destinations: vec![("MY", 5), ("TW", 2)],
             sectors: vec![("domestic_work", 4), ("caregiving", 3)],
@@ -116,7 +116,7 @@ pub fn villages() -> Vec<Village> {
         Village {
             code: ".02.2003",
             name: "Desa Contoh Tiga",
-            generated_at: "2027-04-03T07:15:00.000Z",
+            generated_at: "2027-04-03T07:15:00.000Z".to_owned(),
             phases: [6, 1, 9, 2],
             destinations: vec![("MY", 6), ("SG", 4)],
             sectors: vec![("manufacturing", 7), ("fishing", 3)],
@@ -129,7 +129,7 @@ pub fn villages() -> Vec<Village> {
 /// The first village's earlier report of the same period: replaced by `villages()[0]`.
 pub fn earlier_first_village() -> Village {
     Village {
-        generated_at: "2027-04-01T08:00:00.000Z",
+        generated_at: "2027-04-01T08:00:00.000Z".to_owned(),
         phases: [40, 10, 30, 0],
         destinations: vec![("MY", 40)],
         sectors: vec![("fishing", 40)],
