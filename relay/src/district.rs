@@ -125,6 +125,26 @@ fn instant(text: &str) -> Option<String> {
     ok.then(|| format!("{date}T{hms}.{millis}Z"))
 }
 
+/// Seconds since 1970 of a checked `YYYY-MM-DDTHH:MM:SS.mmmZ` (the civil-from-days
+/// algorithm, proleptic Gregorian).
+fn unix_seconds(instant: &str) -> Option<i64> {
+    let number = |range: std::ops::Range<usize>| instant.get(range).and_then(digits).map(i64::from);
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
+}
+
+/// How far ahead of the relay's clock a report's time may be: a later report replaces
+/// an earlier one, so a phone whose clock ran ahead would otherwise keep the period's
+/// correct reports out.
+const MAX_AHEAD_SECS: i64 = 86_400;
+
 fn valid_key(key: &str) -> bool {
     (1..=40).contains(&key.len())
         && key
@@ -155,6 +175,9 @@ pub fn validate(
 ) -> Result<DistrictReport, RelayError> {
     let name = submission.village_name.trim();
     let generated_at = instant(&submission.generated_at).ok_or_else(bad)?;
+    if unix_seconds(&generated_at).is_none_or(|at| at > received_at + MAX_AHEAD_SECS) {
+        return Err(bad());
+    }
     if submission.format != 1
         || !valid_code(&submission.district)
         || !valid_code(&submission.village_code)
@@ -668,6 +691,9 @@ mod tests {
         ] {
             assert_eq!(instant(bad), None, "{bad}");
         }
+        assert_eq!(unix_seconds("1970-01-01T00:00:00.000Z"), Some(0));
+        assert_eq!(unix_seconds("2000-03-01T00:00:01.000Z"), Some(951_868_801));
+        assert_eq!(unix_seconds("2026-12-03T17:40:00.000Z"), Some(1_796_319_600));
         assert!(valid_date("2028-02-29"));
         assert!(!valid_date("2027-02-29"));
         assert!(!valid_date("2027-13-01"));

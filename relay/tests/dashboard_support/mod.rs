@@ -15,8 +15,8 @@ use crate::support::{random_text, RelayClient};
 pub fn new_district() -> String {
     format!("99.{}", random_text(4))
 }
-pub const FROM: &str = "2027-01-01";
-pub const TO: &str = "2027-03-31";
+pub const FROM: &str = "2026-01-01";
+pub const TO: &str = "2026-03-31";
 
 /// One village's counts, as the test writes them.
 #[derive(Clone)]
@@ -96,7 +96,7 @@ pub fn villages() -> Vec<Village> {
         Village {
             code: ".01.2001",
             name: "Desa Contoh Satu",
-            generated_at: "2027-04-02T08:00:00.000Z".to_owned(),
+            generated_at: "2026-04-02T08:00:00.000Z".to_owned(),
             phases: [10, 4, 12, 6],
             destinations: vec![("MY", 8), ("TW", 6), ("HK", 2)],
             sectors: vec![("domestic_work", 10), ("manufacturing", 6)],
@@ -106,7 +106,7 @@ pub fn villages() -> Vec<Village> {
         Village {
             code: ".01.2002",
             name: "Desa Contoh Dua",
-            generated_at: "2027-04-01T09:30:00.000Z".to_owned(),
+            generated_at: "2026-04-01T09:30:00.000Z".to_owned(),
             phases: [5, 0, 7, 3],
             destinations: vec![("MY", 5), ("TW", 2)],
             sectors: vec![("domestic_work", 4), ("caregiving", 3)],
@@ -116,7 +116,7 @@ pub fn villages() -> Vec<Village> {
         Village {
             code: ".02.2003",
             name: "Desa Contoh Tiga",
-            generated_at: "2027-04-03T07:15:00.000Z".to_owned(),
+            generated_at: "2026-04-03T07:15:00.000Z".to_owned(),
             phases: [6, 1, 9, 2],
             destinations: vec![("MY", 6), ("SG", 4)],
             sectors: vec![("manufacturing", 7), ("fishing", 3)],
@@ -129,7 +129,7 @@ pub fn villages() -> Vec<Village> {
 /// The first village's earlier report of the same period: replaced by `villages()[0]`.
 pub fn earlier_first_village() -> Village {
     Village {
-        generated_at: "2027-04-01T08:00:00.000Z".to_owned(),
+        generated_at: "2026-04-01T08:00:00.000Z".to_owned(),
         phases: [40, 10, 30, 0],
         destinations: vec![("MY", 40)],
         sectors: vec![("fishing", 40)],
