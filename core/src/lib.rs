@@ -106,7 +106,8 @@ pub use reintegration::{
 };
 pub use report_format::ExportFormat;
 pub use reports::{
-    village_report_csv, village_report_json, village_report_text, ReportCount, ReportRequest, VillageReport,
+    district_submission_json, village_report_csv, village_report_json, village_report_text, ReportCount,
+    ReportRequest, VillageReport,
 };
 pub use screening::{
     screening_questions, Answer, FiredFlag, FollowUp, RiskLevel, ScreeningAnswer, ScreeningChange,

@@ -302,6 +302,64 @@ pub fn village_report_text(report: &VillageReport, locale: Locale) -> String {
     out
 }
 
+/// The body a village officer's device sends to its district on the relay
+/// (`POST /v1/teams/{team}/district-reports`, docs/relay.md#district-roll-up): the
+/// district and village codes, the village's name, the period (both ends required: a
+/// district adds up villages of the same period) and the counts the district dashboard
+/// shows. Only counts leave the village: no name, id, NIK or officer, and none of the
+/// other sections. Not exported to the apps: the core's relay client sends it.
+pub fn district_submission_json(
+    report: &VillageReport,
+    district: &str,
+    village_code: &str,
+) -> Result<String> {
+    let code_field = |field: &str, text: &str| {
+        let ok = (1..=32).contains(&text.len())
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+        if ok {
+            Ok(text.to_string())
+        } else {
+            Err(MigranError::invalid(field, InvalidReason::BadFormat))
+        }
+    };
+    let district = code_field("district", district)?;
+    let village_code = code_field("village_code", village_code)?;
+    let village_name = report
+        .village
+        .clone()
+        .filter(|name| !name.trim().is_empty())
+        .ok_or_else(|| MigranError::invalid("village", InvalidReason::Empty))?;
+    let (Some(from), Some(to)) = (&report.period_from, &report.period_to) else {
+        return Err(MigranError::invalid("period", InvalidReason::Empty));
+    };
+    let map = |counts: &[ReportCount]| {
+        counts
+            .iter()
+            .map(|c| (c.key.clone(), c.count))
+            .collect::<BTreeMap<String, u32>>()
+    };
+    let body = serde_json::json!({
+        "format": 1,
+        "district": district,
+        "village_code": village_code,
+        "village_name": village_name,
+        "period_from": from,
+        "period_to": to,
+        "generated_at": report.generated_at,
+        "people_counted": report.people_counted,
+        "by_phase": map(&report.by_phase),
+        "by_destination": map(&report.by_destination),
+        "by_sector": map(&report.by_sector),
+        "cases_in_period": report.cases_in_period,
+        "cases_by_type": map(&report.cases_by_type),
+        "returns_in_period": report.returns_in_period,
+        "returns_by_reason": map(&report.returns_by_reason),
+    });
+    serde_json::to_string(&body).map_err(|_| MigranError::internal("encoding the submission failed"))
+}
+
 fn totals(report: &VillageReport) -> [(&'static str, u32); 7] {
     [
         ("people_counted", report.people_counted),
@@ -696,5 +754,99 @@ mod tests {
         assert!(!period.contains("2026-04-01"));
         let open = Period { from: None, to: None };
         assert!(open.contains("1999-01-01"));
+    }
+
+    fn counts(pairs: &[(&str, u32)]) -> Vec<ReportCount> {
+        pairs
+            .iter()
+            .map(|(key, count)| ReportCount {
+                key: key.to_string(),
+                count: *count,
+            })
+            .collect()
+    }
+
+    fn sample_report() -> VillageReport {
+        VillageReport {
+            generated_at: "2027-04-01T08:00:00.000Z".into(),
+            generated_on: "2027-04-01".into(),
+            village: Some("Desa Contoh".into()),
+            officer: Some("Siti Contoh".into()),
+            period_from: Some("2027-01-01".into()),
+            period_to: Some("2027-03-31".into()),
+            people_counted: 9,
+            people_not_counted: 2,
+            by_phase: counts(&[
+                ("prospective", 2),
+                ("pre_departure", 3),
+                ("abroad", 4),
+                ("returned", 0),
+            ]),
+            by_sex: counts(&[("female", 6), ("male", 3)]),
+            by_destination: counts(&[("MY", 5), ("TW", 2)]),
+            by_sector: counts(&[("domestic_work", 7)]),
+            departures_in_period: 1,
+            pre_departure_completeness: vec![],
+            cases_in_period: 1,
+            cases_by_type: counts(&[("unpaid_wages", 1), ("abuse", 0)]),
+            cases_by_status: vec![],
+            screenings_by_risk: vec![],
+            returns_in_period: 0,
+            returns_by_reason: counts(&[("contract_end", 0)]),
+            reintegration_needs: vec![],
+            services_in_period: 0,
+            services_by_kind: vec![],
+            sessions_in_period: 0,
+            session_attendance: vec![],
+            session_topics: vec![],
+        }
+    }
+
+    #[test]
+    fn the_district_submission_carries_counts_only() {
+        let report = sample_report();
+        let text = district_submission_json(&report, "99.01", "99.01.01.2001").unwrap();
+        let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(body["district"], "99.01");
+        assert_eq!(body["village_code"], "99.01.01.2001");
+        assert_eq!(body["village_name"], "Desa Contoh");
+        assert_eq!(body["period_from"], "2027-01-01");
+        assert_eq!(body["period_to"], "2027-03-31");
+        assert_eq!(body["generated_at"], "2027-04-01T08:00:00.000Z");
+        assert_eq!(body["people_counted"], 9);
+        assert_eq!(body["by_phase"]["abroad"], 4);
+        assert_eq!(body["by_destination"]["TW"], 2);
+        assert_eq!(body["by_sector"]["domestic_work"], 7);
+        assert_eq!(body["cases_in_period"], 1);
+        assert_eq!(body["cases_by_type"]["unpaid_wages"], 1);
+        assert_eq!(body["returns_by_reason"]["contract_end"], 0);
+        // The officer's name and every section the district does not show stay home.
+        assert!(!text.contains("Siti Contoh"), "{text}");
+        let keys: Vec<&str> = body.as_object().unwrap().keys().map(String::as_str).collect();
+        for kept_home in ["officer", "by_sex", "people_not_counted", "screenings_by_risk"] {
+            assert!(!keys.contains(&kept_home), "{kept_home} in {text}");
+        }
+    }
+
+    #[test]
+    fn a_district_submission_needs_codes_a_village_and_a_closed_period() {
+        let report = sample_report();
+        for (district, village) in [
+            ("", "99.01.01.2001"),
+            ("99 01", "x"),
+            ("99.01", "a/b"),
+            ("99.01", ""),
+        ] {
+            assert!(
+                district_submission_json(&report, district, village).is_err(),
+                "{district:?} {village:?}"
+            );
+        }
+        let mut unnamed = report.clone();
+        unnamed.village = None;
+        assert!(district_submission_json(&unnamed, "99.01", "99.01.01.2001").is_err());
+        let mut open = report;
+        open.period_from = None;
+        assert!(district_submission_json(&open, "99.01", "99.01.01.2001").is_err());
     }
 }

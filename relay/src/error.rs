@@ -22,6 +22,11 @@ pub enum Code {
     DeviceExists,
     RateLimited,
     TeamStorageFull,
+    VillageTaken,
+    WrongVillage,
+    OlderReport,
+    UnknownDistrict,
+    UnknownPeriod,
     NotFound,
     MethodNotAllowed,
     Unavailable,
@@ -44,6 +49,11 @@ impl Code {
             Code::DeviceExists => "device_exists",
             Code::RateLimited => "rate_limited",
             Code::TeamStorageFull => "team_storage_full",
+            Code::VillageTaken => "village_taken",
+            Code::WrongVillage => "wrong_village",
+            Code::OlderReport => "older_report",
+            Code::UnknownDistrict => "unknown_district",
+            Code::UnknownPeriod => "unknown_period",
             Code::NotFound => "not_found",
             Code::MethodNotAllowed => "method_not_allowed",
             Code::Unavailable => "unavailable",
@@ -61,8 +71,14 @@ impl Code {
             | Code::ReplayedNonce
             | Code::UnknownDevice => StatusCode::UNAUTHORIZED,
             Code::RemovedDevice => StatusCode::FORBIDDEN,
-            Code::UnknownTeam | Code::NotFound => StatusCode::NOT_FOUND,
-            Code::TeamExists | Code::DeviceExists => StatusCode::CONFLICT,
+            Code::UnknownTeam | Code::NotFound | Code::UnknownDistrict | Code::UnknownPeriod => {
+                StatusCode::NOT_FOUND
+            }
+            Code::TeamExists
+            | Code::DeviceExists
+            | Code::VillageTaken
+            | Code::WrongVillage
+            | Code::OlderReport => StatusCode::CONFLICT,
             Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Code::TeamStorageFull => StatusCode::INSUFFICIENT_STORAGE,
             Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -125,6 +141,26 @@ impl Code {
             Code::TeamStorageFull => (
                 "Ruang simpan tim di relay ini sudah penuh.",
                 "The team's storage on this relay is full.",
+            ),
+            Code::VillageTaken => (
+                "Desa ini sudah dilaporkan oleh tim lain di relay ini.",
+                "This village is already reported by another team on this relay.",
+            ),
+            Code::WrongVillage => (
+                "Tim ini melaporkan untuk desa atau kabupaten lain.",
+                "This team reports for another village or district.",
+            ),
+            Code::OlderReport => (
+                "Relay sudah menyimpan laporan yang lebih baru untuk desa dan periode ini.",
+                "The relay already keeps a newer report for this village and period.",
+            ),
+            Code::UnknownDistrict => (
+                "Belum ada laporan desa untuk kabupaten ini.",
+                "No village has reported to this district yet.",
+            ),
+            Code::UnknownPeriod => (
+                "Belum ada laporan desa untuk periode ini.",
+                "No village has reported for this period yet.",
             ),
             Code::NotFound => ("Alamat ini tidak ada di relay.", "No such address on the relay."),
             Code::MethodNotAllowed => (

@@ -2,6 +2,8 @@
 //! holds no key and never sees a plaintext value: a bundle is opaque bytes to it.
 
 pub mod auth;
+pub mod dashboard;
+pub mod district;
 pub mod error;
 pub mod server;
 pub mod store;

@@ -10,6 +10,9 @@
 //! | `DELETE /v1/teams/{team}/devices/{device}` | remove a device, signed by an enrolled device |
 //! | `POST /v1/teams/{team}/bundles` | push a bundle (the body): `{seq, duplicate}` |
 //! | `GET /v1/teams/{team}/bundles?after=N&limit=M` | a page: `{bundles: [{seq, device_id, body (base64)}], last_seq, more}` |
+//! | `POST /v1/teams/{team}/district-reports` | a village's report to its district (counts only), signed by an enrolled device |
+//! | `GET /v1/districts/{district}/totals?from=&to=` | the district's totals, small cells hidden (unsigned: public) |
+//! | `GET /districts/{district}?from=&to=&lang=en` | the same as a page (HTML, no script) |
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -30,8 +33,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::auth::{self, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP};
+use crate::dashboard::{self, Lang};
+use crate::district;
 use crate::error::{Code, RelayError};
-use crate::store::{DeviceLookup, NewBundle, SharedStore, StoreError};
+use crate::store::{DeviceLookup, NewBundle, SharedStore, StoreError, Submitted};
 
 /// What the relay accepts; each has a command-line flag (`migran-relay --help`).
 #[derive(Debug, Clone)]
@@ -93,6 +98,9 @@ pub fn router(store: SharedStore, limits: Limits) -> Router {
         .route("/v1/teams/{team}/devices", post(enrol_device))
         .route("/v1/teams/{team}/devices/{device}", delete(remove_device))
         .route("/v1/teams/{team}/bundles", post(push).get(pull))
+        .route("/v1/teams/{team}/district-reports", post(submit_district_report))
+        .route("/v1/districts/{district}/totals", get(district_totals))
+        .route("/districts/{district}", get(district_page))
         .fallback(|| async { RelayError(Code::NotFound) })
         .method_not_allowed_fallback(|| async { RelayError(Code::MethodNotAllowed) })
         // Bodies are read and limited by `read_body`, with the relay's own refusal.
@@ -496,4 +504,117 @@ async fn pull(
             .collect(),
     })
     .into_response())
+}
+
+async fn submit_district_report(
+    State(relay): Shared,
+    path: Result<Path<String>, PathRejection>,
+    request: Request,
+) -> Result<Response, RelayError> {
+    let team_id = team_path(path)?;
+    let (parts, body) = request.into_parts();
+    let body = read_body(&parts.headers, body, district::MAX_SUBMISSION_BYTES).await?;
+    relay.authenticate(&team_id, &parts, &body).await?;
+    let submission: district::Submission =
+        serde_json::from_slice(&body).map_err(|_| RelayError(Code::BadRequest))?;
+    let report = district::validate(&team_id, submission, now())?;
+    let (district, village_code, period_from, period_to) = (
+        report.district.clone(),
+        report.village_code.clone(),
+        report.period_from.clone(),
+        report.period_to.clone(),
+    );
+    let submitted = relay
+        .store
+        .submit_district_report(report)
+        .await
+        .map_err(store_refusal)?;
+    let (status, replaced) = match submitted {
+        Submitted::New => (StatusCode::CREATED, false),
+        Submitted::Replaced => (StatusCode::OK, true),
+    };
+    Ok((
+        status,
+        Json(json!({
+            "district": district,
+            "village_code": village_code,
+            "period_from": period_from,
+            "period_to": period_to,
+            "replaced": replaced,
+        })),
+    )
+        .into_response())
+}
+
+/// The district's totals and the page's language from the path and query.
+async fn district_view(
+    relay: &Relay,
+    path: Result<Path<String>, PathRejection>,
+    parts: &Parts,
+) -> Result<(district::Totals, Lang), RelayError> {
+    let district_code = match path {
+        Ok(Path(code)) if district::valid_code(&code) => code,
+        Ok(_) => return Err(RelayError(Code::UnknownDistrict)),
+        Err(_) => return Err(RelayError(Code::BadRequest)),
+    };
+    let (mut from, mut to, mut lang) = (None, None, Lang::Id);
+    for pair in parts
+        .uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+    {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "from" => from = Some(value.to_owned()),
+            "to" => to = Some(value.to_owned()),
+            "lang" if value == "en" => lang = Lang::En,
+            _ => {}
+        }
+    }
+    let period = match (&from, &to) {
+        (None, None) => None,
+        (Some(from), Some(to)) if district::valid_date(from) && district::valid_date(to) => {
+            Some((from.as_str(), to.as_str()))
+        }
+        _ => return Err(RelayError(Code::BadRequest)),
+    };
+    let reports = relay
+        .store
+        .district_reports(&district_code)
+        .await
+        .map_err(store_refusal)?;
+    Ok((district::totals(&district_code, &reports, period)?, lang))
+}
+
+async fn district_totals(
+    State(relay): Shared,
+    path: Result<Path<String>, PathRejection>,
+    request: Request,
+) -> Result<Response, RelayError> {
+    let (parts, _) = request.into_parts();
+    let (totals, _) = district_view(&relay, path, &parts).await?;
+    Ok(Json(totals).into_response())
+}
+
+async fn district_page(
+    State(relay): Shared,
+    path: Result<Path<String>, PathRejection>,
+    request: Request,
+) -> Response {
+    let (parts, _) = request.into_parts();
+    let html = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
+    match district_view(&relay, path, &parts).await {
+        Ok((totals, lang)) => (StatusCode::OK, html, dashboard::page(&totals, lang)).into_response(),
+        Err(RelayError(code)) => {
+            let (message_id, message_en) = code.messages();
+            (
+                code.status(),
+                html,
+                dashboard::error_page(code.as_str(), message_id, message_en),
+            )
+                .into_response()
+        }
+    }
 }

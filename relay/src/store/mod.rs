@@ -24,6 +24,15 @@ pub enum StoreError {
     UnknownDevice,
     #[error("team storage full")]
     TeamStorageFull,
+    /// The village's reports come from another team.
+    #[error("village reported by another team")]
+    VillageTaken,
+    /// The team reports for another village.
+    #[error("team bound to another village")]
+    WrongVillage,
+    /// A report for the village and period made later is already kept.
+    #[error("a newer report is kept")]
+    OlderReport,
     /// The engine cannot be reached now (a restarting PostgreSQL, a locked file): retry.
     #[error("storage unavailable: {0}")]
     Unavailable(String),
@@ -39,6 +48,9 @@ impl StoreError {
             StoreError::UnknownTeam => Code::UnknownTeam,
             StoreError::UnknownDevice => Code::UnknownDevice,
             StoreError::TeamStorageFull => Code::TeamStorageFull,
+            StoreError::VillageTaken => Code::VillageTaken,
+            StoreError::WrongVillage => Code::WrongVillage,
+            StoreError::OlderReport => Code::OlderReport,
             StoreError::Unavailable(_) => Code::Unavailable,
             StoreError::Internal(_) => Code::Internal,
         }
@@ -86,6 +98,33 @@ pub struct NewBundle {
     /// SHA-256 of `body`: the same bytes pushed twice are one bundle.
     pub digest: Vec<u8>,
     pub now: i64,
+}
+
+/// A village's report to its district, as validated by the server: counts only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DistrictReport {
+    pub team_id: String,
+    pub district: String,
+    pub village_code: String,
+    pub village_name: String,
+    /// `YYYY-MM-DD`, both ends of the period, inclusive.
+    pub period_from: String,
+    pub period_to: String,
+    /// When the village made the report, `YYYY-MM-DDTHH:MM:SS.mmmZ` (fixed width, so
+    /// text order is time order): a later one replaces an earlier one.
+    pub generated_at: String,
+    /// The counts, as the server's own JSON (`district::Counts`).
+    pub counts: String,
+    pub received_at: i64,
+}
+
+/// What a district report submission did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Submitted {
+    /// The first report of the village for the period.
+    New,
+    /// It replaced the village's earlier report for the period (or was the same again).
+    Replaced,
 }
 
 #[async_trait]
@@ -140,6 +179,15 @@ pub trait Store: Send + Sync {
         max_count: i64,
         max_bytes: i64,
     ) -> Result<Page, StoreError>;
+
+    /// Keeps a village's report for its district and period, in one transaction. The
+    /// team's first report binds it to its district and village: a team reports for one
+    /// village (`WrongVillage` otherwise) and a village is reported by one team
+    /// (`VillageTaken`). A report made earlier than the kept one is `OlderReport`.
+    async fn submit_district_report(&self, report: DistrictReport) -> Result<Submitted, StoreError>;
+
+    /// Every kept report of the district (all villages, all periods).
+    async fn district_reports(&self, district: &str) -> Result<Vec<DistrictReport>, StoreError>;
 }
 
 pub type SharedStore = Arc<dyn Store>;

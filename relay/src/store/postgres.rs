@@ -7,7 +7,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::NoTls;
 
-use super::{DeviceLookup, NewBundle, Page, Pushed, Store, StoreError, Stored};
+use super::{DeviceLookup, DistrictReport, NewBundle, Page, Pushed, Store, StoreError, Stored, Submitted};
 
 /// Schema versions in order; `relay_schema` records which are applied.
 const MIGRATIONS: &[&str] = &[
@@ -45,7 +45,40 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (team_id, seq),
         UNIQUE (team_id, digest)
     );",
+    // 2: the district roll-up (docs/relay.md#district-roll-up): which village a team
+    // reports for, and each village's latest report per period (counts only).
+    "CREATE TABLE relay_district_villages (
+        team_id TEXT PRIMARY KEY REFERENCES relay_teams(team_id),
+        district TEXT NOT NULL,
+        village_code TEXT NOT NULL,
+        bound_at BIGINT NOT NULL,
+        UNIQUE (district, village_code)
+    );
+    CREATE TABLE relay_district_reports (
+        district TEXT NOT NULL,
+        village_code TEXT NOT NULL,
+        period_from TEXT NOT NULL,
+        period_to TEXT NOT NULL,
+        village_name TEXT NOT NULL,
+        team_id TEXT NOT NULL REFERENCES relay_teams(team_id),
+        generated_at TEXT NOT NULL,
+        received_at BIGINT NOT NULL,
+        counts TEXT NOT NULL,
+        PRIMARY KEY (district, village_code, period_from, period_to)
+    );",
 ];
+
+/// Keeps the later of two reports for the same village and period: an earlier one
+/// (a delayed retry, a replay) changes nothing and writes no row.
+const UPSERT: &str = "INSERT INTO relay_district_reports
+                     (district, village_code, period_from, period_to, village_name, team_id,
+                      generated_at, received_at, counts)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 ON CONFLICT (district, village_code, period_from, period_to) DO UPDATE SET
+                     village_name = excluded.village_name, team_id = excluded.team_id,
+                     generated_at = excluded.generated_at, received_at = excluded.received_at,
+                     counts = excluded.counts
+                 WHERE excluded.generated_at >= relay_district_reports.generated_at";
 
 /// Any fixed number: the advisory lock that keeps two starting replicas from migrating
 /// at the same time.
@@ -364,5 +397,109 @@ impl Store for PostgresStore {
                 .collect(),
             last_seq,
         })
+    }
+
+    async fn submit_district_report(&self, report: DistrictReport) -> Result<Submitted, StoreError> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        // The team's first report binds it; a village already bound to another team
+        // keeps the team unbound (no row), told apart from a team bound elsewhere.
+        tx.execute(
+            "INSERT INTO relay_district_villages (team_id, district, village_code, bound_at)
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            &[
+                &report.team_id,
+                &report.district,
+                &report.village_code,
+                &report.received_at,
+            ],
+        )
+        .await
+        .map_err(pg_error)?;
+        let bound = tx
+            .query_opt(
+                "SELECT district, village_code FROM relay_district_villages WHERE team_id = $1",
+                &[&report.team_id],
+            )
+            .await
+            .map_err(pg_error)?;
+        match bound {
+            None => return Err(StoreError::VillageTaken),
+            Some(row)
+                if row.get::<_, String>(0) != report.district
+                    || row.get::<_, String>(1) != report.village_code =>
+            {
+                return Err(StoreError::WrongVillage)
+            }
+            Some(_) => {}
+        }
+        let kept = tx
+            .query_opt(
+                "SELECT 1 FROM relay_district_reports
+                 WHERE district = $1 AND village_code = $2 AND period_from = $3 AND period_to = $4
+                 FOR UPDATE",
+                &[
+                    &report.district,
+                    &report.village_code,
+                    &report.period_from,
+                    &report.period_to,
+                ],
+            )
+            .await
+            .map_err(pg_error)?;
+        let written = tx
+            .execute(
+                UPSERT,
+                &[
+                    &report.district,
+                    &report.village_code,
+                    &report.period_from,
+                    &report.period_to,
+                    &report.village_name,
+                    &report.team_id,
+                    &report.generated_at,
+                    &report.received_at,
+                    &report.counts,
+                ],
+            )
+            .await
+            .map_err(pg_error)?;
+        if written == 0 {
+            return Err(StoreError::OlderReport);
+        }
+        tx.commit().await.map_err(pg_error)?;
+        Ok(if kept.is_some() {
+            Submitted::Replaced
+        } else {
+            Submitted::New
+        })
+    }
+
+    async fn district_reports(&self, district: &str) -> Result<Vec<DistrictReport>, StoreError> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let rows = client
+            .query(
+                "SELECT team_id, district, village_code, village_name, period_from, period_to,
+                        generated_at, counts, received_at
+                 FROM relay_district_reports WHERE district = $1
+                 ORDER BY period_to, period_from, village_code",
+                &[&district],
+            )
+            .await
+            .map_err(pg_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|row| DistrictReport {
+                team_id: row.get(0),
+                district: row.get(1),
+                village_code: row.get(2),
+                village_name: row.get(3),
+                period_from: row.get(4),
+                period_to: row.get(5),
+                generated_at: row.get(6),
+                counts: row.get(7),
+                received_at: row.get(8),
+            })
+            .collect())
     }
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 
-use super::{DeviceLookup, NewBundle, Page, Pushed, Store, StoreError, Stored};
+use super::{DeviceLookup, DistrictReport, NewBundle, Page, Pushed, Store, StoreError, Stored, Submitted};
 
 /// Schema versions in order; `PRAGMA user_version` says how many are applied.
 const MIGRATIONS: &[&str] = &[
@@ -46,7 +46,40 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (team_id, seq),
         UNIQUE (team_id, digest)
     );",
+    // 2: the district roll-up (docs/relay.md#district-roll-up): which village a team
+    // reports for, and each village's latest report per period (counts only).
+    "CREATE TABLE relay_district_villages (
+        team_id TEXT PRIMARY KEY REFERENCES relay_teams(team_id),
+        district TEXT NOT NULL,
+        village_code TEXT NOT NULL,
+        bound_at INTEGER NOT NULL,
+        UNIQUE (district, village_code)
+    );
+    CREATE TABLE relay_district_reports (
+        district TEXT NOT NULL,
+        village_code TEXT NOT NULL,
+        period_from TEXT NOT NULL,
+        period_to TEXT NOT NULL,
+        village_name TEXT NOT NULL,
+        team_id TEXT NOT NULL REFERENCES relay_teams(team_id),
+        generated_at TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        counts TEXT NOT NULL,
+        PRIMARY KEY (district, village_code, period_from, period_to)
+    );",
 ];
+
+/// Keeps the later of two reports for the same village and period: an earlier one
+/// (a delayed retry, a replay) changes nothing and writes no row.
+const UPSERT: &str = "INSERT INTO relay_district_reports
+                     (district, village_code, period_from, period_to, village_name, team_id,
+                      generated_at, received_at, counts)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (district, village_code, period_from, period_to) DO UPDATE SET
+                     village_name = excluded.village_name, team_id = excluded.team_id,
+                     generated_at = excluded.generated_at, received_at = excluded.received_at,
+                     counts = excluded.counts
+                 WHERE excluded.generated_at >= relay_district_reports.generated_at";
 
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
@@ -371,6 +404,117 @@ impl Store for SqliteStore {
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(internal)?;
             Ok(Page { bundles, last_seq })
+        })
+        .await
+    }
+
+    async fn submit_district_report(&self, report: DistrictReport) -> Result<Submitted, StoreError> {
+        self.run(move |conn| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(internal)?;
+            // The team's first report binds it; a village already bound to another
+            // team keeps the team unbound (no row), told apart from a team bound elsewhere.
+            tx.execute(
+                "INSERT INTO relay_district_villages (team_id, district, village_code, bound_at)
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                params![
+                    report.team_id,
+                    report.district,
+                    report.village_code,
+                    report.received_at
+                ],
+            )
+            .map_err(internal)?;
+            let bound: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT district, village_code FROM relay_district_villages WHERE team_id = ?1",
+                    params![report.team_id],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()
+                .map_err(internal)?;
+            match bound {
+                None => return Err(StoreError::VillageTaken),
+                Some((district, village))
+                    if district != report.district || village != report.village_code =>
+                {
+                    return Err(StoreError::WrongVillage)
+                }
+                Some(_) => {}
+            }
+            let kept: Option<i64> = tx
+                .query_row(
+                    "SELECT 1 FROM relay_district_reports
+                     WHERE district = ?1 AND village_code = ?2 AND period_from = ?3 AND period_to = ?4",
+                    params![
+                        report.district,
+                        report.village_code,
+                        report.period_from,
+                        report.period_to
+                    ],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(internal)?;
+            let written = tx
+                .execute(
+                    UPSERT,
+                    params![
+                        report.district,
+                        report.village_code,
+                        report.period_from,
+                        report.period_to,
+                        report.village_name,
+                        report.team_id,
+                        report.generated_at,
+                        report.received_at,
+                        report.counts
+                    ],
+                )
+                .map_err(internal)?;
+            if written == 0 {
+                return Err(StoreError::OlderReport);
+            }
+            tx.commit().map_err(internal)?;
+            Ok(if kept.is_some() {
+                Submitted::Replaced
+            } else {
+                Submitted::New
+            })
+        })
+        .await
+    }
+
+    async fn district_reports(&self, district: &str) -> Result<Vec<DistrictReport>, StoreError> {
+        let district = district.to_owned();
+        self.run(move |conn| {
+            let mut statement = conn
+                .prepare(
+                    "SELECT team_id, district, village_code, village_name, period_from, period_to,
+                            generated_at, counts, received_at
+                     FROM relay_district_reports WHERE district = ?1
+                     ORDER BY period_to, period_from, village_code",
+                )
+                .map_err(internal)?;
+            let rows = statement
+                .query_map(params![district], |row| {
+                    Ok(DistrictReport {
+                        team_id: row.get(0)?,
+                        district: row.get(1)?,
+                        village_code: row.get(2)?,
+                        village_name: row.get(3)?,
+                        period_from: row.get(4)?,
+                        period_to: row.get(5)?,
+                        generated_at: row.get(6)?,
+                        counts: row.get(7)?,
+                        received_at: row.get(8)?,
+                    })
+                })
+                .map_err(internal)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(internal)?;
+            Ok(rows)
         })
         .await
     }
