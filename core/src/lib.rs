@@ -79,7 +79,7 @@ pub use emergency::{
 };
 pub use error::{
     error_message, BackupRefusal, InvalidReason, MigranError, NotAllowedReason, PackRejectReason, RecordKind,
-    Result, StorageProblem, SyncRefusal,
+    RelayProblem, Result, StorageProblem, SyncRefusal,
 };
 pub use i18n::{Locale, LocalizedText};
 pub use labels::{
@@ -118,8 +118,8 @@ pub use signed_pack::MAX_CONTENT_PACK_BYTES;
 pub use speech::{speakable_text, ABBREVIATIONS};
 pub use store::configure as configure_connection;
 pub use sync::{
-    join_request_fingerprint, ConflictField, ConflictReason, JoinRequest, SyncConflict, SyncReport,
-    SyncStatus, TeamDevice, TeamInfo, TeamRole, MAX_BUNDLE_BYTES,
+    join_request_fingerprint, ConflictField, ConflictReason, JoinRequest, RelaySyncListener, RelaySyncStage,
+    RelaySyncSummary, SyncConflict, SyncReport, SyncStatus, TeamDevice, TeamInfo, TeamRole, MAX_BUNDLE_BYTES,
 };
 pub use time::{Clock, SystemClock};
 pub use validate::{is_country_code, is_direction_override};
