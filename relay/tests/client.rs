@@ -27,6 +27,7 @@ on_both_engines!(
     a_device_offline_for_long_catches_up_in_pages,
     connections_cut_mid_push_and_mid_pull_lose_and_double_nothing,
     a_relay_restarted_on_the_same_data_loses_and_doubles_nothing,
+    a_team_id_registered_by_someone_else_is_said_plainly,
 );
 
 /// A relay on 127.0.0.1 (on `port`, or a free one) until dropped.
@@ -533,4 +534,30 @@ fn a_relay_restarted_on_the_same_data_loses_and_doubles_nothing(kind: Kind) {
     assert_eq!(digest(&devices[1]), digest(&devices[0]));
     assert_eq!(persons(&devices[0]), 10);
     assert_log_has_no_duplicate(&engine, &team_id);
+}
+
+fn a_team_id_registered_by_someone_else_is_said_plainly(kind: Kind) {
+    let root = tempfile::tempdir().unwrap();
+    let Some(engine) = engine(kind, root.path()) else {
+        return;
+    };
+    let relay = Relay::start(&engine, 0);
+    let url = relay.url();
+    let (devices, team_id) = core_team(root.path(), 2);
+    // Somebody who saw the team id (on a bundle's header) registers it with their key.
+    let squatter = support::RelayClient::new(&url, &team_id, "squatter");
+    assert_eq!(squatter.register_team().status, 201);
+    assert_eq!(
+        devices[0].sync_with_relay(url.clone(), None),
+        Err(MigranError::RelayFailed {
+            problem: RelayProblem::TeamTaken
+        })
+    );
+    // A cadre is simply not enrolled there.
+    assert_eq!(
+        devices[1].sync_with_relay(url, None),
+        Err(MigranError::RelayFailed {
+            problem: RelayProblem::NotEnrolled
+        })
+    );
 }

@@ -444,6 +444,18 @@ impl RelaySync<'_> {
     }
 
     fn run(&mut self) -> Result<RelaySyncSummary> {
+        let mut is_creator = false;
+        match self.run_as(&mut is_creator) {
+            // The first device always registers its team itself: if the relay does not
+            // know it, someone else registered the team's id first.
+            Err(MigranError::RelayFailed {
+                problem: RelayProblem::NotEnrolled,
+            }) if is_creator => Err(failed(RelayProblem::TeamTaken)),
+            other => other,
+        }
+    }
+
+    fn run_as(&mut self, creator_out: &mut bool) -> Result<RelaySyncSummary> {
         let base = self.base.clone();
         let (keys, team_id, state, members, removed, creator) = self.vault.write(|s| {
             let team = team::require_team(s.conn)?;
@@ -470,6 +482,7 @@ impl RelaySync<'_> {
             Ok((keys, team.team_id, state, members, removed, creator))
         })?;
         let is_creator = creator.as_deref() == Some(keys.device_id.as_str());
+        *creator_out = is_creator;
         let public_key = BASE64.encode(keys.signing_public());
         let own_id = keys.device_id.clone();
         self.client = Some(Client::new(base.clone(), keys));
