@@ -301,6 +301,9 @@ enum Cut {
     AnswerAfterRequest(usize),
     /// Closes a connection once this many answer bytes went through: a page cut off.
     AnswerAfter(usize),
+    /// Answers `503 unavailable` itself, as the relay does when its database is down
+    /// (a PostgreSQL restart).
+    Unavailable,
 }
 
 /// A TCP proxy in front of the relay that breaks connections as told, `budget` times.
@@ -333,11 +336,28 @@ impl Proxy {
                 if stop.load(Ordering::SeqCst) {
                     return;
                 }
-                let Ok(client) = client else { continue };
+                let Ok(mut client) = client else { continue };
+                let mode = *cut.lock().unwrap();
+                let busy = mode == Cut::Unavailable
+                    && budget
+                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| left.checked_sub(1))
+                        .is_ok();
+                if busy {
+                    cuts_made.fetch_add(1, Ordering::SeqCst);
+                    let body = r#"{"code":"unavailable","message_id":"Layanan sedang tidak tersedia.","message_en":"The service is unavailable."}"#;
+                    let _ = write!(
+                        client,
+                        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 0\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = client.shutdown(Shutdown::Write);
+                    // The request is read and dropped, so that closing does not reset it.
+                    let _ = std::io::copy(&mut client, &mut std::io::sink());
+                    continue;
+                }
                 let Ok(server) = TcpStream::connect(upstream) else {
                     continue;
                 };
-                let mode = *cut.lock().unwrap();
                 let connection = Arc::new(Connection {
                     mode,
                     budget: budget.clone(),
@@ -480,6 +500,25 @@ fn connections_cut_mid_push_and_mid_pull_lose_and_double_nothing(kind: Kind) {
     assert_eq!(proxy.cuts_made.load(Ordering::SeqCst), 2);
     let log_before = assert_log_has_no_duplicate(&engine, &team_id);
 
+    // The relay's database unavailable for a moment (503 three times): retried, then
+    // done within the same sync.
+    add_people(&devices[0], 60, 1);
+    proxy.set(Cut::Unavailable, 3);
+    assert_eq!(sync(&devices[0], &url).bundles_pushed, 1);
+    assert_eq!(proxy.cuts_made.load(Ordering::SeqCst), 5);
+    // Unavailable for longer than the retries: a typed error, and the next sync works.
+    add_people(&devices[0], 70, 1);
+    proxy.set(Cut::Unavailable, 1000);
+    assert_eq!(
+        devices[0].sync_with_relay(url.clone(), None),
+        Err(MigranError::RelayFailed {
+            problem: RelayProblem::Unavailable
+        })
+    );
+    proxy.set(Cut::None, 0);
+    assert_eq!(sync(&devices[0], &url).bundles_pushed, 1);
+    let log_before = log_before + 2;
+
     // Pages cut off every time: the sync gives up with a typed error after its retries
     // and nothing half-received is applied ...
     proxy.set(Cut::AnswerAfter(2 * 1024), 1000);
@@ -494,10 +533,10 @@ fn connections_cut_mid_push_and_mid_pull_lose_and_double_nothing(kind: Kind) {
     // ... and the next sync, on a connection that holds, brings everything once.
     proxy.set(Cut::None, 0);
     let summary = sync(&devices[1], &url);
-    assert_eq!(summary.bundles_pulled, 2, "{summary:?}");
+    assert_eq!(summary.bundles_pulled, 4, "{summary:?}");
     sync(&devices[0], &url);
     assert_eq!(digest(&devices[1]), digest(&devices[0]));
-    assert_eq!(persons(&devices[1]), 40);
+    assert_eq!(persons(&devices[1]), 42);
     assert_eq!(assert_log_has_no_duplicate(&engine, &team_id), log_before + 1);
 }
 
