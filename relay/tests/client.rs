@@ -28,6 +28,7 @@ on_both_engines!(
     connections_cut_mid_push_and_mid_pull_lose_and_double_nothing,
     a_relay_restarted_on_the_same_data_loses_and_doubles_nothing,
     a_team_id_registered_by_someone_else_is_said_plainly,
+    a_new_relay_at_the_same_address_gets_the_team_again,
 );
 
 /// A relay on 127.0.0.1 (on `port`, or a free one) until dropped.
@@ -604,4 +605,40 @@ fn a_team_id_registered_by_someone_else_is_said_plainly(kind: Kind) {
             problem: RelayProblem::NotEnrolled
         })
     );
+}
+
+fn a_new_relay_at_the_same_address_gets_the_team_again(kind: Kind) {
+    if kind == Kind::Postgres {
+        eprintln!("SKIPPED on PostgreSQL: a new relay is a new SQLite folder here");
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let (first_engine, second_engine) = (
+        Engine::Sqlite(root.path().join("first")),
+        Engine::Sqlite(root.path().join("second")),
+    );
+    let relay = Relay::start(&first_engine, 0);
+    let (url, port) = (relay.url(), relay.addr.port());
+    let (devices, team_id) = core_team(root.path(), 2);
+    add_people(&devices[0], 1, 3);
+    sync(&devices[0], &url);
+    sync(&devices[1], &url);
+    drop(relay);
+
+    // An empty relay at the same address: the first device registers the team again,
+    // enrols the cadre again and pushes everything from the start.
+    let _relay = Relay::start(&second_engine, port);
+    let again = sync(&devices[0], &url);
+    assert!(again.registered_team, "{again:?}");
+    assert_eq!(
+        (again.devices_enrolled, again.bundles_pushed),
+        (1, 1),
+        "{again:?}"
+    );
+    add_people(&devices[1], 10, 2);
+    sync(&devices[1], &url);
+    sync(&devices[0], &url);
+    assert_eq!(persons(&devices[0]), 5);
+    assert_eq!(digest(&devices[1]), digest(&devices[0]));
+    assert_log_has_no_duplicate(&second_engine, &team_id);
 }

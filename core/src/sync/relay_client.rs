@@ -492,7 +492,10 @@ impl RelaySync<'_> {
             self.register(&team_id, &own_id, &public_key)?;
             state.registered = true;
         }
-        match self.membership(&team_id, &state, &members, &removed) {
+        let first = self
+            .membership(&team_id, &state, &members, &removed)
+            .and_then(|()| self.pull(&team_id, &own_id, state.cursor));
+        let cursor = match first {
             Err(MigranError::RelayFailed {
                 problem: RelayProblem::TeamNotRegistered,
             }) if is_creator => {
@@ -508,13 +511,11 @@ impl RelaySync<'_> {
                     Ok(())
                 })?;
                 state.told.clear();
-                state.cursor = 0;
-                state.pushed_state.clear();
                 self.membership(&team_id, &state, &members, &removed)?;
+                self.pull(&team_id, &own_id, 0)?
             }
             other => other?,
-        }
-        let cursor = self.pull(&team_id, &own_id, state.cursor)?;
+        };
         self.push(&team_id)?;
         self.summary.cursor = self.pull(&team_id, &own_id, cursor)?;
         Ok(self.summary.clone())
