@@ -363,28 +363,27 @@ struct PullAnswer {
 struct RelayState {
     registered: bool,
     cursor: u64,
-    pushed_state: String,
     /// (device id, removed) already told to the relay.
     told: Vec<(String, bool)>,
 }
 
 fn load_state(s: &Session<'_>, url: &RelayUrl) -> Result<RelayState> {
-    let row: Option<(bool, i64, String)> = s
+    let row: Option<(bool, i64)> = s
         .conn
         .query_row(
-            "SELECT registered, cursor, pushed_state FROM sync_relays WHERE url = ?1",
+            "SELECT registered, cursor FROM sync_relays WHERE url = ?1",
             [&url.0],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            |row| Ok((row.get(0)?, row.get(1)?)),
         )
         .optional()?;
-    let (registered, cursor, pushed_state) = match row {
+    let (registered, cursor) = match row {
         Some(row) => row,
         None => {
             s.conn.execute(
                 "INSERT INTO sync_relays (url, registered, cursor, pushed_state) VALUES (?1, 0, 0, '')",
                 [&url.0],
             )?;
-            (false, 0, String::new())
+            (false, 0)
         }
     };
     let told = s
@@ -395,7 +394,6 @@ fn load_state(s: &Session<'_>, url: &RelayUrl) -> Result<RelayState> {
     Ok(RelayState {
         registered,
         cursor: cursor as u64,
-        pushed_state,
         told,
     })
 }
