@@ -50,5 +50,7 @@ as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres migran_relay_test
 
 export MIGRAN_RELAY_PG_URL="postgres://postgres@127.0.0.1:$PORT/migran_relay_test"
 export PATH="$PG_BIN:$PATH" # the tests' pg_dump scan uses the cluster's own pg_dump
+# relay/tests/client_pg_restart.rs stops and restarts this cluster under a client.
+export MIGRAN_RELAY_PG_DATA="$WORK/data"
 echo "== relay tests on SQLite and PostgreSQL"
 cargo test -p migran-relay "$@"

@@ -12,6 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/build-bindings.sh
+# RelaySyncTest.kt starts a real relay (migran.relay.bin in bindings/kotlin/pom.xml).
+cargo build -p migran-relay
 python3 scripts/check-bindings.py
 python3 scripts/test-check-bindings.py
 python3 scripts/check-ios-strings.py

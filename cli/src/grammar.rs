@@ -123,7 +123,6 @@ enum Command {
     // Team sync and backup (issue 12): the grammar lives in their modules.
     #[command(subcommand)]
     Team(crate::team::Team),
-    #[command(subcommand)]
     Sync(crate::sync::Sync),
     #[command(subcommand)]
     Conflicts(crate::sync::Conflicts),

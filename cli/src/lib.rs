@@ -98,6 +98,7 @@ impl CliError {
                 | MigranError::PackRejected { .. } => 5,
                 MigranError::NotAllowed { .. } => 6,
                 MigranError::SyncRefused { .. } | MigranError::BackupRefused { .. } => 7,
+                MigranError::RelayFailed { .. } => 8,
                 _ => 1,
             },
             CliError::Refused(_) | CliError::NotAChoice { .. } => 5,

@@ -23,6 +23,11 @@ impl Bar {
         }
     }
 
+    /// Whether the bar is drawn (standard error is a terminal).
+    pub fn is_terminal(&self) -> bool {
+        self.enabled
+    }
+
     /// Shows `done` of `total` for the step named `label`.
     pub fn update(&mut self, label: &str, done: u32, total: u32) {
         if !self.enabled {

@@ -4,24 +4,41 @@
 
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use clap::Subcommand;
-use migran_core::{ConflictReason, MigranError, SyncConflict, SyncRefusal, MAX_BUNDLE_BYTES};
+use migran_core::{
+    ConflictReason, MigranError, RelaySyncListener, RelaySyncStage, SyncConflict, SyncRefusal,
+    MAX_BUNDLE_BYTES,
+};
 use serde_json::json;
 
 use crate::args::{utf8, Args};
 use crate::commands::{choice, open_unlocked, say};
 use crate::i18n::{t, Text};
 use crate::output::{outln, print_json};
+use crate::progress::Bar;
 use crate::team::{
     check_out_free, not_in_team_said_plainly, read_at_most, resolve_device, team_json, write_out_file,
 };
 use crate::CliError;
 
-/// The grammar of `migran sync` (declared here, registered in `grammar`).
-#[derive(Subcommand)]
+/// The grammar of `migran sync` (declared here, registered in `grammar`): by file with a
+/// subcommand, or through a relay with `--relay`.
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true, arg_required_else_help = true)]
 #[allow(dead_code)] // The fields declare the grammar; the values are read through `Args`.
-pub enum Sync {
+pub struct Sync {
+    #[arg(long, value_name = "ADDRESS")]
+    relay: Option<OsString>,
+    #[command(subcommand)]
+    command: Option<SyncFile>,
+}
+
+/// `migran sync export|import|status`.
+#[derive(Subcommand)]
+#[allow(dead_code)]
+pub enum SyncFile {
     Export {
         #[arg(long, value_name = "FILE")]
         out: Option<OsString>,
@@ -54,8 +71,8 @@ pub enum Conflicts {
 pub fn about(path: &str) -> Option<Text> {
     let (id, en) = match path {
         "sync" => (
-            "sinkronisasi tim lewat berkas (USB, Bluetooth, dokumen WhatsApp)",
-            "team sync by file (USB stick, Bluetooth, WhatsApp document)",
+            "sinkronisasi tim lewat berkas (USB, Bluetooth, dokumen WhatsApp) atau lewat relay (--relay ALAMAT)",
+            "team sync by file (USB stick, Bluetooth, WhatsApp document) or through a relay (--relay ADDRESS)",
         ),
         "sync export" => (
             "tulis berkas perubahan yang belum dimiliki anggota lain (tersegel, bertanda tangan)",
@@ -86,12 +103,13 @@ pub fn about(path: &str) -> Option<Text> {
 pub fn run(args: &Args) -> Result<(), CliError> {
     let second = args.words.get(1).map(|w| utf8(w, "command")).transpose()?;
     match second.as_deref() {
+        None if args.text("relay", "relay")?.is_some() => relay(args).map_err(not_in_team_said_plainly),
         Some("export") => export(args).map_err(not_in_team_said_plainly),
         Some("import") => import(args),
         Some("status") => status(args),
         _ => Err(CliError::usage(
-            "sync export --out BERKAS [--for PERANGKAT] | sync import BERKAS | sync status",
-            "sync export --out FILE [--for DEVICE] | sync import FILE | sync status",
+            "sync --relay ALAMAT | sync export --out BERKAS [--for PERANGKAT] | sync import BERKAS | sync status",
+            "sync --relay ADDRESS | sync export --out FILE [--for DEVICE] | sync import FILE | sync status",
         )),
     }
 }
@@ -106,6 +124,113 @@ pub fn run_conflicts(args: &Args) -> Result<(), CliError> {
             "conflicts list | conflicts resolve ID --keep current|other",
         )),
     }
+}
+
+/// The progress of a relay sync: a bar on a terminal, otherwise a line per stage's end
+/// (a log gets no carriage returns).
+struct RelayProgress {
+    bar: Mutex<Bar>,
+    plain: bool,
+    said: Mutex<Option<(RelaySyncStage, u32)>>,
+}
+
+fn stage_label(stage: RelaySyncStage) -> Text {
+    match stage {
+        RelaySyncStage::Enrolling => t("Mendaftarkan perangkat", "Enrolling devices"),
+        RelaySyncStage::Pushing => t("Mengirim", "Sending"),
+        RelaySyncStage::Pulling => t("Menerima", "Receiving"),
+    }
+}
+
+impl RelaySyncListener for RelayProgress {
+    fn on_progress(&self, stage: RelaySyncStage, done: u32, total: u32) -> Result<(), MigranError> {
+        let label = stage_label(stage);
+        if !self.plain {
+            self.bar
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .update(label.get(), done, total);
+            return Ok(());
+        }
+        let mut said = self.said.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if done == total && total > 0 && *said != Some((stage, done)) {
+            eprintln!("{}: {done}/{total}", label.get());
+            *said = Some((stage, done));
+        }
+        Ok(())
+    }
+}
+
+fn relay(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["relay"])?;
+    args.no_words_after(1)?;
+    let url = args.required("relay", "relay")?;
+    let vault = open_unlocked(args)?;
+    let bar = Bar::on_stderr();
+    let progress = Arc::new(RelayProgress {
+        plain: !bar.is_terminal(),
+        bar: Mutex::new(bar),
+        said: Mutex::new(None),
+    });
+    let listener: Arc<dyn RelaySyncListener> = progress.clone();
+    let summary = vault.sync_with_relay(url, Some(listener));
+    progress
+        .bar
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .finish();
+    let summary = summary?;
+    let unresolved = vault.sync_status()?.unresolved_conflicts;
+    if args.json {
+        print_json(&json!({
+            "registered_team": summary.registered_team,
+            "devices_enrolled": summary.devices_enrolled,
+            "devices_removed": summary.devices_removed,
+            "bundles_pushed": summary.bundles_pushed,
+            "bundles_pulled": summary.bundles_pulled,
+            "bundles_skipped": summary.bundles_skipped,
+            "changes_applied": summary.changes_applied,
+            "conflicts": summary.conflicts,
+            "cursor": summary.cursor,
+            "unresolved_conflicts": unresolved,
+        }));
+        return Ok(());
+    }
+    if summary.registered_team {
+        say(
+            "Tim didaftarkan di relay (perangkat pertama tim).",
+            "The team was registered on the relay (the team's first device).",
+        );
+    }
+    if summary.devices_enrolled + summary.devices_removed > 0 {
+        say(
+            format!(
+                "Perangkat didaftarkan: {}; dikeluarkan: {}.",
+                summary.devices_enrolled, summary.devices_removed
+            ),
+            format!(
+                "Devices enrolled: {}; removed: {}.",
+                summary.devices_enrolled, summary.devices_removed
+            ),
+        );
+    }
+    say(
+        format!(
+            "Sinkron dengan relay: dikirim {} berkas; diterima {} berkas ({} perubahan diterapkan, {} konflik baru); dilewati {}.",
+            summary.bundles_pushed, summary.bundles_pulled, summary.changes_applied, summary.conflicts, summary.bundles_skipped
+        ),
+        format!(
+            "Synced with the relay: {} bundles sent; {} received ({} changes applied, {} new conflicts); {} passed over.",
+            summary.bundles_pushed, summary.bundles_pulled, summary.changes_applied, summary.conflicts, summary.bundles_skipped
+        ),
+    );
+    if unresolved > 0 {
+        say(
+            format!("{unresolved} konflik menunggu keputusan: migran conflicts list"),
+            format!("{unresolved} conflicts wait for a decision: migran conflicts list"),
+        );
+    }
+    Ok(())
 }
 
 fn export(args: &Args) -> Result<(), CliError> {

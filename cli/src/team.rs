@@ -118,6 +118,10 @@ pub fn arg_help(id: &str) -> Option<Text> {
             "ID perangkat (atau awalan unik 6+ karakter)",
             "device ID (or a unique 6+ character prefix)",
         ),
+        "relay" => (
+            "alamat relay: https://... (http:// hanya untuk 127.0.0.1 atau localhost)",
+            "the relay's address: https://... (http:// only for 127.0.0.1 or localhost)",
+        ),
         "for_device" => (
             "hanya yang belum dimiliki perangkat ini (bawaan: untuk seluruh tim)",
             "only what this device lacks (default: for the whole team)",

@@ -224,6 +224,36 @@ pub enum BackupRefusal {
     NoRecoveryKey,
 }
 
+/// Why a sync with a relay stopped. What was pulled before it is kept, and the next
+/// sync continues from there (docs/relay.md, "The client").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum RelayProblem {
+    /// The address is not a relay address: `https://host[:port]` (plain `http://` only
+    /// for this device itself, 127.0.0.1 or localhost), without a path.
+    BadAddress,
+    /// The relay could not be reached, or the connection kept breaking, after retries.
+    Unreachable,
+    /// The relay (or its database) answered that it is busy or down, after retries.
+    Unavailable,
+    /// The relay refused the request's time: this device's clock is wrong.
+    ClockWrong,
+    /// The team is not on this relay yet: its first device must sync with it first.
+    TeamNotRegistered,
+    /// This device is not enrolled on the relay yet: a member that knows it must sync
+    /// with the relay first.
+    NotEnrolled,
+    /// The team's id on this relay belongs to a registration this device cannot sign for.
+    TeamTaken,
+    /// This device was removed from the team.
+    RemovedDevice,
+    /// The bundle is larger than the relay takes.
+    TooLarge,
+    /// The team's space on the relay is full.
+    StorageFull,
+    /// The relay refused the request's signature or form (a bug, or not a Migran relay).
+    Refused,
+}
+
 /// What went wrong with the vault's files, in words a person can act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum StorageProblem {
@@ -369,6 +399,12 @@ pub enum MigranError {
     BackupRefused {
         /// Why it was refused.
         reason: BackupRefusal,
+    },
+    /// A sync with a relay stopped; `problem` says why. What was pulled is kept.
+    #[error("relay sync failed: {problem:?}")]
+    RelayFailed {
+        /// Why the sync stopped.
+        problem: RelayProblem,
     },
     /// A bug: something that should not happen. Reported, never panicked.
     #[error("internal error: {detail}")]
@@ -562,6 +598,14 @@ impl MigranError {
                     format!("Backup refused: {why}.")
                 }
             }
+            MigranError::RelayFailed { problem } => {
+                let (why_id, why_en) = relay_problem(*problem);
+                if id {
+                    format!("Sinkronisasi dengan relay berhenti: {why_id} Data yang sudah diterima tetap tersimpan.")
+                } else {
+                    format!("Sync with the relay stopped: {why_en} What was received is kept.")
+                }
+            }
             MigranError::Internal { detail } => {
                 if id {
                     format!("Kesalahan internal ({detail}). Mohon laporkan.")
@@ -570,6 +614,56 @@ impl MigranError {
                 }
             }
         }
+    }
+}
+
+/// (Bahasa Indonesia, English)
+fn relay_problem(problem: RelayProblem) -> (&'static str, &'static str) {
+    match problem {
+        RelayProblem::BadAddress => (
+            "alamat relay tidak sah (harus https://, atau http:// hanya untuk perangkat ini sendiri, tanpa path).",
+            "the relay address is not valid (it must be https://, or http:// only for this device itself, without a path).",
+        ),
+        RelayProblem::Unreachable => (
+            "relay tidak dapat dihubungi atau koneksi terus terputus. Periksa internet, lalu coba lagi.",
+            "the relay cannot be reached or the connection keeps breaking. Check the internet, then try again.",
+        ),
+        RelayProblem::Unavailable => (
+            "relay sedang sibuk atau tidak tersedia. Coba lagi nanti.",
+            "the relay is busy or unavailable. Try again later.",
+        ),
+        RelayProblem::ClockWrong => (
+            "relay menolak waktu perangkat ini. Periksa tanggal dan jam perangkat.",
+            "the relay refused this device's time. Check the device's date and clock.",
+        ),
+        RelayProblem::TeamNotRegistered => (
+            "tim belum terdaftar di relay ini. Perangkat pertama tim harus sinkron dengan relay lebih dulu.",
+            "the team is not on this relay yet. The team's first device must sync with the relay first.",
+        ),
+        RelayProblem::NotEnrolled => (
+            "perangkat ini belum terdaftar di relay. Anggota tim yang menerima perangkat ini harus sinkron dengan relay lebih dulu.",
+            "this device is not enrolled on the relay yet. The member that admitted it must sync with the relay first.",
+        ),
+        RelayProblem::TeamTaken => (
+            "nomor tim ini sudah didaftarkan di relay oleh perangkat lain. Hubungi pengelola relay.",
+            "this team's id was registered on the relay by another device. Contact the relay's operator.",
+        ),
+        RelayProblem::RemovedDevice => (
+            "perangkat ini sudah dikeluarkan dari tim.",
+            "this device was removed from the team.",
+        ),
+        RelayProblem::TooLarge => (
+            "berkas sinkronisasi lebih besar dari batas relay.",
+            "the sync bundle is larger than the relay accepts.",
+        ),
+        RelayProblem::StorageFull => (
+            "ruang tim di relay sudah penuh. Hubungi pengelola relay.",
+            "the team's space on the relay is full. Contact the relay's operator.",
+        ),
+        RelayProblem::Refused => (
+            "relay menolak permintaan (tanda tangan atau format). Perbarui aplikasi atau periksa alamat relay.",
+            "the relay refused the request (signature or form). Update the app or check the relay's address.",
+        ),
     }
 }
 

@@ -35,6 +35,8 @@ pub(super) const MAIN: &[&[&str]] = &[
     &[crate::sync::SCHEMA, crate::backup::SCHEMA],
     // Information sessions and who attended them (docs/education.md).
     &[crate::sessions::SCHEMA],
+    // Where this device stands with each relay it syncs with (docs/relay.md).
+    &[crate::sync::relay_client::SCHEMA],
 ];
 
 /// `locked.db`: what works without the PIN.

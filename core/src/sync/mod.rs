@@ -7,11 +7,13 @@
 //! - [`bundle`]: export what a peer lacks, sealed and signed; import atomically.
 //! - [`merge`]: lineage, then HLC and device id; erasure wins; conflicts kept.
 //! - [`conflicts`]: the losing versions of concurrent person edits.
+//! - [`relay_client`]: the same bundles through a relay (docs/relay.md).
 
 pub(crate) mod bundle;
 mod conflicts;
 pub(crate) mod feed;
 mod merge;
+pub(crate) mod relay_client;
 pub(crate) mod rows;
 mod team;
 pub(crate) mod text;
@@ -23,6 +25,7 @@ use crate::vault::Vault;
 pub use crate::error::SyncRefusal;
 pub use bundle::MAX_BUNDLE_BYTES;
 pub(crate) use feed::{record_local_write, version_existing_rows};
+pub use relay_client::{RelaySyncListener, RelaySyncStage, RelaySyncSummary};
 pub(crate) use team::device_keys;
 
 /// Schema step 4 of `vault.db`: the change feed, the team and the conflicts.

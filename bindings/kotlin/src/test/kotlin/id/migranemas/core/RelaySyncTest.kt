@@ -1,0 +1,110 @@
+package id.migranemas.core
+
+import java.net.ServerSocket
+import java.nio.file.Files
+import java.util.Collections
+import java.util.concurrent.TimeUnit
+import kotlin.concurrent.thread
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+
+/** syncWithRelay against the real relay binary (target/debug/migran-relay, built by
+ *  scripts/test-bindings.sh; its path comes from bindings/kotlin/pom.xml). */
+class RelaySyncTest {
+    private class Relay(val process: Process, val url: String) : AutoCloseable {
+        override fun close() {
+            process.destroy()
+            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly()
+        }
+    }
+
+    /** The relay on SQLite in a temporary folder, on a port that was free a moment ago;
+     *  ready once it says it listens (it binds before saying so). */
+    private fun startRelay(): Relay {
+        val bin = System.getProperty("migran.relay.bin")
+            ?: error("migran.relay.bin is not set: run through bindings/pom.xml")
+        check(Files.isExecutable(java.nio.file.Path.of(bin))) { "$bin missing: cargo build -p migran-relay" }
+        val port = ServerSocket(0).use { it.localPort }
+        val data = Files.createTempDirectory("migran-relay-kotlin")
+        val process = ProcessBuilder(bin, "--data", data.toString(), "--listen", "127.0.0.1:$port")
+            .redirectErrorStream(true)
+            .start()
+        val output = process.inputStream.bufferedReader()
+        while (true) {
+            val line = output.readLine() ?: error("the relay stopped before listening")
+            if (line.contains("listening on")) break
+        }
+        // Its later lines are read and dropped, so that a full pipe never blocks it.
+        thread(isDaemon = true) { output.forEachLine { } }
+        return Relay(process, "http://127.0.0.1:$port")
+    }
+
+    private class Recorder : RelaySyncListener {
+        val calls: MutableList<Triple<RelaySyncStage, UInt, UInt>> = Collections.synchronizedList(mutableListOf())
+
+        override fun onProgress(stage: RelaySyncStage, done: UInt, total: UInt) {
+            calls.add(Triple(stage, done, total))
+        }
+    }
+
+    private fun team(): Pair<Vault, Vault> {
+        val officer = newVault()
+        val cadre = newVault()
+        officer.teamCreate(TeamRole.OFFICER)
+        val request = cadre.teamJoinRequest()
+        cadre.teamAccept(officer.teamAdmit(request.text, TeamRole.CADRE))
+        return officer to cadre
+    }
+
+    @Test
+    fun `two vaults converge through a relay binary, with progress and typed failures`() {
+        startRelay().use { relay ->
+            val (officer, cadre) = team()
+            officer.use {
+                cadre.use {
+                    val siti = officer.addPerson(fakePerson("Siti Contoh", 1))
+                    val budi = cadre.addPerson(fakePerson("Budi Contoh", 2))
+
+                    // The cadre before the team's first device: not on the relay yet.
+                    val early = assertThrows<MigranException.RelayFailed> { cadre.syncWithRelay(relay.url, null) }
+                    assertEquals(RelayProblem.TEAM_NOT_REGISTERED, early.problem)
+                    assertNotEquals(errorMessage(early, Locale.ID), errorMessage(early, Locale.EN))
+
+                    val recorder = Recorder()
+                    val first = officer.syncWithRelay(relay.url, recorder)
+                    assertTrue(first.registeredTeam)
+                    assertEquals(1u, first.devicesEnrolled)
+                    assertEquals(1u, first.bundlesPushed)
+                    val stages = recorder.calls.map { it.first }.toSet()
+                    assertTrue(RelaySyncStage.ENROLLING in stages && RelaySyncStage.PUSHING in stages, "$stages")
+
+                    val second = cadre.syncWithRelay(relay.url, Recorder())
+                    assertEquals(1u, second.bundlesPulled)
+                    assertEquals(1u, second.bundlesPushed)
+                    officer.syncWithRelay(relay.url, null)
+                    assertEquals(officer.syncRegisterDigest(), cadre.syncRegisterDigest())
+                    assertEquals("Siti Contoh", cadre.getPerson(siti.id).fullName)
+                    assertEquals("Budi Contoh", officer.getPerson(budi.id).fullName)
+
+                    // The officer told the team it holds everything; once the cadre took
+                    // that, both are up to date: nothing to send or receive.
+                    cadre.syncWithRelay(relay.url, null)
+                    val quiet = officer.syncWithRelay(relay.url, null)
+                    assertEquals(0u, quiet.bundlesPushed)
+                    assertEquals(0u, quiet.bundlesPulled)
+
+                    // Plain HTTP to another machine is refused before anything is sent.
+                    val insecure = assertThrows<MigranException.RelayFailed> {
+                        officer.syncWithRelay("http://relay.desa-contoh.example", null)
+                    }
+                    assertEquals(RelayProblem.BAD_ADDRESS, insecure.problem)
+                    assertFalse(errorMessage(insecure, Locale.ID).isBlank())
+                }
+            }
+        }
+    }
+}

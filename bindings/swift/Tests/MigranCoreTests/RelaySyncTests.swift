@@ -1,0 +1,105 @@
+// Mirrors bindings/kotlin/src/test/.../RelaySyncTest.kt: syncWithRelay against the real
+// relay binary (`cargo build -p migran-relay`; MIGRAN_RELAY_BIN, or target/debug beside
+// this repository). Not compiled here (no Swift toolchain on the build machine).
+import Foundation
+import XCTest
+@testable import MigranCore
+
+final class RelayRecorder: RelaySyncListener, @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [RelaySyncStage] = []
+
+    var stages: [RelaySyncStage] {
+        lock.lock()
+        defer { lock.unlock() }
+        return recorded
+    }
+
+    func onProgress(stage: RelaySyncStage, done: UInt32, total: UInt32) {
+        lock.lock()
+        recorded.append(stage)
+        lock.unlock()
+    }
+}
+
+final class RelaySyncTests: XCTestCase {
+    #if os(macOS)
+    /// The relay on SQLite in a temporary folder, on a port that was free a moment ago;
+    /// ready once it says it listens (it binds before saying so).
+    private func startRelay() throws -> (Process, String) {
+        let repository = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let bin = ProcessInfo.processInfo.environment["MIGRAN_RELAY_BIN"]
+            ?? repository.appendingPathComponent("target/debug/migran-relay").path
+        guard FileManager.default.isExecutableFile(atPath: bin) else {
+            throw XCTSkip("\(bin) missing: cargo build -p migran-relay")
+        }
+        let port = 20000 + Int.random(in: 0..<20000)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: bin)
+        process.arguments = ["--data", tempDir(), "--listen", "127.0.0.1:\(port)"]
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = pipe
+        try process.run()
+        var seen = Data()
+        while !(String(data: seen, encoding: .utf8) ?? "").contains("listening on") {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { throw XCTSkip("the relay stopped before listening") }
+            seen.append(chunk)
+        }
+        // Later lines are read and dropped, so that a full pipe never blocks it.
+        pipe.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
+        return (process, "http://127.0.0.1:\(port)")
+    }
+
+    func testTwoVaultsConvergeThroughARelayBinary() throws {
+        let (relay, url) = try startRelay()
+        defer {
+            relay.terminate()
+            relay.waitUntilExit()
+        }
+        let officer = try Vault.create(dir: tempDir(), pin: pin, deviceSecret: try newDeviceSecret(), settings: fastSettings())
+        let cadre = try Vault.create(dir: tempDir(), pin: pin, deviceSecret: try newDeviceSecret(), settings: fastSettings())
+        _ = try officer.teamCreate(role: .officer)
+        let request = try cadre.teamJoinRequest()
+        _ = try cadre.teamAccept(admission: try officer.teamAdmit(request: request.text, role: .cadre))
+        let siti = try officer.addPerson(input: fakePerson("Siti Contoh", 1))
+        let budi = try cadre.addPerson(input: fakePerson("Budi Contoh", 2))
+
+        // The cadre before the team's first device: not on the relay yet.
+        XCTAssertThrowsError(try cadre.syncWithRelay(url: url, listener: nil)) {
+            guard case MigranError.RelayFailed(let problem) = $0, problem == .teamNotRegistered else { return XCTFail("\($0)") }
+            XCTAssertNotEqual(errorMessage(error: $0 as! MigranError, locale: .id), errorMessage(error: $0 as! MigranError, locale: .en))
+        }
+
+        let recorder = RelayRecorder()
+        let first = try officer.syncWithRelay(url: url, listener: recorder)
+        XCTAssertTrue(first.registeredTeam)
+        XCTAssertEqual(first.devicesEnrolled, 1)
+        XCTAssertEqual(first.bundlesPushed, 1)
+        XCTAssertTrue(recorder.stages.contains(.enrolling) && recorder.stages.contains(.pushing))
+
+        let second = try cadre.syncWithRelay(url: url, listener: RelayRecorder())
+        XCTAssertEqual(second.bundlesPulled, 1)
+        XCTAssertEqual(second.bundlesPushed, 1)
+        _ = try officer.syncWithRelay(url: url, listener: nil)
+        XCTAssertEqual(try officer.syncRegisterDigest(), try cadre.syncRegisterDigest())
+        XCTAssertEqual(try cadre.getPerson(id: siti.id).fullName, "Siti Contoh")
+        XCTAssertEqual(try officer.getPerson(id: budi.id).fullName, "Budi Contoh")
+
+        // The officer told the team it holds everything; once the cadre took that, both
+        // are up to date: nothing to send or receive.
+        _ = try cadre.syncWithRelay(url: url, listener: nil)
+        let quiet = try officer.syncWithRelay(url: url, listener: nil)
+        XCTAssertEqual(quiet.bundlesPushed, 0)
+        XCTAssertEqual(quiet.bundlesPulled, 0)
+
+        // Plain HTTP to another machine is refused before anything is sent.
+        XCTAssertThrowsError(try officer.syncWithRelay(url: "http://relay.desa-contoh.example", listener: nil)) {
+            guard case MigranError.RelayFailed(let problem) = $0, problem == .badAddress else { return XCTFail("\($0)") }
+        }
+    }
+    #endif
+}
