@@ -131,8 +131,10 @@ pub fn emergency_plan_without_vault(
 /// Unlike [`emergency_plan_without_vault`] this fails when the file cannot be read (gone,
 /// damaged, another device secret): the caller then falls back to that function, which
 /// cannot fail on storage. A card that is present but does not open gives a plan without
-/// it, flagged `card_unreadable`, as on an opened vault. Not exported to the apps yet:
-/// the CLI uses it; an export needs its Kotlin and Swift tests (docs/bindings.md).
+/// it, flagged `card_unreadable`, as on an opened vault. The `bool` says whether the
+/// card was read, so the caller's warning does not promise contacts the plan lacks. Not
+/// exported to the apps yet: the CLI uses it; an export needs its Kotlin and Swift tests
+/// (docs/bindings.md).
 pub fn emergency_plan_read_only(
     dir: &std::path::Path,
     device_secret: Option<&[u8]>,
@@ -140,7 +142,7 @@ pub fn emergency_plan_read_only(
     country: Option<String>,
     location: Option<GeoLocation>,
     locale: Locale,
-) -> Result<EmergencyPlan> {
+) -> Result<(EmergencyPlan, bool)> {
     let country = typed_country(country)?;
     check_location(location.as_ref())?;
     let store_key = crate::crypto::locked_store_key(device_secret)?;
@@ -158,7 +160,11 @@ pub fn emergency_plan_read_only(
         locale,
         today,
     };
-    Ok(compose_plan(&request, card, card_unreadable, &directory))
+    let card_read = card.is_some();
+    Ok((
+        compose_plan(&request, card, card_unreadable, &directory),
+        card_read,
+    ))
 }
 
 /// The plan for `request`, flagged when a card was there but did not open: the one
