@@ -372,7 +372,8 @@ fn plan_without_vault(
     country: Option<String>,
     location: Option<GeoLocation>,
 ) -> Result<(), CliError> {
-    if let Some(plan) = read_only_plan(args, kind, country.clone(), location) {
+    let read_only = read_only_plan(args, kind, country.clone(), location);
+    if let Some((plan, true)) = &read_only {
         eprintln!(
             "migran: {}",
             t(
@@ -387,7 +388,7 @@ fn plan_without_vault(
             )
             .get()
         );
-        return show_plan(args, &plan);
+        return show_plan(args, plan);
     }
     eprintln!(
         "migran: {}",
@@ -403,19 +404,24 @@ fn plan_without_vault(
         )
         .get()
     );
-    let plan = migran_core::emergency_plan_without_vault(kind, country, location, locale())?;
+    // A stored directory pack that still reads is newer than the built-in one.
+    let plan = match read_only {
+        Some((plan, _)) => plan,
+        None => migran_core::emergency_plan_without_vault(kind, country, location, locale())?,
+    };
     show_plan(args, &plan)
 }
 
-/// The plan from `locked.db` opened read-only, or `None` when it cannot be read (then
-/// the built-in directory's plan is the answer). A device key file that is refused
-/// (a link, unreadable) gives `None` too, as it does for the normal open.
+/// The plan from `locked.db` opened read-only and whether it holds the card's contacts,
+/// or `None` when it cannot be read (then the built-in directory's plan is the answer).
+/// A device key file that is refused (a link, unreadable) gives `None` too, as it does
+/// for the normal open.
 fn read_only_plan(
     args: &Args,
     kind: EmergencyKind,
     country: Option<String>,
     location: Option<GeoLocation>,
-) -> Option<EmergencyPlan> {
+) -> Option<(EmergencyPlan, bool)> {
     let dir = vault_dir(args).ok()?;
     let secret = crate::secrets::read_device_secret(&dir).ok()?;
     migran_core::emergency::emergency_plan_read_only(

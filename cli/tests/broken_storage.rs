@@ -64,6 +64,11 @@ fn assert_builtin_plan(dir: &Path, case: &str) {
     assert!(text.contains("KP2MI") || text.contains("BP2MI"), "{case}: {text}");
     assert!(!text.contains("Ibu Contoh"), "{case}: {text}");
     assert!(stderr(&out).contains("warning"), "{case}: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("without the emergency card's contacts"),
+        "{case}: the warning must say the card's contacts are missing: {}",
+        stderr(&out)
+    );
 }
 
 /// What a test does to a vault folder.

@@ -318,7 +318,8 @@ pub enum MigranError {
     /// The vault's key was destroyed (too many wrong PINs, or a wipe): the data is gone.
     #[error("the vault was erased")]
     Erased,
-    /// The vault was created with a device secret and none (or another one) was given.
+    /// The vault was created with a device secret and none (or another one) was given,
+    /// or its file is damaged: an encrypted page that does not open looks the same either way.
     #[error("the device secret is missing or does not belong to this vault")]
     DeviceSecretMismatch,
     /// The hardware key factor (Android Keystore, iOS Secure Enclave, the CLI's key file)
@@ -493,8 +494,8 @@ impl MigranError {
             ),
             MigranError::DeviceSecretMismatch => pick(
                 id,
-                "Kunci perangkat tidak ada atau bukan milik brankas ini.",
-                "The device key is missing or does not belong to this vault.",
+                "Kunci perangkat tidak ada atau bukan milik brankas ini, atau berkas brankas rusak.",
+                "The device key is missing or does not belong to this vault, or the vault file is damaged.",
             ),
             MigranError::KeyFactor { problem } => {
                 let (id_text, en_text) = match problem {

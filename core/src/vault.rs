@@ -945,6 +945,11 @@ impl Vault {
         device_secret: Option<Vec<u8>>,
         clock: Arc<dyn Clock>,
     ) -> Result<Arc<Vault>> {
+        // "No vault here" before judging the secret: a folder left by a failed init
+        // (an empty key file alone) must read as no vault, so `init` may run again.
+        if !dir.join(store::LOCKED_FILE).exists() {
+            return Err(MigranError::NoVault);
+        }
         if let Some(secret) = &device_secret {
             validate_device_secret(secret)?;
         }

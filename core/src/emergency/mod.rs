@@ -85,9 +85,7 @@ impl Vault {
             locale,
             today,
         };
-        let mut plan = plan::compose(&request, card.as_ref(), &directory);
-        plan.card_unreadable = card_unreadable;
-        Ok(plan)
+        Ok(compose_plan(&request, card, card_unreadable, &directory))
     }
 }
 
@@ -115,9 +113,12 @@ pub fn emergency_plan_without_vault(
         locale,
         today,
     };
-    let mut plan = plan::compose(&request, None, directory::default_directory()?);
-    plan.card_unreadable = true;
-    Ok(plan)
+    Ok(compose_plan(
+        &request,
+        None,
+        true,
+        directory::default_directory()?,
+    ))
 }
 
 /// The plan from a vault whose folder cannot be written (a read-only mount or folder, a
@@ -130,8 +131,10 @@ pub fn emergency_plan_without_vault(
 /// Unlike [`emergency_plan_without_vault`] this fails when the file cannot be read (gone,
 /// damaged, another device secret): the caller then falls back to that function, which
 /// cannot fail on storage. A card that is present but does not open gives a plan without
-/// it, flagged `card_unreadable`, as on an opened vault. Not exported to the apps yet:
-/// the CLI uses it; an export needs its Kotlin and Swift tests (docs/bindings.md).
+/// it, flagged `card_unreadable`, as on an opened vault. The `bool` says whether the
+/// card was read, so the caller's warning does not promise contacts the plan lacks. Not
+/// exported to the apps yet: the CLI uses it; an export needs its Kotlin and Swift tests
+/// (docs/bindings.md).
 pub fn emergency_plan_read_only(
     dir: &std::path::Path,
     device_secret: Option<&[u8]>,
@@ -139,17 +142,13 @@ pub fn emergency_plan_read_only(
     country: Option<String>,
     location: Option<GeoLocation>,
     locale: Locale,
-) -> Result<EmergencyPlan> {
+) -> Result<(EmergencyPlan, bool)> {
     let country = typed_country(country)?;
     check_location(location.as_ref())?;
     let store_key = crate::crypto::locked_store_key(device_secret)?;
     let conn = crate::store::read_only::open_locked_read_only(dir, &store_key)?;
     let card_key = device_secret.map(Vault::key_from).transpose()?;
-    let (card, card_unreadable) = match card_key.map(|key| card::load_card(&conn, &key)) {
-        None | Some(Ok(None)) => (None, false),
-        Some(Ok(Some(card))) => (Some(card), false),
-        Some(Err(_)) => (None, true),
-    };
+    let (card, card_unreadable) = read_card(&conn, card_key.as_ref());
     let builtin = directory::default_directory()?;
     let directory = pack::current_directory(&conn).unwrap_or_else(|_| builtin.clone());
     let clock = crate::time::SystemClock;
@@ -161,9 +160,34 @@ pub fn emergency_plan_read_only(
         locale,
         today,
     };
-    let mut plan = plan::compose(&request, card.as_ref(), &directory);
+    let card_read = card.is_some();
+    Ok((
+        compose_plan(&request, card, card_unreadable, &directory),
+        card_read,
+    ))
+}
+
+/// The plan for `request`, flagged when a card was there but did not open: the one
+/// tail of every way to the plan (opened vault, read-only folder, no vault).
+fn compose_plan(
+    request: &plan::PlanRequest<'_>,
+    card: Option<EmergencyCard>,
+    card_unreadable: bool,
+    directory: &directory::Directory,
+) -> EmergencyPlan {
+    let mut plan = plan::compose(request, card.as_ref(), directory);
     plan.card_unreadable = card_unreadable;
-    Ok(plan)
+    plan
+}
+
+/// The card, if one is stored and opens; `true` when one is stored but does not open
+/// (damaged, or another device key), so the plan can say its contacts are missing.
+fn read_card(conn: &rusqlite::Connection, key: Option<&DeviceKey>) -> (Option<EmergencyCard>, bool) {
+    match key.map(|key| card::load_card(conn, key)) {
+        None | Some(Ok(None)) => (None, false),
+        Some(Ok(Some(card))) => (Some(card), false),
+        Some(Err(_)) => (None, true),
+    }
 }
 
 fn typed_country(country: Option<String>) -> Result<Option<String>> {
@@ -184,11 +208,7 @@ impl Vault {
     ) -> Result<(Option<EmergencyCard>, bool, directory::Directory)> {
         let builtin = directory::default_directory()?;
         let read = self.with_locked_store(|conn| {
-            let card = match key.map(|key| card::load_card(conn, key)) {
-                None | Some(Ok(None)) => (None, false),
-                Some(Ok(Some(card))) => (Some(card), false),
-                Some(Err(_)) => (None, true),
-            };
+            let card = read_card(conn, key);
             let directory = pack::current_directory(conn).unwrap_or_else(|_| builtin.clone());
             Ok((card, directory))
         });

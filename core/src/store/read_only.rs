@@ -33,7 +33,14 @@ pub(crate) fn open_locked_read_only(dir: &Path, key: &SecretKey) -> Result<Conne
     initialise_sqlite_once()?;
     let wal = dir.join(format!("{LOCKED_FILE}-wal"));
     let wal_has_frames = std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
-    open_with(&path, if wal_has_frames { "mode=ro" } else { "immutable=1" }, key)
+    let conn = open_with(&path, if wal_has_frames { "mode=ro" } else { "immutable=1" }, key)?;
+    // An empty or truncated file opens as an empty database: no vault was ever in it, and
+    // a plan read from it would claim a card it cannot have.
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))?;
+    if tables == 0 {
+        return Err(MigranError::NoVault);
+    }
+    Ok(conn)
 }
 
 fn open_with(path: &Path, query: &str, key: &SecretKey) -> Result<Connection> {
@@ -114,6 +121,14 @@ mod tests {
         let value: String = conn.query_row("SELECT v FROM t", [], |row| row.get(0)).unwrap();
         assert_eq!(value, "Siti Contoh");
         drop(writer);
+    }
+
+    #[test]
+    fn an_empty_file_is_no_vault() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(LOCKED_FILE), b"").unwrap();
+        let refused = open_locked_read_only(dir.path(), &SecretKey::random().unwrap());
+        assert!(matches!(refused, Err(MigranError::NoVault)), "{refused:?}");
     }
 
     #[test]
