@@ -362,6 +362,10 @@ mod tests {
         ),
         ("sync_members", "certificates (travel in every bundle's header)"),
         (
+            "sync_relays",
+            "where this device stands with each relay (its cursor and last push)",
+        ),
+        (
             "sync_removals",
             "removal certificates (travel in every bundle's header)",
         ),
