@@ -27,6 +27,7 @@ pub use card::{CardContact, CardContactRole, EmergencyCard};
 #[doc(hidden)]
 pub use directory::check_unsigned_directory_pack;
 pub use directory::{DirectoryRole, MAX_DIRECTORY_PACK_BYTES};
+pub(crate) use outbox::LOCKED_OUTBOX;
 pub use outbox::{ActionState, ActionStatus, EmergencyAlert, EmergencySettings, PendingAction, MAX_ATTEMPTS};
 pub(crate) use pack::current_directory;
 pub use pack::{DirectoryEntry, DirectoryInfo};
