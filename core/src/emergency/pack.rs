@@ -4,9 +4,9 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::directory::{self, DirectoryRole};
-use crate::error::PackRejectReason;
 use crate::error::Result;
 use crate::i18n::Locale;
+use crate::signed_pack;
 use crate::time::instant_text;
 use crate::vault::Vault;
 
@@ -79,18 +79,28 @@ impl Vault {
         trusted_key: &[u8],
     ) -> Result<DirectoryInfo> {
         let candidate = directory::verify_with(pack, signature, trusted_key)?;
+        let mark_key = self.pack_mark_key()?;
+        let now = instant_text(self.now());
         self.with_locked_store(|conn| {
             let current = current_directory_trusting(conn, trusted_key)?;
-            if candidate.version <= current.version {
-                return Err(directory::rejected(PackRejectReason::Version));
-            }
-            conn.execute(
-                "INSERT INTO content_packs (kind, version, body, signature, installed_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (kind) DO UPDATE SET version = excluded.version, body = excluded.body,
-                     signature = excluded.signature, installed_at = excluded.installed_at",
-                params![directory::PACK_KIND, candidate.version, pack, signature, instant_text(self.now())],
+            // The built-in directory is this release's minimum; `current` is never below it.
+            signed_pack::check_newer(
+                conn,
+                &mark_key,
+                directory::PACK_KIND,
+                candidate.version,
+                Some(current.version),
+                directory::default_directory()?.version,
             )?;
-            Ok(())
+            signed_pack::install(
+                conn,
+                &mark_key,
+                directory::PACK_KIND,
+                candidate.version,
+                pack,
+                signature,
+                &now,
+            )
         })?;
         self.with_locked_store(|conn| directory_info(&current_directory_trusting(conn, trusted_key)?))
     }
@@ -157,6 +167,7 @@ fn current_directory_trusting(conn: &Connection, trusted_key: &[u8]) -> Result<d
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::PackRejectReason;
     use crate::vault::VaultSettings;
     use ring::signature::{Ed25519KeyPair, KeyPair};
     use std::sync::Arc;
@@ -226,5 +237,45 @@ mod tests {
             .with_locked_store(|conn| current_directory_trusting(conn, &public))
             .unwrap();
         assert_eq!(current.version, directory::default_directory().unwrap().version);
+    }
+
+    /// Deleting the installed pack's row (SQL on `locked.db`) does not let an older,
+    /// validly signed pack back in: the sealed high-water mark still says what was seen.
+    #[test]
+    fn an_older_signed_pack_is_refused_after_its_version_row_is_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = vault(dir.path());
+        vault.lock();
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
+        let key = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+        let public = key.public_key().as_ref().to_vec();
+        let install = |version: u32| {
+            let pack = newer_pack(version);
+            vault.install_directory_pack_trusting(&pack, key.sign(&pack).as_ref(), &public)
+        };
+        assert_eq!(install(4).unwrap().version, 4);
+        assert_eq!(install(5).unwrap().version, 5);
+
+        vault
+            .with_locked_store(|conn| {
+                conn.execute("DELETE FROM content_packs", [])?;
+                Ok(())
+            })
+            .unwrap();
+        // The built-in directory is in use again, but 4 and 5 stay refused.
+        assert!(!vault.directory_info().unwrap().installed);
+        for old in [4, 5] {
+            assert_eq!(
+                install(old).err(),
+                Some(directory::rejected(PackRejectReason::Version))
+            );
+        }
+        // The release's own minimum (the built-in version) holds too.
+        let builtin = directory::default_directory().unwrap().version;
+        assert_eq!(
+            install(builtin).err(),
+            Some(directory::rejected(PackRejectReason::Version))
+        );
+        assert_eq!(install(6).unwrap().version, 6);
     }
 }
