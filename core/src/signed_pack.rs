@@ -34,8 +34,13 @@ impl Vault {
     /// The key sealing the high-water marks: from the device secret, like the card, so an
     /// install works locked.
     pub(crate) fn pack_mark_key(&self) -> Result<DeviceKey> {
-        DeviceKey::from_device_secret(self.device_secret().unwrap_or(NO_DEVICE_SECRET), MARK_PURPOSE)
+        mark_key(self.device_secret())
     }
+}
+
+/// [`Vault::pack_mark_key`] for a reader without a vault (the plan from a folder).
+pub(crate) fn mark_key(device_secret: Option<&[u8]>) -> Result<DeviceKey> {
+    DeviceKey::from_device_secret(device_secret.unwrap_or(NO_DEVICE_SECRET), MARK_PURPOSE)
 }
 
 fn mark_place(kind: &str) -> Place<'_> {

@@ -152,7 +152,7 @@ pub fn emergency_plan_read_only(
         Some(Err(_)) => (None, true),
     };
     let builtin = directory::default_directory()?;
-    let directory = pack::current_directory(&conn).unwrap_or_else(|_| builtin.clone());
+    let directory = pack::current_directory(&conn, device_secret).unwrap_or_else(|_| builtin.clone());
     let clock = crate::time::SystemClock;
     let today = crate::time::local_date(&clock, crate::time::Clock::now(&clock));
     let request = plan::PlanRequest {
@@ -190,7 +190,8 @@ impl Vault {
                 Some(Ok(Some(card))) => (Some(card), false),
                 Some(Err(_)) => (None, true),
             };
-            let directory = pack::current_directory(conn).unwrap_or_else(|_| builtin.clone());
+            let directory =
+                pack::current_directory(conn, self.device_secret()).unwrap_or_else(|_| builtin.clone());
             Ok((card, directory))
         });
         Ok(match read {

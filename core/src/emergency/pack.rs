@@ -53,7 +53,13 @@ impl Vault {
     /// first: the list to re-check before a release. Works locked.
     pub fn directory_entries(&self, locale: Locale) -> Result<Vec<DirectoryEntry>> {
         let today = self.now().date_naive();
-        self.with_locked_store(|conn| Ok(entries_by_age(&current_directory(conn)?, today, locale)))
+        self.with_locked_store(|conn| {
+            Ok(entries_by_age(
+                &current_directory(conn, self.device_secret())?,
+                today,
+                locale,
+            ))
+        })
     }
 
     /// Installs a newer signed directory. A bad signature, a malformed pack or one not
@@ -65,7 +71,7 @@ impl Vault {
 
     /// Which directory the emergency plan uses now. Works locked.
     pub fn directory_info(&self) -> Result<DirectoryInfo> {
-        self.with_locked_store(|conn| directory_info(&current_directory(conn)?))
+        self.with_locked_store(|conn| directory_info(&current_directory(conn, self.device_secret())?))
     }
 }
 
@@ -82,7 +88,7 @@ impl Vault {
         let mark_key = self.pack_mark_key()?;
         let now = instant_text(self.now());
         self.with_locked_store(|conn| {
-            let current = current_directory_trusting(conn, trusted_key)?;
+            let current = current_directory_trusting(conn, trusted_key, &mark_key)?;
             // The built-in directory is this release's minimum; `current` is never below it.
             signed_pack::check_newer(
                 conn,
@@ -102,7 +108,9 @@ impl Vault {
                 &now,
             )
         })?;
-        self.with_locked_store(|conn| directory_info(&current_directory_trusting(conn, trusted_key)?))
+        self.with_locked_store(|conn| {
+            directory_info(&current_directory_trusting(conn, trusted_key, &mark_key)?)
+        })
     }
 }
 
@@ -143,14 +151,28 @@ fn directory_info(current: &directory::Directory) -> Result<DirectoryInfo> {
     })
 }
 
-pub(crate) fn current_directory(conn: &Connection) -> Result<directory::Directory> {
-    current_directory_trusting(conn, &directory::publisher_key()?)
+pub(crate) fn current_directory(
+    conn: &Connection,
+    device_secret: Option<&[u8]>,
+) -> Result<directory::Directory> {
+    current_directory_trusting(
+        conn,
+        &directory::publisher_key()?,
+        &signed_pack::mark_key(device_secret)?,
+    )
 }
 
-/// The installed pack if it still verifies and is newer, else the built-in one: a pack
-/// altered in the database falls back to the built-in one instead of failing the button.
-fn current_directory_trusting(conn: &Connection, trusted_key: &[u8]) -> Result<directory::Directory> {
+/// The installed pack if it still verifies, is newer than the built-in one and not older
+/// than the high-water mark, else the built-in one: a pack altered or swapped for an
+/// older signed one in the database falls back to the built-in one instead of failing
+/// the button.
+fn current_directory_trusting(
+    conn: &Connection,
+    trusted_key: &[u8],
+    mark_key: &crate::crypto::DeviceKey,
+) -> Result<directory::Directory> {
     let builtin = directory::default_directory()?;
+    let mark = signed_pack::high_water(conn, mark_key, directory::PACK_KIND).unwrap_or(None);
     let installed: Option<(Vec<u8>, Vec<u8>)> = conn
         .query_row(
             "SELECT body, signature FROM content_packs WHERE kind = ?1",
@@ -160,7 +182,7 @@ fn current_directory_trusting(conn: &Connection, trusted_key: &[u8]) -> Result<d
         .optional()?;
     Ok(installed
         .and_then(|(body, signature)| directory::verify_with(&body, &signature, trusted_key).ok())
-        .filter(|pack| pack.version > builtin.version)
+        .filter(|pack| pack.version > builtin.version && mark.is_none_or(|mark| pack.version >= mark))
         .unwrap_or_else(|| builtin.clone()))
 }
 
@@ -234,7 +256,7 @@ mod tests {
             })
             .unwrap();
         let current = vault
-            .with_locked_store(|conn| current_directory_trusting(conn, &public))
+            .with_locked_store(|conn| current_directory_trusting(conn, &public, &vault.pack_mark_key()?))
             .unwrap();
         assert_eq!(current.version, directory::default_directory().unwrap().version);
     }
@@ -277,5 +299,23 @@ mod tests {
             Some(directory::rejected(PackRejectReason::Version))
         );
         assert_eq!(install(6).unwrap().version, 6);
+
+        // Version 5 (validly signed) written back into the row by SQL is not used either:
+        // below the mark, the built-in directory serves the button.
+        let five = newer_pack(5);
+        let signature = key.sign(&five).as_ref().to_vec();
+        vault
+            .with_locked_store(|conn| {
+                conn.execute(
+                    "UPDATE content_packs SET version = 5, body = ?1, signature = ?2",
+                    params![five, signature],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        let current = vault
+            .with_locked_store(|conn| current_directory_trusting(conn, &public, &vault.pack_mark_key()?))
+            .unwrap();
+        assert_eq!(current.version, builtin);
     }
 }

@@ -117,7 +117,8 @@ impl Vault {
     pub fn lesson(&self, lesson_id: String, locale: Locale) -> Result<Lesson> {
         let pack = self.lesson_pack()?;
         let content = find(&pack, &lesson_id)?;
-        let directory = self.with_locked_store(|conn| crate::emergency::current_directory(conn))?;
+        let directory =
+            self.with_locked_store(|conn| crate::emergency::current_directory(conn, self.device_secret()))?;
         let contacts = content
             .contacts
             .iter()
