@@ -1,11 +1,89 @@
 //! What every signed content pack shares (directory aside, which predates it): the
 //! Ed25519 check against the publisher key compiled into the app, and the one row per
 //! pack kind in `content_packs` that holds a newer pack installed at run time.
+//!
+//! Rollback (issue 19): a pack is installed only above every version this vault has
+//! installed of its kind, kept as a sealed high-water mark in `content_pack_marks` that
+//! deleting or editing the pack's row does not lower, and never below the release's own
+//! minimum (the built-in pack's version; [`crate::agencies::RELEASE_MINIMUM_VERSION`]).
+//! See docs/security.md, "Content packs: no rollback".
 
 use ring::signature::{UnparsedPublicKey, ED25519};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::crypto::{DeviceKey, Place};
 use crate::error::{MigranError, PackRejectReason, Result};
+use crate::vault::Vault;
+
+/// Locked schema step 8: one sealed high-water mark per pack kind.
+pub(crate) const LOCKED_PACK_MARKS: &str = r#"
+    CREATE TABLE content_pack_marks (
+        kind  TEXT PRIMARY KEY,
+        data  BLOB NOT NULL
+    );
+"#;
+
+const MARK_PURPOSE: &str = "migran/v1/content-pack-marks";
+
+/// A vault without a device secret (the CLI's test vaults) has nothing to seal with that
+/// an attacker lacks; a fixed input still makes a mark that an SQL edit cannot forge
+/// without this source, and keeps one code path.
+const NO_DEVICE_SECRET: &[u8] = b"migran/v1/no-device-secret";
+
+impl Vault {
+    /// The key sealing the high-water marks: from the device secret, like the card, so an
+    /// install works locked.
+    pub(crate) fn pack_mark_key(&self) -> Result<DeviceKey> {
+        mark_key(self.device_secret())
+    }
+}
+
+/// [`Vault::pack_mark_key`] for a reader without a vault (the plan from a folder).
+pub(crate) fn mark_key(device_secret: Option<&[u8]>) -> Result<DeviceKey> {
+    DeviceKey::from_device_secret(device_secret.unwrap_or(NO_DEVICE_SECRET), MARK_PURPOSE)
+}
+
+fn mark_place(kind: &str) -> Place<'_> {
+    Place {
+        table: "content_pack_marks",
+        row: kind,
+        column: "data",
+    }
+}
+
+/// The highest version of `kind` this vault has installed; `None` when none was, or when
+/// the mark's row was deleted or no longer opens (then only the release minimum and the
+/// installed pack stand: docs/security.md says what that leaves).
+pub(crate) fn high_water(conn: &Connection, key: &DeviceKey, kind: &str) -> Result<Option<u32>> {
+    let sealed: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT data FROM content_pack_marks WHERE kind = ?1",
+            params![kind],
+            |row| row.get(0),
+        )
+        .optional()?;
+    Ok(sealed
+        .and_then(|sealed| key.open(mark_place(kind), &sealed, "content pack").ok())
+        .and_then(|plain| <[u8; 4]>::try_from(plain.as_slice()).ok())
+        .map(u32::from_be_bytes))
+}
+
+/// Refuses `version` of `kind` unless it is at least the release's minimum and above both
+/// the pack in use (`current`) and the high-water mark.
+pub(crate) fn check_newer(
+    conn: &Connection,
+    key: &DeviceKey,
+    kind: &str,
+    version: u32,
+    current: Option<u32>,
+    release_minimum: u32,
+) -> Result<()> {
+    let seen = current.max(high_water(conn, key, kind)?);
+    if version < release_minimum || seen.is_some_and(|seen| version <= seen) {
+        return Err(rejected(PackRejectReason::Version));
+    }
+    Ok(())
+}
 
 pub(crate) fn rejected(reason: PackRejectReason) -> MigranError {
     MigranError::PackRejected { reason }
@@ -45,21 +123,31 @@ pub(crate) fn installed(conn: &Connection, kind: &str) -> Result<Option<(Vec<u8>
         .optional()?)
 }
 
-/// Keeps `pack` as the installed pack of `kind`, replacing the one before in one statement.
+/// Keeps `pack` as the installed pack of `kind`, replacing the one before, and raises the
+/// kind's high-water mark to `version`, in one transaction.
 pub(crate) fn install(
     conn: &Connection,
+    key: &DeviceKey,
     kind: &str,
     version: u32,
     pack: &[u8],
     signature: &[u8],
     installed_at: &str,
 ) -> Result<()> {
-    conn.execute(
+    let tx = conn.unchecked_transaction()?;
+    tx.execute(
         "INSERT INTO content_packs (kind, version, body, signature, installed_at) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (kind) DO UPDATE SET version = excluded.version, body = excluded.body,
              signature = excluded.signature, installed_at = excluded.installed_at",
         params![kind, version, pack, signature, installed_at],
     )?;
+    let mark = high_water(&tx, key, kind)?.map_or(version, |seen| seen.max(version));
+    tx.execute(
+        "INSERT INTO content_pack_marks (kind, data) VALUES (?1, ?2)
+         ON CONFLICT (kind) DO UPDATE SET data = excluded.data",
+        params![kind, key.seal(mark_place(kind), &mark.to_be_bytes())?],
+    )?;
+    tx.commit()?;
     Ok(())
 }
 

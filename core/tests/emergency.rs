@@ -556,8 +556,8 @@ fn a_damaged_alert_does_not_stop_the_retries_of_the_others_and_the_log_reports_i
         .unwrap();
     damage(
         dir.path(),
-        &format!("SELECT data FROM emergency_alerts WHERE id = '{}'", first.id),
-        &format!("UPDATE emergency_alerts SET data = ?1 WHERE id = '{}'", first.id),
+        &format!("SELECT data FROM emergency_outbox WHERE id = '{}'", first.id),
+        &format!("UPDATE emergency_outbox SET data = ?1 WHERE id = '{}'", first.id),
     );
     let pending = vault.pending_emergency_actions().unwrap();
     assert_eq!(pending.len(), second.plan.actions.len());

@@ -352,7 +352,7 @@ fn snapshot(vault: &Vault) -> serde_json::Value {
         "persons": exports,
         "emergency_card": serde_json::to_value(vault.emergency_card().unwrap()).unwrap(),
         "emergency_settings": serde_json::to_value(vault.emergency_settings().unwrap()).unwrap(),
-        "emergency_log": serde_json::to_value(vault.emergency_log().unwrap()).unwrap(),
+        "emergency_log": alert_ids_masked(serde_json::to_value(vault.emergency_log().unwrap()).unwrap()),
         "village_report": serde_json::from_str::<serde_json::Value>(
             &migran_core::village_report_json(&report).unwrap()
         ).unwrap(),
@@ -408,12 +408,25 @@ fn snapshot_of_copy(source: &Path) -> serde_json::Value {
     snapshot(&vault)
 }
 
+/// An alert's id is made anew when locked schema step 7 moves it to the padded outbox
+/// (the old ids began with the time of the press: docs/security.md, "No emergency trace"),
+/// so the log is compared without ids; everything else of each alert must match.
+fn alert_ids_masked(mut log: serde_json::Value) -> serde_json::Value {
+    for alert in log.as_array_mut().into_iter().flatten() {
+        let id = alert["id"].as_str().unwrap_or_default();
+        assert_eq!(id.len(), 32, "alert id {id}");
+        alert["id"] = "(random, made when the alert was stored or moved)".into();
+    }
+    log
+}
+
 #[test]
 fn every_committed_vault_opens_and_every_record_reads_back_as_written() {
     for version in VECTORS {
         let source = vector_dir(version);
-        let expected: serde_json::Value =
+        let mut expected: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(source.join("expected.json")).unwrap()).unwrap();
+        expected["emergency_log"] = alert_ids_masked(expected["emergency_log"].take());
         let actual = snapshot_of_copy(&source);
         for (section, value) in expected.as_object().unwrap() {
             assert!(

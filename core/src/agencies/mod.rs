@@ -18,6 +18,12 @@ use crate::vault::Vault;
 
 pub(crate) const PACK_KIND: &str = "p3mi-registry";
 
+/// The oldest agency list this release installs. No list is built in, so this is the
+/// floor a vault that never installed one (or lost its high-water mark) still keeps:
+/// raise it to the published list's version at each release (0 while only the sample
+/// list, version 0, exists).
+pub(crate) const RELEASE_MINIMUM_VERSION: u32 = 0;
+
 /// An agency's licence status on the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
 #[serde(rename_all = "snake_case")]
@@ -290,12 +296,27 @@ impl Vault {
     pub fn install_agency_pack(&self, pack: Vec<u8>, signature: Vec<u8>) -> Result<AgencyRegistryInfo> {
         let key = directory::publisher_key()?;
         let candidate = verify_with(&pack, &signature, &key)?;
+        let mark_key = self.pack_mark_key()?;
         let now = instant_text(self.now());
         self.with_locked_store(|conn| {
-            if installed_registry(conn, &key)?.is_some_and(|current| candidate.version <= current.version) {
-                return Err(rejected(PackRejectReason::Version));
-            }
-            signed_pack::install(conn, PACK_KIND, candidate.version, &pack, &signature, &now)
+            let current = installed_registry(conn, &key)?.map(|current| current.version);
+            signed_pack::check_newer(
+                conn,
+                &mark_key,
+                PACK_KIND,
+                candidate.version,
+                current,
+                RELEASE_MINIMUM_VERSION,
+            )?;
+            signed_pack::install(
+                conn,
+                &mark_key,
+                PACK_KIND,
+                candidate.version,
+                &pack,
+                &signature,
+                &now,
+            )
         })?;
         Ok(candidate.info())
     }

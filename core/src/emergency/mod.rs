@@ -27,6 +27,7 @@ pub use card::{CardContact, CardContactRole, EmergencyCard};
 #[doc(hidden)]
 pub use directory::check_unsigned_directory_pack;
 pub use directory::{DirectoryRole, MAX_DIRECTORY_PACK_BYTES};
+pub(crate) use outbox::LOCKED_OUTBOX;
 pub use outbox::{ActionState, ActionStatus, EmergencyAlert, EmergencySettings, PendingAction, MAX_ATTEMPTS};
 pub(crate) use pack::current_directory;
 pub use pack::{DirectoryEntry, DirectoryInfo};
@@ -150,7 +151,7 @@ pub fn emergency_plan_read_only(
     let card_key = device_secret.map(Vault::key_from).transpose()?;
     let (card, card_unreadable) = read_card(&conn, card_key.as_ref());
     let builtin = directory::default_directory()?;
-    let directory = pack::current_directory(&conn).unwrap_or_else(|_| builtin.clone());
+    let directory = pack::current_directory(&conn, device_secret).unwrap_or_else(|_| builtin.clone());
     let clock = crate::time::SystemClock;
     let today = crate::time::local_date(&clock, crate::time::Clock::now(&clock));
     let request = plan::PlanRequest {
@@ -209,7 +210,8 @@ impl Vault {
         let builtin = directory::default_directory()?;
         let read = self.with_locked_store(|conn| {
             let card = read_card(conn, key);
-            let directory = pack::current_directory(conn).unwrap_or_else(|_| builtin.clone());
+            let directory =
+                pack::current_directory(conn, self.device_secret()).unwrap_or_else(|_| builtin.clone());
             Ok((card, directory))
         });
         Ok(match read {

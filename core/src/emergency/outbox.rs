@@ -1,13 +1,21 @@
 //! The outbox and log: every trigger is kept, sealed with the device key, with one state
 //! per action, so that retries survive a restart and run while the vault is locked.
 //! Discreet mode (a sealed setting) puts the log behind the PIN.
+//!
+//! A seized phone must not tell when, or for what, the button was pressed (issue 19): each
+//! alert is one row of `emergency_outbox` with a random id (no time in it), a sequence
+//! number that gives only the order of presses, and the alert sealed after padding to
+//! [`SEALED_BLOCK`], so "held against my will" has the same size as every other kind. The
+//! press time lives only inside the seal. Rows of `emergency_alerts` (clear `created_at`,
+//! time-ordered ids, unpadded) from before are moved over at the first call that has the
+//! key: plain SQL cannot re-seal them.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{from_json, to_json, EmergencyAction, EmergencyKind, EmergencyPlan, GeoLocation};
 use crate::audit::AuditAction;
-use crate::crypto::{new_row_id, DeviceKey, Place};
+use crate::crypto::{fill_random, hex_of, DeviceKey, Place};
 use crate::error::{InvalidReason, MigranError, RecordKind, Result};
 use crate::i18n::Locale;
 use crate::time::instant_text;
@@ -16,6 +24,21 @@ use crate::vault::Vault;
 
 /// Failed sends retried this many times before the action stops being pending.
 pub const MAX_ATTEMPTS: u32 = 5;
+
+/// Every alert is padded to a multiple of this many bytes before sealing. A plan with all
+/// its SMS texts, contacts and a location stays far below it, so in practice every row
+/// has one sealed size; a larger one would take two blocks rather than be cut.
+const SEALED_BLOCK: usize = 16 * 1024;
+
+/// The table of alerts since locked schema step 7; `emergency_alerts` is only read to
+/// move older rows.
+pub(crate) const LOCKED_OUTBOX: &str = r#"
+    CREATE TABLE emergency_outbox (
+        id    TEXT PRIMARY KEY,
+        seq   INTEGER NOT NULL UNIQUE,
+        data  BLOB NOT NULL
+    );
+"#;
 
 /// How far an action of an alert has got, as the UI reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -110,7 +133,7 @@ impl Vault {
         let key = self.emergency_key()?;
         let now = instant_text(self.now());
         let alert = EmergencyAlert {
-            id: new_row_id()?,
+            id: random_alert_id()?,
             created_at: now.clone(),
             states: plan
                 .actions
@@ -127,12 +150,10 @@ impl Vault {
             acknowledged_by: None,
             acknowledged_at: None,
         };
-        self.with_locked_store(|conn| {
-            let sealed = key.seal(alert_place(&alert.id), &to_json(&alert)?)?;
-            conn.execute(
-                "INSERT INTO emergency_alerts (id, created_at, data) VALUES (?1, ?2, ?3)",
-                params![alert.id, alert.created_at, sealed],
-            )?;
+        self.with_outbox(&key, |conn| {
+            let tx = conn.transaction()?;
+            insert_alert(&tx, &key, &alert)?;
+            tx.commit()?;
             Ok(())
         })?;
         Ok(alert)
@@ -178,7 +199,7 @@ impl Vault {
         let key = self.emergency_key()?;
         // A damaged alert row must not stop the retries of every other alert; the log
         // still reports it (as `Tampered`), so the damage is not hidden.
-        let alerts = self.with_locked_store(|conn| load_alerts(conn, &key, Damaged::Skip))?;
+        let alerts = self.with_outbox(&key, |conn| load_alerts(conn, &key, Damaged::Skip))?;
         Ok(alerts
             .into_iter()
             .filter(|alert| alert.acknowledged_at.is_none())
@@ -204,7 +225,7 @@ impl Vault {
             return Err(MigranError::Locked);
         }
         let key = self.emergency_key()?;
-        let mut alerts = self.with_locked_store(|conn| load_alerts(conn, &key, Damaged::Refuse))?;
+        let mut alerts = self.with_outbox(&key, |conn| load_alerts(conn, &key, Damaged::Refuse))?;
         alerts.reverse();
         Ok(alerts)
     }
@@ -242,28 +263,35 @@ impl Vault {
 }
 
 impl Vault {
+    /// Runs `work` on `locked.db` after moving any alert stored before step 7.
+    fn with_outbox<T>(&self, key: &DeviceKey, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        self.with_locked_store(|conn| {
+            move_legacy_alerts(conn, key)?;
+            work(conn)
+        })
+    }
+
     fn update_alert(
         &self,
         alert_id: &str,
         change: impl FnOnce(&mut EmergencyAlert) -> Result<()>,
     ) -> Result<EmergencyAlert> {
         let key = self.emergency_key()?;
-        self.with_locked_store(|conn| {
+        self.with_outbox(&key, |conn| {
             let tx = conn.transaction()?;
             let sealed: Vec<u8> = tx
                 .query_row(
-                    "SELECT data FROM emergency_alerts WHERE id = ?1",
+                    "SELECT data FROM emergency_outbox WHERE id = ?1",
                     params![alert_id],
                     |row| row.get(0),
                 )
                 .optional()?
                 .ok_or_else(|| MigranError::not_found("emergency"))?;
-            let mut alert: EmergencyAlert =
-                from_json(&key.open(alert_place(alert_id), &sealed, "emergency")?)?;
+            let mut alert = open_alert(&key, alert_id, &sealed)?;
             change(&mut alert)?;
-            let sealed = key.seal(alert_place(alert_id), &to_json(&alert)?)?;
+            let sealed = seal_alert(&key, &alert)?;
             tx.execute(
-                "UPDATE emergency_alerts SET data = ?2 WHERE id = ?1",
+                "UPDATE emergency_outbox SET data = ?2 WHERE id = ?1",
                 params![alert_id, sealed],
             )?;
             tx.commit()?;
@@ -287,10 +315,100 @@ fn starts_an_attempt(old: ActionStatus, new: ActionStatus) -> bool {
 
 fn alert_place(id: &str) -> Place<'_> {
     Place {
+        table: "emergency_outbox",
+        row: id,
+        column: "data",
+    }
+}
+
+/// Where an alert was sealed before locked schema step 7.
+fn legacy_alert_place(id: &str) -> Place<'_> {
+    Place {
         table: "emergency_alerts",
         row: id,
         column: "data",
     }
+}
+
+/// 128 random bits, hex: unlike [`crate::crypto::new_row_id`], no time in it.
+fn random_alert_id() -> Result<String> {
+    let mut bytes = [0u8; 16];
+    fill_random(&mut bytes)?;
+    Ok(hex_of(&bytes))
+}
+
+/// The alert's JSON behind its length (4 bytes, big-endian), zero-padded to a multiple of
+/// [`SEALED_BLOCK`], then sealed: the sealed size says nothing of the kind or the plan.
+fn seal_alert(key: &DeviceKey, alert: &EmergencyAlert) -> Result<Vec<u8>> {
+    let json = to_json(alert)?;
+    let len = u32::try_from(json.len()).map_err(|_| MigranError::internal("alert too large"))?;
+    let padded_len = (4 + json.len()).div_ceil(SEALED_BLOCK) * SEALED_BLOCK;
+    let mut padded = Vec::with_capacity(padded_len);
+    padded.extend_from_slice(&len.to_be_bytes());
+    padded.extend_from_slice(&json);
+    padded.resize(padded_len, 0);
+    key.seal(alert_place(&alert.id), &padded)
+}
+
+fn open_alert(key: &DeviceKey, id: &str, sealed: &[u8]) -> Result<EmergencyAlert> {
+    let padded = key.open(alert_place(id), sealed, "emergency")?;
+    let tampered = || MigranError::tampered("emergency");
+    let (len, rest) = padded.split_first_chunk::<4>().ok_or_else(tampered)?;
+    let json = rest
+        .get(..u32::from_be_bytes(*len) as usize)
+        .ok_or_else(tampered)?;
+    from_json(json)
+}
+
+/// Appends `alert` after every other one; `seq` is the only trace of order.
+fn insert_alert(conn: &Connection, key: &DeviceKey, alert: &EmergencyAlert) -> Result<()> {
+    let sealed = seal_alert(key, alert)?;
+    conn.execute(
+        "INSERT INTO emergency_outbox (id, seq, data)
+         VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM emergency_outbox), ?2)",
+        params![alert.id, sealed],
+    )?;
+    Ok(())
+}
+
+/// Moves rows of `emergency_alerts` (before step 7) into `emergency_outbox` under new
+/// random ids, padded, in their old order, in one transaction. A row that no longer opens
+/// is moved as it is under a new id (sealed for its old place, it does not open there
+/// either, so the log reports it as `Tampered`, as before, and the pending list skips it).
+fn move_legacy_alerts(conn: &mut Connection, key: &DeviceKey) -> Result<()> {
+    let waiting: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM emergency_alerts)", [], |row| {
+        row.get(0)
+    })?;
+    if !waiting {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    let rows: Vec<(String, Vec<u8>)> = {
+        let mut statement = tx.prepare("SELECT id, data FROM emergency_alerts ORDER BY created_at, rowid")?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (old_id, sealed) in rows {
+        let opened = key
+            .open(legacy_alert_place(&old_id), &sealed, "emergency")
+            .and_then(|plain| from_json::<EmergencyAlert>(&plain));
+        match opened {
+            Ok(mut alert) => {
+                alert.id = random_alert_id()?;
+                insert_alert(&tx, key, &alert)?;
+            }
+            Err(_) => {
+                tx.execute(
+                    "INSERT INTO emergency_outbox (id, seq, data)
+                     VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM emergency_outbox), ?2)",
+                    params![random_alert_id()?, sealed],
+                )?;
+            }
+        }
+    }
+    tx.execute("DELETE FROM emergency_alerts", [])?;
+    tx.commit()?;
+    Ok(())
 }
 
 /// What [`load_alerts`] does with a row that fails to open.
@@ -301,17 +419,14 @@ enum Damaged {
 }
 
 fn load_alerts(conn: &Connection, key: &DeviceKey, damaged: Damaged) -> Result<Vec<EmergencyAlert>> {
-    let mut statement =
-        conn.prepare_cached("SELECT id, data FROM emergency_alerts ORDER BY created_at, rowid")?;
+    let mut statement = conn.prepare_cached("SELECT id, data FROM emergency_outbox ORDER BY seq")?;
     let rows = statement.query_map([], |row| {
         Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?))
     })?;
     let mut alerts = Vec::new();
     for row in rows {
         let (id, sealed) = row?;
-        let alert = key
-            .open(alert_place(&id), &sealed, "emergency")
-            .and_then(|plain| from_json(&plain));
+        let alert = open_alert(key, &id, &sealed);
         match (alert, damaged) {
             (Ok(alert), _) => alerts.push(alert),
             (Err(_), Damaged::Skip) => {}
@@ -324,6 +439,70 @@ fn load_alerts(conn: &Connection, key: &DeviceKey, damaged: Damaged) -> Result<V
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vault::VaultSettings;
+    use std::sync::Arc;
+
+    /// Alerts stored as before step 7 (clear time, time-ordered id, unpadded seal) are
+    /// moved at the first call: new random ids, padded, the old order kept, nothing left.
+    #[test]
+    fn alerts_stored_before_the_padded_outbox_are_moved_in_their_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = VaultSettings {
+            kdf_iterations: crate::MIN_KDF_ITERATIONS,
+            ..VaultSettings::default()
+        };
+        let vault = Vault::create_with_clock(
+            dir.path(),
+            "246810",
+            Some(vec![7; 32]),
+            settings,
+            Arc::new(crate::SystemClock),
+        )
+        .unwrap();
+        vault.lock();
+        let key = vault.emergency_key().unwrap();
+        let mut old_ids = Vec::new();
+        for kind in [EmergencyKind::HeldAgainstWill, EmergencyKind::Medical] {
+            let mut alert = vault
+                .trigger_emergency(kind, Some("HK".into()), None, Locale::Id)
+                .unwrap();
+            let old_id = crate::crypto::new_row_id().unwrap();
+            vault
+                .with_locked_store(|conn| {
+                    conn.execute("DELETE FROM emergency_outbox WHERE id = ?1", params![alert.id])?;
+                    alert.id = old_id.clone();
+                    let sealed = key.seal(legacy_alert_place(&old_id), &to_json(&alert)?)?;
+                    conn.execute(
+                        "INSERT INTO emergency_alerts (id, created_at, data) VALUES (?1, ?2, ?3)",
+                        params![old_id, alert.created_at, sealed],
+                    )?;
+                    Ok(())
+                })
+                .unwrap();
+            old_ids.push(old_id);
+        }
+
+        let pending = vault.pending_emergency_actions().unwrap();
+        assert!(!pending.is_empty());
+        assert!(pending.iter().all(|p| !old_ids.contains(&p.alert_id)));
+        let (left, sizes): (i64, Vec<i64>) = vault
+            .with_locked_store(|conn| {
+                let left = conn.query_row("SELECT count(*) FROM emergency_alerts", [], |row| row.get(0))?;
+                let mut statement = conn.prepare("SELECT length(data) FROM emergency_outbox ORDER BY seq")?;
+                let sizes = statement
+                    .query_map([], |row| row.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                Ok((left, sizes))
+            })
+            .unwrap();
+        assert_eq!(left, 0);
+        assert_eq!(sizes.len(), 2);
+        assert_eq!(sizes[0], sizes[1]);
+        // Newest first, as before the move: the medical alert was pressed last.
+        let log = vault.emergency_log().unwrap();
+        assert_eq!(log[0].plan.kind, EmergencyKind::Medical);
+        assert_eq!(log[1].plan.kind, EmergencyKind::HeldAgainstWill);
+    }
 
     #[test]
     fn a_hand_over_and_its_outcome_are_one_attempt() {

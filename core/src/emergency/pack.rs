@@ -4,9 +4,9 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::directory::{self, DirectoryRole};
-use crate::error::PackRejectReason;
 use crate::error::Result;
 use crate::i18n::Locale;
+use crate::signed_pack;
 use crate::time::instant_text;
 use crate::vault::Vault;
 
@@ -53,7 +53,13 @@ impl Vault {
     /// first: the list to re-check before a release. Works locked.
     pub fn directory_entries(&self, locale: Locale) -> Result<Vec<DirectoryEntry>> {
         let today = self.now().date_naive();
-        self.with_locked_store(|conn| Ok(entries_by_age(&current_directory(conn)?, today, locale)))
+        self.with_locked_store(|conn| {
+            Ok(entries_by_age(
+                &current_directory(conn, self.device_secret())?,
+                today,
+                locale,
+            ))
+        })
     }
 
     /// Installs a newer signed directory. A bad signature, a malformed pack or one not
@@ -65,7 +71,7 @@ impl Vault {
 
     /// Which directory the emergency plan uses now. Works locked.
     pub fn directory_info(&self) -> Result<DirectoryInfo> {
-        self.with_locked_store(|conn| directory_info(&current_directory(conn)?))
+        self.with_locked_store(|conn| directory_info(&current_directory(conn, self.device_secret())?))
     }
 }
 
@@ -79,20 +85,32 @@ impl Vault {
         trusted_key: &[u8],
     ) -> Result<DirectoryInfo> {
         let candidate = directory::verify_with(pack, signature, trusted_key)?;
+        let mark_key = self.pack_mark_key()?;
+        let now = instant_text(self.now());
         self.with_locked_store(|conn| {
-            let current = current_directory_trusting(conn, trusted_key)?;
-            if candidate.version <= current.version {
-                return Err(directory::rejected(PackRejectReason::Version));
-            }
-            conn.execute(
-                "INSERT INTO content_packs (kind, version, body, signature, installed_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (kind) DO UPDATE SET version = excluded.version, body = excluded.body,
-                     signature = excluded.signature, installed_at = excluded.installed_at",
-                params![directory::PACK_KIND, candidate.version, pack, signature, instant_text(self.now())],
+            let current = current_directory_trusting(conn, trusted_key, &mark_key)?;
+            // The built-in directory is this release's minimum; `current` is never below it.
+            signed_pack::check_newer(
+                conn,
+                &mark_key,
+                directory::PACK_KIND,
+                candidate.version,
+                Some(current.version),
+                directory::default_directory()?.version,
             )?;
-            Ok(())
+            signed_pack::install(
+                conn,
+                &mark_key,
+                directory::PACK_KIND,
+                candidate.version,
+                pack,
+                signature,
+                &now,
+            )
         })?;
-        self.with_locked_store(|conn| directory_info(&current_directory_trusting(conn, trusted_key)?))
+        self.with_locked_store(|conn| {
+            directory_info(&current_directory_trusting(conn, trusted_key, &mark_key)?)
+        })
     }
 }
 
@@ -133,14 +151,28 @@ fn directory_info(current: &directory::Directory) -> Result<DirectoryInfo> {
     })
 }
 
-pub(crate) fn current_directory(conn: &Connection) -> Result<directory::Directory> {
-    current_directory_trusting(conn, &directory::publisher_key()?)
+pub(crate) fn current_directory(
+    conn: &Connection,
+    device_secret: Option<&[u8]>,
+) -> Result<directory::Directory> {
+    current_directory_trusting(
+        conn,
+        &directory::publisher_key()?,
+        &signed_pack::mark_key(device_secret)?,
+    )
 }
 
-/// The installed pack if it still verifies and is newer, else the built-in one: a pack
-/// altered in the database falls back to the built-in one instead of failing the button.
-fn current_directory_trusting(conn: &Connection, trusted_key: &[u8]) -> Result<directory::Directory> {
+/// The installed pack if it still verifies, is newer than the built-in one and not older
+/// than the high-water mark, else the built-in one: a pack altered or swapped for an
+/// older signed one in the database falls back to the built-in one instead of failing
+/// the button.
+fn current_directory_trusting(
+    conn: &Connection,
+    trusted_key: &[u8],
+    mark_key: &crate::crypto::DeviceKey,
+) -> Result<directory::Directory> {
     let builtin = directory::default_directory()?;
+    let mark = signed_pack::high_water(conn, mark_key, directory::PACK_KIND).unwrap_or(None);
     let installed: Option<(Vec<u8>, Vec<u8>)> = conn
         .query_row(
             "SELECT body, signature FROM content_packs WHERE kind = ?1",
@@ -150,13 +182,14 @@ fn current_directory_trusting(conn: &Connection, trusted_key: &[u8]) -> Result<d
         .optional()?;
     Ok(installed
         .and_then(|(body, signature)| directory::verify_with(&body, &signature, trusted_key).ok())
-        .filter(|pack| pack.version > builtin.version)
+        .filter(|pack| pack.version > builtin.version && mark.is_none_or(|mark| pack.version >= mark))
         .unwrap_or_else(|| builtin.clone()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::PackRejectReason;
     use crate::vault::VaultSettings;
     use ring::signature::{Ed25519KeyPair, KeyPair};
     use std::sync::Arc;
@@ -223,8 +256,66 @@ mod tests {
             })
             .unwrap();
         let current = vault
-            .with_locked_store(|conn| current_directory_trusting(conn, &public))
+            .with_locked_store(|conn| current_directory_trusting(conn, &public, &vault.pack_mark_key()?))
             .unwrap();
         assert_eq!(current.version, directory::default_directory().unwrap().version);
+    }
+
+    /// Deleting the installed pack's row (SQL on `locked.db`) does not let an older,
+    /// validly signed pack back in: the sealed high-water mark still says what was seen.
+    #[test]
+    fn an_older_signed_pack_is_refused_after_its_version_row_is_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = vault(dir.path());
+        vault.lock();
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
+        let key = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+        let public = key.public_key().as_ref().to_vec();
+        let install = |version: u32| {
+            let pack = newer_pack(version);
+            vault.install_directory_pack_trusting(&pack, key.sign(&pack).as_ref(), &public)
+        };
+        assert_eq!(install(4).unwrap().version, 4);
+        assert_eq!(install(5).unwrap().version, 5);
+
+        vault
+            .with_locked_store(|conn| {
+                conn.execute("DELETE FROM content_packs", [])?;
+                Ok(())
+            })
+            .unwrap();
+        // The built-in directory is in use again, but 4 and 5 stay refused.
+        assert!(!vault.directory_info().unwrap().installed);
+        for old in [4, 5] {
+            assert_eq!(
+                install(old).err(),
+                Some(directory::rejected(PackRejectReason::Version))
+            );
+        }
+        // The release's own minimum (the built-in version) holds too.
+        let builtin = directory::default_directory().unwrap().version;
+        assert_eq!(
+            install(builtin).err(),
+            Some(directory::rejected(PackRejectReason::Version))
+        );
+        assert_eq!(install(6).unwrap().version, 6);
+
+        // Version 5 (validly signed) written back into the row by SQL is not used either:
+        // below the mark, the built-in directory serves the button.
+        let five = newer_pack(5);
+        let signature = key.sign(&five).as_ref().to_vec();
+        vault
+            .with_locked_store(|conn| {
+                conn.execute(
+                    "UPDATE content_packs SET version = 5, body = ?1, signature = ?2",
+                    params![five, signature],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        let current = vault
+            .with_locked_store(|conn| current_directory_trusting(conn, &public, &vault.pack_mark_key()?))
+            .unwrap();
+        assert_eq!(current.version, builtin);
     }
 }

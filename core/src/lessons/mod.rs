@@ -11,9 +11,9 @@ mod pack;
 pub use pack::check_unsigned_lesson_pack;
 
 use crate::emergency::directory;
-use crate::error::{MigranError, PackRejectReason, RecordKind, Result};
+use crate::error::{MigranError, RecordKind, Result};
 use crate::i18n::Locale;
-use crate::signed_pack::{self, rejected};
+use crate::signed_pack;
 use crate::time::instant_text;
 use crate::vault::Vault;
 
@@ -117,7 +117,8 @@ impl Vault {
     pub fn lesson(&self, lesson_id: String, locale: Locale) -> Result<Lesson> {
         let pack = self.lesson_pack()?;
         let content = find(&pack, &lesson_id)?;
-        let directory = self.with_locked_store(|conn| crate::emergency::current_directory(conn))?;
+        let directory =
+            self.with_locked_store(|conn| crate::emergency::current_directory(conn, self.device_secret()))?;
         let contacts = content
             .contacts
             .iter()
@@ -205,12 +206,27 @@ impl Vault {
         trusted_key: &[u8],
     ) -> Result<LessonPackInfo> {
         let candidate = pack::verify_with(pack, signature, trusted_key)?;
+        let mark_key = self.pack_mark_key()?;
         let now = instant_text(self.now());
         self.with_locked_store(|conn| {
-            if candidate.version <= current_pack(conn, trusted_key)?.version {
-                return Err(rejected(PackRejectReason::Version));
-            }
-            signed_pack::install(conn, pack::PACK_KIND, candidate.version, pack, signature, &now)
+            // The built-in lessons are this release's minimum; the pack in use is never below it.
+            signed_pack::check_newer(
+                conn,
+                &mark_key,
+                pack::PACK_KIND,
+                candidate.version,
+                Some(current_pack(conn, trusted_key)?.version),
+                pack::default_pack()?.version,
+            )?;
+            signed_pack::install(
+                conn,
+                &mark_key,
+                pack::PACK_KIND,
+                candidate.version,
+                pack,
+                signature,
+                &now,
+            )
         })?;
         info(&candidate)
     }

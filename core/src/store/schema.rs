@@ -52,6 +52,12 @@ pub(super) const LOCKED: &[&[&str]] = &[
     &[crate::vault::LOCKED_KDF_AND_CLOCK],
     // The hardware key factor's PIN key, and one retired by a PIN change (issue 19).
     &[crate::vault::LOCKED_KEY_FACTOR],
+    // The outbox without a trace of when or what: random ids, an order, padded seals
+    // (issue 19; rows of `emergency_alerts` are moved at the first call with the key).
+    &[crate::emergency::LOCKED_OUTBOX],
+    // Content packs' high-water marks: a deleted pack row no longer lets an older signed
+    // pack back in (issue 19).
+    &[crate::signed_pack::LOCKED_PACK_MARKS],
 ];
 
 /// A change to stored records that a new version needs (a renamed code, a value split in
