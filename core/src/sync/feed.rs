@@ -366,6 +366,10 @@ mod tests {
             "where this device stands with each relay (its cursor and last push)",
         ),
         (
+            "sync_relay_devices",
+            "which team devices this device enrolled or removed at each relay",
+        ),
+        (
             "sync_removals",
             "removal certificates (travel in every bundle's header)",
         ),
