@@ -15,7 +15,17 @@ cargo +nightly fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --lock
 
 targets="${*:-$(cd fuzz && cargo +nightly fuzz list)}"
 cd fuzz
-cargo +nightly fuzz build --release 2>&1 | tail -n 3
+build_log=$(mktemp)
+if ! cargo +nightly fuzz build --release >"$build_log" 2>&1; then
+  # The whole reason, not the last lines of a stack trace (stop 28's CI showed only those).
+  echo "fuzz: building the targets FAILED" >&2
+  grep -n -i -E 'error|panicked|no space left' "$build_log" | head -n 40 >&2 || true
+  tail -n 60 "$build_log" >&2
+  df -h . >&2
+  exit 1
+fi
+tail -n 3 "$build_log"
+rm -f "$build_log"
 failed=0
 summary=""
 for target in $targets; do
