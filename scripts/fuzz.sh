@@ -17,11 +17,13 @@ targets="${*:-$(cd fuzz && cargo +nightly fuzz list)}"
 cd fuzz
 build_log=$(mktemp)
 if ! cargo +nightly fuzz build --release >"$build_log" 2>&1; then
-  # The whole reason, not the last lines of a stack trace (stop 28's CI showed only those).
-  echo "fuzz: building the targets FAILED" >&2
-  grep -n -i -E 'error|panicked|no space left' "$build_log" | head -n 40 >&2 || true
+  # The whole reason, not three lines of a stack trace (all stop 28's CI showed), and
+  # last, since CI's report keeps only the end of the output.
   tail -n 60 "$build_log" >&2
+  echo "fuzz: building the targets FAILED; its error lines:" >&2
+  grep -n -i -E 'error|panicked|no space left' "$build_log" | head -n 40 >&2 || true
   df -h . >&2
+  rm -f "$build_log"
   exit 1
 fi
 tail -n 3 "$build_log"
