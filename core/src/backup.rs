@@ -189,7 +189,32 @@ impl Vault {
     ) -> Result<Arc<Vault>> {
         let tables = open_backup(backup, recovery_key)?;
         let vault = Vault::create_with_clock(dir, pin, device_secret, settings, clock)?;
-        let loaded = vault.write(|s| load(s, &tables));
+        Self::fill_restored(vault, pin, &tables)
+    }
+
+    /// As [`Vault::restore_backup_with_clock`], the new vault made with the hardware key
+    /// factor ([`Vault::create_with_factor`]): the CLI restores into its file factor.
+    pub fn restore_backup_with_factor_and_clock(
+        dir: &std::path::Path,
+        pin: &str,
+        factor: Arc<dyn crate::key_factor::KeyFactor>,
+        settings: VaultSettings,
+        backup: &[u8],
+        recovery_key: &str,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Arc<Vault>> {
+        let tables = open_backup(backup, recovery_key)?;
+        let argon2 = crypto::Argon2Settings::for_iterations(settings.kdf_iterations);
+        let vault = Vault::create_with_factor_and_clock(dir, pin, factor, settings, argon2, clock)?;
+        Self::fill_restored(vault, pin, &tables)
+    }
+
+    fn fill_restored(
+        vault: Arc<Vault>,
+        pin: &str,
+        tables: &std::collections::BTreeMap<String, Table>,
+    ) -> Result<Arc<Vault>> {
+        let loaded = vault.write(|s| load(s, tables));
         if let Err(err) = loaded {
             // A vault half made from a backup is no use: leave nothing behind.
             let _ = vault.wipe();

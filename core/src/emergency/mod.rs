@@ -168,6 +168,23 @@ pub fn emergency_plan_read_only(
     ))
 }
 
+/// As [`emergency_plan_read_only`], for a vault made with the hardware key factor: its
+/// locked key's output takes the device secret's place, as in `Vault::open_with_factor`.
+/// Not exported to the apps yet (the CLI's file factor uses it).
+pub fn emergency_plan_read_only_with_factor(
+    dir: &std::path::Path,
+    factor: &dyn crate::key_factor::KeyFactor,
+    kind: EmergencyKind,
+    country: Option<String>,
+    location: Option<GeoLocation>,
+    locale: Locale,
+) -> Result<(EmergencyPlan, bool)> {
+    let mut secret = crate::key_factor::locked_secret(factor)?;
+    let plan = emergency_plan_read_only(dir, Some(&secret), kind, country, location, locale);
+    crate::crypto::wipe(&mut secret);
+    plan
+}
+
 /// The plan for `request`, flagged when a card was there but did not open: the one
 /// tail of every way to the plan (opened vault, read-only folder, no vault).
 fn compose_plan(
