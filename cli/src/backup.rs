@@ -134,11 +134,11 @@ pub fn restore(args: &Args) -> Result<(), CliError> {
     // The recovery key never comes from an argument (arguments show in the process list).
     let recovery_key = secrets::read_pin("MIGRAN_RECOVERY_KEY", &t("Kunci pemulihan: ", "Recovery key: "))?;
     let pin = crate::vault::new_pin()?;
-    let secret = secrets::create_device_secret(&dir)?;
-    let restored = Vault::restore_backup_with_clock(
+    let factor = secrets::create_key_folder(&dir)?;
+    let restored = Vault::restore_backup_with_factor_and_clock(
         &dir,
         &pin,
-        Some(secret),
+        factor,
         settings,
         &backup,
         &recovery_key,
@@ -148,7 +148,7 @@ pub fn restore(args: &Args) -> Result<(), CliError> {
         Ok(vault) => vault,
         Err(err) => {
             // Nothing was made: no key file may stay behind either.
-            secrets::remove_device_secret(&dir);
+            let _ = secrets::remove_key_folder(&dir);
             return Err(err.into());
         }
     };

@@ -98,9 +98,25 @@ pub(crate) fn vault_dir(args: &Args) -> Result<PathBuf, CliError> {
 }
 
 pub fn open_locked(args: &Args) -> Result<Arc<Vault>, CliError> {
+    Ok(open_locked_with_key(args)?.0)
+}
+
+/// Opens the vault, locked, with the device key its folder holds (a `device.secret`, or
+/// the key factor's `keys/`), and says which kind opened it.
+pub fn open_locked_with_key(args: &Args) -> Result<(Arc<Vault>, &'static str), CliError> {
     let dir = vault_dir(args)?;
-    let secret = secrets::read_device_secret(&dir)?;
-    Ok(Vault::open_with_clock(&dir, secret, Arc::new(SystemClock))?)
+    let key = secrets::read_device_key(&dir)?;
+    let kind = key.kind();
+    let vault = match key {
+        secrets::DeviceKey::Secret(secret) => {
+            Vault::open_with_clock(&dir, Some(secret), Arc::new(SystemClock))?
+        }
+        secrets::DeviceKey::Factor(factor) => {
+            Vault::open_with_factor_and_clock(&dir, factor, Arc::new(SystemClock))?
+        }
+        secrets::DeviceKey::Nothing => Vault::open_with_clock(&dir, None, Arc::new(SystemClock))?,
+    };
+    Ok((vault, kind))
 }
 
 /// Opens and unlocks the vault. When MIGRAN_ACTOR names who is at the keyboard

@@ -5,8 +5,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use migran_core::{
-    ContactInput, DocumentInput, DocumentKind, JourneyInput, Lookup, PageRequest, PersonInput, Phase,
-    Relation, Sector, Sex, SystemClock, Vault, VaultSettings,
+    Argon2Settings, ContactInput, DocumentInput, DocumentKind, FileKeyFactor, JourneyInput, Lookup,
+    PageRequest, PersonInput, Phase, Relation, Sector, Sex, SystemClock, Vault, VaultSettings,
 };
 
 use crate::i18n::{locale, t};
@@ -46,19 +46,23 @@ pub fn run() -> Result<(), CliError> {
 
     step(
         1,
-        "Membuat brankas terenkripsi dengan PIN dan kunci perangkat.",
-        "Creating an encrypted vault with a PIN and a device key.",
+        "Membuat brankas terenkripsi dengan PIN dan kunci perangkat (berkas kunci khusus pemilik).",
+        "Creating an encrypted vault with a PIN and device keys (owner-only key files).",
     );
     let settings = VaultSettings {
         kdf_iterations: 100_000,
         ..VaultSettings::default()
     };
-    let secret = migran_core::new_device_secret()?;
-    let vault = Vault::create_with_clock(
+    // The key factor's files as the CLI's own vaults have them, in a folder beside the
+    // vault's: the scan of step 8 reads the vault's folder, and key files are no records.
+    let factor = FileKeyFactor::new(&folder.path().join("keys"));
+    let argon2 = Argon2Settings::for_iterations(settings.kdf_iterations);
+    let vault = Vault::create_with_factor_and_clock(
         &dir,
         DEMO_PIN,
-        Some(secret.clone()),
+        factor.clone(),
         settings,
+        argon2,
         Arc::new(SystemClock),
     )?;
     outln!("    {} {}", t("Folder:", "Folder:").get(), dir.display());
@@ -166,7 +170,7 @@ pub fn run() -> Result<(), CliError> {
     );
     vault.change_pin(DEMO_PIN.to_string(), "246813".to_string())?;
     drop(vault);
-    let vault = Vault::open_with_clock(&dir, Some(secret), Arc::new(SystemClock))?;
+    let vault = Vault::open_with_factor_and_clock(&dir, factor, Arc::new(SystemClock))?;
     vault.unlock("246813".to_string())?;
     print_count(&vault)?;
 

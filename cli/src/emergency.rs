@@ -423,16 +423,30 @@ fn read_only_plan(
     location: Option<GeoLocation>,
 ) -> Option<(EmergencyPlan, bool)> {
     let dir = vault_dir(args).ok()?;
-    let secret = crate::secrets::read_device_secret(&dir).ok()?;
-    migran_core::emergency::emergency_plan_read_only(
-        &dir,
-        secret.as_deref(),
-        kind,
-        country,
-        location,
-        locale(),
-    )
-    .ok()
+    let plan = match crate::secrets::read_device_key(&dir).ok()? {
+        crate::secrets::DeviceKey::Factor(factor) => {
+            migran_core::emergency::emergency_plan_read_only_with_factor(
+                &dir,
+                factor.as_ref(),
+                kind,
+                country,
+                location,
+                locale(),
+            )
+        }
+        crate::secrets::DeviceKey::Secret(secret) => migran_core::emergency::emergency_plan_read_only(
+            &dir,
+            Some(&secret),
+            kind,
+            country,
+            location,
+            locale(),
+        ),
+        crate::secrets::DeviceKey::Nothing => {
+            migran_core::emergency::emergency_plan_read_only(&dir, None, kind, country, location, locale())
+        }
+    };
+    plan.ok()
 }
 
 fn show_plan(args: &Args, plan: &EmergencyPlan) -> Result<(), CliError> {

@@ -3,11 +3,11 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use migran_core::{MigranError, SystemClock, Vault, VaultSettings};
+use migran_core::{Argon2Settings, MigranError, SystemClock, Vault, VaultSettings};
 use serde_json::json;
 
 use crate::args::Args;
-use crate::commands::{confirm, open_locked, open_unlocked, say, vault_dir};
+use crate::commands::{confirm, open_locked, open_locked_with_key, open_unlocked, say, vault_dir};
 use crate::i18n::t;
 use crate::output::print_json;
 use crate::secrets;
@@ -25,34 +25,42 @@ pub fn init(args: &Args) -> Result<(), CliError> {
         Err(CliError::Core(MigranError::NoVault)) => remove_remains(&dir)?,
         // A vault whose device key is lost or damaged is not replaced silently: `wipe`
         // erases it after asking.
-        Err(CliError::Core(MigranError::DeviceSecretMismatch | MigranError::Invalid { .. })) => {
-            return Err(MigranError::VaultExists.into())
-        }
+        Err(CliError::Core(err)) if unopenable_key(&err) => return Err(MigranError::VaultExists.into()),
         Err(other) => return Err(other),
     }
     let pin = new_pin()?;
-    let secret = secrets::create_device_secret(&dir)?;
-    let created = Vault::create_with_clock(&dir, &pin, Some(secret), settings, Arc::new(SystemClock));
+    let factor = secrets::create_key_folder(&dir)?;
+    let argon2 = Argon2Settings::for_iterations(settings.kdf_iterations);
+    let created =
+        Vault::create_with_factor_and_clock(&dir, &pin, factor, settings, argon2, Arc::new(SystemClock));
     if let Err(err) = created {
-        // A vault that was not made must not leave a stray key file behind.
-        secrets::remove_device_secret(&dir);
+        // A vault that was not made must not leave stray key files behind.
+        let _ = secrets::remove_key_folder(&dir);
         return Err(err.into());
     }
+    let keys = dir.join(secrets::KEY_FOLDER);
     say(
         format!(
-            "Brankas dibuat di {}. Kunci perangkat: {}/{}",
+            "Brankas dibuat di {}. Kunci perangkat (berkas khusus pemilik): {}",
             dir.display(),
-            dir.display(),
-            secrets::DEVICE_SECRET_FILE
+            keys.display()
         ),
         format!(
-            "Vault created in {}. Device key: {}/{}",
+            "Vault created in {}. Device keys (owner-only files): {}",
             dir.display(),
-            dir.display(),
-            secrets::DEVICE_SECRET_FILE
+            keys.display()
         ),
     );
     Ok(())
+}
+
+/// Errors of a vault whose device key does not open it (lost, damaged, another one):
+/// nothing in it can be read again.
+fn unopenable_key(err: &MigranError) -> bool {
+    matches!(
+        err,
+        MigranError::DeviceSecretMismatch | MigranError::Invalid { .. } | MigranError::KeyFactor { .. }
+    )
 }
 
 /// A new vault's settings from `--kdf-iterations`, `--free-attempts` and `--erase-after`
@@ -85,12 +93,14 @@ pub fn new_pin() -> Result<String, CliError> {
 pub fn status(args: &Args) -> Result<(), CliError> {
     args.allow_only(&[])?;
     args.no_words_after(1)?;
-    let status = open_locked(args)?.status()?;
+    let (vault, key_kind) = open_locked_with_key(args)?;
+    let status = vault.status()?;
     if args.json {
         print_json(&json!({
             "failed_attempts": status.failed_attempts,
             "retry_after_seconds": status.retry_after_seconds,
             "uses_device_secret": status.uses_device_secret,
+            "device_key": key_kind,
             "kdf_iterations": status.kdf_iterations,
             "free_attempts": status.free_attempts,
             "erase_after_failures": status.erase_after_failures,
@@ -113,14 +123,21 @@ pub fn status(args: &Args) -> Result<(), CliError> {
         format!("PIN salah tanpa menunggu: {}", status.free_attempts),
         format!("Wrong PINs before a wait: {}", status.free_attempts),
     );
-    let (device_id, device_en) = if status.uses_device_secret {
-        ("ya", "yes")
-    } else {
-        ("tidak", "no")
+    // Which key opened it: the core's status says only that one did.
+    let (key_id, key_en) = match key_kind {
+        "key-files" => (
+            "berkas kunci khusus pemilik (folder keys/)",
+            "owner-only key files (folder keys/)",
+        ),
+        "device-secret" => (
+            "rahasia perangkat (berkas device.secret, cara lama)",
+            "device secret (file device.secret, the older way)",
+        ),
+        _ => ("tidak ada", "none"),
     };
     say(
-        format!("Memakai kunci perangkat: {device_id}"),
-        format!("Uses a device key: {device_en}"),
+        format!("Kunci perangkat: {key_id}"),
+        format!("Device key: {key_en}"),
     );
     let erase = status
         .erase_after_failures
@@ -183,9 +200,9 @@ pub fn wipe(args: &Args) -> Result<(), CliError> {
     let dir = vault_dir(args)?;
     let vault = match open_locked(args) {
         Ok(vault) => vault,
-        Err(CliError::Core(
-            err @ (MigranError::NoVault | MigranError::DeviceSecretMismatch | MigranError::Invalid { .. }),
-        )) => return wipe_unopenable(args, &dir, err),
+        Err(CliError::Core(err)) if err == MigranError::NoVault || unopenable_key(&err) => {
+            return wipe_unopenable(args, &dir, err)
+        }
         Err(other) => return Err(other),
     };
     confirm(
@@ -195,8 +212,13 @@ pub fn wipe(args: &Args) -> Result<(), CliError> {
             "Erase the WHOLE vault, beyond recovery? (yes/no)",
         ),
     )?;
-    vault.wipe()?;
+    // The core deletes the factor's keys it knows of (the locked key, the PIN key and a
+    // retired one); then what is left of `keys/` (a PIN key a killed `change-pin` made)
+    // goes, and the folder, which `init` made.
+    let wiped = vault.wipe();
     secrets::remove_device_secret(&dir);
+    secrets::remove_key_folder(&dir)?;
+    wiped?;
     say("Brankas dihapus.", "Vault erased.");
     Ok(())
 }
@@ -228,9 +250,18 @@ fn wipe_unopenable(args: &Args, dir: &Path, why: MigranError) -> Result<(), CliE
 /// Deletes the vault files and the device key of a folder where no vault opens.
 fn remove_remains(dir: &Path) -> Result<(), CliError> {
     if dir.exists() {
-        Vault::remove_unopenable(dir, secrets::read_device_secret(dir)?)?;
+        // The core decides what the files are by opening them. For a vault of the key
+        // factor, which the caller has already failed to open with its keys, the files
+        // are opened without a device key: they do not open (so are deleted) unless they
+        // are a vault made without one, which is then refused as `VaultExists`.
+        let secret = match secrets::read_device_key(dir)? {
+            secrets::DeviceKey::Secret(secret) => Some(secret),
+            secrets::DeviceKey::Factor(_) | secrets::DeviceKey::Nothing => None,
+        };
+        Vault::remove_unopenable(dir, secret)?;
     }
     secrets::remove_device_secret(dir);
+    secrets::remove_key_folder(dir)?;
     Ok(())
 }
 
@@ -244,5 +275,5 @@ fn has_vault_files(dir: &Path) -> bool {
                 || name.starts_with("locked.db")
                 || name == secrets::DEVICE_SECRET_FILE
         })
-    })
+    }) || secrets::has_key_files(dir)
 }

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 
 mod support;
 
-use support::{code, migran, stderr, stdout};
+use support::{code, key_files, key_folder, migran, old_layout_vault, stderr, stdout};
 
 const HK_CONSULATE: &str = "+85252422240";
 const FAMILY_PHONE: &str = "081299990001";
@@ -84,14 +84,17 @@ fn the_plan_comes_in_every_broken_storage_case() {
         ("locked.db garbage", |dir| {
             std::fs::write(dir.join("locked.db"), vec![0x5a; 8192]).unwrap()
         }),
-        ("device key missing", |dir| {
-            std::fs::remove_file(dir.join("device.secret")).unwrap()
+        ("locked key missing", |dir| {
+            std::fs::remove_file(key_folder(dir).join("locked.key")).unwrap()
         }),
-        ("device key wrong", |dir| {
-            std::fs::write(dir.join("device.secret"), [7u8; 32]).unwrap()
+        ("locked key wrong", |dir| {
+            std::fs::write(key_folder(dir).join("locked.key"), [7u8; 32]).unwrap()
         }),
-        ("device key empty", |dir| {
-            std::fs::write(dir.join("device.secret"), b"").unwrap()
+        ("locked key empty", |dir| {
+            std::fs::write(key_folder(dir).join("locked.key"), b"").unwrap()
+        }),
+        ("key folder deleted", |dir| {
+            std::fs::remove_dir_all(key_folder(dir)).unwrap()
         }),
         ("wiped", |dir| {
             let out = migran(dir, &["wipe", "--yes"]);
@@ -398,6 +401,20 @@ fn remains_of_a_failed_init_are_no_dead_end() {
             std::fs::write(dir.join("device.secret"), [3u8; 32]).unwrap();
             std::fs::write(dir.join("locked.db"), b"").unwrap();
         }),
+        // The key factor's: keys made, the header never written.
+        ("keys alone", |dir| {
+            std::fs::create_dir_all(key_folder(dir)).unwrap();
+            std::fs::write(key_folder(dir).join("locked.key"), [3u8; 32]).unwrap();
+            std::fs::write(key_folder(dir).join("pin-0123456789abcdef.key"), [4u8; 32]).unwrap();
+        }),
+        ("keys and records, no header", |dir| {
+            std::fs::create_dir_all(key_folder(dir)).unwrap();
+            std::fs::write(key_folder(dir).join("locked.key"), [3u8; 32]).unwrap();
+            std::fs::write(dir.join("vault.db"), vec![9u8; 4096]).unwrap();
+        }),
+        ("an empty key folder", |dir| {
+            std::fs::create_dir_all(key_folder(dir)).unwrap();
+        }),
     ];
     for (case, plant) in cases {
         let root = tempfile::tempdir().unwrap();
@@ -412,15 +429,29 @@ fn a_vault_whose_device_key_is_lost_is_refused_by_init_and_deleted_by_wipe() {
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("vault");
     init(&dir);
-    std::fs::remove_file(dir.join("device.secret")).unwrap();
-    assert_eq!(code(&migran(&dir, &["status"])), 3);
+    std::fs::remove_file(key_folder(&dir).join("locked.key")).unwrap();
+    assert_eq!(code(&migran(&dir, &["status"])), 1, "the factor's KeyMissing");
     let out = migran(&dir, &["init", "--kdf-iterations", "10000"]);
     assert_ne!(code(&out), 0, "init must not replace a vault silently");
     assert!(dir.join("locked.db").exists());
     let out = migran(&dir, &["wipe", "--yes"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(!dir.join("locked.db").exists() && !dir.join("vault.db").exists());
+    // The PIN key left without its vault goes too, and the folder init made.
+    assert!(!key_folder(&dir).exists(), "{:?}", key_files(&dir));
     assert_init_completes_or_exists(&dir, "after wiping a keyless vault");
+
+    // The older layout: its device.secret lost.
+    let old = root.path().join("old");
+    old_layout_vault(&old);
+    std::fs::remove_file(old.join("device.secret")).unwrap();
+    assert_eq!(code(&migran(&old, &["status"])), 3);
+    let out = migran(&old, &["init", "--kdf-iterations", "10000"]);
+    assert_ne!(code(&out), 0, "init must not replace a vault silently");
+    assert!(old.join("locked.db").exists());
+    let out = migran(&old, &["wipe", "--yes"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!old.join("locked.db").exists() && !old.join("vault.db").exists());
 }
 
 /// A full disk during `init` (a 48 KiB tmpfs, where the test may mount one: as root on

@@ -7,6 +7,9 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+mod support;
+use support::{key_files, key_folder, old_layout_vault};
+
 const PIN: &str = "482615";
 
 fn migran(vault: &Path, args: &[&str]) -> Output {
@@ -393,11 +396,17 @@ fn erase_asks_first_and_then_leaves_nothing_readable() {
 fn wipe_removes_the_vault_and_its_device_key() {
     let dir = tempfile::tempdir().unwrap();
     init(dir.path());
-    assert!(dir.path().join("device.secret").exists());
+    assert!(!key_files(dir.path()).is_empty());
     assert_eq!(code(&migran(dir.path(), &["wipe", "--yes"])), 0);
     assert!(!dir.path().join("vault.db").exists());
-    assert!(!dir.path().join("device.secret").exists());
+    assert!(!key_folder(dir.path()).exists(), "{:?}", key_files(dir.path()));
     assert_eq!(code(&migran(dir.path(), &["status"])), 4);
+    // A vault of the older layout loses its device.secret the same way.
+    let old = tempfile::tempdir().unwrap();
+    old_layout_vault(old.path());
+    assert_eq!(code(&migran(old.path(), &["wipe", "--yes"])), 0);
+    assert!(!old.path().join("vault.db").exists());
+    assert!(!old.path().join("device.secret").exists());
 }
 
 #[cfg(unix)]
@@ -406,11 +415,15 @@ fn the_device_key_file_is_private_to_its_owner() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     init(dir.path());
-    let mode = std::fs::metadata(dir.path().join("device.secret"))
-        .unwrap()
-        .permissions()
-        .mode();
-    assert_eq!(mode & 0o077, 0, "mode {mode:o}");
+    let keys = key_files(dir.path());
+    assert!(!keys.is_empty());
+    for key in keys {
+        let mode = std::fs::metadata(key_folder(dir.path()).join(&key))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "{key}: mode {mode:o}");
+    }
     let parent = tempfile::tempdir().unwrap();
     let made = parent.path().join("desa-contoh");
     init(&made);
@@ -620,7 +633,7 @@ fn wipe_without_yes_asks_and_keeps_the_vault_when_not_confirmed() {
     let out = migran(dir.path(), &["wipe"]);
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).contains("WHOLE vault"), "{}", stderr(&out));
-    assert!(dir.path().join("device.secret").exists());
+    assert!(key_folder(dir.path()).join("locked.key").exists());
     let list: serde_json::Value =
         serde_json::from_slice(&migran(dir.path(), &["person", "list", "--json"]).stdout).unwrap();
     assert_eq!(list["total"], 1);
@@ -1028,17 +1041,34 @@ fn a_missing_or_foreign_device_key_exits_3() {
     let dir = tempfile::tempdir().unwrap();
     init(dir.path());
     add_siti(dir.path());
-    let key = dir.path().join("device.secret");
+    let key = key_folder(dir.path()).join("locked.key");
     let original = std::fs::read(&key).unwrap();
     assert_eq!(original.len(), 32);
     std::fs::write(&key, [7u8; 32]).unwrap();
     let out = migran(dir.path(), &["person", "list"]);
     assert_eq!(code(&out), 3, "{}", stderr(&out));
     assert!(stderr(&out).contains("device key"), "{}", stderr(&out));
+    // A key file gone is the factor's own error (exit 1: the CLI maps `KeyFactor` to no
+    // access code yet), named as such.
     std::fs::remove_file(&key).unwrap();
-    assert_eq!(code(&migran(dir.path(), &["person", "list"])), 3);
+    let out = migran(dir.path(), &["person", "list"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("hardware key"), "{}", stderr(&out));
     std::fs::write(&key, &original).unwrap();
     assert_eq!(code(&migran(dir.path(), &["person", "list"])), 0);
+    // The older layout: a device.secret of another device, or none.
+    let old = tempfile::tempdir().unwrap();
+    old_layout_vault(old.path());
+    let key = old.path().join("device.secret");
+    let original = std::fs::read(&key).unwrap();
+    std::fs::write(&key, [7u8; 32]).unwrap();
+    let out = migran(old.path(), &["person", "list"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(stderr(&out).contains("device key"), "{}", stderr(&out));
+    std::fs::remove_file(&key).unwrap();
+    assert_eq!(code(&migran(old.path(), &["person", "list"])), 3);
+    std::fs::write(&key, &original).unwrap();
+    assert_eq!(code(&migran(old.path(), &["person", "list"])), 0);
 }
 
 #[test]
@@ -1050,7 +1080,7 @@ fn a_vault_set_to_erase_itself_is_gone_after_too_many_wrong_pins() {
     );
     assert_eq!(code(&out), 5, "the core allows no fewer than 3: {}", stderr(&out));
     assert!(
-        !dir.path().join("device.secret").exists(),
+        !dir.path().join("device.secret").exists() && !key_folder(dir.path()).exists(),
         "a failed init leaves no key behind"
     );
     let out = migran(
@@ -1137,6 +1167,7 @@ fn status_needs_no_pin_and_reads_in_both_languages() {
     let status: serde_json::Value =
         serde_json::from_slice(&migran_with(dir.path(), &["status", "--json"], &[]).stdout).unwrap();
     assert_eq!(status["uses_device_secret"], true);
+    assert_eq!(status["device_key"], "key-files");
     assert_eq!(status["free_attempts"], 3);
 }
 

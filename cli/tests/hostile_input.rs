@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::{code, migran, stderr, stdout};
+use support::{code, key_folder, migran, old_layout_vault, stderr, stdout};
 
 #[test]
 fn unknown_command_words_are_not_echoed() {
@@ -65,6 +65,39 @@ fn a_device_key_that_is_a_link_is_refused_and_one_others_can_read_is_warned_abou
     let vault = root.path().join("vault");
     let out = migran(&vault, &["init", "--kdf-iterations", "10000"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // The key factor's folder (what init makes now).
+    let keys = key_folder(&vault);
+    std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = migran(&vault, &["unlock-check"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("chmod 700"), "{}", stderr(&out));
+    let moved = root.path().join("elsewhere-keys");
+    std::fs::rename(&keys, &moved).unwrap();
+    std::os::unix::fs::symlink(&moved, &keys).unwrap();
+    for args in [&["unlock-check"][..], &["status"], &["wipe", "--yes"]] {
+        let out = migran(&vault, args);
+        assert_eq!(code(&out), 5, "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("not a plain folder"), "{}", stderr(&out));
+    }
+    assert!(
+        moved.join("locked.key").exists(),
+        "nothing is deleted through the link"
+    );
+    // A new vault's key folder is never a link either: nothing is written through one.
+    let fresh = root.path().join("fresh");
+    let target = root.path().join("target");
+    std::fs::create_dir_all(&fresh).unwrap();
+    std::fs::create_dir_all(&target).unwrap();
+    std::os::unix::fs::symlink(&target, key_folder(&fresh)).unwrap();
+    let out = migran(&fresh, &["init", "--kdf-iterations", "10000"]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("not a plain folder"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&target).unwrap().count(), 0);
+    assert!(!fresh.join("locked.db").exists());
+
+    // The older layout's device.secret.
+    let vault = root.path().join("old");
+    old_layout_vault(&vault);
     let key = vault.join("device.secret");
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
     let out = migran(&vault, &["unlock-check"]);

@@ -372,7 +372,7 @@ fn backup_restores_into_a_fresh_folder_and_a_wrong_key_is_no_pin_failure() {
     let out = restore(wrong, &file);
     assert_eq!(code(&out), 7, "{}", stderr(&out));
     assert!(stderr(&out).contains("recovery key"), "{}", stderr(&out));
-    assert!(!fresh.join("vault.db").exists() && !fresh.join("device.secret").exists());
+    assert!(!fresh.join("vault.db").exists() && !fresh.join("keys").exists());
     let mut damaged = bytes.clone();
     let middle = damaged.len() / 2;
     damaged[middle] ^= 0x40;
@@ -393,6 +393,9 @@ fn backup_restores_into_a_fresh_folder_and_a_wrong_key_is_no_pin_failure() {
     let status = migran_env(&fresh, &["status", "--json"], &[("MIGRAN_PIN", "735109")], None);
     let status: serde_json::Value = serde_json::from_str(&stdout(&status)).unwrap();
     assert_eq!(status["failed_attempts"], 0);
+    // The restored vault has the key factor's files, as a vault made by init.
+    assert_eq!(status["device_key"], "key-files");
+    assert!(fresh.join("keys").join("locked.key").exists() && !fresh.join("device.secret").exists());
     let fresh_digest = migran_env(
         &fresh,
         &["sync", "status", "--json"],
@@ -477,11 +480,16 @@ fn next(state: &mut u64) -> u64 {
     *state >> 33
 }
 
+/// A vault folder with its `keys/` folder of key files.
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
-        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
     }
 }
 

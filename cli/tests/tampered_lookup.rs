@@ -7,7 +7,7 @@ use std::path::Path;
 
 mod support;
 
-use support::{code, migran, stderr, stdout};
+use support::{code, key_files, key_folder, migran, stderr, stdout};
 
 const SITI: &str = "3201000000000001";
 const DEWI: &str = "3201000000000002";
@@ -73,8 +73,10 @@ fn no_tampering_of_the_file_makes_a_lookup_return_another_person() {
     let pages = original.len() / PAGE;
     let copy = root.path().join("copy");
     std::fs::create_dir_all(&copy).unwrap();
-    for file in ["locked.db", "device.secret"] {
-        std::fs::copy(vault.join(file), copy.join(file)).unwrap();
+    std::fs::copy(vault.join("locked.db"), copy.join("locked.db")).unwrap();
+    std::fs::create_dir_all(key_folder(&copy)).unwrap();
+    for key in key_files(&vault) {
+        std::fs::copy(key_folder(&vault).join(&key), key_folder(&copy).join(&key)).unwrap();
     }
     // The untouched copy finds her: the records are in the copied file, not a WAL.
     std::fs::write(copy.join("vault.db"), &original).unwrap();

@@ -53,3 +53,70 @@ pub fn migran_with_pin(vault: &Path, args: &[&str], pin: &str) -> Output {
         .output()
         .expect("migran runs")
 }
+
+/// `migran --vault <vault> <args>` as [`migran`], with more environment variables.
+pub fn migran_with_env(vault: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_migran"));
+    command
+        .arg("--vault")
+        .arg(vault)
+        .args(args)
+        .env("MIGRAN_PIN", PIN)
+        .env_remove("MIGRAN_NEW_PIN")
+        .env("MIGRAN_LANG", "en")
+        .stdin(Stdio::null());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("migran runs")
+}
+
+/// The folder of a CLI vault's key factor files.
+pub fn key_folder(vault: &Path) -> std::path::PathBuf {
+    vault.join("keys")
+}
+
+/// The names of the files in a vault's key folder, sorted; none when it is missing.
+pub fn key_files(vault: &Path) -> Vec<String> {
+    let mut names: Vec<String> = match std::fs::read_dir(key_folder(vault)) {
+        Ok(entries) => entries
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    names.sort();
+    names
+}
+
+/// A vault as the CLI made them before the key factor (until 2026-12-03): made with a
+/// device secret through the core, the secret in a 0600 `device.secret` beside it, [`PIN`]
+/// as its PIN.
+pub fn old_layout_vault(vault: &Path) {
+    std::fs::create_dir_all(vault).unwrap();
+    let secret = migran_core::new_device_secret().unwrap();
+    let settings = migran_core::VaultSettings {
+        kdf_iterations: 10_000,
+        free_attempts: 3,
+        ..migran_core::VaultSettings::default()
+    };
+    migran_core::Vault::create(
+        vault.to_string_lossy().into_owned(),
+        PIN.to_string(),
+        Some(secret.clone()),
+        settings,
+    )
+    .unwrap();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    use std::io::Write;
+    options
+        .open(vault.join("device.secret"))
+        .unwrap()
+        .write_all(&secret)
+        .unwrap();
+}
