@@ -99,6 +99,12 @@ enum Command {
         village: Option<OsString>,
         #[arg(long, value_name = "NAME")]
         officer: Option<OsString>,
+        #[arg(long, value_name = "ADDRESS")]
+        relay: Option<OsString>,
+        #[arg(long, value_name = "CODE")]
+        district: Option<OsString>,
+        #[arg(long, value_name = "CODE")]
+        village_code: Option<OsString>,
     },
     Audit {
         #[arg(long, value_name = "PERSON")]

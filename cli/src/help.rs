@@ -374,8 +374,8 @@ fn command_about(path: &str) -> Text {
         "return list" => ("kepulangan seseorang", "a person's returns"),
         "return service" => ("catat layanan reintegrasi", "record a reintegration service"),
         "report" => (
-            "laporan desa (bawaan: teks; --csv atau --json)",
-            "the village report (default: text; --csv or --json)",
+            "laporan desa (bawaan: teks; --csv atau --json; --relay untuk mengirim jumlahnya ke kabupaten)",
+            "the village report (default: text; --csv or --json; --relay to send its counts to the district)",
         ),
         "audit" => ("log audit", "the audit log"),
         "emergency" => (
@@ -539,6 +539,14 @@ fn arg_help(id: &str) -> Text {
         "csv" => ("keluaran CSV", "CSV output"),
         "lang" => ("bahasa laporan: id (bawaan) atau en", "report language: id (default) or en"),
         "officer" => ("pembuat laporan (bawaan: MIGRAN_ACTOR)", "who makes the report (default: MIGRAN_ACTOR)"),
+        "district" => (
+            "kode kabupaten tujuan laporan (dengan --relay), mis. 32.01",
+            "the district code the report goes to (with --relay), e.g. 32.01",
+        ),
+        "village_code" => (
+            "kode desa (dengan --relay), mis. 32.01.01.2001",
+            "the village code (with --relay), e.g. 32.01.01.2001",
+        ),
         "export" => ("ekspor: csv atau json", "export: csv or json"),
         "lat" => ("lintang, angka desimal dengan titik (-90..90)", "latitude, decimal with a point (-90..90)"),
         "lon" => ("bujur, angka desimal dengan titik (-180..180)", "longitude, decimal with a point (-180..180)"),

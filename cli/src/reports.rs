@@ -47,6 +47,9 @@ fn refuse_existing_out(args: &Args) -> Result<(), CliError> {
 /// [--csv | --json] [--lang id|en] [--out FILE [--force]]`. The officer defaults to MIGRAN_ACTOR;
 /// the text and the CSV's header row are in `--lang` (default: the person's language).
 pub fn report(args: &Args) -> Result<(), CliError> {
+    if args.text("relay", "relay")?.is_some() {
+        return submit(args).map_err(crate::team::not_in_team_said_plainly);
+    }
     args.allow_only(&["from", "to", "csv", "out", "force", "lang", "village", "officer"])?;
     refuse_existing_out(args)?;
     args.no_words_after(1)?;
@@ -99,6 +102,60 @@ pub fn report(args: &Args) -> Result<(), CliError> {
             .get()
         );
     }
+    Ok(())
+}
+
+/// `migran report --relay ADDRESS --district CODE --village-code CODE --village NAME
+/// --from DATE --to DATE`: the report's counts, and only its counts, to the district
+/// roll-up on the relay (docs/relay.md). The team must be on the relay (sync first).
+fn submit(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[
+        "relay",
+        "district",
+        "village-code",
+        "village",
+        "from",
+        "to",
+        "officer",
+    ])?;
+    args.no_words_after(1)?;
+    let url = args.required("relay", "relay")?;
+    let district = args.required("district", "district")?;
+    let village_code = args.required("village-code", "village_code")?;
+    let request = ReportRequest {
+        from: Some(args.required("from", "from")?),
+        to: Some(args.required("to", "to")?),
+        village: Some(args.required("village", "village")?),
+        officer: args.text("officer", "officer")?,
+    };
+    let sent = open_unlocked(args)?.submit_district_report(url, district, village_code, request)?;
+    if args.json {
+        print_json(&serde_json::json!({
+            "district": sent.district,
+            "village_code": sent.village_code,
+            "period_from": sent.period_from,
+            "period_to": sent.period_to,
+            "generated_at": sent.generated_at,
+            "people_counted": sent.people_counted,
+            "replaced": sent.replaced,
+        }));
+        return Ok(());
+    }
+    let (id, en) = if sent.replaced {
+        ("menggantikan laporan sebelumnya", "replacing the earlier one")
+    } else {
+        ("laporan pertama untuk periode ini", "the first for this period")
+    };
+    say(
+        format!(
+            "Laporan desa {} untuk {} s.d. {} dikirim ke kabupaten {} ({} orang dihitung; {id}).",
+            sent.village_code, sent.period_from, sent.period_to, sent.district, sent.people_counted
+        ),
+        format!(
+            "Village report {} for {} to {} sent to district {} ({} persons counted; {en}).",
+            sent.village_code, sent.period_from, sent.period_to, sent.district, sent.people_counted
+        ),
+    );
     Ok(())
 }
 

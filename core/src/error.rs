@@ -252,6 +252,13 @@ pub enum RelayProblem {
     StorageFull,
     /// The relay refused the request's signature or form (a bug, or not a Migran relay).
     Refused,
+    /// A district report: another team already reports for this village.
+    VillageTaken,
+    /// A district report: this team reports for another village or district (its first
+    /// accepted report tied it to one).
+    WrongVillage,
+    /// A district report: the relay keeps a later report of this village for the period.
+    OlderReport,
 }
 
 /// What went wrong with the vault's files, in words a person can act on.
@@ -664,6 +671,18 @@ fn relay_problem(problem: RelayProblem) -> (&'static str, &'static str) {
         RelayProblem::Refused => (
             "relay menolak permintaan (tanda tangan atau format). Perbarui aplikasi atau periksa alamat relay.",
             "the relay refused the request (signature or form). Update the app or check the relay's address.",
+        ),
+        RelayProblem::VillageTaken => (
+            "tim lain sudah melaporkan desa ini ke kabupaten. Periksa kode desa, atau hubungi pengelola relay.",
+            "another team already reports this village to the district. Check the village code, or contact the relay's operator.",
+        ),
+        RelayProblem::WrongVillage => (
+            "tim ini sudah melaporkan desa atau kabupaten lain. Periksa kode desa dan kabupaten.",
+            "this team already reports another village or district. Check the village and district codes.",
+        ),
+        RelayProblem::OlderReport => (
+            "relay sudah menyimpan laporan desa ini yang lebih baru untuk periode ini; tidak ada yang diubah.",
+            "the relay already keeps a newer report of this village for this period; nothing was changed.",
         ),
     }
 }

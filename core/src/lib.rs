@@ -121,8 +121,9 @@ pub use signed_pack::MAX_CONTENT_PACK_BYTES;
 pub use speech::{speakable_text, ABBREVIATIONS};
 pub use store::configure as configure_connection;
 pub use sync::{
-    join_request_fingerprint, ConflictField, ConflictReason, JoinRequest, RelaySyncListener, RelaySyncStage,
-    RelaySyncSummary, SyncConflict, SyncReport, SyncStatus, TeamDevice, TeamInfo, TeamRole, MAX_BUNDLE_BYTES,
+    join_request_fingerprint, ConflictField, ConflictReason, DistrictSubmission, JoinRequest,
+    RelaySyncListener, RelaySyncStage, RelaySyncSummary, SyncConflict, SyncReport, SyncStatus, TeamDevice,
+    TeamInfo, TeamRole, MAX_BUNDLE_BYTES,
 };
 pub use time::{Clock, SystemClock};
 pub use validate::{is_country_code, is_direction_override};

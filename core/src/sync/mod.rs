@@ -25,7 +25,7 @@ use crate::vault::Vault;
 pub use crate::error::SyncRefusal;
 pub use bundle::MAX_BUNDLE_BYTES;
 pub(crate) use feed::{record_local_write, version_existing_rows};
-pub use relay_client::{RelaySyncListener, RelaySyncStage, RelaySyncSummary};
+pub use relay_client::{DistrictSubmission, RelaySyncListener, RelaySyncStage, RelaySyncSummary};
 pub(crate) use team::device_keys;
 
 /// Schema step 4 of `vault.db`: the change feed, the team and the conflicts.

@@ -25,7 +25,8 @@ use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
 
 use crate::audit::AuditAction;
-use crate::error::{MigranError, RelayProblem, Result};
+use crate::error::{InvalidReason, MigranError, RelayProblem, Result};
+use crate::reports::{district_submission_json, ReportRequest};
 use crate::vault::{Session, Vault};
 
 use super::team::{self, DeviceKeys};
@@ -127,6 +128,82 @@ impl Vault {
             summary: RelaySyncSummary::default(),
         };
         sync.run()
+    }
+}
+
+/// What the relay kept of a village report sent to its district (docs/relay.md,
+/// "District roll-up"): the counts sent and whether they replaced earlier ones.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct DistrictSubmission {
+    /// The district (kabupaten) code the report went to.
+    pub district: String,
+    /// The village's code, as sent.
+    pub village_code: String,
+    /// First day of the report's period, `YYYY-MM-DD`.
+    pub period_from: String,
+    /// Last day of the report's period, `YYYY-MM-DD`.
+    pub period_to: String,
+    /// When the report was made (the relay keeps the latest per village and period).
+    pub generated_at: String,
+    /// People counted in the report sent.
+    pub people_counted: u32,
+    /// Whether it replaced a report of this village for this period (the same report
+    /// sent again also counts as replaced: the relay keeps it as it is).
+    pub replaced: bool,
+}
+
+#[uniffi::export]
+impl Vault {
+    /// Makes the village report for `request`'s period (both ends and the village's name
+    /// required) and sends its counts, and only its counts, to the district `district` on
+    /// the relay at `url`, as village `village_code`, signed by this device. The team
+    /// must be on the relay and this device enrolled (sync with it first). The relay keeps
+    /// the latest report per village and period; the first accepted report ties the team
+    /// to its village. Retries a broken connection or a busy relay like a sync.
+    pub fn submit_district_report(
+        &self,
+        url: String,
+        district: String,
+        village_code: String,
+        request: ReportRequest,
+    ) -> Result<DistrictSubmission> {
+        let base = RelayUrl::parse(&url)?;
+        let report = self.village_report(request)?;
+        let body = district_submission_json(&report, &district, &village_code)?;
+        let (Some(period_from), Some(period_to)) = (report.period_from, report.period_to) else {
+            return Err(MigranError::invalid("period", InvalidReason::Empty));
+        };
+        let (keys, team_id) = self.read(|s| {
+            let team = team::require_team(s.conn)?;
+            Ok((team::device_keys(s.conn)?, team.team_id))
+        })?;
+        // The same bytes on every try: a retry of an accepted report is kept as it is.
+        let answer = Client::new(base, keys).send(
+            "POST",
+            &format!("/v1/teams/{team_id}/district-reports"),
+            body.as_bytes(),
+        )?;
+        let replaced = match (answer.status, answer.json["replaced"].as_bool()) {
+            (200 | 201, Some(replaced)) => replaced,
+            (200 | 201, None) => return Err(failed(RelayProblem::Refused)),
+            _ => {
+                return Err(match answer.code() {
+                    "village_taken" => failed(RelayProblem::VillageTaken),
+                    "wrong_village" => failed(RelayProblem::WrongVillage),
+                    "older_report" => failed(RelayProblem::OlderReport),
+                    _ => refusal(&answer),
+                })
+            }
+        };
+        Ok(DistrictSubmission {
+            district,
+            village_code,
+            period_from,
+            period_to,
+            generated_at: report.generated_at,
+            people_counted: report.people_counted,
+            replaced,
+        })
     }
 }
 

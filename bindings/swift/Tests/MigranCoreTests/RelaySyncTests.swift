@@ -100,6 +100,20 @@ final class RelaySyncTests: XCTestCase {
         XCTAssertThrowsError(try officer.syncWithRelay(url: "http://relay.desa-contoh.example", listener: nil)) {
             guard case MigranError.RelayFailed(let problem) = $0, problem == .badAddress else { return XCTFail("\($0)") }
         }
+
+        // The village report's counts to the district roll-up: accepted, then replaced by
+        // the same village's next report; another village is refused.
+        let period = ReportRequest(from: "2026-01-01", to: "2026-06-30", village: "Desa Contoh Satu", officer: nil)
+        let sent = try officer.submitDistrictReport(url: url, district: "99.01", villageCode: "99.01.01.2001", request: period)
+        XCTAssertFalse(sent.replaced)
+        XCTAssertEqual(sent.villageCode, "99.01.01.2001")
+        XCTAssertEqual(sent.periodFrom, "2026-01-01")
+        XCTAssertEqual(sent.peopleCounted, try officer.villageReport(request: period).peopleCounted)
+        XCTAssertTrue(try officer.submitDistrictReport(url: url, district: "99.01", villageCode: "99.01.01.2001", request: period).replaced)
+        let other = ReportRequest(from: "2026-01-01", to: "2026-06-30", village: "Desa Contoh Dua", officer: nil)
+        XCTAssertThrowsError(try officer.submitDistrictReport(url: url, district: "99.01", villageCode: "99.01.01.2002", request: other)) {
+            guard case MigranError.RelayFailed(let problem) = $0, problem == .wrongVillage else { return XCTFail("\($0)") }
+        }
     }
     #endif
 }

@@ -103,6 +103,21 @@ class RelaySyncTest {
                     }
                     assertEquals(RelayProblem.BAD_ADDRESS, insecure.problem)
                     assertFalse(errorMessage(insecure, Locale.ID).isBlank())
+
+                    // The village report's counts to the district roll-up: accepted, then
+                    // replaced by the same village's next report; another village is refused.
+                    val period = ReportRequest(from = "2026-01-01", to = "2026-06-30", village = "Desa Contoh Satu", officer = null)
+                    val sent = officer.submitDistrictReport(relay.url, "99.01", "99.01.01.2001", period)
+                    assertFalse(sent.replaced)
+                    assertEquals("99.01.01.2001", sent.villageCode)
+                    assertEquals("2026-01-01", sent.periodFrom)
+                    assertEquals(officer.villageReport(period).peopleCounted, sent.peopleCounted)
+                    assertTrue(officer.submitDistrictReport(relay.url, "99.01", "99.01.01.2001", period).replaced)
+                    val wrong = assertThrows<MigranException.RelayFailed> {
+                        officer.submitDistrictReport(relay.url, "99.01", "99.01.01.2002", period.copy(village = "Desa Contoh Dua"))
+                    }
+                    assertEquals(RelayProblem.WRONG_VILLAGE, wrong.problem)
+                    assertNotEquals(errorMessage(wrong, Locale.ID), errorMessage(wrong, Locale.EN))
                 }
             }
         }
