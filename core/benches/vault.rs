@@ -7,8 +7,9 @@
 //! with the same connection settings (WAL, synchronous=FULL, secure_delete, cache) and
 //! the very same tables and indexes (`migran_core::testing::records_schema`). For every
 //! person the baseline writes what the vault writes: the person row, the registration
-//! consent row, two audit entries, and the change feed's work for the person and the
-//! consent (the device's sequence number, the version lookup, the version row). Setup
+//! consent row, two audit entries, and the change feed's work for the person, the consent
+//! and both audit entries (the device's sequence number, the version lookup, the version
+//! row: the vault versions audit entries too, since the audit log travels with a team). Setup
 //! (creating the vault or the database, the KDF) is outside the timed regions. What the
 //! vault does on top, and so inside its figures: input validation and normalization,
 //! random row ids, building the returned records,
@@ -116,6 +117,7 @@ fn plain_register(tx: &Connection, i: u32, now: &str) {
     .unwrap()
     .execute(params![consent_id, id, &now[..10], now])
     .unwrap();
+    let (audit_consent, audit_person) = (format!("a{i:031x}"), format!("b{i:031x}"));
     let mut audit = tx
         .prepare_cached(
             "INSERT INTO audit_log (id, at, actor_name, actor_role, action, kind, record_id, person_id,
@@ -123,12 +125,17 @@ fn plain_register(tx: &Connection, i: u32, now: &str) {
         )
         .unwrap();
     audit
-        .execute(params![format!("a{i:031x}"), now, "consent", consent_id, id])
+        .execute(params![audit_consent, now, "consent", consent_id, id])
         .unwrap();
     audit
-        .execute(params![format!("b{i:031x}"), now, "person", id, id])
+        .execute(params![audit_person, now, "person", id, id])
         .unwrap();
-    for (table, key) in [("persons", &id), ("consents", &consent_id)] {
+    for (table, key) in [
+        ("persons", &id),
+        ("consents", &consent_id),
+        ("audit_log", &audit_consent),
+        ("audit_log", &audit_person),
+    ] {
         plain_version(tx, table, key);
     }
 }
