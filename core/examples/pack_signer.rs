@@ -3,6 +3,10 @@
 //!   cargo run -p migran-core --example pack_signer -- keygen PRIVATE.pk8 PUBLIC.pub
 //!   cargo run -p migran-core --example pack_signer -- sign PRIVATE.pk8 PACK.json PACK.json.sig
 //!   cargo run -p migran-core --example pack_signer -- verify PUBLIC.pub PACK.json PACK.json.sig
+//!   cargo run -p migran-core --example pack_signer -- key-id PUBLIC.pub
+//!
+//! A pack names its signer's key id (`"key_id"`, from `key-id`) and its last install day
+//! (`"expires"`) in its body, before it is signed: an app refuses one without them.
 //!
 //! Keep PRIVATE.pk8 off every repository and shared drive: whoever holds it can publish
 //! hotline numbers that every app trusts. Public key and signature are written as hex.
@@ -65,8 +69,13 @@ fn run(args: &[String]) -> Result<(), String> {
             println!("signature OK");
             Ok(())
         }
+        [command, public] if command == "key-id" => {
+            let key = unhex(&String::from_utf8_lossy(&read(public)?))?;
+            println!("{}", migran_core::content_pack_key_id(&key));
+            Ok(())
+        }
         _ => Err(
-            "usage: pack_signer keygen PRIVATE PUBLIC | sign PRIVATE PACK SIG | verify PUBLIC PACK SIG"
+            "usage: pack_signer keygen PRIVATE PUBLIC | sign PRIVATE PACK SIG | verify PUBLIC PACK SIG | key-id PUBLIC"
                 .into(),
         ),
     }

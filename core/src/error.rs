@@ -178,6 +178,11 @@ pub enum PackRejectReason {
     Country,
     /// The pack is not newer than the one in use.
     Version,
+    /// The pack names another publisher key than the one that checks its signature
+    /// (or none).
+    KeyId,
+    /// The pack's expiry date has passed: an old pack offered again.
+    Expired,
 }
 
 /// Why a team sync bundle, join request or admission was refused. Nothing was changed.

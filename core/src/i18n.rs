@@ -269,6 +269,11 @@ pub(crate) fn pack_reject_reason(reason: crate::error::PackRejectReason, locale:
         Entry => ("ada entri yang tidak sah", "an entry is malformed"),
         Country => ("ada kode negara yang tidak dikenal", "a country code is unknown"),
         Format => ("isinya tidak sesuai format", "its content is malformed"),
+        KeyId => (
+            "tidak menyebut kunci penerbit yang menandatanganinya",
+            "it does not name the publisher key that signed it",
+        ),
+        Expired => ("masa berlakunya sudah habis", "its expiry date has passed"),
     };
     match locale {
         Locale::Id => id,

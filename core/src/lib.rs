@@ -117,6 +117,7 @@ pub use sessions::{
     AgeGroup, AttendedSession, Facilitator, FacilitatorOrganisation, GuestCount, InfoSession,
     InfoSessionInput, PersonEducation,
 };
+pub use signed_pack::content_pack_key_id;
 pub use signed_pack::MAX_CONTENT_PACK_BYTES;
 pub use speech::{speakable_text, ABBREVIATIONS};
 pub use store::configure as configure_connection;

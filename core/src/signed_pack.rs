@@ -7,12 +7,18 @@
 //! deleting or editing the pack's row does not lower, and never below the release's own
 //! minimum (the built-in pack's version; [`crate::agencies::RELEASE_MINIMUM_VERSION`]).
 //! See docs/security.md, "Content packs: no rollback".
+//!
+//! Every pack also names, inside what is signed, the publisher key that signed it
+//! (`key_id`) and the last day it may be installed (`expires`): see [`check_envelope`].
 
+use chrono::NaiveDate;
 use ring::signature::{UnparsedPublicKey, ED25519};
 use rusqlite::{params, Connection, OptionalExtension};
+use serde::Deserialize;
 
 use crate::crypto::{DeviceKey, Place};
 use crate::error::{MigranError, PackRejectReason, Result};
+use crate::time::instant_text;
 use crate::vault::Vault;
 
 /// Locked schema step 8: one sealed high-water mark per pack kind.
@@ -36,6 +42,43 @@ impl Vault {
     pub(crate) fn pack_mark_key(&self) -> Result<DeviceKey> {
         mark_key(self.device_secret())
     }
+
+    /// Installs `pack` (its signature already checked with `trusted_key` and its body
+    /// parsed to `version`) as the pack of `kind`, if it is newer than the one in use
+    /// (`current`, read in the same transaction), than the high-water mark and than the
+    /// release's minimum, and names `trusted_key` and has not expired; else nothing changes.
+    pub(crate) fn install_signed_pack(
+        &self,
+        signed: SignedPack<'_>,
+        release_minimum: u32,
+        current: impl FnOnce(&Connection, &DeviceKey) -> Result<Option<u32>>,
+    ) -> Result<()> {
+        let mark_key = self.pack_mark_key()?;
+        let now = self.now();
+        self.with_locked_store(|conn| {
+            let in_use = current(conn, &mark_key)?;
+            check_newer(
+                conn,
+                &mark_key,
+                signed.kind,
+                signed.version,
+                in_use,
+                release_minimum,
+            )?;
+            check_envelope(signed.pack, signed.trusted_key, now.date_naive())?;
+            install(conn, &mark_key, &signed, &instant_text(now))
+        })
+    }
+}
+
+/// A pack whose signature was checked, on its way to being installed.
+pub(crate) struct SignedPack<'a> {
+    pub kind: &'a str,
+    pub version: u32,
+    pub pack: &'a [u8],
+    pub signature: &'a [u8],
+    /// The key the signature was checked with.
+    pub trusted_key: &'a [u8],
 }
 
 /// [`Vault::pack_mark_key`] for a reader without a vault (the plan from a folder).
@@ -70,7 +113,7 @@ pub(crate) fn high_water(conn: &Connection, key: &DeviceKey, kind: &str) -> Resu
 
 /// Refuses `version` of `kind` unless it is at least the release's minimum and above both
 /// the pack in use (`current`) and the high-water mark.
-pub(crate) fn check_newer(
+fn check_newer(
     conn: &Connection,
     key: &DeviceKey,
     kind: &str,
@@ -81,6 +124,46 @@ pub(crate) fn check_newer(
     let seen = current.max(high_water(conn, key, kind)?);
     if version < release_minimum || seen.is_some_and(|seen| version <= seen) {
         return Err(rejected(PackRejectReason::Version));
+    }
+    Ok(())
+}
+
+/// What every signed pack carries besides its content, inside the signed bytes.
+#[derive(Deserialize)]
+struct Envelope {
+    /// [`content_pack_key_id`] of the publisher key that signed the pack.
+    key_id: Option<String>,
+    /// `YYYY-MM-DD`: the last day the pack may be installed.
+    expires: Option<String>,
+}
+
+/// A publisher key's id: the first 8 bytes of its SHA-256, in hex. Names the key a pack
+/// was signed with, so that after a rotation a pack signed with a retired key is refused
+/// for what it is, and an app carrying the next key beside the current one can pick it.
+pub fn content_pack_key_id(public_key: &[u8]) -> String {
+    ring::digest::digest(&ring::digest::SHA256, public_key).as_ref()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// At install, after the signature and the version: the pack must name `trusted_key`
+/// (its signer) and must not have expired by `today`. An expired pack is refused even
+/// when it is newer than the one in use, so that an old pack kept by somebody cannot be
+/// installed on a phone that never saw its successor (a new phone, a reinstall, a lost
+/// high-water mark). A pack installed before its expiry stays in use after it: the
+/// emergency numbers must not vanish on a date; their age shows in the directory list.
+fn check_envelope(pack: &[u8], trusted_key: &[u8], today: NaiveDate) -> Result<()> {
+    let envelope: Envelope = serde_json::from_slice(pack).map_err(|_| rejected(PackRejectReason::Format))?;
+    if envelope.key_id.as_deref() != Some(content_pack_key_id(trusted_key).as_str()) {
+        return Err(rejected(PackRejectReason::KeyId));
+    }
+    let expires = envelope
+        .expires
+        .and_then(|text| crate::time::parse_date("expires", &text).ok())
+        .ok_or_else(|| rejected(PackRejectReason::Format))?;
+    if expires < today {
+        return Err(rejected(PackRejectReason::Expired));
     }
     Ok(())
 }
@@ -125,21 +208,14 @@ pub(crate) fn installed(conn: &Connection, kind: &str) -> Result<Option<(Vec<u8>
 
 /// Keeps `pack` as the installed pack of `kind`, replacing the one before, and raises the
 /// kind's high-water mark to `version`, in one transaction.
-pub(crate) fn install(
-    conn: &Connection,
-    key: &DeviceKey,
-    kind: &str,
-    version: u32,
-    pack: &[u8],
-    signature: &[u8],
-    installed_at: &str,
-) -> Result<()> {
+fn install(conn: &Connection, key: &DeviceKey, signed: &SignedPack<'_>, installed_at: &str) -> Result<()> {
+    let (kind, version) = (signed.kind, signed.version);
     let tx = conn.unchecked_transaction()?;
     tx.execute(
         "INSERT INTO content_packs (kind, version, body, signature, installed_at) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (kind) DO UPDATE SET version = excluded.version, body = excluded.body,
              signature = excluded.signature, installed_at = excluded.installed_at",
-        params![kind, version, pack, signature, installed_at],
+        params![kind, version, signed.pack, signed.signature, installed_at],
     )?;
     let mark = high_water(&tx, key, kind)?.map_or(version, |seen| seen.max(version));
     tx.execute(

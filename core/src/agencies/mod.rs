@@ -13,7 +13,6 @@ use crate::error::{InvalidReason, MigranError, PackRejectReason, Result};
 use crate::i18n::{Locale, LocalizedText};
 use crate::people::csv::Reader;
 use crate::signed_pack::{self, rejected};
-use crate::time::instant_text;
 use crate::vault::Vault;
 
 pub(crate) const PACK_KIND: &str = "p3mi-registry";
@@ -136,6 +135,12 @@ struct RegistryPack {
     source: String,
     #[serde(default)]
     sample: bool,
+    /// Read at install by `signed_pack` (the signer's key id and the last install day);
+    /// kept here so that [`agency_pack_from_csv`] writes them.
+    #[serde(default)]
+    key_id: Option<String>,
+    #[serde(default)]
+    expires: Option<String>,
     agencies: Vec<RegisteredAgency>,
 }
 
@@ -296,27 +301,15 @@ impl Vault {
     pub fn install_agency_pack(&self, pack: Vec<u8>, signature: Vec<u8>) -> Result<AgencyRegistryInfo> {
         let key = directory::publisher_key()?;
         let candidate = verify_with(&pack, &signature, &key)?;
-        let mark_key = self.pack_mark_key()?;
-        let now = instant_text(self.now());
-        self.with_locked_store(|conn| {
-            let current = installed_registry(conn, &key)?.map(|current| current.version);
-            signed_pack::check_newer(
-                conn,
-                &mark_key,
-                PACK_KIND,
-                candidate.version,
-                current,
-                RELEASE_MINIMUM_VERSION,
-            )?;
-            signed_pack::install(
-                conn,
-                &mark_key,
-                PACK_KIND,
-                candidate.version,
-                &pack,
-                &signature,
-                &now,
-            )
+        let signed = signed_pack::SignedPack {
+            kind: PACK_KIND,
+            version: candidate.version,
+            pack: &pack,
+            signature: &signature,
+            trusted_key: &key,
+        };
+        self.install_signed_pack(signed, RELEASE_MINIMUM_VERSION, |conn, _| {
+            Ok(installed_registry(conn, &key)?.map(|current| current.version))
         })?;
         Ok(candidate.info())
     }
@@ -325,15 +318,20 @@ impl Vault {
 /// Builds an unsigned agency list from a CSV export (a header row naming the columns
 /// `licence` or `nomor_izin`, `name` or `nama`, and `status`: `active`/`aktif`,
 /// `suspended`/`dibekukan`, `revoked`/`dicabut`). Sign the result with the `pack_signer`
-/// example. A bad row is refused with its line (`Invalid { field: "3.status" }`).
+/// example, with the key whose public half `publisher_key` is; the list can be installed
+/// until `expires` (`YYYY-MM-DD`). A bad row is refused with its line
+/// (`Invalid { field: "3.status" }`).
 pub fn agency_pack_from_csv(
     csv: &[u8],
     version: u32,
     list_date: &str,
     source: &str,
     sample: bool,
+    publisher_key: &[u8],
+    expires: &str,
 ) -> Result<Vec<u8>> {
     crate::time::parse_date("list_date", list_date)?;
+    crate::time::parse_date("expires", expires)?;
     let source = crate::validate::required_text("source", source, crate::validate::SHORT_TEXT_MAX)?;
     let mut records = Reader::new(csv).filter(|record| !record.is_blank());
     let header = records
@@ -394,6 +392,8 @@ pub fn agency_pack_from_csv(
         list_date: list_date.to_string(),
         source,
         sample,
+        key_id: Some(signed_pack::content_pack_key_id(publisher_key)),
+        expires: Some(expires.to_string()),
         agencies,
     };
     serde_json::to_vec_pretty(&pack).map_err(|_| MigranError::internal("the agency list does not serialise"))
@@ -406,9 +406,10 @@ mod tests {
     #[test]
     fn names_match_without_case_punctuation_or_the_pt_prefix_and_a_recorded_licence_decides() {
         let csv = b"licence,name,status\nKEP-001/CONTOH,PT Contoh Penempatan,aktif\nKEP-002/CONTOH,\"PT Contoh Dua, Tbk\",dicabut\n";
-        let pack: RegistryPack =
-            serde_json::from_slice(&agency_pack_from_csv(csv, 1, "2026-11-30", "test list", true).unwrap())
-                .unwrap();
+        let pack: RegistryPack = serde_json::from_slice(
+            &agency_pack_from_csv(csv, 1, "2026-11-30", "test list", true, &[7; 32], "2027-11-30").unwrap(),
+        )
+        .unwrap();
         assert_eq!(pack.agencies.len(), 2);
         let standing =
             |licence: Option<&str>, name: Option<&str>| pack.check(licence, name, Locale::Id).standing;
@@ -425,16 +426,25 @@ mod tests {
     fn a_csv_row_with_an_unknown_status_or_a_missing_name_is_refused_with_its_line() {
         let bad_status = b"nomor_izin;nama;status\nKEP-1;PT Contoh;mungkin\n";
         assert_eq!(
-            agency_pack_from_csv(bad_status, 1, "2026-11-30", "test", true).err(),
+            agency_pack_from_csv(bad_status, 1, "2026-11-30", "test", true, &[7; 32], "2027-11-30").err(),
             Some(MigranError::invalid("2.status", InvalidReason::BadFormat))
         );
         let no_name = b"licence,name,status\nKEP-1,,active\n";
         assert_eq!(
-            agency_pack_from_csv(no_name, 1, "2026-11-30", "test", true).err(),
+            agency_pack_from_csv(no_name, 1, "2026-11-30", "test", true, &[7; 32], "2027-11-30").err(),
             Some(MigranError::invalid("2.name", InvalidReason::Empty))
         );
         assert_eq!(
-            agency_pack_from_csv(b"licence,status\n", 1, "2026-11-30", "test", true).err(),
+            agency_pack_from_csv(
+                b"licence,status\n",
+                1,
+                "2026-11-30",
+                "test",
+                true,
+                &[7; 32],
+                "2027-11-30"
+            )
+            .err(),
             Some(MigranError::invalid("name", InvalidReason::Empty))
         );
     }

@@ -7,7 +7,6 @@ use super::directory::{self, DirectoryRole};
 use crate::error::Result;
 use crate::i18n::Locale;
 use crate::signed_pack;
-use crate::time::instant_text;
 use crate::vault::Vault;
 
 /// The emergency directory in use: the built-in one, or a newer signed pack installed later.
@@ -85,29 +84,24 @@ impl Vault {
         trusted_key: &[u8],
     ) -> Result<DirectoryInfo> {
         let candidate = directory::verify_with(pack, signature, trusted_key)?;
+        let signed = signed_pack::SignedPack {
+            kind: directory::PACK_KIND,
+            version: candidate.version,
+            pack,
+            signature,
+            trusted_key,
+        };
+        // The built-in directory is this release's minimum; the one in use is never below it.
+        self.install_signed_pack(
+            signed,
+            directory::default_directory()?.version,
+            |conn, mark_key| {
+                Ok(Some(
+                    current_directory_trusting(conn, trusted_key, mark_key)?.version,
+                ))
+            },
+        )?;
         let mark_key = self.pack_mark_key()?;
-        let now = instant_text(self.now());
-        self.with_locked_store(|conn| {
-            let current = current_directory_trusting(conn, trusted_key, &mark_key)?;
-            // The built-in directory is this release's minimum; `current` is never below it.
-            signed_pack::check_newer(
-                conn,
-                &mark_key,
-                directory::PACK_KIND,
-                candidate.version,
-                Some(current.version),
-                directory::default_directory()?.version,
-            )?;
-            signed_pack::install(
-                conn,
-                &mark_key,
-                directory::PACK_KIND,
-                candidate.version,
-                pack,
-                signature,
-                &now,
-            )
-        })?;
         self.with_locked_store(|conn| {
             directory_info(&current_directory_trusting(conn, trusted_key, &mark_key)?)
         })
@@ -194,31 +188,43 @@ mod tests {
     use ring::signature::{Ed25519KeyPair, KeyPair};
     use std::sync::Arc;
 
+    /// A vault whose day is 2026-06-15.
     fn vault(dir: &std::path::Path) -> Arc<Vault> {
         let settings = VaultSettings {
             kdf_iterations: crate::MIN_KDF_ITERATIONS,
             ..VaultSettings::default()
         };
+        let today = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 6, 15, 10, 0, 0).unwrap();
         Vault::create_with_clock(
             dir,
             "246810",
             Some(vec![7; 32]),
             settings,
-            Arc::new(crate::SystemClock),
+            Arc::new(crate::visits::testing::FixedClock(today)),
         )
         .unwrap()
     }
 
-    fn newer_pack(version: u32) -> Vec<u8> {
+    /// The built-in directory as `version`, with one more country, signed by `key`, which
+    /// it names, and installable until the end of the vault's month.
+    fn newer_pack(version: u32, key: &Ed25519KeyPair) -> Vec<u8> {
+        newer_pack_with(version, |pack| {
+            pack["key_id"] = signed_pack::content_pack_key_id(key.public_key().as_ref()).into();
+        })
+    }
+
+    fn newer_pack_with(version: u32, edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
         let mut pack: serde_json::Value =
             serde_json::from_slice(include_bytes!("../../content/emergency/directory.json")).unwrap();
         pack["version"] = version.into();
+        pack["expires"] = "2026-06-30".into();
         pack["countries"]["AE"] = serde_json::json!({
             "name": {"id": "Uni Emirat Arab", "en": "United Arab Emirates"},
             "mission": [],
             "local": [{"id": "ae-999", "label": {"id": "Polisi UEA", "en": "UAE police"}, "number": "999",
                        "channels": ["call"], "source": "test pack", "source_date": "2026-11-01"}]
         });
+        edit(&mut pack);
         serde_json::to_vec(&pack).unwrap()
     }
 
@@ -231,7 +237,7 @@ mod tests {
         let key = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
         let public = key.public_key().as_ref().to_vec();
 
-        let pack = newer_pack(4);
+        let pack = newer_pack(4, &key);
         let info = vault
             .install_directory_pack_trusting(&pack, key.sign(&pack).as_ref(), &public)
             .unwrap();
@@ -239,7 +245,7 @@ mod tests {
         assert!(info.countries.contains(&"AE".to_string()));
 
         // Not newer: refused, version 4 stays.
-        let same = newer_pack(4);
+        let same = newer_pack(4, &key);
         assert_eq!(
             vault
                 .install_directory_pack_trusting(&same, key.sign(&same).as_ref(), &public)
@@ -272,7 +278,7 @@ mod tests {
         let key = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
         let public = key.public_key().as_ref().to_vec();
         let install = |version: u32| {
-            let pack = newer_pack(version);
+            let pack = newer_pack(version, &key);
             vault.install_directory_pack_trusting(&pack, key.sign(&pack).as_ref(), &public)
         };
         assert_eq!(install(4).unwrap().version, 4);
@@ -302,7 +308,7 @@ mod tests {
 
         // Version 5 (validly signed) written back into the row by SQL is not used either:
         // below the mark, the built-in directory serves the button.
-        let five = newer_pack(5);
+        let five = newer_pack(5, &key);
         let signature = key.sign(&five).as_ref().to_vec();
         vault
             .with_locked_store(|conn| {
@@ -317,5 +323,72 @@ mod tests {
             .with_locked_store(|conn| current_directory_trusting(conn, &public, &vault.pack_mark_key()?))
             .unwrap();
         assert_eq!(current.version, builtin);
+    }
+
+    /// A validly signed, newer pack is still refused when it names no key or another key
+    /// than the one that checks its signature, or when its last install day has passed;
+    /// on its last day it installs. Nothing refused replaces the pack in use.
+    #[test]
+    fn a_pack_naming_another_key_or_past_its_expiry_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = vault(dir.path());
+        vault.lock();
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
+        let key = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+        let public = key.public_key().as_ref().to_vec();
+        let install =
+            |pack: Vec<u8>| vault.install_directory_pack_trusting(&pack, key.sign(&pack).as_ref(), &public);
+        let own_id = signed_pack::content_pack_key_id(&public);
+        let refusals = [
+            (
+                newer_pack_with(4, |p| p["key_id"] = "0123456789abcdef".into()),
+                PackRejectReason::KeyId,
+            ),
+            (
+                newer_pack_with(4, |p| {
+                    p.as_object_mut().unwrap().remove("key_id");
+                }),
+                PackRejectReason::KeyId,
+            ),
+            (
+                newer_pack_with(4, |p| {
+                    p["key_id"] = own_id.clone().into();
+                    p["expires"] = "2026-06-14".into();
+                }),
+                PackRejectReason::Expired,
+            ),
+            (
+                newer_pack_with(4, |p| {
+                    p["key_id"] = own_id.clone().into();
+                    p.as_object_mut().unwrap().remove("expires");
+                }),
+                PackRejectReason::Format,
+            ),
+        ];
+        for (pack, reason) in refusals {
+            assert_eq!(install(pack).err(), Some(directory::rejected(reason)));
+            assert!(!vault.directory_info().unwrap().installed);
+        }
+        let last_day = newer_pack_with(4, |p| {
+            p["key_id"] = own_id.clone().into();
+            p["expires"] = "2026-06-15".into();
+        });
+        assert_eq!(install(last_day).unwrap().version, 4);
+    }
+
+    /// The shipped packs name the key compiled into the app, so a release whose packs
+    /// were signed with another key, or left without a key id, fails here.
+    #[test]
+    fn the_shipped_packs_name_the_publisher_key_and_an_expiry() {
+        let publisher = signed_pack::content_pack_key_id(&directory::publisher_key().unwrap());
+        for shipped in [
+            &include_bytes!("../../content/emergency/directory.json")[..],
+            include_bytes!("../../content/lessons/lessons.json"),
+            include_bytes!("../../content/agencies/sample.json"),
+        ] {
+            let pack: serde_json::Value = serde_json::from_slice(shipped).unwrap();
+            assert_eq!(pack["key_id"], publisher.as_str());
+            assert!(crate::time::parse_date("expires", pack["expires"].as_str().unwrap()).is_ok());
+        }
     }
 }

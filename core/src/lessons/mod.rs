@@ -14,7 +14,6 @@ use crate::emergency::directory;
 use crate::error::{MigranError, RecordKind, Result};
 use crate::i18n::Locale;
 use crate::signed_pack;
-use crate::time::instant_text;
 use crate::vault::Vault;
 
 pub(crate) use pack::{current_pack, default_pack, LessonPack};
@@ -196,7 +195,8 @@ impl Vault {
 impl Vault {
     fn lesson_pack(&self) -> Result<LessonPack> {
         let key = directory::publisher_key()?;
-        self.with_locked_store(|conn| current_pack(conn, &key))
+        let mark_key = self.pack_mark_key()?;
+        self.with_locked_store(|conn| current_pack(conn, &key, &mark_key))
     }
 
     fn install_lesson_pack_trusting(
@@ -206,27 +206,16 @@ impl Vault {
         trusted_key: &[u8],
     ) -> Result<LessonPackInfo> {
         let candidate = pack::verify_with(pack, signature, trusted_key)?;
-        let mark_key = self.pack_mark_key()?;
-        let now = instant_text(self.now());
-        self.with_locked_store(|conn| {
-            // The built-in lessons are this release's minimum; the pack in use is never below it.
-            signed_pack::check_newer(
-                conn,
-                &mark_key,
-                pack::PACK_KIND,
-                candidate.version,
-                Some(current_pack(conn, trusted_key)?.version),
-                pack::default_pack()?.version,
-            )?;
-            signed_pack::install(
-                conn,
-                &mark_key,
-                pack::PACK_KIND,
-                candidate.version,
-                pack,
-                signature,
-                &now,
-            )
+        let signed = signed_pack::SignedPack {
+            kind: pack::PACK_KIND,
+            version: candidate.version,
+            pack,
+            signature,
+            trusted_key,
+        };
+        // The built-in lessons are this release's minimum; the pack in use is never below it.
+        self.install_signed_pack(signed, pack::default_pack()?.version, |conn, mark_key| {
+            Ok(Some(current_pack(conn, trusted_key, mark_key)?.version))
         })?;
         info(&candidate)
     }
@@ -258,4 +247,58 @@ fn info(pack: &LessonPack) -> Result<LessonPackInfo> {
         lesson_count: u32::try_from(pack.lessons.len()).unwrap_or(u32::MAX),
         installed: pack.version > default_pack()?.version,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ring::signature::{Ed25519KeyPair, KeyPair};
+    use rusqlite::params;
+
+    /// Like the directory's: an older, validly signed lesson pack put back into the
+    /// pack's row by editing `locked.db` is below the sealed high-water mark, so the
+    /// built-in lessons are used, not the old pack's.
+    #[test]
+    fn an_older_signed_pack_written_back_into_its_row_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let (vault, _) = crate::visits::testing::vault_with_person(dir.path());
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
+        let key = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+        let public = key.public_key().as_ref().to_vec();
+        let pack_of = |version: u32| {
+            let mut pack: serde_json::Value =
+                serde_json::from_slice(include_bytes!("../../content/lessons/lessons.json")).unwrap();
+            pack["version"] = version.into();
+            pack["key_id"] = signed_pack::content_pack_key_id(&public).into();
+            pack["expires"] = "2026-06-30".into();
+            serde_json::to_vec(&pack).unwrap()
+        };
+        let in_use = || {
+            vault
+                .with_locked_store(|conn| current_pack(conn, &public, &vault.pack_mark_key()?))
+                .unwrap()
+                .version
+        };
+        let builtin = pack::default_pack().unwrap().version;
+        for version in [builtin + 1, builtin + 2] {
+            let pack = pack_of(version);
+            vault
+                .install_lesson_pack_trusting(&pack, key.sign(&pack).as_ref(), &public)
+                .unwrap();
+        }
+        assert_eq!(in_use(), builtin + 2);
+
+        let older = pack_of(builtin + 1);
+        let signature = key.sign(&older).as_ref().to_vec();
+        vault
+            .with_locked_store(|conn| {
+                conn.execute(
+                    "UPDATE content_packs SET version = ?1, body = ?2, signature = ?3 WHERE kind = ?4",
+                    params![builtin + 1, older, signature, pack::PACK_KIND],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(in_use(), builtin);
+    }
 }

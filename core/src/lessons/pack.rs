@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use rusqlite::Connection;
 use serde::Deserialize;
 
+use crate::crypto::DeviceKey;
 use crate::emergency::directory;
 use crate::error::{MigranError, PackRejectReason, Result};
 use crate::i18n::LocalizedText;
@@ -137,13 +138,19 @@ pub(crate) fn default_pack() -> Result<&'static LessonPack> {
         .map_err(Clone::clone)
 }
 
-/// The installed pack if it still verifies and is newer than the built-in one, else the
-/// built-in one.
-pub(crate) fn current_pack(conn: &Connection, trusted_key: &[u8]) -> Result<LessonPack> {
+/// The installed pack if it still verifies, is newer than the built-in one and not older
+/// than the high-water mark (an older signed pack put in its row by editing the database),
+/// else the built-in one.
+pub(crate) fn current_pack(
+    conn: &Connection,
+    trusted_key: &[u8],
+    mark_key: &DeviceKey,
+) -> Result<LessonPack> {
     let builtin = default_pack()?;
+    let mark = signed_pack::high_water(conn, mark_key, PACK_KIND).unwrap_or(None);
     Ok(signed_pack::installed(conn, PACK_KIND)?
         .and_then(|(body, signature)| verify_with(&body, &signature, trusted_key).ok())
-        .filter(|pack| pack.version > builtin.version)
+        .filter(|pack| pack.version > builtin.version && mark.is_none_or(|mark| pack.version >= mark))
         .unwrap_or_else(|| builtin.clone()))
 }
 

@@ -167,7 +167,8 @@ impl Vault {
     pub fn add_info_session(&self, input: InfoSessionInput) -> Result<InfoSession> {
         let lesson_pack = {
             let key = crate::emergency::directory::publisher_key()?;
-            self.with_locked_store(|conn| crate::lessons::current_pack(conn, &key))?
+            let mark_key = self.pack_mark_key()?;
+            self.with_locked_store(|conn| crate::lessons::current_pack(conn, &key, &mark_key))?
         };
         self.write(|s| {
             let session = store::new_session(s, &input, &lesson_pack)?;

@@ -10,7 +10,7 @@ use crate::people::{PersonInput, Sex};
 use crate::time::Clock;
 use crate::vault::{Vault, VaultSettings};
 
-struct FixedClock(DateTime<Utc>);
+pub(crate) struct FixedClock(pub(crate) DateTime<Utc>);
 
 impl Clock for FixedClock {
     fn now(&self) -> DateTime<Utc> {
