@@ -134,7 +134,11 @@ public final class AppModel: ObservableObject {
                     return try Vault.createWithFactor(dir: path, pin: pin, factor: factor, settings: newVaultSettings())
                 }
                 let vault = try reuse ?? Self.openExisting(path: path, deviceSecret: secret, keyFactor: factor)
-                try vault.unlock(pin: pin)
+                if let uptime = Uptime.now() {
+                    try vault.unlockWithUptime(pin: pin, uptime: uptime)
+                } else {
+                    try vault.unlock(pin: pin)
+                }
                 return vault
             }.value
             // The core keeps the actor with the unlocked session only: set it again.

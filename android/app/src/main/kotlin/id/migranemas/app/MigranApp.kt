@@ -10,6 +10,7 @@ import android.os.LocaleList
 import android.os.Handler
 import android.os.Looper
 import android.os.SystemClock
+import android.provider.Settings
 import id.migranemas.app.screens.AppLock
 import id.migranemas.app.screens.DEFAULT_IDLE_LOCK_MINUTES
 import id.migranemas.app.screens.Speaker
@@ -18,6 +19,7 @@ import id.migranemas.core.ActorRole
 import id.migranemas.core.KeyFactor
 import id.migranemas.core.Locale
 import id.migranemas.core.MigranException
+import id.migranemas.core.MonotonicTime
 import id.migranemas.core.Vault
 import id.migranemas.core.VaultSettings
 import id.migranemas.core.calibrateKdfIterations
@@ -84,6 +86,20 @@ open class MigranApp : Application() {
      * tests, which move Robolectric's clock instead.
      */
     open fun clock(): () -> Long = { SystemClock.elapsedRealtime() }
+
+    /**
+     * The phone's monotonic clock for the lockout (the core's `MonotonicTime`): the boot
+     * count names the boot, `elapsedRealtime` counts from it through deep sleep. `null`
+     * when the boot count cannot be read (then the core uses the wall clock alone).
+     */
+    fun uptime(): MonotonicTime? {
+        val boots = try {
+            Settings.Global.getInt(contentResolver, Settings.Global.BOOT_COUNT)
+        } catch (_: Settings.SettingNotFoundException) {
+            return null
+        }
+        return MonotonicTime(bootId = "boot-$boots", elapsedMillis = SystemClock.elapsedRealtime().toULong())
+    }
 
     /**
      * The PIN opened the vault (main thread, after [restoreActor] on the worker): the

@@ -31,7 +31,7 @@ class UnlockActivity : AppScreen() {
             app().background({
                 try {
                     val vault = app().openOrCreate(typed, creating)
-                    UnlockPresenter(vault, app().locale).submit(typed).also { if (it.unlocked) app().restoreActor(vault) }
+                    UnlockPresenter(vault, app().locale, app()::uptime).submit(typed).also { if (it.unlocked) app().restoreActor(vault) }
                 } catch (error: MigranException) {
                     UnlockState(message = errorMessage(error, app().locale))
                 }

@@ -2,6 +2,7 @@ package id.migranemas.app.screens
 
 import id.migranemas.core.Locale
 import id.migranemas.core.MigranException
+import id.migranemas.core.MonotonicTime
 import id.migranemas.core.Vault
 import id.migranemas.core.errorMessage
 
@@ -19,13 +20,22 @@ data class UnlockState(
 /**
  * The unlock screen's logic, plain Kotlin: no Android class, so it is tested on the JVM.
  * Call [submit] off the main thread (the PIN check is deliberately slow).
+ *
+ * [uptime] reads the phone's monotonic clock (the app gives Android's boot count and
+ * `elapsedRealtime`); with it a lockout wait is not shortened by a wall clock set
+ * forward, and restarts in full after a reboot (docs/security.md, "Lockout and the
+ * clock"). `null` (no uptime source) falls back to the wall clock alone.
  */
-class UnlockPresenter(private val vault: Vault, private val locale: Locale) {
+class UnlockPresenter(
+    private val vault: Vault,
+    private val locale: Locale,
+    private val uptime: () -> MonotonicTime? = { null },
+) {
     var state: UnlockState = initialState()
         private set
 
     private fun initialState(): UnlockState = try {
-        val status = vault.status()
+        val status = uptime()?.let { vault.statusWithUptime(it) } ?: vault.status()
         UnlockState(unlocked = status.unlocked, retryAfterSeconds = status.retryAfterSeconds.toLong())
     } catch (error: MigranException) {
         describe(error)
@@ -33,7 +43,8 @@ class UnlockPresenter(private val vault: Vault, private val locale: Locale) {
 
     fun submit(pin: String): UnlockState {
         state = try {
-            vault.unlock(pin)
+            val now = uptime()
+            if (now != null) vault.unlockWithUptime(pin, now) else vault.unlock(pin)
             UnlockState(unlocked = true)
         } catch (error: MigranException) {
             describe(error)
