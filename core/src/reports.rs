@@ -302,6 +302,19 @@ pub fn village_report_text(report: &VillageReport, locale: Locale) -> String {
     out
 }
 
+/// A district or village code as the relay takes it: 1 to 32 of `A-Z a-z 0-9 . - _`.
+pub(crate) fn district_code(field: &str, text: &str) -> Result<String> {
+    let ok = (1..=32).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+    if ok {
+        Ok(text.to_string())
+    } else {
+        Err(MigranError::invalid(field, InvalidReason::BadFormat))
+    }
+}
+
 /// The body a village officer's device sends to its district on the relay
 /// (`POST /v1/teams/{team}/district-reports`, docs/relay.md#district-roll-up): the
 /// district and village codes, the village's name, the period (both ends required: a
@@ -313,19 +326,8 @@ pub fn district_submission_json(
     district: &str,
     village_code: &str,
 ) -> Result<String> {
-    let code_field = |field: &str, text: &str| {
-        let ok = (1..=32).contains(&text.len())
-            && text
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
-        if ok {
-            Ok(text.to_string())
-        } else {
-            Err(MigranError::invalid(field, InvalidReason::BadFormat))
-        }
-    };
-    let district = code_field("district", district)?;
-    let village_code = code_field("village_code", village_code)?;
+    let district = district_code("district", district)?;
+    let village_code = district_code("village_code", village_code)?;
     let village_name = report
         .village
         .clone()

@@ -7,6 +7,10 @@
 //! test profile: `RELAY_BENCH_SECS=3 cargo test -p migran-relay --bench load`.
 //! Sizes: RELAY_BENCH_DEVICES (default 100), RELAY_BENCH_TEAMS (10), RELAY_BENCH_SECS (10),
 //! RELAY_BENCH_BUNDLE_BYTES (2048). The issue's figure is 500 devices in 50 teams.
+//!
+//! After the PostgreSQL run it prints what the relay's tables take on disk
+//! (`pg_total_relation_size`: table, indexes and TOAST) per stored bundle and per team,
+//! the figures docs/relay.md#what-one-postgresql-holds extrapolates from.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
@@ -87,6 +91,71 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
         return Duration::ZERO;
     }
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+/// What the relay's tables take in PostgreSQL after a run, per stored bundle and per team.
+/// Sizes as they are right after the run (dead rows of `relay_teams` and
+/// `relay_nonces` included, as a busy relay carries them between autovacuums).
+async fn print_postgres_sizes(url: &str) {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    // Every table of the relay's schema, whatever migrations add later.
+    let tables = client
+        .query(
+            "SELECT c.relname::TEXT, pg_total_relation_size(c.oid), pg_relation_size(c.oid),
+                    pg_indexes_size(c.oid),
+                    COALESCE(pg_total_relation_size(NULLIF(c.reltoastrelid, 0)), 0)
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind = 'r' AND c.relname LIKE 'relay\\_%' AND n.nspname = current_schema()
+             ORDER BY c.relname",
+            &[],
+        )
+        .await
+        .unwrap();
+    let count = |table: &'static str| {
+        let client = &client;
+        async move {
+            let row = client
+                .query_one(&format!("SELECT COUNT(*) FROM {table}"), &[])
+                .await
+                .unwrap();
+            row.get::<_, i64>(0)
+        }
+    };
+    let (bundles, teams, devices, nonces) = (
+        count("relay_bundles").await,
+        count("relay_teams").await,
+        count("relay_devices").await,
+        count("relay_nonces").await,
+    );
+    let payload: i64 = client
+        .query_one("SELECT COALESCE(SUM(size), 0)::BIGINT FROM relay_bundles", &[])
+        .await
+        .unwrap()
+        .get(0);
+    let mut all = 0i64;
+    let mut log = 0i64;
+    println!("postgres sizes: {bundles} bundles ({payload} B of bundle bytes), {teams} teams, {devices} devices, {nonces} nonces");
+    for row in &tables {
+        let (name, total, heap, indexes, toast): (String, i64, i64, i64, i64) =
+            (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
+        println!("  {name}: {total} B (table {heap}, indexes {indexes}, TOAST {toast})");
+        all += total;
+        if name == "relay_bundles" {
+            log = total;
+        }
+    }
+    let per = |bytes: i64, n: i64| bytes as f64 / n.max(1) as f64;
+    println!(
+        "postgres per bundle: {:.0} B in relay_bundles for {:.0} B of bundle ({:.0} B or {:.1}% over); \
+         all relay tables {all} B, {:.0} B per stored bundle, {:.0} B per team",
+        per(log, bundles),
+        per(payload, bundles),
+        per(log - payload, bundles),
+        100.0 * per(log - payload, payload),
+        per(all, bundles),
+        per(all, teams),
+    );
 }
 
 fn run(name: &str, engine: Engine) {
@@ -229,6 +298,9 @@ fn run(name: &str, engine: Engine) {
         percentile(&pulls, 0.5).as_secs_f64() * 1000.0,
         percentile(&pulls, 0.99).as_secs_f64() * 1000.0,
     );
+    if let Engine::Postgres { url, .. } = &engine {
+        runtime.block_on(print_postgres_sizes(url));
+    }
     runtime.shutdown_background();
 }
 

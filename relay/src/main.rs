@@ -71,7 +71,10 @@ async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    eprintln!("migran-relay: listening on http://{}", args.listen);
+    // The bound address, not the requested one: with port 0 the kernel picks the port,
+    // and a script or test that started the relay reads it from this line.
+    let bound = listener.local_addr().unwrap_or(args.listen);
+    eprintln!("migran-relay: listening on http://{bound}");
     // Ctrl-C, or SIGTERM from systemd or a container runtime: finish the requests in
     // flight (a push either commits or is not there), then stop.
     let shutdown = async {

@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use dashboard_support::{get, json_cell, new_district};
 use migran_core::{
-    CaseInput, CaseType, ConsentInput, ConsentPurpose, MigranError, RelayProblem, ReportCount, ReportRequest,
-    Reporter, TeamRole, Vault, VillageReport,
+    AuditQuery, CaseInput, CaseType, ConsentInput, ConsentPurpose, MigranError, PageRequest, RecordKind,
+    RelayProblem, ReportCount, ReportRequest, Reporter, TeamRole, Vault, VillageReport, MAX_PAGE,
 };
 use migran_relay::Limits;
 use migran_testkit::{fake_person, new_vault, TestClock};
@@ -55,6 +55,32 @@ fn add_counted(vault: &Vault, first: u32, n: u32) -> Vec<String> {
             person.id
         })
         .collect()
+}
+
+/// How many "village report made" entries the audit log holds (every page).
+fn report_audit_entries(vault: &Vault) -> usize {
+    let mut found = 0;
+    let mut offset = Some(0);
+    while let Some(at) = offset {
+        let page = vault
+            .audit_log(AuditQuery {
+                person_id: None,
+                from: None,
+                to: None,
+                page: PageRequest {
+                    offset: at,
+                    limit: MAX_PAGE,
+                },
+            })
+            .unwrap();
+        found += page
+            .items
+            .iter()
+            .filter(|entry| entry.kind == RecordKind::VillageReport)
+            .count();
+        offset = page.next_offset;
+    }
+    found
 }
 
 fn totals(relay: &TestRelay, district: &str) -> Value {
@@ -126,6 +152,8 @@ fn a_village_report_reaches_its_district_and_a_later_one_replaces_it(kind: Kind)
         ),
         Err(MigranError::SyncRefused { .. })
     ));
+    // Refused before a report is made: no audit entry says one was.
+    assert_eq!(report_audit_entries(&vault), 0);
     vault.team_create(TeamRole::Officer).unwrap();
     assert_eq!(
         vault.submit_district_report(
@@ -138,6 +166,10 @@ fn a_village_report_reaches_its_district_and_a_later_one_replaces_it(kind: Kind)
             problem: RelayProblem::TeamNotRegistered
         })
     );
+    // That one was made and sent (the relay refused it): its audit entry stays. The
+    // refusals below happen on the device, before a report is made.
+    let made = report_audit_entries(&vault);
+    assert_eq!(made, 1);
     assert_eq!(
         vault.submit_district_report(
             "http://192.0.2.1:8780".into(),
@@ -171,6 +203,30 @@ fn a_village_report_reaches_its_district_and_a_later_one_replaces_it(kind: Kind)
         ),
         Err(MigranError::Invalid { .. })
     ));
+    assert!(matches!(
+        vault.submit_district_report(
+            url.clone(),
+            district.clone(),
+            "desa satu".into(),
+            request("Desa Contoh Satu")
+        ),
+        Err(MigranError::Invalid { .. })
+    ));
+    assert!(matches!(
+        vault.submit_district_report(
+            url.clone(),
+            district.clone(),
+            village.clone(),
+            ReportRequest {
+                from: None,
+                ..request("Desa Contoh Satu")
+            }
+        ),
+        Err(MigranError::Invalid { .. })
+    ));
+    // None of them left an audit entry saying a village report was made (the accepted
+    // one below does leave one).
+    assert_eq!(report_audit_entries(&vault), made);
     vault.sync_with_relay(url.clone(), None).unwrap();
 
     // Seven counted persons, one case: the case is a small cell.
@@ -196,6 +252,7 @@ fn a_village_report_reaches_its_district_and_a_later_one_replaces_it(kind: Kind)
         )
         .unwrap();
     assert!(!sent.replaced, "{sent:?}");
+    assert_eq!(report_audit_entries(&vault), made + 1);
     assert_eq!(
         (
             sent.district.as_str(),

@@ -26,7 +26,7 @@ use serde::Deserialize;
 
 use crate::audit::AuditAction;
 use crate::error::{InvalidReason, MigranError, RelayProblem, Result};
-use crate::reports::{district_submission_json, ReportRequest};
+use crate::reports::{district_code, district_submission_json, ReportRequest};
 use crate::vault::{Session, Vault};
 
 use super::team::{self, DeviceKeys};
@@ -168,15 +168,27 @@ impl Vault {
         request: ReportRequest,
     ) -> Result<DistrictSubmission> {
         let base = RelayUrl::parse(&url)?;
+        // Everything refusable here is refused before the report is made: making it
+        // writes an audit entry ("a report was made"), and a submission that never
+        // left must not look, in the audit log, as if a report had.
+        district_code("district", &district)?;
+        district_code("village_code", &village_code)?;
+        let given = |value: &Option<String>| value.as_deref().is_some_and(|text| !text.trim().is_empty());
+        if !given(&request.village) {
+            return Err(MigranError::invalid("village", InvalidReason::Empty));
+        }
+        if !(given(&request.from) && given(&request.to)) {
+            return Err(MigranError::invalid("period", InvalidReason::Empty));
+        }
+        let (keys, team_id) = self.read(|s| {
+            let team = team::require_team(s.conn)?;
+            Ok((team::device_keys(s.conn)?, team.team_id))
+        })?;
         let report = self.village_report(request)?;
         let body = district_submission_json(&report, &district, &village_code)?;
         let (Some(period_from), Some(period_to)) = (report.period_from, report.period_to) else {
             return Err(MigranError::invalid("period", InvalidReason::Empty));
         };
-        let (keys, team_id) = self.read(|s| {
-            let team = team::require_team(s.conn)?;
-            Ok((team::device_keys(s.conn)?, team.team_id))
-        })?;
         // The same bytes on every try: a retry of an accepted report is kept as it is.
         let answer = Client::new(base, keys).send(
             "POST",
