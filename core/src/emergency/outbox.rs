@@ -21,6 +21,7 @@ use crate::i18n::Locale;
 use crate::time::instant_text;
 use crate::validate;
 use crate::vault::Vault;
+use zeroize::Zeroizing;
 
 /// Failed sends retried this many times before the action stops being pending.
 pub const MAX_ATTEMPTS: u32 = 5;
@@ -343,7 +344,7 @@ fn seal_alert(key: &DeviceKey, alert: &EmergencyAlert) -> Result<Vec<u8>> {
     let json = to_json(alert)?;
     let len = u32::try_from(json.len()).map_err(|_| MigranError::internal("alert too large"))?;
     let padded_len = (4 + json.len()).div_ceil(SEALED_BLOCK) * SEALED_BLOCK;
-    let mut padded = Vec::with_capacity(padded_len);
+    let mut padded = Zeroizing::new(Vec::with_capacity(padded_len));
     padded.extend_from_slice(&len.to_be_bytes());
     padded.extend_from_slice(&json);
     padded.resize(padded_len, 0);
