@@ -29,7 +29,10 @@ pub use card::{CardContact, CardContactRole, EmergencyCard};
 pub use directory::check_unsigned_directory_pack;
 pub use directory::{DirectoryRole, MAX_DIRECTORY_PACK_BYTES};
 pub(crate) use outbox::LOCKED_OUTBOX;
-pub use outbox::{ActionState, ActionStatus, EmergencyAlert, EmergencySettings, PendingAction, MAX_ATTEMPTS};
+pub use outbox::{
+    ActionState, ActionStatus, EmergencyAlert, EmergencyOutboxSummary, EmergencySettings, PendingAction,
+    MAX_ATTEMPTS,
+};
 pub(crate) use pack::current_directory;
 pub use pack::{DirectoryEntry, DirectoryInfo};
 pub use plan::{ActionChannel, EmergencyAction, EmergencyKind, EmergencyPlan, GeoLocation, Recipient};
