@@ -575,7 +575,12 @@ fn log(args: &Args) -> Result<(), CliError> {
 
 fn pending(args: &Args) -> Result<(), CliError> {
     args.allow_only(&[])?;
-    let pending = open_locked(args)?.pending_emergency_actions()?;
+    let vault = open_locked(args)?;
+    let pending = match vault.pending_emergency_actions() {
+        // Discreet mode: each pending action names a recipient and a text, so the PIN.
+        Err(MigranError::Locked) => open_unlocked(args)?.pending_emergency_actions()?,
+        other => other?,
+    };
     if args.json {
         let items: Vec<Value> = pending
             .iter()
@@ -604,7 +609,16 @@ fn acknowledge(args: &Args) -> Result<(), CliError> {
     args.allow_only(&["by"])?;
     let alert_id = args.word(2, "id")?;
     let by = args.required("by", "name")?;
-    open_locked(args)?.acknowledge_emergency(alert_id, by)?;
+    let vault = open_locked(args)?;
+    match vault.acknowledge_emergency(alert_id.clone(), by.clone()) {
+        // Discreet mode: acknowledging needs the PIN.
+        Err(MigranError::Locked) => {
+            open_unlocked(args)?.acknowledge_emergency(alert_id, by)?;
+        }
+        other => {
+            other?;
+        }
+    }
     say("Tanda terima dicatat.", "Acknowledgement recorded.");
     Ok(())
 }

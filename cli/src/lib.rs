@@ -91,6 +91,9 @@ impl CliError {
                 | MigranError::LockedOut { .. }
                 | MigranError::Erased
                 | MigranError::DeviceSecretMismatch
+                // A key file of `keys/` missing or unusable: a key problem like a
+                // wrong device key, not the catch-all 1.
+                | MigranError::KeyFactor { .. }
                 | MigranError::Locked => 3,
                 MigranError::NotFound { .. } | MigranError::NoVault => 4,
                 MigranError::Invalid { .. }

@@ -1048,11 +1048,10 @@ fn a_missing_or_foreign_device_key_exits_3() {
     let out = migran(dir.path(), &["person", "list"]);
     assert_eq!(code(&out), 3, "{}", stderr(&out));
     assert!(stderr(&out).contains("device key"), "{}", stderr(&out));
-    // A key file gone is the factor's own error (exit 1: the CLI maps `KeyFactor` to no
-    // access code yet), named as such.
+    // A key file gone is the factor's own error, named as such, and a key problem (3).
     std::fs::remove_file(&key).unwrap();
     let out = migran(dir.path(), &["person", "list"]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
     assert!(stderr(&out).contains("hardware key"), "{}", stderr(&out));
     std::fs::write(&key, &original).unwrap();
     assert_eq!(code(&migran(dir.path(), &["person", "list"])), 0);

@@ -168,6 +168,25 @@ fn a_wipe_leaves_no_key_file_and_no_folder_the_cli_did_not_make() {
     assert!(!vault.join("locked.db").exists());
 }
 
+/// A key file gone (deleted, a partial copy of the folder) is a key problem, exit 3 as a
+/// wrong or missing device key is, with the bilingual message; never the catch-all 1.
+#[test]
+fn a_missing_key_file_exits_with_the_key_problem_code() {
+    let root = tempfile::tempdir().unwrap();
+    let vault = root.path().join("vault");
+    init(&vault);
+    add_siti(&vault);
+    let pin_key = key_folder(&vault).join(&pin_keys(&vault)[0]);
+    std::fs::remove_file(&pin_key).unwrap();
+    let out = migran(&vault, &["person", "list"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    std::fs::remove_file(key_folder(&vault).join("locked.key")).unwrap();
+    for args in [&["status"][..], &["unlock-check"], &["person", "list"]] {
+        let out = migran(&vault, args);
+        assert_eq!(code(&out), 3, "{args:?}: {}", stderr(&out));
+    }
+}
+
 #[test]
 fn a_vault_with_a_device_secret_opens_as_before_and_is_not_converted() {
     let root = tempfile::tempdir().unwrap();

@@ -4,10 +4,13 @@
 //! and the raw page keys of the vault's two SQLCipher files. Argon2id comes from
 //! RustCrypto's `argon2`: ring has no memory-hard KDF.
 //!
-//! Secrets live in [`SecretKey`], which cannot be printed or compared and is zeroed on drop.
+//! Secrets live in [`SecretKey`], which cannot be printed or compared and is zeroed on drop
+//! (`zeroize`); plaintext opened here comes back in [`Zeroizing`] buffers.
 
 use std::fmt;
 use std::num::NonZeroU32;
+
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
 use ring::rand::{SecureRandom, SystemRandom};
@@ -22,6 +25,7 @@ pub(crate) const KEY_LEN: usize = 32;
 pub(crate) const SALT_LEN: usize = 16;
 
 /// 256 bits of secret material. No `Debug` value, no `PartialEq`, zeroed when dropped.
+#[derive(Zeroize, ZeroizeOnDrop)]
 pub struct SecretKey([u8; KEY_LEN]);
 
 impl SecretKey {
@@ -38,20 +42,6 @@ impl SecretKey {
 
     pub(crate) fn expose(&self) -> &[u8] {
         &self.0
-    }
-}
-
-impl Drop for SecretKey {
-    fn drop(&mut self) {
-        wipe(&mut self.0);
-    }
-}
-
-/// Zeroes `bytes` (secret material about to be freed).
-pub(crate) fn wipe(bytes: &mut [u8]) {
-    for byte in bytes.iter_mut() {
-        // Volatile so that the compiler cannot drop the wipe of memory it sees as dead.
-        unsafe { std::ptr::write_volatile(byte, 0) };
     }
 }
 
@@ -109,13 +99,15 @@ fn seal_with(key: &LessSafeKey, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>>
 }
 
 /// Opens a value sealed by [`seal_with`]; any alteration, or a different place, is `None`.
-fn open_with(key: &LessSafeKey, aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
+/// The plaintext is wiped when the buffer is dropped, and so is a failed attempt's.
+fn open_with(key: &LessSafeKey, aad: &[u8], sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
     if sealed.len() < 1 + NONCE_LEN + TAG_LEN || sealed[0] != SEAL_FORMAT {
         return None;
     }
     let nonce = Nonce::try_assume_unique_for_key(&sealed[1..1 + NONCE_LEN]).ok()?;
-    let mut body = sealed[1 + NONCE_LEN..].to_vec();
+    let mut body = Zeroizing::new(sealed[1 + NONCE_LEN..].to_vec());
     let plain_len = key.open_in_place(nonce, Aad::from(aad), &mut body).ok()?.len();
+    // Truncating keeps the tag's bytes in the spare capacity, which `Zeroizing` wipes too.
     body.truncate(plain_len);
     Some(body)
 }
@@ -127,8 +119,9 @@ pub(crate) fn seal_raw(key: &SecretKey, aad: &[u8], plaintext: &[u8]) -> Result<
 }
 
 /// Opens what [`seal_raw`] sealed; a wrong key, other `aad` or any alteration is `None`.
+/// The plaintext is the caller's (backups, sync bundles of records) from here on.
 pub(crate) fn open_raw(key: &SecretKey, aad: &[u8], sealed: &[u8]) -> Result<Option<Vec<u8>>> {
-    Ok(open_with(&aead_key(key.expose())?, aad, sealed))
+    Ok(open_with(&aead_key(key.expose())?, aad, sealed).map(|mut plain| std::mem::take(&mut *plain)))
 }
 
 /// SHA-256 of `bytes`.
@@ -355,10 +348,7 @@ fn run_argon2(
     memory.resize(blocks, argon2::Block::default());
     let result = hasher.hash_password_into_with_memory(secret, salt, out, &mut memory[..]);
     // The blocks hold values derived from the PIN: wiped before the memory is freed.
-    for block in memory.iter_mut() {
-        // Volatile for the same reason as `SecretKey`'s drop.
-        unsafe { std::ptr::write_volatile(block, argon2::Block::default()) };
-    }
+    memory.zeroize();
     result.map_err(|_| MigranError::internal("the PIN's key derivation failed"))
 }
 
@@ -430,12 +420,9 @@ pub(crate) fn wrap_key(kek: &SecretKey, key: &SecretKey, context: &str) -> Resul
 /// Unwraps a key; `None` when the KEK is wrong (a wrong PIN) or the blob was altered.
 pub(crate) fn unwrap_key(kek: &SecretKey, wrapped: &[u8], context: &str) -> Result<Option<SecretKey>> {
     let key = aead_key(kek.expose())?;
-    Ok(open_with(&key, &wrap_aad(context), wrapped).and_then(|bytes| {
-        let key = SecretKey::from_slice(&bytes);
-        let mut bytes = bytes;
-        bytes.iter_mut().for_each(|b| *b = 0);
-        key
-    }))
+    // `bytes` is wiped when dropped: the plain loop of zero writes that was here could be
+    // removed by the compiler, as writes to memory about to be freed.
+    Ok(open_with(&key, &wrap_aad(context), wrapped).and_then(|bytes| SecretKey::from_slice(&bytes)))
 }
 
 fn wrap_aad(context: &str) -> Vec<u8> {
@@ -445,8 +432,9 @@ fn wrap_aad(context: &str) -> Vec<u8> {
 }
 
 /// The key an unlocked vault needs, derived from the data key (DEK): the raw page key of
-/// `vault.db`. SQLCipher keeps it from the moment the file is opened; the core drops its
-/// copy right after.
+/// `vault.db`. SQLCipher keeps it from the moment the file is opened; the core drops (and
+/// wipes) its copy right after.
+#[derive(ZeroizeOnDrop)]
 pub(crate) struct DataKeys {
     page: SecretKey,
 }
@@ -496,25 +484,29 @@ pub(crate) fn hmac_sha256_verify(key: &SecretKey, data: &[u8], tag: &[u8]) -> bo
 }
 
 /// A key that needs only the device secret (no PIN): for what must work while the vault
-/// is locked, such as the emergency card.
+/// is locked, such as the emergency card. It keeps the raw key, wiped on drop, and makes
+/// ring's AES key for each call: ring's key types cannot be wiped (docs/security.md,
+/// "Wiping secrets"), so none is kept longer than one seal or open.
+#[derive(ZeroizeOnDrop)]
 pub(crate) struct DeviceKey {
-    seal: LessSafeKey,
+    key: SecretKey,
 }
 
 impl DeviceKey {
     pub(crate) fn from_device_secret(device_secret: &[u8], purpose: &str) -> Result<Self> {
-        let key = derive_subkey(device_secret, &[], purpose)?;
         Ok(DeviceKey {
-            seal: aead_key(key.expose())?,
+            key: derive_subkey(device_secret, &[], purpose)?,
         })
     }
 
     pub(crate) fn seal(&self, place: Place<'_>, plaintext: &[u8]) -> Result<Vec<u8>> {
-        seal_with(&self.seal, &place.aad(), plaintext)
+        seal_with(&aead_key(self.key.expose())?, &place.aad(), plaintext)
     }
 
-    pub(crate) fn open(&self, place: Place<'_>, sealed: &[u8], kind: &str) -> Result<Vec<u8>> {
-        open_with(&self.seal, &place.aad(), sealed).ok_or_else(|| MigranError::tampered(kind))
+    /// The plaintext at `place`, wiped when the caller drops it.
+    pub(crate) fn open(&self, place: Place<'_>, sealed: &[u8], kind: &str) -> Result<Zeroizing<Vec<u8>>> {
+        open_with(&aead_key(self.key.expose())?, &place.aad(), sealed)
+            .ok_or_else(|| MigranError::tampered(kind))
     }
 }
 
@@ -624,7 +616,7 @@ mod tests {
     fn sealed_value_opens_only_at_its_place() {
         let keys = keys();
         let sealed = keys.seal(PLACE, b"Siti Contoh").unwrap();
-        assert_eq!(keys.open(PLACE, &sealed, "person").unwrap(), b"Siti Contoh");
+        assert_eq!(&keys.open(PLACE, &sealed, "person").unwrap()[..], b"Siti Contoh");
         let other_row = Place { row: "abd", ..PLACE };
         assert!(matches!(
             keys.open(other_row, &sealed, "person"),
@@ -809,6 +801,35 @@ mod tests {
             .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
         assert!(first < second);
         assert_eq!(hex(&[0x00, 0xab, 0x0f]), "00ab0f");
+    }
+
+    /// Fails to compile, which fails the tests, when a key type loses its wipe on drop.
+    #[test]
+    fn every_key_type_the_core_holds_is_wiped_on_drop() {
+        fn assert_zod<T: ZeroizeOnDrop>() {}
+        assert_zod::<SecretKey>();
+        assert_zod::<DataKeys>();
+        assert_zod::<DeviceKey>();
+        assert_zod::<Zeroizing<Vec<u8>>>();
+        assert_zod::<Zeroizing<String>>();
+    }
+
+    #[test]
+    fn wiping_a_key_zeroes_its_bytes() {
+        let mut key = SecretKey::from_slice(&[0x41; KEY_LEN]).unwrap();
+        key.zeroize();
+        assert_eq!(key.expose(), &[0u8; KEY_LEN]);
+        let mut filled = argon2::Block::default();
+        filled.as_mut().fill(0x4141_4141_4141_4141);
+        let mut memory = vec![filled; 2];
+        let capacity = memory.capacity();
+        memory.zeroize();
+        assert!(memory.is_empty());
+        // The blocks' bytes, read back through the spare capacity the wipe left.
+        unsafe { memory.set_len(capacity) };
+        assert!(memory
+            .iter()
+            .all(|block| block.as_ref().iter().all(|word| *word == 0)));
     }
 
     #[test]

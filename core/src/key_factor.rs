@@ -15,6 +15,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use zeroize::Zeroizing;
+
 use crate::crypto::{self, SecretKey};
 use crate::error::{KeyFactorProblem, MigranError, Result};
 
@@ -66,10 +68,8 @@ fn factor_error(error: MigranError) -> MigranError {
 }
 
 fn output(answer: Result<Vec<u8>>) -> Result<SecretKey> {
-    let mut bytes = answer.map_err(factor_error)?;
-    let key = SecretKey::from_slice(&bytes);
-    crypto::wipe(&mut bytes);
-    key.ok_or(MigranError::KeyFactor {
+    let bytes = Zeroizing::new(answer.map_err(factor_error)?);
+    SecretKey::from_slice(&bytes).ok_or(MigranError::KeyFactor {
         problem: KeyFactorProblem::Platform,
     })
 }
@@ -86,9 +86,9 @@ pub(crate) fn delete_key(factor: &dyn KeyFactor, key_id: &str) -> Result<()> {
 
 /// The vault's locked secret: the locked key's output over a fixed label. It keys
 /// `locked.db`, the emergency data and the header's MAC as a device secret does.
-pub(crate) fn locked_secret(factor: &dyn KeyFactor) -> Result<Vec<u8>> {
+pub(crate) fn locked_secret(factor: &dyn KeyFactor) -> Result<Zeroizing<Vec<u8>>> {
     let key = output(factor.derive(LOCKED_KEY_ID.to_string(), LOCKED_SECRET_INPUT.to_vec()))?;
-    Ok(key.expose().to_vec())
+    Ok(Zeroizing::new(key.expose().to_vec()))
 }
 
 /// A fresh PIN key id: `pin-` and 64 random bits in hex.
@@ -109,10 +109,11 @@ pub(crate) fn factor_kek(
     kdf: crypto::PinKdf,
 ) -> Result<SecretKey> {
     let stretched = crypto::stretch_pin(pin, salt, kdf)?;
-    let mut input = PIN_INPUT_LABEL.to_vec();
+    // Sized up front: growing it would leave a copy of the stretched PIN in freed memory.
+    let mut input = Zeroizing::new(Vec::with_capacity(PIN_INPUT_LABEL.len() + crypto::KEY_LEN));
+    input.extend_from_slice(PIN_INPUT_LABEL);
     input.extend_from_slice(stretched.expose());
-    let answer = factor.derive(key_id.to_string(), input.clone());
-    crypto::wipe(&mut input);
+    let answer = factor.derive(key_id.to_string(), input.to_vec());
     let hardware = output(answer)?;
     crypto::derive_subkey(hardware.expose(), stretched.expose(), "migran/v6/kek-factor")
 }
@@ -164,9 +165,11 @@ impl KeyFactor for FileKeyFactor {
     }
 
     fn derive(&self, key_id: String, input: Vec<u8>) -> Result<Vec<u8>> {
+        // The input holds the stretched PIN (for the PIN key).
+        let input = Zeroizing::new(input);
         let path = self.path(&key_id)?;
-        let mut bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => Zeroizing::new(bytes),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 return Err(MigranError::KeyFactor {
                     problem: KeyFactorProblem::KeyMissing,
@@ -174,12 +177,11 @@ impl KeyFactor for FileKeyFactor {
             }
             Err(error) => return Err(error.into()),
         };
-        let key = SecretKey::from_slice(&bytes);
-        crypto::wipe(&mut bytes);
-        let key = key.ok_or(MigranError::KeyFactor {
+        let key = SecretKey::from_slice(&bytes).ok_or(MigranError::KeyFactor {
             problem: KeyFactorProblem::Platform,
         })?;
-        Ok(crypto::hmac_sha256(&key, &input).to_vec())
+        let tag = Zeroizing::new(crypto::hmac_sha256(&key, &input));
+        Ok(tag.to_vec())
     }
 
     fn delete_key(&self, key_id: String) -> Result<()> {

@@ -75,8 +75,8 @@ pub use emergency::check_unsigned_directory_pack;
 pub use emergency::{
     emergency_plan_without_vault, sms_size, ActionChannel, ActionState, ActionStatus, CardContact,
     CardContactRole, DirectoryEntry, DirectoryInfo, DirectoryRole, EmergencyAction, EmergencyAlert,
-    EmergencyCard, EmergencyKind, EmergencyPlan, EmergencySettings, GeoLocation, PendingAction, Recipient,
-    SmsEncoding, SmsSize, MAX_DIRECTORY_PACK_BYTES,
+    EmergencyCard, EmergencyKind, EmergencyOutboxSummary, EmergencyPlan, EmergencySettings, GeoLocation,
+    PendingAction, Recipient, SmsEncoding, SmsSize, MAX_DIRECTORY_PACK_BYTES,
 };
 pub use error::{
     error_message, BackupRefusal, InvalidReason, KeyFactorProblem, MigranError, NotAllowedReason,

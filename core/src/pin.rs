@@ -5,6 +5,8 @@
 //! characters, and, when it is all digits, none of the patterns people pick most and an
 //! attacker tries first (docs/security.md, "PIN policy").
 
+use zeroize::Zeroizing;
+
 use crate::error::{InvalidReason, MigranError, Result};
 
 /// The shortest PIN an existing vault still opens with (the floor before the policy).
@@ -59,7 +61,8 @@ fn is_weak(pin: &str) -> bool {
     if !pin.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    let digits: Vec<u8> = pin.bytes().map(|b| b - b'0').collect();
+    // The PIN's digits, wiped when dropped like the PIN itself.
+    let digits: Zeroizing<Vec<u8>> = Zeroizing::new(pin.bytes().map(|b| b - b'0').collect());
     constant_step(&digits)
         || repeats_a_short_block(&digits)
         || doubled_run(&digits)
@@ -84,7 +87,8 @@ fn doubled_run(digits: &[u8]) -> bool {
     if !digits.len().is_multiple_of(2) {
         return false;
     }
-    let pairs: Vec<u8> = digits.chunks(2).filter(|p| p[0] == p[1]).map(|p| p[0]).collect();
+    let pairs: Zeroizing<Vec<u8>> =
+        Zeroizing::new(digits.chunks(2).filter(|p| p[0] == p[1]).map(|p| p[0]).collect());
     pairs.len() * 2 == digits.len() && constant_step(&pairs) && pairs[0] != pairs[1]
 }
 

@@ -26,6 +26,7 @@ use crate::error::{InvalidReason, MigranError, Result, StorageProblem};
 use crate::key_factor::{self, KeyFactor, KeyPurpose};
 use crate::store::{self, Database, PageHmac};
 use crate::time::{instant_text, parse_instant, Clock, SystemClock};
+use zeroize::Zeroizing;
 
 /// How a new vault protects itself. Stored in the vault header.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -243,7 +244,8 @@ pub struct Vault {
     dir: PathBuf,
     /// The device secret, or for a vault made with a hardware key factor the locked
     /// key's output ([`crate::key_factor`]), which takes its place.
-    device_secret: Option<Vec<u8>>,
+    /// Wiped when the handle is dropped.
+    device_secret: Option<Zeroizing<Vec<u8>>>,
     /// The hardware key factor of a vault made with one.
     factor: Option<Arc<dyn KeyFactor>>,
     clock: Arc<dyn Clock>,
@@ -495,6 +497,8 @@ impl Vault {
         device_secret: Option<Vec<u8>>,
         settings: VaultSettings,
     ) -> Result<Arc<Vault>> {
+        // Every PIN the apps hand over is wiped when the call returns.
+        let pin = Zeroizing::new(pin);
         Self::create_with_clock(
             Path::new(&dir),
             &pin,
@@ -521,6 +525,7 @@ impl Vault {
         factor: Arc<dyn KeyFactor>,
         settings: VaultSettings,
     ) -> Result<Arc<Vault>> {
+        let pin = Zeroizing::new(pin);
         validate_settings(&settings)?;
         let argon2 = Argon2Settings::for_iterations(settings.kdf_iterations);
         Self::create_with_factor_and_clock(
@@ -543,6 +548,7 @@ impl Vault {
 
     /// Unlocks with the PIN. Wrong PINs are counted; see [`VaultSettings`].
     pub fn unlock(&self, pin: String) -> Result<()> {
+        let pin = Zeroizing::new(pin);
         self.unlock_at(&pin, None)
     }
 
@@ -550,6 +556,7 @@ impl Vault {
     /// on it, and a wait that does is not shortened by a wall clock set forward
     /// (docs/security.md, "Lockout and the clock").
     pub fn unlock_with_uptime(&self, pin: String, uptime: MonotonicTime) -> Result<()> {
+        let pin = Zeroizing::new(pin);
         uptime.validate()?;
         self.unlock_at(&pin, Some(&uptime))
     }
@@ -588,6 +595,7 @@ impl Vault {
     /// Replaces the PIN. The data key is only re-wrapped: nothing is re-encrypted.
     /// A wrong `old_pin` counts as a failed attempt, as at unlock.
     pub fn change_pin(&self, old_pin: String, new_pin: String) -> Result<()> {
+        let (old_pin, new_pin) = (Zeroizing::new(old_pin), Zeroizing::new(new_pin));
         crate::pin::check_new("new_pin", &new_pin)?;
         self.replace_pin(&old_pin, &new_pin)
     }
@@ -757,7 +765,7 @@ impl Vault {
             (Some(_), None) => Err(MigranError::KeyFactor {
                 problem: crate::error::KeyFactorProblem::KeyMissing,
             }),
-            (None, _) => crypto::derive_pin_kek(pin, salt, kdf, self.device_secret.as_deref()),
+            (None, _) => crypto::derive_pin_kek(pin, salt, kdf, self.device_secret()),
         }
     }
 
@@ -817,6 +825,7 @@ impl Vault {
         argon2: Argon2Settings,
         clock: Arc<dyn Clock>,
     ) -> Result<Arc<Vault>> {
+        let device_secret = device_secret.map(Zeroizing::new);
         if let Some(secret) = &device_secret {
             validate_device_secret(secret)?;
         }
@@ -839,7 +848,7 @@ impl Vault {
     fn create_inner(
         dir: &Path,
         pin: &str,
-        device_secret: Option<Vec<u8>>,
+        device_secret: Option<Zeroizing<Vec<u8>>>,
         factor: Option<Arc<dyn KeyFactor>>,
         settings: VaultSettings,
         argon2: Argon2Settings,
@@ -885,13 +894,13 @@ impl Vault {
             (Some(factor), Some(id)) => {
                 key_factor::factor_kek(factor.as_ref(), id, pin, &salt, PinKdf::Argon2id(argon2))?
             }
-            _ => crypto::derive_pin_kek(pin, &salt, PinKdf::Argon2id(argon2), device_secret.as_deref())?,
+            _ => crypto::derive_pin_kek(pin, &salt, PinKdf::Argon2id(argon2), secret_bytes(&device_secret))?,
         };
         let wrapped = crypto::wrap_key(&kek, &dek, &vault_id)?;
-        let locked_key = crypto::locked_store_key(device_secret.as_deref())?;
+        let locked_key = crypto::locked_store_key(secret_bytes(&device_secret))?;
         // The header is written last: its presence is what makes the folder a vault.
         let locked = store::open(dir, Database::Locked, &locked_key, PageHmac::LOCKED_STORE, true)?;
-        let lockout_key = crypto::lockout_mac_key(device_secret.as_deref())?;
+        let lockout_key = crypto::lockout_mac_key(secret_bytes(&device_secret))?;
         // Written and sealed in one transaction: a creation killed between the two would
         // leave an unsealed header, which reads as altered and locks the new vault for a day.
         let tx = Transaction::new_unchecked(&locked, TransactionBehavior::Immediate)?;
@@ -945,6 +954,7 @@ impl Vault {
         device_secret: Option<Vec<u8>>,
         clock: Arc<dyn Clock>,
     ) -> Result<Arc<Vault>> {
+        let device_secret = device_secret.map(Zeroizing::new);
         // "No vault here" before judging the secret: a folder left by a failed init
         // (an empty key file alone) must read as no vault, so `init` may run again.
         if !dir.join(store::LOCKED_FILE).exists() {
@@ -971,14 +981,14 @@ impl Vault {
 
     fn open_inner(
         dir: &Path,
-        device_secret: Option<Vec<u8>>,
+        device_secret: Option<Zeroizing<Vec<u8>>>,
         factor: Option<Arc<dyn KeyFactor>>,
         clock: Arc<dyn Clock>,
     ) -> Result<Arc<Vault>> {
         if !dir.join(store::LOCKED_FILE).exists() {
             return Err(MigranError::NoVault);
         }
-        let locked_key = crypto::locked_store_key(device_secret.as_deref())?;
+        let locked_key = crypto::locked_store_key(secret_bytes(&device_secret))?;
         // The locked store is keyed from the device secret: another secret (or none for
         // a vault made with one) does not open it.
         let opened = store::open_from_step(dir, Database::Locked, &locked_key, PageHmac::LOCKED_STORE, false);
@@ -989,7 +999,7 @@ impl Vault {
             other => other?,
         };
         read_header_opt(&locked)?.ok_or(MigranError::NoVault)?;
-        let lockout_key = crypto::lockout_mac_key(device_secret.as_deref())?;
+        let lockout_key = crypto::lockout_mac_key(secret_bytes(&device_secret))?;
         if earlier_step < LOCKED_HEADER_MAC_STEP {
             // A vault from before the header's MAC: sealed now, once. From here on a
             // header without a valid MAC is an altered one.
@@ -1017,11 +1027,16 @@ impl Vault {
     /// `status` and `wipe` agree, what the files are is decided by opening, never by which
     /// files exist.
     pub fn remove_unopenable(dir: &Path, device_secret: Option<Vec<u8>>) -> Result<()> {
-        let opened = match device_secret {
-            Some(secret) if validate_device_secret(&secret).is_err() => {
-                Err(MigranError::DeviceSecretMismatch)
-            }
-            secret => Self::open_with_clock(dir, secret, Arc::new(SystemClock)).map(drop),
+        let mut device_secret = device_secret.map(Zeroizing::new);
+        let opened = match &mut device_secret {
+            Some(secret) if validate_device_secret(secret).is_err() => Err(MigranError::DeviceSecretMismatch),
+            // Moved out whole (no copy), into the `Zeroizing` the opened vault keeps.
+            secret => Self::open_with_clock(
+                dir,
+                secret.as_mut().map(|secret| std::mem::take(&mut **secret)),
+                Arc::new(SystemClock),
+            )
+            .map(drop),
         };
         match opened {
             Ok(()) => Err(MigranError::VaultExists),
@@ -1045,7 +1060,7 @@ impl Vault {
     }
 
     pub(crate) fn device_secret(&self) -> Option<&[u8]> {
-        self.device_secret.as_deref()
+        secret_bytes(&self.device_secret)
     }
 
     /// Runs `read` on the unlocked records, without a transaction: each statement sees a
@@ -1382,11 +1397,8 @@ impl Drop for Vault {
     fn drop(&mut self) {
         // Reads' audit entries still waiting are stored when the app lets go of the vault.
         self.lock();
-        // The device secret, or a factor vault's locked secret, opens `locked.db`: it
-        // does not outlive the handle in freed memory.
-        if let Some(secret) = self.device_secret.as_mut() {
-            crypto::wipe(secret);
-        }
+        // The device secret (or a factor vault's locked secret), which opens `locked.db`,
+        // is a `Zeroizing` buffer: it does not outlive the handle in freed memory.
     }
 }
 
@@ -1581,6 +1593,10 @@ fn validate_settings(settings: &VaultSettings) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+fn secret_bytes(secret: &Option<Zeroizing<Vec<u8>>>) -> Option<&[u8]> {
+    secret.as_ref().map(|secret| secret.as_slice())
 }
 
 fn validate_device_secret(secret: &[u8]) -> Result<()> {

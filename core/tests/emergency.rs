@@ -7,8 +7,8 @@ mod support;
 
 use migran_core::{
     sms_size, ActionChannel, ActionStatus, CardContact, CardContactRole, EmergencyCard, EmergencyKind,
-    EmergencySettings, GeoLocation, Locale, MigranError, NotAllowedReason, PackRejectReason, Recipient,
-    RecordKind, SmsEncoding, Vault,
+    EmergencyOutboxSummary, EmergencySettings, GeoLocation, Locale, MigranError, NotAllowedReason,
+    PackRejectReason, Recipient, RecordKind, SmsEncoding, Vault,
 };
 use support::*;
 
@@ -425,10 +425,7 @@ fn discreet_mode_hides_the_log_behind_the_pin() {
         .trigger_emergency(EmergencyKind::Other, Some("HK".into()), None, Locale::Id)
         .unwrap();
     assert_eq!(vault.emergency_log().err(), Some(MigranError::Locked));
-    assert!(
-        !vault.pending_emergency_actions().unwrap().is_empty(),
-        "retries still run while locked"
-    );
+    assert_eq!(vault.pending_emergency_actions().err(), Some(MigranError::Locked));
     assert_eq!(
         vault
             .set_emergency_settings(EmergencySettings { discreet: false })
@@ -437,6 +434,98 @@ fn discreet_mode_hides_the_log_behind_the_pin() {
     );
     vault.unlock(PIN.into()).unwrap();
     assert_eq!(vault.emergency_log().unwrap().len(), 1);
+}
+
+/// What a card contact and the owner look like inside an alert: none of it may come out
+/// of a locked vault in discreet mode, except from the press itself.
+const MARKERS: [&str; 4] = ["Ibu Contoh", "6281299990001", "Siti Contoh", "Kader Contoh"];
+
+fn shows_a_marker(value: &impl std::fmt::Debug) -> bool {
+    let text = format!("{value:?}");
+    MARKERS.iter().any(|marker| text.contains(marker))
+}
+
+/// Presses the button on a locked vault with a card in `discreet` mode, then reports one
+/// action failed: an outbox with content to hide.
+fn pressed(dir: &std::path::Path, discreet: bool) -> (std::sync::Arc<Vault>, String) {
+    let vault = new_vault(dir, TestClock::at(2026, 11, 28));
+    vault.set_emergency_card(card("MY")).unwrap();
+    vault
+        .set_emergency_settings(EmergencySettings { discreet })
+        .unwrap();
+    vault.lock();
+    let alert = vault
+        .trigger_emergency(EmergencyKind::HeldAgainstWill, None, None, Locale::Id)
+        .unwrap();
+    assert!(shows_a_marker(&alert), "the press itself gets its plan");
+    let state = vault
+        .record_emergency_action(alert.id.clone(), 0, ActionStatus::Failed)
+        .unwrap();
+    assert!(!shows_a_marker(&state));
+    (vault, alert.id)
+}
+
+#[test]
+fn in_discreet_mode_locked_calls_return_only_what_the_button_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, alert_id) = pressed(dir.path(), true);
+    let total = {
+        let summary = vault.emergency_outbox_summary().unwrap();
+        assert!(summary.pending_actions >= 5, "{summary:?}");
+        assert!(summary.any_failed);
+        summary.pending_actions
+    };
+    assert_eq!(vault.pending_emergency_actions().err(), Some(MigranError::Locked));
+    assert_eq!(vault.emergency_log().err(), Some(MigranError::Locked));
+    assert_eq!(
+        vault
+            .acknowledge_emergency(alert_id.clone(), "Kader Contoh".into())
+            .err(),
+        Some(MigranError::Locked)
+    );
+    // Recording still works locked (the button reports what the phone did) and gives
+    // back the state alone.
+    let state = vault
+        .record_emergency_action(alert_id.clone(), 1, ActionStatus::HandedToOs)
+        .unwrap();
+    assert_eq!((state.position, state.status), (1, ActionStatus::HandedToOs));
+    assert!(!shows_a_marker(&state));
+    assert_eq!(
+        vault.emergency_outbox_summary().unwrap().pending_actions,
+        total - 1
+    );
+
+    // After unlock: the whole content.
+    vault.unlock(PIN.into()).unwrap();
+    let pending = vault.pending_emergency_actions().unwrap();
+    assert_eq!(pending.len() as u32, total - 1);
+    assert!(shows_a_marker(&pending));
+    let acknowledged = vault
+        .acknowledge_emergency(alert_id, "Kader Contoh".into())
+        .unwrap();
+    assert_eq!(acknowledged.acknowledged_by.as_deref(), Some("Kader Contoh"));
+    assert!(shows_a_marker(&vault.emergency_log().unwrap()));
+    assert_eq!(
+        vault.emergency_outbox_summary().unwrap(),
+        EmergencyOutboxSummary::default(),
+        "an acknowledged alert has nothing pending"
+    );
+}
+
+#[test]
+fn without_discreet_mode_locked_calls_still_return_the_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, alert_id) = pressed(dir.path(), false);
+    let pending = vault.pending_emergency_actions().unwrap();
+    assert!(shows_a_marker(&pending), "retries run while locked");
+    let summary = vault.emergency_outbox_summary().unwrap();
+    assert_eq!(summary.pending_actions as usize, pending.len());
+    assert!(summary.any_failed);
+    assert!(shows_a_marker(&vault.emergency_log().unwrap()));
+    let acknowledged = vault
+        .acknowledge_emergency(alert_id, "Kader Contoh".into())
+        .unwrap();
+    assert!(shows_a_marker(&acknowledged));
 }
 
 #[test]
@@ -585,11 +674,13 @@ fn a_hand_over_that_fails_is_one_attempt_and_is_retried_after_a_restart() {
     vault
         .record_emergency_action(alert.id.clone(), family, ActionStatus::HandedToOs)
         .unwrap();
-    let after = vault
+    let state = vault
         .record_emergency_action(alert.id.clone(), family, ActionStatus::Failed)
         .unwrap();
-    let state = after.states.iter().find(|s| s.position == family).unwrap();
-    assert_eq!((state.status, state.attempts), (ActionStatus::Failed, 1));
+    assert_eq!(
+        (state.position, state.status, state.attempts),
+        (family, ActionStatus::Failed, 1)
+    );
     drop(vault);
 
     let vault = reopen(dir.path(), clock);

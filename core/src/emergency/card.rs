@@ -4,6 +4,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroize;
 
 use super::{from_json, to_json};
 use crate::audit::AuditAction;
@@ -30,18 +31,21 @@ crate::storage_codes!(CardContactRole {
 });
 
 /// A person the button tells by SMS.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record, Zeroize)]
 pub struct CardContact {
     /// The contact's name, at most 200 characters.
     pub name: String,
     /// Phone number in any common form; stored in international form (`+62...`).
     pub phone: String,
     /// Who the contact is to the owner.
+    #[zeroize(skip)]
     pub role: CardContactRole,
 }
 
 /// The few facts the button needs, chosen and seen by the owner. Readable while locked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+/// The core's own copies (for a plan) are held in `Zeroizing` and wiped when dropped;
+/// what is returned to the app is the app's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record, Zeroize)]
 pub struct EmergencyCard {
     /// The owner's full name, at most 200 characters.
     pub full_name: String,
@@ -103,6 +107,7 @@ impl Vault {
     }
 }
 
+/// The stored card, if any; the decrypted JSON is wiped once parsed.
 pub(super) fn load_card(conn: &Connection, key: &DeviceKey) -> Result<Option<EmergencyCard>> {
     let sealed: Option<Vec<u8>> = conn
         .query_row("SELECT data FROM emergency_card WHERE id = 1", [], |row| {

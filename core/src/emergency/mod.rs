@@ -22,13 +22,17 @@ use crate::error::{InvalidReason, MigranError, Result};
 use crate::i18n::Locale;
 use crate::validate;
 use crate::vault::Vault;
+use zeroize::Zeroizing;
 
 pub use card::{CardContact, CardContactRole, EmergencyCard};
 #[doc(hidden)]
 pub use directory::check_unsigned_directory_pack;
 pub use directory::{DirectoryRole, MAX_DIRECTORY_PACK_BYTES};
 pub(crate) use outbox::LOCKED_OUTBOX;
-pub use outbox::{ActionState, ActionStatus, EmergencyAlert, EmergencySettings, PendingAction, MAX_ATTEMPTS};
+pub use outbox::{
+    ActionState, ActionStatus, EmergencyAlert, EmergencyOutboxSummary, EmergencySettings, PendingAction,
+    MAX_ATTEMPTS,
+};
 pub(crate) use pack::current_directory;
 pub use pack::{DirectoryEntry, DirectoryInfo};
 pub use plan::{ActionChannel, EmergencyAction, EmergencyKind, EmergencyPlan, GeoLocation, Recipient};
@@ -86,7 +90,12 @@ impl Vault {
             locale,
             today,
         };
-        Ok(compose_plan(&request, card, card_unreadable, &directory))
+        Ok(compose_plan(
+            &request,
+            card.as_deref(),
+            card_unreadable,
+            &directory,
+        ))
     }
 }
 
@@ -163,7 +172,7 @@ pub fn emergency_plan_read_only(
     };
     let card_read = card.is_some();
     Ok((
-        compose_plan(&request, card, card_unreadable, &directory),
+        compose_plan(&request, card.as_deref(), card_unreadable, &directory),
         card_read,
     ))
 }
@@ -179,31 +188,34 @@ pub fn emergency_plan_read_only_with_factor(
     location: Option<GeoLocation>,
     locale: Locale,
 ) -> Result<(EmergencyPlan, bool)> {
-    let mut secret = crate::key_factor::locked_secret(factor)?;
-    let plan = emergency_plan_read_only(dir, Some(&secret), kind, country, location, locale);
-    crate::crypto::wipe(&mut secret);
-    plan
+    // Wiped when dropped (`Zeroizing`).
+    let secret = crate::key_factor::locked_secret(factor)?;
+    emergency_plan_read_only(dir, Some(&secret), kind, country, location, locale)
 }
 
 /// The plan for `request`, flagged when a card was there but did not open: the one
 /// tail of every way to the plan (opened vault, read-only folder, no vault).
 fn compose_plan(
     request: &plan::PlanRequest<'_>,
-    card: Option<EmergencyCard>,
+    card: Option<&EmergencyCard>,
     card_unreadable: bool,
     directory: &directory::Directory,
 ) -> EmergencyPlan {
-    let mut plan = plan::compose(request, card.as_ref(), directory);
+    let mut plan = plan::compose(request, card, directory);
     plan.card_unreadable = card_unreadable;
     plan
 }
 
 /// The card, if one is stored and opens; `true` when one is stored but does not open
-/// (damaged, or another device key), so the plan can say its contacts are missing.
-fn read_card(conn: &rusqlite::Connection, key: Option<&DeviceKey>) -> (Option<EmergencyCard>, bool) {
+/// (damaged, or another device key), so the plan can say its contacts are missing. The
+/// card is the core's copy, for the plan only: wiped when dropped.
+fn read_card(
+    conn: &rusqlite::Connection,
+    key: Option<&DeviceKey>,
+) -> (Option<Zeroizing<EmergencyCard>>, bool) {
     match key.map(|key| card::load_card(conn, key)) {
         None | Some(Ok(None)) => (None, false),
-        Some(Ok(Some(card))) => (Some(card), false),
+        Some(Ok(Some(card))) => (Some(Zeroizing::new(card)), false),
         Some(Err(_)) => (None, true),
     }
 }
@@ -223,7 +235,7 @@ impl Vault {
     fn plan_inputs(
         &self,
         key: Option<&DeviceKey>,
-    ) -> Result<(Option<EmergencyCard>, bool, directory::Directory)> {
+    ) -> Result<(Option<Zeroizing<EmergencyCard>>, bool, directory::Directory)> {
         let builtin = directory::default_directory()?;
         let read = self.with_locked_store(|conn| {
             let card = read_card(conn, key);
@@ -249,9 +261,18 @@ impl Vault {
     }
 }
 
-pub(super) fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
-    serde_json::to_vec(value).map_err(|_| MigranError::internal("encoding an emergency record failed"))
+/// `value` as JSON, in a buffer wiped when dropped (the card, an alert: what is sealed).
+/// Reserved large enough for any card or alert, so that the buffer does not grow and
+/// leave unwiped copies behind.
+pub(super) fn to_json<T: serde::Serialize>(value: &T) -> Result<Zeroizing<Vec<u8>>> {
+    let mut json = Zeroizing::new(Vec::with_capacity(JSON_RESERVE));
+    serde_json::to_writer(&mut *json, value)
+        .map_err(|_| MigranError::internal("encoding an emergency record failed"))?;
+    Ok(json)
 }
+
+/// Room reserved for an emergency record's JSON: the outbox's padded block.
+const JSON_RESERVE: usize = 16 * 1024;
 
 pub(super) fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     serde_json::from_slice(bytes).map_err(|_| MigranError::tampered("emergency"))

@@ -1,6 +1,8 @@
 //! The outbox and log: every trigger is kept, sealed with the device key, with one state
 //! per action, so that retries survive a restart and run while the vault is locked.
-//! Discreet mode (a sealed setting) puts the log behind the PIN.
+//! Discreet mode (a sealed setting) puts the log, the pending actions and the
+//! acknowledgements behind the PIN: locked, the button gets only what it needs (the
+//! states it reports, [`EmergencyOutboxSummary`]'s counts), never a recipient or a text.
 //!
 //! A seized phone must not tell when, or for what, the button was pressed (issue 19): each
 //! alert is one row of `emergency_outbox` with a random id (no time in it), a sequence
@@ -21,6 +23,7 @@ use crate::i18n::Locale;
 use crate::time::instant_text;
 use crate::validate;
 use crate::vault::Vault;
+use zeroize::Zeroizing;
 
 /// Failed sends retried this many times before the action stops being pending.
 pub const MAX_ATTEMPTS: u32 = 5;
@@ -106,10 +109,23 @@ pub struct PendingAction {
     pub attempts: u32,
 }
 
+/// What the locked button may show of the outbox in every mode: how many actions are
+/// still to be done and whether one failed. No recipient, number, text or kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Record)]
+pub struct EmergencyOutboxSummary {
+    /// Actions still to be done (never tried, or failed and to be retried) in alerts
+    /// nobody has acknowledged: what [`Vault::pending_emergency_actions`] would list.
+    pub pending_actions: u32,
+    /// Whether any of them failed at least once.
+    pub any_failed: bool,
+}
+
 /// The emergency button's settings, sealed with the device key; changed only with the PIN.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, uniffi::Record)]
 pub struct EmergencySettings {
-    /// The log needs the PIN to be seen, and the app shows no trace of a trigger.
+    /// The log, the pending actions and acknowledging need the PIN; locked, the outbox
+    /// shows only its counts ([`Vault::emergency_outbox_summary`]); the app shows no trace
+    /// of a trigger.
     pub discreet: bool,
 }
 
@@ -159,15 +175,17 @@ impl Vault {
         Ok(alert)
     }
 
-    /// What the UI reports after running an action; works locked.
+    /// What the UI reports after running an action; works locked, in discreet mode too.
+    /// Returns that action's new state only: the button needs nothing more, and the
+    /// alert's content stays out of a locked phone's reach (see [`EmergencySettings`]).
     pub fn record_emergency_action(
         &self,
         alert_id: String,
         position: u32,
         status: ActionStatus,
-    ) -> Result<EmergencyAlert> {
+    ) -> Result<ActionState> {
         let now = instant_text(self.now());
-        self.update_alert(&alert_id, |alert| {
+        let alert = self.update_alert(&alert_id, |alert| {
             let state = alert
                 .states
                 .iter_mut()
@@ -179,12 +197,19 @@ impl Vault {
             state.status = status;
             state.updated_at = now.clone();
             Ok(())
-        })
+        })?;
+        alert
+            .states
+            .into_iter()
+            .find(|s| s.position == position)
+            .ok_or_else(|| MigranError::internal("the recorded action vanished"))
     }
 
-    /// A cadre or family member confirms they received the alert.
+    /// A cadre or family member confirms they received the alert. In discreet mode only
+    /// after unlock (`Locked`): it returns the whole alert.
     pub fn acknowledge_emergency(&self, alert_id: String, by: String) -> Result<EmergencyAlert> {
         let by = validate::required_text("name", &by, validate::SHORT_TEXT_MAX)?;
+        self.refuse_if_discreet_and_locked()?;
         let now = instant_text(self.now());
         self.update_alert(&alert_id, |alert| {
             alert.acknowledged_by = Some(by.clone());
@@ -194,36 +219,27 @@ impl Vault {
     }
 
     /// Actions to (re)try, oldest alert first: never tried, or failed fewer than
-    /// [`MAX_ATTEMPTS`] times, in alerts nobody has acknowledged. Works locked.
+    /// [`MAX_ATTEMPTS`] times, in alerts nobody has acknowledged. Works locked, except in
+    /// discreet mode (`Locked`: each holds a recipient and a text); the locked button
+    /// then has [`Vault::emergency_outbox_summary`].
     pub fn pending_emergency_actions(&self) -> Result<Vec<PendingAction>> {
-        let key = self.emergency_key()?;
-        // A damaged alert row must not stop the retries of every other alert; the log
-        // still reports it (as `Tampered`), so the damage is not hidden.
-        let alerts = self.with_outbox(&key, |conn| load_alerts(conn, &key, Damaged::Skip))?;
-        Ok(alerts
-            .into_iter()
-            .filter(|alert| alert.acknowledged_at.is_none())
-            .flat_map(|alert| {
-                let id = alert.id.clone();
-                alert.plan.actions.into_iter().filter_map(move |action| {
-                    let state = alert.states.iter().find(|s| s.position == action.position)?;
-                    let pending = state.status == ActionStatus::Composed
-                        || (state.status == ActionStatus::Failed && state.attempts < MAX_ATTEMPTS);
-                    pending.then(|| PendingAction {
-                        alert_id: id.clone(),
-                        action,
-                        attempts: state.attempts,
-                    })
-                })
-            })
-            .collect())
+        self.refuse_if_discreet_and_locked()?;
+        self.pending_actions()
+    }
+
+    /// How many actions are still to be done and whether one failed; works locked, in
+    /// discreet mode too: what the locked button shows of the outbox.
+    pub fn emergency_outbox_summary(&self) -> Result<EmergencyOutboxSummary> {
+        let pending = self.pending_actions()?;
+        Ok(EmergencyOutboxSummary {
+            pending_actions: u32::try_from(pending.len()).unwrap_or(u32::MAX),
+            any_failed: pending.iter().any(|p| p.attempts > 0),
+        })
     }
 
     /// Every alert, newest first. In discreet mode only after unlock.
     pub fn emergency_log(&self) -> Result<Vec<EmergencyAlert>> {
-        if self.emergency_settings()?.discreet && !self.is_unlocked() {
-            return Err(MigranError::Locked);
-        }
+        self.refuse_if_discreet_and_locked()?;
         let key = self.emergency_key()?;
         let mut alerts = self.with_outbox(&key, |conn| load_alerts(conn, &key, Damaged::Refuse))?;
         alerts.reverse();
@@ -263,6 +279,39 @@ impl Vault {
 }
 
 impl Vault {
+    /// `Locked` while the vault is locked in discreet mode: for the calls that return an
+    /// alert's content (who was told, with what words, who answered).
+    fn refuse_if_discreet_and_locked(&self) -> Result<()> {
+        if !self.is_unlocked() && self.emergency_settings()?.discreet {
+            return Err(MigranError::Locked);
+        }
+        Ok(())
+    }
+
+    fn pending_actions(&self) -> Result<Vec<PendingAction>> {
+        let key = self.emergency_key()?;
+        // A damaged alert row must not stop the retries of every other alert; the log
+        // still reports it (as `Tampered`), so the damage is not hidden.
+        let alerts = self.with_outbox(&key, |conn| load_alerts(conn, &key, Damaged::Skip))?;
+        Ok(alerts
+            .into_iter()
+            .filter(|alert| alert.acknowledged_at.is_none())
+            .flat_map(|alert| {
+                let id = alert.id.clone();
+                alert.plan.actions.into_iter().filter_map(move |action| {
+                    let state = alert.states.iter().find(|s| s.position == action.position)?;
+                    let pending = state.status == ActionStatus::Composed
+                        || (state.status == ActionStatus::Failed && state.attempts < MAX_ATTEMPTS);
+                    pending.then(|| PendingAction {
+                        alert_id: id.clone(),
+                        action,
+                        attempts: state.attempts,
+                    })
+                })
+            })
+            .collect())
+    }
+
     /// Runs `work` on `locked.db` after moving any alert stored before step 7.
     fn with_outbox<T>(&self, key: &DeviceKey, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         self.with_locked_store(|conn| {
@@ -343,7 +392,7 @@ fn seal_alert(key: &DeviceKey, alert: &EmergencyAlert) -> Result<Vec<u8>> {
     let json = to_json(alert)?;
     let len = u32::try_from(json.len()).map_err(|_| MigranError::internal("alert too large"))?;
     let padded_len = (4 + json.len()).div_ceil(SEALED_BLOCK) * SEALED_BLOCK;
-    let mut padded = Vec::with_capacity(padded_len);
+    let mut padded = Zeroizing::new(Vec::with_capacity(padded_len));
     padded.extend_from_slice(&len.to_be_bytes());
     padded.extend_from_slice(&json);
     padded.resize(padded_len, 0);

@@ -21,6 +21,7 @@ mod schema;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
+use zeroize::Zeroizing;
 
 use crate::crypto::SecretKey;
 use crate::error::{MigranError, Result, StorageProblem};
@@ -147,29 +148,30 @@ fn apply_key(conn: &Connection, key: &SecretKey, hmac: PageHmac) -> Result<()> {
     // unless told not to: a phone's log must not hint at a vault, and the core reports
     // damage through its errors only.
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-    let mut pragma = String::with_capacity(80);
-    pragma.push_str("PRAGMA key = \"x'");
-    for byte in key.expose() {
-        pragma.push_str(&format!("{byte:02x}"));
-    }
-    pragma.push_str("'\";");
-    let applied = conn.execute_batch(&pragma);
-    // The hex key must not linger in freed memory.
-    wipe_string(&mut pragma);
-    applied?;
+    conn.execute_batch(&key_pragma(key))?;
     conn.execute_batch(hmac.pragma())?;
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
     Ok(())
 }
 
-fn wipe_string(text: &mut String) {
-    // Safety: zero bytes are valid UTF-8, so the string stays a valid `String`.
-    unsafe {
-        for byte in text.as_bytes_mut() {
-            std::ptr::write_volatile(byte, 0);
-        }
+/// `PRAGMA key = "x'<hex>'";` for `key`, in a buffer wiped when dropped, so the hex key
+/// does not linger in freed memory. Sized once and written in place: a buffer that grew
+/// (the 80 bytes this once reserved were 3 short) or a `format!` per byte would leave
+/// copies that nothing wipes.
+fn key_pragma(key: &SecretKey) -> Zeroizing<String> {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    const PREFIX: &str = "PRAGMA key = \"x'";
+    const SUFFIX: &str = "'\";";
+    let mut pragma = Zeroizing::new(String::with_capacity(
+        PREFIX.len() + 2 * key.expose().len() + SUFFIX.len(),
+    ));
+    pragma.push_str(PREFIX);
+    for byte in key.expose() {
+        pragma.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        pragma.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
     }
-    text.clear();
+    pragma.push_str(SUFFIX);
+    pragma
 }
 
 /// Settings every connection gets, the vault's and the plaintext benchmark baseline's
@@ -309,6 +311,22 @@ mod tests {
 
     fn key() -> SecretKey {
         SecretKey::random().unwrap()
+    }
+
+    #[test]
+    fn the_key_pragma_is_built_in_place_and_its_bytes_are_zeroed() {
+        use zeroize::Zeroize;
+        let key = SecretKey::from_slice(&[0xab; crate::crypto::KEY_LEN]).unwrap();
+        let mut pragma = key_pragma(&key);
+        assert_eq!(*pragma, format!("PRAGMA key = \"x'{}'\";", "ab".repeat(32)));
+        // Never grown: the only copy of the hex key is the one `Zeroizing` wipes.
+        assert_eq!(pragma.capacity(), pragma.len());
+        let capacity = pragma.capacity();
+        pragma.zeroize();
+        assert!(pragma.is_empty());
+        // What the wipe left in the buffer, read back over its whole capacity.
+        let bytes = unsafe { std::slice::from_raw_parts(pragma.as_ptr(), capacity) };
+        assert!(bytes.iter().all(|byte| *byte == 0));
     }
 
     #[test]

@@ -60,7 +60,9 @@ final class EmergencyTests: XCTestCase {
             _ = try vault.setEmergencyCard(card: card)
             vault.lock()
             let alert = try vault.triggerEmergency(kind: .passportTaken, country: "MY", location: nil, locale: .id)
-            _ = try vault.recordEmergencyAction(alertId: alert.id, position: 0, status: .handedToOs)
+            let state = try vault.recordEmergencyAction(alertId: alert.id, position: 0, status: .handedToOs)
+            XCTAssertEqual(state.status, .handedToOs)
+            XCTAssertEqual(state.attempts, 1)
             alertId = alert.id
         }
         let vault = try Vault.open(dir: dir, deviceSecret: secret)
@@ -82,15 +84,27 @@ final class EmergencyTests: XCTestCase {
         }
     }
 
-    func testDiscreetModeNeedsThePinForTheLog() throws {
+    func testDiscreetModeNeedsThePinForTheLogPendingAndAcknowledging() throws {
         let vault = try Vault.create(dir: tempDir(), pin: pin, deviceSecret: try newDeviceSecret(), settings: fastSettings())
         XCTAssertFalse(try vault.emergencySettings().discreet)
         try vault.setEmergencySettings(settings: EmergencySettings(discreet: true))
         vault.lock()
-        _ = try vault.triggerEmergency(kind: .other, country: "TW", location: nil, locale: .id)
+        let alert = try vault.triggerEmergency(kind: .other, country: "TW", location: nil, locale: .id)
         XCTAssertThrowsError(try vault.emergencyLog())
+        XCTAssertThrowsError(try vault.pendingEmergencyActions()) {
+            guard case MigranError.Locked = $0 else { return XCTFail("\($0)") }
+        }
+        XCTAssertThrowsError(try vault.acknowledgeEmergency(alertId: alert.id, by: "Kader Contoh")) {
+            guard case MigranError.Locked = $0 else { return XCTFail("\($0)") }
+        }
+        // What the locked button may show: counts only.
+        _ = try vault.recordEmergencyAction(alertId: alert.id, position: 0, status: .failed)
+        let summary = try vault.emergencyOutboxSummary()
+        XCTAssertEqual(Int(summary.pendingActions), alert.plan.actions.count)
+        XCTAssertTrue(summary.anyFailed)
         try vault.unlock(pin: pin)
         XCTAssertEqual(try vault.emergencyLog().count, 1)
+        XCTAssertEqual(try vault.pendingEmergencyActions().count, Int(summary.pendingActions))
     }
 
     func testForgedDirectoryPackIsRefused() throws {

@@ -68,7 +68,9 @@ class EmergencyTest {
             vault.setEmergencyCard(card)
             vault.lock()
             val alert = vault.triggerEmergency(EmergencyKind.PASSPORT_TAKEN, "MY", null, Locale.ID)
-            vault.recordEmergencyAction(alert.id, 0u, ActionStatus.HANDED_TO_OS)
+            val state = vault.recordEmergencyAction(alert.id, 0u, ActionStatus.HANDED_TO_OS)
+            assertEquals(ActionStatus.HANDED_TO_OS, state.status)
+            assertEquals(1u, state.attempts)
             alert.id
         }
         Vault.open(dir.toString(), secret).use { vault ->
@@ -94,15 +96,24 @@ class EmergencyTest {
         }
 
     @Test
-    fun `discreet mode needs the PIN to show the log`(): Unit = newVault().use { vault ->
-        assertFalse(vault.emergencySettings().discreet)
-        vault.setEmergencySettings(EmergencySettings(discreet = true))
-        vault.lock()
-        vault.triggerEmergency(EmergencyKind.OTHER, "TW", null, Locale.ID)
-        assertThrows<MigranException.Locked> { vault.emergencyLog() }
-        vault.unlock(PIN)
-        assertEquals(1, vault.emergencyLog().size)
-    }
+    fun `discreet mode needs the PIN to show the log, the pending actions and to acknowledge`(): Unit =
+        newVault().use { vault ->
+            assertFalse(vault.emergencySettings().discreet)
+            vault.setEmergencySettings(EmergencySettings(discreet = true))
+            vault.lock()
+            val alert = vault.triggerEmergency(EmergencyKind.OTHER, "TW", null, Locale.ID)
+            assertThrows<MigranException.Locked> { vault.emergencyLog() }
+            assertThrows<MigranException.Locked> { vault.pendingEmergencyActions() }
+            assertThrows<MigranException.Locked> { vault.acknowledgeEmergency(alert.id, "Kader Contoh") }
+            // What the locked button may show: counts only.
+            vault.recordEmergencyAction(alert.id, 0u, ActionStatus.FAILED)
+            val summary = vault.emergencyOutboxSummary()
+            assertEquals(alert.plan.actions.size.toUInt(), summary.pendingActions)
+            assertTrue(summary.anyFailed)
+            vault.unlock(PIN)
+            assertEquals(1, vault.emergencyLog().size)
+            assertEquals(summary.pendingActions.toInt(), vault.pendingEmergencyActions().size)
+        }
 
     @Test
     fun `a forged directory pack is refused and the shipped one stays`(): Unit = newVault().use { vault ->
