@@ -193,7 +193,7 @@ pub(crate) enum PinKdf {
 
 /// Argon2id's cost (RFC 9106): memory in KiB, passes over it, lanes. Stored in the vault
 /// header and covered by its MAC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct Argon2Settings {
     /// Memory filled per derivation, in KiB: what an attacker pays per parallel guess.
     pub memory_kib: u32,
@@ -368,6 +368,7 @@ pub fn stretch_pin_once(pin: &str, argon2: Option<Argon2Settings>, pbkdf2_iterat
 /// never below [`ARGON2_CALIBRATION_FLOOR`] and never above
 /// [`ARGON2_CALIBRATION_MAX_MEMORY_KIB`]: memory first (what a GPU pays for), then passes.
 /// Run once at vault creation on the phone itself.
+#[uniffi::export]
 pub fn calibrate_argon2(target_millis: u32) -> Result<Argon2Settings> {
     let probe = Argon2Settings {
         memory_kib: 8 * 1024,

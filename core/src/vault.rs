@@ -514,6 +514,30 @@ impl Vault {
         Self::open_with_clock(Path::new(&dir), device_secret, Arc::new(SystemClock))
     }
 
+    /// As [`Vault::create_with_factor`], stretching the PIN with the Argon2id setting
+    /// given: [`crate::calibrate_argon2`] measured on this phone at vault creation, so a
+    /// fast phone spends more memory and passes than the fixed class `kdf_iterations`
+    /// maps to, and a slow one stays usable. A setting outside what the vault accepts is
+    /// refused (`Invalid { field: "argon2_memory_kib" }`, and so on), nothing is created.
+    #[uniffi::constructor]
+    pub fn create_with_factor_and_argon2(
+        dir: String,
+        pin: String,
+        factor: Arc<dyn KeyFactor>,
+        settings: VaultSettings,
+        argon2: Argon2Settings,
+    ) -> Result<Arc<Vault>> {
+        let pin = Zeroizing::new(pin);
+        Self::create_with_factor_and_clock(
+            Path::new(&dir),
+            &pin,
+            factor,
+            settings,
+            argon2,
+            Arc::new(SystemClock),
+        )
+    }
+
     /// Creates a new vault in `dir` whose keys come from the hardware key factor
     /// (docs/security.md, "The hardware key factor"): the factor makes its locked key and
     /// a PIN key, and no device secret exists. Returns it unlocked. Give each vault its own

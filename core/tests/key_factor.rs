@@ -505,3 +505,72 @@ fn the_factor_key_id_is_under_the_header_mac() {
         Err(MigranError::LockedOut { .. })
     ));
 }
+
+/// The apps' creation path (issue 19): the Argon2id setting measured on the phone
+/// (`calibrate_argon2`) is the one the header keeps and the PIN is stretched with; one
+/// outside what the vault accepts is refused by name, and nothing is made.
+#[test]
+fn a_vault_made_with_a_calibrated_argon2_setting_keeps_that_setting() {
+    let root = tempfile::tempdir().unwrap();
+    let (dir, keys) = (root.path().join("vault"), root.path().join("keys"));
+    let factor = Recorder::new(&keys);
+    let floor = migran_core::ARGON2_CALIBRATION_FLOOR;
+    let calibrated = migran_core::calibrate_argon2(50).unwrap();
+    assert!(calibrated.memory_kib >= floor.memory_kib && calibrated.passes >= floor.passes);
+
+    let create = |argon2: migran_core::Argon2Settings| {
+        Vault::create_with_factor_and_argon2(
+            dir.display().to_string(),
+            PIN.into(),
+            factor.clone(),
+            fast_settings(),
+            argon2,
+        )
+    };
+    let too_little = migran_core::Argon2Settings {
+        memory_kib: 64,
+        ..calibrated
+    };
+    assert_eq!(
+        create(too_little).err(),
+        Some(MigranError::Invalid {
+            field: "argon2_memory_kib".into(),
+            reason: migran_core::InvalidReason::OutOfRange
+        })
+    );
+    assert!(!dir.join("locked.db").exists());
+
+    // Not the setting `kdf_iterations` maps to, so the header can only have it from here.
+    let chosen = migran_core::Argon2Settings {
+        memory_kib: floor.memory_kib + 1024,
+        passes: floor.passes + 1,
+        lanes: 1,
+    };
+    assert_ne!(
+        chosen,
+        migran_core::Argon2Settings::for_iterations(fast_settings().kdf_iterations)
+    );
+    drop(create(chosen).unwrap());
+    let locked_secret = factor
+        .derive(LOCKED_KEY_ID.into(), b"migran/v6/locked-secret".to_vec())
+        .unwrap();
+    let conn = migran_core::testing::open_locked_store(&dir, Some(&locked_secret)).unwrap();
+    let stored: (String, u32, u32, u32) = conn
+        .query_row(
+            "SELECT kdf, argon2_memory_kib, argon2_passes, argon2_lanes FROM vault_header",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        stored,
+        (
+            "argon2id".to_string(),
+            chosen.memory_kib,
+            chosen.passes,
+            chosen.lanes
+        )
+    );
+    drop(conn);
+    open(&dir, factor).unwrap().unlock(PIN.into()).unwrap();
+}

@@ -91,6 +91,25 @@ final class KeyFactorTests: XCTestCase {
         }
     }
 
+    func testAVaultMadeWithTheCalibratedArgon2SettingOpensAndAnOutOfRangeOneIsRefused() throws {
+        let calibrated = try calibrateArgon2(targetMillis: 50)
+        XCTAssertTrue(calibrated.memoryKib >= 19 * 1024 && calibrated.passes >= 2 && calibrated.lanes == 1, "\(calibrated)")
+        let dir = tempDir()
+        let factor = TestKeyFactor()
+        var tooLittle = calibrated
+        tooLittle.memoryKib = 64
+        XCTAssertThrowsError(try Vault.createWithFactorAndArgon2(dir: dir, pin: pin, factor: factor, settings: fastSettings(), argon2: tooLittle)) {
+            guard case MigranError.Invalid(let field, _) = $0, field == "argon2_memory_kib" else { return XCTFail("\($0)") }
+        }
+        XCTAssertTrue(factor.keys.isEmpty)
+        let vault = try Vault.createWithFactorAndArgon2(dir: dir, pin: pin, factor: factor, settings: fastSettings(), argon2: calibrated)
+        _ = try vault.addPerson(input: fakePerson("Siti Contoh", 1))
+        vault.lock()
+        let reopened = try Vault.openWithFactor(dir: dir, factor: factor)
+        try reopened.unlock(pin: pin)
+        XCTAssertEqual(try reopened.listPersons(page: PageRequest(offset: 0, limit: 10), includeArchived: false).total, 1)
+    }
+
     func testPinChangeMakesANewPinKeyAndDeletesTheOld() throws {
         let factor = TestKeyFactor()
         let vault = try Vault.createWithFactor(dir: tempDir(), pin: pin, factor: factor, settings: fastSettings())

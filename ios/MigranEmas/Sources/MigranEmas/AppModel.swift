@@ -1,18 +1,10 @@
 import Foundation
 import MigranCore
 
-/// How long stretching the PIN should take on this phone, at every unlock.
+/// How long stretching the PIN should take on this phone, at every unlock: a new vault's
+/// Argon2id memory and passes are measured for it here (the core's `calibrateArgon2`,
+/// off the main thread: memory first, up to its cap, then passes; never below its floor).
 private let kdfTargetMillis: UInt32 = 1000
-
-/// Settings for a vault made on this phone: as many PBKDF2 iterations as take about
-/// `kdfTargetMillis` here (measured now, off the main thread), so a fast phone stretches
-/// the PIN more than the default and a slow one still unlocks in about a second; the core
-/// keeps the count between its floor and ceiling.
-private func newVaultSettings() throws -> VaultSettings {
-    var settings = defaultVaultSettings()
-    settings.kdfIterations = try calibrateKdfIterations(targetMillis: kdfTargetMillis)
-    return settings
-}
 
 /// Holds the vault and runs core calls off the main thread. Views render its state.
 @MainActor
@@ -131,7 +123,9 @@ public final class AppModel: ObservableObject {
         do {
             let opened = try await Task.detached { () throws -> Vault in
                 if !exists {
-                    return try Vault.createWithFactor(dir: path, pin: pin, factor: factor, settings: newVaultSettings())
+                    return try Vault.createWithFactorAndArgon2(
+                        dir: path, pin: pin, factor: factor, settings: defaultVaultSettings(),
+                        argon2: calibrateArgon2(targetMillis: kdfTargetMillis))
                 }
                 let vault = try reuse ?? Self.openExisting(path: path, deviceSecret: secret, keyFactor: factor)
                 if let uptime = Uptime.now() {

@@ -21,14 +21,17 @@ import id.migranemas.core.Locale
 import id.migranemas.core.MigranException
 import id.migranemas.core.MonotonicTime
 import id.migranemas.core.Vault
-import id.migranemas.core.VaultSettings
-import id.migranemas.core.calibrateKdfIterations
+import id.migranemas.core.calibrateArgon2
 import id.migranemas.core.defaultVaultSettings
 import java.io.File
 import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
 
-/** How long stretching the PIN should take on this phone, at every unlock. */
+/**
+ * How long stretching the PIN should take on this phone, at every unlock: a new vault's
+ * Argon2id memory and passes are measured for it on the phone itself (the core's
+ * `calibrateArgon2`: memory first, up to its cap, then passes; never below its floor).
+ */
 private const val KDF_TARGET_MILLIS = 1000u
 
 /**
@@ -213,22 +216,14 @@ open class MigranApp : Application() {
         val existing = vault
         if (existing != null) return existing
         val opened = if (create) {
-            Vault.createWithFactor(vaultDir.path, pin, keyFactor(), newVaultSettings())
+            // Measured now, on the worker thread: see KDF_TARGET_MILLIS.
+            Vault.createWithFactorAndArgon2(vaultDir.path, pin, keyFactor(), defaultVaultSettings(), calibrateArgon2(KDF_TARGET_MILLIS))
         } else {
             openExisting()
         }
         vault = opened
         return opened
     }
-
-    /**
-     * Settings for a vault made on this phone: the PIN is stretched with as many PBKDF2
-     * iterations as take about [KDF_TARGET_MILLIS] here (measured now, on the worker
-     * thread), so a fast phone stretches more than the default and a slow one still
-     * unlocks in about a second; the core keeps the count between its floor and ceiling.
-     */
-    private fun newVaultSettings(): VaultSettings =
-        defaultVaultSettings().copy(kdfIterations = calibrateKdfIterations(KDF_TARGET_MILLIS))
 
     /** The vault, opened locked, for what works without the PIN (the emergency button). */
     fun openLocked(): Vault? {

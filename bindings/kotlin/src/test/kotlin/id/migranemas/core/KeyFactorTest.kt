@@ -70,6 +70,24 @@ class KeyFactorTest {
     }
 
     @Test
+    fun `a vault made with the Argon2id setting calibrated here opens with it, and a setting out of range is refused by name`() {
+        val calibrated = calibrateArgon2(50u)
+        assertTrue(calibrated.memoryKib >= 19u * 1024u && calibrated.passes >= 2u && calibrated.lanes == 1u, "$calibrated")
+        val dir = tempVaultDir()
+        val factor = JvmKeyFactor()
+        val refused = assertThrows<MigranException.Invalid> {
+            Vault.createWithFactorAndArgon2(dir.toString(), PIN, factor, fastSettings(), calibrated.copy(memoryKib = 64u))
+        }
+        assertEquals("argon2_memory_kib", refused.field)
+        assertTrue(factor.keys.isEmpty(), "${factor.keys.keys}")
+        Vault.createWithFactorAndArgon2(dir.toString(), PIN, factor, fastSettings(), calibrated).use { it.addPerson(fakePerson("Siti Contoh", 1)) }
+        Vault.openWithFactor(dir.toString(), factor).use { vault ->
+            vault.unlock(PIN)
+            assertEquals(listOf("Siti Contoh"), vault.listPersons(ALL, true).items.map { it.fullName })
+        }
+    }
+
+    @Test
     fun `a PIN change makes a new PIN key and deletes the old one`() {
         val factor = JvmKeyFactor()
         factorVault(factor).use { vault ->
