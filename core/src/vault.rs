@@ -549,17 +549,9 @@ impl Vault {
         factor: Arc<dyn KeyFactor>,
         settings: VaultSettings,
     ) -> Result<Arc<Vault>> {
-        let pin = Zeroizing::new(pin);
         validate_settings(&settings)?;
         let argon2 = Argon2Settings::for_iterations(settings.kdf_iterations);
-        Self::create_with_factor_and_clock(
-            Path::new(&dir),
-            &pin,
-            factor,
-            settings,
-            argon2,
-            Arc::new(SystemClock),
-        )
+        Self::create_with_factor_and_argon2(dir, pin, factor, settings, argon2)
     }
 
     /// Opens, locked, a vault made with [`Vault::create_with_factor`]. Another factor (or

@@ -205,6 +205,16 @@ mod tests {
         .unwrap()
     }
 
+    /// A locked vault (see [`vault`]), a fresh signing key and its public half.
+    fn locked_vault_and_signer(dir: &std::path::Path) -> (Arc<Vault>, Ed25519KeyPair, Vec<u8>) {
+        let vault = vault(dir);
+        vault.lock();
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
+        let key = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+        let public = key.public_key().as_ref().to_vec();
+        (vault, key, public)
+    }
+
     /// The built-in directory as `version`, with one more country, signed by `key`, which
     /// it names, and installable until the end of the vault's month.
     fn newer_pack(version: u32, key: &Ed25519KeyPair) -> Vec<u8> {
@@ -231,11 +241,7 @@ mod tests {
     #[test]
     fn a_newer_signed_pack_is_installed_and_an_altered_copy_falls_back_to_the_built_in_one() {
         let dir = tempfile::tempdir().unwrap();
-        let vault = vault(dir.path());
-        vault.lock();
-        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
-        let key = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
-        let public = key.public_key().as_ref().to_vec();
+        let (vault, key, public) = locked_vault_and_signer(dir.path());
 
         let pack = newer_pack(4, &key);
         let info = vault
@@ -272,11 +278,7 @@ mod tests {
     #[test]
     fn an_older_signed_pack_is_refused_after_its_version_row_is_deleted() {
         let dir = tempfile::tempdir().unwrap();
-        let vault = vault(dir.path());
-        vault.lock();
-        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
-        let key = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
-        let public = key.public_key().as_ref().to_vec();
+        let (vault, key, public) = locked_vault_and_signer(dir.path());
         let install = |version: u32| {
             let pack = newer_pack(version, &key);
             vault.install_directory_pack_trusting(&pack, key.sign(&pack).as_ref(), &public)
@@ -331,11 +333,7 @@ mod tests {
     #[test]
     fn a_pack_naming_another_key_or_past_its_expiry_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let vault = vault(dir.path());
-        vault.lock();
-        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
-        let key = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
-        let public = key.public_key().as_ref().to_vec();
+        let (vault, key, public) = locked_vault_and_signer(dir.path());
         let install =
             |pack: Vec<u8>| vault.install_directory_pack_trusting(&pack, key.sign(&pack).as_ref(), &public);
         let own_id = signed_pack::content_pack_key_id(&public);
