@@ -24,8 +24,9 @@ final class RelayRecorder: RelaySyncListener, @unchecked Sendable {
 
 final class RelaySyncTests: XCTestCase {
     #if os(macOS)
-    /// The relay on SQLite in a temporary folder, on a port that was free a moment ago;
-    /// ready once it says it listens (it binds before saying so).
+    /// The relay on SQLite in a temporary folder, on a port the system picks (port 0);
+    /// ready once it says where it listens (it binds before saying so, and names the port
+    /// it bound).
     private func startRelay() throws -> (Process, String) {
         let repository = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -35,23 +36,30 @@ final class RelaySyncTests: XCTestCase {
         guard FileManager.default.isExecutableFile(atPath: bin) else {
             throw XCTSkip("\(bin) missing: cargo build -p migran-relay")
         }
-        let port = 20000 + Int.random(in: 0..<20000)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: bin)
-        process.arguments = ["--data", tempDir(), "--listen", "127.0.0.1:\(port)"]
+        process.arguments = ["--data", tempDir(), "--listen", "127.0.0.1:0"]
         let pipe = Pipe()
         process.standardError = pipe
         process.standardOutput = pipe
         try process.run()
-        var seen = Data()
-        while !(String(data: seen, encoding: .utf8) ?? "").contains("listening on") {
+        let marker = "listening on "
+        var seen = ""
+        var url: String?
+        while url == nil {
             let chunk = pipe.fileHandleForReading.availableData
             if chunk.isEmpty { throw XCTSkip("the relay stopped before listening") }
-            seen.append(chunk)
+            seen += String(decoding: chunk, as: UTF8.self)
+            // Whole lines only: the last piece may end mid-line.
+            let lines = seen.components(separatedBy: "\n").dropLast()
+            if let line = lines.first(where: { $0.contains(marker) }),
+               let at = line.range(of: marker) {
+                url = String(line[at.upperBound...]).trimmingCharacters(in: .whitespaces)
+            }
         }
         // Later lines are read and dropped, so that a full pipe never blocks it.
         pipe.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
-        return (process, "http://127.0.0.1:\(port)")
+        return (process, url ?? "")
     }
 
     func testTwoVaultsConvergeThroughARelayBinary() throws {

@@ -1,6 +1,5 @@
 package id.migranemas.core
 
-import java.net.ServerSocket
 import java.nio.file.Files
 import java.util.Collections
 import java.util.concurrent.TimeUnit
@@ -22,25 +21,30 @@ class RelaySyncTest {
         }
     }
 
-    /** The relay on SQLite in a temporary folder, on a port that was free a moment ago;
-     *  ready once it says it listens (it binds before saying so). */
+    /** The relay on SQLite in a temporary folder, on a port the system picks (port 0);
+     *  ready once it says where it listens (it binds before saying so, and names the
+     *  port it bound). */
     private fun startRelay(): Relay {
         val bin = System.getProperty("migran.relay.bin")
             ?: error("migran.relay.bin is not set: run through bindings/pom.xml")
         check(Files.isExecutable(java.nio.file.Path.of(bin))) { "$bin missing: cargo build -p migran-relay" }
-        val port = ServerSocket(0).use { it.localPort }
         val data = Files.createTempDirectory("migran-relay-kotlin")
-        val process = ProcessBuilder(bin, "--data", data.toString(), "--listen", "127.0.0.1:$port")
+        val process = ProcessBuilder(bin, "--data", data.toString(), "--listen", "127.0.0.1:0")
             .redirectErrorStream(true)
             .start()
         val output = process.inputStream.bufferedReader()
+        val url: String
         while (true) {
             val line = output.readLine() ?: error("the relay stopped before listening")
-            if (line.contains("listening on")) break
+            if (line.contains("listening on ")) {
+                url = line.substringAfter("listening on ").trim()
+                break
+            }
         }
         // Its later lines are read and dropped, so that a full pipe never blocks it.
         thread(isDaemon = true) { output.forEachLine { } }
-        return Relay(process, "http://127.0.0.1:$port")
+        check(url.startsWith("http://127.0.0.1:") && !url.endsWith(":0")) { "the relay said: $url" }
+        return Relay(process, url)
     }
 
     private class Recorder : RelaySyncListener {
