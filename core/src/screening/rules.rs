@@ -496,6 +496,92 @@ mod tests {
         );
     }
 
+    /// What a flag says fired it (found by mutation testing: no test read the reasons'
+    /// words): the question it asked with the answer given, Ya/Yes or Tidak/No; for a
+    /// record fact, the fact with the destination. A rule that did not hold adds none.
+    #[test]
+    fn a_flags_reasons_quote_its_own_question_and_the_answer_given() {
+        let catalogue = catalogue().unwrap();
+        let question = |id: &str| &catalogue.questions.iter().find(|q| q.id == id).unwrap().text;
+        let held = assess(
+            &with(all_safe(), "documents_held", Answer::Yes),
+            &adult_facts(),
+            catalogue,
+        );
+        let asked = question("documents_held");
+        assert_eq!(
+            held.flags[0].reasons,
+            vec![LocalizedText::new(
+                &format!("{} Ya.", asked.id),
+                &format!("{} Yes.", asked.en)
+            )]
+        );
+        let no_visa = assess(
+            &with(all_safe(), "work_visa", Answer::No),
+            &adult_facts(),
+            catalogue,
+        );
+        let asked = question("work_visa");
+        assert_eq!(
+            no_visa.flags[0].reasons,
+            vec![LocalizedText::new(
+                &format!("{} Tidak.", asked.id),
+                &format!("{} No.", asked.en)
+            )]
+        );
+
+        let mut facts = adult_facts();
+        facts.destination = Some("DZ".into());
+        facts.sector = Some(Sector::DomesticWork);
+        let moratorium = assess(&all_safe(), &facts, catalogue);
+        assert_eq!(moratorium.flags.len(), 1);
+        assert_eq!(
+            moratorium.flags[0].reasons.len(),
+            1,
+            "{:?}",
+            moratorium.flags[0].reasons
+        );
+        assert!(moratorium.flags[0].reasons[0]
+            .en
+            .contains("Destination DZ is on the moratorium list"));
+    }
+
+    /// With no sector recorded, the domestic-work question decides the moratorium flags;
+    /// once answered it is not asked again (found by mutation testing).
+    #[test]
+    fn an_answered_domestic_work_question_is_not_asked_again_when_no_sector_is_recorded() {
+        let catalogue = catalogue().unwrap();
+        let mut facts = adult_facts();
+        facts.destination = Some("DZ".into());
+        facts.sector = None;
+        let answered = assess(&with(all_safe(), "domestic_work", Answer::Yes), &facts, catalogue);
+        assert_eq!(fired(&answered), vec!["moratorium_domestic_work"]);
+        assert!(
+            answered.unknown_questions.is_empty() && answered.complete,
+            "{answered:?}"
+        );
+
+        let unanswered = assess(
+            &with(all_safe(), "domestic_work", Answer::Unknown),
+            &facts,
+            catalogue,
+        );
+        assert!(unanswered
+            .unknown_questions
+            .contains(&"domestic_work".to_string()));
+        assert!(!unanswered.complete);
+
+        // No destination recorded either: the flags stay undecided, and what is missing
+        // is the destination, not the question already answered.
+        facts.destination = None;
+        let undecided = assess(&with(all_safe(), "domestic_work", Answer::Yes), &facts, catalogue);
+        assert!(!undecided.undecided_flags.is_empty(), "{undecided:?}");
+        assert!(
+            !undecided.unknown_questions.contains(&"domestic_work".to_string()),
+            "{undecided:?}"
+        );
+    }
+
     #[test]
     fn a_fee_for_one_of_the_ten_zero_cost_jobs_is_a_flag_of_its_own() {
         use Answer::*;
