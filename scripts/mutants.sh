@@ -53,7 +53,7 @@ test_targets() {
     core/src/emergency/*) echo "emergency" ;;
     core/src/screening/*) echo "screening" ;;
     core/src/checklist/*) echo "checklist" ;;
-    core/src/consent.rs) echo "consent_audit lawful_bases" ;;
+    core/src/consent.rs) echo "consent_audit lawful_bases cadre" ;;
     core/src/crypto.rs | core/src/vault.rs) echo "vault erasure" ;;
   esac
 }

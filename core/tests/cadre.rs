@@ -655,6 +655,20 @@ fn the_agenda_lists_missing_checklist_items_and_screenings_not_followed_up() {
             .unwrap();
     }
     assert!(full_agenda_on(&vault, "2026-05-09", 30).is_empty());
+    // Another purpose given afterwards is not the registration consent (each purpose
+    // keeps its own state; found by mutation testing).
+    vault
+        .record_consent(
+            siti.id.clone(),
+            ConsentInput {
+                purpose: ConsentPurpose::Reporting,
+                given: true,
+                date: None,
+                note: None,
+            },
+        )
+        .unwrap();
+    assert!(full_agenda_on(&vault, "2026-05-09", 30).is_empty());
 }
 
 #[test]

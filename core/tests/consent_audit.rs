@@ -180,12 +180,65 @@ fn only_people_with_reporting_consent_are_broken_down_in_the_report() {
         .record_consent(budi.id.clone(), consent(ConsentPurpose::Reporting, true))
         .unwrap();
     vault
-        .record_consent(siti.id, consent(ConsentPurpose::Reporting, false))
+        .record_consent(siti.id.clone(), consent(ConsentPurpose::Reporting, false))
         .unwrap();
     let report = vault.village_report(ReportRequest::default()).unwrap();
     assert_eq!((report.people_counted, report.people_not_counted), (1, 1));
     assert_eq!(report.by_sex[1].key, "male");
     assert_eq!(report.by_sex[1].count, 1);
+
+    // Another purpose given after the withdrawal does not count as reporting consent
+    // (found by mutation testing: each purpose keeps its own state).
+    vault
+        .record_consent(siti.id, consent(ConsentPurpose::ShareWithFamily, true))
+        .unwrap();
+    let report = vault.village_report(ReportRequest::default()).unwrap();
+    assert_eq!((report.people_counted, report.people_not_counted), (1, 1));
+}
+
+/// A consent record names who recorded it, as it is read back (found by mutation
+/// testing: no test read `recorded_by`).
+#[test]
+fn a_consent_record_names_who_recorded_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 2, 1));
+    vault.set_actor(cadre()).unwrap();
+    let siti = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    let record = vault
+        .record_consent(siti.id.clone(), consent(ConsentPurpose::Reporting, true))
+        .unwrap();
+    let cadre = Some(migran_core::Actor {
+        name: "Kader Contoh".into(),
+        role: ActorRole::Cadre,
+    });
+    assert_eq!(record.recorded_by, cadre);
+    let history = vault.consent_history(siti.id).unwrap();
+    assert!(history.iter().all(|r| r.recorded_by == cadre), "{history:?}");
+}
+
+/// What the cadre reads to the person before recording a consent: one text per purpose,
+/// in Bahasa Indonesia and in English (found by mutation testing: no test read it).
+#[test]
+fn each_consent_purpose_has_its_own_text_in_both_languages() {
+    let purposes = [
+        ConsentPurpose::Registration,
+        ConsentPurpose::ShareWithFamily,
+        ConsentPurpose::ShareWithAgencies,
+        ConsentPurpose::Reporting,
+    ];
+    let mut texts = std::collections::HashSet::new();
+    for purpose in purposes {
+        let (id, en) = (
+            migran_core::consent_text(purpose, Locale::Id),
+            migran_core::consent_text(purpose, Locale::En),
+        );
+        assert!(id.len() > 40 && en.len() > 40 && id != en, "{purpose:?}");
+        texts.insert(id);
+        texts.insert(en);
+    }
+    assert_eq!(texts.len(), 2 * purposes.len());
+    assert!(migran_core::consent_text(ConsentPurpose::Registration, Locale::Id).contains("NIK"));
+    assert!(migran_core::consent_text(ConsentPurpose::Registration, Locale::En).contains("erase"));
 }
 
 #[test]

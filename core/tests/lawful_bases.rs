@@ -36,6 +36,12 @@ fn referral() -> ReferralInput {
 fn an_emergency_referral_without_consent_needs_a_recorded_vital_interest_reason() {
     let dir = tempfile::tempdir().unwrap();
     let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));
+    vault
+        .set_actor(migran_core::ActorInput {
+            name: "Kader Contoh".into(),
+            role: migran_core::ActorRole::Cadre,
+        })
+        .unwrap();
     let person = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
     let case = vault
         .open_case(
@@ -78,6 +84,13 @@ fn an_emergency_referral_without_consent_needs_a_recorded_vital_interest_reason(
     assert_eq!(records[0].purpose, ConsentPurpose::ShareWithAgencies);
     assert_eq!(records[0].reason, "Disekap, tidak bisa menelepon sendiri");
     assert_eq!(records[0].person_told_on, None, "still to be told");
+    assert_eq!(
+        records[0].recorded_by,
+        Some(migran_core::Actor {
+            name: "Kader Contoh".into(),
+            role: migran_core::ActorRole::Cadre
+        })
+    );
 
     // The person is told afterwards: not before the referral, not in the future.
     assert_eq!(
@@ -182,4 +195,34 @@ fn every_purpose_names_its_lawful_basis_and_articles_in_both_languages() {
         assert!(id.articles.contains("Pasal 25") || id.explanation.contains("Pasal 25"));
         assert_ne!(id.explanation, en.explanation);
     }
+}
+
+/// Adult from the 18th birthday on (UU 18/2017 Pasal 5), on the vault's day: the day
+/// before it a guardian gives the consent (found by mutation testing: no test sat on
+/// the boundary).
+#[test]
+fn a_person_gives_their_own_consent_from_their_eighteenth_birthday() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));
+    let mut eighteen_today = fake_person("Dewi Contoh", 2);
+    eighteen_today.birth_date = "2008-11-28".into();
+    let eighteen_today = vault.add_person(eighteen_today).unwrap();
+    vault
+        .record_consent(eighteen_today.id, consent(ConsentPurpose::ShareWithFamily, true))
+        .unwrap();
+
+    let mut eighteen_tomorrow = fake_person("Rina Contoh", 3);
+    eighteen_tomorrow.birth_date = "2008-11-29".into();
+    let eighteen_tomorrow = vault.add_person(eighteen_tomorrow).unwrap();
+    assert_eq!(
+        vault
+            .record_consent(
+                eighteen_tomorrow.id,
+                consent(ConsentPurpose::ShareWithFamily, true)
+            )
+            .err(),
+        Some(MigranError::NotAllowed {
+            reason: NotAllowedReason::GuardianConsentRequired
+        })
+    );
 }
