@@ -226,3 +226,28 @@ fn a_person_gives_their_own_consent_from_their_eighteenth_birthday() {
         })
     );
 }
+
+/// A consent a person gave as an adult no longer opens what needs it once their birth
+/// date is corrected to a child's: a parent or guardian has to give it (found by
+/// mutation testing: no test reached the check at use).
+#[test]
+fn a_consent_given_without_a_guardian_does_not_cover_a_child_after_a_birth_date_correction() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));
+    let input = fake_person("Dewi Contoh", 2);
+    let person = vault.add_person(input.clone()).unwrap();
+    vault
+        .record_consent(person.id.clone(), consent(ConsentPurpose::ShareWithFamily, true))
+        .unwrap();
+    assert!(vault.family_checklist(person.id.clone(), Locale::Id).is_ok());
+
+    let mut corrected = input;
+    corrected.birth_date = "2010-05-01".into();
+    vault.update_person(person.id.clone(), corrected).unwrap();
+    assert_eq!(
+        vault.family_checklist(person.id, Locale::Id).err(),
+        Some(MigranError::NotAllowed {
+            reason: NotAllowedReason::GuardianConsentRequired
+        })
+    );
+}
