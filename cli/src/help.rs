@@ -138,6 +138,7 @@ fn placeholder_word(word: &str) -> &str {
         "LANG" => "BAHASA",
         "LESSON" | "LESSONS" => "PELAJARAN",
         "LICENCE_OR_NAME" => "IZIN_ATAU_NAMA",
+        "MINUTES" => "MENIT",
         "NAME" => "NAMA",
         "NEEDS" => "KEBUTUHAN",
         "NUMBER" => "NOMOR",
