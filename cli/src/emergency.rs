@@ -124,9 +124,11 @@ fn card_set(args: &Args) -> Result<(), CliError> {
 /// the longest message (one with a location), so the owner can shorten them now rather
 /// than find out in an emergency.
 fn warn_left_out(vault: &Vault, card: &EmergencyCard) -> Result<(), CliError> {
+    // The longest age words too: "119 mnt lalu" / "119 min ago".
     let somewhere = GeoLocation {
         latitude: -89.99999,
         longitude: -179.99999,
+        fix_time_epoch_ms: Some((chrono::Utc::now() - chrono::Duration::minutes(119)).timestamp_millis()),
     };
     let plan = vault.emergency_plan(EmergencyKind::Violence, None, Some(somewhere), locale())?;
     let fields = [
@@ -286,8 +288,40 @@ fn note(id: &str, en: &str) {
 }
 
 /// The location typed; a plan is never refused for it: a position that is incomplete,
-/// not a number (a decimal comma) or out of range is left out, with a note.
+/// not a number (a decimal comma) or out of range is left out, with a note. `--fix-age
+/// MINUTES` says how old the position is (the message then says "5 mnt lalu"); an age
+/// that is not a whole number of minutes is left out with a note (the position stays,
+/// without an age), one older than the core takes (a month) leaves the position out.
 fn location(args: &Args) -> Result<Option<GeoLocation>, CliError> {
+    let Some(location) = position(args)? else {
+        return Ok(None);
+    };
+    let Some(age) = args.text("fix-age", "location_fix_time")? else {
+        return Ok(Some(location));
+    };
+    let Ok(minutes) = age.trim().parse::<u32>() else {
+        note(
+            "umur lokasi dilewati: --fix-age perlu jumlah menit bulat (mis. --fix-age 5)",
+            "location age left out: --fix-age needs a whole number of minutes (e.g. --fix-age 5)",
+        );
+        return Ok(Some(location));
+    };
+    if i64::from(minutes) > migran_core::MAX_FIX_AGE_DAYS * 24 * 60 {
+        note(
+            "lokasi dilewati: lebih tua dari 30 hari, bisa menyesatkan penolong",
+            "location left out: older than 30 days, it could mislead helpers",
+        );
+        return Ok(None);
+    }
+    let fixed = chrono::Utc::now() - chrono::Duration::minutes(i64::from(minutes));
+    Ok(Some(GeoLocation {
+        fix_time_epoch_ms: Some(fixed.timestamp_millis()),
+        ..location
+    }))
+}
+
+/// `--lat` and `--lon`, when both are decimal numbers on Earth; else left out with a note.
+fn position(args: &Args) -> Result<Option<GeoLocation>, CliError> {
     let number = |option: &str| -> Result<Option<Result<f64, ()>>, CliError> {
         Ok(args
             .text(option, "location")?
@@ -296,7 +330,11 @@ fn location(args: &Args) -> Result<Option<GeoLocation>, CliError> {
     let (latitude, longitude) = (number("lat")?, number("lon")?);
     let location = match (latitude, longitude) {
         (None, None) => return Ok(None),
-        (Some(Ok(latitude)), Some(Ok(longitude))) => Some(GeoLocation { latitude, longitude }),
+        (Some(Ok(latitude)), Some(Ok(longitude))) => Some(GeoLocation {
+            latitude,
+            longitude,
+            fix_time_epoch_ms: None,
+        }),
         _ => None,
     };
     let in_range = location.filter(|l| {
@@ -315,7 +353,7 @@ fn location(args: &Args) -> Result<Option<GeoLocation>, CliError> {
 }
 
 fn plan(args: &Args, record: bool) -> Result<(), CliError> {
-    args.allow_only(&["kind", "country", "lat", "lon"])?;
+    args.allow_only(&["kind", "country", "lat", "lon", "fix-age"])?;
     let kind = kind(args)?;
     let location = location(args)?;
     let country = args.text("country", "country")?.filter(|country| {

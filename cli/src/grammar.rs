@@ -572,6 +572,8 @@ struct EmergencyRequest {
     lat: Option<OsString>,
     #[arg(long, value_name = "Y", allow_hyphen_values = true)]
     lon: Option<OsString>,
+    #[arg(long, value_name = "MINUTES")]
+    fix_age: Option<OsString>,
 }
 
 #[derive(Subcommand)]

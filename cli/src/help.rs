@@ -138,6 +138,7 @@ fn placeholder_word(word: &str) -> &str {
         "LANG" => "BAHASA",
         "LESSON" | "LESSONS" => "PELAJARAN",
         "LICENCE_OR_NAME" => "IZIN_ATAU_NAMA",
+        "MINUTES" => "MENIT",
         "NAME" => "NAMA",
         "NEEDS" => "KEBUTUHAN",
         "NUMBER" => "NOMOR",
@@ -550,6 +551,10 @@ fn arg_help(id: &str) -> Text {
         "export" => ("ekspor: csv atau json", "export: csv or json"),
         "lat" => ("lintang, angka desimal dengan titik (-90..90)", "latitude, decimal with a point (-90..90)"),
         "lon" => ("bujur, angka desimal dengan titik (-180..180)", "longitude, decimal with a point (-180..180)"),
+        "fix_age" => (
+            "umur lokasi dalam menit (pesan menyebut \"5 mnt lalu\")",
+            "how old the location is, in minutes (the message says \"5 min ago\")",
+        ),
         "city" => ("kota", "city"),
         "family_contact" => (
             "kontak keluarga NAMA:TELEPON; beberapa dipisah koma, atau ulangi pilihan ini",

@@ -523,6 +523,49 @@ fn the_emergency_plan_works_without_a_pin_once_the_card_is_set_with_one() {
         .contains("maps.google.com/?q=3.13900,101.68690"));
     assert_eq!(plan["sms_id"]["fits_one_sms"], true);
 
+    // How old the position is (issue 16): the messages say it; a bad age is left out.
+    let with_age = |age: &str| {
+        migran_with(
+            dir.path(),
+            &[
+                "emergency",
+                "plan",
+                "--kind",
+                "violence",
+                "--lat",
+                "3.139",
+                "--lon",
+                "101.6869",
+                "--fix-age",
+                age,
+                "--json",
+            ],
+            no_pin,
+        )
+    };
+    let out = with_age("5");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let message = plan["message_id"].as_str().unwrap();
+    assert!(
+        message.contains("Lokasi 5 mnt lalu: https://maps.google.com/?q=3.13900,101.68690"),
+        "{message}"
+    );
+    assert_eq!(plan["sms_id"]["fits_one_sms"], true);
+    let out = with_age("lima");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("--fix-age"), "{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let message = plan["message_id"].as_str().unwrap();
+    assert!(
+        message.contains("Lokasi https://maps.google.com/?q=3.13900,101.68690"),
+        "{message}"
+    );
+    let out = with_age("50000");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!plan["message_id"].as_str().unwrap().contains("maps.google.com"));
+
     let out = migran_with(
         dir.path(),
         &["emergency", "plan", "--kind", "gaji", "--country", "TW"],

@@ -6,7 +6,8 @@
 //!   outbox, one alert per iteration, as it would not on a phone: it is an upper bound.
 //! - `fsync_4k_baseline`: writing 4 KiB to a file in the same folder and `fdatasync`: the
 //!   disk's share of a durable commit, so that the figure can be read for a slower disk.
-//! - the plan alone (`emergency_plan`), and reading the sealed card (one SQLite read and
+//! - the plan alone (`emergency_plan`), with a location, with a location and its fix time
+//!   (the age in the messages, issue 16), and reading the sealed card (one SQLite read and
 //!   one AES-GCM open) as the baseline of the plan.
 //!
 //! Run: `cargo bench -p migran-core --bench emergency`. Figures in docs/performance.md.
@@ -68,6 +69,7 @@ fn plan(c: &mut Criterion) {
     let here = GeoLocation {
         latitude: 22.3193,
         longitude: 114.1694,
+        fix_time_epoch_ms: None,
     };
     let mut group = c.benchmark_group("emergency_locked");
     group.bench_function("read_card_baseline", |b| {
@@ -77,6 +79,19 @@ fn plan(c: &mut Criterion) {
         b.iter(|| {
             vault
                 .emergency_plan(EmergencyKind::Violence, None, Some(here), Locale::Id)
+                .unwrap()
+        })
+    });
+    // Issue 16: the apps pass the fix time; the age is worked out and both messages carry
+    // it, still fitted to one SMS. The press must stay under 1 ms on a locked vault.
+    group.bench_function("plan_with_location_and_fix_age", |b| {
+        let fixed_5_min_ago = GeoLocation {
+            fix_time_epoch_ms: Some(chrono::Utc::now().timestamp_millis() - 5 * 60_000),
+            ..here
+        };
+        b.iter(|| {
+            vault
+                .emergency_plan(EmergencyKind::Violence, None, Some(fixed_5_min_ago), Locale::Id)
                 .unwrap()
         })
     });

@@ -76,7 +76,9 @@ pub use emergency::{
     emergency_plan_without_vault, sms_size, ActionChannel, ActionState, ActionStatus, CardContact,
     CardContactRole, DirectoryEntry, DirectoryInfo, DirectoryRole, EmergencyAction, EmergencyAlert,
     EmergencyCard, EmergencyKind, EmergencyOutboxSummary, EmergencyPlan, EmergencySettings, GeoLocation,
-    PendingAction, Recipient, SmsEncoding, SmsSize, MAX_DIRECTORY_PACK_BYTES,
+    LocationUpdate, LocationUpdateOffer, LocationUpdateStatus, PendingAction, Recipient, SmsEncoding,
+    SmsSize, DEFAULT_LOCATION_UPDATE_MINUTES, FIX_CLOCK_TOLERANCE_SECONDS, MAX_DIRECTORY_PACK_BYTES,
+    MAX_FIX_AGE_DAYS, MAX_LOCATION_UPDATE_MINUTES,
 };
 pub use error::{
     error_message, BackupRefusal, InvalidReason, KeyFactorProblem, MigranError, NotAllowedReason,

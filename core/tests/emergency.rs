@@ -46,6 +46,7 @@ fn locked_vault_with_card(dir: &std::path::Path, country: &str) -> std::sync::Ar
 const HERE: GeoLocation = GeoLocation {
     latitude: 22.31930,
     longitude: 114.16940,
+    fix_time_epoch_ms: None,
 };
 
 #[test]
@@ -417,7 +418,10 @@ fn discreet_mode_hides_the_log_behind_the_pin() {
     let dir = tempfile::tempdir().unwrap();
     let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));
     vault
-        .set_emergency_settings(EmergencySettings { discreet: true })
+        .set_emergency_settings(EmergencySettings {
+            discreet: true,
+            ..EmergencySettings::default()
+        })
         .unwrap();
     vault.lock();
     assert!(vault.emergency_settings().unwrap().discreet);
@@ -428,7 +432,10 @@ fn discreet_mode_hides_the_log_behind_the_pin() {
     assert_eq!(vault.pending_emergency_actions().err(), Some(MigranError::Locked));
     assert_eq!(
         vault
-            .set_emergency_settings(EmergencySettings { discreet: false })
+            .set_emergency_settings(EmergencySettings {
+                discreet: false,
+                ..EmergencySettings::default()
+            })
             .err(),
         Some(MigranError::Locked)
     );
@@ -451,7 +458,10 @@ fn pressed(dir: &std::path::Path, discreet: bool) -> (std::sync::Arc<Vault>, Str
     let vault = new_vault(dir, TestClock::at(2026, 11, 28));
     vault.set_emergency_card(card("MY")).unwrap();
     vault
-        .set_emergency_settings(EmergencySettings { discreet })
+        .set_emergency_settings(EmergencySettings {
+            discreet,
+            ..EmergencySettings::default()
+        })
         .unwrap();
     vault.lock();
     let alert = vault
@@ -565,10 +575,12 @@ fn bad_locations_and_countries_are_refused_with_the_field_named() {
         GeoLocation {
             latitude: 91.0,
             longitude: 0.0,
+            fix_time_epoch_ms: None,
         },
         GeoLocation {
             latitude: 0.0,
             longitude: f64::NAN,
+            fix_time_epoch_ms: None,
         },
     ] {
         assert!(matches!(

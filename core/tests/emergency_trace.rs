@@ -66,6 +66,7 @@ fn every_kind_of_alert_leaves_the_same_sealed_size_a_random_id_and_no_clear_time
     let here = GeoLocation {
         latitude: 22.31930,
         longitude: 114.16940,
+        fix_time_epoch_ms: None,
     };
     let mut ids = Vec::new();
     for (n, kind) in KINDS.into_iter().enumerate() {

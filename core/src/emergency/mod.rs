@@ -30,12 +30,16 @@ pub use directory::check_unsigned_directory_pack;
 pub use directory::{DirectoryRole, MAX_DIRECTORY_PACK_BYTES};
 pub(crate) use outbox::LOCKED_OUTBOX;
 pub use outbox::{
-    ActionState, ActionStatus, EmergencyAlert, EmergencyOutboxSummary, EmergencySettings, PendingAction,
-    MAX_ATTEMPTS,
+    ActionState, ActionStatus, EmergencyAlert, EmergencyOutboxSummary, EmergencySettings, LocationUpdate,
+    LocationUpdateOffer, LocationUpdateStatus, PendingAction, DEFAULT_LOCATION_UPDATE_MINUTES, MAX_ATTEMPTS,
+    MAX_LOCATION_UPDATE_MINUTES,
 };
 pub(crate) use pack::current_directory;
 pub use pack::{DirectoryEntry, DirectoryInfo};
-pub use plan::{ActionChannel, EmergencyAction, EmergencyKind, EmergencyPlan, GeoLocation, Recipient};
+pub use plan::{
+    ActionChannel, EmergencyAction, EmergencyKind, EmergencyPlan, GeoLocation, Recipient,
+    FIX_CLOCK_TOLERANCE_SECONDS, MAX_FIX_AGE_DAYS,
+};
 pub use sms::{measure as measure_sms, SmsEncoding, SmsSize};
 
 /// The emergency button's tables in `locked.db`: card, settings and outbox sealed with the device key, and installed content packs (public data).
@@ -79,7 +83,8 @@ impl Vault {
         locale: Locale,
     ) -> Result<EmergencyPlan> {
         let country = typed_country(country)?;
-        check_location(location.as_ref())?;
+        let now = self.now();
+        check_location(location.as_ref(), now)?;
         let key = self.device_secret().map(Self::key_from).transpose()?;
         let today = self.today();
         let (card, card_unreadable, directory) = self.plan_inputs(key.as_ref())?;
@@ -89,6 +94,7 @@ impl Vault {
             location,
             locale,
             today,
+            now,
         };
         Ok(compose_plan(
             &request,
@@ -113,15 +119,17 @@ pub fn emergency_plan_without_vault(
     locale: Locale,
 ) -> Result<EmergencyPlan> {
     let country = typed_country(country)?;
-    check_location(location.as_ref())?;
     let clock = crate::time::SystemClock;
-    let today = crate::time::local_date(&clock, crate::time::Clock::now(&clock));
+    let now = crate::time::Clock::now(&clock);
+    check_location(location.as_ref(), now)?;
+    let today = crate::time::local_date(&clock, now);
     let request = plan::PlanRequest {
         kind,
         country: country.as_deref(),
         location,
         locale,
         today,
+        now,
     };
     Ok(compose_plan(
         &request,
@@ -154,21 +162,23 @@ pub fn emergency_plan_read_only(
     locale: Locale,
 ) -> Result<(EmergencyPlan, bool)> {
     let country = typed_country(country)?;
-    check_location(location.as_ref())?;
+    let clock = crate::time::SystemClock;
+    let now = crate::time::Clock::now(&clock);
+    check_location(location.as_ref(), now)?;
     let store_key = crate::crypto::locked_store_key(device_secret)?;
     let conn = crate::store::read_only::open_locked_read_only(dir, &store_key)?;
     let card_key = device_secret.map(Vault::key_from).transpose()?;
     let (card, card_unreadable) = read_card(&conn, card_key.as_ref());
     let builtin = directory::default_directory()?;
     let directory = pack::current_directory(&conn, device_secret).unwrap_or_else(|_| builtin.clone());
-    let clock = crate::time::SystemClock;
-    let today = crate::time::local_date(&clock, crate::time::Clock::now(&clock));
+    let today = crate::time::local_date(&clock, now);
     let request = plan::PlanRequest {
         kind,
         country: country.as_deref(),
         location,
         locale,
         today,
+        now,
     };
     let card_read = card.is_some();
     Ok((
@@ -278,14 +288,35 @@ pub(super) fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<
     serde_json::from_slice(bytes).map_err(|_| MigranError::tampered("emergency"))
 }
 
-fn check_location(location: Option<&GeoLocation>) -> Result<()> {
-    if let Some(location) = location {
-        let valid = location.latitude.is_finite()
-            && location.longitude.is_finite()
-            && (-90.0..=90.0).contains(&location.latitude)
-            && (-180.0..=180.0).contains(&location.longitude);
-        if !valid {
-            return Err(MigranError::invalid("location", InvalidReason::OutOfRange));
+/// A location from the phone, checked against the core's clock `now`: coordinates on
+/// Earth (`Invalid { field: "location" }`), and a fix time neither ahead of `now` by more
+/// than the clocks may drift (`Invalid { field: "location_fix_time", reason: BadDate }`)
+/// nor older than [`plan::MAX_FIX_AGE_DAYS`] (`reason: OutOfRange`). The apps then send
+/// the plan without the location: a position whose age cannot be told honestly does not go
+/// into a message.
+pub(crate) fn check_location(
+    location: Option<&GeoLocation>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let Some(location) = location else {
+        return Ok(());
+    };
+    let valid = location.latitude.is_finite()
+        && location.longitude.is_finite()
+        && (-90.0..=90.0).contains(&location.latitude)
+        && (-180.0..=180.0).contains(&location.longitude);
+    if !valid {
+        return Err(MigranError::invalid("location", InvalidReason::OutOfRange));
+    }
+    if let Some(millis) = location.fix_time_epoch_ms {
+        const FIELD: &str = "location_fix_time";
+        let fixed = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(millis)
+            .ok_or_else(|| MigranError::invalid(FIELD, InvalidReason::OutOfRange))?;
+        if fixed - now > chrono::Duration::seconds(plan::FIX_CLOCK_TOLERANCE_SECONDS) {
+            return Err(MigranError::invalid(FIELD, InvalidReason::BadDate));
+        }
+        if now - fixed > chrono::Duration::days(plan::MAX_FIX_AGE_DAYS) {
+            return Err(MigranError::invalid(FIELD, InvalidReason::OutOfRange));
         }
     }
     Ok(())

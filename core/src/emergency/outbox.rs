@@ -15,12 +15,15 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::{from_json, to_json, EmergencyAction, EmergencyKind, EmergencyPlan, GeoLocation};
+use chrono::{DateTime, Duration, Utc};
+
+use super::sms::{measure, SmsSize};
+use super::{from_json, to_json, ActionChannel, EmergencyAction, EmergencyKind, EmergencyPlan, GeoLocation};
 use crate::audit::AuditAction;
 use crate::crypto::{fill_random, hex_of, DeviceKey, Place};
 use crate::error::{InvalidReason, MigranError, RecordKind, Result};
 use crate::i18n::Locale;
-use crate::time::instant_text;
+use crate::time::{instant_text, parse_instant};
 use crate::validate;
 use crate::vault::Vault;
 use zeroize::Zeroizing;
@@ -96,6 +99,72 @@ pub struct EmergencyAlert {
     pub acknowledged_by: Option<String>,
     /// When it was confirmed, RFC 3339 UTC; `None` until then.
     pub acknowledged_at: Option<String>,
+    /// When a location last went to the alert's recipients (with the press, or by
+    /// [`Vault::record_location_update`]), RFC 3339 UTC; `None` while none has.
+    /// (`serde(default)` on these three: alerts stored before them still open.)
+    #[serde(default)]
+    pub location_sent_at: Option<String>,
+    /// How many location updates were sent after the press.
+    #[serde(default)]
+    pub location_updates_sent: u32,
+    /// When the owner stopped the location updates ([`Vault::stop_location_updates`]),
+    /// RFC 3339 UTC; `None` while they run.
+    #[serde(default)]
+    pub location_updates_stopped_at: Option<String>,
+}
+
+/// Where the location updates of an alert stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum LocationUpdateStatus {
+    /// An update is due: the app reads the phone's location and calls
+    /// [`Vault::record_location_update`] with it.
+    Due,
+    /// The next update is not due yet (see `seconds_until_due`).
+    NotYet,
+    /// The owner stopped the updates of this alert.
+    Stopped,
+    /// Someone confirmed receiving the alert: help knows, no more updates are offered.
+    Acknowledged,
+    /// Location updates are turned off in the settings (0 minutes).
+    Off,
+}
+
+/// Whether the outbox offers a location update for an alert, and when the next is due.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct LocationUpdateOffer {
+    /// Due, not yet, or why no update is offered any more.
+    pub status: LocationUpdateStatus,
+    /// When the next update is due, RFC 3339 UTC; `None` when none is offered.
+    pub due_at: Option<String>,
+    /// Seconds from the core's clock to `due_at` (0 once due), for the app's timer;
+    /// `None` when no update is offered.
+    pub seconds_until_due: Option<u64>,
+    /// The minutes between updates (the settings' `location_update_minutes`).
+    pub interval_minutes: u32,
+}
+
+/// A location update to send: the alert's texting actions with the new text.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct LocationUpdate {
+    /// The alert the update belongs to.
+    pub alert_id: String,
+    /// The SMS and WhatsApp actions of the alert's plan, in its order and with their
+    /// positions, carrying the update's Indonesian text: the same recipients as the
+    /// press. Calls are not repeated. These sends are not tracked as action states: the
+    /// next update, due `interval_minutes` later, takes their place.
+    pub actions: Vec<EmergencyAction>,
+    /// The update in Bahasa Indonesia: the new location with its age, fitted to one SMS.
+    pub message_id: String,
+    /// The update in English, fitted to one SMS.
+    pub message_en: String,
+    /// What `message_id` costs as SMS.
+    pub sms_id: SmsSize,
+    /// What `message_en` costs as SMS.
+    pub sms_en: SmsSize,
+    /// Parts (the name) left out of the texts to fit one SMS.
+    pub shortened: bool,
+    /// The schedule after this update.
+    pub next: LocationUpdateOffer,
 }
 
 /// One action still to be done (never tried, or failed and to be retried).
@@ -121,12 +190,39 @@ pub struct EmergencyOutboxSummary {
 }
 
 /// The emergency button's settings, sealed with the device key; changed only with the PIN.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct EmergencySettings {
     /// The log, the pending actions and acknowledging need the PIN; locked, the outbox
     /// shows only its counts ([`Vault::emergency_outbox_summary`]); the app shows no trace
     /// of a trigger.
     pub discreet: bool,
+    /// Minutes between location updates while an alert is active (default
+    /// [`DEFAULT_LOCATION_UPDATE_MINUTES`]); 0 turns them off. At most
+    /// [`MAX_LOCATION_UPDATE_MINUTES`] (else `Invalid { field: "location_update_minutes" }`).
+    /// (`serde(default)`: settings stored before this field existed still open.)
+    #[serde(default = "default_location_update_minutes")]
+    #[uniffi(default = 10)]
+    pub location_update_minutes: u32,
+}
+
+/// Minutes between location updates unless the owner chose otherwise: Amnesty's Panic
+/// Button resends every few minutes; ten keeps a searched phone from lighting up too often.
+pub const DEFAULT_LOCATION_UPDATE_MINUTES: u32 = 10;
+
+/// The longest interval the settings take: two hours. Longer, an update is no update.
+pub const MAX_LOCATION_UPDATE_MINUTES: u32 = 120;
+
+fn default_location_update_minutes() -> u32 {
+    DEFAULT_LOCATION_UPDATE_MINUTES
+}
+
+impl Default for EmergencySettings {
+    fn default() -> Self {
+        EmergencySettings {
+            discreet: false,
+            location_update_minutes: DEFAULT_LOCATION_UPDATE_MINUTES,
+        }
+    }
 }
 
 const SETTINGS: Place<'static> = Place {
@@ -165,6 +261,9 @@ impl Vault {
             location,
             acknowledged_by: None,
             acknowledged_at: None,
+            location_sent_at: location.map(|_| now.clone()),
+            location_updates_sent: 0,
+            location_updates_stopped_at: None,
         };
         self.with_outbox(&key, |conn| {
             let tx = conn.transaction()?;
@@ -264,6 +363,12 @@ impl Vault {
 
     /// Changing the settings needs the PIN.
     pub fn set_emergency_settings(&self, settings: EmergencySettings) -> Result<()> {
+        if settings.location_update_minutes > MAX_LOCATION_UPDATE_MINUTES {
+            return Err(MigranError::invalid(
+                "location_update_minutes",
+                InvalidReason::OutOfRange,
+            ));
+        }
         let key = self.emergency_key()?;
         self.write(|s| {
             let sealed = key.seal(SETTINGS, &to_json(&settings)?)?;
@@ -276,6 +381,117 @@ impl Vault {
             Ok(())
         })
     }
+}
+
+#[uniffi::export]
+impl Vault {
+    /// Whether a location update is due for the alert, on the core's clock: every
+    /// `location_update_minutes` (default 10) after the last location went out, at once
+    /// when the press went out without one, until the owner stops the updates or someone
+    /// acknowledges the alert. Works locked, in discreet mode too: like
+    /// [`Vault::record_emergency_action`] it needs the alert's id, which only the button
+    /// that pressed holds, and it tells nothing of the alert's content.
+    pub fn location_update_offer(&self, alert_id: String) -> Result<LocationUpdateOffer> {
+        let key = self.emergency_key()?;
+        let alert = self.with_outbox(&key, |conn| load_alert(conn, &key, &alert_id))?;
+        let interval = self.emergency_settings()?.location_update_minutes;
+        offer(&alert, interval, self.now())
+    }
+
+    /// Sends the alert's recipients the phone's new location: returns the texting
+    /// actions of the alert with a new text (the location, its age, the name when it
+    /// fits one SMS) and records that a location went out now, so the next update is
+    /// due `location_update_minutes` later. Allowed whatever the schedule says (the owner
+    /// may send one early, or after stopping the updates); it does not restart stopped
+    /// updates. Works locked, in discreet mode too (see [`Vault::location_update_offer`]).
+    /// A malformed location or fix time is refused as by `emergency_plan`.
+    pub fn record_location_update(&self, alert_id: String, location: GeoLocation) -> Result<LocationUpdate> {
+        let now = self.now();
+        super::check_location(Some(&location), now)?;
+        let key = self.emergency_key()?;
+        let card = self.plan_inputs(Some(&key))?.0;
+        let now_text = instant_text(now);
+        let alert = self.update_alert(&alert_id, |alert| {
+            alert.location_sent_at = Some(now_text.clone());
+            alert.location_updates_sent = alert.location_updates_sent.saturating_add(1);
+            Ok(())
+        })?;
+        let ((message_id, shortened_id), (message_en, shortened_en)) =
+            super::plan::location_update_messages(alert.plan.kind, card.as_deref(), &location, now);
+        let interval = self.emergency_settings()?.location_update_minutes;
+        let actions = alert
+            .plan
+            .actions
+            .iter()
+            .filter(|a| a.channel != ActionChannel::Call)
+            .map(|a| EmergencyAction {
+                message: message_id.clone(),
+                message_language: Locale::Id,
+                ..a.clone()
+            })
+            .collect();
+        Ok(LocationUpdate {
+            next: offer(&alert, interval, now)?,
+            alert_id,
+            actions,
+            sms_id: measure(&message_id),
+            sms_en: measure(&message_en),
+            message_id,
+            message_en,
+            shortened: shortened_id || shortened_en,
+        })
+    }
+
+    /// The owner stops the location updates of the alert (no PIN: the button may be all
+    /// they can reach). Stopping twice keeps the first time. Returns the schedule,
+    /// `Stopped` (or `Acknowledged` when someone already confirmed).
+    pub fn stop_location_updates(&self, alert_id: String) -> Result<LocationUpdateOffer> {
+        let now = self.now();
+        let alert = self.update_alert(&alert_id, |alert| {
+            alert
+                .location_updates_stopped_at
+                .get_or_insert_with(|| instant_text(now));
+            Ok(())
+        })?;
+        let interval = self.emergency_settings()?.location_update_minutes;
+        offer(&alert, interval, now)
+    }
+}
+
+/// The location-update schedule of `alert` at `now`, updates every `interval` minutes:
+/// an acknowledged alert first (help knows), then a stopped one, then updates off; else
+/// due `interval` after the last location went out, or at once when none has.
+fn offer(alert: &EmergencyAlert, interval: u32, now: DateTime<Utc>) -> Result<LocationUpdateOffer> {
+    let ended = |status| LocationUpdateOffer {
+        status,
+        due_at: None,
+        seconds_until_due: None,
+        interval_minutes: interval,
+    };
+    if alert.acknowledged_at.is_some() {
+        return Ok(ended(LocationUpdateStatus::Acknowledged));
+    }
+    if alert.location_updates_stopped_at.is_some() {
+        return Ok(ended(LocationUpdateStatus::Stopped));
+    }
+    if interval == 0 {
+        return Ok(ended(LocationUpdateStatus::Off));
+    }
+    let due_at = match &alert.location_sent_at {
+        Some(sent) => parse_instant(sent)? + Duration::minutes(i64::from(interval)),
+        None => parse_instant(&alert.created_at)?,
+    };
+    let wait = (due_at - now).num_seconds().max(0);
+    Ok(LocationUpdateOffer {
+        status: if wait == 0 {
+            LocationUpdateStatus::Due
+        } else {
+            LocationUpdateStatus::NotYet
+        },
+        due_at: Some(instant_text(due_at)),
+        seconds_until_due: Some(u64::try_from(wait).unwrap_or(0)),
+        interval_minutes: interval,
+    })
 }
 
 impl Vault {
@@ -328,15 +544,7 @@ impl Vault {
         let key = self.emergency_key()?;
         self.with_outbox(&key, |conn| {
             let tx = conn.transaction()?;
-            let sealed: Vec<u8> = tx
-                .query_row(
-                    "SELECT data FROM emergency_outbox WHERE id = ?1",
-                    params![alert_id],
-                    |row| row.get(0),
-                )
-                .optional()?
-                .ok_or_else(|| MigranError::not_found("emergency"))?;
-            let mut alert = open_alert(&key, alert_id, &sealed)?;
+            let mut alert = load_alert(&tx, &key, alert_id)?;
             change(&mut alert)?;
             let sealed = seal_alert(&key, &alert)?;
             tx.execute(
@@ -465,6 +673,19 @@ fn move_legacy_alerts(conn: &mut Connection, key: &DeviceKey) -> Result<()> {
 enum Damaged {
     Skip,
     Refuse,
+}
+
+/// One alert by id; `NotFound` when there is none, `Tampered` when it does not open.
+fn load_alert(conn: &Connection, key: &DeviceKey, alert_id: &str) -> Result<EmergencyAlert> {
+    let sealed: Vec<u8> = conn
+        .query_row(
+            "SELECT data FROM emergency_outbox WHERE id = ?1",
+            params![alert_id],
+            |row| row.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| MigranError::not_found("emergency"))?;
+    open_alert(key, alert_id, &sealed)
 }
 
 fn load_alerts(conn: &Connection, key: &DeviceKey, damaged: Damaged) -> Result<Vec<EmergencyAlert>> {

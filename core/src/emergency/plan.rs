@@ -1,7 +1,7 @@
 //! Who to reach, in what order, with what words: a pure function of the emergency, the
 //! card and the directory, so it is fast, testable and works with no network and no PIN.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::directory::{dial_string, Channel, Directory, Entry};
@@ -71,6 +71,55 @@ pub struct GeoLocation {
     pub latitude: f64,
     /// Longitude, -180 to 180 (else `Invalid { field: "location" }`).
     pub longitude: f64,
+    /// When the phone took this fix, in milliseconds since 1970-01-01 UTC: Android's
+    /// `Location.getTime()`, iOS's `CLLocation.timestamp`. A last known location may be
+    /// hours old, so the messages say how old ("5 mnt lalu"); `None` when the phone does
+    /// not say, and then the messages carry no age. More than
+    /// [`FIX_CLOCK_TOLERANCE_SECONDS`] ahead of the core's clock is refused
+    /// (`Invalid { field: "location_fix_time", reason: BadDate }`), older than
+    /// [`MAX_FIX_AGE_DAYS`] too (`reason: OutOfRange`).
+    /// (`serde(default)`: alerts stored before this field existed still open.)
+    #[serde(default)]
+    #[uniffi(default)]
+    pub fix_time_epoch_ms: Option<i64>,
+}
+
+/// How far a fix time may lie ahead of the core's clock and still count as "just now":
+/// a satellite fix is stamped with GPS time, which may run a little ahead of a phone
+/// clock that drifted. Further ahead, the two clocks disagree and the age would be a guess.
+pub const FIX_CLOCK_TOLERANCE_SECONDS: i64 = 120;
+
+/// The oldest fix a message may carry. A position older than a month would send helpers
+/// where the owner no longer is; the app then sends the plan without one.
+pub const MAX_FIX_AGE_DAYS: i64 = 30;
+
+impl GeoLocation {
+    /// How old the fix is at `now`; `None` when its time is unknown. A fix slightly
+    /// ahead of `now` (within the tolerance) is "just now", never a negative age.
+    pub(crate) fn age_at(&self, now: DateTime<Utc>) -> Option<Duration> {
+        let fixed = DateTime::<Utc>::from_timestamp_millis(self.fix_time_epoch_ms?)?;
+        Some((now - fixed).max(Duration::zero()))
+    }
+}
+
+/// The age of a fix in a few words: minutes below two hours, hours below two days, then
+/// days ("5 mnt lalu" / "5 min ago", "3 jam lalu" / "3 hours ago"). Rounded down, so
+/// a message never claims a fix is older than it is; under a minute is "just now".
+pub(crate) fn age_words(age: Duration, locale: Locale) -> String {
+    let (just_now, units) = match locale {
+        Locale::Id => ("baru saja", ["mnt lalu", "jam lalu", "hari lalu"]),
+        Locale::En => ("just now", ["min ago", "hours ago", "days ago"]),
+    };
+    let (count, unit) = if age.num_minutes() < 1 {
+        return just_now.to_string();
+    } else if age.num_minutes() < 120 {
+        (age.num_minutes(), units[0])
+    } else if age.num_hours() < 48 {
+        (age.num_hours(), units[1])
+    } else {
+        (age.num_days(), units[2])
+    };
+    format!("{count} {unit}")
 }
 
 /// How an action reaches its recipient.
@@ -172,6 +221,8 @@ pub(crate) struct PlanRequest<'a> {
     pub location: Option<GeoLocation>,
     pub locale: Locale,
     pub today: NaiveDate,
+    /// The core's clock: how old the location's fix is.
+    pub now: DateTime<Utc>,
 }
 
 pub(crate) fn compose(
@@ -290,6 +341,20 @@ fn map_link(location: &GeoLocation) -> String {
     format!("https://maps.google.com/?q={}", coordinates(location))
 }
 
+/// "Lokasi 5 mnt lalu: <link>" (or "Location 5 min ago: <link>"): the age first, so the
+/// link ends the part and nothing sticks to it when a phone makes it clickable; without
+/// a fix time, the link alone.
+fn location_part(location: &GeoLocation, now: DateTime<Utc>, locale: Locale) -> String {
+    let word = match locale {
+        Locale::Id => "Lokasi",
+        Locale::En => "Location",
+    };
+    match location.age_at(now) {
+        Some(age) => format!("{word} {}: {}", age_words(age, locale), map_link(location)),
+        None => format!("{word} {}", map_link(location)),
+    }
+}
+
 /// One piece of a message, and whether it stays even when the message then needs more
 /// than one SMS.
 struct Part {
@@ -360,11 +425,14 @@ fn fit(parts: &[Part]) -> (String, bool) {
 fn indonesian_message(request: &PlanRequest<'_>, card: Option<&EmergencyCard>) -> (String, bool) {
     let (kind, _) = request.kind.words();
     let mut parts = vec![Part::optional(format!("DARURAT PMI: {kind}."))];
+    // The location ranks before the name: a name that needs UCS-2 (or a long one) would
+    // otherwise push the link out, and the link is what sends help to the right door;
+    // family and cadre know whose phone the text comes from.
+    if let Some(location) = &request.location {
+        parts.push(Part::optional(location_part(location, request.now, Locale::Id)));
+    }
     if let Some(card) = card {
         parts.push(Part::optional(format!("{}.", card.full_name)));
-    }
-    if let Some(location) = &request.location {
-        parts.push(Part::optional(format!("Lokasi {}", map_link(location))));
     }
     if let Some(card) = card {
         if let Some(passport) = &card.passport_number {
@@ -389,11 +457,12 @@ fn indonesian_message(request: &PlanRequest<'_>, card: Option<&EmergencyCard>) -
 fn english_message(request: &PlanRequest<'_>, card: Option<&EmergencyCard>) -> (String, bool) {
     let (_, kind) = request.kind.words();
     let mut parts = vec![Part::optional(format!("EMERGENCY, Indonesian worker: {kind}."))];
+    // Location before name, as in the Indonesian message.
+    if let Some(location) = &request.location {
+        parts.push(Part::optional(location_part(location, request.now, Locale::En)));
+    }
     if let Some(card) = card {
         parts.push(Part::optional(format!("Name {}.", card.full_name)));
-    }
-    if let Some(location) = &request.location {
-        parts.push(Part::optional(format!("Location {}", map_link(location))));
     }
     if let Some(card) = card {
         if let Some(address) = &card.employer_address {
@@ -404,4 +473,29 @@ fn english_message(request: &PlanRequest<'_>, card: Option<&EmergencyCard>) -> (
         }
     }
     fit(&parts)
+}
+
+/// The texts of a location update for an alert of `kind`: what happened, the new
+/// location with its age, then the name, fitted to one SMS as the plan's messages are.
+/// Returns the Indonesian and the English text, each with whether a part was left out.
+pub(crate) fn location_update_messages(
+    kind: EmergencyKind,
+    card: Option<&EmergencyCard>,
+    location: &GeoLocation,
+    now: DateTime<Utc>,
+) -> ((String, bool), (String, bool)) {
+    let (kind_id, kind_en) = kind.words();
+    let mut id = vec![
+        Part::optional(format!("DARURAT PMI ({kind_id}), lokasi baru.")),
+        Part::optional(location_part(location, now, Locale::Id)),
+    ];
+    let mut en = vec![
+        Part::optional(format!("EMERGENCY, Indonesian worker ({kind_en}), new location.")),
+        Part::optional(location_part(location, now, Locale::En)),
+    ];
+    if let Some(card) = card {
+        id.push(Part::optional(format!("{}.", card.full_name)));
+        en.push(Part::optional(format!("Name {}.", card.full_name)));
+    }
+    (fit(&id), fit(&en))
 }
