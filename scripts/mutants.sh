@@ -86,6 +86,8 @@ fi
 # per mutant and test the same code through it. A non-zero exit (some mutants missed,
 # or the budget ran out) still reports.
 out=target/mutants/mutants.out
+# cargo-mutants makes only the last folder of --output: a fresh clone has no target/.
+mkdir -p target
 place=()
 if [ -n "${MIGRAN_MUTANTS_IN_PLACE:-}" ]; then
   place=(--in-place)
