@@ -111,6 +111,8 @@ fn not_a_key_folder(path: &Path) -> CliError {
 pub fn create_key_folder(dir: &Path) -> Result<Arc<FileKeyFactor>, CliError> {
     make_vault_folder(dir)?;
     let path = dir.join(KEY_FOLDER);
+    // Only unix sets a mode on the builder; the Windows check warned of an unused `mut`.
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut folder = std::fs::DirBuilder::new();
     #[cfg(unix)]
     {
