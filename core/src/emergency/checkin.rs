@@ -211,7 +211,7 @@ impl Vault {
         };
         let key = self.emergency_key()?;
         self.write(|s| {
-            store(&s.locked, &key, &record)?;
+            store(s.locked, &key, &record)?;
             s.audit_count(AuditAction::Update, RecordKind::EmergencySettings, None, 1);
             Ok(())
         })?;
