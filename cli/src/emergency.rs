@@ -2,8 +2,8 @@
 //! card and the pending actions need no PIN, as on the phone.
 
 use migran_core::{
-    ActionStatus, CardContact, CardContactRole, EmergencyAlert, EmergencyCard, EmergencyKind, EmergencyPlan,
-    GeoLocation, MigranError, Vault,
+    ActionStatus, CardContact, CardContactRole, CheckInRequest, CheckInSchedule, CheckInState, CheckInStatus,
+    EmergencyAlert, EmergencyCard, EmergencyKind, EmergencyPlan, GeoLocation, MigranError, Vault,
 };
 use serde_json::{json, Value};
 
@@ -29,14 +29,18 @@ pub fn run(args: &Args, sub: Option<&str>, third: Option<&str>) -> Result<(), Cl
         (Some("ack"), _) => acknowledge(args),
         (Some("install-pack"), _) => install_pack(args),
         (Some("card"), Some("clear")) => card_clear(args),
+        (Some("checkin"), Some("set")) => check_in_set(args),
+        (Some("checkin"), Some("done")) => check_in_done(args),
+        (Some("checkin"), Some("status")) => check_in_status(args),
+        (Some("checkin"), Some("cancel")) => check_in_cancel(args),
         (Some("directory"), _) => {
             args.allow_only(&[])?;
             args.no_words_after(2)?;
             crate::directory_report::run(&*open_locked(args)?, args.json)
         }
         _ => Err(CliError::usage(
-            "emergency card set|card show|card clear|plan|trigger|log|pending|ack|install-pack|directory",
-            "emergency card set|card show|card clear|plan|trigger|log|pending|ack|install-pack|directory",
+            "emergency card set|card show|card clear|plan|trigger|log|pending|ack|install-pack|directory|checkin set|checkin done|checkin status|checkin cancel",
+            "emergency card set|card show|card clear|plan|trigger|log|pending|ack|install-pack|directory|checkin set|checkin done|checkin status|checkin cancel",
         )),
     }
 }
@@ -691,4 +695,144 @@ pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
         .step_by(2)
         .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
         .collect()
+}
+
+/// The grace period when `--grace` is not given: an hour, so a check-in answered a little
+/// late (no signal, asleep) does not alarm the family.
+const DEFAULT_GRACE_MINUTES: u32 = 60;
+
+/// `emergency checkin set --every HOURS | --at TIME [--grace MINUTES] [--kind KIND]`: with
+/// the PIN, as on the phone (a new schedule ends the old one).
+fn check_in_set(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["every", "at", "grace", "kind"])?;
+    args.no_words_after(3)?;
+    let schedule = match (
+        args.text("every", "check_in_minutes")?,
+        args.text("at", "check_in_due_at")?,
+    ) {
+        (Some(hours), None) => {
+            let hours: u32 = hours.trim().parse().map_err(|_| {
+                CliError::usage(
+                    "--every perlu jumlah jam bulat (mis. --every 24)",
+                    "--every needs a whole number of hours (e.g. --every 24)",
+                )
+            })?;
+            CheckInSchedule::Every {
+                minutes: hours.saturating_mul(60),
+            }
+        }
+        (None, Some(due_at)) => CheckInSchedule::Once { due_at },
+        _ => {
+            return Err(CliError::usage(
+                "berikan --every JAM atau --at WAKTU (salah satu)",
+                "give --every HOURS or --at TIME (one of them)",
+            ))
+        }
+    };
+    let grace_minutes = match args.text("grace", "check_in_grace_minutes")? {
+        None => DEFAULT_GRACE_MINUTES,
+        Some(grace) => grace.trim().parse().map_err(|_| {
+            CliError::usage(
+                "--grace perlu jumlah menit bulat (mis. --grace 60)",
+                "--grace needs a whole number of minutes (e.g. --grace 60)",
+            )
+        })?,
+    };
+    let kind = kind(args)?;
+    let vault = open_unlocked(args)?;
+    let status = vault.set_check_in(CheckInRequest {
+        schedule,
+        grace_minutes,
+        kind,
+    })?;
+    say("Lapor aman dipasang.", "Check-in set.");
+    print_check_in(args, &status, None);
+    Ok(())
+}
+
+/// "I am fine": the PIN from MIGRAN_PIN or a prompt, checked without unlocking.
+fn check_in_done(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    args.no_words_after(3)?;
+    let vault = open_locked(args)?;
+    let pin = crate::secrets::read_pin("MIGRAN_PIN", &t("PIN: ", "PIN: "))?;
+    let status = vault.check_in_done(pin)?;
+    say("Tercatat: Anda baik-baik saja.", "Recorded: you are fine.");
+    print_check_in(args, &status, None);
+    Ok(())
+}
+
+/// Where the check-in stands, without the PIN. Like the app's wake-up, it queues the
+/// prepared alert when the check-in was missed (once) and shows it, so the steps can be run.
+fn check_in_status(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    args.no_words_after(3)?;
+    let poll = open_locked(args)?.poll_check_in(None, locale())?;
+    print_check_in(args, &poll.status, poll.queued.as_ref());
+    Ok(())
+}
+
+fn check_in_cancel(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    args.no_words_after(3)?;
+    let vault = open_locked(args)?;
+    let pin = crate::secrets::read_pin("MIGRAN_PIN", &t("PIN: ", "PIN: "))?;
+    let status = vault.cancel_check_in(pin)?;
+    say("Lapor aman dihentikan.", "Check-ins stopped.");
+    print_check_in(args, &status, None);
+    Ok(())
+}
+
+fn check_in_json(status: &CheckInStatus, queued: Option<&EmergencyAlert>) -> Value {
+    let state = match status.state {
+        CheckInState::Off => "off",
+        CheckInState::Waiting => "waiting",
+        CheckInState::InGrace => "in_grace",
+        CheckInState::Missed => "missed",
+    };
+    json!({
+        "state": state,
+        "every_minutes": status.every_minutes,
+        "grace_minutes": status.grace_minutes,
+        "due_at": status.due_at,
+        "alert_at": status.alert_at,
+        "seconds_until_due": status.seconds_until_due,
+        "seconds_until_alert": status.seconds_until_alert,
+        "missed_at": status.missed_at,
+        "missed_alert_id": status.missed_alert_id,
+        "queued": queued.map(alert_json),
+    })
+}
+
+fn print_check_in(args: &Args, status: &CheckInStatus, queued: Option<&EmergencyAlert>) {
+    if args.json {
+        print_json(&check_in_json(status, queued));
+        return;
+    }
+    let line = |id: &str, en: &str, value: &str| outln!("  {:<20} {value}", t(id, en).get());
+    let state = match status.state {
+        CheckInState::Off => t("tidak aktif", "off"),
+        CheckInState::Waiting => t("menunggu", "waiting"),
+        CheckInState::InGrace => t("jatuh tempo, masa tenggang", "due, in the grace period"),
+        CheckInState::Missed => t("terlewat", "missed"),
+    };
+    line("Keadaan", "State", state.get());
+    if let Some(minutes) = status.every_minutes {
+        let every = t(format!("{minutes} menit"), format!("{minutes} min"));
+        line("Setiap", "Every", every.get());
+    }
+    if let (Some(due_at), Some(alert_at)) = (&status.due_at, &status.alert_at) {
+        line("Jatuh tempo", "Due", due_at);
+        line("Peringatan pada", "Alert at", alert_at);
+    }
+    if let Some(missed_at) = &status.missed_at {
+        line("Terlewat, dicatat", "Missed, queued", missed_at);
+    }
+    if let Some(alert) = queued {
+        say(
+            format!("Peringatan dicatat: {}", alert.id),
+            format!("Alert recorded: {}", alert.id),
+        );
+        print_plan(&alert.plan);
+    }
 }

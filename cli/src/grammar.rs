@@ -597,6 +597,25 @@ enum Emergency {
         signature: Option<OsString>,
     },
     Directory,
+    #[command(subcommand)]
+    Checkin(Checkin),
+}
+
+#[derive(Subcommand)]
+enum Checkin {
+    Set {
+        #[arg(long, value_name = "HOURS")]
+        every: Option<OsString>,
+        #[arg(long, value_name = "TIME")]
+        at: Option<OsString>,
+        #[arg(long, value_name = "MINUTES")]
+        grace: Option<OsString>,
+        #[arg(long, value_name = "KIND")]
+        kind: Option<OsString>,
+    },
+    Done,
+    Status,
+    Cancel,
 }
 
 #[derive(Subcommand)]

@@ -132,6 +132,7 @@ fn placeholder_word(word: &str) -> &str {
         "DIR" => "FOLDER",
         "DOCUMENT_ID" => "ID_DOKUMEN",
         "FILE" => "BERKAS",
+        "HOURS" => "JAM",
         "FOLLOW_UP_ID" => "ID_TINDAK_LANJUT",
         "ITEM" => "LANGKAH",
         "KIND" | "TYPE" => "JENIS",
@@ -161,6 +162,7 @@ fn placeholder_word(word: &str) -> &str {
         "SIGNATURE" => "TANDA_TANGAN",
         "STATE" => "KEADAAN",
         "TEXT" => "TEKS",
+        "TIME" => "WAKTU",
         "TOPICS" => "TOPIK",
         "VILLAGE" => "DESA",
         "WHICH" => "YANG_MANA",
@@ -408,6 +410,26 @@ fn command_about(path: &str) -> Text {
         "emergency log" => ("peringatan yang tercatat", "the recorded alerts"),
         "emergency pending" => ("langkah yang belum dijalankan", "steps not yet run"),
         "emergency ack" => ("catat tanda terima", "record an acknowledgement"),
+        "emergency checkin" => (
+            "lapor aman berkala; bila terlewat, peringatan yang disiapkan masuk kotak keluar",
+            "check-ins; a missed one queues the prepared alert in the outbox",
+        ),
+        "emergency checkin set" => (
+            "minta dicek setiap --every JAM atau sekali --at WAKTU (perlu PIN)",
+            "ask to be checked on every --every HOURS or once --at TIME (needs the PIN)",
+        ),
+        "emergency checkin done" => (
+            "saya baik-baik saja: geser jadwal berikutnya (perlu PIN)",
+            "I am fine: move the next due time (needs the PIN)",
+        ),
+        "emergency checkin status" => (
+            "keadaan lapor aman; yang terlewat memasukkan peringatannya ke kotak keluar (tanpa PIN)",
+            "where the check-in stands; a missed one queues its alert in the outbox (no PIN)",
+        ),
+        "emergency checkin cancel" => (
+            "hentikan lapor aman (perlu PIN)",
+            "stop the check-ins (needs the PIN)",
+        ),
         "emergency install-pack" => (
             "pasang paket direktori bertanda tangan",
             "install a signed directory pack",
@@ -551,6 +573,18 @@ fn arg_help(id: &str) -> Text {
         "export" => ("ekspor: csv atau json", "export: csv or json"),
         "lat" => ("lintang, angka desimal dengan titik (-90..90)", "latitude, decimal with a point (-90..90)"),
         "lon" => ("bujur, angka desimal dengan titik (-180..180)", "longitude, decimal with a point (-180..180)"),
+        "every" => (
+            "setiap berapa jam (angka bulat, 1 sampai 168)",
+            "every how many hours (a whole number, 1 to 168)",
+        ),
+        "at" => (
+            "sekali pada waktu ini, RFC 3339 (mis. 2026-12-05T18:00:00+08:00)",
+            "once at this time, RFC 3339 (e.g. 2026-12-05T18:00:00+08:00)",
+        ),
+        "grace" => (
+            "menit tenggang sesudah jatuh tempo sebelum peringatan (bawaan 60)",
+            "minutes of grace after the due time before the alert (default 60)",
+        ),
         "fix_age" => (
             "umur lokasi dalam menit (pesan menyebut \"5 mnt lalu\")",
             "how old the location is, in minutes (the message says \"5 min ago\")",

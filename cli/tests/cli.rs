@@ -2973,3 +2973,83 @@ fn the_directory_report_lists_every_number_with_the_age_of_its_source() {
         "{text}"
     );
 }
+
+/// `emergency checkin set|done|status|cancel` (issue 16): set with the PIN, status without
+/// it, done and cancel checked like an unlock (a wrong PIN is exit 3 and counted). The
+/// miss itself needs the core's injected clock: core/tests/emergency_checkin.rs.
+#[test]
+fn a_check_in_is_set_with_the_pin_shown_without_it_and_ended_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let no_pin: &[(&str, &str)] = &[];
+    let status_json = || -> serde_json::Value {
+        let out = migran_with(dir.path(), &["emergency", "checkin", "status", "--json"], no_pin);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    assert_eq!(status_json()["state"], "off");
+
+    let out = migran(dir.path(), &["emergency", "checkin", "set"]);
+    assert_eq!(code(&out), 2, "--every or --at: {}", stderr(&out));
+    let out = migran(
+        dir.path(),
+        &["emergency", "checkin", "set", "--at", "2020-01-01T00:00:00Z"],
+    );
+    assert_eq!(code(&out), 5, "a time in the past: {}", stderr(&out));
+    let out = migran_with(
+        dir.path(),
+        &["emergency", "checkin", "set", "--every", "24"],
+        &[("MIGRAN_PIN", "000000")],
+    );
+    assert_eq!(code(&out), 3, "setting up needs the PIN: {}", stderr(&out));
+
+    let out = migran(
+        dir.path(),
+        &[
+            "emergency",
+            "checkin",
+            "set",
+            "--every",
+            "24",
+            "--grace",
+            "30",
+            "--kind",
+            "disekap",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let status = status_json();
+    assert_eq!(status["state"], "waiting");
+    assert_eq!(status["every_minutes"], 24 * 60);
+    assert_eq!(status["grace_minutes"], 30);
+    assert_eq!(status["queued"], serde_json::Value::Null);
+
+    let out = migran_with(
+        dir.path(),
+        &["emergency", "checkin", "done"],
+        &[("MIGRAN_PIN", "000000")],
+    );
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    let vault_status: serde_json::Value =
+        serde_json::from_slice(&migran(dir.path(), &["status", "--json"]).stdout).unwrap();
+    assert_eq!(vault_status["failed_attempts"], 1, "{vault_status}");
+    let out = migran(dir.path(), &["emergency", "checkin", "done"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("you are fine"), "{}", stdout(&out));
+
+    let out = migran_with(
+        dir.path(),
+        &["emergency", "checkin", "cancel"],
+        &[("MIGRAN_PIN", "000000")],
+    );
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert_eq!(status_json()["state"], "waiting");
+    let out = migran_with(
+        dir.path(),
+        &["emergency", "checkin", "cancel"],
+        &[("MIGRAN_PIN", PIN), ("MIGRAN_LANG", "id")],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("Lapor aman dihentikan"), "{}", stdout(&out));
+    assert_eq!(status_json()["state"], "off");
+}

@@ -74,11 +74,13 @@ pub use crypto::{MAX_KDF_ITERATIONS, MIN_KDF_ITERATIONS, RECOMMENDED_KDF_ITERATI
 pub use emergency::check_unsigned_directory_pack;
 pub use emergency::{
     emergency_plan_without_vault, sms_size, ActionChannel, ActionState, ActionStatus, CardContact,
-    CardContactRole, DirectoryEntry, DirectoryInfo, DirectoryRole, EmergencyAction, EmergencyAlert,
-    EmergencyCard, EmergencyKind, EmergencyOutboxSummary, EmergencyPlan, EmergencySettings, GeoLocation,
-    LocationUpdate, LocationUpdateOffer, LocationUpdateStatus, PendingAction, Recipient, SmsEncoding,
-    SmsSize, DEFAULT_LOCATION_UPDATE_MINUTES, FIX_CLOCK_TOLERANCE_SECONDS, MAX_DIRECTORY_PACK_BYTES,
-    MAX_FIX_AGE_DAYS, MAX_LOCATION_UPDATE_MINUTES,
+    CardContactRole, CheckInPoll, CheckInRequest, CheckInSchedule, CheckInState, CheckInStatus,
+    DirectoryEntry, DirectoryInfo, DirectoryRole, EmergencyAction, EmergencyAlert, EmergencyCard,
+    EmergencyKind, EmergencyOutboxSummary, EmergencyPlan, EmergencySettings, GeoLocation, LocationUpdate,
+    LocationUpdateOffer, LocationUpdateStatus, PendingAction, Recipient, SmsEncoding, SmsSize,
+    DEFAULT_LOCATION_UPDATE_MINUTES, FIX_CLOCK_TOLERANCE_SECONDS, MAX_CHECK_IN_AHEAD_DAYS,
+    MAX_CHECK_IN_GRACE_MINUTES, MAX_CHECK_IN_MINUTES, MAX_DIRECTORY_PACK_BYTES, MAX_FIX_AGE_DAYS,
+    MAX_LOCATION_UPDATE_MINUTES, MIN_CHECK_IN_MINUTES,
 };
 pub use error::{
     error_message, BackupRefusal, InvalidReason, KeyFactorProblem, MigranError, NotAllowedReason,

@@ -693,6 +693,15 @@ impl Vault {
         })
     }
 
+    /// Checks `pin` as [`Vault::unlock`] does (a wrong one counts as a failed attempt, a
+    /// wait or erasure follows as there) without opening the records: for what the PIN
+    /// must confirm on a locked phone, such as ending a check-in (docs/emergency.md).
+    pub(crate) fn check_pin(&self, pin: &str) -> Result<()> {
+        let state = self.state();
+        let conn = locked_connection(&state)?;
+        self.verify_pin(conn, pin, None).map(drop)
+    }
+
     /// Re-wraps the data key under `new_pin` once `old_pin` is checked (counted like an
     /// unlock). The policy for new PINs is the caller's: [`Vault::change_pin`] applies it.
     pub(crate) fn replace_pin(&self, old_pin: &str, new_pin: &str) -> Result<()> {

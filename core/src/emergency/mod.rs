@@ -8,9 +8,11 @@
 //! One part per file: `directory` (the signed content and its checks), `pack` (packs
 //! installed in the vault, which one is in use), `card`, `plan` (who, in what order,
 //! with what words: a pure function), `sms` (what a text costs), `outbox` (triggers,
-//! action states, retries, log). This file joins them into the plan.
+//! action states, retries, log), `checkin` (check-ins whose miss queues an alert).
+//! This file joins them into the plan.
 
 mod card;
+mod checkin;
 pub(crate) mod directory;
 mod outbox;
 mod pack;
@@ -25,6 +27,11 @@ use crate::vault::Vault;
 use zeroize::Zeroizing;
 
 pub use card::{CardContact, CardContactRole, EmergencyCard};
+pub(crate) use checkin::LOCKED_CHECK_IN;
+pub use checkin::{
+    CheckInPoll, CheckInRequest, CheckInSchedule, CheckInState, CheckInStatus, MAX_CHECK_IN_AHEAD_DAYS,
+    MAX_CHECK_IN_GRACE_MINUTES, MAX_CHECK_IN_MINUTES, MIN_CHECK_IN_MINUTES,
+};
 #[doc(hidden)]
 pub use directory::check_unsigned_directory_pack;
 pub use directory::{DirectoryRole, MAX_DIRECTORY_PACK_BYTES};

@@ -243,28 +243,7 @@ impl Vault {
     ) -> Result<EmergencyAlert> {
         let plan = self.emergency_plan(kind, country, location, locale)?;
         let key = self.emergency_key()?;
-        let now = instant_text(self.now());
-        let alert = EmergencyAlert {
-            id: random_alert_id()?,
-            created_at: now.clone(),
-            states: plan
-                .actions
-                .iter()
-                .map(|a| ActionState {
-                    position: a.position,
-                    status: ActionStatus::Composed,
-                    attempts: 0,
-                    updated_at: now.clone(),
-                })
-                .collect(),
-            plan,
-            location,
-            acknowledged_by: None,
-            acknowledged_at: None,
-            location_sent_at: location.map(|_| now.clone()),
-            location_updates_sent: 0,
-            location_updates_stopped_at: None,
-        };
+        let alert = new_alert(plan, location, self.now())?;
         self.with_outbox(&key, |conn| {
             let tx = conn.transaction()?;
             insert_alert(&tx, &key, &alert)?;
@@ -529,7 +508,11 @@ impl Vault {
     }
 
     /// Runs `work` on `locked.db` after moving any alert stored before step 7.
-    fn with_outbox<T>(&self, key: &DeviceKey, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+    pub(super) fn with_outbox<T>(
+        &self,
+        key: &DeviceKey,
+        work: impl FnOnce(&mut Connection) -> Result<T>,
+    ) -> Result<T> {
         self.with_locked_store(|conn| {
             move_legacy_alerts(conn, key)?;
             work(conn)
@@ -555,6 +538,37 @@ impl Vault {
             Ok(alert)
         })
     }
+}
+
+/// A new alert for `plan`, pressed at `now`: a random id, every action `Composed`. Shared
+/// by the button and a missed check-in (`checkin.rs`), so both reach the outbox alike.
+pub(super) fn new_alert(
+    plan: EmergencyPlan,
+    location: Option<GeoLocation>,
+    now: DateTime<Utc>,
+) -> Result<EmergencyAlert> {
+    let now = instant_text(now);
+    Ok(EmergencyAlert {
+        id: random_alert_id()?,
+        created_at: now.clone(),
+        states: plan
+            .actions
+            .iter()
+            .map(|a| ActionState {
+                position: a.position,
+                status: ActionStatus::Composed,
+                attempts: 0,
+                updated_at: now.clone(),
+            })
+            .collect(),
+        plan,
+        location,
+        acknowledged_by: None,
+        acknowledged_at: None,
+        location_sent_at: location.map(|_| now.clone()),
+        location_updates_sent: 0,
+        location_updates_stopped_at: None,
+    })
 }
 
 /// Whether reporting `new` for an action now in `old` is a new try. An attempt starts when
@@ -618,7 +632,7 @@ fn open_alert(key: &DeviceKey, id: &str, sealed: &[u8]) -> Result<EmergencyAlert
 }
 
 /// Appends `alert` after every other one; `seq` is the only trace of order.
-fn insert_alert(conn: &Connection, key: &DeviceKey, alert: &EmergencyAlert) -> Result<()> {
+pub(super) fn insert_alert(conn: &Connection, key: &DeviceKey, alert: &EmergencyAlert) -> Result<()> {
     let sealed = seal_alert(key, alert)?;
     conn.execute(
         "INSERT INTO emergency_outbox (id, seq, data)

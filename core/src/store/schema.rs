@@ -58,6 +58,8 @@ pub(super) const LOCKED: &[&[&str]] = &[
     // Content packs' high-water marks: a deleted pack row no longer lets an older signed
     // pack back in (issue 19).
     &[crate::signed_pack::LOCKED_PACK_MARKS],
+    // The check-in, one sealed and padded row (issue 16).
+    &[crate::emergency::LOCKED_CHECK_IN],
 ];
 
 /// A change to stored records that a new version needs (a renamed code, a value split in
