@@ -14,17 +14,27 @@ import sys
 import xml.etree.ElementTree as ET
 
 
-def strings(path: pathlib.Path) -> dict[str, str]:
-    return {e.get("name"): (e.text or "") for e in ET.parse(path).getroot().iter("string")}
+def strings(folder: pathlib.Path, problems: list[str]) -> dict[str, str]:
+    """Every string of one values folder. A screen may keep its own file (strings_<screen>.xml)
+    so that two people adding screens never edit one file; a name defined twice is refused."""
+    found: dict[str, str] = {}
+    for path in sorted(folder.glob("strings*.xml")):
+        for e in ET.parse(path).getroot().iter("string"):
+            name = e.get("name")
+            if name in found:
+                problems.append(f"{folder.name}/{path.name}: {name} is defined twice")
+            found[name] = e.text or ""
+    return found
 
 
 def main(res: str, package: str, out: str) -> int:
     res_dir = pathlib.Path(res)
-    default = strings(res_dir / "values" / "strings.xml")
-    problems = []
-    for other in sorted(res_dir.glob("values-*/strings.xml")):
-        found = strings(other)
-        locale = other.parent.name
+    problems: list[str] = []
+    default = strings(res_dir / "values", problems)
+    locales = sorted(p for p in res_dir.glob("values-*") if any(p.glob("strings*.xml")))
+    for other in locales:
+        found = strings(other, problems)
+        locale = other.name
         for name in sorted(default.keys() - found.keys()):
             problems.append(f"{locale} lacks {name}")
         for name in sorted(found.keys() - default.keys()):
@@ -50,7 +60,7 @@ def main(res: str, package: str, out: str) -> int:
     target = pathlib.Path(out) / pathlib.Path(*package.split(".")) / "R.kt"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("\n".join(lines), encoding="utf-8")
-    print(f"{len(default)} strings, {len(list(res_dir.glob('values-*/strings.xml')))} translations checked: {target}")
+    print(f"{len(default)} strings, {len(locales)} translations checked: {target}")
     return 0
 
 

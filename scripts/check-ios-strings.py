@@ -10,19 +10,28 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "ios/MigranEmas/Sources/MigranEmas"
 
 
-def table(locale: str) -> set[str]:
-    text = (SOURCES / "Resources" / f"{locale}.lproj" / "Localizable.strings").read_text(encoding="utf-8")
-    return set(re.findall(r'^"([^"]+)"\s*=\s*"[^"]*";', text, re.M))
+def table(locale: str) -> set[tuple[str, str]]:
+    """(table, key) pairs: a screen may keep its own table (`Text("k", tableName: "CheckIn",
+    bundle: .module)` reads CheckIn.strings) so that two people never edit one file."""
+    pairs = set()
+    for path in sorted((SOURCES / "Resources" / f"{locale}.lproj").glob("*.strings")):
+        text = path.read_text(encoding="utf-8")
+        pairs |= {(path.stem, key) for key in re.findall(r'^"([^"]+)"\s*=\s*"[^"]*";', text, re.M)}
+    return pairs
 
 
 def main() -> int:
     swift = "\n".join(p.read_text(encoding="utf-8") for p in SOURCES.rglob("*.swift"))
-    used = set(re.findall(r'Text\("([^"]+)",\s*bundle:\s*\.module', swift))
-    used |= set(re.findall(r'String\(localized:\s*"([^"]+)"', swift))
+    used = {("Localizable", key) for key in re.findall(r'Text\("([^"]+)",\s*bundle:\s*\.module', swift)}
+    used |= {("Localizable", key) for key in re.findall(r'String\(localized:\s*"([^"]+)"(?!,\s*table:)', swift)}
+    used |= set(
+        (name, key) for key, name in re.findall(r'Text\("([^"]+)",\s*tableName:\s*"([^"]+)",\s*bundle:\s*\.module', swift)
+    )
+    used |= set((name, key) for key, name in re.findall(r'String\(localized:\s*"([^"]+)",\s*table:\s*"([^"]+)"', swift))
     tables = {locale: table(locale) for locale in ("id", "en")}
-    problems = [f"{locale}.lproj lacks {key}" for locale, keys in tables.items() for key in sorted(used - keys)]
-    problems += [f"en.lproj lacks {key}" for key in sorted(tables["id"] - tables["en"])]
-    problems += [f"en.lproj has {key}, id.lproj does not" for key in sorted(tables["en"] - tables["id"])]
+    problems = [f"{locale}.lproj/{t}.strings lacks {k}" for locale, keys in tables.items() for t, k in sorted(used - keys)]
+    problems += [f"en.lproj/{t}.strings lacks {k}" for t, k in sorted(tables["id"] - tables["en"])]
+    problems += [f"en.lproj/{t}.strings has {k}, id.lproj does not" for t, k in sorted(tables["en"] - tables["id"])]
     for problem in problems:
         print(problem)
     print(f"iOS strings: {len(used)} keys used, {len(tables['id'])} in id, {len(tables['en'])} in en, {len(problems)} problems")
