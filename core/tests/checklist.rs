@@ -432,3 +432,95 @@ proptest! {
         }
     }
 }
+
+/// The kinds of warning one person's checklist raises, with their red flags.
+fn warnings_of(vault: &Vault, id: &str) -> Vec<(WarningKind, bool, Option<String>)> {
+    vault
+        .checklist(id.into(), Locale::En)
+        .unwrap()
+        .warnings
+        .into_iter()
+        .map(|w| (w.kind, w.red, w.item_id))
+        .collect()
+}
+
+fn with_document(vault: &Vault, id: &str, kind: DocumentKind, expires_on: &str) {
+    vault
+        .add_document(
+            id.into(),
+            DocumentInput {
+                kind,
+                number: "C0000009".into(),
+                issued_on: None,
+                expires_on: Some(expires_on.into()),
+            },
+        )
+        .unwrap();
+}
+
+// Each rule's line falls on one day; found missing by cargo-mutants (`<` read as `<=`,
+// the red flag's `||` read as `&&`), see docs/testing.md.
+#[test]
+fn each_warning_starts_the_day_after_its_line() {
+    let has = |found: &[(WarningKind, bool, Option<String>)], kind| found.iter().any(|w| w.0 == kind);
+
+    // Eighteen on the day of departure is allowed; one day short is not.
+    let (_d, vault, id) = setup(Sex::Female, "2008-12-20", "HK", Sector::Caregiving, "2026-12-20");
+    assert!(!has(&warnings_of(&vault, &id), WarningKind::UnderageAtDeparture));
+    let (_d, vault, id) = setup(Sex::Female, "2008-12-21", "HK", Sector::Caregiving, "2026-12-20");
+    assert!(has(&warnings_of(&vault, &id), WarningKind::UnderageAtDeparture));
+
+    // A document valid until the contract's last day (2030-02-28) covers it; a day less does not.
+    let (_d, vault, id) = setup(Sex::Female, "1998-04-12", "HK", Sector::Caregiving, "2027-09-01");
+    with_document(&vault, &id, DocumentKind::Passport, "2030-02-28");
+    assert!(!has(
+        &warnings_of(&vault, &id),
+        WarningKind::DocumentExpiresBeforeContractEnd
+    ));
+    let (_d, vault, id) = setup(Sex::Female, "1998-04-12", "HK", Sector::Caregiving, "2027-09-01");
+    with_document(&vault, &id, DocumentKind::Passport, "2030-02-27");
+    assert!(has(
+        &warnings_of(&vault, &id),
+        WarningKind::DocumentExpiresBeforeContractEnd
+    ));
+
+    // Red for the documents the work abroad stands on, a caution for the others.
+    for (kind, red) in [
+        (DocumentKind::Passport, true),
+        (DocumentKind::WorkVisa, true),
+        (DocumentKind::HealthCertificate, false),
+    ] {
+        let (_d, vault, id) = setup(Sex::Female, "1998-04-12", "HK", Sector::Caregiving, "2027-09-01");
+        with_document(&vault, &id, kind, "2029-01-01");
+        let found = warnings_of(&vault, &id);
+        let expiry = found
+            .iter()
+            .find(|w| w.0 == WarningKind::DocumentExpiresBeforeContractEnd)
+            .unwrap();
+        assert_eq!(expiry.1, red, "{kind:?}");
+    }
+
+    // The passport must last six months after departure (2027-09-01): to 2028-03-01 is enough.
+    let (_d, vault, id) = setup(Sex::Female, "1998-04-12", "HK", Sector::Caregiving, "2027-09-01");
+    with_document(&vault, &id, DocumentKind::Passport, "2028-03-01");
+    assert!(!has(
+        &warnings_of(&vault, &id),
+        WarningKind::PassportValidityTooShort
+    ));
+    let (_d, vault, id) = setup(Sex::Female, "1998-04-12", "HK", Sector::Caregiving, "2027-09-01");
+    with_document(&vault, &id, DocumentKind::Passport, "2028-02-29");
+    assert!(has(
+        &warnings_of(&vault, &id),
+        WarningKind::PassportValidityTooShort
+    ));
+
+    // Registration is due 90 days before departure: due today (2026-11-28) is not yet overdue.
+    let registration_overdue = |departure: &str| {
+        let (_d, vault, id) = setup(Sex::Female, "1998-04-12", "HK", Sector::Caregiving, departure);
+        warnings_of(&vault, &id)
+            .iter()
+            .any(|w| w.0 == WarningKind::ItemOverdue && w.2.as_deref() == Some("registration_disnaker"))
+    };
+    assert!(!registration_overdue("2027-02-26"));
+    assert!(registration_overdue("2027-02-25"));
+}
