@@ -19,6 +19,9 @@ struct CheckInView: View {
     @State private var graceMinutes = "60"
     @State private var kind: EmergencyKind = .heldAgainstWill
     @State private var once = Date().addingTimeInterval(3 * 3600)
+    /// The alert this screen's own poll queued (a check-in missed before any refresh ran).
+    @State private var queued: EmergencyAlert?
+    @Environment(\.openURL) private var openURL
 
     private let kinds: [(EmergencyKind, LocalizedStringKey)] = [
         (.heldAgainstWill, "emergency.held"),
@@ -35,6 +38,7 @@ struct CheckInView: View {
         Form {
             Text("checkin.explain", tableName: "CheckIn", bundle: .module)
             RefusalText(refusal: refusal)
+            if let queued { queuedSection(queued) }
             if let status { statusSection(status) }
             if answered { Text("checkin.fineDone", tableName: "CheckIn", bundle: .module).font(.headline) }
             Section {
@@ -50,6 +54,28 @@ struct CheckInView: View {
         }
         .navigationTitle(Text("checkin.title", tableName: "CheckIn", bundle: .module))
         .onAppear { load() }
+    }
+
+    /// The queued alert's texts, one tap each to Messages or WhatsApp (the person sends).
+    @ViewBuilder private func queuedSection(_ alert: EmergencyAlert) -> some View {
+        Section(header: Text("checkin.sendAlert", tableName: "CheckIn", bundle: .module)) {
+            ForEach(alert.plan.actions.filter { $0.channel != .call }, id: \.position) { action in
+                Button { handOver(action, alertId: alert.id) } label: {
+                    Text(verbatim: "\(action.channel == .sms ? "SMS" : "WhatsApp") \(action.label) (\(action.number))")
+                }
+            }
+        }
+    }
+
+    private func handOver(_ action: EmergencyAction, alertId: String) {
+        let digits = action.number.filter { $0.isNumber || $0 == "+" }
+        let text = action.message.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? ""
+        let link = action.channel == .sms
+            ? "sms:\(digits)&body=\(text)"
+            : "https://wa.me/\(digits.filter { $0.isNumber })?text=\(text)"
+        guard let url = URL(string: link) else { return }
+        openURL(url)
+        _ = try? vault.recordEmergencyAction(alertId: alertId, position: action.position, status: .handedToOs)
     }
 
     @ViewBuilder private func statusSection(_ status: CheckInStatus) -> some View {
@@ -92,9 +118,12 @@ struct CheckInView: View {
         }
     }
 
+    /// Opening the screen is a wake-up too: a missed check-in's alert is queued now (once).
     private func load() {
         do {
-            show(try vault.checkInStatus())
+            let poll = try vault.pollCheckIn(location: nil, locale: locale)
+            show(poll.status)
+            if let alert = poll.queued { queued = alert }
         } catch {
             refusal = Refusal(error, locale: locale)
             canSetUp = vault.isUnlocked()

@@ -32,6 +32,7 @@ class CheckInActivity : AppScreen() {
     private lateinit var body: LinearLayout
     private lateinit var setUp: LinearLayout
     private var setUpShown: Boolean? = null
+    private lateinit var alertRows: LinearLayout
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
@@ -40,7 +41,9 @@ class CheckInActivity : AppScreen() {
             setContentView(column(label(getString(R.string.checkin_title), 24f), label(getString(R.string.checkin_state_off))))
             return
         }
-        val screen = CheckInPresenter(vault, app().locale)
+        // The screen's own poll may queue a missed check-in's alert: with the location if
+        // already granted (never asked from here).
+        val screen = CheckInPresenter(vault, app().locale, location = BackgroundLastLocation(this))
         presenter = screen
         body = vertical()
         setUp = vertical()
@@ -119,6 +122,7 @@ class CheckInActivity : AppScreen() {
     private fun render(state: CheckInScreenState) {
         val screen = presenter ?: return
         body.removeAllViews()
+        state.queuedAlertId?.let { alertId -> showAlertRows(screen, alertId, state.queuedRows) }
         state.status?.let { status ->
             body.addView(
                 label(
@@ -159,16 +163,23 @@ class CheckInActivity : AppScreen() {
         showRefusal(state.refusal, body)
     }
 
-    /** The rows of the alert a missed check-in queued, when the wake-up's notification opened this screen. */
+    /**
+     * The rows of the alert a missed check-in queued: passed by the wake-up's notification,
+     * or queued by this screen's own poll when it opened ([CheckInPresenter.load]).
+     */
     private fun missedAlertRows(screen: CheckInPresenter): LinearLayout {
-        val rows = vertical()
-        val (alertId, missed) = CheckInJobs.alertRows(intent) ?: return rows
-        rows.addView(label(getString(R.string.checkin_send_alert), 20f))
+        alertRows = vertical()
+        CheckInJobs.alertRows(intent)?.let { (alertId, missed) -> showAlertRows(screen, alertId, missed) }
+        return alertRows
+    }
+
+    private fun showAlertRows(screen: CheckInPresenter, alertId: String, missed: List<EmergencyRow>) {
+        alertRows.removeAllViews()
+        alertRows.addView(label(getString(R.string.checkin_send_alert), 20f))
         for (row in missed) {
             val verb = getString(if (row.channel == ActionChannel.WHATS_APP) R.string.emergency_whatsapp else R.string.emergency_sms)
-            rows.addView(action("$verb ${row.label} (${row.number})") { handOver(screen, alertId, row) })
+            alertRows.addView(action("$verb ${row.label} (${row.number})") { handOver(screen, alertId, row) })
         }
-        return rows
     }
 
     private fun handOver(screen: CheckInPresenter, alertId: String, row: EmergencyRow) {

@@ -129,6 +129,22 @@ class CheckInActivityTest {
         awaitText(screen, "Tidak dijawab: pesan darurat sudah disiapkan.")
     }
 
+    @Test
+    fun openingTheScreenAfterAMissBeforeAnyWakeUpQueuesTheAlertAndOffersItsRows() {
+        unlocked()
+        val vault = app.vault!!
+        vault.setEmergencyCard(
+            EmergencyCard("Siti Contoh", null, "HK", null, null, null, listOf(CardContact("Ibu Contoh", "081299990001", CardContactRole.FAMILY))),
+        )
+        vault.setCheckIn(CheckInRequest(CheckInSchedule.Once(Instant.now().plusSeconds(1).toString()), 0u, EmergencyKind.VIOLENCE))
+        vault.lock()
+        Thread.sleep(1_500)
+        val screen = launch<CheckInActivity>()
+        awaitText(screen, "SMS Ibu Contoh (+6281299990001)")
+        assertTrue(texts(screen).contains("Tidak dijawab: pesan darurat sudah disiapkan."))
+        assertNull("queued once: the wake-up finds nothing more", CheckInJobService.wakeUp(app).queuedAlertId)
+    }
+
     /** A vault on the app's own path, closed: the next open finds it locked. */
     private fun createVault() {
         val settings = VaultSettings(kdfIterations = 10_000u, freeAttempts = 5u, eraseAfterFailures = null)

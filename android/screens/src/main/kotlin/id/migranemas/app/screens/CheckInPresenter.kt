@@ -40,6 +40,10 @@ data class CheckInScreenState(
     /** "I am fine" was accepted (the screen says so once). */
     val answered: Boolean = false,
     val refusal: Refusal? = null,
+    /** The alert that opening the screen queued (a check-in missed before any wake-up ran). */
+    val queuedAlertId: String? = null,
+    /** Its SMS and WhatsApp rows, to hand to the phone; shown once, as the core returns them once. */
+    val queuedRows: List<EmergencyRow> = emptyList(),
 )
 
 /**
@@ -55,11 +59,22 @@ class CheckInPresenter(
     private val vault: Vault,
     private val locale: Locale,
     private val zone: ZoneId = ZoneId.systemDefault(),
+    /** The last known location for an alert the screen's own poll queues; asked for nothing more. */
+    private val location: LocationProvider = NoLocation,
 ) {
     var state = CheckInScreenState()
         private set
 
-    fun load(): CheckInScreenState = update { shown(vault.checkInStatus()) }
+    /**
+     * Opening the screen is a wake-up too (docs/emergency.md): a check-in missed before the
+     * periodic job ran queues its alert now, and the screen shows its rows to send. Otherwise
+     * this is the status.
+     */
+    fun load(): CheckInScreenState = update {
+        val poll = CheckInWakeUp(vault, locale, location).run()
+        val status = poll.status ?: vault.checkInStatus()
+        shown(status).copy(queuedAlertId = poll.queuedAlertId, queuedRows = poll.rows)
+    }
 
     /** A check-in every [hours] hours (the core takes minutes: 15 minutes to 7 days). */
     fun setEvery(hours: Int, graceMinutes: Int, kind: EmergencyKind): CheckInScreenState = update {

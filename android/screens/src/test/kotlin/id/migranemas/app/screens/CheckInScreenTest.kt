@@ -173,6 +173,25 @@ class CheckInScreenTest {
     }
 
     @Test
+    fun `opening the screen after a miss queues the alert once and shows its rows to send`() = withCard().use { v ->
+        v.setCheckIn(CheckInRequest(CheckInSchedule.Once(Instant.now().plusSeconds(1).toString()), 0u, EmergencyKind.VIOLENCE))
+        v.lock()
+        Thread.sleep(1_500)
+        val opened = CheckInPresenter(v, Locale.ID).load()
+        assertEquals(CheckInState.MISSED, opened.status!!.state)
+        assertNotNull(opened.queuedAlertId)
+        assertEquals(setOf("Ibu Contoh", "Kader Contoh"), opened.queuedRows.map { it.label }.toSet())
+        val pending = v.emergencyOutboxSummary().pendingActions
+        assertEquals(opened.queuedRows.size.toUInt(), pending)
+
+        val again = CheckInPresenter(v, Locale.ID).load()
+        assertEquals(CheckInState.MISSED, again.status!!.state)
+        assertNull(again.queuedAlertId, "the next opening (or wake-up) queues nothing more")
+        assertTrue(again.queuedRows.isEmpty())
+        assertEquals(pending, v.emergencyOutboxSummary().pendingActions)
+    }
+
+    @Test
     fun `a location provider that fails does not stop the wake-up`() = withCard().use { v ->
         v.setCheckIn(CheckInRequest(CheckInSchedule.Once(Instant.now().plusSeconds(1).toString()), 0u, EmergencyKind.OTHER))
         v.lock()
