@@ -33,8 +33,13 @@ def unescape(text: str) -> str:
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text)
 
 
-def strings(path: pathlib.Path) -> dict[str, str]:
-    return {e.get("name"): unescape(e.text or "") for e in ET.parse(path).getroot().iter("string")}
+def strings(folder: pathlib.Path) -> dict[str, str]:
+    """Every string of one values folder: strings.xml and each screen's strings_<screen>.xml,
+    as scripts/android-r-stub.py reads them (so the ids agree)."""
+    found: dict[str, str] = {}
+    for path in sorted(folder.glob("strings*.xml")):
+        found.update({e.get("name"): unescape(e.text or "") for e in ET.parse(path).getroot().iter("string")})
+    return found
 
 
 def pad4(data: bytes) -> bytes:
@@ -119,10 +124,14 @@ ANDROID_NS = "http://schemas.android.com/apk/res/android"
 # android.R.attr ids of the attributes the manifest uses (javap on android-all 14).
 ANDROID_ATTRS = {
     "label": 0x01010001,
+    "icon": 0x01010002,
     "name": 0x01010003,
+    "permission": 0x01010006,
+    "enabled": 0x0101000E,
     "exported": 0x01010010,
     "minSdkVersion": 0x0101020C,
     "targetSdkVersion": 0x01010270,
+    "targetActivity": 0x01010202,
     "allowBackup": 0x01010280,
     "supportsRtl": 0x010103AF,
 }
@@ -154,6 +163,9 @@ def binary_manifest(manifest: str, package: str, string_ids: dict[str, int]) -> 
         for key, value in e.attrib.items():
             if key.startswith(f"{{{ANDROID_NS}}}"):
                 name = key.split("}")[1]
+                if value.startswith("@drawable/"):
+                    # Only strings are compiled here; an icon matters to a launcher, not to the tests.
+                    continue
                 if value.startswith("@string/"):
                     typed, raw = (0x01, string_ids[value.removeprefix("@string/")]), NO_INDEX
                 elif value in ("true", "false"):
@@ -185,9 +197,9 @@ def binary_manifest(manifest: str, package: str, string_ids: dict[str, int]) -> 
 
 def main(res: str, manifest: str, package: str, out: str) -> int:
     res_dir = pathlib.Path(res)
-    rows = [("", strings(res_dir / "values" / "strings.xml"))]
-    for other in sorted(res_dir.glob("values-*/strings.xml")):
-        rows.append((other.parent.name.removeprefix("values-"), strings(other)))
+    rows = [("", strings(res_dir / "values"))]
+    for other in sorted(p for p in res_dir.glob("values-*") if any(p.glob("strings*.xml"))):
+        rows.append((other.name.removeprefix("values-"), strings(other)))
     target = pathlib.Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as apk:

@@ -53,6 +53,12 @@ public struct EmergencyView: View {
                     Button { press(entry.0) } label: { Text(entry.1, bundle: .module).font(.title3) }
                 }
             }
+            // The check-in (issue 16) lives with the button: it works locked too.
+            if let vault {
+                NavigationLink { CheckInView(vault: vault, locale: locale) } label: {
+                    Text("checkin.open", tableName: "CheckIn", bundle: .module)
+                }
+            }
         }
         .navigationTitle(Text("emergency.title", bundle: .module))
         // Asks the core again when its next update is due; restarts with each new offer.

@@ -61,6 +61,10 @@ extension View {
 public struct UnlockView: View {
     @ObservedObject var model: AppModel
     @State private var pin = ""
+    /// The quick wipe's neutral question is showing.
+    @State private var askingToReset = false
+    /// Set after a wipe: the screen says nothing more than a new phone's would.
+    @State private var wipeMessage: String?
 
     public init(model: AppModel) { self.model = model }
 
@@ -72,7 +76,19 @@ public struct UnlockView: View {
             } label: {
                 Text("emergency.title", bundle: .module).font(.title).bold()
             }
+            // The quick wipe (issue 16): a long press on the title, which nobody does by
+            // accident and nothing on screen points to, then the words of any app's reset.
             Text("unlock.title", bundle: .module).font(.title2)
+                .onLongPressGesture(minimumDuration: 1.5) { askingToReset = true }
+                .confirmationDialog(
+                    Text("reset.question", tableName: "Discreet", bundle: .module),
+                    isPresented: $askingToReset,
+                    titleVisibility: .visible
+                ) {
+                    Button(role: .destructive) { reset() } label: { Text("reset.confirm", tableName: "Discreet", bundle: .module) }
+                    Button(role: .cancel) {} label: { Text("reset.cancel", tableName: "Discreet", bundle: .module) }
+                }
+            if let wipeMessage { Text(wipeMessage).foregroundColor(.red) }
             SecureField("PIN", text: $pin).numberPad().textFieldStyle(.roundedBorder)
             Button {
                 let typed = pin
@@ -83,6 +99,26 @@ public struct UnlockView: View {
             if let message = model.unlockMessage { Text(message).foregroundColor(.red) }
         }
         .padding()
+    }
+
+    /// Wipes the vault without the PIN (the core destroys the key, the Secure Enclave keys
+    /// and the files) as Android's `UnlockPresenter.wipe`: no message after it, the next
+    /// PIN makes a new vault (`AppModel.unlock` creates one when no vault file exists).
+    /// Known gap: `AppModel` keeps its locked `Vault` object until the next lock; its calls
+    /// then answer `Erased` (the emergency screen shows that message) until the app
+    /// leaves the front. `AppModel` is not this change's file: a `forgetVault()` there would close it.
+    private func reset() {
+        guard let vault = model.lockedVault() else { return }
+        do {
+            try vault.wipe()
+            wipeMessage = nil
+        } catch MigranError.KeyFactor {
+            // A Secure Enclave key that would not go: the files are erased all the same.
+            wipeMessage = nil
+        } catch {
+            wipeMessage = Refusal(error, locale: model.locale).message
+        }
+        CheckInWakeUp.stop()
     }
 }
 

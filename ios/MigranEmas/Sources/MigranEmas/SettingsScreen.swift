@@ -1,8 +1,12 @@
 import MigranCore
 import SwiftUI
+#if os(iOS)
+import UIKit
+#endif
 
-/// Who uses the app (name and role, for the audit log) and the PIN. The language follows
-/// the phone's settings on iOS (per-app language in the Settings app).
+/// Who uses the app (name and role, for the audit log), the PIN, the idle lock and the
+/// disguised icon. The language follows the phone's settings on iOS (per-app language in
+/// the Settings app).
 struct SettingsScreen: View {
     let vault: Vault
     let locale: MigranCore.Locale
@@ -14,6 +18,8 @@ struct SettingsScreen: View {
     @State private var refusal: Refusal?
     /// Read by `AppModel` at the next touch (this one): applies at once.
     @AppStorage(idleLockMinutesKey) private var idleMinutes = defaultIdleLockMinutes
+    /// Whether the calculator icon shows; read from iOS, which keeps the choice over restarts.
+    @State private var disguised = false
 
     var body: some View {
         Form {
@@ -32,6 +38,15 @@ struct SettingsScreen: View {
                 SecureField(String(localized: "settings.pinNew", bundle: .module), text: $newPin).numberPad()
                 Button { changePin() } label: { Text("settings.pinChange", bundle: .module) }
             }
+            #if os(iOS)
+            // The disguise (issue 16): an alternate app icon; iOS itself tells the person it
+            // changed. The name under the icon stays (iOS cannot change it at run time).
+            Section(header: Text("disguise.title", tableName: "Discreet", bundle: .module)) {
+                Toggle(isOn: Binding(get: { disguised }, set: { setDisguise($0) })) {
+                    Text("disguise.on", tableName: "Discreet", bundle: .module)
+                }
+            }
+            #endif
             Section(header: Text("settings.autoLock", bundle: .module)) {
                 Picker(selection: $idleMinutes) {
                     ForEach(idleLockChoicesMinutes, id: \.self) { minutes in
@@ -43,6 +58,9 @@ struct SettingsScreen: View {
         .navigationTitle(Text("settings.title", bundle: .module))
         .emergencyButton(vault: vault, locale: locale)
         .onAppear {
+            #if os(iOS)
+            disguised = UIApplication.shared.alternateIconName == Self.disguiseIconName
+            #endif
             do {
                 let actor = try vault.currentActor()
                 name = actor?.name ?? ""
@@ -52,6 +70,20 @@ struct SettingsScreen: View {
             }
         }
     }
+
+    #if os(iOS)
+    /// The alternate icon's name in the app target's Info.plist (`CFBundleAlternateIcons`,
+    /// docs/bindings.md); the package cannot hold an app icon.
+    static let disguiseIconName = "CalculatorIcon"
+
+    private func setDisguise(_ on: Bool) {
+        guard UIApplication.shared.supportsAlternateIcons else { return }
+        UIApplication.shared.setAlternateIconName(on ? Self.disguiseIconName : nil) { _ in
+            // Whatever iOS did (it refuses while the app is not in front), show what it has.
+            Task { @MainActor in disguised = UIApplication.shared.alternateIconName == Self.disguiseIconName }
+        }
+    }
+    #endif
 
     private func saveActor() {
         do {

@@ -55,7 +55,14 @@ class EmergencyActivity : AppScreen() {
                 setOnClickListener { app().background({ button.press(kind) }, ::render) }
             }
         }
-        setContentView(column(label(getString(R.string.emergency_title), 24f), *choices.toTypedArray(), rows))
+        // The check-in (issue 16) lives with the button: it works locked too.
+        val checkIn = Button(this).apply {
+            text = getString(R.string.checkin_open)
+            contentDescription = text
+            textSize = 18f
+            setOnClickListener { startActivity(Intent(this@EmergencyActivity, CheckInActivity::class.java)) }
+        }
+        setContentView(column(label(getString(R.string.emergency_title), 24f), *choices.toTypedArray(), rows, checkIn))
     }
 
     override fun onDestroy() {

@@ -240,6 +240,16 @@ open class MigranApp : Application() {
 
     fun vaultExists(): Boolean = File(vaultDir, "vault.db").exists()
 
+    /**
+     * The vault was wiped (the unlock screen's quick wipe): the object is closed and
+     * forgotten, so the next PIN makes a new vault instead of reaching the erased one.
+     */
+    fun forgetVault() {
+        val wiped = vault ?: return
+        vault = null
+        worker.execute { wiped.close() }
+    }
+
     /** Runs [work] on the worker thread and hands its result to [done] on the main thread. */
     fun <T> background(work: () -> T, done: (T) -> Unit) {
         worker.execute {

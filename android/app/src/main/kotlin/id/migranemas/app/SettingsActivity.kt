@@ -8,7 +8,7 @@ import id.migranemas.app.screens.SettingsPresenter
 import id.migranemas.app.screens.SettingsState
 import id.migranemas.core.ActorRole
 
-/** Language, who uses the app (name and role, for the audit log) and the PIN. */
+/** Language, who uses the app (name and role, for the audit log), the PIN, the idle lock and the disguise. */
 class SettingsActivity : PinScreen() {
     private lateinit var presenter: SettingsPresenter
     private lateinit var body: LinearLayout
@@ -62,11 +62,28 @@ class SettingsActivity : PinScreen() {
             }
         }
         renderAutoLock()
+        // The disguised launcher name and icon (issue 16); the chosen one is marked.
+        val disguise = Disguise(this)
+        val launcher = vertical()
+        fun renderDisguise() {
+            launcher.removeAllViews()
+            launcher.addView(label(getString(R.string.disguise_title), 18f))
+            for ((on, words) in listOf(false to R.string.disguise_off, true to R.string.disguise_on)) {
+                val chosen = if (disguise.isOn == on) " ✓" else ""
+                launcher.addView(
+                    action(getString(words) + chosen) {
+                        disguise.set(on)
+                        renderDisguise()
+                    },
+                )
+            }
+        }
+        renderDisguise()
         body = vertical()
         setContentView(
             screen(
                 label(getString(R.string.settings_title), 22f), *languages.toTypedArray(),
-                name, *roles.toTypedArray(), oldPin, newPin, change, autoLock, body,
+                name, *roles.toTypedArray(), oldPin, newPin, change, autoLock, launcher, body,
             ),
         )
         app().background({ presenter.load() }) { state ->

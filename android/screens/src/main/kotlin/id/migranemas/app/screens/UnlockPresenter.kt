@@ -52,6 +52,26 @@ class UnlockPresenter(
         return state
     }
 
+    /**
+     * The quick wipe (issue 16), reached by a gesture and a neutral confirmation: the core
+     * destroys the key, the hardware keys and the files (`wipe`, no PIN needed). The screen
+     * then looks as on a phone that never had a vault ("start again", no message): nothing
+     * on it says that data existed. A wipe that fails shows the core's message.
+     */
+    fun wipe(): UnlockState {
+        state = try {
+            vault.wipe()
+            UnlockState(erased = true)
+        } catch (factorFailed: MigranException.KeyFactor) {
+            // A hardware key the Keystore would not delete: the files are erased and gone
+            // all the same (the core's order), so the app starts again.
+            UnlockState(erased = true)
+        } catch (error: MigranException) {
+            describe(error)
+        }
+        return state
+    }
+
     private fun describe(error: MigranException): UnlockState {
         val text = errorMessage(error, locale)
         return when (error) {
