@@ -243,6 +243,30 @@ fn old_numbers_carry_a_verify_hint() {
     assert!(!hotline.verify_hint, "the 2025 KJRI notice is recent");
 }
 
+// The plan says "shortened" when either language lost a part: the Indonesian message
+// carries the employer's name and the English one does not, so a long name shortens the
+// first only (cargo-mutants found `||` read as `&&` unnoticed; docs/testing.md).
+#[test]
+fn a_plan_is_shortened_when_only_the_indonesian_message_lost_a_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));
+    let mut long_employer = card("HK");
+    let employer = "Keluarga Contoh Besar dengan Nama yang Sangat Panjang Sekali untuk Uji";
+    long_employer.employer_name = Some(employer.into());
+    vault.set_emergency_card(long_employer).unwrap();
+    vault.lock();
+    let plan = vault
+        .emergency_plan(EmergencyKind::Medical, None, None, Locale::Id)
+        .unwrap();
+    assert!(!plan.message_id.contains(employer), "{}", plan.message_id);
+    assert!(
+        plan.message_en.ends_with("Kota Contoh."),
+        "nothing left out: {}",
+        plan.message_en
+    );
+    assert!(plan.shortened);
+}
+
 #[test]
 fn long_details_are_dropped_to_fit_one_sms_and_non_gsm_names_switch_to_70() {
     let dir = tempfile::tempdir().unwrap();
