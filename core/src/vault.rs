@@ -530,9 +530,14 @@ impl Header {
         true
     }
 
-    /// Destroys the wrapped data key: without it no PIN opens the vault again.
+    /// Destroys the wrapped data key: without it no PIN opens the vault again. The second
+    /// slot is zeroed too, in every erased vault alike, so that an erased header does not
+    /// keep a wrapping that a guessed duress PIN would still open.
     fn erase(&mut self) {
         self.wrapped_dek.iter_mut().for_each(|byte| *byte = 0);
+        if let Some(slot) = self.second_slot.as_mut() {
+            slot.iter_mut().for_each(|byte| *byte = 0);
+        }
         self.erased = true;
     }
 }
@@ -1782,7 +1787,8 @@ fn seal_unsealed_header(conn: &Connection, key: &SecretKey) -> Result<()> {
 /// erased).
 fn crypto_erase(conn: &Connection) -> Result<()> {
     conn.execute(
-        "UPDATE vault_header SET wrapped_dek = zeroblob(length(wrapped_dek)), erased = 1 WHERE id = 1",
+        "UPDATE vault_header SET wrapped_dek = zeroblob(length(wrapped_dek)),
+             second_slot = zeroblob(length(second_slot)), erased = 1 WHERE id = 1",
         [],
     )?;
     store::checkpoint(conn)

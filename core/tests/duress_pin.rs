@@ -514,3 +514,39 @@ fn timing_of_real_duress_and_wrong_unlocks() {
         println!("{name}: median {} ms, runs {runs:?}", runs[runs.len() / 2]);
     }
 }
+
+#[test]
+fn an_erased_vault_keeps_no_duress_wrapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = migran_core::VaultSettings {
+        erase_after_failures: Some(3),
+        ..fast_settings()
+    };
+    let vault = Vault::create_with_clock(
+        dir.path(),
+        PIN,
+        Some(device_secret()),
+        settings,
+        TestClock::at(2026, 12, 4),
+    )
+    .unwrap();
+    vault.set_duress_pin(PIN.into(), DURESS_PIN.into()).unwrap();
+    vault.lock();
+    let mut last = None;
+    for _ in 0..3 {
+        last = Some(vault.unlock("975310".into()));
+    }
+    assert!(matches!(last, Some(Err(MigranError::Erased))), "{last:?}");
+    assert!(matches!(
+        vault.unlock(DURESS_PIN.into()),
+        Err(MigranError::Erased)
+    ));
+    let conn = migran_core::testing::open_locked_store(dir.path(), Some(&device_secret())).unwrap();
+    let (slot, dek): (Vec<u8>, Vec<u8>) = conn
+        .query_row("SELECT second_slot, wrapped_dek FROM vault_header", [], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(slot.len(), dek.len());
+    assert!(slot.iter().chain(&dek).all(|byte| *byte == 0));
+}
