@@ -266,10 +266,26 @@ fn in_discreet_mode_the_decoy_shows_no_alert_and_the_outbox_still_holds_it() {
             ..EmergencySettings::default()
         })
         .unwrap();
+    vault
+        .set_check_in(CheckInRequest {
+            schedule: CheckInSchedule::Every { minutes: 24 * 60 },
+            grace_minutes: 60,
+            kind: EmergencyKind::Violence,
+        })
+        .unwrap();
+    assert_eq!(
+        vault.check_in_status().unwrap().kind,
+        Some(EmergencyKind::Violence)
+    );
     vault.lock();
     vault.unlock(DURESS_PIN.into()).unwrap();
     assert!(vault.emergency_log().unwrap().is_empty());
     assert!(vault.pending_emergency_actions().unwrap().is_empty());
+    assert_eq!(
+        vault.check_in_status().unwrap().kind,
+        None,
+        "the decoy sees the check-in as a locked phone does in discreet mode"
+    );
     vault.lock();
     vault.unlock(PIN.into()).unwrap();
     assert_eq!(outbox_size(&vault), 1);
