@@ -40,6 +40,8 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         (Some("status"), _) => crate::vault::status(args),
         (Some("unlock-check"), _) => crate::vault::unlock_check(args),
         (Some("change-pin"), _) => crate::vault::change_pin(args),
+        (Some("duress-pin"), Some("set")) => crate::vault::set_duress_pin(args),
+        (Some("duress-pin"), Some("remove")) => crate::vault::remove_duress_pin(args),
         (Some("wipe"), _) => crate::vault::wipe(args),
         (Some("person"), Some("add")) => crate::person::add(args),
         (Some("person"), Some("edit")) => crate::person::edit(args),

@@ -41,10 +41,14 @@ enum Command {
         free_attempts: Option<OsString>,
         #[arg(long, value_name = "N")]
         erase_after: Option<OsString>,
+        #[arg(long)]
+        duress_pin: bool,
     },
     Status,
     UnlockCheck,
     ChangePin,
+    #[command(subcommand)]
+    DuressPin(DuressPin),
     Wipe {
         #[arg(long)]
         yes: bool,
@@ -599,6 +603,12 @@ enum Emergency {
     Directory,
     #[command(subcommand)]
     Checkin(Checkin),
+}
+
+#[derive(Subcommand)]
+enum DuressPin {
+    Set,
+    Remove,
 }
 
 #[derive(Subcommand)]

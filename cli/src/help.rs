@@ -228,6 +228,18 @@ fn command_about(path: &str) -> Text {
             "change the PIN (the old PIN is checked first; the new one from MIGRAN_NEW_PIN or asked)",
         ),
         "wipe" => ("hapus seluruh brankas", "erase the whole vault"),
+        "duress-pin" => (
+            "PIN paksaan: PIN kedua yang membuka profil kosong dan diam-diam mengirim peringatan darurat",
+            "the duress PIN: a second PIN that opens an empty profile and silently queues the emergency alert",
+        ),
+        "duress-pin set" => (
+            "pasang atau ganti PIN paksaan (PIN asli dari MIGRAN_PIN, PIN paksaan dari MIGRAN_DURESS_PIN atau ditanyakan)",
+            "set or replace the duress PIN (the real PIN from MIGRAN_PIN, the duress PIN from MIGRAN_DURESS_PIN or asked)",
+        ),
+        "duress-pin remove" => (
+            "hapus PIN paksaan (PIN asli dari MIGRAN_PIN atau ditanyakan)",
+            "remove the duress PIN (the real PIN from MIGRAN_PIN or asked)",
+        ),
         "person" => (
             "register orang: tambah, ubah, lihat, cari, arsip, hapus",
             "the register: add, edit, show, find, archive, erase",
@@ -458,6 +470,10 @@ fn arg_help(id: &str) -> Text {
         "kdf_iterations" => ("putaran KDF (bawaan aman; kecil hanya untuk uji)", "KDF rounds (safe default; small only for tests)"),
         "free_attempts" => ("PIN salah sebelum harus menunggu", "wrong PINs before a wait"),
         "erase_after" => ("hapus brankas setelah N PIN salah", "erase the vault after N wrong PINs"),
+        "duress_pin" => (
+            "pasang juga PIN paksaan (dari MIGRAN_DURESS_PIN atau ditanyakan; tidak pernah dari argumen)",
+            "also set a duress PIN (from MIGRAN_DURESS_PIN or asked; never from an argument)",
+        ),
         "yes" => ("tanpa bertanya lagi", "without asking again"),
         "name" => ("nama lengkap", "full name"),
         "nik" => ("NIK, 16 angka (spasi, titik, tanda hubung boleh)", "NIK, 16 digits (spaces, dots, dashes allowed)"),

@@ -1,4 +1,5 @@
-//! `migran init`, `status`, `unlock-check`, `change-pin` and `wipe`: the vault itself.
+//! `migran init`, `status`, `unlock-check`, `change-pin`, `duress-pin` and `wipe`: the
+//! vault itself.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -14,7 +15,7 @@ use crate::secrets;
 use crate::CliError;
 
 pub fn init(args: &Args) -> Result<(), CliError> {
-    args.allow_only(&["kdf-iterations", "free-attempts", "erase-after"])?;
+    args.allow_only(&["kdf-iterations", "free-attempts", "erase-after", "duress-pin"])?;
     args.no_words_after(1)?;
     let dir = vault_dir(args)?;
     let settings = settings(args)?;
@@ -29,14 +30,31 @@ pub fn init(args: &Args) -> Result<(), CliError> {
         Err(other) => return Err(other),
     }
     let pin = new_pin()?;
+    // Asked before anything is made, so that a mistyped duress PIN leaves no vault behind.
+    let duress = if args.flag("duress-pin") {
+        Some(new_duress_pin(&pin)?)
+    } else {
+        None
+    };
     let factor = secrets::create_key_folder(&dir)?;
     let argon2 = Argon2Settings::for_iterations(settings.kdf_iterations);
     let created =
         Vault::create_with_factor_and_clock(&dir, &pin, factor, settings, argon2, Arc::new(SystemClock));
-    if let Err(err) = created {
-        // A vault that was not made must not leave stray key files behind.
-        let _ = secrets::remove_key_folder(&dir);
-        return Err(err.into());
+    let vault = match created {
+        Ok(vault) => vault,
+        Err(err) => {
+            // A vault that was not made must not leave stray key files behind.
+            let _ = secrets::remove_key_folder(&dir);
+            return Err(err.into());
+        }
+    };
+    if let Some(duress) = duress {
+        if let Err(err) = vault.set_duress_pin(pin.clone(), duress) {
+            // All or nothing: a vault without the duress PIN asked for is erased again.
+            let _ = vault.wipe();
+            let _ = secrets::remove_key_folder(&dir);
+            return Err(err.into());
+        }
     }
     let keys = dir.join(secrets::KEY_FOLDER);
     say(
@@ -183,6 +201,59 @@ pub fn change_pin(args: &Args) -> Result<(), CliError> {
     }
     vault.change_pin(old, new)?;
     say("PIN diganti.", "PIN changed.");
+    Ok(())
+}
+
+/// A duress PIN: from MIGRAN_DURESS_PIN, or typed twice; refused when it is the real PIN
+/// (the core refuses it too, and checks the PIN policy).
+fn new_duress_pin(real_pin: &str) -> Result<String, CliError> {
+    let prompt = t("PIN paksaan: ", "Duress PIN: ");
+    let pin = secrets::read_pin("MIGRAN_DURESS_PIN", &prompt)?;
+    if std::env::var_os("MIGRAN_DURESS_PIN").is_none() {
+        let again = secrets::read_pin(
+            "MIGRAN_DURESS_PIN",
+            &t("Ulangi PIN paksaan: ", "Repeat duress PIN: "),
+        )?;
+        if again != pin {
+            return Err(pins_differ());
+        }
+    }
+    if pin == real_pin {
+        return Err(CliError::Refused(t(
+            "PIN paksaan sama dengan PIN asli; pilih PIN lain",
+            "the duress PIN is the same as the real PIN; choose another",
+        )));
+    }
+    Ok(pin)
+}
+
+/// `duress-pin set`: the real PIN is checked first (an unlock, counted like any), then the
+/// duress PIN is asked for and stored in the header's second slot.
+pub fn set_duress_pin(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    args.no_words_after(2)?;
+    let vault = open_locked(args)?;
+    let real = secrets::read_pin("MIGRAN_PIN", &t("PIN asli: ", "Real PIN: "))?;
+    vault.unlock(real.clone())?;
+    let duress = new_duress_pin(&real)?;
+    vault.set_duress_pin(real, duress)?;
+    say(
+        "PIN paksaan disimpan. Bila PIN asli diganti, PIN paksaan terhapus: pasang lagi sesudahnya.",
+        "Duress PIN stored. Changing the real PIN removes it: set it again afterwards.",
+    );
+    Ok(())
+}
+
+/// `duress-pin remove`: with the real PIN; not an error when none is set (the CLI cannot
+/// tell, by design: nothing in the files says whether one is).
+pub fn remove_duress_pin(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&[])?;
+    args.no_words_after(2)?;
+    let vault = open_locked(args)?;
+    let real = secrets::read_pin("MIGRAN_PIN", &t("PIN asli: ", "Real PIN: "))?;
+    vault.unlock(real.clone())?;
+    vault.remove_duress_pin(real)?;
+    say("Tidak ada PIN paksaan lagi.", "No duress PIN any more.");
     Ok(())
 }
 

@@ -61,3 +61,10 @@ pub fn last_unlisted_storage_failure() -> Option<String> {
 pub fn set_pin_without_policy(vault: &crate::vault::Vault, old_pin: &str, new_pin: &str) -> Result<()> {
     vault.replace_pin(old_pin, new_pin)
 }
+
+/// Whether the open profile of `vault` is the duress PIN's decoy. For tests only: the
+/// apps get the same answer from a real and a duress unlock and have no call that tells
+/// them apart (docs/security.md, "The duress PIN").
+pub fn decoy_profile_is_open(vault: &crate::vault::Vault) -> bool {
+    vault.decoy_is_open()
+}

@@ -166,6 +166,31 @@ pub(crate) const LOCKED_KEY_FACTOR: &str = r#"
     ALTER TABLE vault_header ADD COLUMN retired_key_id TEXT;
 "#;
 
+/// Locked schema step 10 (issue 16): the header's second key slot, of the same size as
+/// `wrapped_dek` in every vault. It holds the duress PIN's wrapping when one is set and an
+/// equally long wrapping of a random key under a random key when none is, so that the
+/// file never tells whether a duress PIN exists (docs/security.md, "The duress PIN").
+/// `NULL` only in a file from an earlier step until its first open by this build fills
+/// it. In the MAC.
+pub(crate) const LOCKED_SECOND_SLOT: &str = r#"
+    ALTER TABLE vault_header ADD COLUMN second_slot BLOB;
+"#;
+/// The locked schema step that adds [`LOCKED_SECOND_SLOT`]: a file opened from an earlier
+/// step gets its slot filled at once.
+const LOCKED_SECOND_SLOT_STEP: u32 = 10;
+/// The HKDF label of the second slot's key, derived from the one stretching of the PIN
+/// (through the same KEK derivation as the real wrapping): one stretching per attempt
+/// gives both keys, so real, duress and wrong PINs cost the same.
+const SECOND_SLOT_LABEL: &str = "migran/v7/second-slot";
+
+/// Which of the header's two wrappings a PIN opened.
+pub(crate) enum PinOpened {
+    /// The real PIN: the data key.
+    Real(SecretKey),
+    /// The duress PIN: the decoy profile is opened and the alert queued by the caller.
+    Duress,
+}
+
 /// A reading of the phone's monotonic clock: time since boot, which the owner cannot set,
 /// and which boot it counts from. Android: `SystemClock.elapsedRealtime()` with
 /// `Settings.Global.BOOT_COUNT`; iOS: `CLOCK_BOOTTIME` (or `systemUptime`) with the kernel
@@ -214,6 +239,8 @@ enum MacLayout {
     V3,
     V4,
     V5,
+    /// Step 10's: with the second key slot.
+    V6,
 }
 
 /// Doublings of the wait that reach its ceiling: a header found altered is given this many
@@ -264,10 +291,22 @@ struct State {
     open: Option<Unlocked>,
 }
 
+/// Which profile an unlocked vault shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Profile {
+    /// `vault.db`, opened with the real PIN.
+    Real,
+    /// The duress PIN's decoy: an empty register in memory only (no file exists for it),
+    /// gone at lock.
+    Decoy,
+}
+
 /// What exists only while the PIN has opened the vault.
 struct Unlocked {
     /// `vault.db`, opened with the page key; closed (and its page cache freed) at lock.
+    /// For the decoy profile, an empty register in memory.
     conn: Connection,
+    profile: Profile,
     /// Who is using the vault, for the audit log; forgotten on lock.
     actor: Option<Actor>,
     /// Audit entries of reads not yet stored (see [`Vault::read`]).
@@ -315,6 +354,9 @@ struct Header {
     /// schema step 6).
     factor_key_id: Option<String>,
     retired_key_id: Option<String>,
+    /// The second key slot (locked schema step 10): the duress PIN's wrapping, or random
+    /// bytes of the same length; `None` only before this build first wrote the header.
+    second_slot: Option<Vec<u8>>,
     /// Raised by every write of the header (locked schema step 4).
     generation: i64,
     /// HMAC-SHA256 over the other fields ([`Header::mac_input`]); `None` only in a file
@@ -336,6 +378,7 @@ impl Header {
             MacLayout::V3 => b"migran/v3/lockout-header".to_vec(),
             MacLayout::V4 => b"migran/v4/lockout-header".to_vec(),
             MacLayout::V5 => b"migran/v5/lockout-header".to_vec(),
+            MacLayout::V6 => b"migran/v6/lockout-header".to_vec(),
         };
         field(&mut out, self.vault_id.as_bytes());
         field(&mut out, &self.kdf_salt);
@@ -373,7 +416,7 @@ impl Header {
                 &self.wait_end_elapsed_ms.unwrap_or(i64::MIN).to_be_bytes(),
             );
         }
-        if layout == MacLayout::V5 {
+        if matches!(layout, MacLayout::V5 | MacLayout::V6) {
             // A present and an absent id differ in a leading byte, not only in length.
             for id in [&self.factor_key_id, &self.retired_key_id] {
                 match id {
@@ -381,6 +424,9 @@ impl Header {
                     None => field(&mut out, &[0]),
                 }
             }
+        }
+        if layout == MacLayout::V6 {
+            field(&mut out, self.second_slot.as_deref().unwrap_or_default());
         }
         out
     }
@@ -391,14 +437,18 @@ impl Header {
     /// seals it in the new layout.
     /// A header last written before step 6 is accepted in step 5's layout only while it
     /// names no factor key, which is the state it sealed.
+    /// A header last written before step 10 is accepted in step 6's layout only while its
+    /// second slot is empty, which is the state it sealed.
     fn sealed_by(&self, key: &SecretKey, mac: &[u8]) -> bool {
-        let pre_step_6 = self.factor_key_id.is_none() && self.retired_key_id.is_none();
+        let pre_step_10 = self.second_slot.is_none();
+        let pre_step_6 = pre_step_10 && self.factor_key_id.is_none() && self.retired_key_id.is_none();
         let pre_step_5 = pre_step_6
             && matches!(self.kdf, PinKdf::Pbkdf2 { .. })
             && self.last_seen_at.is_none()
             && self.wait_boot_id.is_none()
             && self.wait_end_elapsed_ms.is_none();
-        crypto::hmac_sha256_verify(key, &self.mac_input(MacLayout::V5), mac)
+        crypto::hmac_sha256_verify(key, &self.mac_input(MacLayout::V6), mac)
+            || (pre_step_10 && crypto::hmac_sha256_verify(key, &self.mac_input(MacLayout::V5), mac))
             || (pre_step_6 && crypto::hmac_sha256_verify(key, &self.mac_input(MacLayout::V4), mac))
             || (pre_step_5 && crypto::hmac_sha256_verify(key, &self.mac_input(MacLayout::V3), mac))
     }
@@ -480,9 +530,14 @@ impl Header {
         true
     }
 
-    /// Destroys the wrapped data key: without it no PIN opens the vault again.
+    /// Destroys the wrapped data key: without it no PIN opens the vault again. The second
+    /// slot is zeroed too, in every erased vault alike, so that an erased header does not
+    /// keep a wrapping that a guessed duress PIN would still open.
     fn erase(&mut self) {
         self.wrapped_dek.iter_mut().for_each(|byte| *byte = 0);
+        if let Some(slot) = self.second_slot.as_mut() {
+            slot.iter_mut().for_each(|byte| *byte = 0);
+        }
         self.erased = true;
     }
 }
@@ -616,6 +671,35 @@ impl Vault {
         self.replace_pin(&old_pin, &new_pin)
     }
 
+    /// Sets the duress PIN, or replaces it: a second PIN that, entered at unlock, opens an
+    /// empty profile and silently queues the emergency alert to the card's family and
+    /// cadre (docs/security.md, "The duress PIN"). Needs the vault unlocked (`Locked`) and
+    /// the real PIN, checked as at unlock (a wrong one counted). The duress PIN must pass
+    /// the PIN policy and differ from the real PIN (`Invalid { field: "duress_pin" }`).
+    /// Changing the real PIN later removes the duress PIN.
+    pub fn set_duress_pin(&self, real_pin: String, duress_pin: String) -> Result<()> {
+        let (real_pin, duress_pin) = (Zeroizing::new(real_pin), Zeroizing::new(duress_pin));
+        if !self.is_unlocked() {
+            return Err(MigranError::Locked);
+        }
+        crate::pin::check_new("duress_pin", &duress_pin)?;
+        if *real_pin == *duress_pin {
+            return Err(MigranError::invalid("duress_pin", InvalidReason::Inconsistent));
+        }
+        self.replace_duress_pin(&real_pin, Some(&duress_pin))
+    }
+
+    /// Removes the duress PIN, if one is set (the slot then holds random bytes again, of
+    /// the same size); not an error when none is. Needs the vault unlocked and the real
+    /// PIN, checked as at unlock.
+    pub fn remove_duress_pin(&self, real_pin: String) -> Result<()> {
+        let real_pin = Zeroizing::new(real_pin);
+        if !self.is_unlocked() {
+            return Err(MigranError::Locked);
+        }
+        self.replace_duress_pin(&real_pin, None)
+    }
+
     /// Quick wipe: destroys the data key first (so the data is unreadable even if the
     /// file deletion is interrupted), then deletes the vault files.
     /// A vault made with a hardware key factor also has its hardware keys deleted, first:
@@ -656,22 +740,44 @@ impl Vault {
     fn unlock_at(&self, pin: &str, uptime: Option<&MonotonicTime>) -> Result<()> {
         let mut state = self.state();
         let locked = locked_connection(&state)?;
-        let dek = self.verify_pin(locked, pin, uptime)?;
-        let page_hmac = read_header(locked)?.page_hmac;
-        let conn = store::open(
-            &self.dir,
-            Database::Main,
-            DataKeys::from_dek(&dek)?.page_key(),
-            page_hmac,
-            false,
-        )?;
+        let (conn, profile) = match self.verify_pin(locked, pin, uptime)? {
+            PinOpened::Real(dek) => {
+                let page_hmac = read_header(locked)?.page_hmac;
+                let conn = store::open(
+                    &self.dir,
+                    Database::Main,
+                    DataKeys::from_dek(&dek)?.page_key(),
+                    page_hmac,
+                    false,
+                )?;
+                (conn, Profile::Real)
+            }
+            PinOpened::Duress => (open_decoy_register()?, Profile::Decoy),
+        };
         state.open = Some(Unlocked {
             conn,
+            profile,
             actor: None,
             read_audit: Vec::new(),
         });
         drop(state);
-        self.run_data_migrations(store::DATA_MIGRATIONS)
+        self.run_data_migrations(store::DATA_MIGRATIONS)?;
+        if profile == Profile::Decoy {
+            // Silently: whatever happens to the alert (no card, no contact, a full disk),
+            // the answer is the real unlock's, so the app shows nothing different.
+            let _ = self.queue_duress_alert();
+        }
+        Ok(())
+    }
+
+    /// Whether the duress PIN's decoy profile is what is open. Not exported: the apps must
+    /// not be able to tell, so that no build of them can show it (tests read it through
+    /// [`crate::testing::decoy_profile_is_open`]).
+    pub(crate) fn decoy_is_open(&self) -> bool {
+        self.state()
+            .open
+            .as_ref()
+            .is_some_and(|open| open.profile == Profile::Decoy)
     }
 
     fn status_at(&self, uptime: Option<&MonotonicTime>) -> Result<VaultStatus> {
@@ -696,18 +802,75 @@ impl Vault {
     /// Checks `pin` as [`Vault::unlock`] does (a wrong one counts as a failed attempt, a
     /// wait or erasure follows as there) without opening the records: for what the PIN
     /// must confirm on a locked phone, such as ending a check-in (docs/emergency.md).
-    pub(crate) fn check_pin(&self, pin: &str) -> Result<()> {
+    /// `true` when it was the duress PIN (the caller queues the alert, silently).
+    pub(crate) fn check_pin(&self, pin: &str) -> Result<bool> {
         let state = self.state();
         let conn = locked_connection(&state)?;
-        self.verify_pin(conn, pin, None).map(drop)
+        Ok(matches!(self.verify_pin(conn, pin, None)?, PinOpened::Duress))
+    }
+
+    /// Sets (`Some`) or removes (`None`) the duress PIN once `real_pin` is checked (counted
+    /// like an unlock). Given the duress PIN instead (the decoy's "PIN"), it answers as if
+    /// done and changes nothing: the decoy must look like a real profile, and the owner's
+    /// duress PIN stays.
+    pub(crate) fn replace_duress_pin(&self, real_pin: &str, duress_pin: Option<&str>) -> Result<()> {
+        let state = self.state();
+        let conn = locked_connection(&state)?;
+        match self.verify_pin(conn, real_pin, None)? {
+            PinOpened::Real(_) => self.write_second_slot(conn, duress_pin),
+            PinOpened::Duress => Ok(()),
+        }
+    }
+
+    /// Writes the second slot: the wrapping for `duress_pin` under the vault's current
+    /// salt, KDF and PIN key, or an unset one. The slot is rewritten in place, same size;
+    /// the old one is checkpointed out of the WAL (best effort, as the KDF upgrade's).
+    fn write_second_slot(&self, conn: &Connection, duress_pin: Option<&str>) -> Result<()> {
+        let current = read_header(conn)?;
+        let slot = match duress_pin {
+            Some(pin) => {
+                let kek = self.pin_kek(
+                    pin,
+                    &current.kdf_salt,
+                    current.kdf,
+                    current.factor_key_id.as_deref(),
+                )?;
+                duress_second_slot(&kek, &current.vault_id)?
+            }
+            None => unset_second_slot(&current.vault_id)?,
+        };
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        let (mut header, _) = self.checked_header(&tx, self.clock.now(), None)?;
+        if header.erased {
+            tx.commit()?;
+            return Err(MigranError::Erased);
+        }
+        if header.kdf_salt != current.kdf_salt || header.factor_key_id != current.factor_key_id {
+            // The PIN changed meanwhile: the slot would be bound to the old salt.
+            tx.commit()?;
+            return Err(MigranError::storage(StorageProblem::Busy));
+        }
+        header.second_slot = Some(slot);
+        self.store_header(&tx, &mut header)?;
+        tx.commit()?;
+        let _ = store::checkpoint(conn);
+        Ok(())
     }
 
     /// Re-wraps the data key under `new_pin` once `old_pin` is checked (counted like an
     /// unlock). The policy for new PINs is the caller's: [`Vault::change_pin`] applies it.
+    ///
+    /// The real PIN's change drops the duress PIN (its slot is bound to the old salt and
+    /// PIN key; set it again after). Given the duress PIN (the decoy's "PIN"), the change
+    /// moves the duress PIN to `new_pin` and leaves the real wrapping alone, so that the
+    /// decoy behaves as a real profile whose PIN was changed.
     pub(crate) fn replace_pin(&self, old_pin: &str, new_pin: &str) -> Result<()> {
         let state = self.state();
         let conn = locked_connection(&state)?;
-        let dek = self.verify_pin(conn, old_pin, None)?;
+        let dek = match self.verify_pin(conn, old_pin, None)? {
+            PinOpened::Real(dek) => dek,
+            PinOpened::Duress => return self.write_second_slot(conn, Some(new_pin)),
+        };
         let mut salt = [0u8; crypto::SALT_LEN];
         crypto::fill_random(&mut salt)?;
         let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
@@ -744,9 +907,11 @@ impl Vault {
             header.wrapped_dek.clone(),
             header.factor_key_id.clone(),
             header.retired_key_id.clone(),
+            header.second_slot.clone(),
         );
         header.kdf_salt = salt.to_vec();
         header.wrapped_dek = wrapped;
+        header.second_slot = Some(unset_second_slot(&header.vault_id)?);
         if new_key.is_some() {
             // A key an earlier change could not delete goes now, best effort: only one
             // retired id is kept.
@@ -770,6 +935,7 @@ impl Vault {
                 header.wrapped_dek,
                 header.factor_key_id,
                 header.retired_key_id,
+                header.second_slot,
             ) = old_wrapping;
             self.store_header(&tx, &mut header)?;
             tx.commit()?;
@@ -964,6 +1130,7 @@ impl Vault {
                 locked: Some(locked),
                 open: Some(Unlocked {
                     conn,
+                    profile: Profile::Real,
                     actor: None,
                     read_audit: Vec::new(),
                 }),
@@ -1030,7 +1197,7 @@ impl Vault {
             // header without a valid MAC is an altered one.
             seal_unsealed_header(&locked, &lockout_key)?;
         }
-        Ok(Arc::new(Vault {
+        let vault = Vault {
             dir: dir.to_path_buf(),
             device_secret,
             factor,
@@ -1041,7 +1208,27 @@ impl Vault {
                 locked: Some(locked),
                 open: None,
             }),
-        }))
+        };
+        if earlier_step < LOCKED_SECOND_SLOT_STEP {
+            // A vault from before the second slot gets its (unset) slot at once, so that
+            // from its first open by this build its header looks like every other.
+            vault.fill_second_slot()?;
+        }
+        Ok(Arc::new(vault))
+    }
+
+    /// Fills an empty second slot (a header from before locked step 10) with an unset
+    /// one, after checking the header as every attempt does.
+    fn fill_second_slot(&self) -> Result<()> {
+        let state = self.state();
+        let conn = locked_connection(&state)?;
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        let (mut header, _) = self.checked_header(&tx, self.clock.now(), None)?;
+        if header.second_slot.is_none() {
+            self.store_header(&tx, &mut header)?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Deletes the vault files in `dir` (records, locked store, their WAL and SHM) when no
@@ -1137,6 +1324,7 @@ impl Vault {
             conn,
             actor,
             read_audit,
+            ..
         } = open.as_mut().ok_or(MigranError::Locked)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let now = self.clock.now();
@@ -1229,7 +1417,12 @@ impl Vault {
     /// read, checked and raised inside one IMMEDIATE transaction on a freshly read header,
     /// so attempts made at once (threads, processes) are each counted; the key derivation
     /// runs between the two transactions, holding no lock.
-    fn verify_pin(&self, conn: &Connection, pin: &str, uptime: Option<&MonotonicTime>) -> Result<SecretKey> {
+    ///
+    /// Both slots are tried on every attempt, from one stretching of the PIN: the real
+    /// wrapping and the second slot (the duress PIN's, or random). The duress PIN resets
+    /// the counts exactly as the real one does, in the same writes, so neither the header
+    /// nor the time taken tells the two apart.
+    fn verify_pin(&self, conn: &Connection, pin: &str, uptime: Option<&MonotonicTime>) -> Result<PinOpened> {
         crate::pin::check_shape("pin", pin)?;
         if self.factor.is_none() && read_header(conn)?.factor_key_id.is_some() {
             // A factor vault's locked store opened with its locked secret but without the
@@ -1243,6 +1436,7 @@ impl Vault {
         // interrupted), never as a wrong PIN.
         let key_id = attempt.factor_key_id.as_deref();
         let kek = self.pin_kek(pin, &attempt.kdf_salt, attempt.kdf, key_id)?;
+        let second_kek = second_slot_kek(&kek)?;
         // A vault still on PBKDF2 is moved to Argon2id by its next correct unlock. The new
         // key is derived here, before the PIN is known to be right and outside any lock,
         // so that the re-wrapping commits in the same transaction as the counter reset: a
@@ -1275,7 +1469,25 @@ impl Vault {
             tx.commit()?;
             return Err(MigranError::storage(StorageProblem::Busy));
         }
-        if let Some(dek) = crypto::unwrap_key(&kek, &header.wrapped_dek, &header.vault_id)? {
+        let real = crypto::unwrap_key(&kek, &header.wrapped_dek, &header.vault_id)?;
+        // Tried whatever the first gave, so that the work is the same for every PIN.
+        let second = match &header.second_slot {
+            Some(slot) => crypto::unwrap_key(&second_kek, slot, &second_slot_context(&header.vault_id))?,
+            None => None,
+        };
+        if real.is_none() && second.is_some() {
+            // The duress PIN: the same writes as the real PIN's below, minus what only the
+            // real wrapping can do (a PBKDF2 vault cannot hold a duress PIN: setting one
+            // needs a correct unlock, which moves it to Argon2id first).
+            header.failed_attempts = 0;
+            header.wrong_pins = 0;
+            header.last_failure_at = None;
+            header.clear_wait();
+            self.store_header(&tx, &mut header)?;
+            tx.commit()?;
+            return Ok(PinOpened::Duress);
+        }
+        if let Some(dek) = real {
             header.failed_attempts = 0;
             header.wrong_pins = 0;
             header.last_failure_at = None;
@@ -1301,7 +1513,7 @@ impl Vault {
                 // itself has succeeded.
                 let _ = store::checkpoint(conn);
             }
-            return Ok(dek);
+            return Ok(PinOpened::Real(dek));
         }
 
         // Only now is this PIN known to be wrong: an attempt killed before this line is
@@ -1463,6 +1675,14 @@ fn store_read_audit(open: &mut Unlocked, locked: &Connection, now: DateTime<Utc>
     Ok(())
 }
 
+/// The decoy profile's register: empty, in memory only, with every table of `vault.db`, so
+/// that every call works on it as on a new register. No file is made for it.
+fn open_decoy_register() -> Result<Connection> {
+    let conn = store::open_in_memory(Database::Main)?;
+    conn.execute("INSERT INTO vault_meta (id, data_version) VALUES (1, 0)", [])?;
+    Ok(conn)
+}
+
 fn locked_connection(state: &State) -> Result<&Connection> {
     state.locked.as_ref().ok_or(MigranError::Erased)
 }
@@ -1479,16 +1699,20 @@ fn seconds_until(now: DateTime<Utc>, until: DateTime<Utc>) -> u64 {
 }
 
 /// Writes the header's changing fields with the next generation and their MAC.
+/// A header from before locked step 10 gets its second slot here, unset (random).
 fn write_sealed_header(conn: &Connection, header: &mut Header, key: &SecretKey) -> Result<()> {
+    if header.second_slot.is_none() {
+        header.second_slot = Some(unset_second_slot(&header.vault_id)?);
+    }
     header.generation = header.generation.saturating_add(1);
-    let mac = crypto::hmac_sha256(key, &header.mac_input(MacLayout::V5));
+    let mac = crypto::hmac_sha256(key, &header.mac_input(MacLayout::V6));
     let (kind, argon2) = header.kdf_columns();
     conn.execute(
         "UPDATE vault_header SET kdf_salt = ?1, wrapped_dek = ?2, failed_attempts = ?3, wrong_pins = ?4,
              last_failure_at = ?5, lockout_until = ?6, erased = ?7, generation = ?8, header_mac = ?9,
              kdf = ?10, argon2_memory_kib = ?11, argon2_passes = ?12, argon2_lanes = ?13,
              last_seen_at = ?14, wait_boot_id = ?15, wait_end_elapsed_ms = ?16,
-             factor_key_id = ?17, retired_key_id = ?18
+             factor_key_id = ?17, retired_key_id = ?18, second_slot = ?19
          WHERE id = 1",
         params![
             header.kdf_salt,
@@ -1509,10 +1733,43 @@ fn write_sealed_header(conn: &Connection, header: &mut Header, key: &SecretKey) 
             header.wait_end_elapsed_ms,
             header.factor_key_id,
             header.retired_key_id,
+            header.second_slot,
         ],
     )?;
     header.header_mac = Some(mac.to_vec());
     Ok(())
+}
+
+/// What binds a second slot's wrapping to its vault and its place.
+fn second_slot_context(vault_id: &str) -> String {
+    format!("{vault_id}/second-slot")
+}
+
+/// The second slot's key from the KEK that the one stretching of a PIN gave: HKDF under
+/// its own label, so the two slots never share a key and knowing one gives not the other.
+fn second_slot_kek(kek: &SecretKey) -> Result<SecretKey> {
+    crypto::derive_subkey(kek.expose(), &[], SECOND_SLOT_LABEL)
+}
+
+/// A second slot holding no duress PIN: a random key wrapped under a random key, exactly
+/// as long as a set slot and, like any AES-GCM output, indistinguishable from one.
+fn unset_second_slot(vault_id: &str) -> Result<Vec<u8>> {
+    crypto::wrap_key(
+        &SecretKey::random()?,
+        &SecretKey::random()?,
+        &second_slot_context(vault_id),
+    )
+}
+
+/// The second slot holding the duress PIN whose KEK (from the vault's salt and KDF) is
+/// `kek`: a random key wrapped under the slot's key. The key opens nothing; that it
+/// unwraps is what recognises the PIN.
+fn duress_second_slot(kek: &SecretKey, vault_id: &str) -> Result<Vec<u8>> {
+    crypto::wrap_key(
+        &second_slot_kek(kek)?,
+        &SecretKey::random()?,
+        &second_slot_context(vault_id),
+    )
 }
 
 /// Seals a header written without a MAC (a new vault's, or one from before locked schema
@@ -1530,7 +1787,8 @@ fn seal_unsealed_header(conn: &Connection, key: &SecretKey) -> Result<()> {
 /// erased).
 fn crypto_erase(conn: &Connection) -> Result<()> {
     conn.execute(
-        "UPDATE vault_header SET wrapped_dek = zeroblob(length(wrapped_dek)), erased = 1 WHERE id = 1",
+        "UPDATE vault_header SET wrapped_dek = zeroblob(length(wrapped_dek)),
+             second_slot = zeroblob(length(second_slot)), erased = 1 WHERE id = 1",
         [],
     )?;
     store::checkpoint(conn)
@@ -1547,7 +1805,7 @@ fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
                     erase_after, failed_attempts, last_failure_at, lockout_until, erased, page_hmac,
                     wrong_pins, generation, header_mac, kdf, argon2_memory_kib, argon2_passes,
                     argon2_lanes, last_seen_at, wait_boot_id, wait_end_elapsed_ms,
-                    factor_key_id, retired_key_id
+                    factor_key_id, retired_key_id, second_slot
              FROM vault_header WHERE id = 1",
             [],
             |row| {
@@ -1581,6 +1839,7 @@ fn read_header_opt(conn: &Connection) -> Result<Option<Header>> {
                         wait_end_elapsed_ms: row.get(20)?,
                         factor_key_id: row.get(21)?,
                         retired_key_id: row.get(22)?,
+                        second_slot: row.get(23)?,
                         generation: row.get(12)?,
                         header_mac: row.get(13)?,
                     },

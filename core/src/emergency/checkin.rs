@@ -225,7 +225,7 @@ impl Vault {
     /// `NotFound` when no check-in runs.
     pub fn check_in_done(&self, pin: String) -> Result<CheckInStatus> {
         let pin = Zeroizing::new(pin);
-        self.check_pin(&pin)?;
+        let duress = self.check_pin(&pin)?;
         let now = self.now();
         self.change_check_in(|record| {
             if !record.active {
@@ -241,6 +241,7 @@ impl Vault {
             }
             Ok(())
         })?;
+        self.queue_if_duress(duress);
         self.check_in_status()
     }
 
@@ -248,11 +249,12 @@ impl Vault {
     /// failed attempt). Works locked. Cancelling when none runs is not an error.
     pub fn cancel_check_in(&self, pin: String) -> Result<CheckInStatus> {
         let pin = Zeroizing::new(pin);
-        self.check_pin(&pin)?;
+        let duress = self.check_pin(&pin)?;
         self.change_check_in(|record| {
             *record = StoredCheckIn::off();
             Ok(())
         })?;
+        self.queue_if_duress(duress);
         self.check_in_status()
     }
 
@@ -288,6 +290,15 @@ impl Vault {
 }
 
 impl Vault {
+    /// After "I am fine" or a cancel answered with the duress PIN, which acts on the
+    /// check-in as the real PIN does: the duress alert, silently (a failure to queue it is
+    /// not shown, so the answer is the real PIN's).
+    fn queue_if_duress(&self, duress: bool) {
+        if duress {
+            let _ = self.queue_duress_alert();
+        }
+    }
+
     /// Composes the prepared alert, then stores it and marks the check-in missed in one
     /// transaction, after reading the check-in again inside it: two polls at once (the
     /// timer and the screen) queue one alert, and a kill between the two writes leaves
@@ -370,7 +381,7 @@ impl Vault {
         } else {
             CheckInState::Waiting
         };
-        let hidden = !self.is_unlocked() && self.emergency_settings()?.discreet;
+        let hidden = !self.shows_emergency_details() && self.emergency_settings()?.discreet;
         let seconds_until = |at: DateTime<Utc>| u64::try_from((at - now).num_seconds().max(0)).unwrap_or(0);
         Ok(CheckInStatus {
             state,

@@ -14,6 +14,7 @@
 mod card;
 mod checkin;
 pub(crate) mod directory;
+mod duress;
 mod outbox;
 mod pack;
 mod plan;

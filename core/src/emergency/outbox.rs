@@ -302,6 +302,9 @@ impl Vault {
     /// then has [`Vault::emergency_outbox_summary`].
     pub fn pending_emergency_actions(&self) -> Result<Vec<PendingAction>> {
         self.refuse_if_discreet_and_locked()?;
+        if self.decoy_hides_the_outbox()? {
+            return Ok(Vec::new());
+        }
         self.pending_actions()
     }
 
@@ -318,6 +321,9 @@ impl Vault {
     /// Every alert, newest first. In discreet mode only after unlock.
     pub fn emergency_log(&self) -> Result<Vec<EmergencyAlert>> {
         self.refuse_if_discreet_and_locked()?;
+        if self.decoy_hides_the_outbox()? {
+            return Ok(Vec::new());
+        }
         let key = self.emergency_key()?;
         let mut alerts = self.with_outbox(&key, |conn| load_alerts(conn, &key, Damaged::Refuse))?;
         alerts.reverse();
@@ -481,6 +487,20 @@ impl Vault {
             return Err(MigranError::Locked);
         }
         Ok(())
+    }
+
+    /// Whether what only the PIN shows in discreet mode is to be shown: the real profile
+    /// unlocked. The duress PIN's decoy shows what a new profile would: no alert (its own
+    /// duress alert included).
+    pub(super) fn shows_emergency_details(&self) -> bool {
+        self.is_unlocked() && !self.decoy_is_open()
+    }
+
+    /// In discreet mode the decoy profile has an empty log and no pending actions, as a
+    /// new profile has: the duress alert it just queued must not show on its screen.
+    /// (Without discreet mode the log is readable locked anyway, so the decoy shows it.)
+    fn decoy_hides_the_outbox(&self) -> Result<bool> {
+        Ok(self.decoy_is_open() && self.emergency_settings()?.discreet)
     }
 
     fn pending_actions(&self) -> Result<Vec<PendingAction>> {

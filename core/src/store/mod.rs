@@ -125,6 +125,17 @@ pub(crate) fn open_from_step(
     Ok((conn, earlier))
 }
 
+/// A database of `database`'s schema in memory only, never written to any file: the
+/// duress PIN's decoy register. Unencrypted, since it holds nothing but what is typed into
+/// the decoy, and gone when closed.
+pub(crate) fn open_in_memory(database: Database) -> Result<Connection> {
+    initialise_sqlite_once()?;
+    let mut conn = Connection::open_in_memory()?;
+    configure(&conn)?;
+    migrate(&mut conn, database.migrations())?;
+    Ok(conn)
+}
+
 /// SQLite marks itself initialised, and lets every other thread through, before it runs
 /// SQLCipher's start-up (`SQLITE_EXTRA_INIT`) outside its own mutex; a thread keying its
 /// first connection meanwhile can fail (seen as a rare `Storage { problem: Other }` when

@@ -60,6 +60,8 @@ pub(super) const LOCKED: &[&[&str]] = &[
     &[crate::signed_pack::LOCKED_PACK_MARKS],
     // The check-in, one sealed and padded row (issue 16).
     &[crate::emergency::LOCKED_CHECK_IN],
+    // The header's second key slot, always present: the duress PIN's or random (issue 16).
+    &[crate::vault::LOCKED_SECOND_SLOT],
 ];
 
 /// A change to stored records that a new version needs (a renamed code, a value split in
