@@ -37,6 +37,10 @@ struct SettingsScreen: View {
                 SecureField(String(localized: "settings.pinOld", bundle: .module), text: $oldPin).numberPad()
                 SecureField(String(localized: "settings.pinNew", bundle: .module), text: $newPin).numberPad()
                 Button { changePin() } label: { Text("settings.pinChange", bundle: .module) }
+                // The duress PIN's own screen; this entry reads the same whether one is set or not.
+                NavigationLink { DuressPinScreen(vault: vault, locale: locale) } label: {
+                    Text("duress.title", tableName: "DuressPin", bundle: .module)
+                }
             }
             #if os(iOS)
             // The disguise (issue 16): an alternate app icon; iOS itself tells the person it

@@ -1,5 +1,6 @@
 package id.migranemas.app
 
+import android.content.Intent
 import android.os.Bundle
 import android.text.InputType
 import android.widget.LinearLayout
@@ -8,7 +9,7 @@ import id.migranemas.app.screens.SettingsPresenter
 import id.migranemas.app.screens.SettingsState
 import id.migranemas.core.ActorRole
 
-/** Language, who uses the app (name and role, for the audit log), the PIN, the idle lock and the disguise. */
+/** Language, who uses the app (name and role, for the audit log), the PIN, the idle lock, the disguise and the way to the duress PIN. */
 class SettingsActivity : PinScreen() {
     private lateinit var presenter: SettingsPresenter
     private lateinit var body: LinearLayout
@@ -79,11 +80,13 @@ class SettingsActivity : PinScreen() {
             }
         }
         renderDisguise()
+        // The duress PIN has its own screen; this entry reads the same whether one is set or not.
+        val duress = action(R.string.duress_title) { startActivity(Intent(this, DuressPinActivity::class.java)) }
         body = vertical()
         setContentView(
             screen(
                 label(getString(R.string.settings_title), 22f), *languages.toTypedArray(),
-                name, *roles.toTypedArray(), oldPin, newPin, change, autoLock, launcher, body,
+                name, *roles.toTypedArray(), oldPin, newPin, change, autoLock, launcher, duress, body,
             ),
         )
         app().background({ presenter.load() }) { state ->

@@ -191,6 +191,7 @@ class ActivitiesTest {
             ReportActivity::class.java to "Laporan desa",
             EmergencyCardActivity::class.java to "Kartu darurat",
             SettingsActivity::class.java to "Pengaturan",
+            DuressPinActivity::class.java to "PIN paksaan",
         )
         for ((screen, title) in titles) {
             val activity = launch(screen)
