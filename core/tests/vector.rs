@@ -489,3 +489,40 @@ fn every_committed_vault_opens_and_every_record_reads_back_as_written() {
         }
     }
 }
+
+/// A header sealed by this build cannot be passed off as one from before the seal covered
+/// the newer fields: someone holding the device secret who resets the counters and clears
+/// every field added since locked schema step 4 (so that the header looks as a step-4 one
+/// did) finds it read as altered, every attempt used. cargo-mutants found the old layout's
+/// MAC check skippable for such a header unnoticed (docs/testing.md).
+#[test]
+fn a_sealed_header_made_to_look_older_reads_as_altered() {
+    let dir = tempfile::tempdir().unwrap();
+    // v2 is a PBKDF2 vault written before the header was sealed; this build seals it.
+    for file in ["vault.db", "locked.db"] {
+        std::fs::copy(vector_dir("v2").join(file), dir.path().join(file)).unwrap();
+    }
+    let clock = clock();
+    let vault = Vault::open_with_clock(dir.path(), Some(VECTOR_SECRET.to_vec()), clock.clone()).unwrap();
+    assert!(matches!(
+        vault.unlock("000000".into()),
+        Err(migran_core::MigranError::WrongPin { .. })
+    ));
+    drop(vault);
+    let conn = migran_core::testing::open_locked_store(dir.path(), Some(&VECTOR_SECRET)).unwrap();
+    conn.execute_batch(
+        "UPDATE vault_header SET failed_attempts = 0, wrong_pins = 0, last_failure_at = NULL,
+         lockout_until = NULL, last_seen_at = NULL, wait_boot_id = NULL,
+         wait_end_elapsed_ms = NULL, second_slot = NULL",
+    )
+    .unwrap();
+    drop(conn);
+    let vault = Vault::open_with_clock(dir.path(), Some(VECTOR_SECRET.to_vec()), clock).unwrap();
+    assert!(
+        matches!(
+            vault.unlock(VECTOR_PIN.into()),
+            Err(migran_core::MigranError::LockedOut { .. })
+        ),
+        "an altered header must count as every attempt used"
+    );
+}
