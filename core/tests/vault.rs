@@ -610,6 +610,39 @@ fn bad_settings_and_pins_are_refused_with_the_field_named() {
     assert!(matches!(error, Some(MigranError::Invalid { ref field, .. }) if field == "device_secret"));
 }
 
+// The device secret's bounds, each on both sides (16 to 1,024 bytes); cargo-mutants found
+// both lines movable by one unnoticed (docs/testing.md).
+#[test]
+fn a_device_secret_of_16_to_1024_bytes_is_taken_and_one_byte_beyond_is_refused() {
+    let clock = TestClock::at(2026, 11, 28);
+    for (length, refusal) in [
+        (15, Some(InvalidReason::TooShort)),
+        (16, None),
+        (1024, None),
+        (1025, Some(InvalidReason::TooLong)),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let made = Vault::create_with_clock(
+            dir.path(),
+            PIN,
+            Some(vec![7; length]),
+            fast_settings(),
+            clock.clone(),
+        );
+        match refusal {
+            None => assert!(made.is_ok(), "{length} bytes: {:?}", made.err()),
+            Some(reason) => assert_eq!(
+                made.err(),
+                Some(MigranError::Invalid {
+                    field: "device_secret".into(),
+                    reason
+                }),
+                "{length} bytes"
+            ),
+        }
+    }
+}
+
 #[test]
 fn short_and_weak_new_pins_are_refused_and_an_old_short_pin_still_opens() {
     let clock = TestClock::at(2026, 11, 28);
