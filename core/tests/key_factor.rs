@@ -308,6 +308,12 @@ fn a_factor_failing_in_a_pin_change_keeps_the_old_pin_and_a_failed_deletion_is_r
     vault.unlock(NEW_PIN.into()).unwrap();
     assert!(!key_files(&keys).contains(&format!("{old_key}.key")));
     assert_eq!(key_files(&keys).len(), 2);
+    // Deleted, its id leaves the header: later unlocks ask for no deletion again
+    // (cargo-mutants found the id kept forever unnoticed).
+    let deletions = factor.calls_of("delete").len();
+    vault.lock();
+    vault.unlock(NEW_PIN.into()).unwrap();
+    assert_eq!(factor.calls_of("delete").len(), deletions);
 }
 
 #[test]
