@@ -61,8 +61,9 @@ test_targets() {
     core/src/checklist/*) echo "checklist agencies" ;;
     core/src/consent.rs) echo "consent_audit lawful_bases cadre" ;;
     # The lockout's clock rules are tested in lockout_clock.rs.
-    # Older headers' MAC layouts are checked by opening the committed vectors (vector.rs).
-    core/src/crypto.rs | core/src/vault.rs) echo "vault erasure lockout_clock vector duress_pin" ;;
+    # Older headers' MAC layouts are checked by opening the committed vectors (vector.rs);
+    # the hardware key factor's PIN keys (made, retired, deleted) in key_factor.rs.
+    core/src/crypto.rs | core/src/vault.rs) echo "vault erasure lockout_clock vector duress_pin key_factor" ;;
   esac
 }
 
