@@ -190,6 +190,27 @@ fn after_a_restart_a_pending_wait_starts_again_in_full() {
         .unwrap();
 }
 
+// A correct unlock ends the wait on both clocks: without that, a wait begun on one boot
+// and ended on the wall clock alone would start again after a restart, against the
+// right PIN with no failure counted (cargo-mutants found `clear_wait` removable
+// unnoticed; docs/testing.md).
+#[test]
+fn a_correct_unlock_ends_the_wait_on_both_clocks_so_a_restart_brings_none_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let vault = strict_vault(dir.path(), clock.clone());
+    assert!(matches!(
+        vault.unlock_with_uptime("318527".into(), uptime("boot-1", 100)),
+        Err(MigranError::WrongPin { .. })
+    ));
+    clock.advance(Duration::seconds(30));
+    // The wait over on the wall clock, the right PIN through the call without uptime.
+    vault.unlock(PIN.into()).unwrap();
+    vault.lock();
+    clock.advance(Duration::days(1));
+    vault.unlock_with_uptime(PIN.into(), uptime("boot-2", 5)).unwrap();
+}
+
 #[test]
 fn a_boot_id_must_name_something() {
     let dir = tempfile::tempdir().unwrap();
