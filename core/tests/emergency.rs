@@ -6,33 +6,14 @@
 mod support;
 
 use migran_core::{
-    sms_size, ActionChannel, ActionStatus, CardContact, CardContactRole, EmergencyCard, EmergencyKind,
-    EmergencyOutboxSummary, EmergencySettings, GeoLocation, Locale, MigranError, NotAllowedReason,
-    PackRejectReason, Recipient, RecordKind, SmsEncoding, Vault,
+    sms_size, ActionChannel, ActionStatus, EmergencyCard, EmergencyKind, EmergencyOutboxSummary,
+    EmergencySettings, GeoLocation, Locale, MigranError, NotAllowedReason, PackRejectReason, Recipient,
+    RecordKind, SmsEncoding, Vault,
 };
 use support::*;
 
 fn card(country: &str) -> EmergencyCard {
-    EmergencyCard {
-        full_name: "Siti Contoh".into(),
-        passport_number: Some("C0000001".into()),
-        country: country.into(),
-        city: Some("Kota Contoh".into()),
-        employer_name: Some("Keluarga Contoh".into()),
-        employer_address: Some("Flat 1, Jalan Contoh 2".into()),
-        contacts: vec![
-            CardContact {
-                name: "Ibu Contoh".into(),
-                phone: "081299990001".into(),
-                role: CardContactRole::Family,
-            },
-            CardContact {
-                name: "Kader Contoh".into(),
-                phone: "081299990002".into(),
-                role: CardContactRole::Cadre,
-            },
-        ],
-    }
+    fake_card(country)
 }
 
 /// A vault with a card, locked, as the phone is when the button is pressed.

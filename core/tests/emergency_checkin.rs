@@ -11,32 +11,16 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use migran_core::{
-    ActionChannel, CardContact, CardContactRole, CheckInRequest, CheckInSchedule, CheckInState, Clock,
-    EmergencyCard, EmergencyKind, EmergencySettings, GeoLocation, InvalidReason, Locale, MigranError,
-    Recipient, Vault,
+    ActionChannel, CheckInRequest, CheckInSchedule, CheckInState, Clock, EmergencyCard, EmergencyKind,
+    EmergencySettings, GeoLocation, InvalidReason, Locale, MigranError, Recipient, Vault,
 };
 use support::*;
 
 fn card() -> EmergencyCard {
     EmergencyCard {
-        full_name: "Siti Contoh".into(),
-        passport_number: Some("C0000001".into()),
-        country: "HK".into(),
         city: None,
         employer_name: None,
-        employer_address: Some("Flat 1, Jalan Contoh 2".into()),
-        contacts: vec![
-            CardContact {
-                name: "Ibu Contoh".into(),
-                phone: "081299990001".into(),
-                role: CardContactRole::Family,
-            },
-            CardContact {
-                name: "Kader Contoh".into(),
-                phone: "081299990002".into(),
-                role: CardContactRole::Cadre,
-            },
-        ],
+        ..fake_card("HK")
     }
 }
 

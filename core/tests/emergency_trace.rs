@@ -6,9 +6,7 @@
 
 mod support;
 
-use migran_core::{
-    ActionStatus, CardContact, CardContactRole, EmergencyCard, EmergencyKind, GeoLocation, Locale,
-};
+use migran_core::{ActionStatus, EmergencyCard, EmergencyKind, GeoLocation, Locale};
 use support::*;
 
 const KINDS: [EmergencyKind; 8] = [
@@ -23,26 +21,7 @@ const KINDS: [EmergencyKind; 8] = [
 ];
 
 fn card() -> EmergencyCard {
-    EmergencyCard {
-        full_name: "Siti Contoh".into(),
-        passport_number: Some("C0000001".into()),
-        country: "HK".into(),
-        city: Some("Kota Contoh".into()),
-        employer_name: Some("Keluarga Contoh".into()),
-        employer_address: Some("Flat 1, Jalan Contoh 2".into()),
-        contacts: vec![
-            CardContact {
-                name: "Ibu Contoh".into(),
-                phone: "081299990001".into(),
-                role: CardContactRole::Family,
-            },
-            CardContact {
-                name: "Kader Contoh".into(),
-                phone: "081299990002".into(),
-                role: CardContactRole::Cadre,
-            },
-        ],
-    }
+    fake_card("HK")
 }
 
 /// Every row of the outbox as stored: (id, seq, length of the sealed data).

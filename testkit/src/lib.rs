@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use migran_core::{
-    Answer, Clock, Locale, PersonInput, ScreeningAnswer, ScreeningInput, Sex, Vault, VaultSettings,
+    Answer, CardContact, CardContactRole, Clock, EmergencyCard, Locale, PersonInput, ScreeningAnswer,
+    ScreeningInput, Sex, Vault, VaultSettings,
 };
 
 pub const PIN: &str = "246810";
@@ -74,6 +75,31 @@ pub fn fake_person(name: &str, n: u32) -> PersonInput {
         phone: Some(format!("+62812{n:08}")),
         address: Some(format!("Dusun Contoh RT {n:03}")),
         village: "Desa Contoh".to_string(),
+    }
+}
+
+/// An obviously fake emergency card working in `country`, with a family member and a
+/// cadre to alert.
+pub fn fake_card(country: &str) -> EmergencyCard {
+    EmergencyCard {
+        full_name: "Siti Contoh".into(),
+        passport_number: Some("C0000001".into()),
+        country: country.into(),
+        city: Some("Kota Contoh".into()),
+        employer_name: Some("Keluarga Contoh".into()),
+        employer_address: Some("Flat 1, Jalan Contoh 2".into()),
+        contacts: vec![
+            CardContact {
+                name: "Ibu Contoh".into(),
+                phone: "081299990001".into(),
+                role: CardContactRole::Family,
+            },
+            CardContact {
+                name: "Kader Contoh".into(),
+                phone: "081299990002".into(),
+                role: CardContactRole::Cadre,
+            },
+        ],
     }
 }
 
