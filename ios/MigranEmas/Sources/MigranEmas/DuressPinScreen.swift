@@ -28,7 +28,7 @@ struct DuressPinScreen: View {
                 SecureField(String(localized: "duress.newPin", table: "DuressPin", bundle: .module), text: $duressPin).numberPad()
                 SecureField(String(localized: "duress.repeatPin", table: "DuressPin", bundle: .module), text: $repeated).numberPad()
                 Button { save() } label: { Text("duress.set", tableName: "DuressPin", bundle: .module) }
-                Button { remove() } label: { Text("duress.remove", tableName: "DuressPin", bundle: .module) }
+                Button { dropDuressPin() } label: { Text("duress.remove", tableName: "DuressPin", bundle: .module) }
             }
         }
         .navigationTitle(Text("duress.title", tableName: "DuressPin", bundle: .module))
@@ -56,7 +56,7 @@ struct DuressPinScreen: View {
         }
     }
 
-    private func remove() {
+    private func dropDuressPin() {
         let (real, _, _) = typedAndCleared()
         run(String(localized: "duress.removed", table: "DuressPin", bundle: .module)) {
             try vault.removeDuressPin(realPin: real)
