@@ -11,16 +11,24 @@
 //! One thread: the figure is guesses per second per core. The unlock (wrap check) after
 //! the stretching is microseconds and left out.
 //!
+//! `unlock_by_pin` (issue 16): a whole `unlock` at the default settings on a vault holding
+//! a duress PIN, with the real PIN, the duress PIN and a wrong one: an observer timing
+//! the unlock must not tell them apart (docs/security.md, "The duress PIN").
+//!
 //! Run: `cargo bench -p migran-core --bench pin_kdf`. Figures in docs/security.md.
 // Test code: a failed setup should panic with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use migran_core::{
-    calibrate_argon2, stretch_pin_once, Argon2Settings, ARGON2_CALIBRATION_FLOOR, RECOMMENDED_KDF_ITERATIONS,
+    calibrate_argon2, stretch_pin_once, Argon2Settings, Vault, VaultSettings, ARGON2_CALIBRATION_FLOOR,
+    RECOMMENDED_KDF_ITERATIONS,
 };
+use migran_testkit::{device_secret, fake_card, TestClock, PIN};
+
+const DURESS_PIN: &str = "580241";
 
 fn bench(c: &mut Criterion) {
     let calibrated = calibrate_argon2(1000).unwrap();
@@ -51,5 +59,37 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+fn unlock_by_pin(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = VaultSettings::default();
+    let clock = TestClock::at(2026, 12, 4);
+    let vault = Vault::create_with_clock(dir.path(), PIN, Some(device_secret()), settings, clock).unwrap();
+    vault.set_emergency_card(fake_card("HK")).unwrap();
+    vault.set_duress_pin(PIN.into(), DURESS_PIN.into()).unwrap();
+    vault.lock();
+    let mut group = c.benchmark_group("unlock_by_pin");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(8));
+    for (name, pin) in [("real", PIN), ("duress", DURESS_PIN), ("wrong", "975310")] {
+        group.bench_function(name, |b| {
+            // Each timed unlock starts from a reset count (a real unlock, untimed), so the
+            // wrong PIN never reaches a wait: the guess's cost, not a lockout's refusal.
+            b.iter_batched(
+                || {
+                    vault.unlock(PIN.into()).unwrap();
+                    vault.lock();
+                },
+                |()| {
+                    let _ = vault.unlock(pin.into());
+                    vault.lock();
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, unlock_by_pin);
 criterion_main!(benches);

@@ -483,39 +483,6 @@ fn vaults_of_earlier_formats_open_get_an_unset_slot_and_take_a_duress_pin() {
 /// `cargo test -p migran-core --test duress_pin -- --ignored --nocapture`; the figures are
 /// in docs/security.md, "The duress PIN".
 #[test]
-#[ignore = "a measurement, slow in a debug build"]
-fn timing_of_real_duress_and_wrong_unlocks() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = TestClock::at(2026, 12, 4);
-    let settings = migran_core::VaultSettings {
-        free_attempts: 100,
-        ..migran_core::VaultSettings::default()
-    };
-    let vault = Vault::create_with_clock(dir.path(), PIN, Some(device_secret()), settings, clock).unwrap();
-    vault.set_emergency_card(card()).unwrap();
-    vault.set_duress_pin(PIN.into(), DURESS_PIN.into()).unwrap();
-    vault.lock();
-    let mut times: Vec<(&str, Vec<u128>)> = vec![("real", vec![]), ("duress", vec![]), ("wrong", vec![])];
-    for _ in 0..5 {
-        for (name, runs) in times.iter_mut() {
-            let pin = match *name {
-                "real" => PIN,
-                "duress" => DURESS_PIN,
-                _ => "975310",
-            };
-            let start = std::time::Instant::now();
-            let _ = vault.unlock(pin.into());
-            runs.push(start.elapsed().as_millis());
-            vault.lock();
-        }
-    }
-    for (name, mut runs) in times {
-        runs.sort();
-        println!("{name}: median {} ms, runs {runs:?}", runs[runs.len() / 2]);
-    }
-}
-
-#[test]
 fn an_erased_vault_keeps_no_duress_wrapping() {
     let dir = tempfile::tempdir().unwrap();
     let settings = migran_core::VaultSettings {
