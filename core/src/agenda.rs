@@ -42,6 +42,19 @@ pub enum AgendaKind {
     /// A person in pre-departure has attended no information session: invite them
     /// (from the sessions; no due date).
     InviteToSession,
+    /// An alert from the migrant's own phone nobody on the team acknowledged yet (from
+    /// the follow links; it leads the agenda).
+    MigrantAlert,
+    /// The migrant's phone missed a check-in and sent its prepared alert; nobody on the
+    /// team acknowledged it yet (it leads the agenda).
+    MissedCheckIn,
+}
+
+impl AgendaKind {
+    /// Whether someone may be in danger now: such items come before everything else.
+    fn is_emergency(self) -> bool {
+        matches!(self, AgendaKind::MigrantAlert | AgendaKind::MissedCheckIn)
+    }
 }
 
 /// Which agenda to build: for which day, and how far ahead to look.
@@ -140,6 +153,7 @@ const SOURCES: &[SignalSource] = &[
     crate::checklist::agenda_signals,
     crate::screening::agenda_signals,
     crate::sessions::agenda_signals,
+    crate::follow::agenda_signals,
 ];
 
 #[uniffi::export]
@@ -180,8 +194,10 @@ impl Vault {
                 })
                 .collect();
             items.sort_by(|a, b| {
-                b.days_overdue
-                    .cmp(&a.days_overdue)
+                b.kind
+                    .is_emergency()
+                    .cmp(&a.kind.is_emergency())
+                    .then(b.days_overdue.cmp(&a.days_overdue))
                     .then(a.kind.cmp(&b.kind))
                     .then(a.person_name.cmp(&b.person_name))
                     .then(a.record_id.cmp(&b.record_id))
@@ -267,9 +283,18 @@ fn text(kind: AgendaKind, days_overdue: i64, count: Option<u32>) -> LocalizedTex
             "Undang ke sesi informasi (sosialisasi), belum pernah hadir".to_string(),
             "Invite to an information session (none attended yet)".to_string(),
         ),
+        AgendaKind::MigrantAlert => (
+            "DARURAT: peringatan dari HP migran belum dijawab".to_string(),
+            "EMERGENCY: alert from the migrant's phone not yet acknowledged".to_string(),
+        ),
+        AgendaKind::MissedCheckIn => (
+            "DARURAT: migran melewatkan lapor diri (check-in), belum dijawab".to_string(),
+            "EMERGENCY: the migrant missed a check-in, not yet acknowledged".to_string(),
+        ),
     };
     let (when_id, when_en) = match days_overdue {
         d if d > 0 => (format!("terlambat {d} hari"), format!("{d} days overdue")),
+        0 if kind.is_emergency() => ("hari ini".to_string(), "today".to_string()),
         0 => ("jatuh tempo hari ini".to_string(), "due today".to_string()),
         d => (
             format!("jatuh tempo dalam {} hari", -d),

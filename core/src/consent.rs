@@ -648,6 +648,9 @@ fn record_given_by(
     };
     s.insert(&row)?;
     s.audit(AuditAction::Create, RecordKind::Consent, &row.id, person_id);
+    if purpose == ConsentPurpose::ShareWithFamily && !given {
+        crate::follow::end_family_links(s, person_id)?;
+    }
     Ok(row.into())
 }
 

@@ -88,6 +88,10 @@ pub enum RecordKind {
     InfoSession,
     /// A registered person's attendance at an information session.
     SessionAttendance,
+    /// A migrant's or family's phone linked to one person.
+    FollowLink,
+    /// An alert from a migrant's own phone.
+    FollowAlert,
 }
 
 crate::storage_codes!(RecordKind {
@@ -117,6 +121,8 @@ crate::storage_codes!(RecordKind {
     Agenda => "agenda",
     InfoSession => "info_session",
     SessionAttendance => "session_attendance",
+    FollowLink => "follow_link",
+    FollowAlert => "follow_alert",
 });
 
 /// Why an operation was refused by a rule. Typed, so that a UI can act on it (offer to
@@ -212,6 +218,14 @@ pub enum SyncRefusal {
     MissingEarlierChanges,
     /// Sealed with a team key this device does not have.
     NoTeamKey,
+    /// This phone follows no one yet.
+    NotFollowing,
+    /// This phone already follows someone.
+    AlreadyFollowing,
+    /// The follow link was ended: nothing more is made for it or taken from it.
+    LinkEnded,
+    /// Made for a migrant's link where a family's is held, or the other way round.
+    WrongLinkKind,
 }
 
 /// Why a backup was refused. Nothing was made or changed.

@@ -195,6 +195,8 @@ pub(crate) fn record_kind(kind: crate::error::RecordKind, locale: Locale) -> &'s
         Agenda => ("agenda", "Agenda"),
         InfoSession => ("sesi informasi", "Information session"),
         SessionAttendance => ("kehadiran sesi informasi", "Session attendance"),
+        FollowLink => ("tautan pengikut", "Follow link"),
+        FollowAlert => ("peringatan dari HP migran", "Alert from a migrant's phone"),
     };
     match locale {
         Locale::Id => id,
@@ -352,6 +354,22 @@ pub(crate) fn sync_refusal(reason: crate::error::SyncRefusal, locale: Locale) ->
         NoTeamKey => (
             "disegel dengan kunci tim yang tidak dimiliki perangkat ini",
             "it is sealed with a team key this device does not have",
+        ),
+        NotFollowing => (
+            "HP ini belum ditautkan ke siapa pun; minta kader memindai kode HP ini",
+            "this phone is not linked to anyone yet; ask the cadre to scan this phone's code",
+        ),
+        AlreadyFollowing => (
+            "HP ini sudah ditautkan ke seseorang",
+            "this phone is already linked to someone",
+        ),
+        LinkEnded => (
+            "tautan ini sudah diakhiri; tidak ada lagi yang dikirim atau diterima lewat tautan ini",
+            "this link was ended; nothing more is sent or taken through it",
+        ),
+        WrongLinkKind => (
+            "dibuat untuk jenis tautan lain (migran atau keluarga)",
+            "it was made for the other kind of link (migrant or family)",
         ),
     };
     match locale {

@@ -22,6 +22,7 @@ pub mod consent;
 mod crypto;
 pub mod emergency;
 pub mod error;
+pub mod follow;
 pub mod i18n;
 pub mod key_factor;
 pub mod labels;

@@ -28,7 +28,7 @@ use crate::error::{InvalidReason, MigranError, NotAllowedReason, RecordKind, Res
 use crate::i18n::Locale;
 use crate::time::{date_text, instant_text};
 use crate::validate;
-use crate::vault::Vault;
+use crate::vault::{Session, Vault};
 
 pub(crate) use progress::{agenda_signals, pre_departure_progress, progress_on, Completeness, Progress};
 pub(crate) use store::{SCHEMA, SCHEMA_PLACEMENT_FACTS};
@@ -433,10 +433,7 @@ impl Vault {
                 &person_id,
                 &person_id,
             );
-            let subject = store::subject(s, &person_id)?;
-            let ctx = subject.context(s.now.date_naive());
-            let cadre = view::cadre_view(&checklist, pack, &ctx, locale);
-            Ok(view::family_view(&cadre, pack, &subject.person, locale))
+            family_view_from(s, &person_id, &checklist, pack, locale)
         })
     }
 
@@ -444,6 +441,31 @@ impl Vault {
     pub fn checklist_pack_version(&self) -> Result<u32> {
         Ok(pack::pack()?.version)
     }
+}
+
+/// The family's view without the consent check and the audit entry, for a caller that
+/// made both (a follow link's view).
+pub(crate) fn family_view_of(
+    s: &Session<'_>,
+    person_id: &str,
+    locale: Locale,
+) -> Result<FamilyChecklistView> {
+    let pack = pack::pack()?;
+    let checklist = rules::migrate(store::load(s, person_id, pack)?, pack);
+    family_view_from(s, person_id, &checklist, pack, locale)
+}
+
+fn family_view_from(
+    s: &Session<'_>,
+    person_id: &str,
+    checklist: &store::Checklist,
+    pack: &pack::Pack,
+    locale: Locale,
+) -> Result<FamilyChecklistView> {
+    let subject = store::subject(s, person_id)?;
+    let ctx = subject.context(s.now.date_naive());
+    let cadre = view::cadre_view(checklist, pack, &ctx, locale);
+    Ok(view::family_view(&cadre, pack, &subject.person, locale))
 }
 
 impl Vault {

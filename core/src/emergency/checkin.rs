@@ -290,6 +290,14 @@ impl Vault {
 }
 
 impl Vault {
+    /// The alert the latest missed check-in queued, if any: the team is told which of
+    /// the outbox's alerts came from a miss (docs/follow.md).
+    pub(crate) fn missed_check_in_alert_id(&self) -> Result<Option<String>> {
+        let key = self.emergency_key()?;
+        let record = self.with_locked_store(|conn| load(conn, &key))?;
+        Ok(record.and_then(|record| record.missed_alert_id))
+    }
+
     /// After "I am fine" or a cancel answered with the duress PIN, which acts on the
     /// check-in as the real PIN does: the duress alert, silently (a failure to queue it is
     /// not shown, so the answer is the real PIN's).

@@ -37,6 +37,8 @@ pub(super) const MAIN: &[&[&str]] = &[
     &[crate::sessions::SCHEMA],
     // Where this device stands with each relay it syncs with (docs/relay.md).
     &[crate::sync::relay_client::SCHEMA],
+    // The device's role and follow links: the migrant's and the family's phones (issue 18).
+    &[crate::follow::SCHEMA],
 ];
 
 /// `locked.db`: what works without the PIN.

@@ -40,6 +40,10 @@ pub(crate) const SYNCED_TABLES: &[&str] = &[
     "reintegration_services",
     "info_sessions",
     "session_attendance",
+    // Follow links travel so that every cadre device can make the next view and refuses
+    // an ended link; the migrants' alerts so that the whole team sees and answers them.
+    "follow_links",
+    "follow_alerts",
     "audit_log",
     "sync_conflicts",
 ];
@@ -345,6 +349,11 @@ mod tests {
         ),
         ("backup_key", "this device's recovery key"),
         ("sync_device", "this device's id, counters and private keys"),
+        ("device_role", "what this device is for, chosen at its set-up"),
+        (
+            "followed_link",
+            "the one link a migrant's or family's phone follows, with its view",
+        ),
         (
             "sync_versions",
             "the change feed itself (travels as the versions of changes)",

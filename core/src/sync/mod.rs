@@ -15,7 +15,7 @@ pub(crate) mod feed;
 mod merge;
 pub(crate) mod relay_client;
 pub(crate) mod rows;
-mod team;
+pub(crate) mod team;
 pub(crate) mod text;
 
 use crate::audit::AuditAction;

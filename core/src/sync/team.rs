@@ -37,7 +37,7 @@ impl DeviceKeys {
         self.signing.public_key().as_ref()
     }
 
-    fn agreement_public(&self) -> [u8; 32] {
+    pub(crate) fn agreement_public(&self) -> [u8; 32] {
         x25519_dalek::PublicKey::from(&self.agreement).to_bytes()
     }
 
@@ -156,7 +156,7 @@ impl RemovalCert {
     }
 }
 
-fn signed_text(parts: &[&str]) -> Vec<u8> {
+pub(crate) fn signed_text(parts: &[&str]) -> Vec<u8> {
     let mut out = Vec::new();
     for part in parts {
         out.extend_from_slice(part.as_bytes());
@@ -171,7 +171,7 @@ pub(crate) fn key_id(epoch: u64, maker: &str) -> String {
     format!("{epoch}:{maker}")
 }
 
-fn verify(public_key_hex: &str, message: &[u8], signature_hex: &str) -> bool {
+pub(crate) fn verify(public_key_hex: &str, message: &[u8], signature_hex: &str) -> bool {
     match (from_hex(public_key_hex), from_hex(signature_hex)) {
         (Some(key), Some(signature)) => UnparsedPublicKey::new(&ED25519, key)
             .verify(message, &signature)
@@ -201,7 +201,7 @@ impl Roster {
             .min()
     }
 
-    fn may_sign_in(&self, signer: &str, epoch: u64) -> Option<&MemberCert> {
+    pub(crate) fn may_sign_in(&self, signer: &str, epoch: u64) -> Option<&MemberCert> {
         let member = self.member(signer)?;
         match self.removed_in(signer) {
             Some(removed) if removed <= epoch => None,
@@ -249,6 +249,23 @@ impl Roster {
         self.removals.sort_by(|a, b| {
             (a.epoch, &a.device_id, &a.removed_by).cmp(&(b.epoch, &b.device_id, &b.removed_by))
         });
+    }
+
+    /// The certificates of `offered` that chain to its creator's self-signed certificate
+    /// (the root); a device that holds no roster yet trusts nothing else.
+    pub(crate) fn chained_to_root(team_id: &str, offered: &Roster) -> Roster {
+        let mut roster = Roster::default();
+        if let Some(root) = offered
+            .members
+            .iter()
+            .find(|member| member.admitted_by == member.device_id && member.epoch == 0)
+        {
+            if verify(&root.signing_key, &root.signed_bytes(), &root.signature) && root.team_id == team_id {
+                roster.members.push(root.clone());
+            }
+        }
+        roster.absorb(team_id, offered);
+        roster
     }
 
     /// Members not removed, except `except`.
@@ -376,19 +393,65 @@ pub(crate) fn key_by_id(conn: &Connection, key_id: &str) -> Result<Option<Secret
     Ok(bytes.and_then(|bytes| SecretKey::from_slice(&bytes)))
 }
 
-fn wrap_aad(team_id: &str, key_id: &str, device_id: &str) -> Vec<u8> {
-    signed_text(&["migran/v1/team-key", team_id, key_id, device_id])
+/// What a wrapped key is for: its AAD label and its wrapping key's HKDF label differ, so
+/// a team key's wrap can never be taken for a link key's, or the other way round.
+#[derive(Clone, Copy)]
+pub(crate) enum WrapPurpose {
+    TeamKey,
+    /// A follow link's key (docs/decisions/0013).
+    LinkKey,
 }
 
-fn wrapping_key(shared: &[u8; 32], ephemeral: &[u8; 32], receiver: &[u8; 32]) -> Result<SecretKey> {
+impl WrapPurpose {
+    fn labels(self) -> (&'static str, &'static str) {
+        match self {
+            WrapPurpose::TeamKey => ("migran/v1/team-key", "migran/v1/team-key-wrap"),
+            WrapPurpose::LinkKey => ("migran/v1/link-key", "migran/v1/link-key-wrap"),
+        }
+    }
+}
+
+fn wrap_aad(purpose: WrapPurpose, team_id: &str, key_id: &str, device_id: &str) -> Vec<u8> {
+    signed_text(&[purpose.labels().0, team_id, key_id, device_id])
+}
+
+fn wrapping_key(
+    purpose: WrapPurpose,
+    shared: &[u8; 32],
+    ephemeral: &[u8; 32],
+    receiver: &[u8; 32],
+) -> Result<SecretKey> {
     let mut salt = Vec::with_capacity(64);
     salt.extend_from_slice(ephemeral);
     salt.extend_from_slice(receiver);
-    crypto::derive_subkey(shared, &salt, "migran/v1/team-key-wrap")
+    crypto::derive_subkey(shared, &salt, purpose.labels().1)
 }
 
-/// Wraps `key` for the member whose X25519 public key is `receiver_hex`.
 fn wrap_team_key(
+    team_id: &str,
+    key_id: &str,
+    device_id: &str,
+    receiver_hex: &str,
+    key: &SecretKey,
+) -> Result<KeyWrap> {
+    wrap_for_device(
+        WrapPurpose::TeamKey,
+        team_id,
+        key_id,
+        device_id,
+        receiver_hex,
+        key,
+    )
+}
+
+fn unwrap_team_key(team_id: &str, key_id: &str, keys: &DeviceKeys, wrap: &KeyWrap) -> Result<SecretKey> {
+    unwrap_for_device(WrapPurpose::TeamKey, team_id, key_id, keys, wrap)
+}
+
+/// Wraps `key` for the device whose X25519 public key is `receiver_hex`, with a fresh
+/// X25519 key of the sender's.
+pub(crate) fn wrap_for_device(
+    purpose: WrapPurpose,
     team_id: &str,
     key_id: &str,
     device_id: &str,
@@ -406,8 +469,12 @@ fn wrap_team_key(
     if !shared.was_contributory() {
         return Err(refused(SyncRefusal::Format));
     }
-    let wrapping = wrapping_key(shared.as_bytes(), &ephemeral, &receiver)?;
-    let sealed = crypto::seal_raw(&wrapping, &wrap_aad(team_id, key_id, device_id), key.expose())?;
+    let wrapping = wrapping_key(purpose, shared.as_bytes(), &ephemeral, &receiver)?;
+    let sealed = crypto::seal_raw(
+        &wrapping,
+        &wrap_aad(purpose, team_id, key_id, device_id),
+        key.expose(),
+    )?;
     Ok(KeyWrap {
         device_id: device_id.to_string(),
         ephemeral: hex(&ephemeral),
@@ -415,7 +482,13 @@ fn wrap_team_key(
     })
 }
 
-fn unwrap_team_key(team_id: &str, key_id: &str, keys: &DeviceKeys, wrap: &KeyWrap) -> Result<SecretKey> {
+pub(crate) fn unwrap_for_device(
+    purpose: WrapPurpose,
+    team_id: &str,
+    key_id: &str,
+    keys: &DeviceKeys,
+    wrap: &KeyWrap,
+) -> Result<SecretKey> {
     let ephemeral: [u8; 32] = from_hex(&wrap.ephemeral)
         .and_then(|bytes| bytes.try_into().ok())
         .ok_or(refused(SyncRefusal::Format))?;
@@ -423,9 +496,13 @@ fn unwrap_team_key(team_id: &str, key_id: &str, keys: &DeviceKeys, wrap: &KeyWra
     let shared = keys
         .agreement
         .diffie_hellman(&x25519_dalek::PublicKey::from(ephemeral));
-    let wrapping = wrapping_key(shared.as_bytes(), &ephemeral, &keys.agreement_public())?;
-    let plain = crypto::open_raw(&wrapping, &wrap_aad(team_id, key_id, &keys.device_id), &sealed)?
-        .ok_or(refused(SyncRefusal::Tampered))?;
+    let wrapping = wrapping_key(purpose, shared.as_bytes(), &ephemeral, &keys.agreement_public())?;
+    let plain = crypto::open_raw(
+        &wrapping,
+        &wrap_aad(purpose, team_id, key_id, &keys.device_id),
+        &sealed,
+    )?
+    .ok_or(refused(SyncRefusal::Tampered))?;
     SecretKey::from_slice(&plain).ok_or(refused(SyncRefusal::Tampered))
 }
 
@@ -483,7 +560,7 @@ pub(crate) struct JoinRequest {
     pub agreement_key: String,
 }
 
-fn own_request(keys: &DeviceKeys) -> JoinRequest {
+pub(crate) fn own_request(keys: &DeviceKeys) -> JoinRequest {
     JoinRequest {
         device_id: keys.device_id.clone(),
         signing_key: hex(keys.signing_public()),
@@ -494,18 +571,27 @@ fn own_request(keys: &DeviceKeys) -> JoinRequest {
 impl JoinRequest {
     /// `MEJ1` and base32 of the device id (16 bytes) and the two public keys (32 each).
     pub(crate) fn text(&self) -> Result<String> {
+        self.text_with(JOIN_PREFIX)
+    }
+
+    /// The same keys behind another prefix (`MEL1`: a follow link's request).
+    pub(crate) fn text_with(&self, prefix: &str) -> Result<String> {
         let mut bytes =
             from_hex(&self.device_id).ok_or_else(|| MigranError::internal("a device id is not hex"))?;
         for part in [&self.signing_key, &self.agreement_key] {
             bytes.extend(from_hex(part).ok_or_else(|| MigranError::internal("a key is not hex"))?);
         }
-        Ok(format!("{JOIN_PREFIX}{}", text::base32(&bytes)))
+        Ok(format!("{prefix}{}", text::base32(&bytes)))
     }
 
     pub(crate) fn parse(request: &str) -> Result<JoinRequest> {
+        JoinRequest::parse_with(request, JOIN_PREFIX)
+    }
+
+    pub(crate) fn parse_with(request: &str, prefix: &str) -> Result<JoinRequest> {
         let body = request
             .trim()
-            .strip_prefix(JOIN_PREFIX)
+            .strip_prefix(prefix)
             .ok_or(refused(SyncRefusal::Format))?;
         let bytes = text::from_base32(body).ok_or(refused(SyncRefusal::Format))?;
         if bytes.len() != 16 + 32 + 32 {
@@ -520,7 +606,13 @@ impl JoinRequest {
 
     /// What both people read aloud: 10 bytes of SHA-256 over the request, grouped.
     pub(crate) fn fingerprint(&self) -> Result<String> {
-        Ok(text::grouped(&crypto::sha256(self.text()?.as_bytes())[..10]))
+        self.fingerprint_with(JOIN_PREFIX)
+    }
+
+    pub(crate) fn fingerprint_with(&self, prefix: &str) -> Result<String> {
+        Ok(text::grouped(
+            &crypto::sha256(self.text_with(prefix)?.as_bytes())[..10],
+        ))
     }
 }
 
@@ -606,21 +698,7 @@ pub(crate) fn accept(conn: &Connection, admission_text: &str) -> Result<String> 
     if admission.wrap.device_id != keys.device_id {
         return Err(refused(SyncRefusal::NotForThisDevice));
     }
-    // The creator's self-signed certificate is the root; the rest must chain to it.
-    let mut roster = Roster::default();
-    if let Some(root) = admission
-        .roster
-        .members
-        .iter()
-        .find(|member| member.admitted_by == member.device_id && member.epoch == 0)
-    {
-        if verify(&root.signing_key, &root.signed_bytes(), &root.signature)
-            && root.team_id == admission.team_id
-        {
-            roster.members.push(root.clone());
-        }
-    }
-    roster.absorb(&admission.team_id, &admission.roster);
+    let roster = Roster::chained_to_root(&admission.team_id, &admission.roster);
     let signer = roster
         .may_sign_in(&admission.admitted_by, admission.epoch)
         .ok_or(refused(SyncRefusal::UnknownDevice))?;
