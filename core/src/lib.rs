@@ -87,6 +87,11 @@ pub use error::{
     error_message, BackupRefusal, InvalidReason, KeyFactorProblem, MigranError, NotAllowedReason,
     PackRejectReason, RecordKind, RelayProblem, Result, StorageProblem, SyncRefusal,
 };
+pub use follow::{
+    follow_request_fingerprint, AlertAcknowledgement, DeviceRole, FamilyAlertNotice, FamilyFollowView,
+    FollowAlert, FollowEventsReport, FollowKind, FollowLink, FollowPackage, FollowRequest, FollowedLink,
+    LinkEndReason, MigrantFollowView,
+};
 pub use i18n::{Locale, LocalizedText};
 pub use key_factor::{FileKeyFactor, KeyFactor, KeyPurpose, LOCKED_KEY_ID};
 pub use labels::{
