@@ -234,7 +234,7 @@ fn the_journey_from_registration_to_an_acknowledged_alert() {
     assert!(first.text.id.contains("DARURAT"), "{}", first.text.id);
 
     // The family is told an alert was raised, not what it said.
-    let view = cadre.vault.follow_view_export(family_link).unwrap();
+    let view = cadre.vault.follow_view_export(family_link.clone()).unwrap();
     family_phone.vault.follow_view_import(view).unwrap();
     let notices = family_phone
         .vault
@@ -261,6 +261,14 @@ fn the_journey_from_registration_to_an_acknowledged_alert() {
         .items
         .iter()
         .all(|item| item.kind != AgendaKind::MigrantAlert));
+    let view = cadre.vault.follow_view_export(family_link).unwrap();
+    family_phone.vault.follow_view_import(view).unwrap();
+    let notices = family_phone
+        .vault
+        .followed_family_view(Locale::Id)
+        .unwrap()
+        .alerts;
+    assert!(notices[0].acknowledged);
     let view = cadre.vault.follow_view_export(siti_link).unwrap();
     siti_phone.vault.follow_view_import(view).unwrap();
     let outbox = siti_phone.vault.emergency_log().unwrap();
@@ -412,7 +420,12 @@ fn old_altered_or_foreign_files_are_refused() {
     let family_link = link(&cadre, &siti, &family_phone, FollowKind::Family);
     let second = cadre.vault.follow_view_export(family_link.clone()).unwrap();
     let third = cadre.vault.follow_view_export(family_link).unwrap();
-    family_phone.vault.follow_view_import(third).unwrap();
+    family_phone.vault.follow_view_import(third.clone()).unwrap();
+    // The same view twice.
+    assert_eq!(
+        refusal(family_phone.vault.follow_view_import(third)),
+        SyncRefusal::Replayed
+    );
     // An older view after a newer one.
     assert_eq!(
         refusal(family_phone.vault.follow_view_import(second.clone())),
