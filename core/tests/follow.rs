@@ -518,6 +518,15 @@ fn roles_shape_what_a_device_may_do() {
         refusal(fresh.vault.follow_request()),
         SyncRefusal::AlreadyFollowing
     );
+    // Nor does a following phone join or make a team: it would hold every record.
+    assert_eq!(
+        refusal(fresh.vault.team_create(TeamRole::Cadre)),
+        SyncRefusal::AlreadyFollowing
+    );
+    assert_eq!(
+        refusal(fresh.vault.team_join_request()),
+        SyncRefusal::AlreadyFollowing
+    );
     assert!(fresh.vault.set_device_role(DeviceRole::Cadre).is_err());
     fresh.vault.forget_followed_link().unwrap();
     assert_eq!(refusal(fresh.vault.followed_link()), SyncRefusal::NotFollowing);
@@ -546,6 +555,19 @@ fn links_and_alerts_travel_to_the_rest_of_the_team() {
     officer.vault.sync_import(bundle).unwrap();
     // The officer sees the alert and can make the next view, numbered after the cadre's.
     assert_eq!(officer.vault.follow_alerts(None).unwrap().len(), 1);
-    let view = officer.vault.follow_view_export(link_id).unwrap();
+    let view = officer.vault.follow_view_export(link_id.clone()).unwrap();
     assert_eq!(siti_phone.vault.follow_view_import(view).unwrap().view_number, 2);
+    // Erasing Siti erases her links and alerts with her, on every device.
+    officer.vault.erase_person(siti.clone()).unwrap();
+    assert_eq!(officer.vault.follow_alerts(None).unwrap(), []);
+    let bundle = officer
+        .vault
+        .sync_export(Some(cadre.vault.sync_status().unwrap().device_id))
+        .unwrap();
+    cadre.vault.sync_import(bundle).unwrap();
+    assert_eq!(cadre.vault.follow_alerts(None).unwrap(), []);
+    assert!(matches!(
+        cadre.vault.follow_view_export(link_id),
+        Err(MigranError::NotFound { .. })
+    ));
 }

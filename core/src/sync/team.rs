@@ -300,6 +300,18 @@ pub(crate) fn team(conn: &Connection) -> Result<Option<Team>> {
         .optional()?)
 }
 
+/// A phone that follows one person (docs/follow.md) never joins a team: it would then
+/// hold every person's record.
+fn refuse_if_following(conn: &Connection) -> Result<()> {
+    let following: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM followed_link)", [], |row| {
+        row.get(0)
+    })?;
+    if following {
+        return Err(refused(SyncRefusal::AlreadyFollowing));
+    }
+    Ok(())
+}
+
 pub(crate) fn require_team(conn: &Connection) -> Result<Team> {
     team(conn)?.ok_or(refused(SyncRefusal::NotInTeam))
 }
@@ -532,6 +544,7 @@ pub(crate) fn create(conn: &Connection, role: TeamRole) -> Result<String> {
     if team(conn)?.is_some() {
         return Err(refused(SyncRefusal::AlreadyInTeam));
     }
+    refuse_if_following(conn)?;
     let keys = device_keys(conn)?;
     let team_id = crypto::new_row_id()?;
     conn.execute(
@@ -621,6 +634,7 @@ pub(crate) fn join_request(conn: &Connection) -> Result<JoinRequest> {
     if team(conn)?.is_some() {
         return Err(refused(SyncRefusal::AlreadyInTeam));
     }
+    refuse_if_following(conn)?;
     Ok(own_request(&device_keys(conn)?))
 }
 
@@ -688,6 +702,7 @@ pub(crate) fn accept(conn: &Connection, admission_text: &str) -> Result<String> 
     if team(conn)?.is_some() {
         return Err(refused(SyncRefusal::AlreadyInTeam));
     }
+    refuse_if_following(conn)?;
     let keys = device_keys(conn)?;
     let body = admission_text
         .trim()
