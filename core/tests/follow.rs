@@ -195,6 +195,31 @@ fn the_journey_from_registration_to_an_acknowledged_alert() {
     assert_eq!(card.passport_number.as_deref(), Some("C0000001"));
     let roles: Vec<_> = card.contacts.iter().map(|c| c.role).collect();
     assert_eq!(roles, [CardContactRole::Family, CardContactRole::Cadre]);
+    // Her own change to the card stays until the team changes the card.
+    let mut own = card.clone();
+    own.city = Some("Kota Contoh".into());
+    siti_phone.vault.set_emergency_card(own.clone()).unwrap();
+    let view = cadre.vault.follow_view_export(siti_link.clone()).unwrap();
+    siti_phone.vault.follow_view_import(view).unwrap();
+    assert_eq!(siti_phone.vault.emergency_card().unwrap(), Some(own));
+    // The cadre adds a family phone: the team's card changed, so it replaces hers.
+    cadre
+        .vault
+        .add_contact(
+            siti.clone(),
+            ContactInput {
+                name: "Ayah Contoh".into(),
+                relation: Relation::Father,
+                phone: Some("081299990003".into()),
+                address: None,
+            },
+        )
+        .unwrap();
+    let view = cadre.vault.follow_view_export(siti_link.clone()).unwrap();
+    siti_phone.vault.follow_view_import(view).unwrap();
+    let card = siti_phone.vault.emergency_card().unwrap().unwrap();
+    assert_eq!(card.contacts.len(), 3);
+    assert_eq!(card.city, None);
     let migrant_view = siti_phone.vault.followed_migrant_view(Locale::En).unwrap();
     assert_eq!(migrant_view.departure_date.as_deref(), Some("2027-03-01"));
     assert_eq!(migrant_view.checklist.first_name, "Siti");

@@ -391,9 +391,10 @@ impl Vault {
 }
 
 impl Vault {
-    /// A migrant view's card becomes this phone's card, and the team's answers mark the
-    /// outbox's alerts acknowledged. After the view is stored: a failure here is retried
-    /// with the next view.
+    /// A migrant view's card becomes this phone's card (the first view's always, a later
+    /// view's when the team changed it), and the team's answers mark the outbox's alerts
+    /// acknowledged. Run after the view is stored: the card and the outbox live in
+    /// `locked.db`, which no transaction shares with `vault.db`.
     fn apply_migrant_view(&self, applied: Option<view::MigrantUpdate>) -> Result<()> {
         let Some(update) = applied else {
             return Ok(());

@@ -449,7 +449,16 @@ pub(super) fn import(s: &Session<'_>, bytes: &[u8]) -> Result<Option<MigrantUpda
         "UPDATE followed_link SET signers = ?1, view_seq = ?2, view = ?3, received_at = ?4 WHERE id = 1",
         params![signers, sealed.seq as i64, text, instant_text(s.now)],
     )?;
-    Ok(migrant_update(&payload))
+    let mut update = migrant_update(&payload);
+    // The owner may change their card on the phone; the team's card replaces it only
+    // when the team's card itself changed.
+    let previous_card = held.payload.migrant.as_ref().and_then(|m| m.card.as_ref());
+    if let Some(update) = update.as_mut() {
+        if update.card.as_ref() == previous_card {
+            update.card = None;
+        }
+    }
+    Ok(update)
 }
 
 fn migrant_update(payload: &ViewPayload) -> Option<MigrantUpdate> {
