@@ -277,7 +277,7 @@ fn print_item_education(education: &PersonEducation) {
     );
 }
 
-fn print_family(view: &FamilyChecklistView) {
+pub(crate) fn print_family(view: &FamilyChecklistView) {
     print_blocks(&view.legal_blocks);
     say(
         format!(
@@ -320,7 +320,7 @@ fn view_json(view: &ChecklistView) -> Value {
     })
 }
 
-fn family_json(view: &FamilyChecklistView) -> Value {
+pub(crate) fn family_json(view: &FamilyChecklistView) -> Value {
     json!({
         "first_name": view.first_name, "legal_blocks": view.legal_blocks, "done": view.done, "total": view.total,
         "next_steps": view.next_steps, "warnings": view.warnings,

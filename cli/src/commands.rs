@@ -4,7 +4,8 @@
 //! PIN, wipe), `person`, `person_csv` (the register from and to a spreadsheet),
 //! `contact`, `journey`, `document`, `follow_up`, `consent`,
 //! `visits` (and the agenda), `cases`, `returns`, `screening`, `checklist`, `reports`
-//! (report, audit, a person's export), `emergency`, `demo` and `help`.
+//! (report, audit, a person's export), `emergency`, `follow` (device roles and follow
+//! links), `demo` and `help`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -76,6 +77,8 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         (Some("team"), _) => crate::team::run(args),
         (Some("sync"), _) => crate::sync::run(args),
         (Some("conflicts"), _) => crate::sync::run_conflicts(args),
+        (Some("role"), _) => crate::follow::run_role(args),
+        (Some("follow"), _) => crate::follow::run(args),
         (Some("backup"), _) => crate::backup::backup(args),
         (Some("restore"), _) => crate::backup::restore(args),
         (Some("emergency"), sub) => {

@@ -558,7 +558,7 @@ fn channel_label(channel: migran_core::ActionChannel) -> Text {
 }
 
 /// The kind's name in the words the command takes (`--kind`).
-fn kind_label(kind: EmergencyKind) -> Text {
+pub(crate) fn kind_label(kind: EmergencyKind) -> Text {
     match kind {
         EmergencyKind::Violence => t("kekerasan", "violence"),
         EmergencyKind::Medical => t("sakit", "medical"),

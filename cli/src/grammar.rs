@@ -138,6 +138,10 @@ enum Command {
     Conflicts(crate::sync::Conflicts),
     Backup(crate::backup::Backup),
     Restore(crate::backup::Restore),
+    // Device roles and follow links (issue 18): the grammar lives in their module.
+    Role(crate::follow::Role),
+    #[command(subcommand)]
+    Follow(crate::follow::Follow),
     Completions {
         #[arg(value_name = "SHELL")]
         shell: clap_complete::Shell,

@@ -139,6 +139,7 @@ fn placeholder_word(word: &str) -> &str {
         "LANG" => "BAHASA",
         "LESSON" | "LESSONS" => "PELAJARAN",
         "LICENCE_OR_NAME" => "IZIN_ATAU_NAMA",
+        "LINK_ID" => "ID_TAUTAN",
         "MINUTES" => "MENIT",
         "NAME" => "NAMA",
         "NEEDS" => "KEBUTUHAN",
@@ -205,6 +206,7 @@ fn command_about(path: &str) -> Text {
     if let Some(text) = crate::team::about(path)
         .or_else(|| crate::sync::about(path))
         .or_else(|| crate::backup::about(path))
+        .or_else(|| crate::follow::about(path))
     {
         return text;
     }
@@ -461,7 +463,7 @@ fn command_about(path: &str) -> Text {
 }
 
 fn arg_help(id: &str) -> Text {
-    if let Some(text) = crate::team::arg_help(id) {
+    if let Some(text) = crate::team::arg_help(id).or_else(|| crate::follow::arg_help(id)) {
         return text;
     }
     let (indonesian, english) = match id {

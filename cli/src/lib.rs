@@ -24,6 +24,7 @@ mod document;
 mod emergency;
 mod expected;
 mod files;
+mod follow;
 mod follow_up;
 mod grammar;
 mod help;

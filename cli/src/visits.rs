@@ -197,6 +197,10 @@ fn completing_command(item: &AgendaItem) -> Text {
             format!("undang ke sesi berikut, lalu: migran session add ... --attendees {person}"),
             format!("invite to the next session, then: migran session add ... --attendees {person}"),
         ),
+        AgendaKind::MigrantAlert | AgendaKind::MissedCheckIn => t(
+            format!("hubungi sekarang, lalu: migran follow ack {record} --by NAMA"),
+            format!("reach them now, then: migran follow ack {record} --by NAME"),
+        ),
     }
 }
 

@@ -8,35 +8,11 @@ use std::process::{Command, Stdio};
 
 mod support;
 
-use support::{code, migran, stderr, stdout, PIN};
+use support::{add_siti, code, migran, stderr, stdout, PIN};
 
 fn init(dir: &Path) {
     let out = migran(dir, &["init", "--kdf-iterations", "10000"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-}
-
-fn add_siti(dir: &Path) -> String {
-    let out = migran(
-        dir,
-        &[
-            "person",
-            "add",
-            "--name",
-            "Siti Contoh",
-            "--nik",
-            "3201000000000001",
-            "--birth-date",
-            "1998-04-12",
-            "--sex",
-            "F",
-            "--village",
-            "Desa Contoh",
-            "--json",
-        ],
-    );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let person: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    person["id"].as_str().unwrap().to_string()
 }
 
 /// `migran` with its address space limited to 512 MiB (`ulimit -v`): reading a stream

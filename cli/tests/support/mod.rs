@@ -120,3 +120,28 @@ pub fn old_layout_vault(vault: &Path) {
         .write_all(&secret)
         .unwrap();
 }
+
+/// Registers Siti Contoh (the fake NIK 3201000000000001) in `vault` and returns her id.
+pub fn add_siti(vault: &Path) -> String {
+    let out = migran(
+        vault,
+        &[
+            "person",
+            "add",
+            "--name",
+            "Siti Contoh",
+            "--nik",
+            "3201000000000001",
+            "--birth-date",
+            "1998-04-12",
+            "--sex",
+            "F",
+            "--village",
+            "Desa Contoh",
+            "--json",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let person: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    person["id"].as_str().unwrap().to_string()
+}
