@@ -137,6 +137,29 @@ class FollowTest {
     }
 
     @Test
+    fun `a lost phone's link is ended by hand and its events and views are refused`() {
+        val (cadre, siti) = cadreWithSiti()
+        cadre.use {
+            newVault().use { sitiPhone ->
+                sitiPhone.setDeviceRole(DeviceRole.MIGRANT)
+                val linkId = link(cadre, siti, sitiPhone, FollowKind.MIGRANT)
+                sitiPhone.triggerEmergency(EmergencyKind.MEDICAL, null, null, Locale.ID)
+                val events = sitiPhone.followEventsExport()
+                val ended = cadre.endFollowLink(linkId, LinkEndReason.PHONE_LOST)
+                assertEquals(LinkEndReason.PHONE_LOST, ended.endReason)
+                assertNotNull(ended.endedAt)
+                val refused = assertThrows<MigranException.SyncRefused> { cadre.followEventsImport(events) }
+                assertEquals(SyncRefusal.LINK_ENDED, refused.reason)
+                assertTrue(cadre.followAlerts(null).isEmpty())
+                assertEquals(
+                    SyncRefusal.LINK_ENDED,
+                    assertThrows<MigranException.SyncRefused> { cadre.followViewExport(linkId) }.reason,
+                )
+            }
+        }
+    }
+
+    @Test
     fun `a family phone refuses a migrant's package and sends no events`() {
         val (cadre, siti) = cadreWithSiti()
         cadre.use {
