@@ -364,7 +364,10 @@ struct LinkPhoneView: View {
             }
             if needsTeam {
                 Text("follow.needsTeam", tableName: "Follow", bundle: .module)
-                Button { act { _ = try vault.teamCreate(role: .cadre) } } label: { Text("follow.startTeam", tableName: "Follow", bundle: .module) }
+                Button {
+                    // In the role chosen at set-up: an officer's phone starts an officer's team.
+                    act { _ = try vault.teamCreate(role: try vault.deviceRole() == .officer ? .officer : .cadre) }
+                } label: { Text("follow.startTeam", tableName: "Follow", bundle: .module) }
             }
             Section(header: Text("follow.linkPhone", tableName: "Follow", bundle: .module)) {
                 TextField(String(localized: "follow.requestHint", table: "Follow", bundle: .module), text: $request, axis: .vertical)

@@ -2,6 +2,7 @@ package id.migranemas.app.screens
 
 import id.migranemas.core.CardContact
 import id.migranemas.core.CardContactRole
+import id.migranemas.core.DeviceRole
 import id.migranemas.core.FollowAlert
 import id.migranemas.core.FollowEventsReport
 import id.migranemas.core.FollowKind
@@ -108,11 +109,12 @@ class LinkPhonePresenter(
     }
 
     /**
-     * A cadre working alone starts a team on this phone, so that it can link phones
-     * (the core's `teamCreate`; a team's other devices join it later by enrolment).
+     * A cadre or officer working alone starts a team on this phone, so that it can link
+     * phones (the core's `teamCreate`, in the role chosen at set-up; a team's other devices
+     * join it later by enrolment).
      */
-    fun startTeam(role: TeamRole = TeamRole.CADRE): LinkPhoneState = update {
-        vault.teamCreate(role)
+    fun startTeam(): LinkPhoneState = update {
+        vault.teamCreate(if (vault.deviceRole() == DeviceRole.OFFICER) TeamRole.OFFICER else TeamRole.CADRE)
         listed(state.copy(needsTeam = false, refusal = null))
     }
 

@@ -49,6 +49,7 @@ class FollowScreensTest {
             assertTrue(screen.load().needsTeam)
             assertTrue(screen.startTeam().links.isEmpty())
             assertFalse(screen.state.needsTeam)
+            assertEquals(TeamRole.CADRE, cadre.syncStatus().team!!.role)
 
             DeviceRolePresenter(family, Locale.ID).choose(DeviceRole.FAMILY)
             val follower = FollowerLinkPresenter(family, Locale.ID)
@@ -147,6 +148,15 @@ class FollowScreensTest {
             assertEquals(SyncRefusal.FORMAT, garbage.refusal!!.sync)
             assertFalse(garbage.refusal!!.message.isBlank())
         }
+    }
+
+    @Test
+    fun `an officer's phone starts its team as the officer's`() = cadreVault().use { officer ->
+        val siti = officer.register("Siti Contoh", 24)
+        DeviceRolePresenter(officer, Locale.ID).choose(DeviceRole.OFFICER)
+        assertNull(LinkPhonePresenter(officer, Locale.ID, siti).startTeam().refusal)
+        assertEquals(TeamRole.OFFICER, officer.syncStatus().team!!.role)
+        assertEquals(Home.REGISTER, DeviceRolePresenter(officer, Locale.ID).load().home)
     }
 
     @Test
