@@ -19,18 +19,38 @@ public struct AgendaView: View {
             if let message { Text(message).foregroundColor(.red) }
             if message == nil && items.isEmpty { Text("agenda.empty", bundle: .module) }
             ForEach(Array(items.enumerated()), id: \.offset) { _, item in
-                NavigationLink(value: item.personId) {
-                    VStack(alignment: .leading) {
-                        Text(item.personName)
-                        Text(locale == .en ? item.text.en : item.text.id)
-                            .font(.caption)
-                            .fontWeight(item.daysOverdue > 0 ? .bold : .regular)
+                if isEmergency(item.kind) {
+                    // Someone may be in danger now (the core puts these first): marked, and
+                    // straight to where the alert is answered.
+                    NavigationLink { LinkPhoneView(vault: vault, locale: locale, personId: item.personId) } label: {
+                        VStack(alignment: .leading) {
+                            Text(item.personName)
+                            Text(locale == .en ? item.text.en : item.text.id).font(.caption)
+                        }
+                        .markedEmergency()
+                    }
+                } else {
+                    NavigationLink(value: item.personId) {
+                        VStack(alignment: .leading) {
+                            Text(item.personName)
+                            Text(locale == .en ? item.text.en : item.text.id)
+                                .font(.caption)
+                                .fontWeight(item.daysOverdue > 0 ? .bold : .regular)
+                        }
                     }
                 }
             }
         }
         .navigationTitle(Text("agenda.title", bundle: .module))
         .onAppear { load() }
+    }
+
+    /// An alert from the migrant's phone or a missed check-in nobody answered (issue 18).
+    private func isEmergency(_ kind: AgendaKind) -> Bool {
+        switch kind {
+        case .migrantAlert, .missedCheckIn: return true
+        case .visitDue, .followUpDue, .reintegrationFollowUpDue, .missingChecklistItems, .screeningNotFollowedUp, .inviteToSession: return false
+        }
     }
 
     private func load() {

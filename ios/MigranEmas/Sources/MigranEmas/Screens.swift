@@ -1,7 +1,7 @@
 import MigranCore
 import SwiftUI
 
-/// The app's root: the unlock screen until the vault is open, then the person list.
+/// The app's root: the unlock screen until the vault is open, then the home of the device's role.
 public struct RootView: View {
     @ObservedObject var model: AppModel
     @Environment(\.scenePhase) private var scenePhase
@@ -11,7 +11,8 @@ public struct RootView: View {
     public var body: some View {
         ZStack {
             if let vault = model.vault {
-                PersonListView(vault: vault, locale: model.locale)
+                // The home follows the device's role (issue 18): the question first on a new phone.
+                RoleHomeView(vault: vault, locale: model.locale)
             } else {
                 NavigationStack { UnlockView(model: model) }
             }
@@ -221,6 +222,7 @@ public struct PersonDetailView: View {
                 NavigationLink { VisitScreen(vault: vault, locale: locale, personId: personId) } label: { Text("visit.title", bundle: .module) }
                 NavigationLink { OpenCaseScreen(vault: vault, locale: locale, personId: personId) } label: { Text("case.open", bundle: .module) }
                 NavigationLink { ReturnScreen(vault: vault, locale: locale, personId: personId) } label: { Text("return.title", bundle: .module) }
+                NavigationLink { LinkPhoneView(vault: vault, locale: locale, personId: personId) } label: { Text("follow.linkPhone", tableName: "Follow", bundle: .module) }
             }
             Section(header: Text("case.title", bundle: .module)) {
                 ForEach(cases, id: \.id) { item in

@@ -35,6 +35,8 @@ class AgendaActivity : PinScreen() {
         AgendaKind.MISSING_CHECKLIST_ITEMS -> openFor<ChecklistActivity>(row.personId)
         AgendaKind.SCREENING_NOT_FOLLOWED_UP -> openFor<ScreeningActivity>(row.personId)
         AgendaKind.INVITE_TO_SESSION -> openFor<PersonDetailActivity>(row.personId)
+        // An alert from the migrant's phone or a missed check-in: where it is acknowledged.
+        AgendaKind.MIGRANT_ALERT, AgendaKind.MISSED_CHECK_IN -> openFor<LinkPhoneActivity>(row.personId)
     }
 
     private fun render(state: AgendaState) {
@@ -44,6 +46,8 @@ class AgendaActivity : PinScreen() {
         for (row in state.rows) {
             val item = action("${row.personName}: ${row.text}") { open(row) }
             if (row.overdue) item.setTypeface(item.typeface, Typeface.BOLD)
+            // Someone may be in danger now: the core puts these first; the screen marks them.
+            if (row.emergency) item.markedEmergency()
             rows.addView(item)
         }
     }

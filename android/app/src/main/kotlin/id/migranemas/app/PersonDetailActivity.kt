@@ -36,6 +36,7 @@ class PersonDetailActivity : PinScreen() {
             action(R.string.visit_title) { openFor<VisitActivity>(personId) },
             action(R.string.case_open) { openFor<CaseActivity>(personId) },
             action(R.string.return_title) { openFor<ReturnActivity>(personId) },
+            action(R.string.follow_link_phone) { openFor<LinkPhoneActivity>(personId) },
         )
         setContentView(screen(body, *actions.toTypedArray(), erase))
     }

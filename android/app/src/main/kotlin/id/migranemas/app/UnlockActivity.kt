@@ -7,6 +7,8 @@ import android.text.InputType
 import android.widget.Button
 import android.widget.EditText
 import android.widget.TextView
+import id.migranemas.app.screens.DeviceRolePresenter
+import id.migranemas.app.screens.Home
 import id.migranemas.app.screens.UnlockPresenter
 import id.migranemas.app.screens.UnlockState
 import id.migranemas.core.MigranException
@@ -35,16 +37,17 @@ class UnlockActivity : AppScreen() {
             app().background({
                 try {
                     val vault = app().openOrCreate(typed, creating)
-                    UnlockPresenter(vault, app().locale, app()::uptime).submit(typed).also { if (it.unlocked) app().restoreActor(vault) }
+                    val state = UnlockPresenter(vault, app().locale, app()::uptime).submit(typed).also { if (it.unlocked) app().restoreActor(vault) }
+                    // The home follows the device's role (issue 18); a new vault asks for it first.
+                    state to if (state.unlocked) DeviceRolePresenter(vault, app().locale).load().home else Home.CHOOSE_ROLE
                 } catch (error: MigranException) {
-                    UnlockState(message = errorMessage(error, app().locale))
+                    UnlockState(message = errorMessage(error, app().locale)) to Home.CHOOSE_ROLE
                 }
-            }) { state ->
+            }) { (state, home) ->
                 message.text = state.message.orEmpty()
                 if (state.unlocked) {
                     app().sessionOpened()
-                    startActivity(Intent(this, PersonListActivity::class.java))
-                    finish()
+                    openHome(home)
                 } else if (state.retryAfterSeconds > 0) {
                     // Locked out: the core said how long; the button comes back after that.
                     open.postDelayed({ open.isEnabled = true }, state.retryAfterSeconds * 1000)

@@ -111,20 +111,20 @@ class ActivitiesTest {
 
     @Test
     fun withoutAVaultTheUnlockScreenAsksForANewPinBelowTheEmergencyButton() {
-        val screen = launch<UnlockActivity>()
+        val screen = app.launchScreen<UnlockActivity>()
         assertEquals(listOf("DARURAT", "Buat PIN baru untuk brankas ini"), texts(screen).take(2))
     }
 
     @Test
     fun withoutAVaultTheEmergencyScreenGivesTheNoVaultAdvice() {
-        val screen = launch<EmergencyActivity>()
+        val screen = app.launchScreen<EmergencyActivity>()
         assertTrue(texts(screen).any { it.startsWith("Brankas belum dibuat di ponsel ini") })
     }
 
     @Test
     fun theEmergencyButtonOpensItsScreenWhileTheVaultIsLocked() {
-        createVault()
-        val unlock = launch<UnlockActivity>()
+        app.createTestVault()
+        val unlock = app.launchScreen<UnlockActivity>()
         assertEquals("Masukkan PIN", texts(unlock)[1])
         button(unlock, "DARURAT").performClick()
         val started = shadowOf(unlock).nextStartedActivity
@@ -138,7 +138,7 @@ class ActivitiesTest {
     @Test
     fun thePersonListShowsTheRegisteredPerson() {
         unlockedWithPerson()
-        val screen = launch<PersonListActivity>()
+        val screen = app.launchScreen<PersonListActivity>()
         assertTrue(texts(screen).contains("Warga terdaftar"))
         awaitText(screen, "Siti Contoh · Desa Contoh")
     }
@@ -147,7 +147,7 @@ class ActivitiesTest {
     @Config(qualifiers = "en")
     fun inEnglishThePersonListSpeaksEnglish() {
         unlockedWithPerson()
-        val screen = launch<PersonListActivity>()
+        val screen = app.launchScreen<PersonListActivity>()
         assertTrue(texts(screen).contains("Registered villagers"))
         awaitText(screen, "Siti Contoh · Desa Contoh")
     }
@@ -155,14 +155,14 @@ class ActivitiesTest {
     @Test
     fun thePersonDetailShowsThePerson() {
         val personId = unlockedWithPerson()
-        val screen = launch<PersonDetailActivity>(personId)
+        val screen = app.launchScreen<PersonDetailActivity>(personId)
         awaitText(screen, "NIK 3201000000000001")
     }
 
     @Test
     fun theAddPersonFormAsksForTheFullName() {
         unlockedWithPerson()
-        assertTrue(texts(launch<AddPersonActivity>()).contains("Nama lengkap"))
+        assertTrue(texts(app.launchScreen<AddPersonActivity>()).contains("Nama lengkap"))
     }
 
     @Test
@@ -177,7 +177,7 @@ class ActivitiesTest {
             ReturnActivity::class.java to "Kepulangan dan reintegrasi",
         )
         for ((screen, title) in titles) {
-            val activity = launch(screen, personId)
+            val activity = app.launchScreen(screen, personId)
             settle()
             assertTrue("${screen.simpleName}: ${texts(activity)}", texts(activity).contains(title))
         }
@@ -194,7 +194,7 @@ class ActivitiesTest {
             DuressPinActivity::class.java to "PIN paksaan",
         )
         for ((screen, title) in titles) {
-            val activity = launch(screen)
+            val activity = app.launchScreen(screen)
             settle()
             assertTrue("${screen.simpleName}: ${texts(activity)}", texts(activity).contains(title))
         }
@@ -202,8 +202,8 @@ class ActivitiesTest {
 
     @Test
     fun theLessonReaderReadsTheOpenLessonAloudInTheCoresSpeakableFormOnALockedVault() {
-        createVault()
-        val list = launch<LessonsActivity>()
+        app.createTestVault()
+        val list = app.launchScreen<LessonsActivity>()
         val vault = app.vault!!
         assertFalse(vault.isUnlocked())
         val lesson = vault.lessons(Locale.ID).first { it.country == "HK" }
@@ -229,14 +229,14 @@ class ActivitiesTest {
         val vault = app.vault!!
         vault.recordConsent(personId, ConsentInput(ConsentPurpose.REGISTRATION, true, null, null))
         val costs = vault.lessons(Locale.ID).first { it.id == "costs" }
-        val form = launch<SessionActivity>()
+        val form = app.launchScreen<SessionActivity>()
         awaitText(form, "Siti Contoh · Desa Contoh")
         awaitText(form, costs.title)
         input(form, "Tempat").setText("Balai Desa Contoh")
-        (view(form, costs.title) as CheckBox).isChecked = true
+        (viewShowing(form, costs.title) as CheckBox).isChecked = true
         input(form, "Nama fasilitator").setText("Petugas Contoh")
-        (view(form, "BP3MI") as RadioButton).isChecked = true
-        (view(form, "Siti Contoh · Desa Contoh") as CheckBox).isChecked = true
+        (viewShowing(form, "BP3MI") as RadioButton).isChecked = true
+        (viewShowing(form, "Siti Contoh · Desa Contoh") as CheckBox).isChecked = true
         input(form, "Perempuan, 18–59 tahun").setText("3")
         input(form, "Tindak lanjut (satu per baris)").setText("Kunjungi keluarga Contoh")
         button(form, "Simpan").performClick()
@@ -250,7 +250,7 @@ class ActivitiesTest {
         assertEquals(4u, session.guests.sumOf { it.count } + session.attendees.size.toUInt())
         assertEquals(listOf("Kunjungi keluarga Contoh"), session.followUps)
 
-        val checklist = launch<ChecklistActivity>(personId)
+        val checklist = app.launchScreen<ChecklistActivity>(personId)
         awaitText(checklist, "Sesi informasi desa yang diikuti: ${session.date}")
         button(checklist, costs.title).performClick()
         assertEquals("costs", shadowOf(checklist).nextStartedActivity.getStringExtra("lesson_id"))
@@ -259,7 +259,7 @@ class ActivitiesTest {
     @Test
     fun theSessionFormShowsTheCoresRefusalWithoutATopic() {
         unlockedWithPerson()
-        val form = launch<SessionActivity>()
+        val form = app.launchScreen<SessionActivity>()
         awaitText(form, "Siti Contoh · Desa Contoh")
         input(form, "Tempat").setText("Balai Desa Contoh")
         input(form, "Nama fasilitator").setText("Petugas Contoh")
@@ -284,13 +284,13 @@ class ActivitiesTest {
         assertTrue("the register stays open behind the lock", list.get().isFinishing)
         awaitVaultLocked()
 
-        val emergency = launch<EmergencyActivity>()
+        val emergency = app.launchScreen<EmergencyActivity>()
         assertTrue(texts(emergency).containsAll(listOf("DARURAT", "Kekerasan")))
         button(emergency, "Kekerasan").performClick()
         awaitShown(emergency) { it.contains("Ibu Contoh") }
         assertFalse(app.vault!!.isUnlocked())
 
-        val again = launch<PersonListActivity>()
+        val again = app.launchScreen<PersonListActivity>()
         assertTrue(again.isFinishing)
         assertEquals(UnlockActivity::class.java.name, shadowOf(again).nextStartedActivity.component?.className)
     }
@@ -298,7 +298,7 @@ class ActivitiesTest {
     @Test
     fun theIdleTimeoutLocksAndOpensTheUnlockScreenAndATouchPutsItOff() {
         unlockedWithPerson()
-        val list = launch<PersonListActivity>()
+        val list = app.launchScreen<PersonListActivity>()
         awaitText(list, "Siti Contoh · Desa Contoh")
         leaveUnlockScreen()
         shadowOf(Looper.getMainLooper()).idleFor(Duration.ofSeconds(90))
@@ -317,7 +317,7 @@ class ActivitiesTest {
     @Test
     fun theSettingsOfferTheIdleTimeoutAndTheChoiceHolds() {
         unlockedWithPerson()
-        val settings = launch<SettingsActivity>()
+        val settings = app.launchScreen<SettingsActivity>()
         assertTrue(texts(settings).contains("Kunci otomatis setelah tidak dipakai"))
         assertTrue(texts(settings).contains("2 menit ✓"))
         button(settings, "5 menit").performClick()
@@ -337,16 +337,6 @@ class ActivitiesTest {
         unlockScreen = null
     }
 
-    /** Waits (bounded) for a text on the screen that [matches]. */
-    private fun awaitShown(screen: Activity, matches: (String) -> Boolean) {
-        repeat(500) {
-            shadowOf(Looper.getMainLooper()).idle()
-            if (texts(screen).any(matches)) return
-            Thread.sleep(10)
-        }
-        fail("never shown; shown: ${texts(screen)}")
-    }
-
     /** The worker thread runs the core's lock after any call in flight: wait for it, bounded. */
     private fun awaitVaultLocked() {
         repeat(500) {
@@ -356,88 +346,18 @@ class ActivitiesTest {
         fail("the vault stayed unlocked")
     }
 
-    /** A vault on the app's own path, closed: the next open finds it locked. */
-    private fun createVault() {
-        val settings = VaultSettings(kdfIterations = 10_000u, freeAttempts = 5u, eraseAfterFailures = null)
-        // As the app makes new vaults: with the hardware key factor.
-        Vault.createWithFactor(app.vaultDir.path, PIN, app.keyFactor(), settings).destroy()
-    }
-
     /**
      * Opens and unlocks the vault as the unlock screen does (which is showing, then
      * closes), so the app's session is open, and registers Siti Contoh.
      */
     private fun unlockedWithPerson(): String {
-        createVault()
+        app.createTestVault()
         unlockScreen = Robolectric.buildActivity(UnlockActivity::class.java, Intent(app, UnlockActivity::class.java)).setup()
-        val vault = app.openOrCreate(PIN, create = false)
-        assertTrue(UnlockPresenter(vault, Locale.ID).submit(PIN).unlocked)
+        val vault = app.openOrCreate(TEST_PIN, create = false)
+        assertTrue(UnlockPresenter(vault, Locale.ID).submit(TEST_PIN).unlocked)
         app.sessionOpened()
         vault.setActor(ActorInput("Kader Contoh", ActorRole.CADRE))
         val form = AddPersonForm("Siti Contoh", "3201000000000001", "1998-04-12", Sex.FEMALE, "081200000001", village = "Desa Contoh")
         return (AddPersonPresenter(vault, Locale.ID).submit(form) as AddPersonResult.Saved).personId
-    }
-
-    private inline fun <reified T : Activity> launch(personId: String? = null): T = launch(T::class.java, personId)
-
-    private fun <T : Activity> launch(screen: Class<T>, personId: String? = null): T {
-        val intent = Intent(app, screen)
-        personId?.let { intent.putExtra("person_id", it) }
-        return Robolectric.buildActivity(screen, intent).setup().get()
-    }
-
-    /** Lets the worker thread finish its core call and the main thread render what it handed over. */
-    private fun settle() {
-        repeat(10) {
-            shadowOf(Looper.getMainLooper()).idle()
-            Thread.sleep(20)
-        }
-        shadowOf(Looper.getMainLooper()).idle()
-    }
-
-    /** Waits (bounded) for the screen to show [text] after a core call on the worker thread. */
-    private fun awaitText(screen: Activity, text: String) {
-        repeat(500) {
-            shadowOf(Looper.getMainLooper()).idle()
-            if (texts(screen).contains(text)) return
-            Thread.sleep(10)
-        }
-        fail("never shown: $text; shown: ${texts(screen)}")
-    }
-
-    /** What the screen shows, top to bottom: each text, or for an empty input its hint. */
-    private fun texts(screen: Activity): List<String> {
-        val found = mutableListOf<String>()
-        fun walk(view: View) {
-            if (view is TextView) {
-                val shown = view.text?.toString().orEmpty().ifEmpty { view.hint?.toString().orEmpty() }
-                if (shown.isNotEmpty()) found.add(shown)
-            }
-            if (view is ViewGroup) for (i in 0 until view.childCount) walk(view.getChildAt(i))
-        }
-        walk(screen.findViewById(android.R.id.content))
-        return found
-    }
-
-    /** The view showing [text], or for an empty input its hint. */
-    private fun view(screen: Activity, text: String): TextView {
-        val found = mutableListOf<TextView>()
-        fun walk(view: View) {
-            if (view is TextView && (view.text?.toString() == text || (view.text.isNullOrEmpty() && view.hint?.toString() == text))) found.add(view)
-            if (view is ViewGroup) for (i in 0 until view.childCount) walk(view.getChildAt(i))
-        }
-        walk(screen.findViewById(android.R.id.content))
-        return found.firstOrNull() ?: throw AssertionError("no view shows $text; shown: ${texts(screen)}")
-    }
-
-    private fun input(screen: Activity, hint: String): EditText = view(screen, hint) as EditText
-
-    private fun button(screen: Activity, text: String): Button {
-        val content = screen.findViewById<ViewGroup>(android.R.id.content)
-        return content.touchables.filterIsInstance<Button>().first { it.text.toString() == text }
-    }
-
-    private companion object {
-        const val PIN = "246810"
     }
 }

@@ -52,8 +52,8 @@ class CheckInActivityTest {
 
     @Test
     fun theEmergencyScreenLeadsToTheCheckInWhichWorksLockedAndHidesNothingFromTheScreenshotBlock() {
-        createVault()
-        val emergency = launch<EmergencyActivity>()
+        app.createTestVault()
+        val emergency = app.launchScreen<EmergencyActivity>()
         button(emergency, "Cek keselamatan berkala").performClick()
         val started = shadowOf(emergency).nextStartedActivity
         assertEquals(CheckInActivity::class.java.name, started.component?.className)
@@ -69,7 +69,7 @@ class CheckInActivityTest {
     @Test
     fun aDailyCheckInIsSetScheduledAndAnsweredWithThePinAWrongOneShownAsTheCoresRefusal() {
         unlocked()
-        val screen = launch<CheckInActivity>()
+        val screen = app.launchScreen<CheckInActivity>()
         awaitText(screen, "Atur cek keselamatan baru")
         assertEquals("24", input(screen, "Setiap berapa jam").text.toString())
         button(screen, "Atur berulang").performClick()
@@ -84,11 +84,11 @@ class CheckInActivityTest {
         input(screen, "PIN").setText("999999")
         button(screen, "Saya aman").performClick()
         awaitText(screen, errorMessage(MigranException.WrongPin(4u), Locale.ID))
-        input(screen, "PIN").setText(PIN)
+        input(screen, "PIN").setText(TEST_PIN)
         button(screen, "Saya aman").performClick()
         awaitText(screen, "Terima kasih. Jawaban tersimpan.")
 
-        input(screen, "PIN").setText(PIN)
+        input(screen, "PIN").setText(TEST_PIN)
         button(screen, "Hentikan cek keselamatan").performClick()
         awaitText(screen, "Tidak ada cek keselamatan yang berjalan.")
         assertNull("nothing to watch: the wake-up stops", scheduler.getPendingJob(CheckInJobs.JOB_ID))
@@ -139,16 +139,10 @@ class CheckInActivityTest {
         vault.setCheckIn(CheckInRequest(CheckInSchedule.Once(Instant.now().plusSeconds(1).toString()), 0u, EmergencyKind.VIOLENCE))
         vault.lock()
         Thread.sleep(1_500)
-        val screen = launch<CheckInActivity>()
+        val screen = app.launchScreen<CheckInActivity>()
         awaitText(screen, "SMS Ibu Contoh (+6281299990001)")
         assertTrue(texts(screen).contains("Tidak dijawab: pesan darurat sudah disiapkan."))
         assertNull("queued once: the wake-up finds nothing more", CheckInJobService.wakeUp(app).queuedAlertId)
-    }
-
-    /** A vault on the app's own path, closed: the next open finds it locked. */
-    private fun createVault() {
-        val settings = VaultSettings(kdfIterations = 10_000u, freeAttempts = 5u, eraseAfterFailures = null)
-        Vault.createWithFactor(app.vaultDir.path, PIN, app.keyFactor(), settings).destroy()
     }
 
     /**
@@ -156,55 +150,6 @@ class CheckInActivityTest {
      * else the session would lock at once), so the PIN's session is open.
      */
     private fun unlocked() {
-        createVault()
-        Robolectric.buildActivity(UnlockActivity::class.java, Intent(app, UnlockActivity::class.java)).setup()
-        val vault = app.openOrCreate(PIN, create = false)
-        assertTrue(UnlockPresenter(vault, Locale.ID).submit(PIN).unlocked)
-        app.sessionOpened()
-    }
-
-    private inline fun <reified T : Activity> launch(): T =
-        Robolectric.buildActivity(T::class.java, Intent(app, T::class.java)).setup().get()
-
-    private fun awaitText(screen: Activity, text: String) {
-        repeat(500) {
-            shadowOf(Looper.getMainLooper()).idle()
-            if (texts(screen).contains(text)) return
-            Thread.sleep(10)
-        }
-        fail("never shown: $text; shown: ${texts(screen)}")
-    }
-
-    private fun texts(screen: Activity): List<String> {
-        val found = mutableListOf<String>()
-        fun walk(view: View) {
-            if (view is TextView) {
-                val shown = view.text?.toString().orEmpty().ifEmpty { view.hint?.toString().orEmpty() }
-                if (shown.isNotEmpty()) found.add(shown)
-            }
-            if (view is ViewGroup) for (i in 0 until view.childCount) walk(view.getChildAt(i))
-        }
-        walk(screen.findViewById(android.R.id.content))
-        return found
-    }
-
-    private fun input(screen: Activity, hint: String): EditText {
-        val found = mutableListOf<EditText>()
-        fun walk(view: View) {
-            if (view is EditText && view.hint?.toString() == hint) found.add(view)
-            if (view is ViewGroup) for (i in 0 until view.childCount) walk(view.getChildAt(i))
-        }
-        walk(screen.findViewById(android.R.id.content))
-        return found.firstOrNull() ?: throw AssertionError("no input $hint; shown: ${texts(screen)}")
-    }
-
-    private fun button(screen: Activity, text: String): Button {
-        val content = screen.findViewById<ViewGroup>(android.R.id.content)
-        return content.touchables.filterIsInstance<Button>().firstOrNull { it.text.toString() == text }
-            ?: throw AssertionError("no button $text; shown: ${texts(screen)}")
-    }
-
-    private companion object {
-        const val PIN = "246810"
+        app.openTestSession()
     }
 }

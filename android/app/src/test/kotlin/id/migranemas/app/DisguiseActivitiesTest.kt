@@ -41,7 +41,7 @@ class DisguiseActivitiesTest {
 
     @Test
     fun aLongPressOnTheTitleAsksANeutralQuestionAndResetWipesTheVaultWithoutThePin() {
-        createVault()
+        app.createTestVault()
         val unlock = Robolectric.buildActivity(UnlockActivity::class.java, Intent(app, UnlockActivity::class.java)).setup().get()
         assertTrue("FLAG_SECURE", unlock.window.attributes.flags and WindowManager.LayoutParams.FLAG_SECURE != 0)
         assertNull("nothing on screen offers it", ShadowAlertDialog.getLatestAlertDialog())
@@ -76,11 +76,11 @@ class DisguiseActivitiesTest {
 
     @Test
     fun theSettingsSwitchTheLauncherEntryToTheCalculatorAndBack() {
-        createVault()
+        app.createTestVault()
         // The unlock screen showing: the app is in front, so the session stays open.
         Robolectric.buildActivity(UnlockActivity::class.java, Intent(app, UnlockActivity::class.java)).setup()
-        val vault = app.openOrCreate(PIN, create = false)
-        assertTrue(UnlockPresenter(vault, Locale.ID).submit(PIN).unlocked)
+        val vault = app.openOrCreate(TEST_PIN, create = false)
+        assertTrue(UnlockPresenter(vault, Locale.ID).submit(TEST_PIN).unlocked)
         app.sessionOpened()
         val manager = app.packageManager
         val real = ComponentName(app, "id.migranemas.app.Launcher")
@@ -104,32 +104,6 @@ class DisguiseActivitiesTest {
         assertFalse(Disguise(app).isOn)
     }
 
-    private fun createVault() {
-        val settings = VaultSettings(kdfIterations = 10_000u, freeAttempts = 5u, eraseAfterFailures = null)
-        Vault.createWithFactor(app.vaultDir.path, PIN, app.keyFactor(), settings).destroy()
-    }
-
-    private fun settle() {
-        repeat(10) {
-            shadowOf(Looper.getMainLooper()).idle()
-            Thread.sleep(20)
-        }
-        shadowOf(Looper.getMainLooper()).idle()
-    }
-
-    private fun texts(screen: Activity): List<String> {
-        val found = mutableListOf<String>()
-        fun walk(view: View) {
-            if (view is TextView) {
-                val shown = view.text?.toString().orEmpty().ifEmpty { view.hint?.toString().orEmpty() }
-                if (shown.isNotEmpty()) found.add(shown)
-            }
-            if (view is ViewGroup) for (i in 0 until view.childCount) walk(view.getChildAt(i))
-        }
-        walk(screen.findViewById(android.R.id.content))
-        return found
-    }
-
     private fun title(screen: Activity, text: String): TextView {
         val found = mutableListOf<TextView>()
         fun walk(view: View) {
@@ -138,15 +112,5 @@ class DisguiseActivitiesTest {
         }
         walk(screen.findViewById(android.R.id.content))
         return found.firstOrNull() ?: throw AssertionError("no label $text; shown: ${texts(screen)}")
-    }
-
-    private fun button(screen: Activity, text: String): Button {
-        val content = screen.findViewById<ViewGroup>(android.R.id.content)
-        return content.touchables.filterIsInstance<Button>().firstOrNull { it.text.toString() == text }
-            ?: throw AssertionError("no button $text; shown: ${texts(screen)}")
-    }
-
-    private companion object {
-        const val PIN = "246810"
     }
 }

@@ -17,7 +17,13 @@ data class AgendaRow(
     val text: String,
     /** Past its due date: the screen marks it. */
     val overdue: Boolean,
+    /** An alert from the migrant's phone or a missed check-in nobody answered: someone may be
+     *  in danger now. The core puts these first; the screen marks them as emergencies. */
+    val emergency: Boolean = false,
 )
+
+/** The agenda kinds that mean someone may be in danger now (the core orders them first). */
+fun AgendaKind.isEmergency(): Boolean = this == AgendaKind.MIGRANT_ALERT || this == AgendaKind.MISSED_CHECK_IN
 
 data class AgendaState(
     /** The day the agenda is for (`YYYY-MM-DD`), as the core computed it. */
@@ -56,5 +62,6 @@ class AgendaPresenter(
         kind = item.kind,
         text = item.text.pick(locale),
         overdue = item.daysOverdue > 0,
+        emergency = item.kind.isEmergency(),
     )
 }

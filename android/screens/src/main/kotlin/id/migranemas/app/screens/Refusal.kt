@@ -4,6 +4,7 @@ import id.migranemas.core.Locale
 import id.migranemas.core.LocalizedText
 import id.migranemas.core.MigranException
 import id.migranemas.core.NotAllowedReason
+import id.migranemas.core.SyncRefusal
 import id.migranemas.core.errorMessage
 
 /**
@@ -20,6 +21,8 @@ data class Refusal(
     val reason: NotAllowedReason? = null,
     /** The vault locked meanwhile: the screen hands over to the unlock screen. */
     val locked: Boolean = false,
+    /** Why a team or follow file was refused (not in a team, link ended, not following ...). */
+    val sync: SyncRefusal? = null,
 )
 
 fun refusal(error: MigranException, locale: Locale) = Refusal(
@@ -31,6 +34,7 @@ fun refusal(error: MigranException, locale: Locale) = Refusal(
     },
     reason = (error as? MigranException.NotAllowed)?.reason,
     locked = error is MigranException.Locked,
+    sync = (error as? MigranException.SyncRefused)?.reason,
 )
 
 /** The core's two-language text in the screen's language. */
