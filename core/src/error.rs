@@ -228,6 +228,20 @@ pub enum SyncRefusal {
     WrongLinkKind,
 }
 
+impl SyncRefusal {
+    /// The refusals that concern a follow link rather than a sync file (their message
+    /// does not call the input a sync file).
+    fn is_about_a_follow_link(self) -> bool {
+        matches!(
+            self,
+            SyncRefusal::NotFollowing
+                | SyncRefusal::AlreadyFollowing
+                | SyncRefusal::LinkEnded
+                | SyncRefusal::WrongLinkKind
+        )
+    }
+}
+
 /// Why a backup was refused. Nothing was made or changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum BackupRefusal {
@@ -607,6 +621,14 @@ impl MigranError {
                     format!("Paket data ditolak: {why}. Data yang lama tetap dipakai.")
                 } else {
                     format!("Content pack refused: {why}. The previous one stays in use.")
+                }
+            }
+            MigranError::SyncRefused { reason } if reason.is_about_a_follow_link() => {
+                let why = crate::i18n::sync_refusal(*reason, locale);
+                if id {
+                    format!("Ditolak: {why}. Tidak ada data yang berubah.")
+                } else {
+                    format!("Refused: {why}. Nothing was changed.")
                 }
             }
             MigranError::SyncRefused { reason } => {

@@ -596,3 +596,58 @@ fn links_and_alerts_travel_to_the_rest_of_the_team() {
         Err(MigranError::NotFound { .. })
     ));
 }
+
+#[test]
+fn a_link_refusal_speaks_both_languages_without_calling_it_a_sync_file() {
+    let ended = MigranError::SyncRefused {
+        reason: SyncRefusal::LinkEnded,
+    };
+    assert_eq!(
+        ended.message(Locale::Id),
+        "Ditolak: tautan ini sudah diakhiri; tidak ada lagi yang dikirim atau diterima lewat tautan ini. Tidak ada data yang berubah."
+    );
+    assert_eq!(
+        ended.message(Locale::En),
+        "Refused: this link was ended; nothing more is sent or taken through it. Nothing was changed."
+    );
+}
+
+/// The role shapes the home screen: locked, and behind the duress PIN's decoy, the phone
+/// answers the same role as unlocked, from a sealed copy (the decoy must not open on the
+/// set-up question a migrant's phone never shows).
+#[test]
+fn the_role_is_known_locked_and_to_the_duress_decoy() {
+    let root = tempfile::tempdir().unwrap();
+    let (cadre, siti) = cadre_with_siti(root.path());
+    let siti_phone = phone(root.path(), "siti");
+    link(&cadre, &siti, &siti_phone, FollowKind::Migrant);
+    siti_phone
+        .vault
+        .set_duress_pin(PIN.into(), "580241".into())
+        .unwrap();
+    assert_eq!(siti_phone.vault.device_role().unwrap(), Some(DeviceRole::Migrant));
+    siti_phone.vault.lock();
+    assert_eq!(siti_phone.vault.device_role().unwrap(), Some(DeviceRole::Migrant));
+    siti_phone.vault.unlock("580241".into()).unwrap();
+    assert_eq!(siti_phone.vault.device_role().unwrap(), Some(DeviceRole::Migrant));
+    // The decoy follows no one: its home shows a phone not linked yet.
+    assert_eq!(
+        refusal(siti_phone.vault.followed_link()),
+        SyncRefusal::NotFollowing
+    );
+    // The sealed copy has one size whatever the role, and the role is in no file in clear.
+    siti_phone.vault.lock();
+    let dir = root.path().join("siti");
+    assert_eq!(files_containing(&dir, "migrant"), Vec::<String>::new());
+    let family_phone = phone(root.path(), "family");
+    family_phone.vault.set_device_role(DeviceRole::Family).unwrap();
+    let sealed_size = |dir: &Path| {
+        let conn = migran_core::testing::open_locked_store(dir, Some(&device_secret())).unwrap();
+        conn.query_row("SELECT length(data) FROM device_role_sealed", [], |row| {
+            row.get::<_, i64>(0)
+        })
+        .unwrap()
+    };
+    family_phone.vault.lock();
+    assert_eq!(sealed_size(&dir), sealed_size(&root.path().join("family")));
+}

@@ -267,7 +267,7 @@ impl Vault {
         })
     }
 
-    pub(super) fn emergency_key(&self) -> Result<DeviceKey> {
+    pub(crate) fn emergency_key(&self) -> Result<DeviceKey> {
         let secret = self.device_secret().ok_or(MigranError::NotAllowed {
             reason: crate::error::NotAllowedReason::DeviceSecretRequired,
         })?;

@@ -8,9 +8,10 @@ use super::view::{self, MigrantUpdate, SealedView};
 use super::{DeviceRole, FollowKind, FollowLink, FollowPackage, FollowRequest, LinkEndReason};
 use crate::audit::AuditAction;
 use crate::consent::{self, ConsentPurpose};
-use crate::crypto::{self, SecretKey};
+use crate::crypto::{self, DeviceKey, Place, SecretKey};
 use crate::emergency::{CardContact, CardContactRole};
 use crate::error::{InvalidReason, MigranError, RecordKind, Result, SyncRefusal};
+use crate::store::codes::StorageCode;
 use crate::store::kernel::{stored_sql, Stored};
 use crate::sync::team::{self, KeyWrap, Roster, WrapPurpose};
 use crate::sync::text::{self, hex};
@@ -153,7 +154,6 @@ pub(super) struct LinkCert {
 
 impl LinkCert {
     fn signed_bytes(&self) -> Vec<u8> {
-        use crate::store::codes::StorageCode;
         team::signed_text(&[
             "migran/v1/link",
             &self.team_id,
@@ -192,16 +192,54 @@ fn role_of_kind(kind: FollowKind) -> DeviceRole {
     }
 }
 
-fn store_role(s: &Session<'_>, role: DeviceRole) -> Result<()> {
+const SEALED_ROLE: Place<'static> = Place {
+    table: "device_role_sealed",
+    row: "1",
+    column: "data",
+};
+
+/// Every role's code padded to this many bytes before sealing: the sealed copy has one
+/// size whatever the role.
+const ROLE_PADDED: usize = 8;
+
+/// Stores the role in `vault.db` and, with the device key, its sealed copy in `locked.db`
+/// (without a device secret there is no copy: the role is then known only unlocked).
+fn store_role(s: &Session<'_>, role: DeviceRole, key: Option<&DeviceKey>) -> Result<()> {
     s.conn.execute(
         "INSERT INTO device_role (id, role) VALUES (1, ?1)
          ON CONFLICT (id) DO UPDATE SET role = excluded.role",
         [role],
     )?;
+    if let Some(key) = key {
+        let padded = format!("{:<ROLE_PADDED$}", role.code());
+        let sealed = key.seal(SEALED_ROLE, padded.as_bytes())?;
+        s.locked.execute(
+            "INSERT INTO device_role_sealed (id, data) VALUES (1, ?1)
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+            [sealed],
+        )?;
+    }
     Ok(())
 }
 
-pub(super) fn set_role(s: &Session<'_>, role: DeviceRole) -> Result<DeviceRole> {
+/// The sealed copy of the role, if one was stored.
+pub(super) fn sealed_role(conn: &rusqlite::Connection, key: &DeviceKey) -> Result<Option<DeviceRole>> {
+    let sealed: Option<Vec<u8>> = conn
+        .query_row("SELECT data FROM device_role_sealed WHERE id = 1", [], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    let Some(sealed) = sealed else {
+        return Ok(None);
+    };
+    let plain = key.open(SEALED_ROLE, &sealed, "device_role")?;
+    let code = std::str::from_utf8(&plain).map_err(|_| MigranError::tampered("device_role"))?;
+    DeviceRole::from_code(code.trim_end())
+        .map(Some)
+        .ok_or_else(|| MigranError::tampered("device_role"))
+}
+
+pub(super) fn set_role(s: &Session<'_>, role: DeviceRole, key: Option<&DeviceKey>) -> Result<DeviceRole> {
     let in_team = team::team(s.conn)?.is_some();
     let followed = view::followed_kind(s.conn)?;
     let allowed = match role {
@@ -212,7 +250,7 @@ pub(super) fn set_role(s: &Session<'_>, role: DeviceRole) -> Result<DeviceRole> 
     if !allowed {
         return Err(MigranError::invalid("role", InvalidReason::Inconsistent));
     }
-    store_role(s, role)?;
+    store_role(s, role, key)?;
     Ok(role)
 }
 
@@ -388,7 +426,11 @@ pub(crate) fn end_family_links(s: &Session<'_>, person_id: &str) -> Result<()> {
 
 /// Checks a package and keeps its link and first view. Returns what a migrant's view
 /// changes on the phone (its card, the team's answers), applied after the transaction.
-pub(super) fn accept(s: &Session<'_>, package_text: &str) -> Result<Option<MigrantUpdate>> {
+pub(super) fn accept(
+    s: &Session<'_>,
+    package_text: &str,
+    key: Option<&DeviceKey>,
+) -> Result<Option<MigrantUpdate>> {
     if team::team(s.conn)?.is_some() {
         return Err(refused(SyncRefusal::AlreadyInTeam));
     }
@@ -433,7 +475,7 @@ pub(super) fn accept(s: &Session<'_>, package_text: &str) -> Result<Option<Migra
         &package.wrap,
     )?;
     let update = view::store_first(s, cert, &link_key, roster, &package.view)?;
-    store_role(s, role_of_kind(cert.kind))?;
+    store_role(s, role_of_kind(cert.kind), key)?;
     Ok(update)
 }
 

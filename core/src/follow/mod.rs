@@ -79,6 +79,14 @@ pub(crate) const SCHEMA: &str = r#"
     );
 "#;
 
+/// Step 11 of `locked.db`: the role sealed with the device key, padded to one length.
+pub(crate) const LOCKED_ROLE: &str = r#"
+    CREATE TABLE device_role_sealed (
+        id    INTEGER PRIMARY KEY CHECK (id = 1),
+        data  BLOB NOT NULL
+    );
+"#;
+
 /// What a device is for, chosen at set-up; it shapes the screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum DeviceRole {
@@ -284,12 +292,22 @@ impl Vault {
     /// Chooses what this device is for. A device in a team is a cadre's or an officer's;
     /// a device following a link keeps that link's role (`Invalid { field: "role" }`).
     pub fn set_device_role(&self, role: DeviceRole) -> Result<DeviceRole> {
-        self.write(|s| link::set_role(s, role))
+        let key = self.emergency_key().ok();
+        self.write(|s| link::set_role(s, role, key.as_ref()))
     }
 
     /// What this device is for: the role chosen, else the team role; `None` before set-up.
+    /// Works locked, and the duress PIN's decoy answers the real role, from a copy sealed
+    /// with the device key (so the decoy opens on the same home as the real profile);
+    /// `None` there when the role was never chosen or the vault has no device secret.
     pub fn device_role(&self) -> Result<Option<DeviceRole>> {
-        self.read(link::role)
+        if self.is_unlocked() && !self.decoy_is_open() {
+            return self.read(link::role);
+        }
+        let Ok(key) = self.emergency_key() else {
+            return Ok(None);
+        };
+        self.with_locked_store(|conn| link::sealed_role(conn, &key))
     }
 
     /// This phone's request to follow one person, for the cadre to scan.
@@ -348,7 +366,8 @@ impl Vault {
     /// Follows the link a package makes: checks it is addressed to this phone and signed
     /// by a member of the team it names, and keeps its first view.
     pub fn follow_accept(&self, package: String) -> Result<FollowedLink> {
-        let card = self.write(|s| link::accept(s, &package))?;
+        let key = self.emergency_key().ok();
+        let card = self.write(|s| link::accept(s, &package, key.as_ref()))?;
         self.apply_migrant_view(card)?;
         self.followed_link()
     }

@@ -64,6 +64,9 @@ pub(super) const LOCKED: &[&[&str]] = &[
     &[crate::emergency::LOCKED_CHECK_IN],
     // The header's second key slot, always present: the duress PIN's or random (issue 16).
     &[crate::vault::LOCKED_SECOND_SLOT],
+    // A sealed copy of the device's role, read locked and by the duress PIN's decoy, so
+    // that both show the home of the phone's role (issue 18).
+    &[crate::follow::LOCKED_ROLE],
 ];
 
 /// A change to stored records that a new version needs (a renamed code, a value split in
