@@ -12,7 +12,7 @@
 //! | `GET /v1/teams/{team}/bundles?after=N&limit=M` | a page: `{bundles: [{seq, device_id, body (base64)}], last_seq, more}` |
 //! | `POST /v1/teams/{team}/district-reports` | a village's report to its district (counts only), signed by an enrolled device |
 //! | `POST /v1/teams/{team}/links` | register a follow link's channel: `{link_id, kind, device_id, public_key}`, signed by an enrolled device |
-//! | `DELETE /v1/teams/{team}/links/{link}` | end a link: its files are deleted, the follower is refused from then on |
+//! | `DELETE /v1/teams/{team}/links/{link}` | end a link: its files are deleted, the follower is refused from then on: `{ended: true, ended_now}` |
 //! | `PUT /v1/teams/{team}/links/{link}/view?seq=N` | a member's newest view for the follower (the body); the highest `seq` is kept |
 //! | `GET /v1/teams/{team}/links/{link}/events?after=N` | the migrant phone's newest events file, if its number is above N |
 //! | `GET /v1/follow/{team}/{link}/view?after=N` | the follower, signed by its own key for this link only: the newest view above N |
@@ -436,12 +436,12 @@ async fn end_link(
     let (parts, body) = request.into_parts();
     let body = read_body(&parts.headers, body, MAX_JSON_BYTES).await?;
     let by = relay.authenticate(&team_id, &parts, &body).await?;
-    relay
+    let ended_now = relay
         .store
         .end_link(&team_id, &link_id, &by, now())
         .await
         .map_err(store_refusal)?;
-    Ok(Json(json!({ "link_id": link_id, "ended": true })).into_response())
+    Ok(Json(json!({ "link_id": link_id, "ended": true, "ended_now": ended_now })).into_response())
 }
 
 /// Keeps a file in a channel: `201 {seq, kept: true}` when it is the newest, `200

@@ -302,8 +302,8 @@ pub trait Store: Send + Sync {
     /// Ends a link: deletes both files (their bytes leave the team's count) and keeps only
     /// the id, the key and who ended it when, so that the follower is told `link_ended`
     /// and the id is never registered again. Ending an ended link changes nothing.
-    /// `UnknownLink`.
-    async fn end_link(&self, team_id: &str, link_id: &str, ended_by: &str, now: i64) -> Result<(), StoreError>;
+    /// `UnknownLink`. `true` when this call ended it.
+    async fn end_link(&self, team_id: &str, link_id: &str, ended_by: &str, now: i64) -> Result<bool, StoreError>;
 }
 
 pub type SharedStore = Arc<dyn Store>;

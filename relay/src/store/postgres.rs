@@ -706,7 +706,7 @@ impl Store for PostgresStore {
         })
     }
 
-    async fn end_link(&self, team_id: &str, link_id: &str, ended_by: &str, now: i64) -> Result<(), StoreError> {
+    async fn end_link(&self, team_id: &str, link_id: &str, ended_by: &str, now: i64) -> Result<bool, StoreError> {
         let mut client = self.pool.get().await.map_err(pool_error)?;
         let tx = client.transaction().await.map_err(pg_error)?;
         if tx
@@ -732,7 +732,7 @@ impl Store for PostgresStore {
             return Err(StoreError::UnknownLink);
         };
         if held.get::<_, Option<i64>>(0).is_some() {
-            return Ok(());
+            return Ok(false);
         }
         let freed: i64 = held.get(1);
         tx.execute(
@@ -749,6 +749,7 @@ impl Store for PostgresStore {
         )
         .await
         .map_err(pg_error)?;
-        tx.commit().await.map_err(pg_error)
+        tx.commit().await.map_err(pg_error)?;
+        Ok(true)
     }
 }

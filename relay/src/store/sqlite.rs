@@ -730,7 +730,7 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn end_link(&self, team_id: &str, link_id: &str, ended_by: &str, now: i64) -> Result<(), StoreError> {
+    async fn end_link(&self, team_id: &str, link_id: &str, ended_by: &str, now: i64) -> Result<bool, StoreError> {
         let (team_id, link_id, ended_by) = (team_id.to_owned(), link_id.to_owned(), ended_by.to_owned());
         self.run(move |conn| {
             let tx = conn
@@ -752,7 +752,7 @@ impl Store for SqliteStore {
                 return Err(StoreError::UnknownLink);
             };
             if ended {
-                return Ok(());
+                return Ok(false);
             }
             tx.execute(
                 "UPDATE relay_links SET ended_by = ?3, ended_at = ?4, view = NULL, view_at = NULL,
@@ -766,7 +766,8 @@ impl Store for SqliteStore {
                 params![team_id, freed],
             )
             .map_err(internal)?;
-            tx.commit().map_err(internal)
+            tx.commit().map_err(internal)?;
+            Ok(true)
         })
         .await
     }
