@@ -290,7 +290,7 @@ impl Vault {
 
     /// What this device is for: the role chosen, else the team role; `None` before set-up.
     pub fn device_role(&self) -> Result<Option<DeviceRole>> {
-        self.read(|s| link::role(s))
+        self.read(link::role)
     }
 
     /// This phone's request to follow one person, for the cadre to scan.
