@@ -84,9 +84,7 @@ impl Code {
             | Code::NotFound
             | Code::UnknownDistrict
             | Code::UnknownPeriod
-            | Code::UnknownLink => {
-                StatusCode::NOT_FOUND
-            }
+            | Code::UnknownLink => StatusCode::NOT_FOUND,
             Code::TeamExists
             | Code::DeviceExists
             | Code::VillageTaken

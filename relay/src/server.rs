@@ -43,8 +43,8 @@ use crate::dashboard::{self, Lang};
 use crate::district;
 use crate::error::{Code, RelayError};
 use crate::store::{
-    DeviceLookup, LinkFile, LinkLookup, LinkRegistered, NewBundle, NewLink, NewLinkFile, SharedStore, StoreError,
-    Submitted,
+    DeviceLookup, LinkFile, LinkLookup, LinkRegistered, NewBundle, NewLink, NewLinkFile, SharedStore,
+    StoreError, Submitted,
 };
 
 /// What the relay accepts; each has a command-line flag (`migran-relay --help`).
@@ -310,12 +310,7 @@ impl Relay {
         body: &[u8],
     ) -> Result<String, RelayError> {
         let claim = claimed(self, parts)?;
-        let kind = match self
-            .store
-            .link(team_id, link_id)
-            .await
-            .map_err(store_refusal)?
-        {
+        let kind = match self.store.link(team_id, link_id).await.map_err(store_refusal)? {
             LinkLookup::NoTeam => return Err(RelayError(Code::UnknownTeam)),
             LinkLookup::NoLink => return Err(RelayError(Code::UnknownLink)),
             LinkLookup::Found {
@@ -343,7 +338,9 @@ impl Relay {
     }
 }
 
-fn team_and_link(path: Result<Path<(String, String)>, PathRejection>) -> Result<(String, String), RelayError> {
+fn team_and_link(
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<(String, String), RelayError> {
     match path {
         Ok(Path((team, link))) if auth::valid_id(&team, 1, 64) => {
             if auth::valid_id(&link, 1, 64) {

@@ -196,17 +196,23 @@ fn the_journey_through_the_relay_and_ended_links_deliver_nothing_more(kind: Kind
         .acknowledge_follow_alert(alert.id.clone(), "Kader Contoh".into())
         .unwrap();
     cadre.vault.follow_sync_with_relay(url.clone()).unwrap();
-    assert!(siti_phone
-        .vault
-        .followed_sync_with_relay(url.clone())
-        .unwrap()
-        .view_received);
+    assert!(
+        siti_phone
+            .vault
+            .followed_sync_with_relay(url.clone())
+            .unwrap()
+            .view_received
+    );
     let outbox = siti_phone.vault.emergency_log().unwrap();
     assert_eq!(outbox[0].id, alert.id);
     assert_eq!(outbox[0].acknowledged_by.as_deref(), Some("Kader Contoh"));
     // The family is told an alert was raised and answered, not what it said.
     family_phone.vault.followed_sync_with_relay(url.clone()).unwrap();
-    let notices = family_phone.vault.followed_family_view(Locale::Id).unwrap().alerts;
+    let notices = family_phone
+        .vault
+        .followed_family_view(Locale::Id)
+        .unwrap()
+        .alerts;
     assert_eq!(notices.len(), 1);
     assert!(notices[0].acknowledged);
 
@@ -234,10 +240,18 @@ fn the_journey_through_the_relay_and_ended_links_deliver_nothing_more(kind: Kind
         refusal(family_phone.vault.followed_sync_with_relay(url.clone())),
         SyncRefusal::LinkEnded
     );
-    assert_eq!(family_phone.vault.followed_link().unwrap(), held, "nothing more delivered");
+    assert_eq!(
+        family_phone.vault.followed_link().unwrap(),
+        held,
+        "nothing more delivered"
+    );
     // Closed once: later syncs do not count it again.
     assert_eq!(
-        cadre.vault.follow_sync_with_relay(url.clone()).unwrap().links_closed,
+        cadre
+            .vault
+            .follow_sync_with_relay(url.clone())
+            .unwrap()
+            .links_closed,
         0
     );
 
@@ -247,7 +261,11 @@ fn the_journey_through_the_relay_and_ended_links_deliver_nothing_more(kind: Kind
         .end_follow_link(siti_link, LinkEndReason::PhoneLost)
         .unwrap();
     assert_eq!(
-        cadre.vault.follow_sync_with_relay(url.clone()).unwrap().links_closed,
+        cadre
+            .vault
+            .follow_sync_with_relay(url.clone())
+            .unwrap()
+            .links_closed,
         1
     );
     siti_phone
@@ -290,10 +308,11 @@ fn channels(base: &str) -> Channels {
     let migrant = RelayClient::new(base, &team_id, &random_text(8));
     let family = RelayClient::new(base, &team_id, &random_text(8));
     let (migrant_link, family_link) = (random_text(16), random_text(16));
-    for (follower, link_id, kind) in [(&migrant, &migrant_link, "migrant"), (&family, &family_link, "family")] {
-        member
-            .register_link(link_id, kind, follower)
-            .assert_created();
+    for (follower, link_id, kind) in [
+        (&migrant, &migrant_link, "migrant"),
+        (&family, &family_link, "family"),
+    ] {
+        member.register_link(link_id, kind, follower).assert_created();
     }
     Channels {
         member,
@@ -355,16 +374,28 @@ fn a_follower_reaches_its_own_channel_only_and_replays_and_forgeries_are_refused
 
     // The member puts a view in each channel; each follower takes its own.
     c.member
-        .send("PUT", &c.member.member_path(m, "/view?seq=1"), b"view for migrant".to_vec())
+        .send(
+            "PUT",
+            &c.member.member_path(m, "/view?seq=1"),
+            b"view for migrant".to_vec(),
+        )
         .assert_created();
     c.member
-        .send("PUT", &c.member.member_path(f, "/view?seq=1"), b"view for family".to_vec())
+        .send(
+            "PUT",
+            &c.member.member_path(f, "/view?seq=1"),
+            b"view for family".to_vec(),
+        )
         .assert_created();
-    let own = c.family.send("GET", &c.family.follower_path(f, "/view?after=0"), Vec::new());
+    let own = c
+        .family
+        .send("GET", &c.family.follower_path(f, "/view?after=0"), Vec::new());
     assert_eq!(body_of(&own).as_deref(), Some(&b"view for family"[..]));
     assert_eq!(own.json["seq"], 1);
     // Held already: nothing newer.
-    let none = c.family.send("GET", &c.family.follower_path(f, "/view?after=1"), Vec::new());
+    let none = c
+        .family
+        .send("GET", &c.family.follower_path(f, "/view?after=1"), Vec::new());
     assert_eq!((none.status, body_of(&none)), (200, None));
 
     // Another link's channel, with the family's own key and id: refused, nothing handed.
@@ -381,10 +412,18 @@ fn a_follower_reaches_its_own_channel_only_and_replays_and_forgeries_are_refused
         .assert_refused(401, "bad_signature");
     // A follower is no team device: no team route, no view pushed, no events read.
     c.family
-        .send("PUT", &c.family.member_path(f, "/view?seq=9"), b"forged view".to_vec())
+        .send(
+            "PUT",
+            &c.family.member_path(f, "/view?seq=9"),
+            b"forged view".to_vec(),
+        )
         .assert_refused(401, "unknown_device");
     c.family
-        .send("PUT", &c.family.follower_path(f, "/view?seq=9"), b"forged view".to_vec())
+        .send(
+            "PUT",
+            &c.family.follower_path(f, "/view?seq=9"),
+            b"forged view".to_vec(),
+        )
         .assert_refused(405, "method_not_allowed");
     c.migrant
         .send("GET", &c.migrant.member_path(m, "/events"), Vec::new())
@@ -392,9 +431,15 @@ fn a_follower_reaches_its_own_channel_only_and_replays_and_forgeries_are_refused
     c.family.pull_page(0, 10).assert_refused(401, "unknown_device");
     // A family phone sends no events.
     c.family
-        .send("PUT", &c.family.follower_path(f, "/events?seq=1"), b"events".to_vec())
+        .send(
+            "PUT",
+            &c.family.follower_path(f, "/events?seq=1"),
+            b"events".to_vec(),
+        )
         .assert_refused(403, "wrong_link_kind");
-    let view = c.family.send("GET", &c.family.follower_path(f, "/view"), Vec::new());
+    let view = c
+        .family
+        .send("GET", &c.family.follower_path(f, "/view"), Vec::new());
     assert_eq!(body_of(&view).as_deref(), Some(&b"view for family"[..]));
 
     // The migrant's events reach the member; a replayed request is refused, and so is a
@@ -430,7 +475,9 @@ fn a_follower_reaches_its_own_channel_only_and_replays_and_forgeries_are_refused
             &headers.pairs(),
         )
         .assert_refused(401, "bad_signature");
-    let events = c.member.send("GET", &c.member.member_path(m, "/events?after=0"), Vec::new());
+    let events = c
+        .member
+        .send("GET", &c.member.member_path(m, "/events?after=0"), Vec::new());
     assert_eq!(body_of(&events).as_deref(), Some(&b"events 1"[..]));
 
     // A link registered again the same way is fine; with another key it is refused.
@@ -445,20 +492,29 @@ fn a_follower_reaches_its_own_channel_only_and_replays_and_forgeries_are_refused
     // The member ends the family's link: the follower is told so, nothing more comes,
     // nothing more can be put there, and the id is never registered again.
     let ended = c.member.send("DELETE", &c.member.member_path(f, ""), Vec::new());
-    assert_eq!((ended.status, ended.json["ended_now"].as_bool()), (200, Some(true)));
+    assert_eq!(
+        (ended.status, ended.json["ended_now"].as_bool()),
+        (200, Some(true))
+    );
     let again = c.member.send("DELETE", &c.member.member_path(f, ""), Vec::new());
     assert_eq!(again.json["ended_now"].as_bool(), Some(false));
     c.family
         .send("GET", &c.family.follower_path(f, "/view"), Vec::new())
         .assert_refused(410, "link_ended");
     c.member
-        .send("PUT", &c.member.member_path(f, "/view?seq=2"), b"after the end".to_vec())
+        .send(
+            "PUT",
+            &c.member.member_path(f, "/view?seq=2"),
+            b"after the end".to_vec(),
+        )
         .assert_refused(410, "link_ended");
     c.member
         .register_link(f, "family", &c.family)
         .assert_refused(410, "link_ended");
     // The other link still runs.
-    let view = c.migrant.send("GET", &c.migrant.follower_path(m, "/view"), Vec::new());
+    let view = c
+        .migrant
+        .send("GET", &c.migrant.follower_path(m, "/view"), Vec::new());
     assert_eq!(body_of(&view).as_deref(), Some(&b"view for migrant"[..]));
     // Unknown channels, and the member's own routes unsigned.
     c.member
@@ -493,30 +549,56 @@ fn channel_files_keep_to_the_limits_and_the_newest(kind: Kind) {
     put_view(m, 1, 1_000).assert_created();
     put_view(m, 2, 1_001).assert_refused(413, "too_large");
     // An older or equal number is not kept: the newest stays.
-    let older = c.member.send("PUT", &c.member.member_path(m, "/view?seq=1"), b"old".to_vec());
-    assert_eq!((older.status, older.json["kept"].as_bool(), older.json["seq"].as_i64()), (200, Some(false), Some(1)));
+    let older = c
+        .member
+        .send("PUT", &c.member.member_path(m, "/view?seq=1"), b"old".to_vec());
+    assert_eq!(
+        (
+            older.status,
+            older.json["kept"].as_bool(),
+            older.json["seq"].as_i64()
+        ),
+        (200, Some(false), Some(1))
+    );
     // Replacing a file counts only its own bytes: 1,000 + 1,000 of 2,500, then a
     // replacement of 900 in place of 1,000.
     put_view(f, 1, 1_000).assert_created();
     put_view(m, 3, 900).assert_created();
     c.migrant
-        .send("PUT", &c.migrant.follower_path(m, "/events?seq=1"), vec![b'e'; 500])
+        .send(
+            "PUT",
+            &c.migrant.follower_path(m, "/events?seq=1"),
+            vec![b'e'; 500],
+        )
         .assert_created();
     // 2,400 used. A view is held to the bundle limit too; one of the same size replaces
     // the family's (nothing grows); 101 more bytes of events do not fit.
     put_view(f, 2, 1_001).assert_refused(413, "too_large");
     put_view(f, 2, 1_000).assert_created();
     c.migrant
-        .send("PUT", &c.migrant.follower_path(m, "/events?seq=2"), vec![b'e'; 601])
+        .send(
+            "PUT",
+            &c.migrant.follower_path(m, "/events?seq=2"),
+            vec![b'e'; 601],
+        )
         .assert_refused(507, "team_storage_full");
     // Ending a link gives its bytes back to the team.
     let ended = c.member.send("DELETE", &c.member.member_path(f, ""), Vec::new());
     assert_eq!(ended.status, 200, "{:?}", ended.json);
     c.migrant
-        .send("PUT", &c.migrant.follower_path(m, "/events?seq=2"), vec![b'e'; 601])
+        .send(
+            "PUT",
+            &c.migrant.follower_path(m, "/events?seq=2"),
+            vec![b'e'; 601],
+        )
         .assert_created();
-    let view = c.migrant.send("GET", &c.migrant.follower_path(m, "/view"), Vec::new());
-    assert_eq!((view.json["seq"].as_i64(), body_of(&view).map(|b| b.len())), (Some(3), Some(900)));
+    let view = c
+        .migrant
+        .send("GET", &c.migrant.follower_path(m, "/view"), Vec::new());
+    assert_eq!(
+        (view.json["seq"].as_i64(), body_of(&view).map(|b| b.len())),
+        (Some(3), Some(900))
+    );
     // Bad numbers are refused.
     for bad in ["/view?seq=0", "/view?seq=-1", "/view?seq=x", "/view"] {
         c.member

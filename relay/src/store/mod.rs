@@ -287,7 +287,8 @@ pub trait Store: Send + Sync {
     /// one held, replacing it, in one transaction that also counts its bytes in the
     /// team's storage (`TeamStorageFull` past `max_team_bytes`). `UnknownLink`,
     /// `LinkEnded`.
-    async fn put_link_file(&self, file: NewLinkFile, max_team_bytes: i64) -> Result<LinkFileKept, StoreError>;
+    async fn put_link_file(&self, file: NewLinkFile, max_team_bytes: i64)
+        -> Result<LinkFileKept, StoreError>;
 
     /// The channel's newest file of `file`'s kind if its number is above `after`:
     /// `(seq, body)`. `UnknownLink`, `LinkEnded`.
@@ -303,7 +304,13 @@ pub trait Store: Send + Sync {
     /// the id, the key and who ended it when, so that the follower is told `link_ended`
     /// and the id is never registered again. Ending an ended link changes nothing.
     /// `UnknownLink`. `true` when this call ended it.
-    async fn end_link(&self, team_id: &str, link_id: &str, ended_by: &str, now: i64) -> Result<bool, StoreError>;
+    async fn end_link(
+        &self,
+        team_id: &str,
+        link_id: &str,
+        ended_by: &str,
+        now: i64,
+    ) -> Result<bool, StoreError>;
 }
 
 pub type SharedStore = Arc<dyn Store>;

@@ -607,7 +607,11 @@ impl Store for PostgresStore {
         })
     }
 
-    async fn put_link_file(&self, file: NewLinkFile, max_team_bytes: i64) -> Result<LinkFileKept, StoreError> {
+    async fn put_link_file(
+        &self,
+        file: NewLinkFile,
+        max_team_bytes: i64,
+    ) -> Result<LinkFileKept, StoreError> {
         let (seq_column, body_column, at_column) = file.file.columns();
         let mut client = self.pool.get().await.map_err(pool_error)?;
         let tx = client.transaction().await.map_err(pg_error)?;
@@ -706,7 +710,13 @@ impl Store for PostgresStore {
         })
     }
 
-    async fn end_link(&self, team_id: &str, link_id: &str, ended_by: &str, now: i64) -> Result<bool, StoreError> {
+    async fn end_link(
+        &self,
+        team_id: &str,
+        link_id: &str,
+        ended_by: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
         let mut client = self.pool.get().await.map_err(pool_error)?;
         let tx = client.transaction().await.map_err(pg_error)?;
         if tx

@@ -580,7 +580,10 @@ impl Store for SqliteStore {
             match link_row(&tx, &link.team_id, &link.link_id)? {
                 Some((_, _, _, true)) => return Err(StoreError::LinkEnded),
                 Some((kind, device_id, public_key, false)) => {
-                    return if kind == link.kind && device_id == link.device_id && public_key == link.public_key {
+                    return if kind == link.kind
+                        && device_id == link.device_id
+                        && public_key == link.public_key
+                    {
                         Ok(LinkRegistered::Again)
                     } else {
                         Err(StoreError::LinkExists)
@@ -628,7 +631,11 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn put_link_file(&self, file: NewLinkFile, max_team_bytes: i64) -> Result<LinkFileKept, StoreError> {
+    async fn put_link_file(
+        &self,
+        file: NewLinkFile,
+        max_team_bytes: i64,
+    ) -> Result<LinkFileKept, StoreError> {
         self.run(move |conn| {
             let (seq_column, body_column, at_column) = file.file.columns();
             let tx = conn
@@ -730,7 +737,13 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn end_link(&self, team_id: &str, link_id: &str, ended_by: &str, now: i64) -> Result<bool, StoreError> {
+    async fn end_link(
+        &self,
+        team_id: &str,
+        link_id: &str,
+        ended_by: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
         let (team_id, link_id, ended_by) = (team_id.to_owned(), link_id.to_owned(), ended_by.to_owned());
         self.run(move |conn| {
             let tx = conn
