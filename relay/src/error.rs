@@ -27,6 +27,10 @@ pub enum Code {
     OlderReport,
     UnknownDistrict,
     UnknownPeriod,
+    UnknownLink,
+    LinkExists,
+    LinkEnded,
+    WrongLinkKind,
     NotFound,
     MethodNotAllowed,
     Unavailable,
@@ -54,6 +58,10 @@ impl Code {
             Code::OlderReport => "older_report",
             Code::UnknownDistrict => "unknown_district",
             Code::UnknownPeriod => "unknown_period",
+            Code::UnknownLink => "unknown_link",
+            Code::LinkExists => "link_exists",
+            Code::LinkEnded => "link_ended",
+            Code::WrongLinkKind => "wrong_link_kind",
             Code::NotFound => "not_found",
             Code::MethodNotAllowed => "method_not_allowed",
             Code::Unavailable => "unavailable",
@@ -70,15 +78,19 @@ impl Code {
             | Code::StaleTimestamp
             | Code::ReplayedNonce
             | Code::UnknownDevice => StatusCode::UNAUTHORIZED,
-            Code::RemovedDevice => StatusCode::FORBIDDEN,
-            Code::UnknownTeam | Code::NotFound | Code::UnknownDistrict | Code::UnknownPeriod => {
-                StatusCode::NOT_FOUND
-            }
+            Code::RemovedDevice | Code::WrongLinkKind => StatusCode::FORBIDDEN,
+            Code::LinkEnded => StatusCode::GONE,
+            Code::UnknownTeam
+            | Code::NotFound
+            | Code::UnknownDistrict
+            | Code::UnknownPeriod
+            | Code::UnknownLink => StatusCode::NOT_FOUND,
             Code::TeamExists
             | Code::DeviceExists
             | Code::VillageTaken
             | Code::WrongVillage
-            | Code::OlderReport => StatusCode::CONFLICT,
+            | Code::OlderReport
+            | Code::LinkExists => StatusCode::CONFLICT,
             Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Code::TeamStorageFull => StatusCode::INSUFFICIENT_STORAGE,
             Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -161,6 +173,22 @@ impl Code {
             Code::UnknownPeriod => (
                 "Belum ada laporan desa untuk periode ini.",
                 "No village has reported for this period yet.",
+            ),
+            Code::UnknownLink => (
+                "Tautan pantauan ini tidak terdaftar di relay ini.",
+                "This follow link is not registered on this relay.",
+            ),
+            Code::LinkExists => (
+                "Tautan pantauan ini sudah terdaftar dengan kunci atau jenis lain.",
+                "This follow link is already registered with another key or kind.",
+            ),
+            Code::LinkEnded => (
+                "Tautan pantauan ini sudah diakhiri oleh tim. Tidak ada lagi yang dikirim.",
+                "This follow link was ended by the team. Nothing more is delivered.",
+            ),
+            Code::WrongLinkKind => (
+                "Tautan keluarga tidak mengirim kejadian ke tim.",
+                "A family link sends no events to the team.",
             ),
             Code::NotFound => ("Alamat ini tidak ada di relay.", "No such address on the relay."),
             Code::MethodNotAllowed => (

@@ -11,6 +11,12 @@
 //! | `POST /v1/teams/{team}/bundles` | push a bundle (the body): `{seq, duplicate}` |
 //! | `GET /v1/teams/{team}/bundles?after=N&limit=M` | a page: `{bundles: [{seq, device_id, body (base64)}], last_seq, more}` |
 //! | `POST /v1/teams/{team}/district-reports` | a village's report to its district (counts only), signed by an enrolled device |
+//! | `POST /v1/teams/{team}/links` | register a follow link's channel: `{link_id, kind, device_id, public_key}`, signed by an enrolled device |
+//! | `DELETE /v1/teams/{team}/links/{link}` | end a link: its files are deleted, the follower is refused from then on: `{ended: true, ended_now}` |
+//! | `PUT /v1/teams/{team}/links/{link}/view?seq=N` | a member's newest view for the follower (the body); the highest `seq` is kept |
+//! | `GET /v1/teams/{team}/links/{link}/events?after=N` | the migrant phone's newest events file, if its number is above N |
+//! | `GET /v1/follow/{team}/{link}/view?after=N` | the follower, signed by its own key for this link only: the newest view above N |
+//! | `PUT /v1/follow/{team}/{link}/events?seq=N` | the migrant's phone: its newest events file (the body) |
 //! | `GET /v1/districts/{district}/totals?from=&to=` | the district's totals, small cells hidden (unsigned: public) |
 //! | `GET /districts/{district}?from=&to=&lang=en` | the same as a page (HTML, no script) |
 
@@ -23,7 +29,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::{header, request::Parts, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
@@ -36,7 +42,10 @@ use crate::auth::{self, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TI
 use crate::dashboard::{self, Lang};
 use crate::district;
 use crate::error::{Code, RelayError};
-use crate::store::{DeviceLookup, NewBundle, SharedStore, StoreError, Submitted};
+use crate::store::{
+    DeviceLookup, LinkFile, LinkLookup, LinkRegistered, NewBundle, NewLink, NewLinkFile, SharedStore,
+    StoreError, Submitted,
+};
 
 /// What the relay accepts; each has a command-line flag (`migran-relay --help`).
 #[derive(Debug, Clone)]
@@ -99,6 +108,12 @@ pub fn router(store: SharedStore, limits: Limits) -> Router {
         .route("/v1/teams/{team}/devices/{device}", delete(remove_device))
         .route("/v1/teams/{team}/bundles", post(push).get(pull))
         .route("/v1/teams/{team}/district-reports", post(submit_district_report))
+        .route("/v1/teams/{team}/links", post(register_link))
+        .route("/v1/teams/{team}/links/{link}", delete(end_link))
+        .route("/v1/teams/{team}/links/{link}/view", put(put_view))
+        .route("/v1/teams/{team}/links/{link}/events", get(member_events))
+        .route("/v1/follow/{team}/{link}/view", get(follower_view))
+        .route("/v1/follow/{team}/{link}/events", put(follower_events))
         .route("/v1/districts/{district}/totals", get(district_totals))
         .route("/districts/{district}", get(district_page))
         .fallback(|| async { RelayError(Code::NotFound) })
@@ -231,12 +246,17 @@ impl Relay {
     }
 
     async fn spend_nonce(&self, team_id: &str, claim: &Claimed<'_>) -> Result<(), RelayError> {
+        self.spend_nonce_of(team_id, claim.device_id, claim.nonce).await
+    }
+
+    /// Records `nonce` as used by `owner` (a device id, or a link's follower).
+    async fn spend_nonce_of(&self, team_id: &str, owner: &str, nonce: &str) -> Result<(), RelayError> {
         let now = now();
         // Kept twice the window: any timestamp still accepted has its nonce on record.
         let forget_before = now - 2 * self.limits.max_clock_skew_secs - 1;
         let fresh = self
             .store
-            .use_nonce(team_id, claim.device_id, claim.nonce, now, forget_before)
+            .use_nonce(team_id, owner, nonce, now, forget_before)
             .await
             .map_err(store_refusal)?;
         if fresh {
@@ -270,6 +290,272 @@ impl Relay {
         self.spend_nonce(team_id, &claim).await?;
         Ok(claim.device_id.to_owned())
     }
+}
+
+/// Who the relay knows a follower by in its nonce and request counts: the link, never
+/// a team device (a follower is none).
+fn follower_name(link_id: &str) -> String {
+    format!("link:{link_id}")
+}
+
+impl Relay {
+    /// The follower of this link, signed by the key registered for it: only its own
+    /// channel, never another's, never a team route. A link ended is `link_ended`.
+    /// Returns the link's kind.
+    async fn authenticate_follower(
+        &self,
+        team_id: &str,
+        link_id: &str,
+        parts: &Parts,
+        body: &[u8],
+    ) -> Result<String, RelayError> {
+        let claim = claimed(self, parts)?;
+        let kind = match self.store.link(team_id, link_id).await.map_err(store_refusal)? {
+            LinkLookup::NoTeam => return Err(RelayError(Code::UnknownTeam)),
+            LinkLookup::NoLink => return Err(RelayError(Code::UnknownLink)),
+            LinkLookup::Found {
+                kind,
+                device_id,
+                public_key,
+                ended,
+            } => {
+                if device_id != claim.device_id {
+                    return Err(RelayError(Code::UnknownDevice));
+                }
+                if !signature_holds(parts, body, &claim, &public_key) {
+                    return Err(RelayError(Code::BadSignature));
+                }
+                if ended {
+                    return Err(RelayError(Code::LinkEnded));
+                }
+                kind
+            }
+        };
+        let owner = follower_name(link_id);
+        self.count_request(team_id, &owner)?;
+        self.spend_nonce_of(team_id, &owner, claim.nonce).await?;
+        Ok(kind)
+    }
+}
+
+fn team_and_link(
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<(String, String), RelayError> {
+    match path {
+        Ok(Path((team, link))) if auth::valid_id(&team, 1, 64) => {
+            if auth::valid_id(&link, 1, 64) {
+                Ok((team, link))
+            } else {
+                Err(RelayError(Code::UnknownLink))
+            }
+        }
+        Ok(_) => Err(RelayError(Code::UnknownTeam)),
+        Err(_) => Err(RelayError(Code::BadRequest)),
+    }
+}
+
+/// One number of the query (`seq`, `after`): whole, not negative; anything else ignored.
+fn query_number(parts: &Parts, name: &str) -> Result<Option<i64>, RelayError> {
+    let mut found = None;
+    for pair in parts
+        .uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+    {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if key == name {
+            let number = value
+                .parse::<i64>()
+                .ok()
+                .filter(|number| *number >= 0)
+                .ok_or(RelayError(Code::BadRequest))?;
+            found = Some(number);
+        }
+    }
+    Ok(found)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinkRegistration {
+    link_id: String,
+    kind: String,
+    device_id: String,
+    public_key: String,
+}
+
+async fn register_link(
+    State(relay): Shared,
+    path: Result<Path<String>, PathRejection>,
+    request: Request,
+) -> Result<Response, RelayError> {
+    let team_id = team_path(path)?;
+    let (parts, body) = request.into_parts();
+    let body = read_body(&parts.headers, body, MAX_JSON_BYTES).await?;
+    let by = relay.authenticate(&team_id, &parts, &body).await?;
+    let registration: LinkRegistration =
+        serde_json::from_slice(&body).map_err(|_| RelayError(Code::BadRequest))?;
+    if !auth::valid_id(&registration.link_id, 16, 64)
+        || !auth::valid_id(&registration.device_id, 1, 64)
+        || !matches!(registration.kind.as_str(), "migrant" | "family")
+    {
+        return Err(RelayError(Code::BadRequest));
+    }
+    let key = public_key(&registration.public_key)?;
+    let registered = relay
+        .store
+        .register_link(NewLink {
+            team_id,
+            link_id: registration.link_id.clone(),
+            kind: registration.kind,
+            device_id: registration.device_id,
+            public_key: key,
+            registered_by: by,
+            now: now(),
+        })
+        .await
+        .map_err(store_refusal)?;
+    let status = match registered {
+        LinkRegistered::New => StatusCode::CREATED,
+        LinkRegistered::Again => StatusCode::OK,
+    };
+    Ok((status, Json(json!({ "link_id": registration.link_id }))).into_response())
+}
+
+async fn end_link(
+    State(relay): Shared,
+    path: Result<Path<(String, String)>, PathRejection>,
+    request: Request,
+) -> Result<Response, RelayError> {
+    let (team_id, link_id) = team_and_link(path)?;
+    let (parts, body) = request.into_parts();
+    let body = read_body(&parts.headers, body, MAX_JSON_BYTES).await?;
+    let by = relay.authenticate(&team_id, &parts, &body).await?;
+    let ended_now = relay
+        .store
+        .end_link(&team_id, &link_id, &by, now())
+        .await
+        .map_err(store_refusal)?;
+    Ok(Json(json!({ "link_id": link_id, "ended": true, "ended_now": ended_now })).into_response())
+}
+
+/// Keeps a file in a channel: `201 {seq, kept: true}` when it is the newest, `200
+/// {seq, kept: false}` (the number held) when a newer or the same is already there.
+async fn keep_link_file(
+    relay: &Relay,
+    team_id: String,
+    link_id: String,
+    file: LinkFile,
+    parts: &Parts,
+    body: Vec<u8>,
+) -> Result<Response, RelayError> {
+    let seq = query_number(parts, "seq")?
+        .filter(|seq| *seq > 0)
+        .ok_or(RelayError(Code::BadRequest))?;
+    if body.is_empty() {
+        return Err(RelayError(Code::BadRequest));
+    }
+    let kept = relay
+        .store
+        .put_link_file(
+            NewLinkFile {
+                team_id,
+                link_id,
+                file,
+                seq,
+                body,
+                now: now(),
+            },
+            relay.limits.max_team_bytes,
+        )
+        .await
+        .map_err(store_refusal)?;
+    let status = if kept.kept {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(json!({ "seq": kept.seq, "kept": kept.kept }))).into_response())
+}
+
+/// A channel's newest file above `?after=` (0 when not given): `{seq, body (base64)}`,
+/// or `{seq: null, body: null}` when there is none newer.
+async fn hand_link_file(
+    relay: &Relay,
+    team_id: &str,
+    link_id: &str,
+    file: LinkFile,
+    parts: &Parts,
+) -> Result<Response, RelayError> {
+    let after = query_number(parts, "after")?.unwrap_or(0);
+    let held = relay
+        .store
+        .link_file(team_id, link_id, file, after)
+        .await
+        .map_err(store_refusal)?;
+    Ok(Json(match held {
+        Some((seq, body)) => json!({ "seq": seq, "body": BASE64.encode(body) }),
+        None => json!({ "seq": null, "body": null }),
+    })
+    .into_response())
+}
+
+async fn put_view(
+    State(relay): Shared,
+    path: Result<Path<(String, String)>, PathRejection>,
+    request: Request,
+) -> Result<Response, RelayError> {
+    let (team_id, link_id) = team_and_link(path)?;
+    let (parts, body) = request.into_parts();
+    let body = read_body(&parts.headers, body, relay.limits.max_bundle_bytes).await?;
+    relay.authenticate(&team_id, &parts, &body).await?;
+    keep_link_file(&relay, team_id, link_id, LinkFile::View, &parts, body).await
+}
+
+async fn member_events(
+    State(relay): Shared,
+    path: Result<Path<(String, String)>, PathRejection>,
+    request: Request,
+) -> Result<Response, RelayError> {
+    let (team_id, link_id) = team_and_link(path)?;
+    let (parts, body) = request.into_parts();
+    let body = read_body(&parts.headers, body, MAX_JSON_BYTES).await?;
+    relay.authenticate(&team_id, &parts, &body).await?;
+    hand_link_file(&relay, &team_id, &link_id, LinkFile::Events, &parts).await
+}
+
+async fn follower_view(
+    State(relay): Shared,
+    path: Result<Path<(String, String)>, PathRejection>,
+    request: Request,
+) -> Result<Response, RelayError> {
+    let (team_id, link_id) = team_and_link(path)?;
+    let (parts, body) = request.into_parts();
+    let body = read_body(&parts.headers, body, MAX_JSON_BYTES).await?;
+    relay
+        .authenticate_follower(&team_id, &link_id, &parts, &body)
+        .await?;
+    hand_link_file(&relay, &team_id, &link_id, LinkFile::View, &parts).await
+}
+
+async fn follower_events(
+    State(relay): Shared,
+    path: Result<Path<(String, String)>, PathRejection>,
+    request: Request,
+) -> Result<Response, RelayError> {
+    let (team_id, link_id) = team_and_link(path)?;
+    let (parts, body) = request.into_parts();
+    let body = read_body(&parts.headers, body, relay.limits.max_bundle_bytes).await?;
+    let kind = relay
+        .authenticate_follower(&team_id, &link_id, &parts, &body)
+        .await?;
+    // The family follows; only the person's own phone reports back.
+    if kind != "migrant" {
+        return Err(RelayError(Code::WrongLinkKind));
+    }
+    keep_link_file(&relay, team_id, link_id, LinkFile::Events, &parts, body).await
 }
 
 fn team_path(path: Result<Path<String>, PathRejection>) -> Result<String, RelayError> {

@@ -13,6 +13,7 @@
 
 mod events;
 mod link;
+pub mod relay;
 mod view;
 
 pub(crate) use events::agenda_signals;

@@ -152,6 +152,9 @@ pub(crate) fn every_stored_enum() -> Vec<(&'static str, Vec<&'static str>)> {
         ("SmsEncoding", codes::<crate::emergency::SmsEncoding>()),
         ("PageHmac", codes::<crate::store::PageHmac>()),
         ("KdfKind", codes::<crate::vault::KdfKind>()),
+        ("DeviceRole", codes::<crate::follow::DeviceRole>()),
+        ("FollowKind", codes::<crate::follow::FollowKind>()),
+        ("LinkEndReason", codes::<crate::follow::LinkEndReason>()),
     ]
 }
 

@@ -296,31 +296,33 @@ pub(crate) fn signed_message(
 }
 
 /// One answer of the relay: its status and JSON.
-struct Answer {
-    status: u16,
-    json: serde_json::Value,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) json: serde_json::Value,
 }
 
 impl Answer {
-    fn code(&self) -> &str {
+    pub(crate) fn code(&self) -> &str {
         self.json["code"].as_str().unwrap_or("")
     }
 
-    fn ok(&self) -> bool {
+    pub(crate) fn ok(&self) -> bool {
         (200..300).contains(&self.status)
     }
 }
 
-fn failed(problem: RelayProblem) -> MigranError {
+pub(crate) fn failed(problem: RelayProblem) -> MigranError {
     MigranError::RelayFailed { problem }
 }
 
 /// A refusal the sync cannot go past, in the core's terms.
-fn refusal(answer: &Answer) -> MigranError {
+pub(crate) fn refusal(answer: &Answer) -> MigranError {
     failed(match answer.code() {
         "stale_timestamp" => RelayProblem::ClockWrong,
         "unknown_team" => RelayProblem::TeamNotRegistered,
-        "unknown_device" => RelayProblem::NotEnrolled,
+        // A follower's channel the team has not registered yet: a member must sync
+        // its links with the relay first, as for a device not enrolled yet.
+        "unknown_device" | "unknown_link" => RelayProblem::NotEnrolled,
         "removed_device" => RelayProblem::RemovedDevice,
         "too_large" => RelayProblem::TooLarge,
         "team_storage_full" => RelayProblem::StorageFull,
@@ -330,14 +332,14 @@ fn refusal(answer: &Answer) -> MigranError {
 }
 
 /// Signs and sends requests as this device, retrying what can be retried.
-struct Client {
+pub(crate) struct Client {
     agent: ureq::Agent,
     base: RelayUrl,
     keys: DeviceKeys,
 }
 
 impl Client {
-    fn new(base: RelayUrl, keys: DeviceKeys) -> Client {
+    pub(crate) fn new(base: RelayUrl, keys: DeviceKeys) -> Client {
         let agent = ureq::AgentBuilder::new()
             .timeout_connect(Duration::from_secs(15))
             .timeout_read(Duration::from_secs(120))
@@ -350,7 +352,7 @@ impl Client {
     /// (503), `rate_limited` (429) and `internal` (500) up to [`ATTEMPTS`] times, each
     /// signed anew (a nonce is good once). The same body every time, so a push whose
     /// answer was lost comes back as a duplicate.
-    fn send(&self, method: &str, path: &str, body: &[u8]) -> Result<Answer> {
+    pub(crate) fn send(&self, method: &str, path: &str, body: &[u8]) -> Result<Answer> {
         let mut wait = FIRST_BACKOFF;
         let mut last = RelayProblem::Unreachable;
         for attempt in 0..ATTEMPTS {

@@ -33,6 +33,15 @@ pub enum StoreError {
     /// A report for the village and period made later is already kept.
     #[error("a newer report is kept")]
     OlderReport,
+    /// No follow link channel of that id in the team.
+    #[error("unknown link")]
+    UnknownLink,
+    /// The link id is registered with another follower key or kind.
+    #[error("link already registered")]
+    LinkExists,
+    /// The link was ended: its channel is gone and its id is never used again.
+    #[error("link ended")]
+    LinkEnded,
     /// The engine cannot be reached now (a restarting PostgreSQL, a locked file): retry.
     #[error("storage unavailable: {0}")]
     Unavailable(String),
@@ -51,6 +60,9 @@ impl StoreError {
             StoreError::VillageTaken => Code::VillageTaken,
             StoreError::WrongVillage => Code::WrongVillage,
             StoreError::OlderReport => Code::OlderReport,
+            StoreError::UnknownLink => Code::UnknownLink,
+            StoreError::LinkExists => Code::LinkExists,
+            StoreError::LinkEnded => Code::LinkEnded,
             StoreError::Unavailable(_) => Code::Unavailable,
             StoreError::Internal(_) => Code::Internal,
         }
@@ -127,6 +139,82 @@ pub enum Submitted {
     Replaced,
 }
 
+/// A follow link's channel as a member registers it: which follower key may read its
+/// views and push its events. It names no person: the link id is random.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewLink {
+    pub team_id: String,
+    pub link_id: String,
+    /// `migrant` or `family`.
+    pub kind: String,
+    /// The follower device's id and its Ed25519 public key.
+    pub device_id: String,
+    pub public_key: Vec<u8>,
+    /// The member device that registered it (the relay's audit: who, when; no person).
+    pub registered_by: String,
+    pub now: i64,
+}
+
+/// A link channel as the relay knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkLookup {
+    NoTeam,
+    NoLink,
+    Found {
+        kind: String,
+        device_id: String,
+        public_key: Vec<u8>,
+        ended: bool,
+    },
+}
+
+/// What registering a link did: a new channel, or the same registration again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkRegistered {
+    New,
+    Again,
+}
+
+/// The two files a channel keeps, the newest of each only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkFile {
+    /// The team's latest view for the follower (pushed by members).
+    View,
+    /// The migrant phone's latest events file (pushed by the follower).
+    Events,
+}
+
+impl LinkFile {
+    /// The columns of `relay_links` holding this file: (number, body, when).
+    pub fn columns(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            LinkFile::View => ("view_seq", "view", "view_at"),
+            LinkFile::Events => ("events_seq", "events", "events_at"),
+        }
+    }
+}
+
+/// A file put into a channel, as the store receives it (authenticated, within limits).
+#[derive(Debug, Clone)]
+pub struct NewLinkFile {
+    pub team_id: String,
+    pub link_id: String,
+    pub file: LinkFile,
+    /// The sender's own number for the file (a view's or an events file's sequence): the
+    /// relay keeps the highest.
+    pub seq: i64,
+    pub body: Vec<u8>,
+    pub now: i64,
+}
+
+/// What putting a file did: kept (it is the newest) or not (a newer or the same number is
+/// held), and the number the channel holds now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkFileKept {
+    pub kept: bool,
+    pub seq: i64,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync {
     /// Registers a team with its first device; `TeamExists` if the id is taken.
@@ -188,6 +276,41 @@ pub trait Store: Send + Sync {
 
     /// Every kept report of the district (all villages, all periods).
     async fn district_reports(&self, district: &str) -> Result<Vec<DistrictReport>, StoreError>;
+
+    /// Registers a follow link's channel; the same registration again is `Again`, the id
+    /// with another key, device or kind `LinkExists`, an ended id `LinkEnded`.
+    async fn register_link(&self, link: NewLink) -> Result<LinkRegistered, StoreError>;
+
+    async fn link(&self, team_id: &str, link_id: &str) -> Result<LinkLookup, StoreError>;
+
+    /// Keeps `file` as the channel's newest of its kind if its number is higher than the
+    /// one held, replacing it, in one transaction that also counts its bytes in the
+    /// team's storage (`TeamStorageFull` past `max_team_bytes`). `UnknownLink`,
+    /// `LinkEnded`.
+    async fn put_link_file(&self, file: NewLinkFile, max_team_bytes: i64)
+        -> Result<LinkFileKept, StoreError>;
+
+    /// The channel's newest file of `file`'s kind if its number is above `after`:
+    /// `(seq, body)`. `UnknownLink`, `LinkEnded`.
+    async fn link_file(
+        &self,
+        team_id: &str,
+        link_id: &str,
+        file: LinkFile,
+        after: i64,
+    ) -> Result<Option<(i64, Vec<u8>)>, StoreError>;
+
+    /// Ends a link: deletes both files (their bytes leave the team's count) and keeps only
+    /// the id, the key and who ended it when, so that the follower is told `link_ended`
+    /// and the id is never registered again. Ending an ended link changes nothing.
+    /// `UnknownLink`. `true` when this call ended it.
+    async fn end_link(
+        &self,
+        team_id: &str,
+        link_id: &str,
+        ended_by: &str,
+        now: i64,
+    ) -> Result<bool, StoreError>;
 }
 
 pub type SharedStore = Arc<dyn Store>;

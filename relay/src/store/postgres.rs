@@ -7,7 +7,10 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::NoTls;
 
-use super::{DeviceLookup, DistrictReport, NewBundle, Page, Pushed, Store, StoreError, Stored, Submitted};
+use super::{
+    DeviceLookup, DistrictReport, LinkFile, LinkFileKept, LinkLookup, LinkRegistered, NewBundle, NewLink,
+    NewLinkFile, Page, Pushed, Store, StoreError, Stored, Submitted,
+};
 
 /// Schema versions in order; `relay_schema` records which are applied.
 const MIGRATIONS: &[&str] = &[
@@ -65,6 +68,27 @@ const MIGRATIONS: &[&str] = &[
         received_at BIGINT NOT NULL,
         counts TEXT NOT NULL,
         PRIMARY KEY (district, village_code, period_from, period_to)
+    );",
+    // 3: follow link channels (docs/relay.md#follow-links): per link id (random, no
+    // person), the follower's key, the newest view and events file; ended links keep
+    // only their id and key, so the follower is told and the id never comes back.
+    "CREATE TABLE relay_links (
+        team_id TEXT NOT NULL REFERENCES relay_teams(team_id),
+        link_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        public_key BYTEA NOT NULL,
+        registered_by TEXT NOT NULL,
+        registered_at BIGINT NOT NULL,
+        ended_by TEXT,
+        ended_at BIGINT,
+        view_seq BIGINT NOT NULL DEFAULT 0,
+        view BYTEA,
+        view_at BIGINT,
+        events_seq BIGINT NOT NULL DEFAULT 0,
+        events BYTEA,
+        events_at BIGINT,
+        PRIMARY KEY (team_id, link_id)
     );",
 ];
 
@@ -501,5 +525,241 @@ impl Store for PostgresStore {
                 received_at: row.get(8),
             })
             .collect())
+    }
+
+    async fn register_link(&self, link: NewLink) -> Result<LinkRegistered, StoreError> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        let team = tx
+            .query_opt("SELECT 1 FROM relay_teams WHERE team_id = $1", &[&link.team_id])
+            .await
+            .map_err(pg_error)?;
+        if team.is_none() {
+            return Err(StoreError::UnknownTeam);
+        }
+        let inserted = tx
+            .execute(
+                "INSERT INTO relay_links (team_id, link_id, kind, device_id, public_key, registered_by,
+                                          registered_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                &[
+                    &link.team_id,
+                    &link.link_id,
+                    &link.kind,
+                    &link.device_id,
+                    &link.public_key,
+                    &link.registered_by,
+                    &link.now,
+                ],
+            )
+            .await
+            .map_err(pg_error)?;
+        if inserted == 1 {
+            tx.commit().await.map_err(pg_error)?;
+            return Ok(LinkRegistered::New);
+        }
+        let row = tx
+            .query_one(
+                "SELECT kind, device_id, public_key, ended_at FROM relay_links
+                 WHERE team_id = $1 AND link_id = $2",
+                &[&link.team_id, &link.link_id],
+            )
+            .await
+            .map_err(pg_error)?;
+        if row.get::<_, Option<i64>>(3).is_some() {
+            return Err(StoreError::LinkEnded);
+        }
+        let same = row.get::<_, String>(0) == link.kind
+            && row.get::<_, String>(1) == link.device_id
+            && row.get::<_, Vec<u8>>(2) == link.public_key;
+        if same {
+            Ok(LinkRegistered::Again)
+        } else {
+            Err(StoreError::LinkExists)
+        }
+    }
+
+    async fn link(&self, team_id: &str, link_id: &str) -> Result<LinkLookup, StoreError> {
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let team = client
+            .query_opt("SELECT 1 FROM relay_teams WHERE team_id = $1", &[&team_id])
+            .await
+            .map_err(pg_error)?;
+        if team.is_none() {
+            return Ok(LinkLookup::NoTeam);
+        }
+        let row = client
+            .query_opt(
+                "SELECT kind, device_id, public_key, ended_at FROM relay_links
+                 WHERE team_id = $1 AND link_id = $2",
+                &[&team_id, &link_id],
+            )
+            .await
+            .map_err(pg_error)?;
+        Ok(match row {
+            None => LinkLookup::NoLink,
+            Some(row) => LinkLookup::Found {
+                kind: row.get(0),
+                device_id: row.get(1),
+                public_key: row.get(2),
+                ended: row.get::<_, Option<i64>>(3).is_some(),
+            },
+        })
+    }
+
+    async fn put_link_file(
+        &self,
+        file: NewLinkFile,
+        max_team_bytes: i64,
+    ) -> Result<LinkFileKept, StoreError> {
+        let (seq_column, body_column, at_column) = file.file.columns();
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        // The team's row lock orders this with the team's pushes: its byte count stays
+        // exact. Then the channel's row, for the number held.
+        let Some(team) = tx
+            .query_opt(
+                "SELECT bytes_used FROM relay_teams WHERE team_id = $1 FOR UPDATE",
+                &[&file.team_id],
+            )
+            .await
+            .map_err(pg_error)?
+        else {
+            return Err(StoreError::UnknownTeam);
+        };
+        let bytes_used: i64 = team.get(0);
+        let Some(held) = tx
+            .query_opt(
+                &format!(
+                    "SELECT ended_at, {seq_column}, COALESCE(length({body_column}), 0)::BIGINT
+                     FROM relay_links WHERE team_id = $1 AND link_id = $2 FOR UPDATE"
+                ),
+                &[&file.team_id, &file.link_id],
+            )
+            .await
+            .map_err(pg_error)?
+        else {
+            return Err(StoreError::UnknownLink);
+        };
+        if held.get::<_, Option<i64>>(0).is_some() {
+            return Err(StoreError::LinkEnded);
+        }
+        let (held_seq, held_size): (i64, i64) = (held.get(1), held.get(2));
+        if file.seq <= held_seq {
+            return Ok(LinkFileKept {
+                kept: false,
+                seq: held_seq,
+            });
+        }
+        let size = i64::try_from(file.body.len()).map_err(|_| StoreError::TeamStorageFull)?;
+        let grown = size - held_size;
+        if bytes_used.saturating_add(grown) > max_team_bytes {
+            return Err(StoreError::TeamStorageFull);
+        }
+        tx.execute(
+            "UPDATE relay_teams SET bytes_used = bytes_used + $2 WHERE team_id = $1",
+            &[&file.team_id, &grown],
+        )
+        .await
+        .map_err(pg_error)?;
+        tx.execute(
+            &format!(
+                "UPDATE relay_links SET {seq_column} = $3, {body_column} = $4, {at_column} = $5
+                 WHERE team_id = $1 AND link_id = $2"
+            ),
+            &[&file.team_id, &file.link_id, &file.seq, &file.body, &file.now],
+        )
+        .await
+        .map_err(pg_error)?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(LinkFileKept {
+            kept: true,
+            seq: file.seq,
+        })
+    }
+
+    async fn link_file(
+        &self,
+        team_id: &str,
+        link_id: &str,
+        file: LinkFile,
+        after: i64,
+    ) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
+        let (seq_column, body_column, _) = file.columns();
+        let client = self.pool.get().await.map_err(pool_error)?;
+        let Some(row) = client
+            .query_opt(
+                &format!(
+                    "SELECT ended_at, {seq_column}, {body_column} FROM relay_links
+                     WHERE team_id = $1 AND link_id = $2"
+                ),
+                &[&team_id, &link_id],
+            )
+            .await
+            .map_err(pg_error)?
+        else {
+            return Err(StoreError::UnknownLink);
+        };
+        if row.get::<_, Option<i64>>(0).is_some() {
+            return Err(StoreError::LinkEnded);
+        }
+        let seq: i64 = row.get(1);
+        Ok(match row.get::<_, Option<Vec<u8>>>(2) {
+            Some(body) if seq > after => Some((seq, body)),
+            _ => None,
+        })
+    }
+
+    async fn end_link(
+        &self,
+        team_id: &str,
+        link_id: &str,
+        ended_by: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let mut client = self.pool.get().await.map_err(pool_error)?;
+        let tx = client.transaction().await.map_err(pg_error)?;
+        if tx
+            .query_opt(
+                "SELECT 1 FROM relay_teams WHERE team_id = $1 FOR UPDATE",
+                &[&team_id],
+            )
+            .await
+            .map_err(pg_error)?
+            .is_none()
+        {
+            return Err(StoreError::UnknownTeam);
+        }
+        let Some(held) = tx
+            .query_opt(
+                "SELECT ended_at, (COALESCE(length(view), 0) + COALESCE(length(events), 0))::BIGINT
+                 FROM relay_links WHERE team_id = $1 AND link_id = $2 FOR UPDATE",
+                &[&team_id, &link_id],
+            )
+            .await
+            .map_err(pg_error)?
+        else {
+            return Err(StoreError::UnknownLink);
+        };
+        if held.get::<_, Option<i64>>(0).is_some() {
+            return Ok(false);
+        }
+        let freed: i64 = held.get(1);
+        tx.execute(
+            "UPDATE relay_links SET ended_by = $3, ended_at = $4, view = NULL, view_at = NULL,
+                                    events = NULL, events_at = NULL
+             WHERE team_id = $1 AND link_id = $2",
+            &[&team_id, &link_id, &ended_by, &now],
+        )
+        .await
+        .map_err(pg_error)?;
+        tx.execute(
+            "UPDATE relay_teams SET bytes_used = bytes_used - $2 WHERE team_id = $1",
+            &[&team_id, &freed],
+        )
+        .await
+        .map_err(pg_error)?;
+        tx.commit().await.map_err(pg_error)?;
+        Ok(true)
     }
 }

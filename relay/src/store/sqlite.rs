@@ -8,7 +8,36 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 
-use super::{DeviceLookup, DistrictReport, NewBundle, Page, Pushed, Store, StoreError, Stored, Submitted};
+use super::{
+    DeviceLookup, DistrictReport, LinkFile, LinkFileKept, LinkLookup, LinkRegistered, NewBundle, NewLink,
+    NewLinkFile, Page, Pushed, Store, StoreError, Stored, Submitted,
+};
+
+fn team_known(conn: &Connection, team_id: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM relay_teams WHERE team_id = ?1",
+            params![team_id],
+            |row| row.get::<_, i64>(0),
+        )
+        .optional()
+        .map_err(internal)?
+        .is_some())
+}
+
+/// A channel's row: (kind, device id, public key, ended).
+type LinkRow = (String, String, Vec<u8>, bool);
+
+fn link_row(conn: &Connection, team_id: &str, link_id: &str) -> Result<Option<LinkRow>, StoreError> {
+    conn.query_row(
+        "SELECT kind, device_id, public_key, ended_at IS NOT NULL FROM relay_links
+         WHERE team_id = ?1 AND link_id = ?2",
+        params![team_id, link_id],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+    )
+    .optional()
+    .map_err(internal)
+}
 
 /// Schema versions in order; `PRAGMA user_version` says how many are applied.
 const MIGRATIONS: &[&str] = &[
@@ -66,6 +95,27 @@ const MIGRATIONS: &[&str] = &[
         received_at INTEGER NOT NULL,
         counts TEXT NOT NULL,
         PRIMARY KEY (district, village_code, period_from, period_to)
+    );",
+    // 3: follow link channels (docs/relay.md#follow-links): per link id (random, no
+    // person), the follower's key, the newest view and events file; ended links keep
+    // only their id and key, so the follower is told and the id never comes back.
+    "CREATE TABLE relay_links (
+        team_id TEXT NOT NULL REFERENCES relay_teams(team_id),
+        link_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        public_key BLOB NOT NULL,
+        registered_by TEXT NOT NULL,
+        registered_at INTEGER NOT NULL,
+        ended_by TEXT,
+        ended_at INTEGER,
+        view_seq INTEGER NOT NULL DEFAULT 0,
+        view BLOB,
+        view_at INTEGER,
+        events_seq INTEGER NOT NULL DEFAULT 0,
+        events BLOB,
+        events_at INTEGER,
+        PRIMARY KEY (team_id, link_id)
     );",
 ];
 
@@ -515,6 +565,222 @@ impl Store for SqliteStore {
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(internal)?;
             Ok(rows)
+        })
+        .await
+    }
+
+    async fn register_link(&self, link: NewLink) -> Result<LinkRegistered, StoreError> {
+        self.run(move |conn| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(internal)?;
+            if !team_known(&tx, &link.team_id)? {
+                return Err(StoreError::UnknownTeam);
+            }
+            match link_row(&tx, &link.team_id, &link.link_id)? {
+                Some((_, _, _, true)) => return Err(StoreError::LinkEnded),
+                Some((kind, device_id, public_key, false)) => {
+                    return if kind == link.kind
+                        && device_id == link.device_id
+                        && public_key == link.public_key
+                    {
+                        Ok(LinkRegistered::Again)
+                    } else {
+                        Err(StoreError::LinkExists)
+                    };
+                }
+                None => {}
+            }
+            tx.execute(
+                "INSERT INTO relay_links (team_id, link_id, kind, device_id, public_key, registered_by,
+                                          registered_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    link.team_id,
+                    link.link_id,
+                    link.kind,
+                    link.device_id,
+                    link.public_key,
+                    link.registered_by,
+                    link.now
+                ],
+            )
+            .map_err(internal)?;
+            tx.commit().map_err(internal)?;
+            Ok(LinkRegistered::New)
+        })
+        .await
+    }
+
+    async fn link(&self, team_id: &str, link_id: &str) -> Result<LinkLookup, StoreError> {
+        let (team_id, link_id) = (team_id.to_owned(), link_id.to_owned());
+        self.run(move |conn| {
+            if !team_known(conn, &team_id)? {
+                return Ok(LinkLookup::NoTeam);
+            }
+            Ok(match link_row(conn, &team_id, &link_id)? {
+                None => LinkLookup::NoLink,
+                Some((kind, device_id, public_key, ended)) => LinkLookup::Found {
+                    kind,
+                    device_id,
+                    public_key,
+                    ended,
+                },
+            })
+        })
+        .await
+    }
+
+    async fn put_link_file(
+        &self,
+        file: NewLinkFile,
+        max_team_bytes: i64,
+    ) -> Result<LinkFileKept, StoreError> {
+        self.run(move |conn| {
+            let (seq_column, body_column, at_column) = file.file.columns();
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(internal)?;
+            let bytes_used: Option<i64> = tx
+                .query_row(
+                    "SELECT bytes_used FROM relay_teams WHERE team_id = ?1",
+                    params![file.team_id],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(internal)?;
+            let Some(bytes_used) = bytes_used else {
+                return Err(StoreError::UnknownTeam);
+            };
+            let held: Option<(bool, i64, i64)> = tx
+                .query_row(
+                    &format!(
+                        "SELECT ended_at IS NOT NULL, {seq_column}, COALESCE(length({body_column}), 0)
+                         FROM relay_links WHERE team_id = ?1 AND link_id = ?2"
+                    ),
+                    params![file.team_id, file.link_id],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )
+                .optional()
+                .map_err(internal)?;
+            let Some((ended, held_seq, held_size)) = held else {
+                return Err(StoreError::UnknownLink);
+            };
+            if ended {
+                return Err(StoreError::LinkEnded);
+            }
+            if file.seq <= held_seq {
+                return Ok(LinkFileKept {
+                    kept: false,
+                    seq: held_seq,
+                });
+            }
+            let size = i64::try_from(file.body.len()).map_err(|_| StoreError::TeamStorageFull)?;
+            let grown = size - held_size;
+            if bytes_used.saturating_add(grown) > max_team_bytes {
+                return Err(StoreError::TeamStorageFull);
+            }
+            tx.execute(
+                "UPDATE relay_teams SET bytes_used = bytes_used + ?2 WHERE team_id = ?1",
+                params![file.team_id, grown],
+            )
+            .map_err(internal)?;
+            tx.execute(
+                &format!(
+                    "UPDATE relay_links SET {seq_column} = ?3, {body_column} = ?4, {at_column} = ?5
+                     WHERE team_id = ?1 AND link_id = ?2"
+                ),
+                params![file.team_id, file.link_id, file.seq, file.body, file.now],
+            )
+            .map_err(internal)?;
+            tx.commit().map_err(internal)?;
+            Ok(LinkFileKept {
+                kept: true,
+                seq: file.seq,
+            })
+        })
+        .await
+    }
+
+    async fn link_file(
+        &self,
+        team_id: &str,
+        link_id: &str,
+        file: LinkFile,
+        after: i64,
+    ) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
+        let (team_id, link_id) = (team_id.to_owned(), link_id.to_owned());
+        self.run(move |conn| {
+            let (seq_column, body_column, _) = file.columns();
+            let row: Option<(bool, i64, Option<Vec<u8>>)> = conn
+                .query_row(
+                    &format!(
+                        "SELECT ended_at IS NOT NULL, {seq_column}, {body_column} FROM relay_links
+                         WHERE team_id = ?1 AND link_id = ?2"
+                    ),
+                    params![team_id, link_id],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )
+                .optional()
+                .map_err(internal)?;
+            let Some((ended, seq, body)) = row else {
+                return Err(StoreError::UnknownLink);
+            };
+            if ended {
+                return Err(StoreError::LinkEnded);
+            }
+            Ok(match body {
+                Some(body) if seq > after => Some((seq, body)),
+                _ => None,
+            })
+        })
+        .await
+    }
+
+    async fn end_link(
+        &self,
+        team_id: &str,
+        link_id: &str,
+        ended_by: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let (team_id, link_id, ended_by) = (team_id.to_owned(), link_id.to_owned(), ended_by.to_owned());
+        self.run(move |conn| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(internal)?;
+            if !team_known(&tx, &team_id)? {
+                return Err(StoreError::UnknownTeam);
+            }
+            let held: Option<(bool, i64)> = tx
+                .query_row(
+                    "SELECT ended_at IS NOT NULL, COALESCE(length(view), 0) + COALESCE(length(events), 0)
+                     FROM relay_links WHERE team_id = ?1 AND link_id = ?2",
+                    params![team_id, link_id],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()
+                .map_err(internal)?;
+            let Some((ended, freed)) = held else {
+                return Err(StoreError::UnknownLink);
+            };
+            if ended {
+                return Ok(false);
+            }
+            tx.execute(
+                "UPDATE relay_links SET ended_by = ?3, ended_at = ?4, view = NULL, view_at = NULL,
+                                        events = NULL, events_at = NULL
+                 WHERE team_id = ?1 AND link_id = ?2",
+                params![team_id, link_id, ended_by, now],
+            )
+            .map_err(internal)?;
+            tx.execute(
+                "UPDATE relay_teams SET bytes_used = bytes_used - ?2 WHERE team_id = ?1",
+                params![team_id, freed],
+            )
+            .map_err(internal)?;
+            tx.commit().map_err(internal)?;
+            Ok(true)
         })
         .await
     }
