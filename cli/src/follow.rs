@@ -5,7 +5,9 @@
 //! fingerprint), `follow accept` (the cadre's `MEK1` package), `follow view-import`,
 //! `follow show`, `follow events-export` (the migrant's alerts for the team) and
 //! `follow forget`. On a cadre's device: `follow link`, `follow links`, `follow end`,
-//! `follow view-export`, `follow events-import`, `follow alerts` and `follow ack`.
+//! `follow view-export`, `follow events-import`, `follow alerts` and `follow ack`. On
+//! both, `follow sync --relay URL`: the same views and events through the team's relay
+//! (`core/src/follow/relay.rs`), the side chosen by the device's role.
 //! Files are written as the team's sync files are (`team::write_out_file`: owner-only,
 //! whole or not at all) and read with a bound (`files::read_bounded`).
 
@@ -123,6 +125,10 @@ pub enum Follow {
         #[arg(long)]
         yes: bool,
     },
+    Sync {
+        #[arg(long, value_name = "ADDRESS")]
+        relay: Option<OsString>,
+    },
 }
 
 /// The help's words for `role ...` and `follow ...` (`help` asks here first).
@@ -191,6 +197,10 @@ pub fn about(path: &str) -> Option<Text> {
         "follow forget" => (
             "di HP yang mengikuti: lupakan tautan dan tampilannya",
             "on the following phone: forget the link and its view",
+        ),
+        "follow sync" => (
+            "lewat relay (--relay ALAMAT): di perangkat kader mengirim tampilan dan mengambil peringatan semua tautan; di HP yang mengikuti mengirim peringatannya dan mengambil tampilan terbaru",
+            "through the relay (--relay ADDRESS): on a cadre's device puts every link's view and takes the alerts; on a following phone sends its alerts and takes the newest view",
         ),
         _ => return None,
     };
@@ -267,9 +277,10 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         Some("alerts") => alerts(args),
         Some("ack") => acknowledge(args),
         Some("forget") => forget(args),
+        Some("sync") => sync_relay(args),
         _ => Err(CliError::usage(
-            "follow request | follow link ORANG --kind migran|keluarga --request PERMINTAAN --out BERKAS | follow accept BERKAS | follow links ORANG | follow end ID_TAUTAN --reason ALASAN | follow view-export ID_TAUTAN --out BERKAS | follow view-import BERKAS | follow show | follow events-export --out BERKAS | follow events-import BERKAS | follow alerts [ORANG] | follow ack ID_PERINGATAN --by NAMA | follow forget",
-            "follow request | follow link PERSON --kind migrant|family --request REQUEST --out FILE | follow accept FILE | follow links PERSON | follow end LINK_ID --reason REASON | follow view-export LINK_ID --out FILE | follow view-import FILE | follow show | follow events-export --out FILE | follow events-import FILE | follow alerts [PERSON] | follow ack ALERT_ID --by NAME | follow forget",
+            "follow request | follow link ORANG --kind migran|keluarga --request PERMINTAAN --out BERKAS | follow accept BERKAS | follow links ORANG | follow end ID_TAUTAN --reason ALASAN | follow view-export ID_TAUTAN --out BERKAS | follow view-import BERKAS | follow show | follow events-export --out BERKAS | follow events-import BERKAS | follow alerts [ORANG] | follow ack ID_PERINGATAN --by NAMA | follow forget | follow sync --relay ALAMAT",
+            "follow request | follow link PERSON --kind migrant|family --request REQUEST --out FILE | follow accept FILE | follow links PERSON | follow end LINK_ID --reason REASON | follow view-export LINK_ID --out FILE | follow view-import FILE | follow show | follow events-export --out FILE | follow events-import FILE | follow alerts [PERSON] | follow ack ALERT_ID --by NAME | follow forget | follow sync --relay ADDRESS",
         )),
     };
     outcome
@@ -1093,4 +1104,151 @@ fn forget(args: &Args) -> Result<(), CliError> {
         "The link and its view were removed from this phone.",
     );
     Ok(())
+}
+
+/// `migran follow sync --relay URL`: the follow links through the relay. A team device
+/// (cadre or officer) serves every link of the team; a following phone serves its own.
+/// The device's role says which, as it says which home the apps open on.
+fn sync_relay(args: &Args) -> Result<(), CliError> {
+    args.allow_only(&["relay"])?;
+    args.no_words_after(2)?;
+    let url = args.required("relay", "relay")?;
+    let vault = open_unlocked(args)?;
+    match vault.device_role()? {
+        Some(role @ (DeviceRole::Cadre | DeviceRole::Officer)) => {
+            let summary = vault.follow_sync_with_relay(url.clone())?;
+            say_team_relay_summary(args, role, &summary, &url);
+        }
+        Some(role @ (DeviceRole::Migrant | DeviceRole::Family)) => {
+            let summary = vault
+                .followed_sync_with_relay(url)
+                .map_err(channel_not_there_yet_said_plainly)?;
+            say_followed_relay_summary(args, role, &summary);
+        }
+        None => {
+            return Err(CliError::Failed(t(
+                "peran perangkat ini belum dipilih: perangkat tim membuat atau bergabung dengan tim (migran team create, migran team join); HP yang mengikuti memilih perannya (migran role set migran|keluarga) lalu menulis permintaan (migran follow request)",
+                "this device's role is not chosen yet: a team device makes or joins a team (migran team create, migran team join); a following phone chooses its role (migran role set migrant|family) and then writes a request (migran follow request)",
+            )))
+        }
+    }
+    Ok(())
+}
+
+/// A follower whose channel the relay does not know yet is told `NotEnrolled`, whose
+/// words ("the member that admitted it must sync") fit a team device: the step missing
+/// here is the cadre's `follow sync --relay`, named before the core's message. The exit
+/// stays a relay problem's (8).
+fn channel_not_there_yet_said_plainly(err: MigranError) -> MigranError {
+    if let MigranError::RelayFailed {
+        problem: migran_core::RelayProblem::NotEnrolled,
+    } = err
+    {
+        eprintln!(
+            "{}",
+            t(
+                "Tautan ini belum ada di relay: kader perlu menjalankan 'migran follow sync --relay ALAMAT' lebih dulu.",
+                "This link is not on the relay yet: the cadre must run 'migran follow sync --relay ADDRESS' first.",
+            )
+            .get()
+        );
+    }
+    err
+}
+
+fn say_team_relay_summary(
+    args: &Args,
+    role: DeviceRole,
+    summary: &migran_core::follow::relay::FollowRelaySummary,
+    url: &str,
+) {
+    if args.json {
+        print_json(&json!({
+            "role": role_code(role),
+            "links_registered": summary.links_registered,
+            "views_pushed": summary.views_pushed,
+            "events_imported": summary.events_imported,
+            "new_alerts": summary.new_alerts,
+            "updated_alerts": summary.updated_alerts,
+            "events_refused": summary.events_refused,
+            "links_closed": summary.links_closed,
+        }));
+        return;
+    }
+    say(
+        format!(
+            "Tautan ikuti lewat relay: {} tautan baru didaftarkan; {} tampilan dikirim; {} berkas peringatan diterima ({} peringatan baru, {} diperbarui); {} berkas ditolak; {} saluran tautan yang diakhiri ditutup.",
+            summary.links_registered,
+            summary.views_pushed,
+            summary.events_imported,
+            summary.new_alerts,
+            summary.updated_alerts,
+            summary.events_refused,
+            summary.links_closed
+        ),
+        format!(
+            "Follow links through the relay: {} links registered; {} views sent; {} alerts files taken ({} new alerts, {} updated); {} files refused; {} channels of ended links closed.",
+            summary.links_registered,
+            summary.views_pushed,
+            summary.events_imported,
+            summary.new_alerts,
+            summary.updated_alerts,
+            summary.events_refused,
+            summary.links_closed
+        ),
+    );
+    if summary.new_alerts + summary.updated_alerts > 0 {
+        say(
+            "Peringatan yang belum ditanggapi tampil paling atas di agenda: migran agenda",
+            "Alerts not answered yet lead the agenda: migran agenda",
+        );
+    }
+    if summary.events_refused > 0 {
+        say(
+            "Berkas yang ditolak (diubah, atau bukan dari HP tautan itu) dilewati; berkas berikut dari HP itu menggantikannya.",
+            "A refused file (altered, or not from the link's phone) is passed over; that phone's next file replaces it.",
+        );
+    }
+    if summary.views_pushed > 0 {
+        // Each view made numbers its link anew in the register; team sync carries the
+        // numbers to the other members (core/src/follow/relay.rs).
+        say(
+            format!("Lalu sinkronkan tim: migran sync --relay {url}"),
+            format!("Then sync the team: migran sync --relay {url}"),
+        );
+    }
+}
+
+fn say_followed_relay_summary(
+    args: &Args,
+    role: DeviceRole,
+    summary: &migran_core::follow::relay::FollowedRelaySummary,
+) {
+    if args.json {
+        print_json(&json!({
+            "role": role_code(role),
+            "events_pushed": summary.events_pushed,
+            "view_received": summary.view_received,
+            "link": followed_json(&summary.link),
+        }));
+        return;
+    }
+    if summary.events_pushed {
+        say(
+            "Peringatan dan lapor aman yang terlewat dikirim ke tim lewat relay.",
+            "Alerts and missed check-ins sent to the team through the relay.",
+        );
+    }
+    let number = summary.link.view_number;
+    if summary.view_received {
+        say(
+            format!("Tampilan baru diterima (tampilan ke-{number}). Lihat: migran follow show"),
+            format!("A newer view was received (view number {number}). See it: migran follow show"),
+        );
+    } else {
+        say(
+            format!("Tidak ada tampilan yang lebih baru; tetap tampilan ke-{number}."),
+            format!("No newer view; still view number {number}."),
+        );
+    }
 }

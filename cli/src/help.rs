@@ -193,12 +193,12 @@ const AFTER_ID: &str =
     "PIN dibaca dari MIGRAN_PIN atau ditanyakan tanpa ditampilkan; tidak pernah dari argumen.
 Kode keluar: 0 berhasil, 2 perintah salah, 3 PIN salah/terkunci/masalah kunci, 4 tidak ditemukan,
 5 isian tidak sah, 6 ditolak aturan (persetujuan, alur kasus, urutan daftar periksa),
-7 berkas sinkronisasi atau cadangan ditolak, 1 lainnya.
+7 berkas sinkronisasi atau cadangan ditolak, 8 masalah relay, 1 lainnya.
 Bahasa: MIGRAN_LANG=en untuk bahasa Inggris. Bantuan satu perintah: migran help PERINTAH [SUB].";
 const AFTER_EN: &str = "The PIN is read from MIGRAN_PIN or asked without echo; never from an argument.
 Exit codes: 0 ok, 2 usage, 3 wrong PIN/locked out/key problem, 4 not found, 5 invalid input,
 6 refused by a rule (consent, case workflow, checklist order), 7 sync file or backup
-refused, 1 other.
+refused, 8 relay problem, 1 other.
 Language: MIGRAN_LANG=en for English. Help on one command: migran help COMMAND [SUB].";
 
 fn command_about(path: &str) -> Text {

@@ -3,11 +3,13 @@
 // Test code: a failed setup should panic with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+#[path = "support/relay.rs"]
+mod relay;
 mod support;
 
+use relay::Relay;
 use support::{code, migran, ok, stderr, stdout, PIN};
 
 /// `migran` with the PIN and the language given.
@@ -24,59 +26,6 @@ fn migran_with(vault: &Path, args: &[&str], env: &[(&str, &str)]) -> std::proces
         command.env(key, value);
     }
     command.output().unwrap()
-}
-
-/// A relay on 127.0.0.1 until dropped.
-struct Relay {
-    addr: SocketAddr,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Relay {
-    fn start(data: &Path) -> Relay {
-        let engine = migran_relay::Engine::Sqlite(data.to_path_buf());
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let store = migran_relay::open_store(&engine).await.unwrap();
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                ready_tx.send(listener.local_addr().unwrap()).unwrap();
-                axum::serve(
-                    listener,
-                    migran_relay::router(store, migran_relay::Limits::default()),
-                )
-                .with_graceful_shutdown(async {
-                    let _ = stop_rx.await;
-                })
-                .await
-                .unwrap();
-            });
-        });
-        let addr = ready_rx.recv().unwrap();
-        Relay {
-            addr,
-            stop: Some(stop_tx),
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for Relay {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
 }
 
 fn json(vault: &Path, args: &[&str]) -> serde_json::Value {
@@ -146,7 +95,7 @@ fn add_person(vault: &Path, name: &str, nik: &str) {
 fn two_vaults_converge_with_sync_relay_and_its_messages_are_in_both_languages() {
     let root = tempfile::tempdir().unwrap();
     let relay = Relay::start(&root.path().join("relay"));
-    let url = format!("http://{}", relay.addr);
+    let url = relay.url();
     let (officer, cadre) = team(root.path());
     add_person(&officer, "Siti Contoh", "3201000000000001");
     add_person(&cadre, "Budi Contoh", "3201000000000002");
