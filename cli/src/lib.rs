@@ -2,8 +2,9 @@
 //!
 //! Exit codes: 0 ok, 1 other failure, 2 usage, 3 wrong PIN / locked out / erased /
 //! wrong device, 4 not found, 5 invalid input, 6 refused by a rule (consent, case
-//! workflow, checklist order), 7 a sync file or backup refused (tampered, replayed,
-//! another team, removed device, wrong recovery key: nothing was changed).
+//! workflow, checklist order), 7 a sync file, follow file or backup refused (tampered,
+//! replayed, another team, removed device, an ended follow link, wrong recovery key:
+//! nothing was changed), 8 a relay could not be used (unreachable, refused the request).
 
 // println!/print! panic when stdout is a closed pipe (`migran person list | head`); all
 // output goes through output::outln! / output::write_out instead.
