@@ -5,65 +5,14 @@
 // Test code: a failed setup should panic with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::net::SocketAddr;
 use std::path::Path;
 
+#[path = "support/relay.rs"]
+mod relay;
 mod support;
 
+use relay::Relay;
 use support::{code, migran, ok, stderr, stdout, PIN};
-
-/// A relay on 127.0.0.1 until dropped.
-struct Relay {
-    addr: SocketAddr,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Relay {
-    fn start(data: &Path) -> Relay {
-        let engine = migran_relay::Engine::Sqlite(data.to_path_buf());
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let store = migran_relay::open_store(&engine).await.unwrap();
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                ready_tx.send(listener.local_addr().unwrap()).unwrap();
-                axum::serve(
-                    listener,
-                    migran_relay::router(store, migran_relay::Limits::default()),
-                )
-                .with_graceful_shutdown(async {
-                    let _ = stop_rx.await;
-                })
-                .await
-                .unwrap();
-            });
-        });
-        let addr = ready_rx.recv().unwrap();
-        Relay {
-            addr,
-            stop: Some(stop_tx),
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for Relay {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
 
 /// `migran` in Bahasa Indonesia.
 fn migran_id(vault: &Path, args: &[&str]) -> std::process::Output {
@@ -100,7 +49,7 @@ fn submit_args<'a>(url: &'a str, village_code: &'a str, village: &'a str) -> Vec
 fn the_village_report_goes_to_its_district_and_refusals_are_said_plainly() {
     let root = tempfile::tempdir().unwrap();
     let relay = Relay::start(&root.path().join("relay"));
-    let url = format!("http://{}", relay.addr);
+    let url = relay.url();
     let vault = root.path().join("officer");
     ok(&vault, &["init", "--kdf-iterations", "10000"]);
     for (name, nik) in [

@@ -1,5 +1,6 @@
 //! A real relay (the SQLite engine) started in the test process on 127.0.0.1, for the CLI
-//! tests that run `migran ... --relay` against it (relay_sync.rs, follow_relay.rs).
+//! tests that run `migran ... --relay` against it (relay_sync.rs, follow_relay.rs,
+//! district_submit.rs).
 //! Included by those files alone (`#[path = "support/relay.rs"] mod relay;`): the other
 //! test binaries that share `support` need not build a relay.
 

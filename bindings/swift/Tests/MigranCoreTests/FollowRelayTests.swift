@@ -7,43 +7,8 @@ import XCTest
 
 final class FollowRelayTests: XCTestCase {
     #if os(macOS)
-    /// The relay on SQLite in a temporary folder, on a port the system picks, as in
-    /// RelaySyncTests.
-    private func startRelay() throws -> (Process, String) {
-        let repository = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let bin = ProcessInfo.processInfo.environment["MIGRAN_RELAY_BIN"]
-            ?? repository.appendingPathComponent("target/debug/migran-relay").path
-        guard FileManager.default.isExecutableFile(atPath: bin) else {
-            throw XCTSkip("\(bin) missing: cargo build -p migran-relay")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: bin)
-        process.arguments = ["--data", tempDir(), "--listen", "127.0.0.1:0"]
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = pipe
-        try process.run()
-        let marker = "listening on "
-        var seen = ""
-        var url: String?
-        while url == nil {
-            let chunk = pipe.fileHandleForReading.availableData
-            if chunk.isEmpty { throw XCTSkip("the relay stopped before listening") }
-            seen += String(decoding: chunk, as: UTF8.self)
-            let lines = seen.components(separatedBy: "\n").dropLast()
-            if let line = lines.first(where: { $0.contains(marker) }),
-               let at = line.range(of: marker) {
-                url = String(line[at.upperBound...]).trimmingCharacters(in: .whitespaces)
-            }
-        }
-        pipe.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
-        return (process, url ?? "")
-    }
-
     func testAFamilyPhoneFollowsThroughARelayBinaryUntilTheLinkIsEnded() throws {
-        let (relay, url) = try startRelay()
+        let (relay, url) = try startTestRelay()
         defer {
             relay.terminate()
             relay.waitUntilExit()

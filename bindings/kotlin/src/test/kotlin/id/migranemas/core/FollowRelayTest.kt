@@ -1,8 +1,5 @@
 package id.migranemas.core
 
-import java.nio.file.Files
-import java.util.concurrent.TimeUnit
-import kotlin.concurrent.thread
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotEquals
@@ -14,38 +11,9 @@ import org.junit.jupiter.api.assertThrows
  *  a family phone takes the cadre's view, and is refused with a typed LinkEnded once the
  *  cadre ended the link. */
 class FollowRelayTest {
-    private class Relay(val process: Process, val url: String) : AutoCloseable {
-        override fun close() {
-            process.destroy()
-            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly()
-        }
-    }
-
-    /** The relay on SQLite in a temporary folder, on a port the system picks. */
-    private fun startRelay(): Relay {
-        val bin = System.getProperty("migran.relay.bin")
-            ?: error("migran.relay.bin is not set: run through bindings/pom.xml")
-        check(Files.isExecutable(java.nio.file.Path.of(bin))) { "$bin missing: cargo build -p migran-relay" }
-        val data = Files.createTempDirectory("migran-relay-follow")
-        val process = ProcessBuilder(bin, "--data", data.toString(), "--listen", "127.0.0.1:0")
-            .redirectErrorStream(true)
-            .start()
-        val output = process.inputStream.bufferedReader()
-        val url: String
-        while (true) {
-            val line = output.readLine() ?: error("the relay stopped before listening")
-            if (line.contains("listening on ")) {
-                url = line.substringAfter("listening on ").trim()
-                break
-            }
-        }
-        thread(isDaemon = true) { output.forEachLine { } }
-        return Relay(process, url)
-    }
-
     @Test
     fun `a family phone follows through a relay binary until the link is ended`() {
-        startRelay().use { relay ->
+        TestRelay.start().use { relay ->
             newVault().use { cadre ->
                 newVault().use { family ->
                     cadre.teamCreate(TeamRole.CADRE)

@@ -1,9 +1,6 @@
 package id.migranemas.core
 
-import java.nio.file.Files
 import java.util.Collections
-import java.util.concurrent.TimeUnit
-import kotlin.concurrent.thread
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotEquals
@@ -14,39 +11,6 @@ import org.junit.jupiter.api.assertThrows
 /** syncWithRelay against the real relay binary (target/debug/migran-relay, built by
  *  scripts/test-bindings.sh; its path comes from bindings/kotlin/pom.xml). */
 class RelaySyncTest {
-    private class Relay(val process: Process, val url: String) : AutoCloseable {
-        override fun close() {
-            process.destroy()
-            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly()
-        }
-    }
-
-    /** The relay on SQLite in a temporary folder, on a port the system picks (port 0);
-     *  ready once it says where it listens (it binds before saying so, and names the
-     *  port it bound). */
-    private fun startRelay(): Relay {
-        val bin = System.getProperty("migran.relay.bin")
-            ?: error("migran.relay.bin is not set: run through bindings/pom.xml")
-        check(Files.isExecutable(java.nio.file.Path.of(bin))) { "$bin missing: cargo build -p migran-relay" }
-        val data = Files.createTempDirectory("migran-relay-kotlin")
-        val process = ProcessBuilder(bin, "--data", data.toString(), "--listen", "127.0.0.1:0")
-            .redirectErrorStream(true)
-            .start()
-        val output = process.inputStream.bufferedReader()
-        val url: String
-        while (true) {
-            val line = output.readLine() ?: error("the relay stopped before listening")
-            if (line.contains("listening on ")) {
-                url = line.substringAfter("listening on ").trim()
-                break
-            }
-        }
-        // Its later lines are read and dropped, so that a full pipe never blocks it.
-        thread(isDaemon = true) { output.forEachLine { } }
-        check(url.startsWith("http://127.0.0.1:") && !url.endsWith(":0")) { "the relay said: $url" }
-        return Relay(process, url)
-    }
-
     private class Recorder : RelaySyncListener {
         val calls: MutableList<Triple<RelaySyncStage, UInt, UInt>> = Collections.synchronizedList(mutableListOf())
 
@@ -66,7 +30,7 @@ class RelaySyncTest {
 
     @Test
     fun `two vaults converge through a relay binary, with progress and typed failures`() {
-        startRelay().use { relay ->
+        TestRelay.start().use { relay ->
             val (officer, cadre) = team()
             officer.use {
                 cadre.use {
