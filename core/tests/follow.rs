@@ -8,14 +8,13 @@
 mod support;
 
 use std::path::Path;
-use std::sync::Arc;
 
 use chrono::Duration;
 use migran_core::{
     AgendaKind, AgendaRequest, CardContact, CardContactRole, CaseInput, CaseType, ChecklistItemUpdate,
-    ConsentInput, ConsentPurpose, ContactInput, DeviceRole, DocumentInput, DocumentKind, EmergencyKind,
-    FollowKind, ItemState, JourneyInput, LinkEndReason, Locale, MigranError, Relation, Reporter, SyncRefusal,
-    TeamRole, Vault,
+    ConsentPurpose, ContactInput, DeviceRole, DocumentInput, DocumentKind, EmergencyKind, FollowKind,
+    ItemState, JourneyInput, LinkEndReason, Locale, MigranError, Relation, Reporter, SyncRefusal, TeamRole,
+    Vault,
 };
 use support::*;
 
@@ -25,33 +24,6 @@ const SCREENER_MARKER: &str = "PENAPISRAHASIA7732";
 const OTHER_PERSON_MARKER: &str = "ORANGLAIN7733";
 const SITI_NIK: &str = "3201000000000001";
 const CHECKLIST_NOTE_MARKER: &str = "NOTEBUTIR7734";
-
-struct Phone {
-    vault: Arc<Vault>,
-    clock: Arc<TestClock>,
-}
-
-fn phone(root: &Path, name: &str) -> Phone {
-    let clock = TestClock::at(2027, 1, 4);
-    Phone {
-        vault: new_vault(&root.join(name), clock.clone()),
-        clock,
-    }
-}
-
-fn consent(vault: &Vault, person_id: &str, purpose: ConsentPurpose, given: bool) {
-    vault
-        .record_consent(
-            person_id.to_string(),
-            ConsentInput {
-                purpose,
-                given,
-                date: None,
-                note: None,
-            },
-        )
-        .unwrap();
-}
 
 fn done(vault: &Vault, person_id: &str, item: &str, note: Option<&str>) {
     vault
@@ -119,7 +91,7 @@ fn cadre_with_siti(root: &Path) -> (Phone, String) {
             },
         )
         .unwrap();
-    consent(&cadre.vault, &siti, ConsentPurpose::ShareWithFamily, true);
+    record_consent(&cadre.vault, &siti, ConsentPurpose::ShareWithFamily, true);
     cadre
         .vault
         .open_case(
@@ -150,32 +122,21 @@ fn cadre_contact() -> Option<CardContact> {
     })
 }
 
-/// Links `follower` to Siti: request, package, accept.
+/// Links `follower` to Siti, checking both fingerprints and the first view's number.
 fn link(cadre: &Phone, siti: &str, follower: &Phone, kind: FollowKind) -> String {
     let request = follower.vault.follow_request().unwrap();
     assert_eq!(
-        migran_core::follow_request_fingerprint(request.text.clone()).unwrap(),
+        migran_core::follow_request_fingerprint(request.text).unwrap(),
         request.fingerprint
     );
-    let package = cadre
-        .vault
-        .follow_link(siti.to_string(), kind, request.text, cadre_contact())
-        .unwrap();
-    let followed = follower.vault.follow_accept(package.text).unwrap();
-    assert_eq!(followed.link_id, package.link.link_id);
+    let link_id = link_phone(&cadre.vault, siti, &follower.vault, kind, cadre_contact());
+    let followed = follower.vault.followed_link().unwrap();
     assert_eq!(followed.view_number, 1);
     assert_eq!(
         followed.team_fingerprint,
         cadre.vault.sync_status().unwrap().team.unwrap().fingerprint
     );
-    package.link.link_id
-}
-
-fn refusal(result: Result<impl std::fmt::Debug, MigranError>) -> SyncRefusal {
-    match result {
-        Err(MigranError::SyncRefused { reason }) => reason,
-        other => panic!("expected a sync refusal, got {other:?}"),
-    }
+    link_id
 }
 
 #[test]
@@ -388,9 +349,9 @@ fn withdrawing_consent_ends_every_family_link_and_nothing_more_is_delivered() {
     let migrant_phone = phone(root.path(), "siti");
     let family_link = link(&cadre, &siti, &family_phone, FollowKind::Family);
     let migrant_link = link(&cadre, &siti, &migrant_phone, FollowKind::Migrant);
-    consent(&cadre.vault, &siti, ConsentPurpose::ShareWithFamily, false);
+    record_consent(&cadre.vault, &siti, ConsentPurpose::ShareWithFamily, false);
     assert_eq!(
-        refusal(cadre.vault.follow_view_export(family_link.clone())),
+        sync_refusal(cadre.vault.follow_view_export(family_link.clone())),
         SyncRefusal::LinkEnded
     );
     let links = cadre.vault.follow_links(siti.clone()).unwrap();
@@ -426,12 +387,12 @@ fn an_ended_link_refuses_the_migrants_events_and_a_lost_phone_is_ended_by_hand()
         .unwrap();
     assert_eq!(ended.end_reason, Some(LinkEndReason::PhoneLost));
     assert_eq!(
-        refusal(cadre.vault.follow_events_import(events)),
+        sync_refusal(cadre.vault.follow_events_import(events)),
         SyncRefusal::LinkEnded
     );
     assert_eq!(cadre.vault.follow_alerts(None).unwrap(), []);
     assert_eq!(
-        refusal(cadre.vault.follow_view_export(link_id)),
+        sync_refusal(cadre.vault.follow_view_export(link_id)),
         SyncRefusal::LinkEnded
     );
 }
@@ -448,18 +409,18 @@ fn old_altered_or_foreign_files_are_refused() {
     family_phone.vault.follow_view_import(third.clone()).unwrap();
     // The same view twice.
     assert_eq!(
-        refusal(family_phone.vault.follow_view_import(third)),
+        sync_refusal(family_phone.vault.follow_view_import(third)),
         SyncRefusal::Replayed
     );
     // An older view after a newer one.
     assert_eq!(
-        refusal(family_phone.vault.follow_view_import(second.clone())),
+        sync_refusal(family_phone.vault.follow_view_import(second.clone())),
         SyncRefusal::Replayed
     );
     // A view for another phone's link.
     link(&cadre, &siti, &other_phone, FollowKind::Family);
     assert_eq!(
-        refusal(other_phone.vault.follow_view_import(second.clone())),
+        sync_refusal(other_phone.vault.follow_view_import(second.clone())),
         SyncRefusal::NotForThisDevice
     );
     // A byte changed in the sealed payload.
@@ -475,7 +436,7 @@ fn old_altered_or_foreign_files_are_refused() {
         .unwrap();
     // A package made for another phone.
     assert_eq!(
-        refusal(
+        sync_refusal(
             phone(root.path(), "thief")
                 .vault
                 .follow_accept(package.text.clone())
@@ -484,7 +445,7 @@ fn old_altered_or_foreign_files_are_refused() {
     );
     fresh.vault.follow_accept(package.text).unwrap();
     assert_eq!(
-        refusal(family_phone.vault.follow_view_import(altered.into_bytes())),
+        sync_refusal(family_phone.vault.follow_view_import(altered.into_bytes())),
         SyncRefusal::Tampered
     );
     // A migrant's events file replayed.
@@ -493,16 +454,16 @@ fn old_altered_or_foreign_files_are_refused() {
     let events = siti_phone.vault.follow_events_export().unwrap();
     cadre.vault.follow_events_import(events.clone()).unwrap();
     assert_eq!(
-        refusal(cadre.vault.follow_events_import(events)),
+        sync_refusal(cadre.vault.follow_events_import(events)),
         SyncRefusal::Replayed
     );
     // Garbage.
     assert_eq!(
-        refusal(family_phone.vault.follow_view_import(b"not a view".to_vec())),
+        sync_refusal(family_phone.vault.follow_view_import(b"not a view".to_vec())),
         SyncRefusal::Format
     );
     assert_eq!(
-        refusal(phone(root.path(), "blank").vault.follow_accept("MEK1AAAA".into())),
+        sync_refusal(phone(root.path(), "blank").vault.follow_accept("MEK1AAAA".into())),
         SyncRefusal::Format
     );
 }
@@ -513,11 +474,17 @@ fn roles_shape_what_a_device_may_do() {
     let (cadre, siti) = cadre_with_siti(root.path());
     assert_eq!(cadre.vault.device_role().unwrap(), Some(DeviceRole::Cadre));
     // A team member follows nobody, and cannot take a follower's role.
-    assert_eq!(refusal(cadre.vault.follow_request()), SyncRefusal::AlreadyInTeam);
+    assert_eq!(
+        sync_refusal(cadre.vault.follow_request()),
+        SyncRefusal::AlreadyInTeam
+    );
     assert!(cadre.vault.set_device_role(DeviceRole::Family).is_err());
     let fresh = phone(root.path(), "fresh");
     assert_eq!(fresh.vault.device_role().unwrap(), None);
-    assert_eq!(refusal(fresh.vault.followed_link()), SyncRefusal::NotFollowing);
+    assert_eq!(
+        sync_refusal(fresh.vault.followed_link()),
+        SyncRefusal::NotFollowing
+    );
     // A phone set up for the family refuses a migrant's package.
     fresh.vault.set_device_role(DeviceRole::Family).unwrap();
     let request = fresh.vault.follow_request().unwrap();
@@ -526,35 +493,38 @@ fn roles_shape_what_a_device_may_do() {
         .follow_link(siti.clone(), FollowKind::Migrant, request.text, None)
         .unwrap();
     assert_eq!(
-        refusal(fresh.vault.follow_accept(package.text)),
+        sync_refusal(fresh.vault.follow_accept(package.text)),
         SyncRefusal::WrongLinkKind
     );
     // A family phone sends no events and has no migrant view.
     link(&cadre, &siti, &fresh, FollowKind::Family);
     assert_eq!(
-        refusal(fresh.vault.follow_events_export()),
+        sync_refusal(fresh.vault.follow_events_export()),
         SyncRefusal::WrongLinkKind
     );
     assert_eq!(
-        refusal(fresh.vault.followed_migrant_view(Locale::Id)),
+        sync_refusal(fresh.vault.followed_migrant_view(Locale::Id)),
         SyncRefusal::WrongLinkKind
     );
     assert_eq!(
-        refusal(fresh.vault.follow_request()),
+        sync_refusal(fresh.vault.follow_request()),
         SyncRefusal::AlreadyFollowing
     );
     // Nor does a following phone join or make a team: it would hold every record.
     assert_eq!(
-        refusal(fresh.vault.team_create(TeamRole::Cadre)),
+        sync_refusal(fresh.vault.team_create(TeamRole::Cadre)),
         SyncRefusal::AlreadyFollowing
     );
     assert_eq!(
-        refusal(fresh.vault.team_join_request()),
+        sync_refusal(fresh.vault.team_join_request()),
         SyncRefusal::AlreadyFollowing
     );
     assert!(fresh.vault.set_device_role(DeviceRole::Cadre).is_err());
     fresh.vault.forget_followed_link().unwrap();
-    assert_eq!(refusal(fresh.vault.followed_link()), SyncRefusal::NotFollowing);
+    assert_eq!(
+        sync_refusal(fresh.vault.followed_link()),
+        SyncRefusal::NotFollowing
+    );
 }
 
 #[test]
@@ -632,7 +602,7 @@ fn the_role_is_known_locked_and_to_the_duress_decoy() {
     assert_eq!(siti_phone.vault.device_role().unwrap(), Some(DeviceRole::Migrant));
     // The decoy follows no one: its home shows a phone not linked yet.
     assert_eq!(
-        refusal(siti_phone.vault.followed_link()),
+        sync_refusal(siti_phone.vault.followed_link()),
         SyncRefusal::NotFollowing
     );
     // The sealed copy has one size whatever the role, and the role is in no file in clear.

@@ -9,18 +9,15 @@
 
 mod support;
 
-use std::path::Path;
-use std::sync::Arc;
-
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use chrono::Duration;
 use migran_core::{
-    AgendaKind, AgendaRequest, ChecklistItemUpdate, ConsentInput, ConsentPurpose, DeviceRole, EmergencyKind,
-    FollowKind, ItemState, JourneyInput, LinkEndReason, Locale, MigranError, SyncRefusal, TeamRole, Vault,
+    AgendaKind, AgendaRequest, ChecklistItemUpdate, ConsentPurpose, DeviceRole, EmergencyKind, FollowKind,
+    ItemState, JourneyInput, LinkEndReason, Locale, MigranError, SyncRefusal, TeamRole,
 };
 use migran_relay::Limits;
-use migran_testkit::{fake_person, files_containing, new_vault, TestClock};
+use migran_testkit::{fake_person, files_containing, link_phone, phone, record_consent, sync_refusal, Phone};
 use serde_json::json;
 use support::{engine, public_key_b64, random_text, Kind, RelayClient, TestRelay};
 
@@ -30,50 +27,10 @@ on_both_engines!(
     channel_files_keep_to_the_limits_and_the_newest,
 );
 
-struct Phone {
-    vault: Arc<Vault>,
-    clock: Arc<TestClock>,
-}
-
-fn phone(root: &Path, name: &str) -> Phone {
-    let clock = TestClock::at(2027, 1, 4);
-    Phone {
-        vault: new_vault(&root.join(name), clock.clone()),
-        clock,
-    }
-}
-
-fn consent(vault: &Vault, person_id: &str, purpose: ConsentPurpose, given: bool) {
-    vault
-        .record_consent(
-            person_id.to_string(),
-            ConsentInput {
-                purpose,
-                given,
-                date: None,
-                note: None,
-            },
-        )
-        .unwrap();
-}
-
 /// Links `follower` to the person by hand (the package goes by QR code or file, in
 /// person); returns the link id.
 fn link(cadre: &Phone, person_id: &str, follower: &Phone, kind: FollowKind) -> String {
-    let request = follower.vault.follow_request().unwrap();
-    let package = cadre
-        .vault
-        .follow_link(person_id.to_string(), kind, request.text, None)
-        .unwrap();
-    follower.vault.follow_accept(package.text).unwrap();
-    package.link.link_id
-}
-
-fn refusal<T: std::fmt::Debug>(result: Result<T, MigranError>) -> SyncRefusal {
-    match result {
-        Err(MigranError::SyncRefused { reason }) => reason,
-        other => panic!("expected a sync refusal, got {other:?}"),
-    }
+    link_phone(&cadre.vault, person_id, &follower.vault, kind, None)
 }
 
 fn the_journey_through_the_relay_and_ended_links_deliver_nothing_more(kind: Kind) {
@@ -107,7 +64,7 @@ fn the_journey_through_the_relay_and_ended_links_deliver_nothing_more(kind: Kind
             },
         )
         .unwrap();
-    consent(&cadre.vault, &siti, ConsentPurpose::ShareWithFamily, true);
+    record_consent(&cadre.vault, &siti, ConsentPurpose::ShareWithFamily, true);
 
     // Siti's and her family's phones are linked by hand.
     let siti_phone = phone(root.path(), "siti");
@@ -219,7 +176,7 @@ fn the_journey_through_the_relay_and_ended_links_deliver_nothing_more(kind: Kind
     // Siti withdraws her consent to share with family: the family's link ends, its
     // channel is deleted at the cadre's next sync, and the family's phone is refused.
     let held = family_phone.vault.followed_link().unwrap();
-    consent(&cadre.vault, &siti, ConsentPurpose::ShareWithFamily, false);
+    record_consent(&cadre.vault, &siti, ConsentPurpose::ShareWithFamily, false);
     cadre
         .vault
         .set_checklist_item(
@@ -237,7 +194,7 @@ fn the_journey_through_the_relay_and_ended_links_deliver_nothing_more(kind: Kind
     let closing = cadre.vault.follow_sync_with_relay(url.clone()).unwrap();
     assert_eq!((closing.links_closed, closing.views_pushed), (1, 1));
     assert_eq!(
-        refusal(family_phone.vault.followed_sync_with_relay(url.clone())),
+        sync_refusal(family_phone.vault.followed_sync_with_relay(url.clone())),
         SyncRefusal::LinkEnded
     );
     assert_eq!(
@@ -273,7 +230,7 @@ fn the_journey_through_the_relay_and_ended_links_deliver_nothing_more(kind: Kind
         .trigger_emergency(EmergencyKind::Medical, None, None, Locale::Id)
         .unwrap();
     assert_eq!(
-        refusal(siti_phone.vault.followed_sync_with_relay(url.clone())),
+        sync_refusal(siti_phone.vault.followed_sync_with_relay(url.clone())),
         SyncRefusal::LinkEnded
     );
     assert_eq!(cadre.vault.follow_alerts(None).unwrap().len(), 1);

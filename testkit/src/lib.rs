@@ -8,8 +8,9 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use migran_core::{
-    Answer, CardContact, CardContactRole, Clock, EmergencyCard, Locale, PersonInput, ScreeningAnswer,
-    ScreeningInput, Sex, Vault, VaultSettings,
+    Answer, CardContact, CardContactRole, Clock, ConsentInput, ConsentPurpose, EmergencyCard, FollowKind,
+    Locale, MigranError, PersonInput, ScreeningAnswer, ScreeningInput, Sex, SyncRefusal, Vault,
+    VaultSettings,
 };
 
 pub const PIN: &str = "246810";
@@ -167,4 +168,61 @@ pub fn unhex(text: &str) -> Vec<u8> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex"))
         .collect()
+}
+
+/// One phone of a follow-link test (docs/follow.md): a vault in its own folder under
+/// the test's root, on its own clock.
+pub struct Phone {
+    pub vault: Arc<Vault>,
+    pub clock: Arc<TestClock>,
+}
+
+/// A phone in `root/name`, its clock at 2027-01-04.
+pub fn phone(root: &Path, name: &str) -> Phone {
+    let clock = TestClock::at(2027, 1, 4);
+    Phone {
+        vault: new_vault(&root.join(name), clock.clone()),
+        clock,
+    }
+}
+
+/// Records a consent given (or withdrawn) today.
+pub fn record_consent(vault: &Vault, person_id: &str, purpose: ConsentPurpose, given: bool) {
+    vault
+        .record_consent(
+            person_id.to_string(),
+            ConsentInput {
+                purpose,
+                given,
+                date: None,
+                note: None,
+            },
+        )
+        .unwrap();
+}
+
+/// Links `follower` to the person: its request, the cadre's package (with
+/// `cadre_contact` for a migrant's card), the follower accepting it. Returns the link id.
+pub fn link_phone(
+    cadre: &Vault,
+    person_id: &str,
+    follower: &Vault,
+    kind: FollowKind,
+    cadre_contact: Option<CardContact>,
+) -> String {
+    let request = follower.follow_request().unwrap();
+    let package = cadre
+        .follow_link(person_id.to_string(), kind, request.text, cadre_contact)
+        .unwrap();
+    let followed = follower.follow_accept(package.text).unwrap();
+    assert_eq!(followed.link_id, package.link.link_id);
+    package.link.link_id
+}
+
+/// The reason of a sync refusal; anything else fails the test.
+pub fn sync_refusal<T: std::fmt::Debug>(result: Result<T, MigranError>) -> SyncRefusal {
+    match result {
+        Err(MigranError::SyncRefused { reason }) => reason,
+        other => panic!("expected a sync refusal, got {other:?}"),
+    }
 }
