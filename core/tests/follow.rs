@@ -621,3 +621,59 @@ fn the_role_is_known_locked_and_to_the_duress_decoy() {
     family_phone.vault.lock();
     assert_eq!(sealed_size(&dir), sealed_size(&root.path().join("family")));
 }
+
+/// A file above the bound is refused before it is parsed, even one that would parse: a
+/// real view padded with 5 MiB of spaces (JSON allows them) holds nothing more, and a
+/// file that large is not one of ours.
+#[test]
+fn a_view_or_events_file_too_large_is_refused_before_it_is_read() {
+    let root = tempfile::tempdir().unwrap();
+    let (cadre, siti) = cadre_with_siti(root.path());
+    let family_phone = phone(root.path(), "family");
+    let siti_phone = phone(root.path(), "siti");
+    let family_link = link(&cadre, &siti, &family_phone, FollowKind::Family);
+    link(&cadre, &siti, &siti_phone, FollowKind::Migrant);
+    let padding = vec![b' '; 5 * 1024 * 1024];
+    let mut view = cadre.vault.follow_view_export(family_link).unwrap();
+    view.extend_from_slice(&padding);
+    assert_eq!(
+        sync_refusal(family_phone.vault.follow_view_import(view)),
+        SyncRefusal::Format
+    );
+    assert_eq!(family_phone.vault.followed_link().unwrap().view_number, 1);
+    let mut events = siti_phone.vault.follow_events_export().unwrap();
+    events.extend_from_slice(&padding);
+    assert_eq!(
+        sync_refusal(cadre.vault.follow_events_import(events)),
+        SyncRefusal::Format
+    );
+}
+
+/// The same events file imported twice at once (two screens, a timer and a tap): one
+/// import applies it, the other is refused as a replay; the alert is held once.
+#[test]
+fn the_same_events_file_imported_twice_at_once_is_applied_once() {
+    let root = tempfile::tempdir().unwrap();
+    let (cadre, siti) = cadre_with_siti(root.path());
+    let siti_phone = phone(root.path(), "siti");
+    link(&cadre, &siti, &siti_phone, FollowKind::Migrant);
+    siti_phone
+        .vault
+        .trigger_emergency(EmergencyKind::Violence, None, None, Locale::Id)
+        .unwrap();
+    let events = siti_phone.vault.follow_events_export().unwrap();
+    let outcomes: Vec<_> = std::thread::scope(|scope| {
+        let imports: Vec<_> = (0..2)
+            .map(|_| {
+                let (vault, events) = (cadre.vault.clone(), events.clone());
+                scope.spawn(move || vault.follow_events_import(events))
+            })
+            .collect();
+        imports.into_iter().map(|i| i.join().unwrap()).collect()
+    });
+    let applied = outcomes.iter().filter(|o| o.is_ok()).count();
+    assert_eq!(applied, 1, "{outcomes:?}");
+    let refused = outcomes.into_iter().find(|o| o.is_err()).unwrap();
+    assert_eq!(sync_refusal(refused), SyncRefusal::Replayed);
+    assert_eq!(cadre.vault.follow_alerts(None).unwrap().len(), 1);
+}

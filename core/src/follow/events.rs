@@ -180,6 +180,9 @@ pub(super) fn export(s: &Session<'_>, alerts: &[EmergencyAlert], missed: Option<
 /// Imports a migrant phone's events into the register.
 pub(super) fn import(s: &Session<'_>, bytes: &[u8]) -> Result<FollowEventsReport> {
     team::require_team(s.conn)?;
+    if bytes.len() > super::MAX_FOLLOW_FILE_BYTES {
+        return Err(refused(SyncRefusal::Format));
+    }
     let file: SealedEvents = serde_json::from_slice(bytes).map_err(|_| refused(SyncRefusal::Format))?;
     let mut link: StoredLink = s
         .find(&file.link_id)?

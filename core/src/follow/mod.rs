@@ -80,6 +80,11 @@ pub(crate) const SCHEMA: &str = r#"
     );
 "#;
 
+/// The largest view or events file the core reads (`SyncRefused { Format }` above it,
+/// before any parsing). A view is a few KiB and a phone's whole outbox far below this;
+/// a larger file is not one of ours, and parsing it whole would only cost memory.
+pub(crate) const MAX_FOLLOW_FILE_BYTES: usize = 4 * 1024 * 1024;
+
 /// Step 11 of `locked.db`: the role sealed with the device key, padded to one length.
 pub(crate) const LOCKED_ROLE: &str = r#"
     CREATE TABLE device_role_sealed (

@@ -430,6 +430,9 @@ pub(super) fn store_first(
 /// Replaces the view held with a newer one.
 pub(super) fn import(s: &Session<'_>, bytes: &[u8]) -> Result<Option<MigrantUpdate>> {
     let held = followed(s)?;
+    if bytes.len() > super::MAX_FOLLOW_FILE_BYTES {
+        return Err(refused(SyncRefusal::Format));
+    }
     let sealed: SealedView = serde_json::from_slice(bytes).map_err(|_| refused(SyncRefusal::Format))?;
     let mut roster = held.roster.clone();
     roster.absorb(&held.team_id, &sealed.roster);
