@@ -1914,4 +1914,92 @@ mod tests {
         assert_eq!(backoff(7, 5), Duration::seconds(120));
         assert_eq!(backoff(60, 5), Duration::seconds(BACKOFF_MAX_SECONDS));
     }
+
+    /// A header in the state locked schema step 4 wrote: none of the later columns set.
+    fn step_4_header() -> Header {
+        Header {
+            vault_id: "00000000000000000000000000000001".into(),
+            kdf_salt: vec![7; 16],
+            kdf_iterations: 600_000,
+            kdf: PinKdf::Pbkdf2 { iterations: 600_000 },
+            wrapped_dek: vec![9; 60],
+            free_attempts: 5,
+            erase_after: Some(10),
+            failed_attempts: 2,
+            last_failure_at: None,
+            lockout_until: None,
+            erased: false,
+            page_hmac: PageHmac::Sha256,
+            wrong_pins: 2,
+            last_seen_at: None,
+            wait_boot_id: None,
+            wait_end_elapsed_ms: None,
+            factor_key_id: None,
+            retired_key_id: None,
+            second_slot: None,
+            generation: 3,
+            header_mac: None,
+        }
+    }
+
+    /// A header sealed in an older layout (by an older build) is accepted only in the
+    /// state that layout could seal: a column it does not cover, set afterwards, would be
+    /// unauthenticated, so the header reads as altered. Each column is set on a header
+    /// whose MAC was taken before, in each layout that does not cover it.
+    #[test]
+    fn a_header_sealed_in_an_older_layout_is_refused_once_a_column_it_does_not_cover_is_set() {
+        let key = SecretKey::from_slice(&[3; 32]).unwrap();
+        let at = DateTime::parse_from_rfc3339("2026-12-04T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        type Change = fn(&mut Header, DateTime<Utc>);
+        let step_5: [(&str, Change); 4] = [
+            ("argon2id", |h, _| {
+                h.kdf = PinKdf::Argon2id(Argon2Settings {
+                    memory_kib: 19_456,
+                    passes: 2,
+                    lanes: 1,
+                })
+            }),
+            ("last_seen_at", |h, at| h.last_seen_at = Some(at)),
+            ("wait_boot_id", |h, _| h.wait_boot_id = Some("boot".into())),
+            ("wait_end_elapsed_ms", |h, _| h.wait_end_elapsed_ms = Some(1)),
+        ];
+        let step_6: [(&str, Change); 2] = [
+            ("factor_key_id", |h, _| h.factor_key_id = Some("key".into())),
+            ("retired_key_id", |h, _| h.retired_key_id = Some("old".into())),
+        ];
+        let step_10: [(&str, Change); 1] = [("second_slot", |h, _| h.second_slot = Some(vec![1; 60]))];
+
+        let layouts = [
+            (MacLayout::V3, [&step_5[..], &step_6, &step_10].concat()),
+            (MacLayout::V4, [&step_6[..], &step_10].concat()),
+            (MacLayout::V5, step_10.to_vec()),
+            (MacLayout::V6, vec![]),
+        ];
+        for (layout, not_covered) in layouts {
+            let sealed = step_4_header();
+            let mac = crypto::hmac_sha256(&key, &sealed.mac_input(layout));
+            assert!(sealed.sealed_by(&key, &mac), "{layout:?}: as sealed");
+            let mut other = step_4_header();
+            other.wrong_pins += 1;
+            assert!(
+                !other.sealed_by(&key, &mac),
+                "{layout:?}: a covered field changed"
+            );
+            for (column, set) in not_covered {
+                let mut altered = step_4_header();
+                set(&mut altered, at);
+                assert_eq!(
+                    altered.mac_input(layout),
+                    sealed.mac_input(layout),
+                    "{layout:?} does not cover {column}"
+                );
+                assert!(
+                    !altered.sealed_by(&key, &mac),
+                    "{layout:?} with {column} set after sealing was accepted"
+                );
+            }
+        }
+    }
 }
