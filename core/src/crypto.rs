@@ -652,6 +652,62 @@ mod tests {
         }
     }
 
+    /// What leaves the device (sync bundles, backups, follow views) is sealed under a raw
+    /// key: it opens with that key and `aad` only, and nothing altered or cut opens.
+    #[test]
+    fn a_raw_seal_opens_with_its_key_and_aad_only() {
+        let key = SecretKey::random().unwrap();
+        let sealed = seal_raw(&key, b"bundle/1", b"Siti Contoh").unwrap();
+        assert_eq!(sealed.len(), 1 + NONCE_LEN + b"Siti Contoh".len() + TAG_LEN);
+        assert_eq!(
+            open_raw(&key, b"bundle/1", &sealed).unwrap().as_deref(),
+            Some(&b"Siti Contoh"[..])
+        );
+        assert_eq!(open_raw(&key, b"bundle/2", &sealed).unwrap(), None);
+        assert_eq!(
+            open_raw(&SecretKey::random().unwrap(), b"bundle/1", &sealed).unwrap(),
+            None
+        );
+        let mut altered = sealed.clone();
+        *altered.last_mut().unwrap() ^= 1;
+        assert_eq!(open_raw(&key, b"bundle/1", &altered).unwrap(), None);
+        assert_eq!(
+            open_raw(&key, b"bundle/1", &sealed[..sealed.len() - 1]).unwrap(),
+            None
+        );
+    }
+
+    /// The shortest sealed value (nothing sealed) is the format byte, the nonce and the
+    /// tag: it opens, and one byte less is refused before the AEAD is asked.
+    #[test]
+    fn an_empty_value_seals_to_the_shortest_input_that_opens() {
+        let key = SecretKey::random().unwrap();
+        let sealed = seal_raw(&key, b"aad", b"").unwrap();
+        assert_eq!(sealed.len(), 1 + NONCE_LEN + TAG_LEN);
+        assert_eq!(open_raw(&key, b"aad", &sealed).unwrap(), Some(vec![]));
+        assert_eq!(open_raw(&key, b"aad", &sealed[..sealed.len() - 1]).unwrap(), None);
+    }
+
+    /// The brute-force bench's single guess is the vault's own derivation: a setting the
+    /// vault refuses is refused here too, not timed as if it had run.
+    #[test]
+    fn one_stretch_of_the_pin_refuses_what_the_vault_refuses() {
+        assert!(stretch_pin_once("246810", None, MIN_KDF_ITERATIONS).is_ok());
+        assert!(matches!(
+            stretch_pin_once("246810", None, 0),
+            Err(MigranError::Invalid { .. })
+        ));
+        let too_little = Argon2Settings {
+            memory_kib: 8,
+            passes: 1,
+            lanes: 1,
+        };
+        assert!(matches!(
+            stretch_pin_once("246810", Some(too_little), 0),
+            Err(MigranError::Invalid { .. })
+        ));
+    }
+
     #[test]
     fn two_seals_of_one_value_differ() {
         let keys = keys();
@@ -758,9 +814,19 @@ mod tests {
         assert_eq!((large.memory_kib, large.passes), (64 * 1024, 5));
         let huge = argon2_for_budget(f64::MAX);
         assert_eq!((huge.memory_kib, huge.passes), (64 * 1024, MAX_ARGON2_PASSES));
-        let calibrated = calibrate_argon2(1).unwrap();
-        assert!(calibrated.memory_kib >= ARGON2_CALIBRATION_FLOOR.memory_kib);
-        assert!(calibrated.passes >= ARGON2_CALIBRATION_FLOOR.passes);
+        // One millisecond is below the floor's cost on any machine (the floor is 38 MiB
+        // of passes; the probe fills 8 MiB): the floor, not more.
+        assert_eq!(calibrate_argon2(1).unwrap(), ARGON2_CALIBRATION_FLOOR);
+        // Ten minutes a guess is the most memory and passes on any machine that runs the
+        // 8 MiB probe in under about 7 s (a few ms here); were the probe's time not divided
+        // by its size, the floor's two passes on any machine slower than 0.9 ms for it: a
+        // check of that division, not of speed.
+        let patient = calibrate_argon2(600_000).unwrap();
+        assert_eq!(
+            (patient.memory_kib, patient.passes),
+            (ARGON2_CALIBRATION_MAX_MEMORY_KIB, MAX_ARGON2_PASSES),
+            "{patient:?}"
+        );
     }
 
     #[test]
