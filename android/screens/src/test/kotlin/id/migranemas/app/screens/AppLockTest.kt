@@ -1,8 +1,5 @@
 package id.migranemas.app.screens
 
-import id.migranemas.core.CardContact
-import id.migranemas.core.CardContactRole
-import id.migranemas.core.EmergencyCard
 import id.migranemas.core.EmergencyKind
 import id.migranemas.core.Locale
 import id.migranemas.core.MigranException
@@ -137,17 +134,7 @@ class AppLockTest {
      */
     @Test
     fun `on a real vault the background locks the register and the emergency button still works`() = testVault().use { vault ->
-        vault.setEmergencyCard(
-            EmergencyCard(
-                fullName = "Siti Contoh",
-                passportNumber = null,
-                country = "HK",
-                city = null,
-                employerName = null,
-                employerAddress = null,
-                contacts = listOf(CardContact("Ibu Contoh", "081299990001", CardContactRole.FAMILY)),
-            ),
-        )
+        vault.setEmergencyCard(fakeHongKongCard())
         vault.register("Siti Contoh", 1)
         val lock = AppLock({ clock }) { vault.lock() }
         lock.screenStarted()

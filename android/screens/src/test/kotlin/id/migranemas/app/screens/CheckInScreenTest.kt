@@ -1,12 +1,9 @@
 package id.migranemas.app.screens
 
 import id.migranemas.core.ActionChannel
-import id.migranemas.core.CardContact
-import id.migranemas.core.CardContactRole
 import id.migranemas.core.CheckInRequest
 import id.migranemas.core.CheckInSchedule
 import id.migranemas.core.CheckInState
-import id.migranemas.core.EmergencyCard
 import id.migranemas.core.EmergencyKind
 import id.migranemas.core.GeoLocation
 import id.migranemas.core.InvalidReason
@@ -34,20 +31,7 @@ class CheckInScreenTest {
     private val jakarta = ZoneId.of("Asia/Jakarta")
 
     private fun withCard(): Vault = testVault().also {
-        it.setEmergencyCard(
-            EmergencyCard(
-                fullName = "Siti Contoh",
-                passportNumber = null,
-                country = "HK",
-                city = null,
-                employerName = null,
-                employerAddress = null,
-                contacts = listOf(
-                    CardContact("Ibu Contoh", "081299990001", CardContactRole.FAMILY),
-                    CardContact("Kader Contoh", "081299990002", CardContactRole.CADRE),
-                ),
-            ),
-        )
+        it.setEmergencyCard(fakeHongKongCard(withCadre = true))
     }
 
     @Test

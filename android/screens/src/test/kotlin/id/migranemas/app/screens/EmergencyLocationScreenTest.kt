@@ -1,9 +1,6 @@
 package id.migranemas.app.screens
 
 import id.migranemas.core.ActionChannel
-import id.migranemas.core.CardContact
-import id.migranemas.core.CardContactRole
-import id.migranemas.core.EmergencyCard
 import id.migranemas.core.EmergencyKind
 import id.migranemas.core.GeoLocation
 import id.migranemas.core.Locale
@@ -35,20 +32,7 @@ class EmergencyLocationScreenTest {
         GeoLocation(latitude, 114.1694, System.currentTimeMillis() - minutesAgo * 60_000L)
 
     private fun lockedWithCard(): Vault = testVault().also {
-        it.setEmergencyCard(
-            EmergencyCard(
-                fullName = "Siti Contoh",
-                passportNumber = null,
-                country = "HK",
-                city = null,
-                employerName = null,
-                employerAddress = null,
-                contacts = listOf(
-                    CardContact("Ibu Contoh", "081299990001", CardContactRole.FAMILY),
-                    CardContact("Kader Contoh", "081299990002", CardContactRole.CADRE),
-                ),
-            ),
-        )
+        it.setEmergencyCard(fakeHongKongCard(withCadre = true))
         it.lock()
     }
 

@@ -1,9 +1,6 @@
 package id.migranemas.app.screens
 
-import id.migranemas.core.CardContact
-import id.migranemas.core.CardContactRole
 import id.migranemas.core.EmergencyAlert
-import id.migranemas.core.EmergencyCard
 import id.migranemas.core.EmergencyKind
 import id.migranemas.core.EmergencyPlan
 import id.migranemas.core.GeoLocation
@@ -48,17 +45,7 @@ class EmergencyOutboxFailureTest {
     }
 
     private fun lockedWithCard(): Vault = testVault().also {
-        it.setEmergencyCard(
-            EmergencyCard(
-                fullName = "Siti Contoh",
-                passportNumber = null,
-                country = "HK",
-                city = null,
-                employerName = null,
-                employerAddress = null,
-                contacts = listOf(CardContact("Ibu Contoh", "081299990001", CardContactRole.FAMILY)),
-            ),
-        )
+        it.setEmergencyCard(fakeHongKongCard())
         it.lock()
     }
 

@@ -2,7 +2,10 @@ package id.migranemas.app.screens
 
 import id.migranemas.core.ActorInput
 import id.migranemas.core.ActorRole
+import id.migranemas.core.CardContact
+import id.migranemas.core.CardContactRole
 import id.migranemas.core.ConsentPurpose
+import id.migranemas.core.EmergencyCard
 import id.migranemas.core.JourneyInput
 import id.migranemas.core.Locale
 import id.migranemas.core.Phase
@@ -62,3 +65,17 @@ fun Vault.consentTo(personId: String, vararg purposes: ConsentPurpose) {
 
 /** Today on the core's clock (UTC). */
 fun today(): LocalDate = LocalDate.now(ZoneOffset.UTC)
+
+/** Siti Contoh's emergency card, working in Hong Kong: her mother to reach, and her cadre when [withCadre]. */
+fun fakeHongKongCard(withCadre: Boolean = false) = EmergencyCard(
+    fullName = "Siti Contoh",
+    passportNumber = null,
+    country = "HK",
+    city = null,
+    employerName = null,
+    employerAddress = null,
+    contacts = listOfNotNull(
+        CardContact("Ibu Contoh", "081299990001", CardContactRole.FAMILY),
+        CardContact("Kader Contoh", "081299990002", CardContactRole.CADRE).takeIf { withCadre },
+    ),
+)

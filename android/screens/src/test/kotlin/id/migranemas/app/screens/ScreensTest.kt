@@ -174,17 +174,7 @@ class ScreensTest {
 
     @Test
     fun `the emergency button works locked, local police first, and the outbox learns what was handed over`() = vault().use { v ->
-        v.setEmergencyCard(
-            id.migranemas.core.EmergencyCard(
-                fullName = "Siti Contoh",
-                passportNumber = null,
-                country = "HK",
-                city = null,
-                employerName = null,
-                employerAddress = null,
-                contacts = listOf(id.migranemas.core.CardContact("Ibu Contoh", "081299990001", id.migranemas.core.CardContactRole.FAMILY)),
-            ),
-        )
+        v.setEmergencyCard(fakeHongKongCard())
         v.lock()
         val button = EmergencyPresenter(v, Locale.ID)
         val pressed = button.press(id.migranemas.core.EmergencyKind.VIOLENCE)

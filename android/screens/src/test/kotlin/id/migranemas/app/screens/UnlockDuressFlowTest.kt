@@ -1,8 +1,5 @@
 package id.migranemas.app.screens
 
-import id.migranemas.core.CardContact
-import id.migranemas.core.CardContactRole
-import id.migranemas.core.EmergencyCard
 import id.migranemas.core.Locale
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
@@ -20,20 +17,7 @@ class UnlockDuressFlowTest {
     fun `UnlockPresenter given the duress PIN opens an empty register and the outbox holds the alert`() =
         cadreVault().use { v ->
             v.register("Siti Contoh", 1)
-            v.setEmergencyCard(
-                EmergencyCard(
-                    fullName = "Siti Contoh",
-                    passportNumber = null,
-                    country = "HK",
-                    city = null,
-                    employerName = null,
-                    employerAddress = null,
-                    contacts = listOf(
-                        CardContact("Ibu Contoh", "081299990001", CardContactRole.FAMILY),
-                        CardContact("Kader Contoh", "081299990002", CardContactRole.CADRE),
-                    ),
-                ),
-            )
+            v.setEmergencyCard(fakeHongKongCard(withCadre = true))
             assertTrue(DuressPinPresenter(v, Locale.ID).set(SCREEN_PIN, duressPin, duressPin).saved)
             v.lock()
             assertEquals(0u, v.emergencyOutboxSummary().pendingActions)
