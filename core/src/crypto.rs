@@ -870,6 +870,27 @@ mod tests {
         assert_eq!(hex(&[0x00, 0xab, 0x0f]), "00ab0f");
     }
 
+    /// The first 12 hex digits are the millisecond the id was made (then a sequence within
+    /// it): rows made later sort later across runs of the app, not only within one.
+    #[test]
+    fn a_row_id_begins_with_the_millisecond_it_was_made() {
+        let millis_now = || {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_millis() as u64
+        };
+        for _ in 0..3 {
+            let before = millis_now();
+            let id = new_row_id().unwrap();
+            let after = millis_now();
+            let made = u64::from_str_radix(&id[..12], 16).unwrap();
+            // Ids made faster than one a millisecond borrow from the next millisecond.
+            assert!(made >= before && made <= after + 1, "{before} {made} {after}");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+
     /// Fails to compile, which fails the tests, when a key type loses its wipe on drop.
     #[test]
     fn every_key_type_the_core_holds_is_wiped_on_drop() {
