@@ -891,6 +891,26 @@ mod tests {
         }
     }
 
+    /// The last 16 hex digits of each id are random, drawn from a pool that is used up
+    /// and refilled, never the same bytes twice.
+    #[test]
+    fn the_random_half_of_every_row_id_differs() {
+        let random_halves: std::collections::HashSet<String> = (0..1_000)
+            .map(|_| new_row_id().unwrap()[16..].to_string())
+            .collect();
+        assert_eq!(random_halves.len(), 1_000);
+    }
+
+    /// PBKDF2's calibration (vaults made before Argon2id): no time is the floor, ten
+    /// minutes the ceiling on any machine that runs an iteration in under 60 µs, and one
+    /// millisecond below the ceiling. Checks the arithmetic, not the speed.
+    #[test]
+    fn pbkdf2_calibration_spans_the_floor_to_the_ceiling() {
+        assert_eq!(calibrate_kdf_iterations(0).unwrap(), MIN_KDF_ITERATIONS);
+        assert!(calibrate_kdf_iterations(1).unwrap() < MAX_KDF_ITERATIONS);
+        assert_eq!(calibrate_kdf_iterations(600_000).unwrap(), MAX_KDF_ITERATIONS);
+    }
+
     /// Fails to compile, which fails the tests, when a key type loses its wipe on drop.
     #[test]
     fn every_key_type_the_core_holds_is_wiped_on_drop() {
