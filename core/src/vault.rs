@@ -1915,6 +1915,26 @@ mod tests {
         assert_eq!(backoff(60, 5), Duration::seconds(BACKOFF_MAX_SECONDS));
     }
 
+    /// A boot id is 1 to 64 characters (not bytes): the 64th is taken, the 65th refused.
+    #[test]
+    fn a_boot_id_of_64_characters_is_taken_and_65_are_refused() {
+        let uptime = |boot_id: String| MonotonicTime {
+            boot_id,
+            elapsed_millis: 1,
+        };
+        assert!(uptime("b".repeat(64)).validate().is_ok());
+        assert!(uptime("é".repeat(64)).validate().is_ok());
+        for (boot_id, reason) in [
+            ("b".repeat(65), InvalidReason::TooLong),
+            (String::new(), InvalidReason::Empty),
+        ] {
+            assert_eq!(
+                uptime(boot_id).validate(),
+                Err(MigranError::invalid("boot_id", reason))
+            );
+        }
+    }
+
     /// A header in the state locked schema step 4 wrote: none of the later columns set.
     fn step_4_header() -> Header {
         Header {
