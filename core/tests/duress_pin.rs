@@ -440,6 +440,16 @@ fn copy_of_vector(version: &str, into: &Path) -> PathBuf {
     copied
 }
 
+/// The header's second slot (`None` while unset by any build) and the wrapped data key,
+/// read from `locked.db` of the vault in `dir`, made with the vectors' device secret.
+fn slot_and_wrapped_key(dir: &Path) -> (Option<Vec<u8>>, Vec<u8>) {
+    let conn = migran_core::testing::open_locked_store(dir, Some(&[0x42; 32])).unwrap();
+    conn.query_row("SELECT second_slot, wrapped_dek FROM vault_header", [], |row| {
+        Ok((row.get(0)?, row.get(1)?))
+    })
+    .unwrap()
+}
+
 const VECTOR_PIN: &str = "135790";
 
 fn open_vector(dir: &Path, keys: &Path) -> Arc<Vault> {
@@ -457,6 +467,13 @@ fn vaults_of_earlier_formats_open_get_an_unset_slot_and_take_a_duress_pin() {
         let dir = tempfile::tempdir().unwrap();
         let keys = copy_of_vector(version, dir.path());
         let vault = open_vector(dir.path(), &keys);
+        if !keys.is_dir() {
+            // The slot is filled at the first open, before any PIN: from then on the
+            // header looks like every other vault's, unlocked or not.
+            let (slot, dek) = slot_and_wrapped_key(dir.path());
+            let slot = slot.unwrap_or_else(|| panic!("{version}: no second slot after opening"));
+            assert_eq!(slot.len(), dek.len(), "{version}");
+        }
         vault.unlock(VECTOR_PIN.into()).unwrap();
         let real_persons = persons(&vault);
         assert!(real_persons > 0, "{version}");
