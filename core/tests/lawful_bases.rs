@@ -251,3 +251,31 @@ fn a_consent_given_without_a_guardian_does_not_cover_a_child_after_a_birth_date_
         })
     );
 }
+
+/// The register rests on the village's legal duty, not on consent: a child's
+/// registration, recorded with no parent or guardian, still lets the cadre open a case
+/// for the child, while what rests on consent asks for the guardian (found by mutation
+/// testing: no test used a child's record on the register's basis).
+#[test]
+fn a_childs_registration_needs_no_guardian_but_a_consent_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));
+    let mut child = fake_person("Dewi Contoh", 2);
+    child.birth_date = "2010-05-01".into();
+    let child = vault.add_person(child).unwrap();
+    let case = CaseInput {
+        case_type: CaseType::TraffickingSuspicion,
+        description: "Dijanjikan kerja di luar negeri".into(),
+        reported_by: Reporter::Family,
+        reported_on: None,
+    };
+    assert!(vault.open_case(child.id.clone(), case).is_ok());
+    assert_eq!(
+        vault
+            .record_consent(child.id, consent(ConsentPurpose::ShareWithFamily, true))
+            .err(),
+        Some(MigranError::NotAllowed {
+            reason: NotAllowedReason::GuardianConsentRequired
+        })
+    );
+}
