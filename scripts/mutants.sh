@@ -59,7 +59,8 @@ test_targets() {
     # The agency-standing warning is checked in agencies.rs (a checklist with a listed
     # agency); without it the == / != mutant in warnings() is missed.
     core/src/checklist/*) echo "checklist agencies" ;;
-    core/src/consent.rs) echo "consent_audit lawful_bases cadre" ;;
+    # Withdrawing the consent to share with family ends the family's follow links.
+    core/src/consent.rs) echo "consent_audit lawful_bases cadre follow" ;;
     # The lockout's clock rules are tested in lockout_clock.rs.
     # Older headers' MAC layouts are checked by opening the committed vectors (vector.rs);
     # the hardware key factor's PIN keys (made, retired, deleted) in key_factor.rs.

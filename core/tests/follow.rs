@@ -349,6 +349,10 @@ fn withdrawing_consent_ends_every_family_link_and_nothing_more_is_delivered() {
     let migrant_phone = phone(root.path(), "siti");
     let family_link = link(&cadre, &siti, &family_phone, FollowKind::Family);
     let migrant_link = link(&cadre, &siti, &migrant_phone, FollowKind::Migrant);
+    // Giving this consent again, or withdrawing another one, ends nothing.
+    record_consent(&cadre.vault, &siti, ConsentPurpose::ShareWithFamily, true);
+    record_consent(&cadre.vault, &siti, ConsentPurpose::ShareWithAgencies, false);
+    cadre.vault.follow_view_export(family_link.clone()).unwrap();
     record_consent(&cadre.vault, &siti, ConsentPurpose::ShareWithFamily, false);
     assert_eq!(
         sync_refusal(cadre.vault.follow_view_export(family_link.clone())),
