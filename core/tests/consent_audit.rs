@@ -484,3 +484,37 @@ fn erasure_leaves_audit_entries_that_no_longer_point_at_the_person() {
     assert_eq!(files_containing(dir.path(), &siti.id), Vec::<String>::new());
     assert_eq!(files_containing(dir.path(), &case.id), Vec::<String>::new());
 }
+
+/// A consent may be dated up to today somewhere on Earth (UTC+14), not a day later: a
+/// form signed in Kiribati's morning is not refused in Jakarta's (found by mutation
+/// testing: no test sat on that line).
+#[test]
+fn a_consent_may_be_dated_today_anywhere_on_earth_and_not_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28); // 09:00 UTC: 23:00 at UTC+14
+    let vault = new_vault(dir.path(), clock.clone());
+    let person = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    let dated = |date: &str| ConsentInput {
+        date: Some(date.into()),
+        ..consent(ConsentPurpose::ShareWithFamily, true)
+    };
+    let out_of_range = Some(MigranError::Invalid {
+        field: "date".into(),
+        reason: migran_core::InvalidReason::OutOfRange,
+    });
+    assert!(vault
+        .record_consent(person.id.clone(), dated("2026-11-28"))
+        .is_ok());
+    assert_eq!(
+        vault.record_consent(person.id.clone(), dated("2026-11-29")).err(),
+        out_of_range
+    );
+    clock.advance(chrono::Duration::hours(1)); // 10:00 UTC: midnight at UTC+14
+    assert!(vault
+        .record_consent(person.id.clone(), dated("2026-11-29"))
+        .is_ok());
+    assert_eq!(
+        vault.record_consent(person.id, dated("2026-11-30")).err(),
+        out_of_range
+    );
+}
