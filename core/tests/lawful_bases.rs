@@ -9,8 +9,8 @@ mod support;
 
 use migran_core::{
     lawful_basis, Agency, CaseInput, CaseStatus, CaseType, ConsentGiver, ConsentInput, ConsentPurpose,
-    GuardianRelationship, InvalidReason, LawfulBasis, Locale, MigranError, NotAllowedReason, ReferralInput,
-    Reporter,
+    GuardianRelationship, InvalidReason, LawfulBasis, Locale, MigranError, NotAllowedReason, Person,
+    ReferralInput, Reporter, Vault,
 };
 use support::*;
 
@@ -21,6 +21,13 @@ fn consent(purpose: ConsentPurpose, given: bool) -> ConsentInput {
         date: None,
         note: Some("formulir bertanda tangan".into()),
     }
+}
+
+/// Dewi Contoh, 16 on the tests' day, registered by the cadre.
+fn register_child(vault: &Vault) -> Person {
+    let mut child = fake_person("Dewi Contoh", 2);
+    child.birth_date = "2010-05-01".into();
+    vault.add_person(child).unwrap()
 }
 
 fn referral() -> ReferralInput {
@@ -130,9 +137,7 @@ fn an_emergency_referral_without_consent_needs_a_recorded_vital_interest_reason(
 fn a_childs_consent_is_given_by_a_parent_or_guardian_and_recorded_with_who_gave_it() {
     let dir = tempfile::tempdir().unwrap();
     let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));
-    let mut child = fake_person("Dewi Contoh", 2);
-    child.birth_date = "2010-05-01".into();
-    let child = vault.add_person(child).unwrap();
+    let child = register_child(&vault);
     let refused = Some(MigranError::NotAllowed {
         reason: NotAllowedReason::GuardianConsentRequired,
     });
@@ -260,9 +265,7 @@ fn a_consent_given_without_a_guardian_does_not_cover_a_child_after_a_birth_date_
 fn a_childs_registration_needs_no_guardian_but_a_consent_does() {
     let dir = tempfile::tempdir().unwrap();
     let vault = new_vault(dir.path(), TestClock::at(2026, 11, 28));
-    let mut child = fake_person("Dewi Contoh", 2);
-    child.birth_date = "2010-05-01".into();
-    let child = vault.add_person(child).unwrap();
+    let child = register_child(&vault);
     let case = CaseInput {
         case_type: CaseType::TraffickingSuspicion,
         description: "Dijanjikan kerja di luar negeri".into(),
