@@ -9,8 +9,9 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use migran_core::{
-    ContactInput, DocumentInput, DocumentKind, InvalidReason, JourneyInput, Lookup, MigranError, PageRequest,
-    Person, Phase, RecordKind, Relation, Sector, StorageProblem, Vault, VaultSettings,
+    calibrate_kdf_iterations, new_device_secret, AuditQuery, ContactInput, DocumentInput, DocumentKind,
+    InvalidReason, JourneyInput, Lookup, MigranError, PageRequest, Person, Phase, RecordKind, Relation,
+    Sector, StorageProblem, Vault, VaultSettings, MIN_KDF_ITERATIONS,
 };
 use support::*;
 
@@ -539,6 +540,11 @@ fn an_erased_person_leaves_nothing_behind() {
         )
         .unwrap();
     vault.erase_person(person.id.clone()).unwrap();
+    // The pages that held the person are not left in the log for the key to read back.
+    assert_eq!(
+        std::fs::metadata(dir.path().join("vault.db-wal")).unwrap().len(),
+        0
+    );
 
     assert_eq!(
         vault.get_person(person.id.clone()),
@@ -707,4 +713,120 @@ fn a_vault_without_device_secret_works_with_the_pin_alone() {
     assert!(!vault.status().unwrap().uses_device_secret);
     vault.unlock(PIN.into()).unwrap();
     assert_eq!(vault.list_persons(FIRST_PAGE, false).unwrap().total, 1);
+}
+
+/// A read must not cost a durable commit (a cadre's phone reads far more than it
+/// writes): its audit entry waits in memory until the oldest waiting one is a minute old
+/// or a thousand wait, and then the read that finds them so stores them all in one
+/// commit. None is lost on the way.
+#[test]
+fn reads_are_audited_in_one_commit_after_a_minute_or_a_thousand_and_none_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let vault = new_vault(dir.path(), clock.clone());
+    let person = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    let entries_about_the_person = || {
+        vault
+            .audit_log(AuditQuery {
+                person_id: Some(person.id.clone()),
+                from: None,
+                to: None,
+                page: FIRST_PAGE,
+            })
+            .unwrap()
+            .total
+    };
+    let before = entries_about_the_person();
+    // A commit appends frames to the WAL; nothing else here checkpoints it.
+    let wal = dir.path().join("vault.db-wal");
+    let wal_length = || std::fs::metadata(&wal).unwrap().len();
+    let read = || {
+        vault.get_person(person.id.clone()).unwrap();
+    };
+
+    let stored = wal_length();
+    for _ in 0..3 {
+        read();
+    }
+    clock.advance(Duration::seconds(59));
+    read();
+    assert_eq!(wal_length(), stored, "a read within the minute was committed");
+    clock.advance(Duration::seconds(1));
+    read();
+    let after_a_minute = wal_length();
+    assert!(after_a_minute > stored, "a minute-old batch was not committed");
+
+    for _ in 0..999 {
+        read();
+    }
+    assert_eq!(
+        wal_length(),
+        after_a_minute,
+        "fewer than a thousand young reads were committed"
+    );
+    read();
+    assert!(
+        wal_length() > after_a_minute,
+        "a thousand waiting reads were not committed"
+    );
+
+    // Viewing the log stores what waits first: the read just made is in it.
+    read();
+    assert_eq!(entries_about_the_person() - before, 3 + 1 + 1 + 1_000 + 1);
+}
+
+/// The apps and the CLI make the device secret with this: 32 bytes, never twice the same.
+#[test]
+fn a_new_device_secret_is_32_random_bytes() {
+    let first = new_device_secret().unwrap();
+    let second = new_device_secret().unwrap();
+    assert_eq!(first.len(), 32);
+    assert_eq!(second.len(), 32);
+    assert_ne!(first, second);
+}
+
+/// However fast the device, calibration never goes below the floor a vault accepts.
+#[test]
+fn calibrated_iterations_never_fall_below_the_floor() {
+    assert_eq!(calibrate_kdf_iterations(0).unwrap(), MIN_KDF_ITERATIONS);
+    let calibrated = calibrate_kdf_iterations(20).unwrap();
+    assert!(calibrated >= MIN_KDF_ITERATIONS, "{calibrated}");
+}
+
+/// `init` over old files removes only what no one can open again: a vault that opens
+/// with the secret given is refused and left whole; one whose secret is lost (another
+/// secret, or one too short to be any vault's) is removed.
+#[test]
+fn only_a_vault_that_cannot_be_opened_is_removed() {
+    let clock = TestClock::at(2026, 11, 28);
+    let dir = tempfile::tempdir().unwrap();
+    let person = new_vault(dir.path(), clock.clone())
+        .add_person(fake_person("Siti Contoh", 1))
+        .unwrap();
+
+    assert_eq!(
+        Vault::remove_unopenable(dir.path(), Some(device_secret())),
+        Err(MigranError::VaultExists)
+    );
+    let vault = reopen(dir.path(), clock.clone());
+    vault.unlock(PIN.into()).unwrap();
+    assert_eq!(vault.get_person(person.id).unwrap().full_name, "Siti Contoh");
+    drop(vault);
+
+    for lost_secret in [vec![0x11; 32], vec![0x5a; 8]] {
+        let dir = tempfile::tempdir().unwrap();
+        drop(new_vault(dir.path(), clock.clone()));
+        assert!(!file_names(dir.path()).is_empty());
+        Vault::remove_unopenable(dir.path(), Some(lost_secret.clone())).unwrap();
+        assert_eq!(
+            file_names(dir.path()),
+            Vec::<String>::new(),
+            "{} bytes",
+            lost_secret.len()
+        );
+        assert!(matches!(
+            Vault::open_with_clock(dir.path(), Some(device_secret()), clock.clone()),
+            Err(MigranError::NoVault)
+        ));
+    }
 }
