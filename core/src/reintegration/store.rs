@@ -1,8 +1,6 @@
 //! Returns and reintegration services in `vault.db`: one row each, typed columns; the
 //! needs of a return in a JSON column (their storage codes).
 
-use std::collections::HashMap;
-
 use rusqlite::{Row, ToSql};
 
 use super::{ReintegrationNeed, ReintegrationService, ReturnReason, ReturnRecord, ServiceKind};
@@ -195,15 +193,11 @@ pub(super) fn services_of_return(s: &Session<'_>, return_id: &str) -> Result<Vec
 /// A person's returns, oldest first (by return date, then by when recorded), each with
 /// its services.
 pub(crate) fn load_returns(s: &Session<'_>, person_id: &str) -> Result<Vec<ReturnRecord>> {
-    let services: Vec<StoredService> =
-        s.select("WHERE person_id = ?1 ORDER BY created_at, rowid", [person_id])?;
-    let mut by_return: HashMap<String, Vec<ReintegrationService>> = HashMap::new();
-    for service in services {
-        by_return
-            .entry(service.return_id.clone())
-            .or_default()
-            .push(service.into());
-    }
+    let mut by_return = s.select_grouped(
+        "WHERE person_id = ?1 ORDER BY created_at, rowid",
+        [person_id],
+        |service: &StoredService| service.return_id.clone(),
+    )?;
     let returns: Vec<StoredReturn> = s.select(
         "WHERE person_id = ?1 ORDER BY return_date, created_at, rowid",
         [person_id],

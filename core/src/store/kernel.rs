@@ -7,6 +7,8 @@
 //! feed for team sync hooks in. Aggregates (reports, counts) are plain SQL on the
 //! session's connection.
 
+use std::collections::HashMap;
+
 use rusqlite::types::ToSql;
 use rusqlite::{OptionalExtension, Params, Row};
 
@@ -118,6 +120,22 @@ impl Session<'_> {
             .prepare_cached(&sql)
             .and_then(|mut statement| statement.query_map(params, T::from_row)?.collect())
             .map_err(|err| storage_error(err, T::KIND))
+    }
+
+    /// The records `filter` selects, each made into what the API returns and grouped
+    /// under the record it belongs to (a visit's follow-ups, a return's services), in the
+    /// order selected.
+    pub(crate) fn select_grouped<T: Stored, Item: From<T>, P: Params>(
+        &self,
+        filter: &'static str,
+        params: P,
+        owner: impl Fn(&T) -> String,
+    ) -> Result<HashMap<String, Vec<Item>>> {
+        let mut grouped: HashMap<String, Vec<Item>> = HashMap::new();
+        for row in self.select::<T, P>(filter, params)? {
+            grouped.entry(owner(&row)).or_default().push(row.into());
+        }
+        Ok(grouped)
     }
 
     fn execute_record<T: Stored>(&self, sql: &str, record: &T) -> Result<()> {

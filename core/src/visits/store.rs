@@ -183,15 +183,11 @@ impl Stored for StoredVisitFollowUp {
 /// A person's visits, newest first (by visit date, then by when it was recorded), each
 /// with its follow-ups in the order they were agreed.
 pub(crate) fn load_visits(s: &Session<'_>, person_id: &str) -> Result<Vec<Visit>> {
-    let follow_ups: Vec<StoredVisitFollowUp> =
-        s.select("WHERE person_id = ?1 ORDER BY created_at, rowid", [person_id])?;
-    let mut by_visit: HashMap<String, Vec<VisitFollowUp>> = HashMap::new();
-    for follow_up in follow_ups {
-        by_visit
-            .entry(follow_up.visit_id.clone())
-            .or_default()
-            .push(follow_up.into());
-    }
+    let mut by_visit = s.select_grouped(
+        "WHERE person_id = ?1 ORDER BY created_at, rowid",
+        [person_id],
+        |follow_up: &StoredVisitFollowUp| follow_up.visit_id.clone(),
+    )?;
     let visits: Vec<StoredVisit> = s.select(
         "WHERE person_id = ?1 ORDER BY date DESC, created_at DESC, rowid",
         [person_id],
