@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use migran_core::{
-    calibrate_kdf_iterations, new_device_secret, AuditQuery, ContactInput, DocumentInput, DocumentKind,
-    InvalidReason, JourneyInput, Lookup, MigranError, PageRequest, Person, Phase, RecordKind, Relation,
-    Sector, StorageProblem, Vault, VaultSettings, MIN_KDF_ITERATIONS,
+    calibrate_kdf_iterations, new_device_secret, AuditAction, AuditQuery, ContactInput, DocumentInput,
+    DocumentKind, InvalidReason, JourneyInput, Lookup, MigranError, PageRequest, Person, Phase, RecordKind,
+    Relation, Sector, StorageProblem, Vault, VaultSettings, MIN_KDF_ITERATIONS,
 };
 use support::*;
 
@@ -829,4 +829,36 @@ fn only_a_vault_that_cannot_be_opened_is_removed() {
             Err(MigranError::NoVault)
         ));
     }
+}
+
+/// An app that lets go of the vault without locking it (killed by the system, closed by
+/// the user) keeps the reads made just before: dropping the handle stores them.
+#[test]
+fn reads_waiting_when_the_handle_is_dropped_are_in_the_log_after_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(2026, 11, 28);
+    let reads_of = |vault: &Vault, person_id: &str| {
+        let page = vault
+            .audit_log(AuditQuery {
+                person_id: Some(person_id.to_string()),
+                from: None,
+                to: None,
+                page: FIRST_PAGE,
+            })
+            .unwrap();
+        page.items
+            .iter()
+            .filter(|entry| entry.action == AuditAction::Read)
+            .count()
+    };
+    let vault = new_vault(dir.path(), clock.clone());
+    let person = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    assert_eq!(reads_of(&vault, &person.id), 0);
+    vault.get_person(person.id.clone()).unwrap();
+    vault.get_person(person.id.clone()).unwrap();
+    drop(vault);
+
+    let vault = reopen(dir.path(), clock);
+    vault.unlock(PIN.into()).unwrap();
+    assert_eq!(reads_of(&vault, &person.id), 2);
 }
