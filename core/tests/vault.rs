@@ -862,3 +862,23 @@ fn reads_waiting_when_the_handle_is_dropped_are_in_the_log_after_reopening() {
     vault.unlock(PIN.into()).unwrap();
     assert_eq!(reads_of(&vault, &person.id), 2);
 }
+
+/// On a shared computer (the CLI) no other account may list or open the vault: the
+/// folder made for it is 0700 and every file in it 0600 or stricter.
+#[cfg(unix)]
+#[test]
+fn a_new_vault_folder_and_its_files_are_the_owners_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("vault");
+    let vault = new_vault(&dir, TestClock::at(2026, 11, 28));
+    vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+
+    assert_eq!(mode(&dir), 0o700);
+    let names = file_names(&dir);
+    assert!(names.contains(&"vault.db-wal".to_string()), "{names:?}");
+    for name in names {
+        assert_eq!(mode(&dir.join(&name)) & 0o077, 0, "{name}");
+    }
+}
