@@ -5,7 +5,7 @@
 mod support;
 
 use migran_core::{
-    ActorInput, ActorRole, AuditAction, AuditQuery, CaseInput, CaseType, ChecklistItemUpdate, ConsentInput,
+    ActorInput, ActorRole, AuditAction, CaseInput, CaseType, ChecklistItemUpdate, ConsentInput,
     ConsentPurpose, ConsentState, ContactInput, ExportFormat, ItemState, JourneyInput, Locale, MigranError,
     NotAllowedReason, PageRequest, RecordKind, Relation, ReportRequest, Reporter, VisitInput, VisitTopic,
 };
@@ -16,15 +16,6 @@ const ALL: PageRequest = PageRequest {
     offset: 0,
     limit: 1000,
 };
-
-fn query(person_id: Option<String>) -> AuditQuery {
-    AuditQuery {
-        person_id,
-        from: None,
-        to: None,
-        page: ALL,
-    }
-}
 
 fn consent(purpose: ConsentPurpose, given: bool) -> ConsentInput {
     ConsentInput {
@@ -300,7 +291,7 @@ fn every_access_to_personal_data_is_in_the_audit_log_with_who_and_no_value() {
     let follow_up = vault.list_follow_ups(siti.id.clone()).unwrap().remove(0);
     vault.complete_follow_up(follow_up.id).unwrap();
 
-    let about_siti = vault.audit_log(query(Some(siti.id.clone()))).unwrap();
+    let about_siti = vault.audit_log(audit_query(Some(siti.id.clone()))).unwrap();
     let actions: Vec<(AuditAction, RecordKind)> =
         about_siti.items.iter().map(|e| (e.action, e.kind)).collect();
     for wanted in [
@@ -325,7 +316,7 @@ fn every_access_to_personal_data_is_in_the_audit_log_with_who_and_no_value() {
         .items
         .iter()
         .all(|e| e.actor.as_ref().map(|a| a.name.as_str()) == Some("Kader Contoh")));
-    let everything = vault.audit_log(query(None)).unwrap();
+    let everything = vault.audit_log(audit_query(None)).unwrap();
     assert!(everything.total > about_siti.total);
     assert!(everything
         .items
@@ -367,7 +358,7 @@ fn the_actor_is_forgotten_on_lock_and_needs_an_unlocked_vault() {
     assert_eq!(vault.set_actor(cadre()), Err(MigranError::Locked));
     vault.unlock(PIN.into()).unwrap();
     let siti = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
-    let entries = vault.audit_log(query(Some(siti.id))).unwrap().items;
+    let entries = vault.audit_log(audit_query(Some(siti.id))).unwrap().items;
     assert!(
         entries.iter().all(|e| e.actor.is_none()),
         "no actor set after unlock"
@@ -459,10 +450,10 @@ fn erasure_leaves_audit_entries_that_no_longer_point_at_the_person() {
             },
         )
         .unwrap();
-    let before = vault.audit_log(query(None)).unwrap().total;
+    let before = vault.audit_log(audit_query(None)).unwrap().total;
     vault.erase_person(siti.id.clone()).unwrap();
 
-    let entries = vault.audit_log(query(None)).unwrap().items;
+    let entries = vault.audit_log(audit_query(None)).unwrap().items;
     assert!(
         entries.len() as u32 > before,
         "entries are kept, and the erasure added"
@@ -476,7 +467,7 @@ fn erasure_leaves_audit_entries_that_no_longer_point_at_the_person() {
     assert!(!listing.contains(&siti.id) && !listing.contains(&case.id));
     assert!(listing.contains(&budi.id), "other people's entries are untouched");
     assert!(vault
-        .audit_log(query(Some(siti.id.clone())))
+        .audit_log(audit_query(Some(siti.id.clone())))
         .unwrap()
         .items
         .is_empty());

@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use migran_core::{
-    calibrate_kdf_iterations, new_device_secret, AuditAction, AuditQuery, ContactInput, DocumentInput,
-    DocumentKind, InvalidReason, JourneyInput, Lookup, MigranError, PageRequest, Person, Phase, RecordKind,
-    Relation, Sector, StorageProblem, Vault, VaultSettings, MIN_KDF_ITERATIONS,
+    calibrate_kdf_iterations, new_device_secret, AuditAction, ContactInput, DocumentInput, DocumentKind,
+    InvalidReason, JourneyInput, Lookup, MigranError, PageRequest, Person, Phase, RecordKind, Relation,
+    Sector, StorageProblem, Vault, VaultSettings, MIN_KDF_ITERATIONS,
 };
 use support::*;
 
@@ -727,12 +727,7 @@ fn reads_are_audited_in_one_commit_after_a_minute_or_a_thousand_and_none_is_lost
     let person = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
     let entries_about_the_person = || {
         vault
-            .audit_log(AuditQuery {
-                person_id: Some(person.id.clone()),
-                from: None,
-                to: None,
-                page: FIRST_PAGE,
-            })
+            .audit_log(audit_query(Some(person.id.clone())))
             .unwrap()
             .total
     };
@@ -838,14 +833,7 @@ fn reads_waiting_when_the_handle_is_dropped_are_in_the_log_after_reopening() {
     let dir = tempfile::tempdir().unwrap();
     let clock = TestClock::at(2026, 11, 28);
     let reads_of = |vault: &Vault, person_id: &str| {
-        let page = vault
-            .audit_log(AuditQuery {
-                person_id: Some(person_id.to_string()),
-                from: None,
-                to: None,
-                page: FIRST_PAGE,
-            })
-            .unwrap();
+        let page = vault.audit_log(audit_query(Some(person_id.to_string()))).unwrap();
         page.items
             .iter()
             .filter(|entry| entry.action == AuditAction::Read)

@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use migran_core::{
-    Answer, CardContact, CardContactRole, Clock, ConsentInput, ConsentPurpose, EmergencyCard, FollowKind,
-    Locale, MigranError, PersonInput, ScreeningAnswer, ScreeningInput, Sex, SyncRefusal, Vault,
-    VaultSettings,
+    Answer, AuditQuery, CardContact, CardContactRole, Clock, ConsentInput, ConsentPurpose, EmergencyCard,
+    FollowKind, Locale, MigranError, PageRequest, PersonInput, ScreeningAnswer, ScreeningInput, Sex,
+    SyncRefusal, Vault, VaultSettings,
 };
 
 pub const PIN: &str = "246810";
@@ -143,6 +143,19 @@ pub fn file_names(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// The whole audit log (as much as one page holds), or only the entries about a person.
+pub fn audit_query(person_id: Option<String>) -> AuditQuery {
+    AuditQuery {
+        person_id,
+        from: None,
+        to: None,
+        page: PageRequest {
+            offset: 0,
+            limit: migran_core::MAX_PAGE,
+        },
+    }
 }
 
 /// A screening by "Kader Contoh" with every question of the catalogue answered "yes"
