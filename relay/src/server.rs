@@ -292,6 +292,39 @@ impl Relay {
     }
 }
 
+impl Relay {
+    /// A request to a team route: its head, its body (at most `limit` bytes) and the
+    /// team device that signed it.
+    async fn member_request(
+        &self,
+        team_id: &str,
+        request: Request,
+        limit: usize,
+    ) -> Result<(Parts, Vec<u8>, String), RelayError> {
+        let (parts, body) = request.into_parts();
+        let body = read_body(&parts.headers, body, limit).await?;
+        let device_id = self.authenticate(team_id, &parts, &body).await?;
+        Ok((parts, body, device_id))
+    }
+
+    /// A request to a follower's channel: its head, its body (at most `limit` bytes) and
+    /// the kind of the link whose key signed it.
+    async fn follower_request(
+        &self,
+        team_id: &str,
+        link_id: &str,
+        request: Request,
+        limit: usize,
+    ) -> Result<(Parts, Vec<u8>, String), RelayError> {
+        let (parts, body) = request.into_parts();
+        let body = read_body(&parts.headers, body, limit).await?;
+        let kind = self
+            .authenticate_follower(team_id, link_id, &parts, &body)
+            .await?;
+        Ok((parts, body, kind))
+    }
+}
+
 /// Who the relay knows a follower by in its nonce and request counts: the link, never
 /// a team device (a follower is none).
 fn follower_name(link_id: &str) -> String {
@@ -392,9 +425,7 @@ async fn register_link(
     request: Request,
 ) -> Result<Response, RelayError> {
     let team_id = team_path(path)?;
-    let (parts, body) = request.into_parts();
-    let body = read_body(&parts.headers, body, MAX_JSON_BYTES).await?;
-    let by = relay.authenticate(&team_id, &parts, &body).await?;
+    let (_, body, by) = relay.member_request(&team_id, request, MAX_JSON_BYTES).await?;
     let registration: LinkRegistration =
         serde_json::from_slice(&body).map_err(|_| RelayError(Code::BadRequest))?;
     if !auth::valid_id(&registration.link_id, 16, 64)
@@ -430,9 +461,7 @@ async fn end_link(
     request: Request,
 ) -> Result<Response, RelayError> {
     let (team_id, link_id) = team_and_link(path)?;
-    let (parts, body) = request.into_parts();
-    let body = read_body(&parts.headers, body, MAX_JSON_BYTES).await?;
-    let by = relay.authenticate(&team_id, &parts, &body).await?;
+    let (_, _, by) = relay.member_request(&team_id, request, MAX_JSON_BYTES).await?;
     let ended_now = relay
         .store
         .end_link(&team_id, &link_id, &by, now())
@@ -508,9 +537,9 @@ async fn put_view(
     request: Request,
 ) -> Result<Response, RelayError> {
     let (team_id, link_id) = team_and_link(path)?;
-    let (parts, body) = request.into_parts();
-    let body = read_body(&parts.headers, body, relay.limits.max_bundle_bytes).await?;
-    relay.authenticate(&team_id, &parts, &body).await?;
+    let (parts, body, _) = relay
+        .member_request(&team_id, request, relay.limits.max_bundle_bytes)
+        .await?;
     keep_link_file(&relay, team_id, link_id, LinkFile::View, &parts, body).await
 }
 
@@ -520,9 +549,7 @@ async fn member_events(
     request: Request,
 ) -> Result<Response, RelayError> {
     let (team_id, link_id) = team_and_link(path)?;
-    let (parts, body) = request.into_parts();
-    let body = read_body(&parts.headers, body, MAX_JSON_BYTES).await?;
-    relay.authenticate(&team_id, &parts, &body).await?;
+    let (parts, _, _) = relay.member_request(&team_id, request, MAX_JSON_BYTES).await?;
     hand_link_file(&relay, &team_id, &link_id, LinkFile::Events, &parts).await
 }
 
@@ -532,10 +559,8 @@ async fn follower_view(
     request: Request,
 ) -> Result<Response, RelayError> {
     let (team_id, link_id) = team_and_link(path)?;
-    let (parts, body) = request.into_parts();
-    let body = read_body(&parts.headers, body, MAX_JSON_BYTES).await?;
-    relay
-        .authenticate_follower(&team_id, &link_id, &parts, &body)
+    let (parts, _, _) = relay
+        .follower_request(&team_id, &link_id, request, MAX_JSON_BYTES)
         .await?;
     hand_link_file(&relay, &team_id, &link_id, LinkFile::View, &parts).await
 }
@@ -546,10 +571,8 @@ async fn follower_events(
     request: Request,
 ) -> Result<Response, RelayError> {
     let (team_id, link_id) = team_and_link(path)?;
-    let (parts, body) = request.into_parts();
-    let body = read_body(&parts.headers, body, relay.limits.max_bundle_bytes).await?;
-    let kind = relay
-        .authenticate_follower(&team_id, &link_id, &parts, &body)
+    let (parts, body, kind) = relay
+        .follower_request(&team_id, &link_id, request, relay.limits.max_bundle_bytes)
         .await?;
     // The family follows; only the person's own phone reports back.
     if kind != "migrant" {
@@ -626,9 +649,7 @@ async fn enrol_device(
     request: Request,
 ) -> Result<Response, RelayError> {
     let team_id = team_path(path)?;
-    let (parts, body) = request.into_parts();
-    let body = read_body(&parts.headers, body, MAX_JSON_BYTES).await?;
-    let by = relay.authenticate(&team_id, &parts, &body).await?;
+    let (_, body, by) = relay.member_request(&team_id, request, MAX_JSON_BYTES).await?;
     let enrolment: Enrolment = serde_json::from_slice(&body).map_err(|_| RelayError(Code::BadRequest))?;
     if !auth::valid_id(&enrolment.device_id, 1, 64) {
         return Err(RelayError(Code::BadRequest));
@@ -656,9 +677,7 @@ async fn remove_device(
         Ok(_) => return Err(RelayError(Code::UnknownTeam)),
         Err(_) => return Err(RelayError(Code::BadRequest)),
     };
-    let (parts, body) = request.into_parts();
-    let body = read_body(&parts.headers, body, MAX_JSON_BYTES).await?;
-    relay.authenticate(&team_id, &parts, &body).await?;
+    relay.member_request(&team_id, request, MAX_JSON_BYTES).await?;
     if !auth::valid_id(&device_id, 1, 64) {
         return Err(RelayError(Code::UnknownDevice));
     }
@@ -682,9 +701,9 @@ async fn push(
     request: Request,
 ) -> Result<Response, RelayError> {
     let team_id = team_path(path)?;
-    let (parts, body) = request.into_parts();
-    let body = read_body(&parts.headers, body, relay.limits.max_bundle_bytes).await?;
-    let device_id = relay.authenticate(&team_id, &parts, &body).await?;
+    let (_, body, device_id) = relay
+        .member_request(&team_id, request, relay.limits.max_bundle_bytes)
+        .await?;
     if body.is_empty() {
         return Err(RelayError(Code::BadRequest));
     }
@@ -766,9 +785,7 @@ async fn pull(
     request: Request,
 ) -> Result<Response, RelayError> {
     let team_id = team_path(path)?;
-    let (parts, body) = request.into_parts();
-    let body = read_body(&parts.headers, body, MAX_JSON_BYTES).await?;
-    relay.authenticate(&team_id, &parts, &body).await?;
+    let (parts, _, _) = relay.member_request(&team_id, request, MAX_JSON_BYTES).await?;
     let (after, limit) = cursor(&parts, relay.limits.page_max_bundles)?;
     let page = relay
         .store
@@ -798,9 +815,9 @@ async fn submit_district_report(
     request: Request,
 ) -> Result<Response, RelayError> {
     let team_id = team_path(path)?;
-    let (parts, body) = request.into_parts();
-    let body = read_body(&parts.headers, body, district::MAX_SUBMISSION_BYTES).await?;
-    relay.authenticate(&team_id, &parts, &body).await?;
+    let (_, body, _) = relay
+        .member_request(&team_id, request, district::MAX_SUBMISSION_BYTES)
+        .await?;
     let submission: district::Submission =
         serde_json::from_slice(&body).map_err(|_| RelayError(Code::BadRequest))?;
     let report = district::validate(&team_id, submission, now())?;
