@@ -6,8 +6,9 @@ mod support;
 
 use migran_core::{
     ActorInput, ActorRole, AuditAction, CaseInput, CaseType, ChecklistItemUpdate, ConsentInput,
-    ConsentPurpose, ConsentState, ContactInput, ExportFormat, ItemState, JourneyInput, Locale, MigranError,
-    NotAllowedReason, PageRequest, RecordKind, Relation, ReportRequest, Reporter, VisitInput, VisitTopic,
+    ConsentPurpose, ConsentState, ContactInput, DocumentInput, DocumentKind, ExportFormat, ItemState,
+    JourneyInput, Locale, MigranError, NotAllowedReason, PageRequest, RecordKind, Relation, ReportRequest,
+    Reporter, VisitInput, VisitTopic,
 };
 use support::*;
 
@@ -507,5 +508,82 @@ fn a_consent_may_be_dated_today_anywhere_on_earth_and_not_after() {
     assert_eq!(
         vault.record_consent(person.id, dated("2026-11-30")).err(),
         out_of_range
+    );
+}
+
+/// A person's contacts and documents are audited under their own kind, each entry naming
+/// the record (or, for a list, how many): added, listed, removed. Each removal empties
+/// the WAL, so no copy of the removed record stays in the log.
+#[test]
+fn contacts_and_documents_are_audited_under_their_own_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), TestClock::at(2026, 2, 1));
+    let siti = vault.add_person(fake_person("Siti Contoh", 1)).unwrap();
+    let mother = vault
+        .add_contact(
+            siti.id.clone(),
+            ContactInput {
+                name: "Ibu Contoh".into(),
+                relation: Relation::Parent,
+                phone: None,
+                address: None,
+            },
+        )
+        .unwrap();
+    let ktp = vault
+        .add_document(
+            siti.id.clone(),
+            DocumentInput {
+                kind: DocumentKind::Ktp,
+                number: "3201000000000001".into(),
+                issued_on: None,
+                expires_on: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        vault.list_contacts(siti.id.clone()).unwrap(),
+        vec![mother.clone()]
+    );
+    assert_eq!(vault.list_documents(siti.id.clone()).unwrap(), vec![ktp.clone()]);
+    vault.remove_contact(mother.id.clone()).unwrap();
+    assert_eq!(
+        std::fs::metadata(dir.path().join("vault.db-wal")).unwrap().len(),
+        0
+    );
+    vault.remove_document(ktp.id.clone()).unwrap();
+    assert_eq!(
+        std::fs::metadata(dir.path().join("vault.db-wal")).unwrap().len(),
+        0
+    );
+
+    let trail: Vec<_> = vault
+        .audit_log(audit_query(Some(siti.id.clone())))
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|entry| matches!(entry.kind, RecordKind::Contact | RecordKind::Document))
+        .map(|entry| (entry.action, entry.kind, entry.record_id, entry.count))
+        .collect();
+    assert_eq!(
+        trail,
+        vec![
+            (
+                AuditAction::Create,
+                RecordKind::Contact,
+                Some(mother.id.clone()),
+                None
+            ),
+            (
+                AuditAction::Create,
+                RecordKind::Document,
+                Some(ktp.id.clone()),
+                None
+            ),
+            (AuditAction::List, RecordKind::Contact, None, Some(1)),
+            (AuditAction::List, RecordKind::Document, None, Some(1)),
+            (AuditAction::Delete, RecordKind::Contact, Some(mother.id), None),
+            (AuditAction::Delete, RecordKind::Document, Some(ktp.id), None),
+        ]
     );
 }

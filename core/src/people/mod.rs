@@ -24,8 +24,8 @@ pub use import::{
     ImportProblem, ImportReport, ImportStage, ProgressFn, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS,
 };
 pub(crate) use store::{
-    all_journeys, all_persons, ensure_person, load_contacts, load_documents, load_journey, load_person,
-    set_phase, SCHEMA,
+    all_journeys, all_persons, ensure_person, load_contacts, load_details, load_documents, load_journey,
+    load_person, set_phase, PersonDetail, SCHEMA,
 };
 
 /// A person's sex.
@@ -507,44 +507,17 @@ impl Vault {
 
     /// Adds a family contact to a person; needs their registration consent.
     pub fn add_contact(&self, person_id: String, input: ContactInput) -> Result<Contact> {
-        let contact = input::contact(&input, person_id.clone())?;
-        self.write(|s| {
-            ensure_person(s, &person_id)?;
-            consent::require(s, &person_id, ConsentPurpose::Registration)?;
-            s.insert(&contact)?;
-            s.audit(AuditAction::Create, RecordKind::Contact, &contact.id, &person_id);
-            Ok(contact)
-        })
+        self.add_detail(input::contact(&input, person_id)?)
     }
 
     /// A person's family contacts, in the order they were added.
     pub fn list_contacts(&self, person_id: String) -> Result<Vec<Contact>> {
-        self.read(|s| {
-            let contacts = load_contacts(s, &person_id)?;
-            s.audit_count(
-                AuditAction::List,
-                RecordKind::Contact,
-                Some(&person_id),
-                contacts.len(),
-            );
-            Ok(contacts)
-        })
+        self.list_details(&person_id)
     }
 
     /// Deletes a family contact; the WAL is emptied so no copy of it stays behind.
     pub fn remove_contact(&self, contact_id: String) -> Result<()> {
-        self.write(|s| {
-            let contact: Contact = s.get(&contact_id)?;
-            s.remove::<Contact>(&contact_id)?;
-            s.audit(
-                AuditAction::Delete,
-                RecordKind::Contact,
-                &contact_id,
-                &contact.person_id,
-            );
-            Ok(())
-        })?;
-        self.checkpoint()
+        self.remove_detail::<Contact>(&contact_id)
     }
 
     /// Sets (replaces) the person's current migration journey.
@@ -571,46 +544,48 @@ impl Vault {
 
     /// Adds an identity document to a person; needs their registration consent.
     pub fn add_document(&self, person_id: String, input: DocumentInput) -> Result<IdentityDocument> {
-        let document = input::document(&input, person_id.clone())?;
-        self.write(|s| {
-            ensure_person(s, &person_id)?;
-            consent::require(s, &person_id, ConsentPurpose::Registration)?;
-            s.insert(&document)?;
-            s.audit(
-                AuditAction::Create,
-                RecordKind::Document,
-                &document.id,
-                &person_id,
-            );
-            Ok(document)
-        })
+        self.add_detail(input::document(&input, person_id)?)
     }
 
     /// A person's identity documents, in the order they were added.
     pub fn list_documents(&self, person_id: String) -> Result<Vec<IdentityDocument>> {
-        self.read(|s| {
-            let documents = load_documents(s, &person_id)?;
-            s.audit_count(
-                AuditAction::List,
-                RecordKind::Document,
-                Some(&person_id),
-                documents.len(),
-            );
-            Ok(documents)
-        })
+        self.list_details(&person_id)
     }
 
     /// Deletes an identity document; the WAL is emptied so no copy of it stays behind.
     pub fn remove_document(&self, document_id: String) -> Result<()> {
+        self.remove_detail::<IdentityDocument>(&document_id)
+    }
+}
+
+/// What contacts and documents share (not exported: generic).
+impl Vault {
+    /// Adds a contact or document to its person; needs their registration consent.
+    fn add_detail<T: PersonDetail>(&self, detail: T) -> Result<T> {
         self.write(|s| {
-            let document: IdentityDocument = s.get(&document_id)?;
-            s.remove::<IdentityDocument>(&document_id)?;
-            s.audit(
-                AuditAction::Delete,
-                RecordKind::Document,
-                &document_id,
-                &document.person_id,
-            );
+            let person_id = detail.person_id();
+            ensure_person(s, person_id)?;
+            consent::require(s, person_id, ConsentPurpose::Registration)?;
+            s.insert(&detail)?;
+            s.audit(AuditAction::Create, T::KIND, detail.key(), person_id);
+            Ok(detail)
+        })
+    }
+
+    fn list_details<T: PersonDetail>(&self, person_id: &str) -> Result<Vec<T>> {
+        self.read(|s| {
+            let details: Vec<T> = load_details(s, person_id)?;
+            s.audit_count(AuditAction::List, T::KIND, Some(person_id), details.len());
+            Ok(details)
+        })
+    }
+
+    /// Deletes a contact or document; the WAL is emptied so no copy of it stays behind.
+    fn remove_detail<T: PersonDetail>(&self, id: &str) -> Result<()> {
+        self.write(|s| {
+            let detail: T = s.get(id)?;
+            s.remove::<T>(id)?;
+            s.audit(AuditAction::Delete, T::KIND, id, detail.person_id());
             Ok(())
         })?;
         self.checkpoint()

@@ -326,18 +326,40 @@ pub(crate) fn all_persons(s: &Session<'_>) -> Result<Vec<Person>> {
     s.select("ORDER BY created_at, rowid", [])
 }
 
-pub(crate) fn load_contacts(s: &Session<'_>, person_id: &str) -> Result<Vec<Contact>> {
+/// A record that belongs to one person and lives and dies alone: a family contact, an
+/// identity document.
+pub(crate) trait PersonDetail: Stored {
+    fn person_id(&self) -> &str;
+}
+
+impl PersonDetail for Contact {
+    fn person_id(&self) -> &str {
+        &self.person_id
+    }
+}
+
+impl PersonDetail for IdentityDocument {
+    fn person_id(&self) -> &str {
+        &self.person_id
+    }
+}
+
+/// A person's records of one kind (contacts, documents), in the order they were added.
+pub(crate) fn load_details<T: PersonDetail>(s: &Session<'_>, person_id: &str) -> Result<Vec<T>> {
     ensure_person(s, person_id)?;
     s.select("WHERE person_id = ?1 ORDER BY rowid", [person_id])
+}
+
+pub(crate) fn load_contacts(s: &Session<'_>, person_id: &str) -> Result<Vec<Contact>> {
+    load_details(s, person_id)
+}
+
+pub(crate) fn load_documents(s: &Session<'_>, person_id: &str) -> Result<Vec<IdentityDocument>> {
+    load_details(s, person_id)
 }
 
 pub(crate) fn load_journey(s: &Session<'_>, person_id: &str) -> Result<Option<Journey>> {
     s.find(person_id)
-}
-
-pub(crate) fn load_documents(s: &Session<'_>, person_id: &str) -> Result<Vec<IdentityDocument>> {
-    ensure_person(s, person_id)?;
-    s.select("WHERE person_id = ?1 ORDER BY rowid", [person_id])
 }
 
 /// Moves a person's journey to `phase`, keeping the rest (a recorded return makes the
