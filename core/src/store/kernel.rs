@@ -2,10 +2,10 @@
 //!
 //! A record kind implements [`Stored`] (its table, its columns, how a row maps to the
 //! record) with the SQL made by [`stored_sql!`]; capability modules then call
-//! `Session::insert`, `upsert`, `remove`, `get`, `find` and `select`. Every write of a
-//! record passes through [`Session::record_written`], the single place where the change
-//! feed for team sync hooks in. Aggregates (reports, counts) are plain SQL on the
-//! session's connection.
+//! `Session::insert`, `upsert`, `remove`, `get`, `find`, `select` and `select_grouped`.
+//! Every write of a record passes through [`Session::record_written`], the single place
+//! where the change feed for team sync hooks in. Aggregates (reports, counts) are plain
+//! SQL on the session's connection.
 
 use std::collections::HashMap;
 
