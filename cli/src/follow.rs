@@ -27,7 +27,9 @@ use crate::args::{utf8, Args};
 use crate::commands::{choice, confirm, open_unlocked, open_with_person, say};
 use crate::i18n::{locale, t, Text};
 use crate::output::{outln, print_json, print_table};
-use crate::team::{check_out_free, not_in_team_said_plainly, read_at_most, write_out_file};
+use crate::team::{
+    check_out_free, hand_over_request, not_in_team_said_plainly, read_at_most, write_out_file,
+};
 use crate::CliError;
 
 /// The grammar of `migran role` (declared here, registered in `grammar`).
@@ -445,45 +447,28 @@ fn request(args: &Args) -> Result<(), CliError> {
     args.no_words_after(2)?;
     let out = out_file(args, false)?;
     let request = open_unlocked(args)?.follow_request()?;
-    if let Some(path) = &out {
-        write_out_file(path, format!("{}\n", request.text).as_bytes(), args.flag("force"))?;
-    }
-    if args.json {
-        print_json(&json!({
-            "request": request.text,
-            "fingerprint": request.fingerprint,
-            "out": out.as_ref().map(|p| p.display().to_string()),
-        }));
-        return Ok(());
-    }
-    let fingerprint = t(
-        format!(
-            "Sidik jari: {}. Bacakan kepada kader yang menautkan HP ini; di layarnya harus sama.",
-            request.fingerprint
+    hand_over_request(
+        args,
+        out.as_deref(),
+        &request.text,
+        &request.fingerprint,
+        t(
+            format!(
+                "Sidik jari: {}. Bacakan kepada kader yang menautkan HP ini; di layarnya harus sama.",
+                request.fingerprint
+            ),
+            format!(
+                "Fingerprint: {}. Read it out to the cadre who links this phone; their screen must show the same.",
+                request.fingerprint
+            ),
         ),
-        format!(
-            "Fingerprint: {}. Read it out to the cadre who links this phone; their screen must show the same.",
-            request.fingerprint
-        ),
-    );
-    match &out {
-        Some(path) => {
-            say(
+        |path| {
+            t(
                 format!("Permintaan tautan ditulis ke {} (tidak rahasia).", path.display()),
-                format!(
-                    "Link request written to {} (nothing secret in it).",
-                    path.display()
-                ),
-            );
-            outln!("{}", fingerprint.get());
-        }
-        None => {
-            // Standard output holds the request alone, for a QR code (`| qrencode`).
-            outln!("{}", request.text);
-            eprintln!("{}", fingerprint.get());
-        }
-    }
-    Ok(())
+                format!("Link request written to {} (nothing secret in it).", path.display()),
+            )
+        },
+    )
 }
 
 fn kind_label(kind: FollowKind) -> Text {

@@ -377,45 +377,60 @@ fn request(args: &Args) -> Result<(), CliError> {
         check_out_free(path, args.flag("force"))?;
     }
     let request = open_unlocked(args)?.team_join_request()?;
-    if let Some(path) = &out {
-        write_out_file(path, format!("{}\n", request.text).as_bytes(), args.flag("force"))?;
+    hand_over_request(
+        args,
+        out.as_deref(),
+        &request.text,
+        &request.fingerprint,
+        t(
+            format!(
+                "Sidik jari: {}. Bacakan kepada anggota tim yang menerima perangkat ini; di layarnya harus sama.",
+                request.fingerprint
+            ),
+            format!(
+                "Fingerprint: {}. Read it out to the team member who admits this device; their screen must show the same.",
+                request.fingerprint
+            ),
+        ),
+        |path| {
+            t(
+                format!("Permintaan bergabung ditulis ke {} (tidak rahasia).", path.display()),
+                format!("Join request written to {} (nothing secret in it).", path.display()),
+            )
+        },
+    )
+}
+
+/// Hands over a request (to join a team, to link a phone; nothing secret in it): into
+/// `out` when given, else alone on standard output, for a QR code (`| qrencode`); and the
+/// fingerprint to read out, which the answering screen must show the same.
+pub fn hand_over_request(
+    args: &Args,
+    out: Option<&Path>,
+    text: &str,
+    fingerprint: &str,
+    read_out: Text,
+    written_to: impl Fn(&Path) -> Text,
+) -> Result<(), CliError> {
+    if let Some(path) = out {
+        write_out_file(path, format!("{text}\n").as_bytes(), args.flag("force"))?;
     }
     if args.json {
         print_json(&json!({
-            "request": request.text,
-            "fingerprint": request.fingerprint,
-            "out": out.as_ref().map(|p| p.display().to_string()),
+            "request": text,
+            "fingerprint": fingerprint,
+            "out": out.map(|p| p.display().to_string()),
         }));
         return Ok(());
     }
-    let fingerprint = t(
-        format!(
-            "Sidik jari: {}. Bacakan kepada anggota tim yang menerima perangkat ini; di layarnya harus sama.",
-            request.fingerprint
-        ),
-        format!(
-            "Fingerprint: {}. Read it out to the team member who admits this device; their screen must show the same.",
-            request.fingerprint
-        ),
-    );
-    match &out {
+    match out {
         Some(path) => {
-            say(
-                format!(
-                    "Permintaan bergabung ditulis ke {} (tidak rahasia).",
-                    path.display()
-                ),
-                format!(
-                    "Join request written to {} (nothing secret in it).",
-                    path.display()
-                ),
-            );
-            outln!("{}", fingerprint.get());
+            outln!("{}", written_to(path).get());
+            outln!("{}", read_out.get());
         }
         None => {
-            // Standard output holds the request alone, for a QR code (`| qrencode`).
-            outln!("{}", request.text);
-            eprintln!("{}", fingerprint.get());
+            outln!("{text}");
+            eprintln!("{}", read_out.get());
         }
     }
     Ok(())
