@@ -11,10 +11,11 @@ use serde_json::json;
 
 use crate::args::Args;
 use crate::commands::{open_unlocked, say, vault_dir};
+use crate::files::{refuse_existing, write_export};
 use crate::i18n::{t, Text};
 use crate::output::{outln, print_json};
 use crate::secrets;
-use crate::team::{check_out_free, read_at_most, team_json, write_out_file};
+use crate::team::{read_at_most, team_json};
 use crate::CliError;
 
 /// The options of `migran backup` (declared here, registered in `grammar`).
@@ -67,7 +68,7 @@ pub fn backup(args: &Args) -> Result<(), CliError> {
     args.no_words_after(1)?;
     let path = PathBuf::from(args.required("out", "out")?);
     let force = args.flag("force");
-    check_out_free(&path, force)?;
+    refuse_existing(&path, force)?;
     let vault = open_unlocked(args)?;
     let mut new_key = if args.flag("new-key") {
         Some(vault.backup_new_recovery_key()?)
@@ -83,7 +84,7 @@ pub fn backup(args: &Args) -> Result<(), CliError> {
         }
         other => other?,
     };
-    write_out_file(&path, &bytes, force)?;
+    write_export(&path, &bytes, force)?;
     if args.json {
         print_json(&json!({
             "out": path.display().to_string(),

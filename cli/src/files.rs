@@ -88,8 +88,9 @@ pub fn write_private(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), W
     }
 }
 
-/// Writes an export (a person's data, the register, the audit log, a report) to `path`
-/// with [`write_private`]: an existing file (or a link planted under its name) is
+/// Writes an export (a person's data, the register, the audit log, a report) or a file
+/// for another device (a sync bundle, a join or follow request, a backup) to `path` with
+/// [`write_private`]: an existing file (or a link planted under its name) is
 /// refused unless `force`, and even then replaced, never written through.
 pub fn write_export(path: &Path, bytes: &[u8], force: bool) -> Result<(), CliError> {
     write_private(path, bytes, force).map_err(|err| match err {

@@ -8,7 +8,7 @@
 //! `follow view-export`, `follow events-import`, `follow alerts` and `follow ack`. On
 //! both, `follow sync --relay URL`: the same views and events through the team's relay
 //! (`core/src/follow/relay.rs`), the side chosen by the device's role.
-//! Files are written as the team's sync files are (`team::write_out_file`: owner-only,
+//! Files are written as the team's sync files are (`files::write_export`: owner-only,
 //! whole or not at all) and read with a bound (`files::read_bounded`).
 
 use std::ffi::OsString;
@@ -25,11 +25,10 @@ use serde_json::{json, Value};
 
 use crate::args::{utf8, Args};
 use crate::commands::{choice, confirm, open_unlocked, open_with_person, say};
+use crate::files::{refuse_existing, write_export};
 use crate::i18n::{locale, t, Text};
 use crate::output::{outln, print_json, print_table};
-use crate::team::{
-    check_out_free, hand_over_request, not_in_team_said_plainly, read_at_most, write_out_file,
-};
+use crate::team::{hand_over_request, not_in_team_said_plainly, read_at_most};
 use crate::CliError;
 
 /// The grammar of `migran role` (declared here, registered in `grammar`).
@@ -437,7 +436,7 @@ fn out_file(args: &Args, required: bool) -> Result<Option<PathBuf>, CliError> {
     };
     let out = out.map(PathBuf::from);
     if let Some(path) = &out {
-        check_out_free(path, args.flag("force"))?;
+        refuse_existing(path, args.flag("force"))?;
     }
     Ok(out)
 }
@@ -560,7 +559,7 @@ fn link(args: &Args) -> Result<(), CliError> {
     let out = out_file(args, true)?.unwrap_or_default();
     let (vault, person_id) = open_with_person(args, &reference)?;
     let package = vault.follow_link(person_id, kind, request, cadre_contact)?;
-    write_out_file(&out, format!("{}\n", package.text).as_bytes(), args.flag("force"))?;
+    write_export(&out, format!("{}\n", package.text).as_bytes(), args.flag("force"))?;
     if args.json {
         print_json(&json!({
             "link": link_json(&package.link),
@@ -731,7 +730,7 @@ fn view_export(args: &Args) -> Result<(), CliError> {
     let link_id = args.word(2, "link")?.trim().to_lowercase();
     let out = out_file(args, true)?.unwrap_or_default();
     let view = open_unlocked(args)?.follow_view_export(link_id.clone())?;
-    write_out_file(&out, &view, args.flag("force"))?;
+    write_export(&out, &view, args.flag("force"))?;
     if args.json {
         print_json(&json!({
             "link_id": link_id,
@@ -920,7 +919,7 @@ fn events_export(args: &Args) -> Result<(), CliError> {
     args.no_words_after(2)?;
     let out = out_file(args, true)?.unwrap_or_default();
     let events = open_unlocked(args)?.follow_events_export()?;
-    write_out_file(&out, &events, args.flag("force"))?;
+    write_export(&out, &events, args.flag("force"))?;
     if args.json {
         print_json(&json!({ "out": out.display().to_string(), "bytes": events.len() }));
         return Ok(());

@@ -15,12 +15,11 @@ use serde_json::json;
 
 use crate::args::{utf8, Args};
 use crate::commands::{choice, open_unlocked, say};
+use crate::files::{refuse_existing, write_export};
 use crate::i18n::{t, Text};
 use crate::output::{outln, print_json};
 use crate::progress::Bar;
-use crate::team::{
-    check_out_free, not_in_team_said_plainly, read_at_most, resolve_device, team_json, write_out_file,
-};
+use crate::team::{not_in_team_said_plainly, read_at_most, resolve_device, team_json};
 use crate::CliError;
 
 /// The grammar of `migran sync` (declared here, registered in `grammar`): by file with a
@@ -238,14 +237,14 @@ fn export(args: &Args) -> Result<(), CliError> {
     args.no_words_after(2)?;
     let path = PathBuf::from(args.required("out", "out")?);
     let force = args.flag("force");
-    check_out_free(&path, force)?;
+    refuse_existing(&path, force)?;
     let vault = open_unlocked(args)?;
     let for_device = match args.text("for", "device")? {
         Some(reference) => Some(resolve_device(&vault, &reference)?.device_id),
         None => None,
     };
     let bundle = vault.sync_export(for_device.clone())?;
-    write_out_file(&path, &bundle, force)?;
+    write_export(&path, &bundle, force)?;
     if args.json {
         print_json(&json!({
             "out": path.display().to_string(),

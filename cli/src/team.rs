@@ -17,7 +17,7 @@ use serde_json::json;
 
 use crate::args::{utf8, Args};
 use crate::commands::{choice, confirm, open_unlocked, say};
-use crate::files::{write_private, WriteError};
+use crate::files::{refuse_existing, write_export};
 use crate::i18n::{t, Text};
 use crate::output::{outln, print_json, print_table};
 use crate::CliError;
@@ -324,31 +324,6 @@ fn unreadable(path: &str) -> CliError {
     ))
 }
 
-/// Writes `bytes` to `--out`, owner-only and whole or not at all; an existing file only
-/// with `--force`. Shared by the commands that write a file for another device.
-pub fn write_out_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), CliError> {
-    write_private(path, bytes, force).map_err(|err| match err {
-        WriteError::Exists => exists(path),
-        WriteError::Failed => CliError::Other(path.display().to_string()),
-    })
-}
-
-/// Refuses an existing `--out` before any PIN is asked for (checked again when the file
-/// is put in place).
-pub fn check_out_free(path: &Path, force: bool) -> Result<(), CliError> {
-    if !force && path.symlink_metadata().is_ok() {
-        return Err(exists(path));
-    }
-    Ok(())
-}
-
-fn exists(path: &Path) -> CliError {
-    CliError::Failed(t(
-        format!("{} sudah ada; tambahkan --force untuk menimpanya", path.display()),
-        format!("{} already exists; add --force to replace it", path.display()),
-    ))
-}
-
 fn out_path(args: &Args) -> Result<Option<std::path::PathBuf>, CliError> {
     Ok(args.text("out", "out")?.map(std::path::PathBuf::from))
 }
@@ -374,7 +349,7 @@ fn join(args: &Args) -> Result<(), CliError> {
 fn request(args: &Args) -> Result<(), CliError> {
     let out = out_path(args)?;
     if let Some(path) = &out {
-        check_out_free(path, args.flag("force"))?;
+        refuse_existing(path, args.flag("force"))?;
     }
     let request = open_unlocked(args)?.team_join_request()?;
     hand_over_request(
@@ -413,7 +388,7 @@ pub fn hand_over_request(
     written_to: impl Fn(&Path) -> Text,
 ) -> Result<(), CliError> {
     if let Some(path) = out {
-        write_out_file(path, format!("{text}\n").as_bytes(), args.flag("force"))?;
+        write_export(path, format!("{text}\n").as_bytes(), args.flag("force"))?;
     }
     if args.json {
         print_json(&json!({
@@ -478,7 +453,7 @@ fn admit(args: &Args) -> Result<(), CliError> {
     let fingerprint = join_request_fingerprint(request.clone())?;
     let out = out_path(args)?;
     if let Some(path) = &out {
-        check_out_free(path, args.flag("force"))?;
+        refuse_existing(path, args.flag("force"))?;
     }
     match args.text("fingerprint", "fingerprint")? {
         Some(typed) if !same_fingerprint(&typed, &fingerprint) => {
@@ -514,7 +489,7 @@ fn admit(args: &Args) -> Result<(), CliError> {
     }
     let answer = open_unlocked(args)?.team_admit(request, role)?;
     if let Some(path) = &out {
-        write_out_file(path, format!("{answer}\n").as_bytes(), args.flag("force"))?;
+        write_export(path, format!("{answer}\n").as_bytes(), args.flag("force"))?;
     }
     if args.json {
         print_json(&json!({

@@ -417,6 +417,11 @@ fn roles_the_request_on_standard_output_and_forgetting_a_link() {
     let text = stdout(&out).trim().to_string();
     assert!(text.starts_with("MEL1") && !text.contains(' '), "{text}");
     assert!(stderr(&out).contains("Fingerprint: "), "{}", stderr(&out));
+    // Into a folder that does not exist: refused with the file named, exit 1.
+    let nowhere = devices.file("no-such-folder/request.txt");
+    let out = migran(&devices.family, &["follow", "request", "--out", path(&nowhere)]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot write"), "{}", stderr(&out));
     ok(&devices.cadre, &["consent", "give", &devices.siti_id, "family"]);
     let package = devices.file("package.txt");
     let said = ok(
